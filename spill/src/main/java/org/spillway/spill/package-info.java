@@ -1,0 +1,2 @@
+/** Placeholder replaced below. */
+package org.spillway.spill;
