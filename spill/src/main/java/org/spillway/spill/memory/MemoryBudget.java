@@ -1,0 +1,244 @@
+package org.spillway.spill.memory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one memory budget of a session. Every sizeable allocation (chunk vectors, hash tables, sort
+ * buffers) is reserved here first through a named {@link Reservation}; when a reservation does not
+ * fit, the budget asks the registered {@link Spillable}s (largest first) to release memory, then
+ * retries, and otherwise fails fast with a {@link BudgetExceededException} whose message says who
+ * asked, how much is held and what to change. It never lets the total exceed the limit.
+ *
+ * <p>Cost: reservations are a CAS on one counter; spilling is serialised by a lock so that two
+ * threads short of memory do not both evict the same chunks.
+ *
+ * <p>{@link #close()} fails if reservations are still open, listing them (a leak check).
+ */
+public final class MemoryBudget implements AutoCloseable {
+    private final long limit;
+    private final AtomicLong used = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong spilledBytes = new AtomicLong();
+    private final List<Spillable> spillables = new CopyOnWriteArrayList<>();
+    private final Set<Reservation> live = ConcurrentHashMap.newKeySet();
+    private final Object spillLock = new Object();
+
+    /** Creates a budget of {@code limitBytes} bytes. */
+    public MemoryBudget(long limitBytes) {
+        if (limitBytes <= 0) {
+            throw new IllegalArgumentException("Memory limit must be positive, got " + limitBytes);
+        }
+        this.limit = limitBytes;
+    }
+
+    /** The limit in bytes. */
+    public long limit() {
+        return limit;
+    }
+
+    /** Bytes reserved now. */
+    public long used() {
+        return used.get();
+    }
+
+    /** Bytes free now. */
+    public long free() {
+        return limit - used.get();
+    }
+
+    /** The most bytes ever reserved at once. */
+    public long peak() {
+        return peak.get();
+    }
+
+    /** Total bytes released by spilling over the budget's life (what spillables reported). */
+    public long spilledBytes() {
+        return spilledBytes.get();
+    }
+
+    /** Opens an empty reservation for {@code consumer}. */
+    public Reservation newReservation(String consumer) {
+        Reservation r = new Reservation(this, consumer);
+        live.add(r);
+        return r;
+    }
+
+    /** Opens a reservation of {@code bytes}, spilling others if needed. */
+    public Reservation reserve(String consumer, long bytes) {
+        Reservation r = newReservation(consumer);
+        try {
+            r.grow(bytes);
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+        return r;
+    }
+
+    /** Registers something the budget may ask to spill. */
+    public void addSpillable(Spillable s) {
+        spillables.add(s);
+    }
+
+    /** Unregisters a spillable. */
+    public void removeSpillable(Spillable s) {
+        spillables.remove(s);
+    }
+
+    boolean tryAcquire(long delta) {
+        if (delta < 0) {
+            throw new IllegalArgumentException("negative reservation: " + delta);
+        }
+        while (true) {
+            long u = used.get();
+            long n = u + delta;
+            if (n > limit) {
+                return false;
+            }
+            if (used.compareAndSet(u, n)) {
+                peak.accumulateAndGet(n, Math::max);
+                return true;
+            }
+        }
+    }
+
+    void acquire(String consumer, long delta, long alreadyHeld) {
+        if (tryAcquire(delta)) {
+            return;
+        }
+        synchronized (spillLock) {
+            // Another thread may have spilled while we waited for the lock.
+            for (int attempt = 0; attempt < 3; attempt++) {
+                if (tryAcquire(delta)) {
+                    return;
+                }
+                long need = delta - free();
+                List<Spillable> order = new ArrayList<>(spillables);
+                order.sort(Comparator.comparingLong(Spillable::spillableBytes).reversed());
+                long released = 0;
+                for (Spillable s : order) {
+                    if (released >= need) {
+                        break;
+                    }
+                    if (s.spillableBytes() > 0) {
+                        long r = s.spill(need - released);
+                        released += r;
+                        spilledBytes.addAndGet(r);
+                    }
+                }
+                if (released == 0 && tryAcquire(delta) == false) {
+                    break;
+                }
+            }
+            if (tryAcquire(delta)) {
+                return;
+            }
+        }
+        long free = free();
+        throw new BudgetExceededException(String.format(Locale.ROOT,
+                "%s needs %s more (holds %s); budget %s, %s free, nothing left to spill (largest holders: %s). "
+                        + "Raise Spillway.builder().memoryLimit(...), use smaller chunkRows(...), or lower parallelism(...).",
+                consumer, formatBytes(delta), formatBytes(alreadyHeld), formatBytes(limit), formatBytes(free),
+                topHolders(3)), delta, free);
+    }
+
+    void release(long delta) {
+        long n = used.addAndGet(-delta);
+        if (n < 0) {
+            used.addAndGet(delta);
+            throw new IllegalStateException("Budget released more than reserved (" + delta + " bytes)");
+        }
+    }
+
+    void forget(Reservation r) {
+        live.remove(r);
+    }
+
+    /** The open reservations, largest first, for diagnostics. */
+    public List<Reservation> liveReservations() {
+        List<Reservation> out = new ArrayList<>(live);
+        out.sort(Comparator.comparingLong(Reservation::bytes).reversed());
+        return out;
+    }
+
+    private String topHolders(int n) {
+        List<Reservation> all = liveReservations();
+        StringBuilder sb = new StringBuilder();
+        java.util.Map<String, Long> byConsumer = new java.util.LinkedHashMap<>();
+        for (Reservation r : all) {
+            byConsumer.merge(r.consumer().replaceAll("#\\d+$", ""), r.bytes(), Long::sum);
+        }
+        byConsumer.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(n).forEach(e -> {
+                    if (!sb.isEmpty()) {
+                        sb.append(", ");
+                    }
+                    sb.append(e.getKey()).append(' ').append(formatBytes(e.getValue()));
+                });
+        return sb.isEmpty() ? "none" : sb.toString();
+    }
+
+    /**
+     * Checks for leaks: fails if any reservation still holds bytes, naming them.
+     *
+     * @throws IllegalStateException listing the live reservations
+     */
+    @Override
+    public void close() {
+        List<Reservation> leaked = liveReservations().stream().filter(r -> r.bytes() > 0).toList();
+        if (!leaked.isEmpty()) {
+            throw new IllegalStateException("Memory was leaked: " + formatBytes(used.get())
+                    + " still reserved by " + leaked + " when the budget was closed");
+        }
+    }
+
+    /** Formats a byte count as {@code 12.0 MiB}. */
+    public static String formatBytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /**
+     * Parses a size such as {@code 512m}, {@code 1g}, {@code 64MB}, {@code 2GiB} or a plain byte count.
+     *
+     * @throws IllegalArgumentException naming the text when it is not a size
+     */
+    public static long parseBytes(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT).replace("_", "");
+        int i = 0;
+        while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+            i++;
+        }
+        if (i == 0) {
+            throw new IllegalArgumentException("Not a memory size: '" + text + "' (write e.g. 512m, 1g, 2GiB)");
+        }
+        double num = Double.parseDouble(s.substring(0, i));
+        String unit = s.substring(i).trim();
+        long mult = switch (unit) {
+            case "", "b" -> 1L;
+            case "k", "kb", "kib" -> 1L << 10;
+            case "m", "mb", "mib" -> 1L << 20;
+            case "g", "gb", "gib" -> 1L << 30;
+            case "t", "tb", "tib" -> 1L << 40;
+            default -> throw new IllegalArgumentException("Unknown unit '" + unit + "' in memory size '" + text
+                    + "' (use k, m, g or t)");
+        };
+        return (long) (num * mult);
+    }
+}

@@ -1,0 +1,73 @@
+package org.spillway.spill.vector;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import org.spillway.spill.DataType;
+
+/** Builds a {@link BoolVector}. */
+public final class BoolVectorBuilder extends VectorBuilder {
+    private byte[] values;
+    private int trueCount;
+
+    BoolVectorBuilder(int capacity) {
+        super(DataType.BOOL, capacity);
+        values = new byte[Math.max(16, capacity)];
+    }
+
+    /** Appends a non-null value. */
+    public void append(boolean v) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        markValid();
+        values[size++] = (byte) (v ? 1 : 0);
+        if (v) {
+            trueCount++;
+        }
+    }
+
+    @Override
+    void appendNullValue() {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size] = 0;
+    }
+
+    @Override
+    public void appendFrom(ColumnVector v, int row) {
+        if (v.isNull(row)) {
+            appendNull();
+        } else {
+            append(((BoolVector) v).get(row));
+        }
+    }
+
+    @Override
+    public void appendObject(Object value) {
+        switch (value) {
+            case null -> appendNull();
+            case Boolean b -> append(b);
+            default -> throw new IllegalArgumentException("Cannot append " + value.getClass().getSimpleName() + " to bool");
+        }
+    }
+
+    @Override
+    public void reset() {
+        super.reset();
+        trueCount = 0;
+    }
+
+    @Override
+    long dataBytes() {
+        return size;
+    }
+
+    @Override
+    public BoolVector build(Arena arena) {
+        MemorySegment data = arena.allocate(Math.max(size, 1), 8);
+        MemorySegment.copy(values, 0, data, ColumnVector.BYTE, 0, size);
+        return new BoolVector(size, data, buildValidity(arena), nullCount, trueCount);
+    }
+}

@@ -1,0 +1,75 @@
+package org.spillway.spill.vector;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import org.spillway.spill.DataType;
+
+/** Builds a {@link DoubleVector}. */
+public final class DoubleVectorBuilder extends VectorBuilder {
+    private double[] values;
+
+    DoubleVectorBuilder(int capacity) {
+        super(DataType.FLOAT64, capacity);
+        values = new double[Math.max(16, capacity)];
+    }
+
+    /** Appends a non-null value. */
+    public void append(double v) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        markValid();
+        values[size++] = v;
+    }
+
+    @Override
+    void appendNullValue() {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size] = 0;
+    }
+
+    @Override
+    public void appendFrom(ColumnVector v, int row) {
+        if (v.isNull(row)) {
+            appendNull();
+        } else {
+            append(((DoubleVector) v).get(row));
+        }
+    }
+
+    @Override
+    public void appendObject(Object value) {
+        switch (value) {
+            case null -> appendNull();
+            case Number n -> append(n.doubleValue());
+            default -> throw new IllegalArgumentException("Cannot append " + value.getClass().getSimpleName() + " to float64");
+        }
+    }
+
+    @Override
+    long dataBytes() {
+        return 8L * size;
+    }
+
+    @Override
+    public DoubleVector build(Arena arena) {
+        MemorySegment data = arena.allocate(Math.max(8L * size, 8), 8);
+        MemorySegment.copy(values, 0, data, ValueLayout.JAVA_DOUBLE, 0, size);
+        MemorySegment valid = buildValidity(arena);
+        DoubleVector tmp = new DoubleVector(size, data, valid, nullCount, 0, 0);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < size; i++) {
+            double x = values[i];
+            if (x == x && (nullCount == 0 || !tmp.isNull(i))) {
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+        }
+        return new DoubleVector(size, data, valid, nullCount, min, max);
+    }
+}

@@ -1,0 +1,84 @@
+package org.spillway.spill.vector;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.LocalDate;
+import java.util.Arrays;
+import org.spillway.spill.DataType;
+
+/** Builds an {@link IntVector} (int32 or date). */
+public final class IntVectorBuilder extends VectorBuilder {
+    private int[] values;
+
+    IntVectorBuilder(DataType type, int capacity) {
+        super(type, capacity);
+        values = new int[Math.max(16, capacity)];
+    }
+
+    /** Appends a non-null value. */
+    public void append(int v) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        markValid();
+        values[size++] = v;
+    }
+
+    @Override
+    void appendNullValue() {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size] = 0;
+    }
+
+    @Override
+    public void appendFrom(ColumnVector v, int row) {
+        if (v.isNull(row)) {
+            appendNull();
+        } else {
+            append(((IntVector) v).get(row));
+        }
+    }
+
+    @Override
+    public void appendObject(Object value) {
+        switch (value) {
+            case null -> appendNull();
+            case LocalDate d -> append(Math.toIntExact(d.toEpochDay()));
+            case Number n -> append(n.intValue());
+            default -> throw new IllegalArgumentException("Cannot append " + value.getClass().getSimpleName() + " to " + type);
+        }
+    }
+
+    @Override
+    long dataBytes() {
+        return 4L * size;
+    }
+
+    @Override
+    public IntVector build(Arena arena) {
+        MemorySegment data = arena.allocate(Math.max(4L * size, 4), 8);
+        MemorySegment.copy(values, 0, data, ValueLayout.JAVA_INT, 0, size);
+        MemorySegment valid = buildValidity(arena);
+        int min = Integer.MAX_VALUE;
+        int max = Integer.MIN_VALUE;
+        if (nullCount == 0) {
+            for (int i = 0; i < size; i++) {
+                int x = values[i];
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+        } else {
+            IntVector tmp = new IntVector(type, size, data, valid, nullCount, 0, 0);
+            for (int i = 0; i < size; i++) {
+                if (!tmp.isNull(i)) {
+                    min = Math.min(min, values[i]);
+                    max = Math.max(max, values[i]);
+                }
+            }
+        }
+        return new IntVector(type, size, data, valid, nullCount, min, max);
+    }
+}

@@ -1,0 +1,84 @@
+package org.spillway.spill.vector;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Instant;
+import java.util.Arrays;
+import org.spillway.spill.DataType;
+
+/** Builds an {@link LongVector} (int64 or timestamp). */
+public final class LongVectorBuilder extends VectorBuilder {
+    private long[] values;
+
+    LongVectorBuilder(DataType type, int capacity) {
+        super(type, capacity);
+        values = new long[Math.max(16, capacity)];
+    }
+
+    /** Appends a non-null value. */
+    public void append(long v) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        markValid();
+        values[size++] = v;
+    }
+
+    @Override
+    void appendNullValue() {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size] = 0;
+    }
+
+    @Override
+    public void appendFrom(ColumnVector v, int row) {
+        if (v.isNull(row)) {
+            appendNull();
+        } else {
+            append(((LongVector) v).get(row));
+        }
+    }
+
+    @Override
+    public void appendObject(Object value) {
+        switch (value) {
+            case null -> appendNull();
+            case Instant t -> append(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
+            case Number n -> append(n.longValue());
+            default -> throw new IllegalArgumentException("Cannot append " + value.getClass().getSimpleName() + " to " + type);
+        }
+    }
+
+    @Override
+    long dataBytes() {
+        return 8L * size;
+    }
+
+    @Override
+    public LongVector build(Arena arena) {
+        MemorySegment data = arena.allocate(Math.max(8L * size, 8), 8);
+        MemorySegment.copy(values, 0, data, ValueLayout.JAVA_LONG, 0, size);
+        MemorySegment valid = buildValidity(arena);
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        if (nullCount == 0) {
+            for (int i = 0; i < size; i++) {
+                long x = values[i];
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+        } else {
+            LongVector tmp = new LongVector(type, size, data, valid, nullCount, 0, 0);
+            for (int i = 0; i < size; i++) {
+                if (!tmp.isNull(i)) {
+                    min = Math.min(min, values[i]);
+                    max = Math.max(max, values[i]);
+                }
+            }
+        }
+        return new LongVector(type, size, data, valid, nullCount, min, max);
+    }
+}

@@ -1,0 +1,263 @@
+package org.spillway.spill.vector;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.spillway.spill.DataType;
+
+/**
+ * Builds a {@link StringVector}. It starts in dictionary mode, interning each value in a small
+ * open-addressing table; once the distinct values exceed {@link #maxDictionary} (a quarter of the
+ * expected rows, at most 65 536) it converts what it has to the plain layout and stays plain.
+ * Low-cardinality columns (categories, ids with few values) thus cost 4 bytes a row plus one copy
+ * of each distinct value, and group-bys can key on codes.
+ */
+public final class StringVectorBuilder extends VectorBuilder {
+    private static final int MAX_DICT = 1 << 16;
+    private final int maxDictionary;
+
+    // plain layout
+    private byte[] bytes = new byte[64];
+    private int[] offsets;
+    private int byteCount;
+    private boolean plain;
+
+    // dictionary layout
+    private int[] codes;
+    private byte[] dictBytes = new byte[64];
+    private int[] dictOffsets = new int[17];
+    private int dictSize;
+    private int dictByteCount;
+    private int[] table = new int[64]; // code + 1, 0 = empty
+    private int[] tableHash = new int[64];
+
+    StringVectorBuilder(int capacity) {
+        super(DataType.STRING, capacity);
+        int cap = Math.max(16, capacity);
+        codes = new int[cap];
+        offsets = new int[cap + 1];
+        maxDictionary = Math.min(MAX_DICT, Math.max(16, capacity / 4));
+    }
+
+    /** Appends the UTF-8 bytes {@code src[off, off + len)}. */
+    public void append(byte[] src, int off, int len) {
+        markValid();
+        if (!plain) {
+            int h = hash(src, off, len);
+            int code = intern(src, off, len, h);
+            if (code >= 0) {
+                ensureCodes();
+                codes[size++] = code;
+                return;
+            }
+            convertToPlain();
+        }
+        ensurePlain(len);
+        System.arraycopy(src, off, bytes, byteCount, len);
+        byteCount += len;
+        offsets[++size] = byteCount;
+    }
+
+    /** Appends a Java string (encoded as UTF-8). */
+    public void append(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        append(b, 0, b.length);
+    }
+
+    private byte[] scratch = new byte[64];
+
+    @Override
+    public void appendFrom(ColumnVector v, int row) {
+        if (v.isNull(row)) {
+            appendNull();
+            return;
+        }
+        StringVector s = (StringVector) v;
+        int len = s.length(row);
+        if (scratch.length < len) {
+            scratch = new byte[Math.max(len, scratch.length * 2)];
+        }
+        MemorySegment.copy(s.bytes(), ColumnVector.BYTE, s.start(row), scratch, 0, len);
+        append(scratch, 0, len);
+    }
+
+    @Override
+    public void appendObject(Object value) {
+        if (value == null) {
+            appendNull();
+        } else {
+            append(value.toString());
+        }
+    }
+
+    @Override
+    void appendNullValue() {
+        if (!plain) {
+            ensureCodes();
+            codes[size] = 0; // code 0 is valid for any non-empty dictionary; the validity bit says null
+            if (dictSize == 0) {
+                // keep code 0 meaningful: intern the empty string
+                intern(new byte[0], 0, 0, hash(new byte[0], 0, 0));
+            }
+        } else {
+            ensurePlain(0);
+            offsets[size + 1] = byteCount;
+        }
+    }
+
+    @Override
+    public void reset() {
+        super.reset();
+        plain = false;
+        byteCount = 0;
+        offsets[0] = 0;
+        dictSize = 0;
+        dictByteCount = 0;
+        dictOffsets[0] = 0;
+        Arrays.fill(table, 0);
+    }
+
+    @Override
+    long dataBytes() {
+        if (plain) {
+            return 4L * (size + 1) + byteCount;
+        }
+        return 4L * size + 4L * (dictSize + 1) + dictByteCount;
+    }
+
+    @Override
+    public StringVector build(Arena arena) {
+        MemorySegment valid = buildValidity(arena);
+        if (plain) {
+            MemorySegment off = arena.allocate(4L * (size + 1), 8);
+            MemorySegment.copy(offsets, 0, off, ValueLayout.JAVA_INT, 0, size + 1);
+            MemorySegment data = arena.allocate(Math.max(byteCount, 1), 8);
+            MemorySegment.copy(bytes, 0, data, ColumnVector.BYTE, 0, byteCount);
+            return StringVector.plain(size, off, data, valid, nullCount);
+        }
+        MemorySegment c = arena.allocate(Math.max(4L * size, 4), 8);
+        MemorySegment.copy(codes, 0, c, ValueLayout.JAVA_INT, 0, size);
+        MemorySegment off = arena.allocate(4L * (dictSize + 1), 8);
+        MemorySegment.copy(dictOffsets, 0, off, ValueLayout.JAVA_INT, 0, dictSize + 1);
+        MemorySegment data = arena.allocate(Math.max(dictByteCount, 1), 8);
+        MemorySegment.copy(dictBytes, 0, data, ColumnVector.BYTE, 0, dictByteCount);
+        return StringVector.dictionary(size, c, dictSize, off, data, valid, nullCount);
+    }
+
+    private static int hash(byte[] b, int off, int len) {
+        int h = 0x9E3779B9 ^ len;
+        for (int i = 0; i < len; i++) {
+            h = (h ^ b[off + i]) * 0x01000193;
+        }
+        return h ^ (h >>> 15);
+    }
+
+    /** Returns the code of the value, adding it if new; -1 when the dictionary is full. */
+    private int intern(byte[] src, int off, int len, int h) {
+        int mask = table.length - 1;
+        int slot = h & mask;
+        while (true) {
+            int e = table[slot];
+            if (e == 0) {
+                break;
+            }
+            int code = e - 1;
+            if (tableHash[slot] == h) {
+                int s = dictOffsets[code];
+                int l = dictOffsets[code + 1] - s;
+                if (l == len && Arrays.equals(dictBytes, s, s + l, src, off, off + len)) {
+                    return code;
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+        if (dictSize >= maxDictionary) {
+            return -1;
+        }
+        int code = dictSize++;
+        if (dictByteCount + len > dictBytes.length) {
+            dictBytes = Arrays.copyOf(dictBytes, Math.max(dictByteCount + len, dictBytes.length * 2));
+        }
+        System.arraycopy(src, off, dictBytes, dictByteCount, len);
+        dictByteCount += len;
+        if (dictSize + 1 > dictOffsets.length) {
+            dictOffsets = Arrays.copyOf(dictOffsets, dictOffsets.length * 2);
+        }
+        dictOffsets[dictSize] = dictByteCount;
+        table[slot] = code + 1;
+        tableHash[slot] = h;
+        if (dictSize * 2 > table.length) {
+            rehash();
+        }
+        return code;
+    }
+
+    private void rehash() {
+        int[] oldTable = table;
+        int[] oldHash = tableHash;
+        table = new int[oldTable.length * 2];
+        tableHash = new int[oldTable.length * 2];
+        int mask = table.length - 1;
+        for (int i = 0; i < oldTable.length; i++) {
+            if (oldTable[i] != 0) {
+                int slot = oldHash[i] & mask;
+                while (table[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                table[slot] = oldTable[i];
+                tableHash[slot] = oldHash[i];
+            }
+        }
+    }
+
+    private void ensureCodes() {
+        if (size == codes.length) {
+            codes = Arrays.copyOf(codes, size * 2);
+        }
+    }
+
+    private void ensurePlain(int extraBytes) {
+        if (size + 2 > offsets.length) {
+            offsets = Arrays.copyOf(offsets, Math.max(size + 2, offsets.length * 2));
+        }
+        if (byteCount + extraBytes > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(byteCount + extraBytes, bytes.length * 2));
+        }
+    }
+
+    private void convertToPlain() {
+        plain = true;
+        byteCount = 0;
+        offsets[0] = 0;
+        int rows = size;
+        for (int i = 0; i < rows; i++) {
+            int c = codes[i];
+            int s = dictOffsets[c];
+            int l = dictOffsets[c + 1] - s;
+            boolean isNull = nullCount > 0 && dictSize > 0 && isNullAt(i);
+            if (isNull) {
+                l = 0;
+            }
+            if (size + 2 > offsets.length) {
+                offsets = Arrays.copyOf(offsets, offsets.length * 2);
+            }
+            if (byteCount + l > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(byteCount + l, bytes.length * 2));
+            }
+            System.arraycopy(dictBytes, s, bytes, byteCount, l);
+            byteCount += l;
+            offsets[i + 1] = byteCount;
+        }
+    }
+
+    private boolean isNullAt(int i) {
+        // validity lives in the superclass; rows before `size` are final
+        return !validAt(i);
+    }
+
+    private boolean validAt(int i) {
+        return ((validityBytes()[i >>> 3] >>> (i & 7)) & 1) != 0;
+    }
+}
