@@ -1,0 +1,129 @@
+package org.spillway.bench.cli;
+
+import static org.spillway.frame.Functions.col;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.spillway.datasets.Events;
+import org.spillway.frame.DataFrame;
+import org.spillway.frame.Spillway;
+import org.spillway.spill.memory.MemoryBudget;
+
+/**
+ * {@code ./spillway demo}: generates an events data set at least four times larger than the
+ * memory limit, reads it with a progress bar, runs a filter / derived column / count pipeline,
+ * collects the whole set (which must spill), queries the collected frame, prints the timings and
+ * how much spilled, and deletes everything it wrote.
+ */
+final class Demo {
+    private Demo() {
+    }
+
+    private record Timing(String step, double seconds, String result) {
+    }
+
+    static int run(Options o) throws Exception {
+        long rows = o.count("rows", 4_000_000);
+        String memory = o.get("memory", "64m");
+        long limit = MemoryBudget.parseBytes(memory);
+        String keep = o.named().get("keep");
+        Path work = keep != null ? Files.createDirectories(Path.of(keep)) : Files.createTempDirectory("spillway-demo-");
+        List<Timing> timings = new ArrayList<>();
+        try {
+            System.out.println("Spillway demo: an out-of-core, parallel dataframe for Java\n");
+            Path data = Files.createDirectories(work.resolve("data"));
+            System.out.printf(Locale.ROOT, "1. Generating %,d event rows as CSV in %s ...%n", rows, data);
+            long bytes = time(timings, "generate CSV", () -> Events.rows(rows).seed(42).writeCsv(data, 4), b -> mb(b));
+            System.out.printf(Locale.ROOT, "   %s of CSV in 4 files: %.1fx the memory limit of %s%n%n",
+                    mb(bytes), (double) bytes / limit, MemoryBudget.formatBytes(limit));
+            try (Spillway sw = Spillway.builder().memoryLimit(memory).spillDir(work.resolve("spill")).progress(true).build()) {
+                DataFrame events = sw.readCsv(data + "/events-*.csv");
+                System.out.println("2. sw.readCsv(\"" + data.getFileName() + "/events-*.csv\") is lazy: only a sample was read to infer the schema:");
+                System.out.println(indent(events.schema().toString()) + "\n");
+
+                DataFrame big = events
+                        .filter(col("amount").gt(50).and(col("returned").not()))
+                        .withColumn("total", col("amount").multiply(col("quantity")))
+                        .select("id", "user", "country", "category", "quantity", "total");
+                System.out.println("3. A filter / derived column / select pipeline; explain() shows the pushed-down columns:");
+                System.out.println(indent(big.explainString()));
+                long n = time(timings, "filter+derive+count (CSV)", big::count, c -> String.format(Locale.ROOT, "%,d rows", c));
+                System.out.printf(Locale.ROOT, "   count() = %,d rows of %,d%n%n", n, rows);
+                System.out.println("   show(10):");
+                time(timings, "show(10) (CSV)", () -> {
+                    big.show(10);
+                    return 0;
+                }, x -> "");
+
+                System.out.println("\n4. collect() materialises all " + String.format(Locale.ROOT, "%,d", rows)
+                        + " rows into chunks; past the budget they spill, LZ4-compressed, to disk:");
+                DataFrame all = time(timings, "collect() all rows", events::collect, f -> "");
+                System.out.println("   " + sw.memoryReport() + "\n");
+
+                DataFrame recent = all.filter(col("id").gt(rows - 100_000));
+                System.out.println("5. Queries on the collected frame read spilled chunks back as needed; a filter on"
+                        + " 'id' skips chunks by their min/max statistics:");
+                long r = time(timings, "filter on collected (skip)", recent::count, c -> String.format(Locale.ROOT, "%,d rows", c));
+                System.out.printf(Locale.ROOT, "   id > %,d: %,d rows%n", rows - 100_000, r);
+                long q = time(timings, "filter+count on collected", () -> all.filter(col("quantity").geq(9)
+                        .and(col("country").eq("DE"))).count(), c -> String.format(Locale.ROOT, "%,d rows", c));
+                System.out.printf(Locale.ROOT, "   quantity >= 9 and country = 'DE': %,d rows%n%n", q);
+                System.out.println("   " + sw.memoryReport());
+            }
+            System.out.println("\n6. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
+                    + MemoryBudget.formatBytes(limit) + "):");
+            for (Timing t : timings) {
+                System.out.printf(Locale.ROOT, "   %-30s %8.2f s  %s%n", t.step(), t.seconds(), t.result());
+            }
+            return 0;
+        } finally {
+            if (keep == null) {
+                deleteTree(work);
+                System.out.println("\nCleaned up " + work);
+            }
+        }
+    }
+
+    private static <T> T time(List<Timing> timings, String step, Callable<T> work, java.util.function.Function<T, String> describe)
+            throws Exception {
+        long t0 = System.nanoTime();
+        T v = work.call();
+        timings.add(new Timing(step, (System.nanoTime() - t0) / 1e9, describe.apply(v)));
+        return v;
+    }
+
+    private static String mb(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
+    private static String indent(String s) {
+        return "   " + s.strip().replace("\n", "\n   ");
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

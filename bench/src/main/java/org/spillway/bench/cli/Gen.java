@@ -1,0 +1,40 @@
+package org.spillway.bench.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import org.spillway.datasets.Events;
+
+/** {@code ./spillway gen <dataset> ...}: writes generated data sets as CSV. */
+final class Gen {
+    private Gen() {
+    }
+
+    static int run(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help")) {
+            System.out.print("usage: ./spillway gen events --rows N --out DIR [--files K] [--seed S]\n");
+            return args.length == 0 ? 2 : 0;
+        }
+        Options o = Options.parse(Arrays.copyOfRange(args, 1, args.length));
+        switch (args[0]) {
+            case "events" -> {
+                long rows = o.count("rows", 1_000_000);
+                Path out = Path.of(o.get("out", "data"));
+                int files = (int) o.count("files", 1);
+                long seed = o.count("seed", 42);
+                Files.createDirectories(out);
+                long t0 = System.nanoTime();
+                long bytes = Events.rows(rows).seed(seed).writeCsv(out, files);
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "wrote %,d rows (%.1f MB) in %d file(s) to %s in %.1f s%n",
+                        rows, bytes / 1e6, files, out, s);
+                return 0;
+            }
+            default -> {
+                System.err.println("spillway gen: unknown data set '" + args[0] + "' (known: events)");
+                return 2;
+            }
+        }
+    }
+}

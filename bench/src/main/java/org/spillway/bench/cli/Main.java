@@ -1,0 +1,56 @@
+package org.spillway.bench.cli;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** The {@code ./spillway} subcommands other than {@code shell}: {@code demo}, {@code gen}, {@code help}. */
+public final class Main {
+    private Main() {
+    }
+
+    static final String USAGE = """
+            usage: ./spillway <command> [options]
+              demo [--rows N] [--memory SIZE] [--keep DIR]
+                                   generate an events data set 4x larger than the memory limit, read it
+                                   with a progress bar, run a filter/derived-column/count pipeline,
+                                   show the result, the timings and how much spilled; cleans up after
+                                   itself (defaults: --rows 4000000 --memory 64m)
+              shell [script.jsh]   JShell with Spillway on the class path and its imports made; with a
+                                   script, runs it and exits non-zero if a snippet fails
+              gen events --rows N --out DIR [--files K] [--seed S]
+                                   write the events data set as CSV files
+              help                 this text
+            """;
+
+    /** Entry point. */
+    public static void main(String[] args) throws Exception {
+        String cmd = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        int status = switch (cmd) {
+            case "demo" -> Demo.run(Options.parse(rest));
+            case "gen" -> Gen.run(rest);
+            case "help", "--help", "-h" -> {
+                System.out.print(USAGE);
+                yield 0;
+            }
+            default -> {
+                System.err.println("spillway: unknown command '" + cmd + "'\n" + USAGE);
+                yield 2;
+            }
+        };
+        System.exit(status);
+    }
+
+    /** Parses a whole number written as 4000000, 4_000_000, 4e6 or 4m-free forms. */
+    static long parseCount(String s) {
+        String t = s.replace("_", "").toLowerCase(Locale.ROOT);
+        try {
+            if (t.contains("e")) {
+                return (long) Double.parseDouble(t);
+            }
+            return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number: '" + s + "' (write e.g. 4000000 or 4e6)");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+// Loaded by ./spillway shell (interactive and scripts): the usual imports.
+import java.nio.file.*;
+import java.util.*;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Schema;
+import org.spillway.spill.Field;
+import org.spillway.frame.*;
+import org.spillway.frame.io.*;
+import static org.spillway.frame.Functions.*;

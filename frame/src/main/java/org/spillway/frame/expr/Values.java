@@ -1,0 +1,162 @@
+package org.spillway.frame.expr;
+
+import java.util.Arrays;
+import org.spillway.spill.DataType;
+import org.spillway.spill.vector.BoolVector;
+import org.spillway.spill.vector.BoolVectorBuilder;
+import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.DoubleVector;
+import org.spillway.spill.vector.DoubleVectorBuilder;
+import org.spillway.spill.vector.IntVector;
+import org.spillway.spill.vector.IntVectorBuilder;
+import org.spillway.spill.vector.LongVector;
+import org.spillway.spill.vector.LongVectorBuilder;
+import org.spillway.spill.vector.StringVector;
+import org.spillway.spill.vector.StringVectorBuilder;
+import org.spillway.spill.vector.VectorBuilder;
+
+/**
+ * The heap result of evaluating an expression over one chunk: one primitive array by type
+ * (int32, int64, date and timestamp in {@code longs}; float64 in {@code doubles}; bool in
+ * {@code bools}; strings as Java strings) and a null mask ({@code null} when nothing is null).
+ * Intermediates stay on the heap and live for one chunk; only the final output is copied
+ * off-heap into a budgeted chunk.
+ */
+public final class Values {
+    /** The logical type. */
+    public final DataType type;
+    /** Number of rows. */
+    public final int n;
+    /** Integral values (int32, int64, date, timestamp). */
+    public long[] longs;
+    /** float64 values. */
+    public double[] doubles;
+    /** bool values. */
+    public boolean[] bools;
+    /** string values. */
+    public String[] strings;
+    /** nulls[i] = row i is null; null array when there are none. */
+    public boolean[] nulls;
+
+    /** Allocates values of {@code type} for {@code n} rows. */
+    public Values(DataType type, int n) {
+        this.type = type;
+        this.n = n;
+        switch (type) {
+            case INT32, INT64, DATE, TIMESTAMP -> longs = new long[n];
+            case FLOAT64 -> doubles = new double[n];
+            case BOOL -> bools = new boolean[n];
+            case STRING -> strings = new String[n];
+        }
+    }
+
+    /** True if row i is null. */
+    public boolean isNull(int i) {
+        return nulls != null && nulls[i];
+    }
+
+    /** Marks row i null. */
+    public void setNull(int i) {
+        if (nulls == null) {
+            nulls = new boolean[n];
+        }
+        nulls[i] = true;
+    }
+
+    /** Row i as a double (numeric types only). */
+    public double asDouble(int i) {
+        return doubles != null ? doubles[i] : longs[i];
+    }
+
+    /** Reads a whole vector. */
+    public static Values of(ColumnVector v) {
+        int n = v.size();
+        Values out = new Values(v.type(), n);
+        switch (v) {
+            case IntVector iv -> {
+                for (int i = 0; i < n; i++) {
+                    out.longs[i] = iv.get(i);
+                }
+            }
+            case LongVector lv -> {
+                for (int i = 0; i < n; i++) {
+                    out.longs[i] = lv.get(i);
+                }
+            }
+            case DoubleVector dv -> {
+                for (int i = 0; i < n; i++) {
+                    out.doubles[i] = dv.get(i);
+                }
+            }
+            case BoolVector bv -> {
+                for (int i = 0; i < n; i++) {
+                    out.bools[i] = bv.get(i);
+                }
+            }
+            case StringVector sv -> {
+                if (sv.isDictionary()) {
+                    String[] dict = new String[sv.dictionarySize()];
+                    for (int i = 0; i < n; i++) {
+                        if (!sv.isNull(i)) {
+                            int c = sv.code(i);
+                            String s = dict[c];
+                            if (s == null) {
+                                s = sv.getString(i);
+                                dict[c] = s;
+                            }
+                            out.strings[i] = s;
+                        }
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        out.strings[i] = sv.isNull(i) ? null : sv.getString(i);
+                    }
+                }
+            }
+        }
+        if (v.hasNulls()) {
+            out.nulls = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                out.nulls[i] = v.isNull(i);
+            }
+        }
+        return out;
+    }
+
+    /** A constant column of {@code n} copies of {@code value} (null allowed). */
+    public static Values constant(DataType type, Object value, int n) {
+        Values out = new Values(type, n);
+        if (value == null) {
+            out.nulls = new boolean[n];
+            Arrays.fill(out.nulls, true);
+            return out;
+        }
+        switch (type) {
+            case INT32, INT64, DATE, TIMESTAMP -> Arrays.fill(out.longs, Literals.toLong(value, type));
+            case FLOAT64 -> Arrays.fill(out.doubles, ((Number) value).doubleValue());
+            case BOOL -> Arrays.fill(out.bools, (Boolean) value);
+            case STRING -> Arrays.fill(out.strings, value.toString());
+        }
+        return out;
+    }
+
+    /** Appends rows {@code [0, n)} (or the selected ones) to a builder of the same type. */
+    public void appendTo(VectorBuilder b, boolean[] selection) {
+        for (int i = 0; i < n; i++) {
+            if (selection != null && !selection[i]) {
+                continue;
+            }
+            if (isNull(i)) {
+                b.appendNull();
+                continue;
+            }
+            switch (b) {
+                case IntVectorBuilder ib -> ib.append((int) longs[i]);
+                case LongVectorBuilder lb -> lb.append(longs[i]);
+                case DoubleVectorBuilder db -> db.append(doubles[i]);
+                case BoolVectorBuilder bb -> bb.append(bools[i]);
+                case StringVectorBuilder sb -> sb.append(strings[i]);
+            }
+        }
+    }
+}

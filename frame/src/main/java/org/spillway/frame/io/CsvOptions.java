@@ -1,0 +1,289 @@
+package org.spillway.frame.io;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Schema;
+
+/**
+ * How to read (and write) CSV files. Immutable: every {@code with}-style method returns a new
+ * value, so one options object can be shared and specialised freely.
+ *
+ * <pre>{@code
+ * var opts = CsvOptions.defaults().delimiter(';').nullValues("", "NA").columnType("zip", DataType.STRING);
+ * }</pre>
+ *
+ * <p>Defaults (those of RFC 4180 and of DuckDB where RFC 4180 is silent):
+ * <ul>
+ *   <li>{@link #delimiter()} {@code ','}; {@link #quote()} {@code '"'}; no {@link #escape()}
+ *       character: a quote inside a quoted field is written twice ({@code "say ""hi"""});</li>
+ *   <li>{@link #header()} true; without a header the columns are named {@code column_1},
+ *       {@code column_2}, ...;</li>
+ *   <li>{@link #nullValues()} {@code [""]}: only an empty <em>unquoted</em> field is null; a quoted
+ *       empty field {@code ""} is the empty string;</li>
+ *   <li>types inferred from the first {@link #sampleRows()} = 10 000 rows of each file, unless
+ *       {@link #schema(Schema)} gives them all or {@link #columnType(String, DataType)} some;</li>
+ *   <li>{@link #onBadRow()} {@link BadRowPolicy#FAIL};</li>
+ *   <li>{@link #splitBytes()} 32 MiB: files are read in byte ranges of about this size in
+ *       parallel.</li>
+ * </ul>
+ *
+ * <p>Files must be UTF-8 (ASCII is UTF-8); a leading byte-order mark is skipped. Rows end at
+ * {@code \n}, {@code \r\n} or a lone {@code \r}; completely empty lines are skipped.
+ */
+public final class CsvOptions {
+    /** The value of {@link #escape()} when there is no escape character (the default). */
+    public static final char NO_ESCAPE = '\0';
+    /** Default {@link #sampleRows()}. */
+    public static final int DEFAULT_SAMPLE_ROWS = 10_000;
+    /** Default {@link #splitBytes()}: 32 MiB. */
+    public static final long DEFAULT_SPLIT_BYTES = 32L << 20;
+
+    private static final CsvOptions DEFAULTS = new CsvOptions(',', '"', NO_ESCAPE, true, List.of(""),
+            Map.of(), null, DEFAULT_SAMPLE_ROWS, BadRowPolicy.FAIL, DEFAULT_SPLIT_BYTES);
+
+    private final char delimiter;
+    private final char quote;
+    private final char escape;
+    private final boolean header;
+    private final List<String> nullValues;
+    private final Map<String, DataType> columnTypes;
+    private final Schema schema;
+    private final int sampleRows;
+    private final BadRowPolicy onBadRow;
+    private final long splitBytes;
+
+    private CsvOptions(char delimiter, char quote, char escape, boolean header, List<String> nullValues,
+                       Map<String, DataType> columnTypes, Schema schema, int sampleRows, BadRowPolicy onBadRow,
+                       long splitBytes) {
+        this.delimiter = delimiter;
+        this.quote = quote;
+        this.escape = escape;
+        this.header = header;
+        this.nullValues = nullValues;
+        this.columnTypes = columnTypes;
+        this.schema = schema;
+        this.sampleRows = sampleRows;
+        this.onBadRow = onBadRow;
+        this.splitBytes = splitBytes;
+    }
+
+    /** The defaults described on this class. */
+    public static CsvOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** The field delimiter, {@code ','} by default. */
+    public char delimiter() {
+        return delimiter;
+    }
+
+    /**
+     * Sets the field delimiter. It must be an ASCII character other than the quote, the escape,
+     * {@code \n} and {@code \r} (a single byte, so that the byte-level parser can find it).
+     */
+    public CsvOptions delimiter(char delimiter) {
+        checkAscii("delimiter", delimiter);
+        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, onBadRow,
+                splitBytes).validate();
+    }
+
+    /** The quote character, {@code '"'} by default. */
+    public char quote() {
+        return quote;
+    }
+
+    /** Sets the quote character (ASCII). A field that starts with it runs to the matching closing quote. */
+    public CsvOptions quote(char quote) {
+        checkAscii("quote", quote);
+        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, onBadRow,
+                splitBytes).validate();
+    }
+
+    /** The escape character, or {@link #NO_ESCAPE} (the default: quotes are escaped by doubling them). */
+    public char escape() {
+        return escape;
+    }
+
+    /** True when an escape character is set. */
+    public boolean hasEscape() {
+        return escape != NO_ESCAPE;
+    }
+
+    /**
+     * Sets an escape character (ASCII, typically {@code '\\'}), or {@link #NO_ESCAPE} for none.
+     * The semantics are those of Apache Commons CSV, in quoted and unquoted fields alike: the escape
+     * followed by the delimiter, the quote or itself stands for that character; followed by
+     * {@code n r t b f} for newline, carriage return, tab, backspace and form feed; followed by
+     * anything else, both characters are kept. Doubled quotes inside quoted fields keep working.
+     * Writing ignores this setting (it always doubles quotes).
+     */
+    public CsvOptions escape(char escape) {
+        if (escape != NO_ESCAPE) {
+            checkAscii("escape", escape);
+        }
+        return new CsvOptions(delimiter, quote, escape == quote ? NO_ESCAPE : escape, header, nullValues, columnTypes,
+                schema, sampleRows, onBadRow, splitBytes).validate();
+    }
+
+    /** True (default) if the first line of each file names the columns. */
+    public boolean header() {
+        return header;
+    }
+
+    /**
+     * Whether the first line of each file is a header. Without one, columns are named
+     * {@code column_1}, {@code column_2}, ... (or as {@link #schema(Schema)} says).
+     */
+    public CsvOptions header(boolean header) {
+        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, onBadRow,
+                splitBytes);
+    }
+
+    /** The tokens that read as null when they appear unquoted; {@code [""]} by default. */
+    public List<String> nullValues() {
+        return nullValues;
+    }
+
+    /**
+     * Replaces the tokens that read as null. A token matches only an <em>unquoted</em> field with
+     * exactly that text, so {@code "NA"} in quotes stays the string {@code NA}. Include {@code ""}
+     * to keep reading empty unquoted fields as null in string columns; in the other columns an
+     * empty field is always null, as it can be nothing else. When writing, nulls are written as
+     * the first token.
+     */
+    public CsvOptions nullValues(String... tokens) {
+        Objects.requireNonNull(tokens, "tokens");
+        for (String t : tokens) {
+            Objects.requireNonNull(t, "a null token is null; use \"\" for the empty field");
+        }
+        return new CsvOptions(delimiter, quote, escape, header, List.of(tokens), columnTypes, schema, sampleRows,
+                onBadRow, splitBytes);
+    }
+
+    /** The per-column type overrides, in the order given. */
+    public Map<String, DataType> columnTypes() {
+        return columnTypes;
+    }
+
+    /**
+     * Declares the type of one column (by its header name, or {@code column_N} without a header),
+     * overriding inference for it; may be called for several columns. Naming a column the files
+     * do not have is an error when the source is opened.
+     */
+    public CsvOptions columnType(String column, DataType type) {
+        Objects.requireNonNull(column, "column");
+        Objects.requireNonNull(type, "type");
+        Map<String, DataType> m = new LinkedHashMap<>(columnTypes);
+        m.put(column, type);
+        return new CsvOptions(delimiter, quote, escape, header, nullValues, Collections.unmodifiableMap(m), schema,
+                sampleRows, onBadRow, splitBytes);
+    }
+
+    /** The explicit schema, or null when types are inferred. */
+    public Schema schema() {
+        return schema;
+    }
+
+    /**
+     * Gives every column's name and type, skipping inference (no sampling pass over the files).
+     * The files must have exactly as many fields per row as the schema has columns; the schema's
+     * names are used even when the files have a header (whose line is then just skipped).
+     * {@link #columnType(String, DataType)} overrides still apply on top. Pass null to infer again.
+     */
+    public CsvOptions schema(Schema schema) {
+        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, onBadRow,
+                splitBytes);
+    }
+
+    /** Rows sampled from the start of each file for type inference; 10 000 by default. */
+    public int sampleRows() {
+        return sampleRows;
+    }
+
+    /**
+     * How many rows to sample from the start of each file (at most {@link CsvSource#MAX_SAMPLED_FILES}
+     * files) to infer types and to detect quoted fields that span lines. More rows cost a longer
+     * open; too few may infer int32 for a column holding a float further down (the scan then fails
+     * with a message naming the value and the fix).
+     */
+    public CsvOptions sampleRows(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("sampleRows must be at least 1, got " + rows);
+        }
+        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, rows, onBadRow,
+                splitBytes);
+    }
+
+    /** What to do with rows that cannot be read; {@link BadRowPolicy#FAIL} by default. */
+    public BadRowPolicy onBadRow() {
+        return onBadRow;
+    }
+
+    /** Sets what to do with rows that cannot be read; see {@link BadRowPolicy} for the exact rules. */
+    public CsvOptions onBadRow(BadRowPolicy policy) {
+        Objects.requireNonNull(policy, "policy");
+        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, policy,
+                splitBytes);
+    }
+
+    /** The target size of a split (a byte range parsed by one worker); 32 MiB by default. */
+    public long splitBytes() {
+        return splitBytes;
+    }
+
+    /**
+     * Sets the target split size. Smaller splits balance load better across cores; each costs a
+     * little setup. {@code Long.MAX_VALUE} reads every file in one piece.
+     */
+    public CsvOptions splitBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("splitBytes must be positive, got " + bytes);
+        }
+        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, onBadRow,
+                bytes);
+    }
+
+    private static void checkAscii(String what, char c) {
+        if (c == 0 || c > 127 || c == '\n' || c == '\r') {
+            throw new IllegalArgumentException("The " + what + " must be a single ASCII character other than NUL, "
+                    + "\\n and \\r; got U+" + String.format("%04X", (int) c));
+        }
+    }
+
+    private CsvOptions validate() {
+        if (delimiter == quote) {
+            throw new IllegalArgumentException("The delimiter and the quote are both '" + delimiter + "'; they must differ");
+        }
+        if (escape != NO_ESCAPE && escape == delimiter) {
+            throw new IllegalArgumentException("The delimiter and the escape are both '" + delimiter + "'; they must differ");
+        }
+        return this;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CsvOptions c && c.delimiter == delimiter && c.quote == quote && c.escape == escape
+                && c.header == header && c.nullValues.equals(nullValues) && c.columnTypes.equals(columnTypes)
+                && Objects.equals(c.schema, schema) && c.sampleRows == sampleRows && c.onBadRow == onBadRow
+                && c.splitBytes == splitBytes;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(new Object[] {delimiter, quote, escape, header, nullValues, columnTypes, schema,
+                sampleRows, onBadRow, splitBytes});
+    }
+
+    @Override
+    public String toString() {
+        return "CsvOptions[delimiter='" + delimiter + "', quote='" + quote + "', escape="
+                + (hasEscape() ? "'" + escape + "'" : "none") + ", header=" + header + ", nullValues=" + nullValues
+                + ", columnTypes=" + columnTypes + ", schema=" + (schema == null ? "inferred" : schema.names())
+                + ", sampleRows=" + sampleRows + ", onBadRow=" + onBadRow + ", splitBytes=" + splitBytes + "]";
+    }
+}
