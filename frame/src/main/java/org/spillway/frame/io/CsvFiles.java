@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.spillway.frame.SpillwayException;
 
@@ -38,6 +39,10 @@ final class CsvFiles {
             throw new SpillwayException("No CSV path given: pass a file, a directory or a glob such as data/*.csv");
         }
         int glob = firstGlobChar(spec);
+        // a name that exists as typed wins, so that a file called "a[1].csv" is not taken for a glob
+        if (glob >= 0 && exists(spec)) {
+            glob = -1;
+        }
         if (glob < 0) {
             Path p;
             try {
@@ -52,7 +57,8 @@ final class CsvFiles {
                 });
                 if (out.isEmpty()) {
                     throw new SpillwayException("The directory '" + spec + "' holds no .csv files (working directory: "
-                            + cwd() + "); name the files, or use a glob such as '" + p.resolve("*.txt") + "'");
+                            + cwd() + "); to read files with another extension use a glob such as '"
+                            + p.resolve("*.txt") + "'");
                 }
                 return out;
             }
@@ -65,8 +71,8 @@ final class CsvFiles {
         int slash = Math.max(spec.lastIndexOf('/', glob), spec.lastIndexOf(java.io.File.separatorChar, glob));
         String baseText = slash < 0 ? "" : spec.substring(0, slash + 1);
         String pattern = spec.substring(slash + 1);
-        Path base = Path.of(baseText.isEmpty() ? "" : baseText);
-        if (!Files.isDirectory(base.toString().isEmpty() ? Path.of(".") : base)) {
+        Path base = Path.of(baseText);
+        if (!baseText.isEmpty() && !Files.isDirectory(base)) {
             throw new SpillwayException("No file matches '" + spec + "': the directory '" + baseText
                     + "' does not exist (working directory: " + cwd() + ")");
         }
@@ -77,7 +83,7 @@ final class CsvFiles {
                 : null;
         boolean deep = pattern.indexOf('/') >= 0 || pattern.contains("**");
         List<Path> out = list(base, deep, f -> {
-            Path rel = base.toString().isEmpty() ? f : base.relativize(f);
+            Path rel = baseText.isEmpty() ? f : base.relativize(f);
             return m.matches(rel) || (m0 != null && m0.matches(rel));
         });
         if (out.isEmpty()) {
@@ -87,24 +93,30 @@ final class CsvFiles {
         return out;
     }
 
-    private static List<Path> list(Path dir, boolean deep, java.util.function.Predicate<Path> keep) {
-        Path walkRoot = dir.toString().isEmpty() ? Path.of("") : dir;
+    private static List<Path> list(Path dir, boolean deep, Predicate<Path> keep) {
+        boolean here = dir.toString().isEmpty(); // a glob without a directory: the working directory
+        Path root = here ? Path.of(".") : dir;
         List<Path> out = new ArrayList<>();
-        try (Stream<Path> s = deep ? Files.walk(walkRoot.toString().isEmpty() ? Path.of(".") : walkRoot)
-                : Files.list(walkRoot.toString().isEmpty() ? Path.of(".") : walkRoot)) {
+        try (Stream<Path> s = deep ? Files.walk(root) : Files.list(root)) {
             s.forEach(f -> {
-                // Files.walk(".") yields "./x"; strip it so that matching and display use "x"
-                Path g = walkRoot.toString().isEmpty() && f.startsWith(".") && f.getNameCount() > 1
-                        ? f.subpath(1, f.getNameCount()) : f;
+                Path g = here ? f.normalize() : f; // "./x.csv" -> "x.csv", as the user would write it
                 if (Files.isRegularFile(g) && keep.test(g)) {
                     out.add(g);
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list '" + dir + "': " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot list '" + root + "': " + e.getMessage(), e);
         }
         out.sort(Comparator.comparing(Path::toString));
         return out;
+    }
+
+    private static boolean exists(String spec) {
+        try {
+            return Files.exists(Path.of(spec));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     private static int firstGlobChar(String s) {

@@ -10,9 +10,13 @@ import org.spillway.frame.SpillwayException;
  * what to do; the parts are also available one by one for tools.
  */
 public class CsvFormatException extends SpillwayException {
-    private final Path file;
+    /** The file; transient because {@link Path} is not serializable (the message keeps its name). */
+    private final transient Path file;
+    /** The 1-based line, 0 for the whole file. */
     private final long line;
+    /** The column name, or null. */
     private final String column;
+    /** The offending text, or null. */
     private final String value;
 
     /**

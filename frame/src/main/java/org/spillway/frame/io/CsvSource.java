@@ -35,8 +35,12 @@ import org.spillway.spill.memory.MemoryBudget;
  * is given, apart from the headers). All files must have the same header (or, without headers,
  * the same number of fields). Types are inferred per column as the narrowest type that reads every
  * sampled non-empty value: bool, int32 widening to int64 and float64, date widening to timestamp;
- * any other mix, and a column with no value in the sample, is string. See {@link CsvValues} for the
- * accepted texts.
+ * any other mix, and a column with no value in the sample, is string. Empty fields and null tokens
+ * are not evidence either way. The texts recognised are strict (no surrounding spaces):
+ * {@code true}/{@code false} in any case; integers {@code [+-]?[0-9]+} (beyond int64: string, so long
+ * ids are never rounded); decimals with optional exponent, {@code nan}, {@code inf}; dates
+ * {@code yyyy-MM-dd}; timestamps {@code yyyy-MM-dd[T| ]HH:mm:ss[.f{1,9}][Z|±HH:MM|±HHMM|±HH]}
+ * (no zone means UTC; digits beyond microseconds are truncated).
  *
  * <p><b>Splitting</b>: a file is cut into ranges of about {@link CsvOptions#splitBytes()} bytes,
  * each starting right after a {@code \n}, so that the ranges are parsed independently. That is

@@ -38,6 +38,12 @@ final class CsvTokenizer {
     static final int UNTERMINATED = 2;
 
     private static final int NEED_MORE = -1;
+
+    /**
+     * Test hook: when positive, every tokenizer uses a buffer this small, so that tests drive
+     * rows across refills and buffer growth. Never set outside tests.
+     */
+    static volatile int testBufferSize;
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final byte delim;
@@ -86,7 +92,8 @@ final class CsvTokenizer {
             stopUnquoted[escape] = true;
             stopQuoted[escape] = true;
         }
-        this.buf = new byte[Math.max(64, bufferSize) + 1];
+        int size = testBufferSize > 0 ? testBufferSize : Math.max(64, bufferSize);
+        this.buf = new byte[size + 1];
     }
 
     /**

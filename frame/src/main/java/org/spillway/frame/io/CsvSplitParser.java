@@ -1,0 +1,405 @@
+package org.spillway.frame.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.spillway.frame.SpillwayException;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.Chunk;
+import org.spillway.spill.memory.MemoryBudget;
+import org.spillway.spill.vector.BoolVectorBuilder;
+import org.spillway.spill.vector.DoubleVectorBuilder;
+import org.spillway.spill.vector.IntVectorBuilder;
+import org.spillway.spill.vector.LongVectorBuilder;
+import org.spillway.spill.vector.StringVectorBuilder;
+import org.spillway.spill.vector.VectorBuilder;
+
+/**
+ * Parses {@link CsvSplit}s of one {@link CsvSource} into chunks: one parser per worker thread,
+ * reused across splits (not thread-safe). Made by {@link CsvSource#newParser}.
+ *
+ * <p>Only the projected columns are converted (projection pushdown); the others are tokenized to
+ * find where the row ends and skipped. Each row is tokenized completely before any value is
+ * appended, so a bad row never leaves a partial row behind.
+ *
+ * <p>Cost: about one pass over the split's bytes plus the conversion of projected values. Memory:
+ * a read buffer of 1 MiB (more only for a longer row) and one heap builder per projected column
+ * holding up to {@code chunkRows} rows; each emitted chunk's off-heap memory is reserved from the
+ * budget as consumer {@code "CsvScan"} and belongs to whoever receives it.
+ */
+public final class CsvSplitParser {
+    private static final int K_STRING = 0;
+    private static final int K_INT32 = 1;
+    private static final int K_INT64 = 2;
+    private static final int K_FLOAT64 = 3;
+    private static final int K_BOOL = 4;
+    private static final int K_DATE = 5;
+    private static final int K_TIMESTAMP = 6;
+    private static final int READ_BUFFER = 1 << 20;
+
+    private final CsvSource source;
+    private final int[] projection;
+    private final Schema projected;
+    private final Schema full;
+    private final int chunkRows;
+    private final MemoryBudget budget;
+    private final VectorBuilder[] builders;
+    private final List<VectorBuilder> builderList;
+    private final int[] kinds;
+    private final CsvTokenizer tok;
+    private final long[] values;
+    private final boolean[] nulls;
+    private final byte[][] nullTokens; // the non-empty ones
+    private final boolean emptyStringIsNull;
+    private final BadRowPolicy policy;
+    private final int width;
+    private byte[] scratch = new byte[256];
+
+    CsvSplitParser(CsvSource source, int[] projection, int chunkRows, MemoryBudget budget) {
+        this.source = source;
+        this.projection = projection;
+        this.full = source.schema();
+        this.projected = full.select(projection);
+        this.chunkRows = chunkRows;
+        this.budget = budget;
+        CsvOptions o = source.options();
+        this.builders = new VectorBuilder[projection.length];
+        this.kinds = new int[projection.length];
+        for (int j = 0; j < projection.length; j++) {
+            DataType t = projected.type(j);
+            builders[j] = VectorBuilder.forType(t, chunkRows);
+            kinds[j] = switch (t) {
+                case STRING -> K_STRING;
+                case INT32 -> K_INT32;
+                case INT64 -> K_INT64;
+                case FLOAT64 -> K_FLOAT64;
+                case BOOL -> K_BOOL;
+                case DATE -> K_DATE;
+                case TIMESTAMP -> K_TIMESTAMP;
+            };
+        }
+        this.builderList = List.of(builders);
+        this.tok = new CsvTokenizer(o, READ_BUFFER);
+        this.values = new long[projection.length];
+        this.nulls = new boolean[projection.length];
+        this.nullTokens = o.nullValues().stream().filter(s -> !s.isEmpty())
+                .map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        this.emptyStringIsNull = o.nullValues().contains("");
+        this.policy = o.onBadRow();
+        this.width = full.size();
+    }
+
+    /** The schema of the chunks this parser emits: the projected columns, in projection order. */
+    public Schema schema() {
+        return projected;
+    }
+
+    /**
+     * Parses one split, handing {@code out} a chunk every {@code chunkRows} rows and one with the
+     * rest at the end (none for a split without rows). A zero-column projection emits
+     * {@link Chunk#empty} chunks that only carry row counts.
+     *
+     * @throws CsvFormatException on a bad row or value under {@link BadRowPolicy#FAIL}, on an
+     *     unterminated quoted field, or when the split meets a row spanning lines in a file that
+     *     was split (see {@link CsvSource})
+     */
+    public void parse(CsvSplit split, Consumer<Chunk> out) {
+        for (VectorBuilder b : builders) {
+            b.reset();
+        }
+        int fileIndex = split.fileIndex();
+        boolean whole = source.isWholeFile(split);
+        boolean lastOfFile = split.end() >= source.fileSize(fileIndex);
+        int k = projection.length;
+        int rows = 0;
+        try (FileChannel ch = FileChannel.open(split.path(), StandardOpenOption.READ)) {
+            CsvTokenizer t = tok;
+            t.open(ch, split.start(), split.end());
+            while (t.nextRow()) {
+                if (!whole && t.sawMultiLine()) {
+                    throw multiLineInSplit(split, base(split, true) + t.rowLine());
+                }
+                int st = t.status();
+                if (st != CsvTokenizer.OK) {
+                    if (st == CsvTokenizer.UNTERMINATED) {
+                        if (!lastOfFile) {
+                            throw multiLineInSplit(split, base(split, true) + t.rowLine());
+                        }
+                        throw fieldError(split, t.statusField(), "a quoted field is never closed (the file ends inside "
+                                + "it). Add the missing closing quote; a quote inside a quoted field is written twice (\"\")");
+                    }
+                    if (policy == BadRowPolicy.FAIL) {
+                        throw fieldError(split, t.statusField(), "unexpected text after the closing quote of a quoted "
+                                + "field. A quote inside a quoted field is written twice (\"\"); fix the row, or skip such "
+                                + "rows with onBadRow(BadRowPolicy.SKIP)");
+                    }
+                    source.countBadRow();
+                    continue;
+                }
+                if (t.fieldCount() != width) {
+                    if (policy == BadRowPolicy.FAIL) {
+                        throw ragged(split);
+                    }
+                    source.countBadRow();
+                    continue;
+                }
+                if (k > 0 && !convertRow(split)) {
+                    continue;
+                }
+                if (++rows == chunkRows) {
+                    emit(out, rows);
+                    rows = 0;
+                }
+            }
+            if (rows > 0) {
+                emit(out, rows);
+            }
+        } catch (NoSuchFileException e) {
+            throw new SpillwayException("The CSV file " + split.path() + " disappeared while being read", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + split.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void emit(Consumer<Chunk> out, int rows) {
+        Chunk c = projection.length == 0 ? Chunk.empty(Schema.of(), rows)
+                : Chunk.build(projected, builderList, budget, "CsvScan");
+        for (VectorBuilder b : builders) {
+            b.reset();
+        }
+        out.accept(c);
+    }
+
+    /** Converts the current row's projected fields and appends them; false if the row was skipped. */
+    private boolean convertRow(CsvSplit split) {
+        final CsvTokenizer t = tok;
+        final int[] st = t.starts();
+        final int[] en = t.ends();
+        final byte[] fl = t.flags();
+        final int k = projection.length;
+        boolean anyBad = false;
+        // Phase 1: the typed values, so that a bad one can drop the row before anything is appended.
+        for (int j = 0; j < k; j++) {
+            int kind = kinds[j];
+            if (kind == K_STRING) {
+                continue;
+            }
+            int col = projection[j];
+            byte f = fl[col];
+            byte[] b = t.buf;
+            int s = st[col];
+            int len = en[col] - s;
+            if ((f & CsvTokenizer.UNESCAPE) != 0) {
+                len = unescaped(col, len);
+                b = scratch;
+                s = 0;
+            }
+            if (len == 0 || ((f & CsvTokenizer.QUOTED) == 0 && nullTokens.length > 0 && isNullToken(b, s, len))) {
+                nulls[j] = true;
+                continue;
+            }
+            nulls[j] = false;
+            long v;
+            boolean ok;
+            switch (kind) {
+                case K_INT32 -> {
+                    v = CsvValues.parseLong(b, s, len);
+                    ok = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
+                }
+                case K_INT64 -> {
+                    v = CsvValues.parseLong(b, s, len);
+                    ok = v != CsvValues.BAD_LONG || CsvValues.isLongMin(b, s, len);
+                }
+                case K_FLOAT64 -> {
+                    double d = CsvValues.parseDouble(b, s, len);
+                    ok = !Double.isNaN(d) || CsvValues.isNaNLiteral(b, s, len);
+                    v = Double.doubleToRawLongBits(d);
+                }
+                case K_BOOL -> {
+                    v = CsvValues.parseBool(b, s, len, true);
+                    ok = v >= 0;
+                }
+                case K_DATE -> {
+                    v = CsvValues.parseDate(b, s, len);
+                    ok = v != CsvValues.BAD_DATE;
+                }
+                default -> {
+                    v = CsvValues.parseTimestamp(b, s, len);
+                    ok = v != CsvValues.BAD_TIMESTAMP;
+                }
+            }
+            if (!ok) {
+                switch (policy) {
+                    case FAIL -> throw badValue(split, j, col, b, s, len);
+                    case SKIP -> {
+                        source.countBadRow();
+                        return false;
+                    }
+                    case NULL -> {
+                        nulls[j] = true;
+                        anyBad = true;
+                    }
+                }
+            }
+            values[j] = v;
+        }
+        if (anyBad) {
+            source.countBadRow();
+        }
+        // Phase 2: append.
+        for (int j = 0; j < k; j++) {
+            VectorBuilder vb = builders[j];
+            switch (kinds[j]) {
+                case K_STRING -> appendString((StringVectorBuilder) vb, projection[j], st, en, fl);
+                case K_INT32, K_DATE -> {
+                    if (nulls[j]) {
+                        vb.appendNull();
+                    } else {
+                        ((IntVectorBuilder) vb).append((int) values[j]);
+                    }
+                }
+                case K_INT64, K_TIMESTAMP -> {
+                    if (nulls[j]) {
+                        vb.appendNull();
+                    } else {
+                        ((LongVectorBuilder) vb).append(values[j]);
+                    }
+                }
+                case K_FLOAT64 -> {
+                    if (nulls[j]) {
+                        vb.appendNull();
+                    } else {
+                        ((DoubleVectorBuilder) vb).append(Double.longBitsToDouble(values[j]));
+                    }
+                }
+                default -> {
+                    if (nulls[j]) {
+                        vb.appendNull();
+                    } else {
+                        ((BoolVectorBuilder) vb).append(values[j] != 0);
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private void appendString(StringVectorBuilder vb, int col, int[] st, int[] en, byte[] fl) {
+        byte f = fl[col];
+        int s = st[col];
+        int len = en[col] - s;
+        if ((f & CsvTokenizer.QUOTED) == 0) {
+            if (len == 0 ? emptyStringIsNull : nullTokens.length > 0 && isNullToken(tok.buf, s, len)) {
+                vb.appendNull();
+                return;
+            }
+        }
+        if ((f & CsvTokenizer.UNESCAPE) != 0) {
+            len = unescaped(col, len);
+            vb.append(scratch, 0, len);
+        } else {
+            vb.append(tok.buf, s, len);
+        }
+    }
+
+    private int unescaped(int col, int rawLen) {
+        if (scratch.length < rawLen) {
+            scratch = new byte[Math.max(rawLen, scratch.length * 2)];
+        }
+        return tok.unescape(col, scratch);
+    }
+
+    private boolean isNullToken(byte[] b, int s, int len) {
+        for (byte[] n : nullTokens) {
+            if (n.length == len && Arrays.equals(n, 0, len, b, s, s + len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- the error path: slow on purpose, exact ------------------------------------------------------
+
+    /**
+     * The 1-based line of the split's first byte. Counting means reading the file from its start;
+     * on the way we learn whether the split starts inside a quoted field, which means the file
+     * was split although rows span lines: that error then replaces the one being reported, whose
+     * cause it is.
+     */
+    private long base(CsvSplit split, boolean forMultiLine) {
+        long[] loc = source.locate(split.fileIndex(), split.start());
+        if (loc[1] != 0 && !forMultiLine) {
+            throw multiLineInSplit(split, 1 + loc[0]);
+        }
+        return 1 + loc[0];
+    }
+
+    private CsvFormatException multiLineInSplit(CsvSplit split, long line) {
+        source.markMultiLine(split.fileIndex());
+        Path f = split.path();
+        return new CsvFormatException(f, line, null, null, f + " line " + line + ": a quoted field spans lines here, "
+                + "but the file was split for parallel reading because the rows sampled when it was opened had no such "
+                + "field. This source now reads " + f + " in one piece: run the scan again, or open it with "
+                + "CsvOptions.sampleRows(...) large enough to see such a row, or splitBytes(Long.MAX_VALUE).");
+    }
+
+    private long lineOf(CsvSplit split, int col) {
+        return base(split, false) + tok.rowLine() + tok.countLines(tok.rowStartIndex(), tok.fieldStart(col));
+    }
+
+    private CsvFormatException fieldError(CsvSplit split, int col, String what) {
+        long line = lineOf(split, col);
+        String raw = new String(tok.buf, tok.fieldStart(col), Math.max(0, tok.fieldEnd(col) - tok.fieldStart(col)),
+                StandardCharsets.UTF_8);
+        String name = full.field(Math.min(col, width - 1)).name();
+        String v = CsvFormatException.shorten(raw);
+        return new CsvFormatException(split.path(), line, name, v, split.path() + " line " + line + ", column '" + name
+                + "' (" + CsvFormatException.ordinal(col + 1) + "): " + what + ".");
+    }
+
+    private CsvFormatException badValue(CsvSplit split, int j, int col, byte[] b, int s, int len) {
+        long line = lineOf(split, col);
+        String msgWhere = split.path() + " line " + line + ", column '" + full.field(col).name() + "' ("
+                + CsvFormatException.ordinal(col + 1) + ")";
+        String name = full.field(col).name();
+        DataType type = projected.type(j);
+        String text = CsvFormatException.shorten(new String(b, s, len, StandardCharsets.UTF_8));
+        boolean outOfInt32 = type == DataType.INT32 && CsvValues.isIntegerSyntax(b, s, len);
+        boolean outOfInt64 = type == DataType.INT64 && CsvValues.isIntegerSyntax(b, s, len);
+        DataType suggest = outOfInt32 ? DataType.INT64 : DataType.STRING;
+        String range = outOfInt32 || outOfInt64 ? " (out of the " + type + " range)" : "";
+        return new CsvFormatException(split.path(), line, name, text, msgWhere + ": cannot parse '" + text + "' as "
+                + type + range + ". Fix the value, declare the column as " + suggest + " with CsvOptions.columnType(\""
+                + name + "\", DataType." + suggest.name() + "), or skip bad rows with onBadRow(BadRowPolicy.SKIP).");
+    }
+
+    private CsvFormatException ragged(CsvSplit split) {
+        long line = base(split, false) + tok.rowLine();
+        int n = tok.fieldCount();
+        String row = CsvFormatException.shorten(new String(tok.buf, tok.rowStartIndex(),
+                trimEol(tok.rowStartIndex(), tok.rowEndIndex()) - tok.rowStartIndex(), StandardCharsets.UTF_8));
+        String cols = full.names().toString();
+        if (cols.length() > 120) {
+            cols = cols.substring(0, 117) + "...";
+        }
+        return new CsvFormatException(split.path(), line, null, row, split.path() + " line " + line + ": expected "
+                + width + " fields but found " + n + ". Every row needs one field per column " + cols
+                + "; fix the row, quote fields that contain '" + source.options().delimiter()
+                + "', or skip such rows with onBadRow(BadRowPolicy.SKIP).");
+    }
+
+    private int trimEol(int from, int to) {
+        while (to > from && (tok.buf[to - 1] == '\n' || tok.buf[to - 1] == '\r')) {
+            to--;
+        }
+        return to;
+    }
+}

@@ -1,0 +1,343 @@
+package org.spillway.frame.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.spillway.frame.SpillwayException;
+import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.Chunk;
+import org.spillway.spill.vector.BoolVector;
+import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.DoubleVector;
+import org.spillway.spill.vector.IntVector;
+import org.spillway.spill.vector.LongVector;
+import org.spillway.spill.vector.StringVector;
+
+/**
+ * Writes chunks to a CSV file that {@link CsvSource} reads back to the same values and types
+ * (with inference: string columns whose values all look like numbers come back as numbers).
+ *
+ * <p>The file appears atomically: rows go to a hidden temporary file in the target's directory,
+ * which {@link #close()} flushes to disk and then moves over the target in one step. Until then an
+ * existing target is untouched; {@link #abort()}, or a {@link #close()} after a failed
+ * {@link #write}, deletes the temporary file and leaves the target as it was. So
+ * try-with-resources is safe: an exception inside the block never replaces the target with a
+ * partial file.
+ *
+ * <p>Format: UTF-8, {@code \n} line ends, a header line when {@link CsvOptions#header()}, the
+ * options' delimiter and quote. Quoting follows Apache Commons CSV's minimal mode (a value is
+ * quoted when it holds the delimiter, the quote, a line break, starts with a character up to
+ * {@code #} or ends with one up to a space), plus two rules for round trips: the empty string is
+ * always written {@code ""}, and a string equal to a null token is quoted. Quotes inside are
+ * doubled (the escape option is ignored). Nulls are written as the first of
+ * {@link CsvOptions#nullValues()} (by default nothing). Doubles are written so that they parse back
+ * exactly ({@code 2.0}, {@code 0.1}, {@code 1.0E-7}, {@code NaN}, {@code Infinity}), dates as
+ * {@code yyyy-MM-dd}, timestamps in ISO-8601 UTC with {@code Z}.
+ *
+ * <p>Memory: a 1 MiB write buffer. Not thread-safe: one writer, one thread.
+ */
+public final class CsvWriter implements AutoCloseable {
+    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    private static final int BUFFER = 1 << 20;
+
+    private final Path target;
+    private final Path temp;
+    private final Schema schema;
+    private final FileChannel channel;
+    private final byte delim;
+    private final byte quote;
+    private final byte[] nullText;
+    private final byte[][] nullTokens;
+    private final byte[] buf = new byte[BUFFER];
+    private int len;
+    private byte[] scratch = new byte[256];
+    private long rows;
+    private boolean failed;
+    private boolean done;
+
+    private CsvWriter(Path target, Path temp, Schema schema, CsvOptions options, FileChannel channel) {
+        this.target = target;
+        this.temp = temp;
+        this.schema = schema;
+        this.channel = channel;
+        this.delim = (byte) options.delimiter();
+        this.quote = (byte) options.quote();
+        this.nullText = options.nullValues().isEmpty() ? new byte[0]
+                : options.nullValues().getFirst().getBytes(StandardCharsets.UTF_8);
+        this.nullTokens = options.nullValues().stream().filter(s -> !s.isEmpty())
+                .map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    }
+
+    /**
+     * Starts writing {@code target} (its directory is created if missing); the header line is
+     * written now. Nothing is visible at {@code target} before {@link #close()}.
+     */
+    public static CsvWriter open(Path target, Schema schema, CsvOptions options) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(options, "options");
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path temp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
+        FileChannel ch;
+        try {
+            Files.createDirectories(dir);
+            ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new SpillwayException("Cannot write " + target + ": " + e.getMessage()
+                    + " (check that the directory is writable)", e);
+        }
+        CsvWriter w = new CsvWriter(target, temp, schema, options, ch);
+        if (options.header()) {
+            try {
+                for (int c = 0; c < schema.size(); c++) {
+                    if (c > 0) {
+                        w.put(w.delim);
+                    }
+                    byte[] name = schema.field(c).name().getBytes(StandardCharsets.UTF_8);
+                    w.putString(name, 0, name.length);
+                }
+                w.put((byte) '\n');
+            } catch (RuntimeException e) {
+                w.abort();
+                throw e;
+            }
+        }
+        return w;
+    }
+
+    /** The file being written. */
+    public Path target() {
+        return target;
+    }
+
+    /** Rows written so far. */
+    public long rowsWritten() {
+        return rows;
+    }
+
+    /**
+     * Appends the chunk's rows. Its columns must have the writer's types in order (names may
+     * differ). A failure here makes {@link #close()} discard the file instead of committing it.
+     */
+    public void write(Chunk chunk) {
+        checkOpen();
+        try {
+            Schema s = chunk.schema();
+            if (s.size() != schema.size()) {
+                throw new IllegalArgumentException("The chunk has " + s.size() + " columns " + s.names()
+                        + " but the writer was opened for " + schema.size() + " " + schema.names());
+            }
+            for (int c = 0; c < s.size(); c++) {
+                if (s.type(c) != schema.type(c)) {
+                    throw new IllegalArgumentException("Column " + (c + 1) + " of the chunk ('" + s.field(c).name()
+                            + "') is " + s.type(c) + " but the writer expects " + schema.type(c) + " ('"
+                            + schema.field(c).name() + "')");
+                }
+            }
+            int n = chunk.rows();
+            int cols = schema.size();
+            ColumnVector[] v = new ColumnVector[cols];
+            for (int c = 0; c < cols; c++) {
+                v[c] = chunk.column(c);
+            }
+            for (int r = 0; r < n; r++) {
+                for (int c = 0; c < cols; c++) {
+                    if (c > 0) {
+                        put(delim);
+                    }
+                    writeValue(v[c], r);
+                }
+                put((byte) '\n');
+            }
+            rows += n;
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private void writeValue(ColumnVector v, int r) {
+        if (v.isNull(r)) {
+            putBytes(nullText, 0, nullText.length);
+            return;
+        }
+        switch (v.type()) {
+            case STRING -> {
+                StringVector s = (StringVector) v;
+                int n = s.length(r);
+                if (scratch.length < n) {
+                    scratch = new byte[Math.max(n, scratch.length * 2)];
+                }
+                MemorySegment.copy(s.bytes(), BYTE, s.start(r), scratch, 0, n);
+                putString(scratch, 0, n);
+            }
+            case INT32 -> putAscii(Integer.toString(((IntVector) v).get(r)));
+            case INT64 -> putAscii(Long.toString(((LongVector) v).get(r)));
+            case FLOAT64 -> putAscii(formatDouble(((DoubleVector) v).get(r)));
+            case BOOL -> putAscii(((BoolVector) v).get(r) ? "true" : "false");
+            case DATE -> putAscii(LocalDate.ofEpochDay(((IntVector) v).get(r)).toString());
+            case TIMESTAMP -> putAscii(Instant.EPOCH.plus(((LongVector) v).get(r), ChronoUnit.MICROS).toString());
+        }
+    }
+
+    /** Shortest text that parses back to the same double; integral values in plain notation. */
+    static String formatDouble(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e15 && !(d == 0 && 1 / d < 0)) {
+            return (long) d + ".0";
+        }
+        return Double.toString(d);
+    }
+
+    private void putString(byte[] b, int off, int n) {
+        if (!needsQuotes(b, off, n)) {
+            putBytes(b, off, n);
+            return;
+        }
+        put(quote);
+        for (int i = off; i < off + n; i++) {
+            if (b[i] == quote) {
+                put(quote);
+            }
+            put(b[i]);
+        }
+        put(quote);
+    }
+
+    private boolean needsQuotes(byte[] b, int off, int n) {
+        if (n == 0) {
+            return true; // "" so that the empty string does not read back as null
+        }
+        if ((b[off] & 0xff) <= '#' || (b[off + n - 1] & 0xff) <= ' ') {
+            return true;
+        }
+        for (int i = off; i < off + n; i++) {
+            byte c = b[i];
+            if (c == delim || c == quote || c == '\n' || c == '\r') {
+                return true;
+            }
+        }
+        for (byte[] t : nullTokens) {
+            if (t.length == n && java.util.Arrays.equals(t, 0, n, b, off, off + n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void putAscii(String s) {
+        int n = s.length();
+        if (len + n > buf.length) {
+            flush();
+        }
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void putBytes(byte[] b, int off, int n) {
+        if (len + n > buf.length) {
+            flush();
+            if (n > buf.length) {
+                writeFully(ByteBuffer.wrap(b, off, n));
+                return;
+            }
+        }
+        System.arraycopy(b, off, buf, len, n);
+        len += n;
+    }
+
+    private void put(byte c) {
+        if (len == buf.length) {
+            flush();
+        }
+        buf[len++] = c;
+    }
+
+    private void flush() {
+        writeFully(ByteBuffer.wrap(buf, 0, len));
+        len = 0;
+    }
+
+    private void writeFully(ByteBuffer bb) {
+        try {
+            while (bb.hasRemaining()) {
+                channel.write(bb);
+            }
+        } catch (IOException e) {
+            failed = true;
+            throw new UncheckedIOException("Cannot write " + temp + " (for " + target + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Commits: flushes, syncs the data to disk and moves the file over the target atomically
+     * (where the file system can; otherwise with a plain replace). If a write failed, discards
+     * the file instead, as {@link #abort()}. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (done) {
+            return;
+        }
+        if (failed) {
+            abort();
+            return;
+        }
+        try {
+            flush();
+            channel.force(true);
+            channel.close();
+            done = true;
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            done = false;
+            abort();
+            throw new SpillwayException("Cannot finish writing " + target + ": " + e.getMessage()
+                    + "; the previous file (if any) is unchanged", e);
+        }
+    }
+
+    /** Discards everything written: deletes the temporary file; the target stays as it was. Idempotent. */
+    public void abort() {
+        if (done) {
+            return;
+        }
+        done = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // deleting is what matters
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete the temporary file " + temp + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkOpen() {
+        if (done) {
+            throw new IllegalStateException("The writer for " + target + " is closed");
+        }
+    }
+}
