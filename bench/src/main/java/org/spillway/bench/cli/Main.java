@@ -19,6 +19,10 @@ public final class Main {
                                    script, runs it and exits non-zero if a snippet fails
               gen events --rows N --out DIR [--files K] [--seed S]
                                    write the events data set as CSV files
+              bench ingest [--rows N] [--threads T] [--memory SIZE]
+                                   time CSV ingest in Spillway and DuckDB side by side
+              bench jmh [REGEX] [JMH options]
+                                   run the JMH benchmarks (all, or those matching REGEX)
               help                 this text
             """;
 
@@ -29,6 +33,7 @@ public final class Main {
         int status = switch (cmd) {
             case "demo" -> Demo.run(Options.parse(rest));
             case "gen" -> Gen.run(rest);
+            case "bench" -> bench(rest);
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);
                 yield 0;
@@ -39,6 +44,26 @@ public final class Main {
             }
         };
         System.exit(status);
+    }
+
+    static int bench(String[] args) throws Exception {
+        String what = args.length == 0 ? "" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (what) {
+            case "ingest" -> {
+                Options o = Options.parse(rest);
+                return org.spillway.bench.SideBySide.ingest(o.count("rows", 5_000_000),
+                        (int) o.count("threads", Runtime.getRuntime().availableProcessors()), o.get("memory", "4g"));
+            }
+            case "jmh" -> {
+                org.openjdk.jmh.Main.main(rest);
+                return 0;
+            }
+            default -> {
+                System.err.println("usage: ./spillway bench ingest|jmh ...\n" + USAGE);
+                return 2;
+            }
+        }
     }
 
     /** Parses a whole number written as 4000000, 4_000_000, 4e6 or 4m-free forms. */

@@ -1,0 +1,29 @@
+// The README's quick start, run by CI with ./spillway shell examples/quickstart.jsh.
+// It writes a small CSV, queries it lazily, and checks its own answers.
+var dir = Files.createTempDirectory("spillway-quickstart");
+var csv = dir.resolve("people.csv");
+Files.writeString(csv, """
+    name,age,city,score
+    Ada,36,London,91.5
+    Grace,45,Arlington,88.0
+    Linus,28,Helsinki,
+    "Hopper, G.",85,"New York",79.25
+    Alan,41,Wilmslow,95.0
+    """);
+
+var sw = Spillway.builder().memoryLimit("256m").spillDir(dir.resolve("spill")).build();
+var people = sw.readCsv(csv.toString());
+System.out.println(people.schema());
+
+var q = people.filter(col("age").gt(30).and(col("score").isNotNull()))
+              .withColumn("grade", when(col("score").geq(90), "A").otherwise("B"))
+              .select(col("name"), col("city").upper().as("city"), col("grade"), col("score").divide(100).as("frac"));
+q.explain();
+q.show();
+
+if (q.count() != 4) throw new AssertionError("expected 4 rows, got " + q.count());
+if (!q.filter(col("grade").eq("A")).column("name").equals(List.of("Ada", "Alan"))) throw new AssertionError("grade A rows");
+q.writeCsv(dir.resolve("out.csv").toString());
+if (sw.readCsv(dir.resolve("out.csv").toString()).count() != 4) throw new AssertionError("round trip");
+sw.close();
+System.out.println("quickstart OK");

@@ -1,0 +1,329 @@
+package org.spillway.frame;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
+import org.spillway.frame.exec.StoredFrame;
+import org.spillway.frame.expr.ColumnRef;
+import org.spillway.frame.io.CsvOptions;
+import org.spillway.frame.io.CsvWriter;
+import org.spillway.frame.plan.LogicalPlan;
+import org.spillway.frame.plan.Optimizer;
+import org.spillway.frame.print.TablePrinter;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.Chunk;
+import org.spillway.spill.chunk.ChunkHandle;
+import org.spillway.spill.chunk.PinnedChunk;
+import org.spillway.spill.vector.ColumnVector;
+
+/**
+ * A lazy, immutable, chunked table. Transformations ({@link #filter}, {@link #select},
+ * {@link #withColumn}, {@link #limit}, ...) return new frames and compute nothing; actions
+ * ({@link #count}, {@link #collect}, {@link #show}, {@link #rows}, {@link #writeCsv}) optimize the plan
+ * and run it in parallel over chunks, within the session's memory budget.
+ *
+ * <p>{@link #collect()} materialises a frame into the session's chunk store: chunks stay in memory
+ * while the budget allows and are spilled, LZ4-compressed, to disk when it does not, then read back
+ * when a later query needs them. {@link #unpersist()} frees them. Row order is kept: results come in
+ * the order of the input files and rows.
+ */
+public final class DataFrame {
+    private final Spillway session;
+    private final LogicalPlan plan;
+
+    DataFrame(Spillway session, LogicalPlan plan) {
+        this.session = session;
+        this.plan = plan;
+    }
+
+    private DataFrame with(LogicalPlan p) {
+        return new DataFrame(session, p);
+    }
+
+    /** The session this frame belongs to. */
+    public Spillway session() {
+        return session;
+    }
+
+    /** The logical plan (before optimization). */
+    public LogicalPlan plan() {
+        return plan;
+    }
+
+    /** Column names and types. */
+    public Schema schema() {
+        return plan.schema();
+    }
+
+    /** Column names in order. */
+    public List<String> columns() {
+        return plan.schema().names();
+    }
+
+    // ---- transformations ------------------------------------------------------------------
+
+    /** The named columns, in the given order. */
+    public DataFrame select(String... columns) {
+        return select(Arrays.stream(columns).map(Functions::col).toArray(Expr[]::new));
+    }
+
+    /** Columns computed by expressions, named by {@link Expr#as} or after the expression. */
+    public DataFrame select(Expr... exprs) {
+        if (exprs.length == 0) {
+            throw new SpillwayException("select() needs at least one column");
+        }
+        return with(LogicalPlan.Project.of(plan, List.of(exprs)));
+    }
+
+    /** Adds a column, or replaces the column of that name in place. */
+    public DataFrame withColumn(String name, Expr expr) {
+        List<Expr> out = new ArrayList<>();
+        boolean replaced = false;
+        for (String c : columns()) {
+            if (c.equals(name)) {
+                out.add(expr.as(name));
+                replaced = true;
+            } else {
+                out.add(new ColumnRef(c));
+            }
+        }
+        if (!replaced) {
+            out.add(expr.as(name));
+        }
+        return with(LogicalPlan.Project.of(plan, out));
+    }
+
+    /** Renames a column (a missing one is an error). */
+    public DataFrame withColumnRenamed(String existing, String newName) {
+        if (!columns().contains(existing)) {
+            throw new ColumnNotFoundException(existing, columns());
+        }
+        List<Expr> out = new ArrayList<>();
+        for (String c : columns()) {
+            out.add(c.equals(existing) ? new ColumnRef(c).as(newName) : new ColumnRef(c));
+        }
+        return with(LogicalPlan.Project.of(plan, out));
+    }
+
+    /** Same as {@link #withColumnRenamed}, Polars' name. */
+    public DataFrame rename(String existing, String newName) {
+        return withColumnRenamed(existing, newName);
+    }
+
+    /** Every column except the named ones (each must exist). */
+    public DataFrame drop(String... columns) {
+        Set<String> gone = new LinkedHashSet<>(Arrays.asList(columns));
+        for (String c : gone) {
+            if (!columns().contains(c)) {
+                throw new ColumnNotFoundException(c, columns());
+            }
+        }
+        List<Expr> out = new ArrayList<>();
+        for (String c : columns()) {
+            if (!gone.contains(c)) {
+                out.add(new ColumnRef(c));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new SpillwayException("drop" + gone + " would leave no columns");
+        }
+        return with(LogicalPlan.Project.of(plan, out));
+    }
+
+    /** The rows where {@code condition} is true (rows where it is null are dropped, as in SQL). */
+    public DataFrame filter(Expr condition) {
+        return with(new LogicalPlan.Filter(plan, condition));
+    }
+
+    /** Same as {@link #filter}, Spark's other name. */
+    public DataFrame where(Expr condition) {
+        return filter(condition);
+    }
+
+    /** The first {@code n} rows, in input order. */
+    public DataFrame limit(long n) {
+        return with(new LogicalPlan.Limit(plan, n));
+    }
+
+    // ---- actions --------------------------------------------------------------------------
+
+    /**
+     * Runs the plan and stores the result as chunks in the session's store (spilling under
+     * memory pressure). A frame that is already collected is returned as is.
+     */
+    public DataFrame collect() {
+        if (isCollected()) {
+            return this;
+        }
+        return session.adopt(session.executor().collect(plan));
+    }
+
+    /** True if this frame is stored chunks as they are (no pending transformation). */
+    public boolean isCollected() {
+        return plan instanceof LogicalPlan.ChunkScan s && s.projection() == null && s.skipFilter() == null;
+    }
+
+    /** Frees a collected frame's chunks (memory and spill space); later use of it fails. No-op for lazy frames. */
+    public void unpersist() {
+        if (plan instanceof LogicalPlan.ChunkScan s) {
+            session.release(s.frame());
+        }
+    }
+
+    /** The number of rows. */
+    public long count() {
+        return session.executor().count(plan);
+    }
+
+    /** The optimized plan as text. */
+    public String explainString() {
+        return "== Logical plan ==\n" + plan.render() + "== Optimized plan ==\n" + Optimizer.optimize(plan).render();
+    }
+
+    /** Prints {@link #explainString()}. */
+    public void explain() {
+        System.out.print(explainString());
+    }
+
+    /** The first {@code n} rows as a table. */
+    public String showString(int n) {
+        if (n < 0) {
+            throw new SpillwayException("show(" + n + "): the row count must not be negative");
+        }
+        List<Row> rows = limit((long) n + 1).rows();
+        boolean more = rows.size() > n;
+        List<Object[]> values = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, rows.size()); i++) {
+            values.add(rows.get(i).values().toArray());
+        }
+        return TablePrinter.render(schema(), values, more);
+    }
+
+    /** Prints the first 20 rows as a table. */
+    public void show() {
+        show(20);
+    }
+
+    /** Prints the first {@code n} rows as a table. */
+    public void show(int n) {
+        System.out.print(showString(n));
+    }
+
+    /** The first {@code n} rows. */
+    public List<Row> head(int n) {
+        return limit(n).rows();
+    }
+
+    /** Every row on the heap: for small results (use {@link #limit} or {@link #head} first on big ones). */
+    public List<Row> rows() {
+        Schema s = schema();
+        List<Row> out = new ArrayList<>();
+        forEachChunkInOrder(c -> {
+            int m = c.columnCount();
+            ColumnVector[] cols = new ColumnVector[m];
+            for (int j = 0; j < m; j++) {
+                cols[j] = c.column(j);
+            }
+            for (int i = 0; i < c.rows(); i++) {
+                Object[] v = new Object[m];
+                for (int j = 0; j < m; j++) {
+                    v[j] = cols[j].getObject(i);
+                }
+                out.add(new Row(s, v));
+            }
+        });
+        return out;
+    }
+
+    /** The values of one column, on the heap, in row order (small results). */
+    public List<Object> column(String name) {
+        DataFrame one = select(name);
+        List<Object> out = new ArrayList<>();
+        one.forEachChunkInOrder(c -> {
+            ColumnVector v = c.column(0);
+            for (int i = 0; i < c.rows(); i++) {
+                out.add(v.getObject(i));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Folds every chunk in parallel, one accumulator per worker thread, then combines them: the
+     * escape hatch for custom aggregations over the raw vectors. Chunks come in no particular order
+     * and are valid only during the call.
+     */
+    public <A> A reduceChunks(Supplier<A> zero, BiConsumer<A, Chunk> fold, BinaryOperator<A> combine) {
+        return session.executor().reduce(plan, zero, fold, combine);
+    }
+
+    /** Writes the frame as one CSV file with a header (atomically: a failed write leaves no partial file). */
+    public void writeCsv(String path) {
+        writeCsv(Path.of(path), CsvOptions.defaults());
+    }
+
+    /** Writes the frame as CSV with {@code options} (delimiter, quote, header, null string). */
+    public void writeCsv(Path path, CsvOptions options) {
+        CsvWriter w = CsvWriter.open(path, schema(), options);
+        try {
+            forEachChunkInOrder(w::write);
+            w.close();
+        } catch (RuntimeException | Error e) {
+            w.abort();
+            throw e;
+        }
+    }
+
+    /** Runs the plan into stored chunks (unless already stored) and visits them in row order, one pinned at a time. */
+    private void forEachChunkInOrder(java.util.function.Consumer<Chunk> visit) {
+        StoredFrame f;
+        boolean temporary;
+        if (plan instanceof LogicalPlan.ChunkScan s && s.projection() == null && s.skipFilter() == null) {
+            f = s.frame();
+            temporary = false;
+        } else {
+            f = session.executor().collect(plan);
+            temporary = true;
+        }
+        try {
+            for (ChunkHandle h : f.chunks()) {
+                try (PinnedChunk p = h.pin()) {
+                    visit.accept(p.chunk());
+                }
+            }
+        } finally {
+            if (temporary) {
+                f.close();
+            }
+        }
+    }
+
+    /** The type of a column. */
+    public DataType type(String column) {
+        int i = schema().indexOf(column);
+        if (i < 0) {
+            throw new ColumnNotFoundException(column, columns());
+        }
+        return schema().type(i);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("DataFrame[");
+        Schema s = schema();
+        for (int i = 0; i < s.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(s.field(i).name()).append(": ").append(s.type(i));
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,115 @@
+package org.spillway.frame;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.spillway.spill.Schema;
+
+/**
+ * One row of a result, for small results on the heap ({@link DataFrame#rows()}, {@link DataFrame#head(int)}).
+ * Values are Java objects: Integer (int32), Long (int64), Double, Boolean, String, LocalDate (date),
+ * Instant (timestamp), or null.
+ */
+public final class Row {
+    private final Schema schema;
+    private final Object[] values;
+
+    /** A row of {@code values} in {@code schema}'s column order. */
+    public Row(Schema schema, Object[] values) {
+        if (values.length != schema.size()) {
+            throw new IllegalArgumentException("Row has " + values.length + " values for " + schema.size() + " columns");
+        }
+        this.schema = schema;
+        this.values = values.clone();
+    }
+
+    /** The columns. */
+    public Schema schema() {
+        return schema;
+    }
+
+    /** Number of values. */
+    public int size() {
+        return values.length;
+    }
+
+    /** The i-th value (null for null). */
+    public Object get(int i) {
+        return values[i];
+    }
+
+    /** The named value. */
+    public Object get(String column) {
+        int i = schema.indexOf(column);
+        if (i < 0) {
+            throw new ColumnNotFoundException(column, schema.names());
+        }
+        return values[i];
+    }
+
+    /** True if the named value is null. */
+    public boolean isNull(String column) {
+        return get(column) == null;
+    }
+
+    /** The named integral value as a long. */
+    public long getLong(String column) {
+        return ((Number) nonNull(column)).longValue();
+    }
+
+    /** The named int32 value. */
+    public int getInt(String column) {
+        return ((Number) nonNull(column)).intValue();
+    }
+
+    /** The named numeric value as a double. */
+    public double getDouble(String column) {
+        return ((Number) nonNull(column)).doubleValue();
+    }
+
+    /** The named bool value. */
+    public boolean getBoolean(String column) {
+        return (Boolean) nonNull(column);
+    }
+
+    /** The named value as a string (null stays null). */
+    public String getString(String column) {
+        Object v = get(column);
+        return v == null ? null : v.toString();
+    }
+
+    /** The values as an unmodifiable list (nulls allowed). */
+    public List<Object> values() {
+        return java.util.Collections.unmodifiableList(Arrays.asList(values.clone()));
+    }
+
+    private Object nonNull(String column) {
+        Object v = get(column);
+        if (v == null) {
+            throw new NullPointerException("Column '" + column + "' is null in this row; check isNull first");
+        }
+        return v;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Row r && r.schema.names().equals(schema.names()) && Arrays.equals(r.values, values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(schema.names(), Arrays.hashCode(values));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Row(");
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(schema.field(i).name()).append('=').append(values[i]);
+        }
+        return sb.append(')').toString();
+    }
+}

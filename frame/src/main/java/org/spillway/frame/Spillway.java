@@ -1,0 +1,411 @@
+package org.spillway.frame;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.spillway.frame.exec.ChunkOps;
+import org.spillway.frame.exec.ConsoleProgress;
+import org.spillway.frame.exec.ExecContext;
+import org.spillway.frame.exec.Executor;
+import org.spillway.frame.exec.StoredFrame;
+import org.spillway.frame.io.CsvOptions;
+import org.spillway.frame.io.CsvSource;
+import org.spillway.frame.plan.LogicalPlan;
+import org.spillway.parallel.MorselScheduler;
+import org.spillway.parallel.ProgressListener;
+import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.Chunk;
+import org.spillway.spill.chunk.ChunkHandle;
+import org.spillway.spill.chunk.ChunkStore;
+import org.spillway.spill.file.SpillDirectory;
+import org.spillway.spill.memory.MemoryBudget;
+import org.spillway.spill.vector.VectorBuilder;
+
+/**
+ * A Spillway session: the memory budget every chunk and operator reserves from, the spill
+ * directory, the chunk store of collected frames, and the worker pool. Open one per application
+ * (or per test), read data through it, and close it:
+ *
+ * <pre>{@code
+ * try (var sw = Spillway.builder().memoryLimit("1g").build()) {
+ *     var events = sw.readCsv("data/events-*.csv");
+ *     events.filter(col("amount").gt(100)).show();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} drops every collected frame, deletes the spill files, stops the workers, and
+ * fails loudly (with an {@link IllegalStateException} naming the holders) if memory reservations or
+ * pinned chunks leaked.
+ */
+public final class Spillway implements AutoCloseable {
+    /** The smallest memory limit a session accepts. */
+    public static final long MIN_MEMORY = 1L << 20;
+
+    private final MemoryBudget budget;
+    private final SpillDirectory spillDir;
+    private final ChunkStore store;
+    private final MorselScheduler scheduler;
+    private final int chunkRows;
+    private final Boolean progress;
+    private final Executor executor;
+    private final AtomicInteger frameIds = new AtomicInteger();
+    private final List<StoredFrame> frames = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    private Spillway(Builder b) {
+        long limit = b.memoryLimit > 0 ? b.memoryLimit : defaultMemoryLimit();
+        if (limit < MIN_MEMORY) {
+            throw new SpillwayException("memoryLimit(" + MemoryBudget.formatBytes(limit) + ") is below the minimum of "
+                    + MemoryBudget.formatBytes(MIN_MEMORY));
+        }
+        int parallelism = b.parallelism > 0 ? b.parallelism : MorselScheduler.defaultParallelism();
+        this.chunkRows = b.chunkRows > 0 ? b.chunkRows : defaultChunkRows(limit, parallelism);
+        this.progress = b.progress;
+        this.budget = new MemoryBudget(limit);
+        Path base = b.spillDir != null ? b.spillDir : Path.of(System.getProperty("java.io.tmpdir"), "spillway");
+        try {
+            Files.createDirectories(base);
+        } catch (IOException e) {
+            throw new SpillwayException("Cannot create the spill directory " + base + ": " + e.getMessage(), e);
+        }
+        this.spillDir = SpillDirectory.create(base, b.maxSpillBytes);
+        this.store = new ChunkStore(budget, spillDir, "frames");
+        this.scheduler = new MorselScheduler(parallelism);
+        this.executor = new Executor(new ExecContext(budget, store, scheduler, chunkRows, this::progressFor, frameIds::incrementAndGet));
+    }
+
+    /** A builder with the documented defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A session with every default. */
+    public static Spillway create() {
+        return builder().build();
+    }
+
+    /**
+     * The default memory limit: half of the memory available to this process (the machine's, or
+     * its cgroup's limit when lower), but no more than what is left beside the maximum Java heap,
+     * and at least 64 MiB.
+     */
+    public static long defaultMemoryLimit() {
+        long total = availableMemory();
+        long heap = Runtime.getRuntime().maxMemory();
+        long limit = Math.min(total / 2, total - heap);
+        return Math.max(64L << 20, limit);
+    }
+
+    /** Physical memory available to this process: the OS total, capped by a cgroup (v2 or v1) limit. */
+    public static long availableMemory() {
+        long total = Long.MAX_VALUE;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            total = os.getTotalMemorySize();
+        }
+        for (String f : new String[] {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+            try {
+                String s = Files.readString(Path.of(f)).strip();
+                if (!s.equals("max")) {
+                    long v = Long.parseLong(s);
+                    if (v > 0 && v < total) {
+                        total = v;
+                    }
+                }
+            } catch (IOException | NumberFormatException | SecurityException e) {
+                // no cgroup limit readable: the OS figure stands
+            }
+        }
+        return total == Long.MAX_VALUE ? 4L << 30 : total;
+    }
+
+    private static int defaultChunkRows(long limit, int parallelism) {
+        // Each worker holds a few chunks at once (input, filtered, projected) plus what is being
+        // collected; keep one chunk of ~64-byte rows under 1/16 of each worker's share.
+        long byBudget = limit / ((long) parallelism * 16 * 64);
+        return (int) Math.max(1024, Math.min(1 << 17, byBudget));
+    }
+
+    private ProgressListener progressFor(String task, String unit) {
+        boolean show = progress != null ? progress : System.console() != null && System.console().isTerminal();
+        return show ? new ConsoleProgress(task, unit) : ProgressListener.NONE;
+    }
+
+    // ---- reading ---------------------------------------------------------------------------
+
+    /**
+     * A lazy frame over CSV data: a file, a directory (every {@code *.csv} in it) or a glob such as
+     * {@code data/events-*.csv}. Only a sample is read now, to infer the schema; see {@link CsvOptions}.
+     */
+    public DataFrame readCsv(String pathOrGlobOrDir) {
+        return readCsv(pathOrGlobOrDir, CsvOptions.defaults());
+    }
+
+    /** {@link #readCsv(String)} with options (delimiter, header, null strings, types, bad-row policy, ...). */
+    public DataFrame readCsv(String pathOrGlobOrDir, CsvOptions options) {
+        checkOpen();
+        return new DataFrame(this, new LogicalPlan.CsvScan(CsvSource.open(pathOrGlobOrDir, options), null));
+    }
+
+    /** {@link #readCsv(String, CsvOptions)} for a path. */
+    public DataFrame readCsv(Path path, CsvOptions options) {
+        checkOpen();
+        return new DataFrame(this, new LogicalPlan.CsvScan(CsvSource.open(path, options), null));
+    }
+
+    /**
+     * A collected frame of {@code rows}, each an {@code Object[]} or a {@code List} of values in
+     * schema order (Integer/Long/Double/Boolean/String/LocalDate/Instant or null).
+     */
+    public DataFrame createDataFrame(Schema schema, List<?> rows) {
+        checkOpen();
+        List<VectorBuilder> builders = ChunkOps.builders(schema, Math.min(chunkRows, Math.max(1, rows.size())));
+        List<ChunkHandle> handles = new ArrayList<>();
+        try {
+            int inChunk = 0;
+            int rowNo = 0;
+            for (Object r : rows) {
+                Object[] values = switch (r) {
+                    case Object[] a -> a;
+                    case List<?> l -> l.toArray();
+                    case null, default -> throw new IllegalArgumentException("Row " + rowNo + " is not an Object[] or a List: " + r);
+                };
+                if (values.length != schema.size()) {
+                    throw new IllegalArgumentException("Row " + rowNo + " has " + values.length + " values but the schema has "
+                            + schema.size() + " columns " + schema.names());
+                }
+                for (int j = 0; j < values.length; j++) {
+                    try {
+                        builders.get(j).appendObject(values[j]);
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException("Row " + rowNo + ", column '" + schema.field(j).name() + "' ("
+                                + schema.type(j) + "): cannot hold " + values[j] + " (" + e.getMessage() + ")", e);
+                    }
+                }
+                rowNo++;
+                if (++inChunk == chunkRows) {
+                    handles.add(flush(schema, builders, inChunk));
+                    inChunk = 0;
+                }
+            }
+            if (inChunk > 0) {
+                handles.add(flush(schema, builders, inChunk));
+            }
+        } catch (RuntimeException | Error e) {
+            handles.forEach(ChunkHandle::close);
+            throw e;
+        }
+        return adopt(new StoredFrame("created#" + frameIds.incrementAndGet(), schema, handles));
+    }
+
+    private ChunkHandle flush(Schema schema, List<VectorBuilder> builders, int rows) {
+        Chunk c = schema.size() == 0 ? Chunk.empty(schema, rows) : Chunk.build(schema, builders, budget, "createDataFrame");
+        builders.forEach(VectorBuilder::reset);
+        try {
+            return store.put(c);
+        } catch (RuntimeException | Error e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    // ---- for DataFrame ---------------------------------------------------------------------
+
+    Executor executor() {
+        checkOpen();
+        return executor;
+    }
+
+    DataFrame adopt(StoredFrame f) {
+        frames.add(f);
+        if (closed) {
+            f.close();
+            checkOpen();
+        }
+        return new DataFrame(this, new LogicalPlan.ChunkScan(f, null, null));
+    }
+
+    void release(StoredFrame f) {
+        frames.remove(f);
+        f.close();
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new SpillwayException("This Spillway session is closed");
+        }
+    }
+
+    // ---- information -----------------------------------------------------------------------
+
+    /** The memory budget (limit, used, peak, spilled bytes). */
+    public MemoryBudget budget() {
+        return budget;
+    }
+
+    /** The memory limit in bytes. */
+    public long memoryLimit() {
+        return budget.limit();
+    }
+
+    /** Worker threads. */
+    public int parallelism() {
+        return scheduler.parallelism();
+    }
+
+    /** Target rows per chunk. */
+    public int chunkRows() {
+        return chunkRows;
+    }
+
+    /** This session's spill directory (deleted on close). */
+    public Path spillDirectory() {
+        return spillDir.path();
+    }
+
+    /** Compressed bytes written to spill files so far. */
+    public long spilledBytes() {
+        return store.spilledBytes();
+    }
+
+    /** One line: limit, in use, peak, chunks spilled and read back, spill bytes on disk. */
+    public String memoryReport() {
+        return String.format(Locale.ROOT,
+                "memory: limit %s, in use %s, peak %s; spilled %,d chunks (%s released, %s LZ4 on disk), read back %,d chunks",
+                MemoryBudget.formatBytes(budget.limit()), MemoryBudget.formatBytes(budget.used()),
+                MemoryBudget.formatBytes(budget.peak()), store.spillWrites(), MemoryBudget.formatBytes(budget.spilledBytes()),
+                MemoryBudget.formatBytes(store.spilledBytes()), store.unspills());
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "Spillway[memoryLimit=%s, parallelism=%d, chunkRows=%d, spillDir=%s]",
+                MemoryBudget.formatBytes(budget.limit()), scheduler.parallelism(), chunkRows, spillDir.path());
+    }
+
+    /**
+     * Drops all collected frames, deletes the spill files, stops the workers, then checks for
+     * leaks.
+     *
+     * @throws IllegalStateException if chunks were still pinned or memory still reserved
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Throwable> errors = new ArrayList<>();
+        for (StoredFrame f : frames) {
+            run(errors, f::close);
+        }
+        frames.clear();
+        run(errors, store::close);
+        run(errors, spillDir::close);
+        run(errors, scheduler::close);
+        run(errors, budget::close);
+        if (!errors.isEmpty()) {
+            RuntimeException e = errors.getFirst() instanceof RuntimeException r ? r : new IllegalStateException(errors.getFirst());
+            for (int i = 1; i < errors.size(); i++) {
+                e.addSuppressed(errors.get(i));
+            }
+            throw e;
+        }
+    }
+
+    private static void run(List<Throwable> errors, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | Error e) {
+            errors.add(e);
+        }
+    }
+
+    /** Settings for a {@link Spillway} session. */
+    public static final class Builder {
+        private long memoryLimit;
+        private Path spillDir;
+        private int parallelism;
+        private int chunkRows;
+        private Boolean progress;
+        private long maxSpillBytes;
+
+        private Builder() {
+        }
+
+        /**
+         * The memory budget for chunks and operator state, e.g. {@code "512m"}, {@code "4g"}
+         * (default: {@link #defaultMemoryLimit()}). It is off-heap memory, separate from {@code -Xmx}.
+         */
+        public Builder memoryLimit(String size) {
+            return memoryLimit(MemoryBudget.parseBytes(size));
+        }
+
+        /** The memory budget in bytes. */
+        public Builder memoryLimit(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memoryLimit must be positive, got " + bytes);
+            }
+            this.memoryLimit = bytes;
+            return this;
+        }
+
+        /** Where spill files go (default {@code <java.io.tmpdir>/spillway}); each session uses a fresh subdirectory. */
+        public Builder spillDir(String dir) {
+            return spillDir(Path.of(dir));
+        }
+
+        /** {@link #spillDir(String)} as a path. */
+        public Builder spillDir(Path dir) {
+            this.spillDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** Disk space spill files may take, e.g. {@code "100g"} (default: unlimited). */
+        public Builder maxSpillDisk(String size) {
+            this.maxSpillBytes = MemoryBudget.parseBytes(size);
+            return this;
+        }
+
+        /** Worker threads (default: every available core). */
+        public Builder parallelism(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("parallelism must be at least 1, got " + n);
+            }
+            this.parallelism = n;
+            return this;
+        }
+
+        /**
+         * Target rows per chunk (default: 128 Ki rows, less when the memory limit is small so that
+         * every worker can hold a few chunks).
+         */
+        public Builder chunkRows(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("chunkRows must be positive, got " + rows);
+            }
+            this.chunkRows = rows;
+            return this;
+        }
+
+        /**
+         * Whether long work (over two seconds) shows a progress bar on standard error (default: only
+         * when the console is a terminal).
+         */
+        public Builder progress(boolean show) {
+            this.progress = show;
+            return this;
+        }
+
+        /** Opens the session. */
+        public Spillway build() {
+            return new Spillway(this);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package org.spillway.frame.exec;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
+import org.spillway.frame.plan.LogicalPlan;
+import org.spillway.frame.plan.LogicalPlan.ChunkScan;
+import org.spillway.frame.plan.LogicalPlan.CsvScan;
+import org.spillway.frame.plan.LogicalPlan.Filter;
+import org.spillway.frame.plan.LogicalPlan.Limit;
+import org.spillway.frame.plan.LogicalPlan.Project;
+import org.spillway.frame.plan.Optimizer;
+import org.spillway.parallel.Morsel;
+import org.spillway.parallel.ProgressListener;
+import org.spillway.parallel.Sink;
+import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.Chunk;
+import org.spillway.spill.chunk.ChunkHandle;
+
+/**
+ * Runs an optimized {@link LogicalPlan}. A chain of streaming nodes (scan, filter, project) is one
+ * pipeline: each morsel (a CSV split or a stored chunk) is read and pushed through fused operators
+ * by one worker of the scheduler, from source to terminal, without materialising between steps. A
+ * limit below other nodes breaks the pipeline: its input is collected first.
+ */
+public final class Executor {
+    private final ExecContext ctx;
+
+    /** An executor for the session's context. */
+    public Executor(ExecContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The number of rows {@code plan} produces. */
+    public long count(LogicalPlan plan) {
+        LogicalPlan p = Optimizer.optimize(plan);
+        try (Compiled c = compile(p)) {
+            if (c.limit == 0) {
+                return 0;
+            }
+            if (c.ops.isEmpty() && c.source instanceof StoredChunkSource s) {
+                long n = 0;
+                for (ChunkHandle h : s.items()) {
+                    n += h.rows();
+                }
+                return c.limit >= 0 ? Math.min(n, c.limit) : n;
+            }
+            return run(c, new CountTerminal(c.limit), "count");
+        }
+    }
+
+    /** Materialises {@code plan} into stored chunks. */
+    public StoredFrame collect(LogicalPlan plan) {
+        return collectOptimized(Optimizer.optimize(plan));
+    }
+
+    private StoredFrame collectOptimized(LogicalPlan p) {
+        try (Compiled c = compile(p)) {
+            String name = "collected#" + ctx.frameIds().getAsInt();
+            if (c.limit == 0) {
+                return new StoredFrame(name, p.schema(), List.of());
+            }
+            return run(c, new CollectTerminal(p.schema(), ctx.store(), ctx.budget(), name, c.limit, c.source.items().size()),
+                    "collect");
+        }
+    }
+
+    /** Folds every chunk of {@code plan} (in no particular order) with one accumulator per worker, then combines them. */
+    public <A> A reduce(LogicalPlan plan, Supplier<A> zero, BiConsumer<A, Chunk> fold, BinaryOperator<A> combine) {
+        LogicalPlan p = Optimizer.optimize(plan);
+        if (p instanceof Limit) {
+            try (StoredFrame f = collectOptimized(p)) {
+                return reduce(new ChunkScan(f, null, null), zero, fold, combine);
+            }
+        }
+        try (Compiled c = compile(p)) {
+            return run(c, new ReduceTerminal<>(zero, fold, combine), "reduce");
+        }
+    }
+
+    // ---- compilation --------------------------------------------------------------------------
+
+    private static final class Compiled implements AutoCloseable {
+        ChunkSource<?, ?> source;
+        final List<OperatorFactory> ops = new ArrayList<>();
+        long limit = -1;
+        final List<StoredFrame> temporaries = new ArrayList<>();
+
+        @Override
+        public void close() {
+            temporaries.forEach(StoredFrame::close);
+        }
+    }
+
+    private interface OperatorFactory {
+        ChunkOperator create();
+    }
+
+    private Compiled compile(LogicalPlan plan) {
+        Compiled c = new Compiled();
+        try {
+            LogicalPlan cur = plan;
+            if (cur instanceof Limit l) {
+                c.limit = l.n();
+                cur = l.child();
+            }
+            int chunkRows = ctx.chunkRows();
+            while (c.source == null) {
+                switch (cur) {
+                    case Filter f -> {
+                        Schema in = f.child().schema();
+                        c.ops.add(() -> new FilterOperator(f.predicate(), in, ctx.budget(), chunkRows));
+                        cur = f.child();
+                    }
+                    case Project p -> {
+                        Schema in = p.child().schema();
+                        c.ops.add(() -> new ProjectOperator(p.exprs(), in, p.schema(), ctx.budget(), chunkRows));
+                        cur = p.child();
+                    }
+                    case Limit l -> {
+                        StoredFrame tmp = collectOptimized(l);
+                        c.temporaries.add(tmp);
+                        c.source = new StoredChunkSource(tmp, all(tmp.schema()), null);
+                    }
+                    case CsvScan s -> c.source = new CsvChunkSource(s.source(),
+                            s.projection() == null ? all(s.source().schema()) : s.projection(), chunkRows, ctx.budget());
+                    case ChunkScan s -> c.source = new StoredChunkSource(s.frame(),
+                            s.projection() == null ? all(s.frame().schema()) : s.projection(), s.skipFilter());
+                }
+            }
+            Collections.reverse(c.ops);
+            return c;
+        } catch (RuntimeException | Error e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private static int[] all(Schema s) {
+        int[] a = new int[s.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    // ---- running ------------------------------------------------------------------------------
+
+    private <R> R run(Compiled c, Terminal<?, R> terminal, String task) {
+        return runTyped(c.source, c.ops, terminal, task);
+    }
+
+    private <T, S, L, R> R runTyped(ChunkSource<T, S> source, List<OperatorFactory> ops, Terminal<L, R> terminal, String task) {
+        List<T> items = source.items();
+        ProgressListener progress = ctx.progress().apply(task, source.unit());
+        return ctx.scheduler().run(items, source::weight, new PipelineSink<>(source, ops, terminal), progress);
+    }
+
+    /** A worker's pipeline: its source state, operator instances and terminal state. */
+    private static final class Worker<S, L> {
+        final S sourceState;
+        final ChunkOperator[] ops;
+        final L local;
+        final List<Chunk> alive = new ArrayList<>();
+
+        Worker(S sourceState, ChunkOperator[] ops, L local) {
+            this.sourceState = sourceState;
+            this.ops = ops;
+            this.local = local;
+        }
+    }
+
+    /** Adapts a source, operators and a terminal to the scheduler's {@link Sink}. */
+    private static final class PipelineSink<T, S, L, R> implements Sink<T, Worker<S, L>, R> {
+        private final ChunkSource<T, S> source;
+        private final List<OperatorFactory> ops;
+        private final Terminal<L, R> terminal;
+
+        PipelineSink(ChunkSource<T, S> source, List<OperatorFactory> ops, Terminal<L, R> terminal) {
+            this.source = source;
+            this.ops = ops;
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Worker<S, L> newLocal() {
+            ChunkOperator[] o = new ChunkOperator[ops.size()];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = ops.get(i).create();
+            }
+            return new Worker<>(source.newState(), o, terminal.newLocal());
+        }
+
+        @Override
+        public void accept(Worker<S, L> w, Morsel<T> m) {
+            int[] index = {0};
+            long[] rows = {0};
+            source.produce(m.item(), w.sourceState, (chunk, owned) -> rows[0] += push(w, m.seq(), index[0]++, chunk, owned));
+            terminal.morselDone(w.local, m.seq(), rows[0]);
+        }
+
+        /** Runs one chunk through the operators into the terminal; returns the rows that reached it. */
+        private long push(Worker<S, L> w, int seq, int index, Chunk chunk, boolean owned) {
+            List<Chunk> alive = w.alive;
+            alive.clear();
+            if (owned) {
+                alive.add(chunk);
+            }
+            boolean independent = owned;
+            Chunk cur = chunk;
+            try {
+                for (ChunkOperator op : w.ops) {
+                    Chunk next = op.apply(cur);
+                    if (next == null) {
+                        return 0;
+                    }
+                    if (next == cur) {
+                        continue;
+                    }
+                    if (op.outputReferencesInput()) {
+                        independent = false;
+                    } else {
+                        closeAll(alive);
+                        independent = true;
+                    }
+                    alive.add(next);
+                    cur = next;
+                }
+                if (cur.rows() == 0) {
+                    return 0;
+                }
+                boolean kept = terminal.accept(w.local, seq, index, cur, independent && alive.size() == 1 && alive.getFirst() == cur);
+                if (kept) {
+                    alive.remove(cur);
+                }
+                return cur.rows();
+            } finally {
+                closeAll(alive);
+            }
+        }
+
+        private static void closeAll(List<Chunk> chunks) {
+            for (Chunk c : chunks) {
+                c.close();
+            }
+            chunks.clear();
+        }
+
+        @Override
+        public R finish(List<Worker<S, L>> locals) {
+            return terminal.finish(locals.stream().map(w -> w.local).toList());
+        }
+
+        @Override
+        public boolean isDone() {
+            return terminal.isDone();
+        }
+
+        @Override
+        public void abort(List<Worker<S, L>> locals) {
+            terminal.abort(locals.stream().map(w -> w.local).toList());
+        }
+    }
+}

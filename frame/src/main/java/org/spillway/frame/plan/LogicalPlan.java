@@ -1,0 +1,236 @@
+package org.spillway.frame.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.spillway.frame.Expr;
+import org.spillway.frame.SpillwayException;
+import org.spillway.frame.exec.StoredFrame;
+import org.spillway.frame.expr.Alias;
+import org.spillway.frame.expr.ColumnRef;
+import org.spillway.frame.io.CsvSource;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Field;
+import org.spillway.spill.Schema;
+import org.spillway.spill.memory.MemoryBudget;
+
+/**
+ * A node of a frame's logical plan: what to compute, not how. Every {@code DataFrame} method adds a
+ * node; the {@link Optimizer} rewrites the tree (merging filters, pushing projections into scans,
+ * adding statistics-based chunk skipping) before the executor runs it. Nodes are immutable and
+ * check their types when built, so a bad column name fails at the call that used it.
+ */
+public sealed interface LogicalPlan {
+    /** The output columns. */
+    Schema schema();
+
+    /** The inputs (none for scans). */
+    List<LogicalPlan> children();
+
+    /** One line describing this node for {@code explain()}. */
+    String describe();
+
+    /** The tree as indented text, one node per line. */
+    default String render() {
+        StringBuilder sb = new StringBuilder();
+        render(this, 0, sb);
+        return sb.toString();
+    }
+
+    private static void render(LogicalPlan p, int depth, StringBuilder sb) {
+        sb.append("  ".repeat(depth)).append(depth == 0 ? "" : "+- ").append(p.describe()).append('\n');
+        for (LogicalPlan c : p.children()) {
+            render(c, depth + 1, sb);
+        }
+    }
+
+    /**
+     * Reads CSV files. {@code projection} holds positions in the source schema (null: all columns).
+     */
+    record CsvScan(CsvSource source, int[] projection) implements LogicalPlan {
+        /** Checks the projection. */
+        public CsvScan {
+            Objects.requireNonNull(source, "source");
+        }
+
+        @Override
+        public Schema schema() {
+            return projection == null ? source.schema() : source.schema().select(projection);
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of();
+        }
+
+        @Override
+        public String describe() {
+            List<java.nio.file.Path> files = source.files();
+            String what = files.size() == 1 ? files.getFirst().getFileName().toString()
+                    : files.size() + " files in " + files.getFirst().getParent();
+            return String.format(Locale.ROOT, "CsvScan %s (%s) columns=%s", what,
+                    MemoryBudget.formatBytes(source.totalBytes()), schema().names());
+        }
+
+        /** The same scan reading only {@code names} (in source order). */
+        CsvScan withColumns(java.util.Set<String> names) {
+            Schema full = source.schema();
+            List<Integer> keep = new ArrayList<>();
+            for (int i = 0; i < full.size(); i++) {
+                if (names.contains(full.field(i).name()) && (projection == null || contains(projection, i))) {
+                    keep.add(i);
+                }
+            }
+            return new CsvScan(source, keep.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    /**
+     * Reads collected chunks. {@code projection} holds positions in the stored schema (null: all);
+     * chunks whose statistics prove {@code skipFilter} false for every row are not read (null: read all).
+     */
+    record ChunkScan(StoredFrame frame, int[] projection, Expr skipFilter) implements LogicalPlan {
+        @Override
+        public Schema schema() {
+            return projection == null ? frame.schema() : frame.schema().select(projection);
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of();
+        }
+
+        @Override
+        public String describe() {
+            return String.format(Locale.ROOT, "ChunkScan %s (%,d rows in %d chunks) columns=%s%s", frame.name(), frame.rows(),
+                    frame.chunkCount(), schema().names(), skipFilter == null ? "" : " skip-by-stats=" + skipFilter);
+        }
+
+        ChunkScan withColumns(java.util.Set<String> names) {
+            Schema full = frame.schema();
+            List<Integer> keep = new ArrayList<>();
+            for (int i = 0; i < full.size(); i++) {
+                if (names.contains(full.field(i).name()) && (projection == null || contains(projection, i))) {
+                    keep.add(i);
+                }
+            }
+            return new ChunkScan(frame, keep.stream().mapToInt(Integer::intValue).toArray(), skipFilter);
+        }
+    }
+
+    /** Keeps the rows where {@code predicate} is true (not false, not null). */
+    record Filter(LogicalPlan child, Expr predicate) implements LogicalPlan {
+        /** Checks that the predicate is boolean over the child's columns. */
+        public Filter {
+            DataType t = predicate.type(child.schema());
+            if (t != DataType.BOOL) {
+                throw new SpillwayException("filter() needs a bool condition, but " + predicate + " is " + t);
+            }
+        }
+
+        @Override
+        public Schema schema() {
+            return child.schema();
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of(child);
+        }
+
+        @Override
+        public String describe() {
+            return "Filter " + predicate;
+        }
+    }
+
+    /** Computes one output column per expression, named by {@link Expr#name()}. */
+    record Project(LogicalPlan child, List<Expr> exprs, Schema schema) implements LogicalPlan {
+        /** Builds a projection, checking types and that output names are unique. */
+        public static Project of(LogicalPlan child, List<Expr> exprs) {
+            Schema in = child.schema();
+            List<Field> fields = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Expr e : exprs) {
+                String name = e.name();
+                if (!seen.add(name)) {
+                    throw new SpillwayException("Duplicate output column '" + name + "' in select(" + exprs
+                            + "); give one of them another name with .as(...)");
+                }
+                fields.add(new Field(name, e.type(in)));
+            }
+            return new Project(child, List.copyOf(exprs), new Schema(fields));
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of(child);
+        }
+
+        /** True if every output is an input column under its own name, in any order. */
+        public boolean isPassthrough() {
+            for (Expr e : exprs) {
+                if (!(e instanceof ColumnRef)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return "Project " + exprs;
+        }
+
+        /** The input column an output passes through unchanged (a plain or renamed reference), or null. */
+        public String sourceColumn(String output) {
+            for (Expr e : exprs) {
+                if (e.name().equals(output)) {
+                    if (e instanceof ColumnRef c) {
+                        return c.column();
+                    }
+                    if (e instanceof Alias a && a.child() instanceof ColumnRef c) {
+                        return c.column();
+                    }
+                    return null;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The first {@code n} rows, in input order. */
+    record Limit(LogicalPlan child, long n) implements LogicalPlan {
+        /** Checks n. */
+        public Limit {
+            if (n < 0) {
+                throw new SpillwayException("limit(" + n + "): the row count must not be negative");
+            }
+        }
+
+        @Override
+        public Schema schema() {
+            return child.schema();
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of(child);
+        }
+
+        @Override
+        public String describe() {
+            return String.format(Locale.ROOT, "Limit %,d", n);
+        }
+    }
+
+    private static boolean contains(int[] a, int v) {
+        for (int x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,102 @@
+package org.spillway.frame;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spillway.frame.Functions.col;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spillway.datasets.Events;
+import org.spillway.spill.vector.IntVector;
+import org.spillway.spill.vector.LongVector;
+
+/**
+ * Data several times larger than both the memory budget and the test JVM's heap ({@code -Xmx64m},
+ * see frame/pom.xml): ingest, collect (which must spill), queries over spilled chunks, results equal
+ * to DuckDB's, nothing left behind, and a failing query that leaks nothing.
+ */
+@Tag("outofcore")
+class OutOfCoreTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static long csvBytes;
+    static final long ROWS = 1_200_000;
+
+    @BeforeAll
+    static void generate() throws Exception {
+        data = Files.createDirectories(dir.resolve("events"));
+        csvBytes = Events.rows(ROWS).seed(3).writeCsv(data, 4);
+        long heap = Runtime.getRuntime().maxMemory();
+        assertTrue(csvBytes > heap, "the data (" + csvBytes + " bytes) must exceed the heap (" + heap + ")");
+    }
+
+    @Test
+    void collectSpillsAndQueriesMatchDuckDb() throws Exception {
+        String glob = data + "/events-*.csv";
+        long expectedDe = (Long) PipelineDuckDbTest.duck("SELECT count(*) FROM read_csv('" + glob
+                + "') WHERE amount > 100 AND country = 'DE'").getFirst().getFirst();
+        long expectedQty = ((Number) PipelineDuckDbTest.duck("SELECT sum(quantity) FROM read_csv('" + glob
+                + "') WHERE NOT returned").getFirst().getFirst()).longValue();
+        Path spill = dir.resolve("spill");
+        try (Spillway sw = Spillway.builder().memoryLimit("8m").spillDir(spill).parallelism(2).progress(false).build()) {
+            DataFrame events = sw.readCsv(glob);
+            assertEquals(ROWS, events.count());
+            assertEquals(expectedDe, events.filter(col("amount").gt(100).and(col("country").eq("DE"))).count());
+
+            DataFrame all = events.collect();
+            assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
+            assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
+            assertEquals(ROWS, all.count());
+            assertEquals(expectedDe, all.filter(col("amount").gt(100).and(col("country").eq("DE"))).count());
+            long qty = all.filter(col("returned").not()).select("quantity")
+                    .reduceChunks(() -> new long[1], (acc, c) -> {
+                        IntVector v = (IntVector) c.column(0);
+                        for (int i = 0; i < c.rows(); i++) {
+                            acc[0] += v.get(i);
+                        }
+                    }, (a, b) -> new long[] {a[0] + b[0]})[0];
+            assertEquals(expectedQty, qty);
+            long idSum = all.select("id").reduceChunks(() -> new long[1], (acc, c) -> {
+                // the generator's id is inferred as int32 (it fits), int64 on larger data
+                for (int i = 0; i < c.rows(); i++) {
+                    acc[0] += c.column(0) instanceof IntVector iv ? iv.get(i) : ((LongVector) c.column(0)).get(i);
+                }
+            }, (a, b) -> new long[] {a[0] + b[0]})[0];
+            assertEquals(ROWS * (ROWS + 1) / 2, idSum);
+            // id is increasing, so statistics skip all but the last chunks
+            assertEquals(1000, all.filter(col("id").gt(ROWS - 1000)).count());
+        }
+        assertFalse(Files.exists(spill) && hasFiles(spill), "spill files left behind in " + spill);
+    }
+
+    @Test
+    void aFailingQueryLeaksNothing() throws Exception {
+        Path spill = dir.resolve("spill-fail");
+        Spillway sw = Spillway.builder().memoryLimit("8m").spillDir(spill).parallelism(2).progress(false).build();
+        DataFrame events = sw.readCsv(data + "/events-*.csv");
+        DataFrame all = events.collect();
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> all.withColumn("boom", col("id").multiply(Long.MAX_VALUE / 1000)).collect());
+        assertTrue(e.getMessage().contains("overflow"), e.getMessage());
+        sw.close(); // throws if a reservation or pin leaked
+        assertEquals(0, sw.budget().used());
+        assertFalse(hasFiles(spill), "spill files left behind in " + spill);
+    }
+
+    static boolean hasFiles(Path p) throws Exception {
+        if (!Files.exists(p)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.anyMatch(Files::isRegularFile);
+        }
+    }
+}
