@@ -1,0 +1,450 @@
+package org.spillway.spill.chunk;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.spillway.spill.file.ChunkCodec;
+import org.spillway.spill.file.SpillDirectory;
+import org.spillway.spill.file.SpillFile;
+import org.spillway.spill.file.SpillFile.BlockRef;
+import org.spillway.spill.memory.MemoryBudget;
+import org.spillway.spill.memory.Reservation;
+import org.spillway.spill.memory.Spillable;
+
+/**
+ * The chunk cache behind every frame: holds chunks by {@link ChunkHandle}, keeps them in memory
+ * while the {@link MemoryBudget} allows, and when the budget runs short spills unpinned ones, least
+ * recently used (put or pinned) first, to one append-only {@link SpillFile}; pinning a spilled chunk
+ * reads it back. A chunk is written at most once: a handle keeps its block, so evicting it again
+ * only frees its memory.
+ *
+ * <p>Concurrency. One store lock guards all handle state (resident/spilled, pins, LRU order) and is
+ * only held briefly: never across I/O, compression or a call into the budget. The budget calls
+ * {@link #spill} holding its own spill lock, possibly from a thread inside {@link ChunkHandle#pin()}
+ * of this store; since no thread holding the store lock ever calls the budget, the lock order is
+ * always budget &rarr; store and cannot cycle. An eviction marks its victims under the lock, writes
+ * them without it (the chunks stay valid: a concurrent pin simply cancels the eviction), then
+ * frees them under the lock. Concurrent pins of one spilled chunk read it once: the first loads,
+ * the others wait without holding any lock.
+ *
+ * <p>Chunks given to {@link #put} must live in a shared arena (as {@link Chunk#build} makes them),
+ * since any thread may spill them.
+ */
+public final class ChunkStore implements Spillable, AutoCloseable {
+    /** Reserved on top of the encoded size when a chunk is read back (allocation alignment). */
+    private static final long UNSPILL_SLACK = 64;
+
+    private final MemoryBudget budget;
+    private final SpillDirectory dir;
+    private final String name;
+    final Object lock = new Object();
+
+    // Guarded by lock.
+    private final Set<ChunkHandle> handles = new HashSet<>();
+    private final LinkedHashSet<ChunkHandle> lru = new LinkedHashSet<>(); // resident, least recently used first
+    private long residentBytes;
+    private long spillableBytes; // resident, unpinned, not being evicted
+    private SpillFile file;
+    private boolean closed;
+
+    private final AtomicLong spilledBytes = new AtomicLong();
+    private final AtomicLong spillWrites = new AtomicLong();
+    private final AtomicLong unspills = new AtomicLong();
+
+    /** Creates a store spilling to {@code dir} and registers it with {@code budget}. */
+    public ChunkStore(MemoryBudget budget, SpillDirectory dir, String name) {
+        this.budget = Objects.requireNonNull(budget, "budget");
+        this.dir = Objects.requireNonNull(dir, "dir");
+        this.name = Objects.requireNonNull(name, "name");
+        budget.addSpillable(this);
+    }
+
+    /**
+     * Takes ownership of a built chunk (its memory already reserved by its own reservation),
+     * computes its statistics and keeps it resident.
+     *
+     * @throws IllegalStateException if the store is closed (the chunk then stays the caller's)
+     * @throws IllegalArgumentException if the chunk is closed
+     */
+    public ChunkHandle put(Chunk chunk) {
+        Objects.requireNonNull(chunk, "chunk");
+        if (chunk.isClosed()) {
+            throw new IllegalArgumentException("Cannot store a closed chunk");
+        }
+        ChunkHandle h = new ChunkHandle(this, chunk.schema(), chunk.rows(), ChunkStats.of(chunk));
+        synchronized (lock) {
+            checkOpen();
+            h.chunk = chunk;
+            h.memBytes = chunk.byteSize();
+            handles.add(h);
+            lru.add(h);
+            residentBytes += h.memBytes;
+            spillableBytes += h.memBytes;
+        }
+        return h;
+    }
+
+    PinnedChunk pin(ChunkHandle h) {
+        while (true) {
+            CompletableFuture<Void> wait;
+            BlockRef ref;
+            SpillFile f;
+            synchronized (lock) {
+                if (h.closed) {
+                    throw new IllegalStateException("Chunk handle is closed" + (closed ? " (its store '" + name + "' was closed)" : ""));
+                }
+                if (h.chunk != null) {
+                    if (h.pins++ == 0 && !h.evicting) {
+                        spillableBytes -= h.memBytes;
+                    }
+                    lru.remove(h);
+                    lru.add(h);
+                    return new PinnedChunk(h, h.chunk);
+                }
+                wait = h.loading;
+                ref = h.ref;
+                f = file;
+                if (wait == null) {
+                    h.loading = new CompletableFuture<>();
+                }
+            }
+            if (wait != null) {
+                wait.join(); // another thread reads it back; then try again
+                continue;
+            }
+            return load(h, ref, f);
+        }
+    }
+
+    /** Reads a spilled chunk back (no locks held), then makes it resident and pinned once. */
+    private PinnedChunk load(ChunkHandle h, BlockRef ref, SpillFile f) {
+        Chunk loaded;
+        try {
+            loaded = readBack(h, ref, f);
+        } catch (RuntimeException | Error e) {
+            CompletableFuture<Void> done;
+            synchronized (lock) {
+                done = h.loading;
+                h.loading = null;
+            }
+            done.complete(null);
+            throw e;
+        }
+        CompletableFuture<Void> done;
+        PinnedChunk pinned = null;
+        synchronized (lock) {
+            done = h.loading;
+            h.loading = null;
+            if (!h.closed) {
+                h.chunk = loaded;
+                h.memBytes = loaded.byteSize();
+                h.pins++;
+                residentBytes += h.memBytes;
+                lru.add(h);
+                pinned = new PinnedChunk(h, loaded);
+            }
+        }
+        done.complete(null);
+        if (pinned == null) {
+            loaded.close();
+            throw new IllegalStateException("Chunk handle was closed while it was being read back");
+        }
+        unspills.incrementAndGet();
+        return pinned;
+    }
+
+    private Chunk readBack(ChunkHandle h, BlockRef ref, SpillFile f) {
+        // May make the budget spill other chunks, of this store too: no lock is held here.
+        Reservation r = budget.reserve(name + " unspill", ref.uncompressedLength() + UNSPILL_SLACK);
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment seg = arena.allocate(ref.uncompressedLength(), 8);
+            f.read(ref, seg);
+            return ChunkCodec.decode(h.schema(), seg, arena, r);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            r.close();
+            throw e;
+        }
+    }
+
+    void unpin(ChunkHandle h) {
+        synchronized (lock) {
+            if (h.pins > 0 && --h.pins == 0 && h.chunk != null && !h.evicting && !h.closed) {
+                spillableBytes += h.memBytes;
+            }
+        }
+    }
+
+    void closeHandle(ChunkHandle h) {
+        Chunk toClose = null;
+        synchronized (lock) {
+            if (h.closed) {
+                return;
+            }
+            if (h.pins > 0) {
+                throw new IllegalStateException("Cannot close a chunk handle that is pinned " + h.pins
+                        + " time(s): close its PinnedChunk(s) first");
+            }
+            h.closed = true;
+            handles.remove(h);
+            // An eviction in flight frees the chunk itself; a read-back in flight discards its result.
+            if (h.chunk != null && !h.evicting) {
+                toClose = h.chunk;
+                h.chunk = null;
+                residentBytes -= h.memBytes;
+                spillableBytes -= h.memBytes;
+                lru.remove(h);
+            }
+        }
+        if (toClose != null) {
+            toClose.close();
+        }
+    }
+
+    /** {@inheritDoc} Here {@code ChunkStore[<name>]}. */
+    @Override
+    public String name() {
+        return "ChunkStore[" + name + "]";
+    }
+
+    /** Bytes of resident chunks that are not pinned. */
+    @Override
+    public long spillableBytes() {
+        synchronized (lock) {
+            return closed ? 0 : spillableBytes;
+        }
+    }
+
+    /**
+     * Evicts unpinned resident chunks, least recently used first, until {@code bytesWanted} bytes
+     * are freed or none is left: writes each one not yet on disk, then frees its memory.
+     *
+     * @return the bytes freed (already returned to the budget)
+     */
+    @Override
+    public long spill(long bytesWanted) {
+        long released = 0;
+        while (released < bytesWanted) {
+            List<ChunkHandle> victims = new ArrayList<>();
+            synchronized (lock) {
+                if (closed) {
+                    break;
+                }
+                long planned = released;
+                for (ChunkHandle h : lru) {
+                    if (planned >= bytesWanted) {
+                        break;
+                    }
+                    if (h.pins == 0 && !h.evicting && !h.closed && h.memBytes > 0) {
+                        h.evicting = true;
+                        spillableBytes -= h.memBytes;
+                        planned += h.memBytes;
+                        victims.add(h);
+                    }
+                }
+            }
+            if (victims.isEmpty()) {
+                break;
+            }
+            int done = 0;
+            try {
+                for (ChunkHandle h : victims) {
+                    done++;
+                    released += evict(h);
+                }
+            } finally {
+                if (done < victims.size()) {
+                    cancelEvictions(victims.subList(done, victims.size()));
+                }
+            }
+        }
+        return released;
+    }
+
+    /** Writes (if needed) and frees one handle marked as evicting; returns the bytes freed. */
+    private long evict(ChunkHandle h) {
+        Chunk chunk;
+        BlockRef ref;
+        synchronized (lock) {
+            chunk = h.chunk;
+            ref = h.ref;
+        }
+        BlockRef written = null;
+        RuntimeException failure = null;
+        if (ref == null) {
+            try {
+                written = write(chunk);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        Chunk toClose = null;
+        long released = 0;
+        synchronized (lock) {
+            h.evicting = false;
+            if (written != null) {
+                h.ref = written;
+            }
+            if (h.closed || (failure == null && h.pins == 0)) {
+                // closed meanwhile (failure then does not matter), or written and still unpinned
+                toClose = chunk;
+                h.chunk = null;
+                residentBytes -= h.memBytes;
+                lru.remove(h);
+                released = h.memBytes;
+                failure = null;
+            } else if (h.pins == 0) {
+                spillableBytes += h.memBytes; // write failed: keep it resident
+            }
+            // else pinned meanwhile: stays resident, and with its block a later eviction is free
+        }
+        if (toClose != null) {
+            toClose.close();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return released;
+    }
+
+    private void cancelEvictions(List<ChunkHandle> victims) {
+        List<Chunk> toClose = new ArrayList<>();
+        synchronized (lock) {
+            for (ChunkHandle h : victims) {
+                h.evicting = false;
+                if (h.closed) {
+                    toClose.add(h.chunk);
+                    h.chunk = null;
+                    residentBytes -= h.memBytes;
+                    lru.remove(h);
+                } else if (h.pins == 0) {
+                    spillableBytes += h.memBytes;
+                }
+            }
+        }
+        toClose.forEach(Chunk::close);
+    }
+
+    /** Encodes into a transient, unbudgeted buffer and appends to the store's spill file. */
+    private BlockRef write(Chunk chunk) {
+        SpillFile f;
+        synchronized (lock) {
+            checkOpen();
+            if (file == null) {
+                file = dir.newFile(name);
+            }
+            f = file;
+        }
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment buf = tmp.allocate(ChunkCodec.encodedSize(chunk), 8);
+            ChunkCodec.encode(chunk, buf);
+            BlockRef ref = f.append(buf);
+            spillWrites.incrementAndGet();
+            spilledBytes.addAndGet(ref.diskBytes());
+            return ref;
+        }
+    }
+
+    /** Compressed bytes written to disk (block headers included). */
+    public long spilledBytes() {
+        return spilledBytes.get();
+    }
+
+    /** Chunks written to disk. */
+    public long spillWrites() {
+        return spillWrites.get();
+    }
+
+    /** Chunks read back from disk. */
+    public long unspills() {
+        return unspills.get();
+    }
+
+    /** Bytes of the chunks now in memory. */
+    public long residentBytes() {
+        synchronized (lock) {
+            return residentBytes;
+        }
+    }
+
+    /** Number of open handles. */
+    public int chunkCount() {
+        synchronized (lock) {
+            return handles.size();
+        }
+    }
+
+    /** The store's name, as given. */
+    public String storeName() {
+        return name;
+    }
+
+    /**
+     * Closes every chunk (pinned or not), deletes the spill file and deregisters from the budget;
+     * idempotent.
+     *
+     * @throws IllegalStateException after doing all that, if some chunks were still pinned
+     */
+    @Override
+    public void close() {
+        List<Chunk> toClose = new ArrayList<>();
+        int pinned = 0;
+        SpillFile f;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (ChunkHandle h : handles) {
+                if (h.pins > 0) {
+                    pinned++;
+                }
+                h.closed = true;
+                if (h.chunk != null && !h.evicting) {
+                    toClose.add(h.chunk);
+                    h.chunk = null;
+                    residentBytes -= h.memBytes;
+                    lru.remove(h);
+                }
+            }
+            handles.clear();
+            spillableBytes = 0;
+            f = file;
+            file = null;
+        }
+        budget.removeSpillable(this);
+        try {
+            toClose.forEach(Chunk::close);
+        } finally {
+            if (f != null) {
+                f.close();
+            }
+        }
+        if (pinned > 0) {
+            throw new IllegalStateException("ChunkStore '" + name + "' was closed with " + pinned
+                    + " chunk(s) still pinned; they were freed anyway: close every PinnedChunk before the store");
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("ChunkStore '" + name + "' is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lock) {
+            return name() + "[" + handles.size() + " chunks, " + MemoryBudget.formatBytes(residentBytes) + " resident, "
+                    + MemoryBudget.formatBytes(spilledBytes.get()) + " spilled]";
+        }
+    }
+}
