@@ -255,6 +255,64 @@ public final class DataFrame {
         return out;
     }
 
+    /** An int32 column as an array (small results; a null is an error naming the row). */
+    public int[] intColumn(String name) {
+        List<Object> v = typedColumn(name, DataType.INT32);
+        int[] out = new int[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (Integer) nonNull(v, i, name);
+        }
+        return out;
+    }
+
+    /** An integral column (int32 or int64) as a long array (small results; a null is an error naming the row). */
+    public long[] longColumn(String name) {
+        List<Object> v = typedColumn(name, DataType.INT32, DataType.INT64);
+        long[] out = new long[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) nonNull(v, i, name)).longValue();
+        }
+        return out;
+    }
+
+    /** A numeric column as a double array; nulls become NaN (small results). */
+    public double[] doubleColumn(String name) {
+        List<Object> v = typedColumn(name, DataType.INT32, DataType.INT64, DataType.FLOAT64);
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.get(i) == null ? Double.NaN : ((Number) v.get(i)).doubleValue();
+        }
+        return out;
+    }
+
+    /** A column of any type as strings (nulls stay null; small results). */
+    public String[] stringColumn(String name) {
+        List<Object> v = column(name);
+        String[] out = new String[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.get(i) == null ? null : v.get(i).toString();
+        }
+        return out;
+    }
+
+    private List<Object> typedColumn(String name, DataType... allowed) {
+        DataType t = type(name);
+        if (!List.of(allowed).contains(t)) {
+            throw new SpillwayException("Column '" + name + "' is " + t + ", not " + List.of(allowed)
+                    + "; cast it first, e.g. col(\"" + name + "\").cast(DataType." + allowed[allowed.length - 1].name() + ")");
+        }
+        return column(name);
+    }
+
+    private static Object nonNull(List<Object> v, int i, String name) {
+        Object o = v.get(i);
+        if (o == null) {
+            throw new SpillwayException("Column '" + name + "' is null at row " + i
+                    + "; use column(name) to get nulls, or filter them out first");
+        }
+        return o;
+    }
+
     /**
      * Folds every chunk in parallel, one accumulator per worker thread, then combines them: the
      * escape hatch for custom aggregations over the raw vectors. Chunks come in no particular order

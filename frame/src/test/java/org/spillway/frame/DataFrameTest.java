@@ -187,6 +187,20 @@ class DataFrameTest {
     }
 
     @Test
+    void typedColumnAccessors() {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {36, 45, 28, 85, 41}, people.intColumn("age"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {36, 45, 28, 85, 41}, people.longColumn("age"));
+        double[] score = people.doubleColumn("score");
+        assertTrue(Double.isNaN(score[2]) && score[0] == 91.5);
+        assertEquals("Hopper, G.", people.stringColumn("name")[3]);
+        SpillwayException e = assertThrows(SpillwayException.class, () -> people.longColumn("name"));
+        assertTrue(e.getMessage().contains("'name' is string"), e.getMessage());
+        SpillwayException n = assertThrows(SpillwayException.class,
+                () -> people.select(col("score").cast(DataType.INT64).as("s")).longColumn("s"));
+        assertTrue(n.getMessage().contains("null at row 2"), n.getMessage());
+    }
+
+    @Test
     void closeLeavesNoSpillFiles() throws Exception {
         Path spill = sw.spillDirectory();
         assertTrue(Files.isDirectory(spill));

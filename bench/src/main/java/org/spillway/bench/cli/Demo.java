@@ -31,7 +31,7 @@ final class Demo {
     }
 
     static int run(Options o) throws Exception {
-        long rows = o.count("rows", 4_000_000);
+        long rows = o.count("rows", 5_000_000);
         String memory = o.get("memory", "64m");
         long limit = MemoryBudget.parseBytes(memory);
         String keep = o.named().get("keep");

@@ -68,6 +68,11 @@ public final class StatsPruner {
             // every value is null (or, for float64, NaN): a comparison is never true
             return cs.nullCount() == stats.rows() || (t == DataType.FLOAT64 && op != BinaryExpr.Op.NEQ);
         }
+        if (t == DataType.STRING && op != BinaryExpr.Op.EQ && op != BinaryExpr.Op.NEQ && !isAscii(lit.value())) {
+            // Statistics order strings by UTF-8 bytes, filters by String.compareTo; the two agree on
+            // every comparison with an ASCII literal, and equality never depends on the order.
+            return false;
+        }
         int cmpMin;
         int cmpMax;
         try {
@@ -85,6 +90,18 @@ public final class StatsPruner {
             case NEQ -> t != DataType.FLOAT64 && cmpMin == 0 && cmpMax == 0;
             default -> false;
         };
+    }
+
+    private static boolean isAscii(Object v) {
+        if (!(v instanceof String s)) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static BinaryExpr.Op flip(BinaryExpr.Op op) {
