@@ -177,7 +177,11 @@ public final class DataFrame {
         }
     }
 
-    /** The number of rows. */
+    /**
+     * The number of rows. Only what decides the row count runs: the scan reads just the columns
+     * filters use, and derived columns no filter reads are not computed (as in Spark), so an error
+     * such as an overflow in such a column shows at {@link #collect()}, not here.
+     */
     public long count() {
         return session.executor().count(plan);
     }

@@ -36,7 +36,7 @@ public final class Executor {
 
     /** The number of rows {@code plan} produces. */
     public long count(LogicalPlan plan) {
-        LogicalPlan p = Optimizer.optimize(plan);
+        LogicalPlan p = Optimizer.optimize(plan, java.util.Set.of());
         try (Compiled c = compile(p)) {
             if (c.limit == 0) {
                 return 0;

@@ -31,8 +31,17 @@ public final class Optimizer {
 
     /** The optimized plan. */
     public static LogicalPlan optimize(LogicalPlan plan) {
+        return optimize(plan, new LinkedHashSet<>(plan.schema().names()));
+    }
+
+    /**
+     * The optimized plan when only the output columns {@code required} are used: {@code count()}
+     * needs none, so derived columns are not computed and the scan reads only what filters need.
+     * Columns not required may be missing from the result's schema.
+     */
+    public static LogicalPlan optimize(LogicalPlan plan, Set<String> required) {
         LogicalPlan p = simplify(plan);
-        p = prune(p, new LinkedHashSet<>(p.schema().names()));
+        p = prune(p, required);
         return skipByStats(p);
     }
 

@@ -67,6 +67,8 @@ public final class StringVectorBuilder extends VectorBuilder {
     }
 
     private byte[] scratch = new byte[64];
+    private StringVector mappedSource; // the dictionary vector codeMap maps from
+    private int[] codeMap;
 
     @Override
     public void appendFrom(ColumnVector v, int row) {
@@ -75,6 +77,33 @@ public final class StringVectorBuilder extends VectorBuilder {
             return;
         }
         StringVector s = (StringVector) v;
+        if (!plain && s.isDictionary()) {
+            // Copying from a dictionary vector: intern each source entry once, then map codes.
+            if (s != mappedSource) {
+                mappedSource = s;
+                if (codeMap == null || codeMap.length < s.dictionarySize()) {
+                    codeMap = new int[Math.max(16, s.dictionarySize())];
+                }
+                Arrays.fill(codeMap, 0, s.dictionarySize(), -1);
+            }
+            int c = s.code(row);
+            int mapped = codeMap[c];
+            if (mapped >= 0) {
+                markValid();
+                ensureCodes();
+                codes[size++] = mapped;
+                return;
+            }
+            appendBytes(s, row);
+            if (!plain) {
+                codeMap[c] = codes[size - 1];
+            }
+            return;
+        }
+        appendBytes(s, row);
+    }
+
+    private void appendBytes(StringVector s, int row) {
         int len = s.length(row);
         if (scratch.length < len) {
             scratch = new byte[Math.max(len, scratch.length * 2)];
@@ -110,6 +139,7 @@ public final class StringVectorBuilder extends VectorBuilder {
     @Override
     public void reset() {
         super.reset();
+        mappedSource = null;
         plain = false;
         byteCount = 0;
         offsets[0] = 0;
