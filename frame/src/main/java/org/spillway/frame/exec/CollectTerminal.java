@@ -82,6 +82,11 @@ final class CollectTerminal implements Terminal<List<CollectTerminal.Part>, Stor
     }
 
     @Override
+    public synchronized boolean morselSatisfied(int seq, long rows) {
+        return limit >= 0 && seq == prefix && prefixRows + rows >= limit;
+    }
+
+    @Override
     public boolean isDone() {
         return done;
     }

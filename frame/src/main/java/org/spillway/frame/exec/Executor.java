@@ -159,6 +159,15 @@ public final class Executor {
         return ctx.scheduler().run(items, source::weight, new PipelineSink<>(source, ops, terminal), progress);
     }
 
+    /** Thrown through a source to stop producing a morsel's chunks early; carries no stack trace. */
+    private static final class StopMorsel extends RuntimeException {
+        static final StopMorsel INSTANCE = new StopMorsel();
+
+        private StopMorsel() {
+            super("stop", null, false, false);
+        }
+    }
+
     /** A worker's pipeline: its source state, operator instances and terminal state. */
     private static final class Worker<S, L> {
         final S sourceState;
@@ -198,7 +207,16 @@ public final class Executor {
         public void accept(Worker<S, L> w, Morsel<T> m) {
             int[] index = {0};
             long[] rows = {0};
-            source.produce(m.item(), w.sourceState, (chunk, owned) -> rows[0] += push(w, m.seq(), index[0]++, chunk, owned));
+            try {
+                source.produce(m.item(), w.sourceState, (chunk, owned) -> {
+                    rows[0] += push(w, m.seq(), index[0]++, chunk, owned);
+                    if (terminal.morselSatisfied(m.seq(), rows[0])) {
+                        throw StopMorsel.INSTANCE;
+                    }
+                });
+            } catch (StopMorsel stop) {
+                // the terminal has what it needs from this morsel (a limit); the rest is not read
+            }
             terminal.morselDone(w.local, m.seq(), rows[0]);
         }
 

@@ -25,6 +25,14 @@ interface Terminal<L, R> {
     default void morselDone(L local, int seq, long rows) {
     }
 
+    /**
+     * True when morsel {@code seq} need not produce more chunks, having delivered {@code rows} so far
+     * (a limit that this morsel, with the complete morsels before it, already satisfies).
+     */
+    default boolean morselSatisfied(int seq, long rows) {
+        return false;
+    }
+
     /** True when no more input is needed (a satisfied limit). */
     default boolean isDone() {
         return false;
