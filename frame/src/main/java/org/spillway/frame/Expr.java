@@ -205,7 +205,8 @@ public abstract class Expr {
 
     /**
      * The substring of {@code len} characters starting at 1-based position {@code pos}, as in
-     * Spark and SQL; a negative {@code pos} counts from the end.
+     * Spark and SQL; a negative {@code pos} counts from the end and 0 means 1 (as in Spark); the
+     * part of the window outside the string is dropped.
      */
     public Expr substring(int pos, int len) {
         return new StringFunction(StringFunction.Fn.SUBSTRING, this, null, pos, len);

@@ -87,6 +87,10 @@ public final class BinaryExpr extends Expr {
             if (lt != null && rt != null && !comparable(lt, rt, left, right)) {
                 throw mismatch(schema, lt, rt, "cannot compare these types");
             }
+            if (lt != null && rt != null && lt != rt) {
+                checkTemporalLiteral(left, rt);
+                checkTemporalLiteral(right, lt);
+            }
             return DataType.BOOL;
         }
         if ((lt != null && lt != DataType.BOOL) || (rt != null && rt != DataType.BOOL)) {
@@ -106,6 +110,19 @@ public final class BinaryExpr extends Expr {
                 || (bTemporal && a == DataType.STRING && l instanceof Literal);
     }
 
+    /** A string literal compared with a date or timestamp must parse as one: fail here, not when a chunk is evaluated. */
+    private void checkTemporalLiteral(Expr e, DataType otherType) {
+        if (e instanceof Literal l && l.value() instanceof String text
+                && (otherType == DataType.DATE || otherType == DataType.TIMESTAMP)) {
+            try {
+                Literals.toLong(text, otherType);
+            } catch (RuntimeException ex) {
+                throw new SpillwayException("Type error in " + this + ": " + l + " is not a valid " + otherType.displayName()
+                        + " (" + ex.getMessage() + "); write dates as 2024-01-31 and timestamps as 2024-01-31T10:15:30Z");
+            }
+        }
+    }
+
     private SpillwayException mismatch(Schema schema, DataType lt, DataType rt, String why) {
         return new SpillwayException("Type error in " + this + ": " + op.symbol + " " + why + ", but "
                 + describe(left, lt) + " and " + describe(right, rt)
@@ -113,7 +130,9 @@ public final class BinaryExpr extends Expr {
     }
 
     private static String describe(Expr e, DataType t) {
-        String what = e instanceof ColumnRef c ? "column '" + c.column() + "'" : "'" + e + "'";
+        String what = e instanceof ColumnRef c ? "column '" + c.column() + "'"
+                : e instanceof Literal l && l.value() instanceof String ? e.toString() // already quoted
+                : "'" + e + "'";
         return what + " is " + (t == null ? "null" : t.displayName());
     }
 
@@ -141,7 +160,9 @@ public final class BinaryExpr extends Expr {
 
     /** Evaluates {@code e}, converting a literal to the other side's type where that is how it compares. */
     private static Values operand(Expr e, Expr other, Chunk chunk) {
-        if (e instanceof Literal lit && !(other instanceof Literal)) {
+        if (e instanceof Literal lit) {
+            // also when the other side is a literal: lit(null).eq(lit(1)) and
+            // lit("2024-01-31").eq(lit(LocalDate...)) must compare values of one type
             DataType ot = other.type(chunk.schema());
             if (lit.value() == null || (lit.literalType() == DataType.STRING && (ot == DataType.DATE || ot == DataType.TIMESTAMP))) {
                 return lit.evalAs(ot, chunk.rows());

@@ -72,7 +72,7 @@ public final class CaseWhen extends Expr {
         DataType result = null;
         List<Expr> values = new ArrayList<>();
         for (Branch b : branches) {
-            DataType ct = b.condition.type(schema);
+            DataType ct = b.condition instanceof Literal l && l.value() == null ? DataType.BOOL : b.condition.type(schema);
             if (ct != DataType.BOOL) {
                 throw new SpillwayException("Type error in " + this + ": the condition " + b.condition + " is " + ct + ", not bool");
             }

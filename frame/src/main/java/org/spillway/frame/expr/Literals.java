@@ -46,9 +46,15 @@ public final class Literals {
         };
     }
 
-    /** Parses ISO timestamps with or without a zone (no zone = UTC), 'T' or space between date and time. */
+    /**
+     * Parses ISO timestamps with or without a zone (no zone = UTC), 'T' or space between date and
+     * time; a date alone ({@code 2024-01-31}) is midnight UTC, as in SQL.
+     */
     public static Instant parseTimestamp(String s) {
         String t = s.trim().replace(' ', 'T');
+        if (t.length() == 10 && t.indexOf('T') < 0) {
+            return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
         try {
             return Instant.parse(t);
         } catch (java.time.format.DateTimeParseException e) {

@@ -79,12 +79,15 @@ public final class StringFunction extends Expr {
     }
 
     private String substring(String s) {
+        // Spark's substringSQL: the end is computed from the unclamped start, so a window that lies
+        // wholly or partly before the first character keeps only its part inside the string
         int cps = s.codePointCount(0, s.length());
-        int start = pos > 0 ? pos - 1 : pos < 0 ? Math.max(0, cps + pos) : 0;
-        if (start >= cps) {
+        long first = pos > 0 ? pos - 1L : pos < 0 ? (long) cps + pos : 0;
+        int end = (int) Math.min(cps, first + len);
+        int start = (int) Math.max(0, first);
+        if (start >= end) {
             return "";
         }
-        int end = (int) Math.min(cps, (long) start + len);
         return s.substring(s.offsetByCodePoints(0, start), s.offsetByCodePoints(0, end));
     }
 

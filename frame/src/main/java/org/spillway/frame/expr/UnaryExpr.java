@@ -31,8 +31,16 @@ public final class UnaryExpr extends Expr {
         return child;
     }
 
+    private boolean childIsNullLiteral() {
+        return child instanceof Literal l && l.value() == null;
+    }
+
     @Override
     public DataType type(Schema schema) {
+        if (childIsNullLiteral()) {
+            // SQL: NOT NULL and -NULL are null (typed bool and int64), not a type error
+            return op == Op.NEGATE ? DataType.INT64 : DataType.BOOL;
+        }
         DataType t = child.type(schema);
         return switch (op) {
             case NOT -> {
@@ -53,8 +61,8 @@ public final class UnaryExpr extends Expr {
 
     @Override
     public Values eval(Chunk chunk) {
-        Values v = child.eval(chunk);
         int n = chunk.rows();
+        Values v = childIsNullLiteral() ? ((Literal) child).evalAs(type(chunk.schema()), n) : child.eval(chunk);
         switch (op) {
             case IS_NULL, IS_NOT_NULL -> {
                 Values out = new Values(DataType.BOOL, n);
@@ -81,6 +89,10 @@ public final class UnaryExpr extends Expr {
                     }
                 } else {
                     for (int i = 0; i < n; i++) {
+                        if (v.longs[i] == Long.MIN_VALUE && !v.isNull(i)) {
+                            throw new SpillwayException("int64 overflow evaluating " + this
+                                    + ": cast the operand to float64 with .cast(DataType.FLOAT64) if you need the range");
+                        }
                         out.longs[i] = -v.longs[i];
                     }
                 }
