@@ -147,6 +147,36 @@ public final class DataFrame {
         return filter(condition);
     }
 
+    DataFrame withPlan(LogicalPlan p) {
+        return with(p);
+    }
+
+    /** Groups by the named columns; aggregate with {@link GroupedData#agg}. */
+    public GroupedData groupBy(String... columns) {
+        return groupBy(Arrays.stream(columns).map(Functions::col).toArray(Expr[]::new));
+    }
+
+    /** Groups by expressions (each named by {@link Expr#as} or after the expression). */
+    public GroupedData groupBy(Expr... keys) {
+        for (Expr k : keys) {
+            k.type(schema()); // fail here, naming the column, not at collect()
+        }
+        return new GroupedData(this, List.of(keys));
+    }
+
+    /** Aggregates over the whole frame: one row. */
+    public DataFrame agg(AggregateExpr... aggs) {
+        if (aggs.length == 0) {
+            throw new SpillwayException("agg() needs at least one aggregate, e.g. agg(count())");
+        }
+        return with(LogicalPlan.Aggregate.of(plan, List.of(), Arrays.asList(aggs)));
+    }
+
+    /** The distinct rows (in unspecified order). */
+    public DataFrame distinct() {
+        return with(LogicalPlan.Aggregate.of(plan, columns().stream().map(c -> (Expr) new ColumnRef(c)).toList(), List.of()));
+    }
+
     /** The first {@code n} rows, in input order. */
     public DataFrame limit(long n) {
         return with(new LogicalPlan.Limit(plan, n));

@@ -34,4 +34,109 @@ public final class Functions {
     public static CaseWhen when(Expr condition, Object value) {
         return new CaseWhen(java.util.List.of(new CaseWhen.Branch(condition, lit(value))), null);
     }
+
+    // ---- aggregates (for groupBy(...).agg(...) and agg(...)) --------------------------------
+
+    private static Expr in(Object column) {
+        return column instanceof String s ? col(s) : lit(column);
+    }
+
+    private static AggregateExpr agg(AggregateExpr.Kind kind, Object column) {
+        return new AggregateExpr(kind, in(column), null, Double.NaN, null);
+    }
+
+    /** The number of rows (of the group). */
+    public static AggregateExpr count() {
+        return new AggregateExpr(AggregateExpr.Kind.COUNT_ALL, null, null, Double.NaN, null);
+    }
+
+    /** The number of non-null values of a column (name) or expression. */
+    public static AggregateExpr count(Object column) {
+        return agg(AggregateExpr.Kind.COUNT, column);
+    }
+
+    /** The number of distinct non-null values. */
+    public static AggregateExpr countDistinct(Object column) {
+        return agg(AggregateExpr.Kind.COUNT_DISTINCT, column);
+    }
+
+    /** The sum of the non-null values: int64 for integers (overflow is an error), float64 for float64. */
+    public static AggregateExpr sum(Object column) {
+        return agg(AggregateExpr.Kind.SUM, column);
+    }
+
+    /** The arithmetic mean. */
+    public static AggregateExpr mean(Object column) {
+        return agg(AggregateExpr.Kind.MEAN, column);
+    }
+
+    /** Same as {@link #mean}. */
+    public static AggregateExpr avg(Object column) {
+        return mean(column);
+    }
+
+    /** The smallest value (strings by UTF-8 bytes; NaN is larger than every number). */
+    public static AggregateExpr min(Object column) {
+        return agg(AggregateExpr.Kind.MIN, column);
+    }
+
+    /** The largest value. */
+    public static AggregateExpr max(Object column) {
+        return agg(AggregateExpr.Kind.MAX, column);
+    }
+
+    /** The first non-null value in input order (Spark's {@code first(col, ignoreNulls = true)}). */
+    public static AggregateExpr first(Object column) {
+        return agg(AggregateExpr.Kind.FIRST, column);
+    }
+
+    /** The last non-null value in input order. */
+    public static AggregateExpr last(Object column) {
+        return agg(AggregateExpr.Kind.LAST, column);
+    }
+
+    /** The sample standard deviation (n - 1 in the denominator; null for fewer than two values). */
+    public static AggregateExpr std(Object column) {
+        return agg(AggregateExpr.Kind.STD, column);
+    }
+
+    /** Same as {@link #std}. */
+    public static AggregateExpr stddev(Object column) {
+        return std(column);
+    }
+
+    /** The population standard deviation (n in the denominator). */
+    public static AggregateExpr stdPop(Object column) {
+        return agg(AggregateExpr.Kind.STD_POP, column);
+    }
+
+    /** The sample variance. */
+    public static AggregateExpr var(Object column) {
+        return agg(AggregateExpr.Kind.VAR, column);
+    }
+
+    /** Same as {@link #var}. */
+    public static AggregateExpr variance(Object column) {
+        return var(column);
+    }
+
+    /** The population variance. */
+    public static AggregateExpr varPop(Object column) {
+        return agg(AggregateExpr.Kind.VAR_POP, column);
+    }
+
+    /** The median: the interpolated 0.5 quantile, as pandas and DuckDB compute it. */
+    public static AggregateExpr median(Object column) {
+        return agg(AggregateExpr.Kind.MEDIAN, column);
+    }
+
+    /** The {@code q} quantile with linear interpolation between the closest ranks. */
+    public static AggregateExpr quantile(Object column, double q) {
+        return new AggregateExpr(AggregateExpr.Kind.QUANTILE, in(column), null, q, null);
+    }
+
+    /** Pearson's correlation of {@code a} and {@code b} over rows where both are non-null: null without such rows, NaN when either has zero variance (as DuckDB). */
+    public static AggregateExpr corr(Object a, Object b) {
+        return new AggregateExpr(AggregateExpr.Kind.CORR, in(a), in(b), Double.NaN, null);
+    }
 }

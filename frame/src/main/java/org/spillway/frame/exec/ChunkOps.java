@@ -38,6 +38,22 @@ public final class ChunkOps {
         return Chunk.build(c.schema(), bs, budget, consumer);
     }
 
+    /** Rows {@code rows[0..count)} of {@code c}, in that order, as a new chunk that owns its memory. */
+    public static Chunk select(Chunk c, int[] rows, int count, MemoryBudget budget, String consumer) {
+        if (c.columnCount() == 0) {
+            return Chunk.empty(c.schema(), count);
+        }
+        List<VectorBuilder> bs = builders(c.schema(), count);
+        for (int j = 0; j < bs.size(); j++) {
+            VectorBuilder b = bs.get(j);
+            ColumnVector v = c.column(j);
+            for (int i = 0; i < count; i++) {
+                b.appendFrom(v, rows[i]);
+            }
+        }
+        return Chunk.build(c.schema(), bs, budget, consumer);
+    }
+
     /** A copy of {@code c} that owns its memory. */
     public static Chunk copy(Chunk c, MemoryBudget budget, String consumer) {
         return slice(c, 0, c.rows(), budget, consumer);

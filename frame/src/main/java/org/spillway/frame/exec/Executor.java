@@ -81,6 +81,21 @@ public final class Executor {
         }
     }
 
+    /** Runs a (optimized) group-by: its input pipeline feeds the hash tables, then partitions are merged. */
+    private StoredFrame aggregate(LogicalPlan.Aggregate a) {
+        String name = "aggregated#" + ctx.frameIds().getAsInt();
+        if (a.child() instanceof Limit) {
+            try (StoredFrame in = collectOptimized(a.child())) {
+                return aggregate(LogicalPlan.Aggregate.of(new ChunkScan(in, null, null), a.keys(), a.aggs()));
+            }
+        }
+        HashAggregate h = new HashAggregate(a.keys(), a.aggs(), a.child().schema(), a.schema(), ctx);
+        try (Compiled c = compile(a.child())) {
+            List<HashAggregate.Worker> workers = run(c, h.terminal(), "group by");
+            return h.finish(workers, name);
+        }
+    }
+
     // ---- compilation --------------------------------------------------------------------------
 
     private static final class Compiled implements AutoCloseable {
@@ -122,6 +137,11 @@ public final class Executor {
                     }
                     case Limit l -> {
                         StoredFrame tmp = collectOptimized(l);
+                        c.temporaries.add(tmp);
+                        c.source = new StoredChunkSource(tmp, all(tmp.schema()), null);
+                    }
+                    case LogicalPlan.Aggregate a -> {
+                        StoredFrame tmp = aggregate(a);
                         c.temporaries.add(tmp);
                         c.source = new StoredChunkSource(tmp, all(tmp.schema()), null);
                     }

@@ -225,6 +225,48 @@ public sealed interface LogicalPlan {
         }
     }
 
+    /**
+     * Groups by {@code keys} and computes {@code aggs} per group (one row per distinct key); with no
+     * keys, one row for the whole input. The output holds the keys, then the aggregates.
+     */
+    record Aggregate(LogicalPlan child, List<Expr> keys, List<org.spillway.frame.AggregateExpr> aggs, Schema schema)
+            implements LogicalPlan {
+        /** Builds the node, checking types and that output names are unique. */
+        public static Aggregate of(LogicalPlan child, List<Expr> keys, List<org.spillway.frame.AggregateExpr> aggs) {
+            Schema in = child.schema();
+            List<Field> fields = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Expr k : keys) {
+                if (!seen.add(k.name())) {
+                    throw new SpillwayException("Duplicate grouping column '" + k.name() + "'");
+                }
+                fields.add(new Field(k.name(), k.type(in)));
+            }
+            for (org.spillway.frame.AggregateExpr a : aggs) {
+                if (!seen.add(a.name())) {
+                    throw new SpillwayException("Duplicate output column '" + a.name() + "' in agg(...); name the"
+                            + " aggregates apart with .as(...)");
+                }
+                fields.add(new Field(a.name(), a.type(in)));
+            }
+            return new Aggregate(child, List.copyOf(keys), List.copyOf(aggs), new Schema(fields));
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of(child);
+        }
+
+        @Override
+        public String describe() {
+            List<String> as = new ArrayList<>();
+            for (org.spillway.frame.AggregateExpr a : aggs) {
+                as.add(a.name().equals(a.toString()) ? a.toString() : a + " AS " + a.name());
+            }
+            return "Aggregate keys=" + keys + " aggs=" + as;
+        }
+    }
+
     private static boolean contains(int[] a, int v) {
         for (int x : a) {
             if (x == v) {

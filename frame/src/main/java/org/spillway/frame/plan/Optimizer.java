@@ -63,6 +63,7 @@ public final class Optimizer {
                 LogicalPlan child = simplify(p.child());
                 yield Project.of(child, p.exprs());
             }
+            case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(simplify(a.child()), a.keys(), a.aggs());
             case Limit l -> {
                 LogicalPlan child = simplify(l.child());
                 if (child instanceof Limit inner) {
@@ -100,6 +101,16 @@ public final class Optimizer {
                 yield new Filter(prune(f.child(), need), f.predicate());
             }
             case Limit l -> new Limit(prune(l.child(), required), l.n());
+            case LogicalPlan.Aggregate a -> {
+                Set<String> need = new LinkedHashSet<>();
+                for (Expr k : a.keys()) {
+                    need.addAll(k.columns());
+                }
+                for (org.spillway.frame.AggregateExpr x : a.aggs()) {
+                    need.addAll(x.columns());
+                }
+                yield LogicalPlan.Aggregate.of(prune(a.child(), need), a.keys(), a.aggs());
+            }
             case Project p -> {
                 List<Expr> kept = new ArrayList<>();
                 Set<String> need = new LinkedHashSet<>();
@@ -133,6 +144,7 @@ public final class Optimizer {
             }
             case Project p -> Project.of(skipByStats(p.child()), p.exprs());
             case Limit l -> new Limit(skipByStats(l.child()), l.n());
+            case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(skipByStats(a.child()), a.keys(), a.aggs());
         };
     }
 }

@@ -1,0 +1,173 @@
+package org.spillway.frame;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Schema;
+
+/**
+ * An aggregate over the rows of a group (or of the whole frame), built with the static functions
+ * in {@link Functions} ({@code count()}, {@code sum("v1")}, {@code mean(col("v3"))}, ...) and named
+ * with {@link #as}. Nulls are skipped, as in SQL; an aggregate over no non-null value is null
+ * (except the counts, which are 0).
+ *
+ * <p>Result types: counts are int64; {@code sum} of integers is int64 (an overflow of int64 is an
+ * error, never a silent wrap), of float64 is float64; {@code min}, {@code max}, {@code first},
+ * {@code last} keep the input type; every statistic ({@code mean}, {@code var}, {@code std},
+ * {@code median}, {@code quantile}, {@code corr}) is float64.
+ */
+public final class AggregateExpr {
+    /** The aggregate functions. */
+    public enum Kind {
+        /** Rows in the group. */
+        COUNT_ALL("count"),
+        /** Non-null values. */
+        COUNT("count"),
+        /** Distinct non-null values. */
+        COUNT_DISTINCT("count_distinct"),
+        /** Sum. */
+        SUM("sum"),
+        /** Arithmetic mean. */
+        MEAN("mean"),
+        /** Smallest value. */
+        MIN("min"),
+        /** Largest value. */
+        MAX("max"),
+        /** First non-null value in input order. */
+        FIRST("first"),
+        /** Last non-null value in input order. */
+        LAST("last"),
+        /** Sample variance (n - 1). */
+        VAR("var"),
+        /** Population variance (n). */
+        VAR_POP("var_pop"),
+        /** Sample standard deviation. */
+        STD("std"),
+        /** Population standard deviation. */
+        STD_POP("std_pop"),
+        /** The interpolated 0.5 quantile. */
+        MEDIAN("median"),
+        /** An interpolated quantile. */
+        QUANTILE("quantile"),
+        /** Pearson correlation. */
+        CORR("corr");
+
+        private final String fn;
+
+        Kind(String fn) {
+            this.fn = fn;
+        }
+
+        /** True for aggregates whose state is not of fixed size (they need every value). */
+        public boolean isHolistic() {
+            return this == COUNT_DISTINCT || this == MEDIAN || this == QUANTILE;
+        }
+    }
+
+    private final Kind kind;
+    private final Expr input;
+    private final Expr input2;
+    private final double q;
+    private final String alias;
+
+    AggregateExpr(Kind kind, Expr input, Expr input2, double q, String alias) {
+        this.kind = kind;
+        this.input = input;
+        this.input2 = input2;
+        this.q = q;
+        this.alias = alias;
+        if (kind == Kind.QUANTILE && !(q >= 0 && q <= 1)) {
+            throw new SpillwayException("quantile(" + input + ", " + q + "): q must be between 0 and 1");
+        }
+    }
+
+    /** The same aggregate under the output name {@code name}. */
+    public AggregateExpr as(String name) {
+        return new AggregateExpr(kind, input, input2, q, Objects.requireNonNull(name, "name"));
+    }
+
+    /** Same as {@link #as}. */
+    public AggregateExpr alias(String name) {
+        return as(name);
+    }
+
+    /** The function. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The input expression (null for {@code count()}). */
+    public Expr input() {
+        return input;
+    }
+
+    /** The second input ({@code corr} only), or null. */
+    public Expr input2() {
+        return input2;
+    }
+
+    /** The quantile ({@code quantile}: as given; {@code median}: 0.5). */
+    public double q() {
+        return kind == Kind.MEDIAN ? 0.5 : q;
+    }
+
+    /** The output column name: the alias, or e.g. {@code sum(v1)}. */
+    public String name() {
+        return alias != null ? alias : toString();
+    }
+
+    /** The columns the aggregate reads. */
+    public Set<String> columns() {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        if (input != null) {
+            input.collectColumns(out);
+        }
+        if (input2 != null) {
+            input2.collectColumns(out);
+        }
+        return out;
+    }
+
+    /**
+     * The result type over {@code schema}.
+     *
+     * @throws SpillwayException if the input type does not suit the function
+     */
+    public DataType type(Schema schema) {
+        DataType t = input == null ? null : input.type(schema);
+        return switch (kind) {
+            case COUNT_ALL, COUNT, COUNT_DISTINCT -> DataType.INT64;
+            case SUM -> {
+                numeric(t, input);
+                yield t == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.INT64;
+            }
+            case MIN, MAX, FIRST, LAST -> t;
+            case MEAN, VAR, VAR_POP, STD, STD_POP, MEDIAN, QUANTILE -> {
+                numeric(t, input);
+                yield DataType.FLOAT64;
+            }
+            case CORR -> {
+                numeric(t, input);
+                numeric(input2.type(schema), input2);
+                yield DataType.FLOAT64;
+            }
+        };
+    }
+
+    private void numeric(DataType t, Expr e) {
+        if (t == null || !t.isNumeric()) {
+            throw new SpillwayException(String.format(Locale.ROOT, "%s needs a numeric input, but %s is %s", this, e, t));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case COUNT_ALL -> "count";
+            case QUANTILE -> "quantile(" + input.name() + ", " + q + ")";
+            case CORR -> "corr(" + input.name() + ", " + input2.name() + ")";
+            default -> kind.fn + "(" + input.name() + ")";
+        };
+    }
+}

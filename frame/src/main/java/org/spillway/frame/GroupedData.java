@@ -1,0 +1,71 @@
+package org.spillway.frame;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.spillway.frame.plan.LogicalPlan;
+
+/**
+ * A frame grouped by key columns, from {@link DataFrame#groupBy}; {@link #agg} turns it into a
+ * lazy frame with one row per distinct key (nulls form their own group) holding the keys, then
+ * the aggregates. Group order in the result is unspecified, as in SQL: sort it if order matters.
+ *
+ * <pre>{@code
+ * x.groupBy("id1", "id2").agg(sum("v1").as("v1"), mean("v3"), count().as("n"))
+ * }</pre>
+ */
+public final class GroupedData {
+    private final DataFrame frame;
+    private final List<Expr> keys;
+
+    GroupedData(DataFrame frame, List<Expr> keys) {
+        this.frame = frame;
+        this.keys = List.copyOf(keys);
+    }
+
+    /** The grouping expressions. */
+    public List<Expr> keys() {
+        return keys;
+    }
+
+    /** One row per group: the keys, then each aggregate. */
+    public DataFrame agg(AggregateExpr... aggs) {
+        return frame.withPlan(LogicalPlan.Aggregate.of(frame.plan(), keys, Arrays.asList(aggs)));
+    }
+
+    /** One row per group: the keys and {@code count}, the group's row count. */
+    public DataFrame count() {
+        return agg(Functions.count().as("count"));
+    }
+
+    /** {@code sum(c)} per group for each named column. */
+    public DataFrame sum(String... columns) {
+        return each(columns, Functions::sum);
+    }
+
+    /** {@code mean(c)} per group for each named column. */
+    public DataFrame mean(String... columns) {
+        return each(columns, Functions::mean);
+    }
+
+    /** {@code min(c)} per group for each named column. */
+    public DataFrame min(String... columns) {
+        return each(columns, Functions::min);
+    }
+
+    /** {@code max(c)} per group for each named column. */
+    public DataFrame max(String... columns) {
+        return each(columns, Functions::max);
+    }
+
+    private DataFrame each(String[] columns, java.util.function.Function<Object, AggregateExpr> f) {
+        if (columns.length == 0) {
+            throw new SpillwayException("Name at least one column to aggregate");
+        }
+        List<AggregateExpr> out = new ArrayList<>();
+        for (String c : columns) {
+            out.add(f.apply(c));
+        }
+        return agg(out.toArray(AggregateExpr[]::new));
+    }
+}

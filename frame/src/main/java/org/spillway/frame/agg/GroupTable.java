@@ -1,0 +1,161 @@
+package org.spillway.frame.agg;
+
+import java.util.Arrays;
+
+/**
+ * An open-addressing hash table from group keys to dense group ids, with each group's aggregate
+ * state in one flat {@code long[]} ({@link #stride()} longs per group, zero-initialised). Keys are
+ * {@link KeyBatch} codes; equal codes mean equal keys because strings are interned in one
+ * {@link StringPool} per table. Linear probing on the low hash bits; the high bits stay free for
+ * radix partitioning. Heap arrays of primitives, reported by {@link #bytes()} for the budget.
+ */
+public final class GroupTable {
+    private final int keyCount;
+    private final int stride;
+    private long[] keys;      // keyCount per group
+    private long[] nulls;     // null mask per group
+    private long[] hashes;    // value hash per group
+    private long[] states;    // stride per group
+    private int[] table;      // group id + 1; 0 = empty
+    private int mask;
+    private int size;
+
+    /** A table for {@code keyCount} key columns and {@code stride} state longs per group. */
+    public GroupTable(int keyCount, int stride) {
+        if (keyCount > 64) {
+            throw new IllegalArgumentException("At most 64 grouping columns are supported, got " + keyCount);
+        }
+        this.keyCount = keyCount;
+        this.stride = stride;
+        allocate(16);
+    }
+
+    private void allocate(int groupCapacity) {
+        keys = new long[Math.max(1, keyCount) * groupCapacity];
+        nulls = new long[groupCapacity];
+        hashes = new long[groupCapacity];
+        states = new long[Math.max(1, stride) * groupCapacity];
+        table = new int[groupCapacity * 2];
+        mask = table.length - 1;
+    }
+
+    /** Groups so far. */
+    public int size() {
+        return size;
+    }
+
+    /** State longs per group. */
+    public int stride() {
+        return stride;
+    }
+
+    /** The state array (group {@code g}'s state starts at {@code g * stride()}); valid until the table grows. */
+    public long[] states() {
+        return states;
+    }
+
+    /** Heap bytes held. */
+    public long bytes() {
+        return bytesFor(nulls.length);
+    }
+
+    /** Heap bytes the table needs to hold {@code groups} groups. */
+    public long projectedBytes(long groups) {
+        long cap = nulls.length;
+        while (cap < groups) {
+            cap *= 2;
+        }
+        return bytesFor(cap);
+    }
+
+    private long bytesFor(long cap) {
+        return cap * 8L * (Math.max(1, keyCount) + 2 + Math.max(1, stride)) + cap * 2 * 4L;
+    }
+
+    /** Group {@code g}'s code for key column {@code k}. */
+    public long key(int g, int k) {
+        return keys[g * keyCount + k];
+    }
+
+    /** True if key column {@code k} of group {@code g} is null. */
+    public boolean keyIsNull(int g, int k) {
+        return (nulls[g] & (1L << k)) != 0;
+    }
+
+    /** Group {@code g}'s value hash. */
+    public long hash(int g) {
+        return hashes[g];
+    }
+
+    /** The group id of row {@code row} of {@code batch}, adding a zero-state group if new. */
+    public int findOrInsert(KeyBatch batch, int row) {
+        long h = batch.hash[row];
+        long nm = batch.nullMask[row];
+        long[][] codes = batch.codes;
+        int slot = (int) h & mask;
+        while (true) {
+            int e = table[slot];
+            if (e == 0) {
+                return insert(slot, h, nm, codes, row);
+            }
+            int g = e - 1;
+            if (hashes[g] == h && nulls[g] == nm && keysEqual(g, codes, row)) {
+                return g;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    private boolean keysEqual(int g, long[][] codes, int row) {
+        int base = g * keyCount;
+        for (int k = 0; k < keyCount; k++) {
+            if (keys[base + k] != codes[k][row]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int insert(int slot, long h, long nm, long[][] codes, int row) {
+        int g = size;
+        if (g == nulls.length) {
+            grow();
+            slot = (int) h & mask;
+            while (table[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+        }
+        size++;
+        int base = g * keyCount;
+        for (int k = 0; k < keyCount; k++) {
+            keys[base + k] = codes[k][row];
+        }
+        nulls[g] = nm;
+        hashes[g] = h;
+        table[slot] = g + 1;
+        return g;
+    }
+
+    private void grow() {
+        int cap = nulls.length * 2;
+        keys = Arrays.copyOf(keys, Math.max(1, keyCount) * cap);
+        nulls = Arrays.copyOf(nulls, cap);
+        hashes = Arrays.copyOf(hashes, cap);
+        states = Arrays.copyOf(states, Math.max(1, stride) * cap);
+        table = new int[cap * 2];
+        mask = table.length - 1;
+        for (int g = 0; g < size; g++) {
+            int slot = (int) hashes[g] & mask;
+            while (table[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+            table[slot] = g + 1;
+        }
+    }
+
+    /** Forgets every group and shrinks back to the initial capacity. */
+    public void clear() {
+        size = 0;
+        allocate(16);
+    }
+}

@@ -1,0 +1,504 @@
+package org.spillway.frame.exec;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.spillway.frame.AggregateExpr;
+import org.spillway.frame.Expr;
+import org.spillway.frame.SpillwayException;
+import org.spillway.frame.agg.AggFn;
+import org.spillway.frame.agg.GroupTable;
+import org.spillway.frame.agg.KeyBatch;
+import org.spillway.frame.agg.StringPool;
+import org.spillway.frame.expr.ColumnRef;
+import org.spillway.frame.expr.Values;
+import org.spillway.parallel.Morsel;
+import org.spillway.parallel.ProgressListener;
+import org.spillway.parallel.Sink;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Field;
+import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.Chunk;
+import org.spillway.spill.chunk.ChunkHandle;
+import org.spillway.spill.chunk.PinnedChunk;
+import org.spillway.spill.memory.BudgetExceededException;
+import org.spillway.spill.memory.Reservation;
+import org.spillway.spill.vector.BoolVectorBuilder;
+import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.DoubleVectorBuilder;
+import org.spillway.spill.vector.IntVectorBuilder;
+import org.spillway.spill.vector.LongVectorBuilder;
+import org.spillway.spill.vector.StringVectorBuilder;
+import org.spillway.spill.vector.VectorBuilder;
+
+/**
+ * Parallel, out-of-core hash aggregation in two phases.
+ *
+ * <p><b>Phase 1</b> (in the input pipeline, one {@link GroupTable} per worker): each chunk's keys
+ * are hashed by value and looked up; the aggregates update their per-group state. The table's
+ * memory is reserved from the budget as it grows; when the reservation fails (or the table passes
+ * its worker's share of the budget) the table is <i>flushed</i>: its groups are radix-partitioned
+ * by the high bits of their key hash into {@link #PARTITIONS} partitions and written, as chunks of
+ * partial states, to the chunk store (which spills them, LZ4-compressed, when memory runs short),
+ * and the table starts empty. At the end every table is flushed the same way.
+ *
+ * <p><b>Phase 2</b> (one morsel per partition, in parallel): a partition's partial chunks are
+ * merged into one table and finished into result chunks. A partition whose table does not fit the
+ * budget is split by the next hash bits into sub-partitions, each merged alone (recursively), so
+ * the number of groups is bounded by disk, not memory.
+ */
+final class HashAggregate {
+    /** Radix partitions per level (6 hash bits). */
+    static final int BITS = 6;
+    static final int PARTITIONS = 1 << BITS;
+    private static final int MAX_LEVEL = 64 / BITS - 1;
+
+    private final List<Expr> keys;
+    private final List<AggregateExpr> aggs;
+    private final ExecContext ctx;
+    private final Schema output;
+    private final Schema partial;
+    private final DataType[] keyTypes;
+    private final String[] keyColumns; // input column for plain references, else null
+    private final AggFn[] fns;
+    private final int[] partialCol0;
+    private final int stride;
+    private final long workerShare;
+    private final List<List<ChunkHandle>> parts = new ArrayList<>();
+
+    HashAggregate(List<Expr> keys, List<AggregateExpr> aggs, Schema input, Schema output, ExecContext ctx) {
+        this.keys = keys;
+        this.aggs = aggs;
+        this.ctx = ctx;
+        this.output = output;
+        int nk = keys.size();
+        keyTypes = new DataType[nk];
+        keyColumns = new String[nk];
+        List<Field> pf = new ArrayList<>();
+        for (int k = 0; k < nk; k++) {
+            keyTypes[k] = keys.get(k).type(input);
+            keyColumns[k] = keys.get(k) instanceof ColumnRef c ? c.column() : null;
+            pf.add(new Field("k" + k, keyTypes[k]));
+        }
+        fns = new AggFn[aggs.size()];
+        partialCol0 = new int[aggs.size()];
+        int off = 0;
+        for (int j = 0; j < fns.length; j++) {
+            AggregateExpr a = aggs.get(j);
+            if (a.kind().isHolistic()) {
+                throw new SpillwayException(a + " is not supported yet: median, quantile and countDistinct need the"
+                        + " holistic aggregation path, which is still being built");
+            }
+            DataType in = a.input() == null ? null : a.input().type(input);
+            DataType in2 = a.input2() == null ? null : a.input2().type(input);
+            fns[j] = AggFn.of(a, in, in2);
+            fns[j].place(off);
+            off += fns[j].width();
+            partialCol0[j] = pf.size();
+            pf.addAll(fns[j].partialFields("a" + j + "_"));
+        }
+        stride = off;
+        partial = new Schema(pf);
+        workerShare = Math.max(1 << 20, ctx.budget().limit() / (2L * ctx.scheduler().parallelism()));
+        for (int p = 0; p < PARTITIONS; p++) {
+            parts.add(Collections.synchronizedList(new ArrayList<>()));
+        }
+    }
+
+    // ---- phase 1 ---------------------------------------------------------------------------
+
+    /** A worker's table. */
+    final class Worker {
+        final GroupTable table = new GroupTable(keys.size(), stride);
+        final StringPool pool = new StringPool();
+        final KeyBatch batch = new KeyBatch();
+        final Reservation res = ctx.budget().newReservation("group by");
+        int[] gids = new int[0];
+        VectorBuilder[] builders;
+    }
+
+    /** The phase-1 terminal: feeds chunks into the worker's table; its result is the workers. */
+    Terminal<Worker, List<Worker>> terminal() {
+        return new Terminal<>() {
+            @Override
+            public Worker newLocal() {
+                return new Worker();
+            }
+
+            @Override
+            public boolean accept(Worker w, int seq, int index, Chunk chunk, boolean independent) {
+                update(w, chunk, ((long) seq << 44) | ((long) (index & 0xFFFFF) << 24));
+                return false;
+            }
+
+            @Override
+            public List<Worker> finish(List<Worker> locals) {
+                return locals;
+            }
+
+            @Override
+            public void abort(List<Worker> locals) {
+                for (Worker w : locals) {
+                    w.res.close();
+                }
+                discard();
+            }
+        };
+    }
+
+    private void update(Worker w, Chunk chunk, long pos0) {
+        int n = chunk.rows();
+        reserve(w, n);
+        KeyBatch batch = w.batch;
+        batch.reset(keys.size(), n);
+        for (int k = 0; k < keys.size(); k++) {
+            if (keyColumns[k] != null) {
+                batch.add(k, chunk.column(keyColumns[k]), w.pool);
+            } else {
+                batch.add(k, keys.get(k).eval(chunk), w.pool);
+            }
+        }
+        batch.finish();
+        if (w.gids.length < n) {
+            w.gids = new int[n];
+        }
+        int[] gids = w.gids;
+        GroupTable t = w.table;
+        for (int i = 0; i < n; i++) {
+            gids[i] = t.findOrInsert(batch, i);
+        }
+        Map<Expr, Values> inputs = new IdentityHashMap<>();
+        long[] st = t.states();
+        for (int j = 0; j < fns.length; j++) {
+            AggregateExpr a = aggs.get(j);
+            Values in = a.input() == null ? null : inputs.computeIfAbsent(a.input(), e -> e.eval(chunk));
+            Values in2 = a.input2() == null ? null : inputs.computeIfAbsent(a.input2(), e -> e.eval(chunk));
+            fns[j].update(st, stride, gids, n, in, in2, pos0, w.pool);
+        }
+    }
+
+    /** Makes sure the worker's reservation covers its table after {@code rows} more rows; flushes if not. */
+    private void reserve(Worker w, int rows) {
+        long need = projected(w, rows);
+        if (need <= w.res.bytes()) {
+            return;
+        }
+        if (need <= workerShare) {
+            try {
+                w.res.grow(need - w.res.bytes());
+                return;
+            } catch (BudgetExceededException e) {
+                if (w.table.size() == 0) {
+                    throw e;
+                }
+            }
+        }
+        flush(w, 0);
+        long fresh = projected(w, rows);
+        if (fresh > w.res.bytes()) {
+            w.res.grow(fresh - w.res.bytes());
+        }
+    }
+
+    private long projected(Worker w, int rows) {
+        return w.table.projectedBytes(w.table.size() + (long) rows) + w.pool.bytes() + 48L * rows
+                + 8L * rows * (keys.size() + 3);
+    }
+
+    /** Writes the worker's groups as partial chunks into the level-{@code level} partitions and empties the table. */
+    void flush(Worker w, int level) {
+        GroupTable t = w.table;
+        int size = t.size();
+        if (size > 0) {
+            int[] starts = new int[PARTITIONS + 1];
+            int[] order = partitionOrder(t, level, starts);
+            for (int p = 0; p < PARTITIONS; p++) {
+                for (int from = starts[p]; from < starts[p + 1]; from += ctx.chunkRows()) {
+                    int to = Math.min(starts[p + 1], from + ctx.chunkRows());
+                    parts.get(p).add(ctx.store().put(partialChunk(w, order, from, to)));
+                }
+            }
+        }
+        t.clear();
+        w.pool.clear();
+        w.res.shrink(w.res.bytes());
+    }
+
+    /** The group ids ordered by partition; {@code counts} receives each partition's start (and the end). */
+    private static int[] partitionOrder(GroupTable t, int level, int[] counts) {
+        int size = t.size();
+        for (int g = 0; g < size; g++) {
+            counts[partition(t.hash(g), level) + 1]++;
+        }
+        for (int p = 0; p < PARTITIONS; p++) {
+            counts[p + 1] += counts[p];
+        }
+        int[] next = counts.clone();
+        int[] order = new int[size];
+        for (int g = 0; g < size; g++) {
+            order[next[partition(t.hash(g), level)]++] = g;
+        }
+        return order;
+    }
+
+    static int partition(long hash, int level) {
+        return (int) (hash >>> (64 - BITS * (level + 1))) & (PARTITIONS - 1);
+    }
+
+    private Chunk partialChunk(Worker w, int[] order, int from, int to) {
+        if (w.builders == null) {
+            w.builders = ChunkOps.builders(partial, ctx.chunkRows()).toArray(VectorBuilder[]::new);
+        }
+        VectorBuilder[] b = w.builders;
+        for (VectorBuilder x : b) {
+            x.reset();
+        }
+        long[] st = w.table.states();
+        for (int i = from; i < to; i++) {
+            int g = order[i];
+            appendKeys(w.table, w.pool, g, b);
+            for (int j = 0; j < fns.length; j++) {
+                fns[j].writePartial(st, g * stride, b, partialCol0[j], w.pool);
+            }
+        }
+        return Chunk.build(partial, List.of(b), ctx.budget(), "group by partials");
+    }
+
+    private void appendKeys(GroupTable t, StringPool pool, int g, VectorBuilder[] b) {
+        for (int k = 0; k < keyTypes.length; k++) {
+            if (t.keyIsNull(g, k)) {
+                b[k].appendNull();
+                continue;
+            }
+            long c = t.key(g, k);
+            switch (b[k]) {
+                case IntVectorBuilder x -> x.append((int) c);
+                case LongVectorBuilder x -> x.append(c);
+                case DoubleVectorBuilder x -> x.append(Double.longBitsToDouble(c));
+                case BoolVectorBuilder x -> x.append(c != 0);
+                case StringVectorBuilder x -> x.append(pool.data(), pool.start((int) c), pool.length((int) c));
+            }
+        }
+    }
+
+    // ---- phase 2 ---------------------------------------------------------------------------
+
+    /** Flushes the workers' tables (in parallel), then merges and finishes every partition. */
+    StoredFrame finish(List<Worker> workers, String name) {
+        List<ChunkHandle> result = Collections.synchronizedList(new ArrayList<>());
+        try {
+            ctx.scheduler().run(workers, new Sink<Worker, Object, Object>() {
+                @Override
+                public Object newLocal() {
+                    return null;
+                }
+
+                @Override
+                public void accept(Object local, Morsel<Worker> m) {
+                    flush(m.item(), 0);
+                    m.item().res.close();
+                }
+
+                @Override
+                public Object finish(List<Object> locals) {
+                    return null;
+                }
+            });
+            List<List<ChunkHandle>> work = new ArrayList<>();
+            for (List<ChunkHandle> p : parts) {
+                if (!p.isEmpty()) {
+                    work.add(new ArrayList<>(p));
+                }
+            }
+            if (keys.isEmpty() && work.isEmpty()) {
+                work.add(List.of()); // a global aggregate of no rows still has one result row
+            }
+            ProgressListener progress = ctx.progress().apply("group by (merge)", "rows");
+            ctx.scheduler().run(work, l -> l.size(), new Sink<List<ChunkHandle>, Merger, Object>() {
+                @Override
+                public Merger newLocal() {
+                    return new Merger();
+                }
+
+                @Override
+                public void accept(Merger m, Morsel<List<ChunkHandle>> morsel) {
+                    m.merge(morsel.item(), 1, result);
+                }
+
+                @Override
+                public Object finish(List<Merger> locals) {
+                    locals.forEach(Merger::close);
+                    return null;
+                }
+
+                @Override
+                public void abort(List<Merger> locals) {
+                    locals.forEach(Merger::close);
+                }
+            }, progress);
+            return new StoredFrame(name, output, new ArrayList<>(result));
+        } catch (RuntimeException | Error e) {
+            result.forEach(ChunkHandle::close);
+            for (Worker w : workers) {
+                w.res.close();
+            }
+            throw e;
+        } finally {
+            discard();
+        }
+    }
+
+    private void discard() {
+        for (List<ChunkHandle> p : parts) {
+            synchronized (p) {
+                p.forEach(ChunkHandle::close);
+                p.clear();
+            }
+        }
+    }
+
+    /** A phase-2 worker: merges partitions one at a time. */
+    private final class Merger {
+        final Reservation res = ctx.budget().newReservation("group by merge");
+        final KeyBatch batch = new KeyBatch();
+        VectorBuilder[] out;
+        VectorBuilder[] partialBuilders;
+        int[] gids = new int[0];
+
+        void merge(List<ChunkHandle> chunks, int level, List<ChunkHandle> result) {
+            GroupTable t = new GroupTable(keys.size(), stride);
+            StringPool pool = new StringPool();
+            try {
+                for (ChunkHandle h : chunks) {
+                    try (PinnedChunk p = h.pin()) {
+                        Chunk c = p.chunk();
+                        int n = c.rows();
+                        long need = t.projectedBytes(t.size() + (long) n) + pool.bytes() + 48L * n + 8L * n * (keys.size() + 3);
+                        if (need > res.bytes()) {
+                            res.grow(need - res.bytes());
+                        }
+                        mergeChunk(t, pool, c);
+                    }
+                }
+            } catch (BudgetExceededException e) {
+                if (level >= MAX_LEVEL) {
+                    throw e;
+                }
+                res.shrink(res.bytes());
+                repartition(chunks, level, result);
+                return;
+            }
+            emit(t, pool, result);
+            res.shrink(res.bytes());
+        }
+
+        private void mergeChunk(GroupTable t, StringPool pool, Chunk c) {
+            int n = c.rows();
+            batch.reset(keys.size(), n);
+            ColumnVector[] cols = new ColumnVector[c.columnCount()];
+            for (int j = 0; j < cols.length; j++) {
+                cols[j] = c.column(j);
+            }
+            for (int k = 0; k < keys.size(); k++) {
+                batch.add(k, cols[k], pool);
+            }
+            batch.finish();
+            if (gids.length < n) {
+                gids = new int[n];
+            }
+            for (int i = 0; i < n; i++) {
+                gids[i] = t.findOrInsert(batch, i);
+            }
+            long[] st = t.states();
+            for (int j = 0; j < fns.length; j++) {
+                fns[j].merge(st, stride, gids, n, cols, partialCol0[j], pool);
+            }
+        }
+
+        /** Splits a partition that does not fit by the next hash bits and merges each part alone. */
+        private void repartition(List<ChunkHandle> chunks, int level, List<ChunkHandle> result) {
+            List<List<ChunkHandle>> sub = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                sub.add(new ArrayList<>());
+            }
+            StringPool scratchPool = new StringPool();
+            int[][] rows = new int[PARTITIONS][];
+            int[] counts = new int[PARTITIONS];
+            try {
+                for (ChunkHandle h : chunks) {
+                    try (PinnedChunk p = h.pin()) {
+                        Chunk c = p.chunk();
+                        int n = c.rows();
+                        batch.reset(keys.size(), n);
+                        for (int k = 0; k < keys.size(); k++) {
+                            batch.add(k, c.column(k), scratchPool);
+                        }
+                        batch.finish();
+                        scratchPool.clear();
+                        java.util.Arrays.fill(counts, 0);
+                        for (int i = 0; i < n; i++) {
+                            int q = partition(batch.hash[i], level);
+                            if (rows[q] == null || rows[q].length < n) {
+                                rows[q] = new int[n];
+                            }
+                            rows[q][counts[q]++] = i;
+                        }
+                        for (int q = 0; q < PARTITIONS; q++) {
+                            if (counts[q] > 0) {
+                                sub.get(q).add(ctx.store().put(ChunkOps.select(c, rows[q], counts[q], ctx.budget(), "group by repartition")));
+                            }
+                        }
+                    }
+                }
+                for (List<ChunkHandle> s : sub) {
+                    if (!s.isEmpty()) {
+                        merge(s, level + 1, result);
+                    }
+                }
+            } finally {
+                for (List<ChunkHandle> s : sub) {
+                    s.forEach(ChunkHandle::close);
+                }
+            }
+        }
+
+        private void emit(GroupTable t, StringPool pool, List<ChunkHandle> result) {
+            int size = t.size();
+            if (size == 0 && keys.isEmpty()) {
+                t.findOrInsert(emptyBatch(), 0); // the single group of a global aggregate over no rows
+                size = 1;
+            }
+            if (out == null) {
+                out = ChunkOps.builders(output, ctx.chunkRows()).toArray(VectorBuilder[]::new);
+            }
+            long[] st = t.states();
+            for (int from = 0; from < size; from += ctx.chunkRows()) {
+                int to = Math.min(size, from + ctx.chunkRows());
+                for (VectorBuilder b : out) {
+                    b.reset();
+                }
+                for (int g = from; g < to; g++) {
+                    appendKeys(t, pool, g, out);
+                    for (int j = 0; j < fns.length; j++) {
+                        fns[j].finish(st, g * stride, out[keys.size() + j], pool);
+                    }
+                }
+                Chunk c = output.size() == 0 ? Chunk.empty(output, to - from) : Chunk.build(output, List.of(out), ctx.budget(), "group by result");
+                result.add(ctx.store().put(c));
+            }
+        }
+
+        private KeyBatch emptyBatch() {
+            KeyBatch b = new KeyBatch();
+            b.reset(0, 1);
+            b.finish();
+            return b;
+        }
+
+        void close() {
+            res.close();
+        }
+    }
+}

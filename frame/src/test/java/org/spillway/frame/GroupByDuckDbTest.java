@@ -1,0 +1,137 @@
+package org.spillway.frame;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.spillway.frame.Functions.col;
+import static org.spillway.frame.Functions.corr;
+import static org.spillway.frame.Functions.count;
+import static org.spillway.frame.Functions.first;
+import static org.spillway.frame.Functions.last;
+import static org.spillway.frame.Functions.max;
+import static org.spillway.frame.Functions.mean;
+import static org.spillway.frame.Functions.min;
+import static org.spillway.frame.Functions.std;
+import static org.spillway.frame.Functions.stdPop;
+import static org.spillway.frame.Functions.sum;
+import static org.spillway.frame.Functions.var;
+import static org.spillway.frame.Functions.varPop;
+
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.spillway.frame.io.CsvOptions;
+import org.spillway.spill.DataType;
+
+/**
+ * Group-by results equal DuckDB's on random data with null keys, skew (one key value holds half
+ * the rows), strings of varied length and unicode, every key type, at parallelism 1 and 2, in
+ * memory and under a budget so small that the hash tables are flushed and partitions repartitioned.
+ */
+class GroupByDuckDbTest {
+    @TempDir
+    static Path dir;
+    static Path csv;
+    static final int ROWS = 60_000;
+    static final String COLUMNS = "{'rn': 'BIGINT', 'k_int': 'INTEGER', 'k_str': 'VARCHAR', 'k_long': 'BIGINT', "
+            + "'k_dbl': 'DOUBLE', 'k_bool': 'BOOLEAN', 'k_date': 'DATE', 'v_int': 'INTEGER', 'v_dbl': 'DOUBLE'}";
+
+    @BeforeAll
+    static void writeData() throws Exception {
+        csv = dir.resolve("g.csv");
+        SplittableRandom r = new SplittableRandom(99);
+        String[] words = {"a", "bb", "ccc", "Émile", "日本", "z z", "long-" + "x".repeat(40)};
+        try (BufferedWriter w = Files.newBufferedWriter(csv)) {
+            w.write("rn,k_int,k_str,k_long,k_dbl,k_bool,k_date,v_int,v_dbl\n");
+            for (int i = 0; i < ROWS; i++) {
+                String kInt = r.nextInt(20) == 0 ? "" : r.nextBoolean() ? "7" : Integer.toString(r.nextInt(-50, 50));
+                String kStr = r.nextInt(25) == 0 ? "" : words[r.nextInt(words.length)] + r.nextInt(30);
+                String kLong = Long.toString(r.nextInt(40_000) * 1_000_003L - 7_000_000_000L);
+                String kDbl = r.nextInt(30) == 0 ? "" : Double.toString(r.nextInt(12) / 4.0 - 1);
+                String kBool = r.nextInt(10) == 0 ? "" : Boolean.toString(r.nextBoolean());
+                String kDate = "2024-0" + (1 + r.nextInt(9)) + "-1" + r.nextInt(10);
+                String vInt = r.nextInt(8) == 0 ? "" : Integer.toString(r.nextInt(-1_000_000, 1_000_000));
+                String vDbl = r.nextInt(9) == 0 ? "" : Double.toString(Math.round(r.nextGaussian() * 1e8) / 1e4);
+                w.write(i + "," + kInt + "," + kStr + "," + kLong + "," + kDbl + "," + kBool + "," + kDate + "," + vInt + "," + vDbl + "\n");
+            }
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String keys : List.of("k_int", "k_str", "k_long, k_bool", "k_str, k_int, k_date", "k_dbl", "")) {
+            for (int p : new int[] {1, 2}) {
+                out.add(Arguments.of(keys, p, "64m"));
+            }
+        }
+        out.add(Arguments.of("k_long", 2, "1m"));
+        out.add(Arguments.of("k_long, k_str", 2, "1m"));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "group by [{0}] at parallelism {1}, memory {2}")
+    @MethodSource("cases")
+    void sameAsDuckDb(String keyList, int parallelism, String memory) throws Exception {
+        String[] keys = keyList.isEmpty() ? new String[0] : keyList.split(",\\s*");
+        String aggSql = "count(*), count(v_int), sum(v_int), sum(v_dbl), avg(v_dbl), min(v_int), max(v_dbl), min(k_str), "
+                + "max(k_date), stddev_samp(v_dbl), var_samp(v_int), stddev_pop(v_int), var_pop(v_dbl), corr(v_int, v_dbl), "
+                + "arg_min(v_int, rn) FILTER (WHERE v_int IS NOT NULL), arg_max(v_dbl, rn) FILTER (WHERE v_dbl IS NOT NULL)";
+        String sql = "SELECT " + (keys.length == 0 ? "" : keyList + ", ") + aggSql + " FROM read_csv('" + csv + "', columns = "
+                + COLUMNS + ", header = true)" + (keys.length == 0 ? "" : " GROUP BY " + keyList);
+        List<List<Object>> expected = sorted(PipelineDuckDbTest.duck(sql));
+
+        CsvOptions opts = CsvOptions.defaults().columnType("k_dbl", DataType.FLOAT64).columnType("k_bool", DataType.BOOL)
+                .columnType("v_dbl", DataType.FLOAT64).columnType("k_long", DataType.INT64).columnType("rn", DataType.INT64);
+        try (Spillway sw = Spillway.builder().memoryLimit(memory).parallelism(parallelism).spillDir(dir.resolve("spill"))
+                .progress(false).build()) {
+            DataFrame f = sw.readCsv(csv, opts);
+            AggregateExpr[] aggs = {count(), count("v_int"), sum("v_int"), sum("v_dbl"), mean("v_dbl"), min("v_int"),
+                    max("v_dbl"), min("k_str"), max("k_date"), std("v_dbl"), var("v_int"), stdPop("v_int"), varPop("v_dbl"),
+                    corr("v_int", "v_dbl"), first("v_int"), last(col("v_dbl"))};
+            DataFrame g = keys.length == 0 ? f.agg(aggs) : f.groupBy(keys).agg(aggs);
+            List<List<Object>> actual = sorted(PipelineDuckDbTest.normalize(g.collect().rows()));
+            assertEquals(expected.size(), actual.size(), "group count");
+            for (int i = 0; i < expected.size(); i++) {
+                List<Object> e = expected.get(i);
+                List<Object> a = actual.get(i);
+                for (int j = 0; j < e.size(); j++) {
+                    if (!close(e.get(j), a.get(j))) {
+                        fail("row " + i + " column " + j + ": DuckDB " + e + "\nSpillway " + a);
+                    }
+                }
+            }
+            if (memory.equals("1m")) {
+                assertTrue(sw.spilledBytes() > 0 || sw.budget().spilledBytes() > 0, "a 1 MB budget must spill: " + sw.memoryReport());
+            }
+        }
+    }
+
+    static boolean close(Object e, Object a) {
+        if (e instanceof Double x && a instanceof Double y) {
+            if (x.isNaN() || y.isNaN()) {
+                return x.isNaN() && y.isNaN();
+            }
+            return Math.abs(x - y) <= 1e-9 * Math.max(1, Math.max(Math.abs(x), Math.abs(y)));
+        }
+        if (e instanceof java.time.LocalDate || a instanceof java.time.LocalDate) {
+            return String.valueOf(e).equals(String.valueOf(a));
+        }
+        return java.util.Objects.equals(e, a);
+    }
+
+    static List<List<Object>> sorted(List<List<Object>> rows) {
+        List<List<Object>> out = new ArrayList<>(rows);
+        out.sort(Comparator.comparing(r -> r.toString()));
+        return out;
+    }
+}
