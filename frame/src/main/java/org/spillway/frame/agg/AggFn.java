@@ -102,7 +102,7 @@ public abstract class AggFn {
     }
 
     /** A vector value as a state long (strings interned). */
-    static long code(ColumnVector v, int i, StringPool pool) {
+    public static long code(ColumnVector v, int i, StringPool pool) {
         return switch (v) {
             case IntVector x -> x.get(i);
             case LongVector x -> x.get(i);

@@ -67,6 +67,10 @@ final class HashAggregate {
     private final int stride;
     private final long workerShare;
     private final List<List<ChunkHandle>> parts = new ArrayList<>();
+    /** Holistic aggregates (median, quantile, countDistinct) keep every value: rows of keys + values, by partition. */
+    private final List<List<ChunkHandle>> rawParts = new ArrayList<>();
+    private final Schema raw; // null without holistic aggregates
+    private final int[] rawCol; // column of aggregate j's values in raw chunks, -1 if algebraic
 
     HashAggregate(List<Expr> keys, List<AggregateExpr> aggs, Schema input, Schema output, ExecContext ctx) {
         this.keys = keys;
@@ -84,13 +88,18 @@ final class HashAggregate {
         }
         fns = new AggFn[aggs.size()];
         partialCol0 = new int[aggs.size()];
+        rawCol = new int[aggs.size()];
+        List<Field> rf = new ArrayList<>(pf);
         int off = 0;
         for (int j = 0; j < fns.length; j++) {
             AggregateExpr a = aggs.get(j);
             if (a.kind().isHolistic()) {
-                throw new SpillwayException(a + " is not supported yet: median, quantile and countDistinct need the"
-                        + " holistic aggregation path, which is still being built");
+                DataType t = a.input().type(input);
+                rawCol[j] = rf.size();
+                rf.add(new Field("h" + j, a.kind() == AggregateExpr.Kind.COUNT_DISTINCT ? t : DataType.FLOAT64));
+                continue;
             }
+            rawCol[j] = -1;
             DataType in = a.input() == null ? null : a.input().type(input);
             DataType in2 = a.input2() == null ? null : a.input2().type(input);
             fns[j] = AggFn.of(a, in, in2);
@@ -101,9 +110,11 @@ final class HashAggregate {
         }
         stride = off;
         partial = new Schema(pf);
-        workerShare = Math.max(1 << 20, ctx.budget().limit() / (2L * ctx.scheduler().parallelism()));
+        raw = rf.size() > keys.size() ? new Schema(rf) : null;
+        workerShare = Math.max(64 << 10, ctx.budget().limit() / (2L * ctx.scheduler().parallelism()));
         for (int p = 0; p < PARTITIONS; p++) {
             parts.add(Collections.synchronizedList(new ArrayList<>()));
+            rawParts.add(Collections.synchronizedList(new ArrayList<>()));
         }
     }
 
@@ -117,6 +128,7 @@ final class HashAggregate {
         final Reservation res = ctx.budget().newReservation("group by");
         int[] gids = new int[0];
         VectorBuilder[] builders;
+        VectorBuilder[] rawBuilders;
     }
 
     /** The phase-1 terminal: feeds chunks into the worker's table; its result is the workers. */
@@ -175,7 +187,87 @@ final class HashAggregate {
             AggregateExpr a = aggs.get(j);
             Values in = a.input() == null ? null : inputs.computeIfAbsent(a.input(), e -> e.eval(chunk));
             Values in2 = a.input2() == null ? null : inputs.computeIfAbsent(a.input2(), e -> e.eval(chunk));
-            fns[j].update(st, stride, gids, n, in, in2, pos0, w.pool);
+            if (fns[j] != null) {
+                fns[j].update(st, stride, gids, n, in, in2, pos0, w.pool);
+            }
+        }
+        if (raw != null) {
+            writeRaw(w, chunk, inputs);
+        }
+    }
+
+    /** Appends the chunk's keys and holistic inputs, radix-partitioned, as raw chunks. */
+    private void writeRaw(Worker w, Chunk chunk, Map<Expr, Values> inputs) {
+        int n = chunk.rows();
+        int[] starts = new int[PARTITIONS + 1];
+        for (int i = 0; i < n; i++) {
+            starts[partition(w.batch.hash[i], 0) + 1]++;
+        }
+        for (int p = 0; p < PARTITIONS; p++) {
+            starts[p + 1] += starts[p];
+        }
+        int[] next = starts.clone();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[next[partition(w.batch.hash[i], 0)]++] = i;
+        }
+        Values[] keyValues = new Values[keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            if (keyColumns[k] == null) {
+                keyValues[k] = keys.get(k).eval(chunk);
+            }
+        }
+        if (w.rawBuilders == null) {
+            w.rawBuilders = ChunkOps.builders(raw, Math.min(ctx.chunkRows(), 4096)).toArray(VectorBuilder[]::new);
+        }
+        VectorBuilder[] b = w.rawBuilders;
+        for (int p = 0; p < PARTITIONS; p++) {
+            if (starts[p] == starts[p + 1]) {
+                continue;
+            }
+            for (VectorBuilder x : b) {
+                x.reset();
+            }
+            for (int r = starts[p]; r < starts[p + 1]; r++) {
+                int i = order[r];
+                for (int k = 0; k < keys.size(); k++) {
+                    if (keyColumns[k] != null) {
+                        b[k].appendFrom(chunk.column(keyColumns[k]), i);
+                    } else {
+                        appendValue(b[k], keyValues[k], i);
+                    }
+                }
+                for (int j = 0; j < aggs.size(); j++) {
+                    if (rawCol[j] >= 0) {
+                        Values v = inputs.get(aggs.get(j).input());
+                        VectorBuilder vb = b[rawCol[j]];
+                        if (vb instanceof DoubleVectorBuilder db && v.type != DataType.FLOAT64) {
+                            if (v.isNull(i)) {
+                                db.appendNull();
+                            } else {
+                                db.append(v.asDouble(i));
+                            }
+                        } else {
+                            appendValue(vb, v, i);
+                        }
+                    }
+                }
+            }
+            rawParts.get(p).add(ctx.store().put(Chunk.build(raw, List.of(b), ctx.budget(), "group by values")));
+        }
+    }
+
+    private static void appendValue(VectorBuilder b, Values v, int i) {
+        if (v.isNull(i)) {
+            b.appendNull();
+            return;
+        }
+        switch (b) {
+            case IntVectorBuilder x -> x.append((int) v.longs[i]);
+            case LongVectorBuilder x -> x.append(v.longs[i]);
+            case DoubleVectorBuilder x -> x.append(v.doubles[i]);
+            case BoolVectorBuilder x -> x.append(v.bools[i]);
+            case StringVectorBuilder x -> x.append(v.strings[i]);
         }
     }
 
@@ -260,7 +352,9 @@ final class HashAggregate {
             int g = order[i];
             appendKeys(w.table, w.pool, g, b);
             for (int j = 0; j < fns.length; j++) {
-                fns[j].writePartial(st, g * stride, b, partialCol0[j], w.pool);
+                if (fns[j] != null) {
+                    fns[j].writePartial(st, g * stride, b, partialCol0[j], w.pool);
+                }
             }
         }
         return Chunk.build(partial, List.of(b), ctx.budget(), "group by partials");
@@ -306,25 +400,25 @@ final class HashAggregate {
                     return null;
                 }
             });
-            List<List<ChunkHandle>> work = new ArrayList<>();
-            for (List<ChunkHandle> p : parts) {
-                if (!p.isEmpty()) {
-                    work.add(new ArrayList<>(p));
+            List<Part> work = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                if (!parts.get(p).isEmpty()) {
+                    work.add(new Part(new ArrayList<>(parts.get(p)), new ArrayList<>(rawParts.get(p))));
                 }
             }
             if (keys.isEmpty() && work.isEmpty()) {
-                work.add(List.of()); // a global aggregate of no rows still has one result row
+                work.add(new Part(List.of(), List.of())); // a global aggregate of no rows still has one result row
             }
             ProgressListener progress = ctx.progress().apply("group by (merge)", "rows");
-            ctx.scheduler().run(work, l -> l.size(), new Sink<List<ChunkHandle>, Merger, Object>() {
+            ctx.scheduler().run(work, x -> x.partials().size() + x.raws().size(), new Sink<Part, Merger, Object>() {
                 @Override
                 public Merger newLocal() {
                     return new Merger();
                 }
 
                 @Override
-                public void accept(Merger m, Morsel<List<ChunkHandle>> morsel) {
-                    m.merge(morsel.item(), 1, result);
+                public void accept(Merger m, Morsel<Part> morsel) {
+                    m.merge(morsel.item().partials(), morsel.item().raws(), 1, result);
                 }
 
                 @Override
@@ -350,7 +444,17 @@ final class HashAggregate {
         }
     }
 
+    /** One partition's work in phase 2: partial-state chunks and raw value chunks. */
+    private record Part(List<ChunkHandle> partials, List<ChunkHandle> raws) {
+    }
+
     private void discard() {
+        for (List<ChunkHandle> p : rawParts) {
+            synchronized (p) {
+                p.forEach(ChunkHandle::close);
+                p.clear();
+            }
+        }
         for (List<ChunkHandle> p : parts) {
             synchronized (p) {
                 p.forEach(ChunkHandle::close);
@@ -367,31 +471,66 @@ final class HashAggregate {
         VectorBuilder[] partialBuilders;
         int[] gids = new int[0];
 
-        void merge(List<ChunkHandle> chunks, int level, List<ChunkHandle> result) {
+        void merge(List<ChunkHandle> chunks, List<ChunkHandle> raws, int level, List<ChunkHandle> result) {
             GroupTable t = new GroupTable(keys.size(), stride);
             StringPool pool = new StringPool();
+            Holistic h = null;
             try {
-                for (ChunkHandle h : chunks) {
-                    try (PinnedChunk p = h.pin()) {
+                for (ChunkHandle ch : chunks) {
+                    try (PinnedChunk p = ch.pin()) {
                         Chunk c = p.chunk();
                         int n = c.rows();
                         long need = t.projectedBytes(t.size() + (long) n) + pool.bytes() + 48L * n + 8L * n * (keys.size() + 3);
-                        if (need > res.bytes()) {
-                            res.grow(need - res.bytes());
-                        }
+                        ensure(need, level);
                         mergeChunk(t, pool, c);
+                    }
+                }
+                if (raw != null) {
+                    h = new Holistic();
+                    for (ChunkHandle ch : raws) {
+                        try (PinnedChunk p = ch.pin()) {
+                            Chunk c = p.chunk();
+                            long need = t.bytes() + pool.projectedBytes(c.rows(), 32L * c.rows()) + h.bytesAfter(c.rows())
+                                    + 8L * c.rows() * (keys.size() + 3);
+                            ensure(need, level);
+                            h.add(t, pool, c);
+                        }
+                    }
+                    long need = t.bytes() + pool.bytes() + h.bytesAfter(0) + 16L * (t.size() + 1) * aggs.size();
+                    ensure(need, level);
+                    h.compute(t.size());
+                    long kept = t.bytes() + pool.bytes() + 16L * (t.size() + 1) * aggs.size();
+                    if (kept < res.bytes()) {
+                        res.shrink(res.bytes() - kept); // the values are gone; leave room for the result chunks
                     }
                 }
             } catch (BudgetExceededException e) {
                 if (level >= MAX_LEVEL) {
-                    throw e;
+                    throw new BudgetExceededException(e.getMessage() + " (group by: a partition still did not fit after "
+                            + level + " levels of repartitioning; one group may hold too many values for "
+                            + "median/quantile/countDistinct)", 0, 0);
                 }
                 res.shrink(res.bytes());
-                repartition(chunks, level, result);
+                repartition(chunks, raws, level, result);
                 return;
             }
-            emit(t, pool, result);
+            emit(t, pool, h, result);
             res.shrink(res.bytes());
+        }
+
+        /**
+         * Reserves up to {@code need} bytes for the partition being merged. Past this worker's share of
+         * the budget (and below the deepest level) it fails on purpose so the partition is split.
+         */
+        private void ensure(long need, int level) {
+            if (need <= res.bytes()) {
+                return;
+            }
+            if (need > workerShare && level < MAX_LEVEL) {
+                throw new BudgetExceededException("group by merge needs " + need + " bytes, over its share of "
+                        + workerShare, need - res.bytes(), 0);
+            }
+            res.grow(need - res.bytes());
         }
 
         private void mergeChunk(GroupTable t, StringPool pool, Chunk c) {
@@ -413,12 +552,182 @@ final class HashAggregate {
             }
             long[] st = t.states();
             for (int j = 0; j < fns.length; j++) {
-                fns[j].merge(st, stride, gids, n, cols, partialCol0[j], pool);
+                if (fns[j] != null) {
+                    fns[j].merge(st, stride, gids, n, cols, partialCol0[j], pool);
+                }
+            }
+        }
+
+        /** Every value of each holistic aggregate, by group, then the results. */
+        private final class Holistic {
+            final int[][] gid = new int[aggs.size()][];
+            final long[][] vals = new long[aggs.size()][];
+            final int[] count = new int[aggs.size()];
+            final double[][] results = new double[aggs.size()][];
+            final long[][] distinct = new long[aggs.size()][];
+
+            long bytesAfter(int moreRows) {
+                long b = 0;
+                for (int j = 0; j < aggs.size(); j++) {
+                    if (rawCol[j] >= 0) {
+                        long cap = vals[j] == null ? 0 : vals[j].length;
+                        long need = count[j] + (long) moreRows;
+                        while (cap < need) {
+                            cap = Math.max(1024, cap * 2);
+                        }
+                        b += cap * 12 + 16L * need; // values + group ids, and the sort's scratch
+                    }
+                }
+                return b;
+            }
+
+            void add(GroupTable t, StringPool pool, Chunk c) {
+                int n = c.rows();
+                batch.reset(keys.size(), n);
+                for (int k = 0; k < keys.size(); k++) {
+                    batch.add(k, c.column(k), pool);
+                }
+                batch.finish();
+                if (gids.length < n) {
+                    gids = new int[n];
+                }
+                for (int i = 0; i < n; i++) {
+                    gids[i] = t.findOrInsert(batch, i);
+                }
+                for (int j = 0; j < aggs.size(); j++) {
+                    if (rawCol[j] < 0) {
+                        continue;
+                    }
+                    ColumnVector v = c.column(rawCol[j]);
+                    if (vals[j] == null || vals[j].length < count[j] + n) {
+                        int cap = Math.max(1024, Math.max(count[j] + n, vals[j] == null ? 0 : vals[j].length * 2));
+                        vals[j] = vals[j] == null ? new long[cap] : java.util.Arrays.copyOf(vals[j], cap);
+                        gid[j] = gid[j] == null ? new int[cap] : java.util.Arrays.copyOf(gid[j], cap);
+                    }
+                    boolean distinctKind = aggs.get(j).kind() == AggregateExpr.Kind.COUNT_DISTINCT;
+                    for (int i = 0; i < n; i++) {
+                        if (v.isNull(i)) {
+                            continue;
+                        }
+                        long x;
+                        if (v instanceof org.spillway.spill.vector.DoubleVector dv) {
+                            double d = dv.get(i);
+                            x = distinctKind ? org.spillway.frame.agg.Hashing.canonicalBits(d) : Double.doubleToRawLongBits(d);
+                        } else {
+                            x = AggFn.code(v, i, pool);
+                        }
+                        vals[j][count[j]] = x;
+                        gid[j][count[j]++] = gids[i];
+                    }
+                }
+            }
+
+            /** Sorts each group's values and computes the quantiles and distinct counts. */
+            void compute(int groups) {
+                for (int j = 0; j < aggs.size(); j++) {
+                    if (rawCol[j] < 0) {
+                        continue;
+                    }
+                    int m = count[j];
+                    int[] start = new int[groups + 1];
+                    for (int i = 0; i < m; i++) {
+                        start[gid[j][i] + 1]++;
+                    }
+                    for (int g = 0; g < groups; g++) {
+                        start[g + 1] += start[g];
+                    }
+                    int[] next = start.clone();
+                    long[] byGroup = new long[m];
+                    long[] v = vals[j];
+                    int[] gg = gid[j];
+                    for (int i = 0; i < m; i++) {
+                        byGroup[next[gg[i]]++] = v[i];
+                    }
+                    AggregateExpr a = aggs.get(j);
+                    if (a.kind() == AggregateExpr.Kind.COUNT_DISTINCT) {
+                        long[] out = new long[groups];
+                        for (int g = 0; g < groups; g++) {
+                            java.util.Arrays.sort(byGroup, start[g], start[g + 1]);
+                            long d = 0;
+                            for (int i = start[g]; i < start[g + 1]; i++) {
+                                if (i == start[g] || byGroup[i] != byGroup[i - 1]) {
+                                    d++;
+                                }
+                            }
+                            out[g] = d;
+                        }
+                        distinct[j] = out;
+                    } else {
+                        double[] out = new double[groups];
+                        double[] xs = new double[0];
+                        for (int g = 0; g < groups; g++) {
+                            int len = start[g + 1] - start[g];
+                            if (len == 0) {
+                                out[g] = Double.NaN;
+                                continue;
+                            }
+                            if (xs.length < len) {
+                                xs = new double[Math.max(len, xs.length * 2)];
+                            }
+                            for (int i = 0; i < len; i++) {
+                                xs[i] = Double.longBitsToDouble(byGroup[start[g] + i]);
+                            }
+                            java.util.Arrays.sort(xs, 0, len);
+                            double pos = a.q() * (len - 1);
+                            int lo = (int) Math.floor(pos);
+                            int hi = (int) Math.ceil(pos);
+                            out[g] = xs[lo] + (pos - lo) * (xs[hi] - xs[lo]);
+                        }
+                        results[j] = out;
+                    }
+                    // keep count[j] for emit (no values = null median)
+                    vals[j] = null;
+                    gid[j] = null;
+                    countsPerGroup[j] = start;
+                }
+            }
+
+            final int[][] countsPerGroup = new int[aggs.size()][];
+
+            void append(int j, int g, VectorBuilder out) {
+                if (aggs.get(j).kind() == AggregateExpr.Kind.COUNT_DISTINCT) {
+                    ((LongVectorBuilder) out).append(distinct[j] == null || g >= distinct[j].length ? 0 : distinct[j][g]);
+                    return;
+                }
+                int[] st = countsPerGroup[j];
+                if (st == null || g + 1 >= st.length || st[g + 1] == st[g]) {
+                    out.appendNull();
+                } else {
+                    ((DoubleVectorBuilder) out).append(results[j][g]);
+                }
             }
         }
 
         /** Splits a partition that does not fit by the next hash bits and merges each part alone. */
-        private void repartition(List<ChunkHandle> chunks, int level, List<ChunkHandle> result) {
+        private void repartition(List<ChunkHandle> chunks, List<ChunkHandle> raws, int level, List<ChunkHandle> result) {
+            List<List<ChunkHandle>> sub = split(chunks, level);
+            List<List<ChunkHandle>> subRaw = null;
+            try {
+                subRaw = split(raws, level);
+                for (int q = 0; q < PARTITIONS; q++) {
+                    if (!sub.get(q).isEmpty()) {
+                        merge(sub.get(q), subRaw.get(q), level + 1, result);
+                    }
+                }
+            } finally {
+                for (List<ChunkHandle> s : sub) {
+                    s.forEach(ChunkHandle::close);
+                }
+                if (subRaw != null) {
+                    for (List<ChunkHandle> s : subRaw) {
+                        s.forEach(ChunkHandle::close);
+                    }
+                }
+            }
+        }
+
+        /** The rows of {@code chunks} (keys first) split by hash bits of level {@code level} into new chunks. */
+        private List<List<ChunkHandle>> split(List<ChunkHandle> chunks, int level) {
             List<List<ChunkHandle>> sub = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
                 sub.add(new ArrayList<>());
@@ -452,19 +761,16 @@ final class HashAggregate {
                         }
                     }
                 }
-                for (List<ChunkHandle> s : sub) {
-                    if (!s.isEmpty()) {
-                        merge(s, level + 1, result);
-                    }
-                }
-            } finally {
+                return sub;
+            } catch (RuntimeException | Error e) {
                 for (List<ChunkHandle> s : sub) {
                     s.forEach(ChunkHandle::close);
                 }
+                throw e;
             }
         }
 
-        private void emit(GroupTable t, StringPool pool, List<ChunkHandle> result) {
+        private void emit(GroupTable t, StringPool pool, Holistic h, List<ChunkHandle> result) {
             int size = t.size();
             if (size == 0 && keys.isEmpty()) {
                 t.findOrInsert(emptyBatch(), 0); // the single group of a global aggregate over no rows
@@ -482,7 +788,13 @@ final class HashAggregate {
                 for (int g = from; g < to; g++) {
                     appendKeys(t, pool, g, out);
                     for (int j = 0; j < fns.length; j++) {
-                        fns[j].finish(st, g * stride, out[keys.size() + j], pool);
+                        if (fns[j] != null) {
+                            fns[j].finish(st, g * stride, out[keys.size() + j], pool);
+                        } else if (h != null) {
+                            h.append(j, g, out[keys.size() + j]);
+                        } else {
+                            out[keys.size() + j].appendNull();
+                        }
                     }
                 }
                 Chunk c = output.size() == 0 ? Chunk.empty(output, to - from) : Chunk.build(output, List.of(out), ctx.budget(), "group by result");

@@ -115,11 +115,14 @@ public final class MemoryBudget implements AutoCloseable {
         }
         synchronized (spillLock) {
             // Another thread may have spilled while we waited for the lock.
-            for (int attempt = 0; attempt < 3; attempt++) {
+            // Threads that reserve without spilling (the lock-free fast path) may take what a spill
+            // frees before this thread does, so free a little more than needed and retry while
+            // spilling makes progress.
+            for (int attempt = 0; attempt < 32; attempt++) {
                 if (tryAcquire(delta)) {
                     return;
                 }
-                long need = delta - free();
+                long need = Math.max(delta - free(), 0) + Math.min(delta, limit / 64);
                 List<Spillable> order = new ArrayList<>(spillables);
                 order.sort(Comparator.comparingLong(Spillable::spillableBytes).reversed());
                 long released = 0;
@@ -133,8 +136,10 @@ public final class MemoryBudget implements AutoCloseable {
                         spilledBytes.addAndGet(r);
                     }
                 }
-                if (released == 0 && tryAcquire(delta) == false) {
+                if (released == 0 && !tryAcquire(delta)) {
                     break;
+                } else if (released == 0) {
+                    return;
                 }
             }
             if (tryAcquire(delta)) {
@@ -146,7 +151,7 @@ public final class MemoryBudget implements AutoCloseable {
                 "%s needs %s more (holds %s); budget %s, %s free, nothing left to spill (largest holders: %s). "
                         + "Raise Spillway.builder().memoryLimit(...), use smaller chunkRows(...), or lower parallelism(...).",
                 consumer, formatBytes(delta), formatBytes(alreadyHeld), formatBytes(limit), formatBytes(free),
-                topHolders(3)), delta, free);
+                topHolders(3) + spillableSummary()), delta, free);
     }
 
     void release(long delta) {
@@ -166,6 +171,14 @@ public final class MemoryBudget implements AutoCloseable {
         List<Reservation> out = new ArrayList<>(live);
         out.sort(Comparator.comparingLong(Reservation::bytes).reversed());
         return out;
+    }
+
+    private String spillableSummary() {
+        StringBuilder sb = new StringBuilder();
+        for (Spillable s : spillables) {
+            sb.append("; ").append(s.name()).append(" could spill ").append(formatBytes(s.spillableBytes()));
+        }
+        return sb.toString();
     }
 
     private String topHolders(int n) {

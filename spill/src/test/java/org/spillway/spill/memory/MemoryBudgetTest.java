@@ -43,9 +43,10 @@ class MemoryBudgetTest {
         b.addSpillable(h);
         Reservation r = b.reserve("query", 500);
         assertTrue(h.calls.get() > 0, "the holder was asked to spill");
-        assertEquals(500, h.r.bytes(), "it gave up just what was missing");
-        assertEquals(1000, b.used());
-        assertEquals(300, b.spilledBytes());
+        // it gave up what was missing plus a little slack (1/64 of the limit)
+        assertEquals(800 - 300 - 1000 / 64, h.r.bytes());
+        assertEquals(500 + h.r.bytes(), b.used());
+        assertEquals(300 + 1000 / 64, b.spilledBytes());
 
         // the holder gives up the rest, which is still not enough: a clear failure, nothing half-reserved
         BudgetExceededException e = assertThrows(BudgetExceededException.class, () -> b.reserve("big operator", 900));
