@@ -51,7 +51,9 @@ public final class AggregateExpr {
         /** An interpolated quantile. */
         QUANTILE("quantile"),
         /** Pearson correlation. */
-        CORR("corr");
+        CORR("corr"),
+        /** The k largest (or smallest) values, one output row each: see {@link GroupedData#topK}. */
+        TOP_K("top_k");
 
         private final String fn;
 
@@ -61,7 +63,7 @@ public final class AggregateExpr {
 
         /** True for aggregates whose state is not of fixed size (they need every value). */
         public boolean isHolistic() {
-            return this == COUNT_DISTINCT || this == MEDIAN || this == QUANTILE;
+            return this == COUNT_DISTINCT || this == MEDIAN || this == QUANTILE || this == TOP_K;
         }
     }
 
@@ -70,9 +72,35 @@ public final class AggregateExpr {
     private final Expr input2;
     private final double q;
     private final String alias;
+    private final int k;
+    private final boolean descending;
 
     AggregateExpr(Kind kind, Expr input, Expr input2, double q, String alias) {
+        this(kind, input, input2, q, alias, 0, false);
+    }
+
+    /** The top-k aggregate behind {@link GroupedData#topK}. */
+    static AggregateExpr topK(int k, SortOrder order) {
+        if (k < 1) {
+            throw new SpillwayException("topK(" + k + ", ...): k must be at least 1");
+        }
+        return new AggregateExpr(Kind.TOP_K, order.expr(), null, Double.NaN, order.expr().name(), k, !order.ascending());
+    }
+
+    /** For top-k: how many values per group. */
+    public int k() {
+        return k;
+    }
+
+    /** For top-k: true for the largest values. */
+    public boolean descending() {
+        return descending;
+    }
+
+    private AggregateExpr(Kind kind, Expr input, Expr input2, double q, String alias, int k, boolean descending) {
         this.kind = kind;
+        this.k = k;
+        this.descending = descending;
         this.input = input;
         this.input2 = input2;
         this.q = q;
@@ -84,7 +112,7 @@ public final class AggregateExpr {
 
     /** The same aggregate under the output name {@code name}. */
     public AggregateExpr as(String name) {
-        return new AggregateExpr(kind, input, input2, q, Objects.requireNonNull(name, "name"));
+        return new AggregateExpr(kind, input, input2, q, Objects.requireNonNull(name, "name"), k, descending);
     }
 
     /** Same as {@link #as}. */
@@ -143,6 +171,10 @@ public final class AggregateExpr {
                 yield t == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.INT64;
             }
             case MIN, MAX, FIRST, LAST -> t;
+            case TOP_K -> {
+                numeric(t, input);
+                yield t;
+            }
             case MEAN, VAR, VAR_POP, STD, STD_POP, MEDIAN, QUANTILE -> {
                 numeric(t, input);
                 yield DataType.FLOAT64;
@@ -167,6 +199,7 @@ public final class AggregateExpr {
             case COUNT_ALL -> "count";
             case QUANTILE -> "quantile(" + input.name() + ", " + q + ")";
             case CORR -> "corr(" + input.name() + ", " + input2.name() + ")";
+            case TOP_K -> "top_k(" + input.name() + ", " + k + (descending ? ", desc" : ", asc") + ")";
             default -> kind.fn + "(" + input.name() + ")";
         };
     }

@@ -139,4 +139,16 @@ public final class Functions {
     public static AggregateExpr corr(Object a, Object b) {
         return new AggregateExpr(AggregateExpr.Kind.CORR, in(a), in(b), Double.NaN, null);
     }
+
+    // ---- orderings -------------------------------------------------------------------------
+
+    /** Ascending order on a column (name) or expression, nulls last (as DuckDB and Polars). */
+    public static SortOrder asc(Object column) {
+        return new SortOrder(in(column), true, false);
+    }
+
+    /** Descending order, nulls last. */
+    public static SortOrder desc(Object column) {
+        return new SortOrder(in(column), false, false);
+    }
 }

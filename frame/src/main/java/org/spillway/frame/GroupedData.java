@@ -33,6 +33,17 @@ public final class GroupedData {
         return frame.withPlan(LogicalPlan.Aggregate.of(frame.plan(), keys, Arrays.asList(aggs)));
     }
 
+    /**
+     * The {@code k} first values of each group in {@code order}: up to {@code k} rows per group
+     * holding the keys and the ordered column (under its own name), best first within a group.
+     * {@code x.groupBy("id6").topK(2, desc("v3"))} is db-benchmark's "largest two v3 by id6". Nulls
+     * are skipped; a numeric column is required. Runs out of core like the other holistic
+     * aggregates.
+     */
+    public DataFrame topK(int k, SortOrder order) {
+        return agg(AggregateExpr.topK(k, order));
+    }
+
     /** One row per group: the keys and {@code count}, the group's row count. */
     public DataFrame count() {
         return agg(Functions.count().as("count"));

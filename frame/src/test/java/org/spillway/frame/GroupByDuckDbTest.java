@@ -121,6 +121,34 @@ class GroupByDuckDbTest {
         }
     }
 
+    @ParameterizedTest(name = "top 2 of {1} by {0} at parallelism 2, memory {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"k_int, v_dbl, 64m", "k_str, v_int, 64m", "k_long, v_dbl, 2m"})
+    void topKSameAsDuckDb(String key, String value, String memory) throws Exception {
+        List<List<Object>> expected = sorted(PipelineDuckDbTest.duck("SELECT " + key + ", " + value + " FROM (SELECT " + key
+                + ", " + value + ", row_number() OVER (PARTITION BY " + key + " ORDER BY " + value + " DESC) AS r FROM read_csv('"
+                + csv + "', columns = " + COLUMNS + ", header = true) WHERE " + value + " IS NOT NULL) WHERE r <= 2"));
+        CsvOptions opts = CsvOptions.defaults().columnType("v_dbl", DataType.FLOAT64).columnType("k_long", DataType.INT64);
+        try (Spillway sw = Spillway.builder().memoryLimit(memory).parallelism(2).spillDir(dir.resolve("spill"))
+                .progress(false).build()) {
+            DataFrame top = sw.readCsv(csv, opts).groupBy(key).topK(2, Functions.desc(value));
+            assertEquals(List.of(key, value), top.columns());
+            assertEquals(expected, sorted(PipelineDuckDbTest.normalize(top.collect().rows())));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void topKStandsAlone() throws Exception {
+        try (Spillway sw = Spillway.builder().memoryLimit("16m").spillDir(dir.resolve("spill")).progress(false).build()) {
+            DataFrame f = sw.readCsv(csv.toString());
+            SpillwayException e = org.junit.jupiter.api.Assertions.assertThrows(SpillwayException.class,
+                    () -> f.groupBy("k_int").agg(count(), AggregateExpr.topK(2, Functions.desc("v_int"))));
+            assertTrue(e.getMessage().contains("topK"), e.getMessage());
+            SpillwayException t = org.junit.jupiter.api.Assertions.assertThrows(SpillwayException.class,
+                    () -> f.groupBy("k_int").agg(sum("k_str")));
+            assertTrue(t.getMessage().contains("numeric") && t.getMessage().contains("k_str"), t.getMessage());
+        }
+    }
+
     static boolean close(Object e, Object a) {
         if (e instanceof Double x && a instanceof Double y) {
             if (x.isNaN() || y.isNaN()) {

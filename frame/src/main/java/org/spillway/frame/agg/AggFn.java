@@ -51,7 +51,7 @@ public abstract class AggFn {
             case FIRST -> new FirstLast(in, true);
             case LAST -> new FirstLast(in, false);
             case CORR -> new Corr(in);
-            case MEDIAN, QUANTILE, COUNT_DISTINCT -> throw new IllegalArgumentException(a + " is holistic");
+            case MEDIAN, QUANTILE, COUNT_DISTINCT, TOP_K -> throw new IllegalArgumentException(a + " is holistic");
         };
     }
 
@@ -116,7 +116,7 @@ public abstract class AggFn {
     }
 
     /** Appends a state long as a value of type {@code t}. */
-    static void append(VectorBuilder out, DataType t, long code, StringPool pool) {
+    public static void append(VectorBuilder out, DataType t, long code, StringPool pool) {
         switch (out) {
             case IntVectorBuilder x -> x.append((int) code);
             case LongVectorBuilder x -> x.append(code);

@@ -65,6 +65,7 @@ final class HashAggregate {
     private final AggFn[] fns;
     private final int[] partialCol0;
     private final int stride;
+    private final int topK; // index of the top-k aggregate, or -1
     private final long workerShare;
     private final List<List<ChunkHandle>> parts = new ArrayList<>();
     /** Holistic aggregates (median, quantile, countDistinct) keep every value: rows of keys + values, by partition. */
@@ -96,7 +97,8 @@ final class HashAggregate {
             if (a.kind().isHolistic()) {
                 DataType t = a.input().type(input);
                 rawCol[j] = rf.size();
-                rf.add(new Field("h" + j, a.kind() == AggregateExpr.Kind.COUNT_DISTINCT ? t : DataType.FLOAT64));
+                boolean typed = a.kind() == AggregateExpr.Kind.COUNT_DISTINCT || a.kind() == AggregateExpr.Kind.TOP_K;
+                rf.add(new Field("h" + j, typed ? t : DataType.FLOAT64));
                 continue;
             }
             rawCol[j] = -1;
@@ -109,6 +111,13 @@ final class HashAggregate {
             pf.addAll(fns[j].partialFields("a" + j + "_"));
         }
         stride = off;
+        int tk = -1;
+        for (int j = 0; j < aggs.size(); j++) {
+            if (aggs.get(j).kind() == AggregateExpr.Kind.TOP_K) {
+                tk = j;
+            }
+        }
+        topK = tk;
         partial = new Schema(pf);
         raw = rf.size() > keys.size() ? new Schema(rf) : null;
         workerShare = Math.max(64 << 10, ctx.budget().limit() / (2L * ctx.scheduler().parallelism()));
@@ -644,7 +653,37 @@ final class HashAggregate {
                         byGroup[next[gg[i]]++] = v[i];
                     }
                     AggregateExpr a = aggs.get(j);
-                    if (a.kind() == AggregateExpr.Kind.COUNT_DISTINCT) {
+                    if (a.kind() == AggregateExpr.Kind.TOP_K) {
+                        boolean dbl = raw.type(rawCol[j]) == DataType.FLOAT64;
+                        int k = a.k();
+                        long[] top = new long[(long) groups * k > Integer.MAX_VALUE ? 0 : groups * k];
+                        int[] n = new int[groups];
+                        double[] xs = new double[0];
+                        for (int g = 0; g < groups; g++) {
+                            int len = start[g + 1] - start[g];
+                            int keep = Math.min(k, len);
+                            n[g] = keep;
+                            if (dbl) {
+                                if (xs.length < len) {
+                                    xs = new double[Math.max(len, xs.length * 2)];
+                                }
+                                for (int i = 0; i < len; i++) {
+                                    xs[i] = Double.longBitsToDouble(byGroup[start[g] + i]);
+                                }
+                                java.util.Arrays.sort(xs, 0, len);
+                                for (int r = 0; r < keep; r++) {
+                                    top[g * k + r] = Double.doubleToRawLongBits(a.descending() ? xs[len - 1 - r] : xs[r]);
+                                }
+                            } else {
+                                java.util.Arrays.sort(byGroup, start[g], start[g + 1]);
+                                for (int r = 0; r < keep; r++) {
+                                    top[g * k + r] = a.descending() ? byGroup[start[g + 1] - 1 - r] : byGroup[start[g] + r];
+                                }
+                            }
+                        }
+                        topValues = top;
+                        topCounts = n;
+                    } else if (a.kind() == AggregateExpr.Kind.COUNT_DISTINCT) {
                         long[] out = new long[groups];
                         for (int g = 0; g < groups; g++) {
                             java.util.Arrays.sort(byGroup, start[g], start[g + 1]);
@@ -688,6 +727,8 @@ final class HashAggregate {
             }
 
             final int[][] countsPerGroup = new int[aggs.size()][];
+            long[] topValues;
+            int[] topCounts;
 
             void append(int j, int g, VectorBuilder out) {
                 if (aggs.get(j).kind() == AggregateExpr.Kind.COUNT_DISTINCT) {
@@ -786,6 +827,15 @@ final class HashAggregate {
                     b.reset();
                 }
                 for (int g = from; g < to; g++) {
+                    if (topK >= 0) {
+                        int k = aggs.get(topK).k();
+                        int cnt = h == null || h.topCounts == null || g >= h.topCounts.length ? 0 : h.topCounts[g];
+                        for (int r = 0; r < cnt; r++) {
+                            appendKeys(t, pool, g, out);
+                            AggFn.append(out[keys.size()], output.type(keys.size()), h.topValues[g * k + r], pool);
+                        }
+                        continue;
+                    }
                     appendKeys(t, pool, g, out);
                     for (int j = 0; j < fns.length; j++) {
                         if (fns[j] != null) {
@@ -796,6 +846,9 @@ final class HashAggregate {
                             out[keys.size() + j].appendNull();
                         }
                     }
+                }
+                if (out.length > 0 && out[0].size() == 0) {
+                    continue; // top-k groups without values
                 }
                 Chunk c = output.size() == 0 ? Chunk.empty(output, to - from) : Chunk.build(output, List.of(out), ctx.budget(), "group by result");
                 result.add(ctx.store().put(c));

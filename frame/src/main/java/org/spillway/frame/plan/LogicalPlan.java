@@ -243,6 +243,10 @@ public sealed interface LogicalPlan {
                 fields.add(new Field(k.name(), k.type(in)));
             }
             for (org.spillway.frame.AggregateExpr a : aggs) {
+                if (a.kind() == org.spillway.frame.AggregateExpr.Kind.TOP_K && aggs.size() > 1) {
+                    throw new SpillwayException("topK(...) makes several rows per group and cannot be combined with "
+                            + "other aggregates; join its result with a separate agg(...) instead");
+                }
                 if (!seen.add(a.name())) {
                     throw new SpillwayException("Duplicate output column '" + a.name() + "' in agg(...); name the"
                             + " aggregates apart with .as(...)");
