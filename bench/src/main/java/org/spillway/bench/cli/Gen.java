@@ -13,7 +13,8 @@ final class Gen {
 
     static int run(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help")) {
-            System.out.print("usage: ./spillway gen events --rows N --out DIR [--files K] [--seed S]\n");
+            System.out.print("usage: ./spillway gen events --rows N --out DIR [--files K] [--seed S]\n"
+                    + "       ./spillway gen groupby --n N --k K [--nas PERCENT] [--sort 0|1] [--seed S] --out DIR\n");
             return args.length == 0 ? 2 : 0;
         }
         Options o = Options.parse(Arrays.copyOfRange(args, 1, args.length));
@@ -31,8 +32,21 @@ final class Gen {
                         rows, bytes / 1e6, files, out, s);
                 return 0;
             }
+            case "groupby" -> {
+                org.spillway.datasets.GroupByData g = org.spillway.datasets.GroupByData.of(o.count("n", 10_000_000), (int) o.count("k", 100))
+                        .nas((int) o.count("nas", 0)).sorted(o.count("sort", 0) != 0);
+                if (o.named().containsKey("seed")) {
+                    g = g.seed(o.count("seed", 0));
+                }
+                Path out = Files.createDirectories(Path.of(o.get("out", "data")));
+                long t0 = System.nanoTime();
+                Path file = g.writeCsvInto(out);
+                System.out.printf(Locale.ROOT, "wrote %s (%,d rows, %.1f MB) in %.1f s%n", file, g.rows(), Files.size(file) / 1e6,
+                        (System.nanoTime() - t0) / 1e9);
+                return 0;
+            }
             default -> {
-                System.err.println("spillway gen: unknown data set '" + args[0] + "' (known: events)");
+                System.err.println("spillway gen: unknown data set '" + args[0] + "' (known: events, groupby)");
                 return 2;
             }
         }

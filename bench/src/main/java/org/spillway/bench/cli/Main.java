@@ -19,8 +19,12 @@ public final class Main {
                                    script, runs it and exits non-zero if a snippet fails
               gen events --rows N --out DIR [--files K] [--seed S]
                                    write the events data set as CSV files
+              gen groupby --n 1e7 --k 100 [--nas 0] [--sort 0] --out DIR
+                                   write the db-benchmark groupby table G1_<n>_<k>_<nas>_<sort>.csv
               bench ingest [--rows N] [--threads T] [--memory SIZE]
                                    time CSV ingest in Spillway and DuckDB side by side
+              bench groupby [--n 1e7] [--k 100] [--nas 0] [--threads T] [--memory SIZE]
+                                   the ten db-benchmark groupby questions, Spillway beside DuckDB
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
               help                 this text
@@ -55,12 +59,18 @@ public final class Main {
                 return org.spillway.bench.SideBySide.ingest(o.count("rows", 5_000_000),
                         (int) o.count("threads", Runtime.getRuntime().availableProcessors()), o.get("memory", "4g"));
             }
+            case "groupby" -> {
+                Options o = Options.parse(rest);
+                return org.spillway.bench.SideBySide.groupby(o.count("n", 10_000_000), (int) o.count("k", 100),
+                        (int) o.count("nas", 0), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
+                        o.get("memory", "4g"));
+            }
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|jmh ...\n" + USAGE);
                 return 2;
             }
         }
