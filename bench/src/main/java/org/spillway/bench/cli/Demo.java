@@ -1,6 +1,11 @@
 package org.spillway.bench.cli;
 
 import static org.spillway.frame.Functions.col;
+import static org.spillway.frame.Functions.count;
+import static org.spillway.frame.Functions.countDistinct;
+import static org.spillway.frame.Functions.mean;
+import static org.spillway.frame.Functions.median;
+import static org.spillway.frame.Functions.sum;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -76,9 +81,17 @@ final class Demo {
                 long q = time(timings, "filter+count on collected", () -> all.filter(col("quantity").geq(9)
                         .and(col("country").eq("DE"))).count(), c -> String.format(Locale.ROOT, "%,d rows", c));
                 System.out.printf(Locale.ROOT, "   quantity >= 9 and country = 'DE': %,d rows%n%n", q);
+
+                System.out.println("6. A parallel group by over the spilled chunks (hash tables partitioned by key hash;"
+                        + " they spill too when the budget is short):");
+                DataFrame byCountry = all.groupBy("country").agg(count().as("orders"), sum("quantity").as("items"),
+                        mean("amount").as("avg_amount"), median("amount").as("median_amount"), countDistinct("user").as("users"));
+                DataFrame stats = time(timings, "group by country (collected)", byCountry::collect, f -> "");
+                stats.show(25);
+                System.out.println();
                 System.out.println("   " + sw.memoryReport());
             }
-            System.out.println("\n6. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
+            System.out.println("\n7. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
                     + MemoryBudget.formatBytes(limit) + "):");
             for (Timing t : timings) {
                 System.out.printf(Locale.ROOT, "   %-30s %8.2f s  %s%n", t.step(), t.seconds(), t.result());

@@ -109,8 +109,9 @@ public abstract class AggFn {
             case DoubleVector x -> b(x.get(i));
             case BoolVector x -> x.get(i) ? 1 : 0;
             case StringVector x -> {
-                byte[] bytes = x.getBytes(i);
-                yield pool.intern(bytes, 0, bytes.length, Hashing.ofBytes(bytes, 0, bytes.length));
+                int start = x.start(i);
+                int len = x.length(i);
+                yield pool.intern(x.bytes(), start, len, Hashing.ofBytes(x.bytes(), start, len));
             }
         };
     }

@@ -48,7 +48,7 @@ public final class ConsoleProgress implements ProgressListener {
             if (unit.equals("MB")) {
                 b.setUnit(" MB", 1_000_000);
             } else {
-                b.setUnit(" rows", 1);
+                b.setUnit(" " + unit, 1);
             }
             bar = b.build();
         }

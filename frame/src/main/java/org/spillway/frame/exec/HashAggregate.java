@@ -125,6 +125,8 @@ final class HashAggregate {
             parts.add(Collections.synchronizedList(new ArrayList<>()));
             rawParts.add(Collections.synchronizedList(new ArrayList<>()));
         }
+        // every partition's value buffer of a worker fits in a quarter of its share
+        rawChunkRows = (int) Math.max(256, Math.min(16_384, workerShare / (4L * PARTITIONS * rawRowBytes())));
     }
 
     // ---- phase 1 ---------------------------------------------------------------------------
@@ -137,7 +139,8 @@ final class HashAggregate {
         final Reservation res = ctx.budget().newReservation("group by");
         int[] gids = new int[0];
         VectorBuilder[] builders;
-        VectorBuilder[] rawBuilders;
+        VectorBuilder[][] rawBuffers; // per partition: values waiting to become a chunk
+        long rawBuffered;
     }
 
     /** The phase-1 terminal: feeds chunks into the worker's table; its result is the workers. */
@@ -193,12 +196,13 @@ final class HashAggregate {
         Map<Expr, Values> inputs = new IdentityHashMap<>();
         long[] st = t.states();
         for (int j = 0; j < fns.length; j++) {
+            if (fns[j] == null) {
+                continue; // holistic: its values are copied straight from the chunk below
+            }
             AggregateExpr a = aggs.get(j);
             Values in = a.input() == null ? null : inputs.computeIfAbsent(a.input(), e -> e.eval(chunk));
             Values in2 = a.input2() == null ? null : inputs.computeIfAbsent(a.input2(), e -> e.eval(chunk));
-            if (fns[j] != null) {
-                fns[j].update(st, stride, gids, n, in, in2, pos0, w.pool);
-            }
+            fns[j].update(st, stride, gids, n, in, in2, pos0, w.pool);
         }
         if (raw != null) {
             writeRaw(w, chunk, inputs);
@@ -220,23 +224,37 @@ final class HashAggregate {
         for (int i = 0; i < n; i++) {
             order[next[partition(w.batch.hash[i], 0)]++] = i;
         }
+        // Holistic inputs: a column whose type is the stored type is copied as is (no heap values).
+        ColumnVector[] holisticVectors = new ColumnVector[aggs.size()];
+        for (int j = 0; j < aggs.size(); j++) {
+            if (rawCol[j] < 0) {
+                continue;
+            }
+            Expr e = aggs.get(j).input();
+            if (e instanceof ColumnRef c && chunk.column(c.column()).type() == raw.type(rawCol[j])) {
+                holisticVectors[j] = chunk.column(c.column());
+            } else {
+                inputs.computeIfAbsent(e, x -> x.eval(chunk));
+            }
+        }
         Values[] keyValues = new Values[keys.size()];
         for (int k = 0; k < keys.size(); k++) {
             if (keyColumns[k] == null) {
                 keyValues[k] = keys.get(k).eval(chunk);
             }
         }
-        if (w.rawBuilders == null) {
-            w.rawBuilders = ChunkOps.builders(raw, Math.min(ctx.chunkRows(), 4096)).toArray(VectorBuilder[]::new);
+        if (w.rawBuffers == null) {
+            w.rawBuffers = new VectorBuilder[PARTITIONS][];
         }
-        VectorBuilder[] b = w.rawBuilders;
         for (int p = 0; p < PARTITIONS; p++) {
             if (starts[p] == starts[p + 1]) {
                 continue;
             }
-            for (VectorBuilder x : b) {
-                x.reset();
+            if (w.rawBuffers[p] == null) {
+                w.rawBuffers[p] = ChunkOps.builders(raw, 256).toArray(VectorBuilder[]::new);
             }
+            VectorBuilder[] b = w.rawBuffers[p];
+            w.rawBuffered += starts[p + 1] - starts[p];
             for (int r = starts[p]; r < starts[p + 1]; r++) {
                 int i = order[r];
                 for (int k = 0; k < keys.size(); k++) {
@@ -248,8 +266,13 @@ final class HashAggregate {
                 }
                 for (int j = 0; j < aggs.size(); j++) {
                     if (rawCol[j] >= 0) {
-                        Values v = inputs.get(aggs.get(j).input());
                         VectorBuilder vb = b[rawCol[j]];
+                        ColumnVector direct = holisticVectors[j];
+                        if (direct != null) {
+                            vb.appendFrom(direct, i);
+                            continue;
+                        }
+                        Values v = inputs.get(aggs.get(j).input());
                         if (vb instanceof DoubleVectorBuilder db && v.type != DataType.FLOAT64) {
                             if (v.isNull(i)) {
                                 db.appendNull();
@@ -262,7 +285,29 @@ final class HashAggregate {
                     }
                 }
             }
-            rawParts.get(p).add(ctx.store().put(Chunk.build(raw, List.of(b), ctx.budget(), "group by values")));
+            if (b[0].size() >= rawChunkRows) {
+                flushRaw(w, p);
+            }
+        }
+    }
+
+    /** Rows a partition's value buffer collects before it becomes a chunk. */
+    private int rawChunkRows = 4096;
+
+    /** Heap bytes per buffered value row (for the reservation). */
+    private long rawRowBytes() {
+        return 16L * (raw == null ? 0 : raw.size()) + 16;
+    }
+
+    private void flushRaw(Worker w, int p) {
+        VectorBuilder[] b = w.rawBuffers == null ? null : w.rawBuffers[p];
+        if (b == null || b[0].size() == 0) {
+            return;
+        }
+        w.rawBuffered -= b[0].size();
+        rawParts.get(p).add(ctx.store().putWithoutStats(Chunk.build(raw, List.of(b), ctx.budget(), "group by values")));
+        for (VectorBuilder x : b) {
+            x.reset();
         }
     }
 
@@ -305,7 +350,7 @@ final class HashAggregate {
 
     private long projected(Worker w, int rows) {
         return w.table.projectedBytes(w.table.size() + (long) rows) + w.pool.bytes() + 48L * rows
-                + 8L * rows * (keys.size() + 3);
+                + 8L * rows * (keys.size() + 3) + (raw == null ? 0 : (w.rawBuffered + rows) * rawRowBytes());
     }
 
     /** Writes the worker's groups as partial chunks into the level-{@code level} partitions and empties the table. */
@@ -318,12 +363,15 @@ final class HashAggregate {
             for (int p = 0; p < PARTITIONS; p++) {
                 for (int from = starts[p]; from < starts[p + 1]; from += ctx.chunkRows()) {
                     int to = Math.min(starts[p + 1], from + ctx.chunkRows());
-                    parts.get(p).add(ctx.store().put(partialChunk(w, order, from, to)));
+                    parts.get(p).add(ctx.store().putWithoutStats(partialChunk(w, order, from, to)));
                 }
             }
         }
         t.clear();
         w.pool.clear();
+        for (int p = 0; p < PARTITIONS; p++) {
+            flushRaw(w, p);
+        }
         w.res.shrink(w.res.bytes());
     }
 
@@ -418,7 +466,7 @@ final class HashAggregate {
             if (keys.isEmpty() && work.isEmpty()) {
                 work.add(new Part(List.of(), List.of())); // a global aggregate of no rows still has one result row
             }
-            ProgressListener progress = ctx.progress().apply("group by (merge)", "rows");
+            ProgressListener progress = ctx.progress().apply("group by (merge)", "chunks");
             ctx.scheduler().run(work, x -> x.partials().size() + x.raws().size(), new Sink<Part, Merger, Object>() {
                 @Override
                 public Merger newLocal() {
@@ -496,21 +544,27 @@ final class HashAggregate {
                 }
                 if (raw != null) {
                     h = new Holistic();
-                    for (ChunkHandle ch : raws) {
-                        try (PinnedChunk p = ch.pin()) {
-                            Chunk c = p.chunk();
-                            long need = t.bytes() + pool.projectedBytes(c.rows(), 32L * c.rows()) + h.bytesAfter(c.rows())
-                                    + 8L * c.rows() * (keys.size() + 3);
-                            ensure(need, level);
-                            h.add(t, pool, c);
+                    // one holistic aggregate at a time, so only one set of values is in memory
+                    for (int j = 0; j < aggs.size(); j++) {
+                        if (rawCol[j] < 0) {
+                            continue;
                         }
-                    }
-                    long need = t.bytes() + pool.bytes() + h.bytesAfter(0) + 16L * (t.size() + 1) * aggs.size();
-                    ensure(need, level);
-                    h.compute(t.size());
-                    long kept = t.bytes() + pool.bytes() + 16L * (t.size() + 1) * aggs.size();
-                    if (kept < res.bytes()) {
-                        res.shrink(res.bytes() - kept); // the values are gone; leave room for the result chunks
+                        for (ChunkHandle ch : raws) {
+                            try (PinnedChunk p = ch.pin()) {
+                                Chunk c = p.chunk();
+                                long need = t.bytes() + pool.projectedBytes(c.rows(), 32L * c.rows()) + h.bytesAfter(c.rows(), j)
+                                        + 8L * c.rows() * (keys.size() + 3);
+                                ensure(need, level);
+                                h.add(t, pool, c, j);
+                            }
+                        }
+                        long need = t.bytes() + pool.bytes() + h.bytesAfter(0, j) + 16L * (t.size() + 1) * aggs.size();
+                        ensure(need, level);
+                        h.compute(t.size(), j);
+                        long kept = t.bytes() + pool.bytes() + 16L * (t.size() + 1) * aggs.size();
+                        if (kept < res.bytes()) {
+                            res.shrink(res.bytes() - kept); // the values are gone
+                        }
                     }
                 }
             } catch (BudgetExceededException e) {
@@ -575,22 +629,22 @@ final class HashAggregate {
             final double[][] results = new double[aggs.size()][];
             final long[][] distinct = new long[aggs.size()][];
 
-            long bytesAfter(int moreRows) {
+            long bytesAfter(int moreRows, int only) {
                 long b = 0;
                 for (int j = 0; j < aggs.size(); j++) {
-                    if (rawCol[j] >= 0) {
+                    if (rawCol[j] >= 0 && j == only) {
                         long cap = vals[j] == null ? 0 : vals[j].length;
                         long need = count[j] + (long) moreRows;
                         while (cap < need) {
                             cap = Math.max(1024, cap * 2);
                         }
-                        b += cap * 12 + 16L * need; // values + group ids, and the sort's scratch
+                        b += cap * 12 + 8L * need; // values + group ids, then the values regrouped
                     }
                 }
                 return b;
             }
 
-            void add(GroupTable t, StringPool pool, Chunk c) {
+            void add(GroupTable t, StringPool pool, Chunk c, int only) {
                 int n = c.rows();
                 batch.reset(keys.size(), n);
                 for (int k = 0; k < keys.size(); k++) {
@@ -604,7 +658,7 @@ final class HashAggregate {
                     gids[i] = t.findOrInsert(batch, i);
                 }
                 for (int j = 0; j < aggs.size(); j++) {
-                    if (rawCol[j] < 0) {
+                    if (rawCol[j] < 0 || j != only) {
                         continue;
                     }
                     ColumnVector v = c.column(rawCol[j]);
@@ -632,9 +686,9 @@ final class HashAggregate {
             }
 
             /** Sorts each group's values and computes the quantiles and distinct counts. */
-            void compute(int groups) {
+            void compute(int groups, int only) {
                 for (int j = 0; j < aggs.size(); j++) {
-                    if (rawCol[j] < 0) {
+                    if (rawCol[j] < 0 || j != only) {
                         continue;
                     }
                     int m = count[j];
@@ -652,6 +706,8 @@ final class HashAggregate {
                     for (int i = 0; i < m; i++) {
                         byGroup[next[gg[i]]++] = v[i];
                     }
+                    vals[j] = null;
+                    gid[j] = null;
                     AggregateExpr a = aggs.get(j);
                     if (a.kind() == AggregateExpr.Kind.TOP_K) {
                         boolean dbl = raw.type(rawCol[j]) == DataType.FLOAT64;
@@ -750,9 +806,16 @@ final class HashAggregate {
             List<List<ChunkHandle>> subRaw = null;
             try {
                 subRaw = split(raws, level);
+                int nonEmpty = 0;
+                for (List<ChunkHandle> x : sub) {
+                    nonEmpty += x.isEmpty() ? 0 : 1;
+                }
+                // All rows in one sub-partition: the hash cannot separate them (one big group, i.e.
+                // skew), so splitting again would not help; merge it with as much of the budget as it needs.
+                int nextLevel = nonEmpty == 1 ? MAX_LEVEL : level + 1;
                 for (int q = 0; q < PARTITIONS; q++) {
                     if (!sub.get(q).isEmpty()) {
-                        merge(sub.get(q), subRaw.get(q), level + 1, result);
+                        merge(sub.get(q), subRaw.get(q), nextLevel, result);
                     }
                 }
             } finally {
@@ -797,7 +860,7 @@ final class HashAggregate {
                         }
                         for (int q = 0; q < PARTITIONS; q++) {
                             if (counts[q] > 0) {
-                                sub.get(q).add(ctx.store().put(ChunkOps.select(c, rows[q], counts[q], ctx.budget(), "group by repartition")));
+                                sub.get(q).add(ctx.store().putWithoutStats(ChunkOps.select(c, rows[q], counts[q], ctx.budget(), "group by repartition")));
                             }
                         }
                     }

@@ -26,7 +26,7 @@ final class StoredChunkSource implements ChunkSource<ChunkHandle, Void> {
         this.schema = frame.schema().select(projection);
         List<ChunkHandle> keep = new ArrayList<>();
         for (ChunkHandle h : frame.chunks()) {
-            if (skipFilter == null || !StatsPruner.canSkip(skipFilter, frame.schema(), h.stats())) {
+            if (skipFilter == null || h.stats() == null || !StatsPruner.canSkip(skipFilter, frame.schema(), h.stats())) {
                 keep.add(h);
             }
         }

@@ -43,7 +43,7 @@ public final class ChunkHandle implements AutoCloseable {
     }
 
     /** Per-column statistics, computed when the chunk was stored. */
-    public ChunkStats stats() {
+    public ChunkStats stats() { // null when stored with ChunkStore.putWithoutStats
         return stats;
     }
 

@@ -74,11 +74,23 @@ public final class ChunkStore implements Spillable, AutoCloseable {
      * @throws IllegalArgumentException if the chunk is closed
      */
     public ChunkHandle put(Chunk chunk) {
+        return put(chunk, true);
+    }
+
+    /**
+     * {@link #put(Chunk)} without computing statistics ({@link ChunkHandle#stats()} is then null):
+     * for operators' intermediate chunks that are never filtered by statistics.
+     */
+    public ChunkHandle putWithoutStats(Chunk chunk) {
+        return put(chunk, false);
+    }
+
+    private ChunkHandle put(Chunk chunk, boolean withStats) {
         Objects.requireNonNull(chunk, "chunk");
         if (chunk.isClosed()) {
             throw new IllegalArgumentException("Cannot store a closed chunk");
         }
-        ChunkHandle h = new ChunkHandle(this, chunk.schema(), chunk.rows(), ChunkStats.of(chunk));
+        ChunkHandle h = new ChunkHandle(this, chunk.schema(), chunk.rows(), withStats ? ChunkStats.of(chunk) : null);
         synchronized (lock) {
             checkOpen();
             h.chunk = chunk;
