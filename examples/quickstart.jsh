@@ -23,6 +23,13 @@ q.show();
 
 if (q.count() != 4) throw new AssertionError("expected 4 rows, got " + q.count());
 if (!q.filter(col("grade").eq("A")).column("name").equals(List.of("Ada", "Alan"))) throw new AssertionError("grade A rows");
+// group by: one row per grade (order unspecified), checked
+var byGrade = q.groupBy("grade").agg(count().as("n"), mean("frac").as("avg"), max("name").as("last_name"));
+byGrade.show();
+var a = byGrade.filter(col("grade").eq("A")).rows().get(0);
+if (a.getLong("n") != 2 || Math.abs(a.getDouble("avg") - 0.9325) > 1e-12 || !a.getString("last_name").equals("Alan")) throw new AssertionError("group A: " + a);
+if (people.groupBy("city").topK(1, desc("age")).count() != 5) throw new AssertionError("topK");
+
 q.writeCsv(dir.resolve("out.csv").toString());
 if (sw.readCsv(dir.resolve("out.csv").toString()).count() != 4) throw new AssertionError("round trip");
 sw.close();
