@@ -38,6 +38,8 @@ public final class AggregateExpr {
         FIRST("first"),
         /** Last non-null value in input order. */
         LAST("last"),
+        /** The value of the group's first row in input order, null or not. */
+        FIRST_ROW("first_row"),
         /** Sample variance (n - 1). */
         VAR("var"),
         /** Population variance (n). */
@@ -170,7 +172,7 @@ public final class AggregateExpr {
                 numeric(t, input);
                 yield t == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.INT64;
             }
-            case MIN, MAX, FIRST, LAST -> t;
+            case MIN, MAX, FIRST, LAST, FIRST_ROW -> t;
             case TOP_K -> {
                 numeric(t, input);
                 yield t;

@@ -177,6 +177,91 @@ public final class DataFrame {
         return with(LogicalPlan.Aggregate.of(plan, columns().stream().map(c -> (Expr) new ColumnRef(c)).toList(), List.of()));
     }
 
+    /**
+     * One row per distinct combination of {@code columns}: the first such row in input order,
+     * every column kept, in the frame's column order (Spark's {@code dropDuplicates}; the result's
+     * row order is unspecified). With no columns, the same as {@link #distinct()}.
+     */
+    public DataFrame dropDuplicates(String... columns) {
+        if (columns.length == 0) {
+            return distinct();
+        }
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(Arrays.asList(columns));
+        for (String c : keys) {
+            if (!columns().contains(c)) {
+                throw new ColumnNotFoundException(c, columns());
+            }
+        }
+        List<AggregateExpr> rest = new ArrayList<>();
+        for (String c : columns()) {
+            if (!keys.contains(c)) {
+                rest.add(Functions.firstRow(c).as(c));
+            }
+        }
+        DataFrame g = with(LogicalPlan.Aggregate.of(plan, keys.stream().map(c -> (Expr) new ColumnRef(c)).toList(), rest));
+        return g.select(columns().toArray(String[]::new));
+    }
+
+    /**
+     * Summary statistics of the numeric columns, like pandas' {@code describe()}: one row per
+     * statistic ({@code count}, {@code null_count}, {@code mean}, {@code std}, {@code min},
+     * {@code 25%}, {@code 50%}, {@code 75%}, {@code max}) and one float64 column per numeric column,
+     * computed in one parallel pass (quantiles interpolated, std the sample standard deviation).
+     */
+    public DataFrame describe() {
+        List<String> numeric = new ArrayList<>();
+        for (int i = 0; i < schema().size(); i++) {
+            if (schema().type(i).isNumeric()) {
+                numeric.add(schema().field(i).name());
+            }
+        }
+        if (numeric.isEmpty()) {
+            throw new SpillwayException("describe() summarises numeric columns, and this frame has none: " + schema());
+        }
+        String[] stats = {"count", "null_count", "mean", "std", "min", "25%", "50%", "75%", "max"};
+        List<AggregateExpr> aggs = new ArrayList<>();
+        aggs.add(Functions.count().as("__rows"));
+        for (int c = 0; c < numeric.size(); c++) {
+            String n = numeric.get(c);
+            aggs.add(Functions.count(n).as("__" + c + "_count"));
+            aggs.add(Functions.mean(n).as("__" + c + "_mean"));
+            aggs.add(Functions.std(n).as("__" + c + "_std"));
+            aggs.add(Functions.min(Functions.col(n).cast(DataType.FLOAT64)).as("__" + c + "_min"));
+            aggs.add(Functions.quantile(n, 0.25).as("__" + c + "_q1"));
+            aggs.add(Functions.quantile(n, 0.5).as("__" + c + "_q2"));
+            aggs.add(Functions.quantile(n, 0.75).as("__" + c + "_q3"));
+            aggs.add(Functions.max(Functions.col(n).cast(DataType.FLOAT64)).as("__" + c + "_max"));
+        }
+        Row r = agg(aggs.toArray(AggregateExpr[]::new)).rows().getFirst();
+        List<org.spillway.spill.Field> fields = new ArrayList<>();
+        fields.add(new org.spillway.spill.Field("statistic", DataType.STRING));
+        for (String n : numeric) {
+            fields.add(new org.spillway.spill.Field(n, DataType.FLOAT64));
+        }
+        List<Object[]> out = new ArrayList<>();
+        long rows = r.getLong("__rows");
+        for (String stat : stats) {
+            Object[] row = new Object[numeric.size() + 1];
+            row[0] = stat;
+            for (int c = 0; c < numeric.size(); c++) {
+                String p = "__" + c + "_";
+                row[c + 1] = switch (stat) {
+                    case "count" -> (double) r.getLong(p + "count");
+                    case "null_count" -> (double) (rows - r.getLong(p + "count"));
+                    case "mean" -> r.get(p + "mean");
+                    case "std" -> r.get(p + "std");
+                    case "min" -> r.get(p + "min");
+                    case "25%" -> r.get(p + "q1");
+                    case "50%" -> r.get(p + "q2");
+                    case "75%" -> r.get(p + "q3");
+                    default -> r.get(p + "max");
+                };
+            }
+            out.add(row);
+        }
+        return session.createDataFrame(new Schema(fields), out);
+    }
+
     /** The first {@code n} rows, in input order. */
     public DataFrame limit(long n) {
         return with(new LogicalPlan.Limit(plan, n));

@@ -90,6 +90,11 @@ public final class Functions {
         return agg(AggregateExpr.Kind.FIRST, column);
     }
 
+    /** The value of the group's first row in input order, even if null (what {@code dropDuplicates} keeps). */
+    public static AggregateExpr firstRow(Object column) {
+        return agg(AggregateExpr.Kind.FIRST_ROW, column);
+    }
+
     /** The last non-null value in input order. */
     public static AggregateExpr last(Object column) {
         return agg(AggregateExpr.Kind.LAST, column);

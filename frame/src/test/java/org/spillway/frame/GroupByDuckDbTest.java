@@ -149,6 +149,46 @@ class GroupByDuckDbTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void dropDuplicatesKeepsTheFirstRowAndDistinctMatchesDuckDb() throws Exception {
+        String src = "read_csv('" + csv + "', columns = " + COLUMNS + ", header = true)";
+        List<List<Object>> firstRows = sorted(PipelineDuckDbTest.duck("SELECT DISTINCT ON (k_int, k_bool) * FROM " + src
+                + " ORDER BY k_int, k_bool, rn"));
+        List<List<Object>> distinct = sorted(PipelineDuckDbTest.duck("SELECT DISTINCT k_str, k_bool FROM " + src));
+        CsvOptions opts = CsvOptions.defaults().columnType("k_dbl", DataType.FLOAT64).columnType("k_bool", DataType.BOOL)
+                .columnType("v_dbl", DataType.FLOAT64).columnType("k_long", DataType.INT64).columnType("rn", DataType.INT64);
+        try (Spillway sw = Spillway.builder().memoryLimit("16m").parallelism(2).spillDir(dir.resolve("spill")).progress(false).build()) {
+            DataFrame f = sw.readCsv(csv, opts);
+            DataFrame d = f.dropDuplicates("k_int", "k_bool");
+            assertEquals(f.columns(), d.columns());
+            List<List<Object>> actual = sorted(PipelineDuckDbTest.normalize(d.collect().rows()));
+            assertEquals(firstRows.size(), actual.size());
+            for (int i = 0; i < actual.size(); i++) {
+                assertEquals(firstRows.get(i).toString(), actual.get(i).toString());
+            }
+            assertEquals(distinct, sorted(PipelineDuckDbTest.normalize(f.select("k_str", "k_bool").distinct().collect().rows())));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void describeMatchesDuckDb() throws Exception {
+        String src = "read_csv('" + csv + "', columns = " + COLUMNS + ", header = true)";
+        List<Object> e = PipelineDuckDbTest.duck("SELECT count(v_dbl), count(*) - count(v_dbl), avg(v_dbl), stddev_samp(v_dbl), "
+                + "min(v_dbl), quantile_cont(v_dbl, 0.25), median(v_dbl), quantile_cont(v_dbl, 0.75), max(v_dbl) FROM " + src).getFirst();
+        CsvOptions opts = CsvOptions.defaults().columnType("v_dbl", DataType.FLOAT64);
+        try (Spillway sw = Spillway.builder().memoryLimit("16m").spillDir(dir.resolve("spill")).progress(false).build()) {
+            DataFrame d = sw.readCsv(csv, opts).describe();
+            assertEquals("statistic", d.columns().getFirst());
+            assertTrue(d.columns().contains("v_dbl") && !d.columns().contains("k_str"), d.columns().toString());
+            assertEquals(List.of("count", "null_count", "mean", "std", "min", "25%", "50%", "75%", "max"), d.column("statistic"));
+            List<Object> got = d.column("v_dbl");
+            for (int i = 0; i < e.size(); i++) {
+                double want = ((Number) e.get(i)).doubleValue();
+                assertTrue(close(want, (Double) got.get(i)), i + ": DuckDB " + want + ", Spillway " + got.get(i));
+            }
+        }
+    }
+
     static boolean close(Object e, Object a) {
         if (e instanceof Double x && a instanceof Double y) {
             if (x.isNaN() || y.isNaN()) {

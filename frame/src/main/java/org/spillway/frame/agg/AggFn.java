@@ -48,8 +48,9 @@ public abstract class AggFn {
             case STD_POP -> new Moments(in, Moments.STD_POP);
             case MIN -> new MinMax(in, true);
             case MAX -> new MinMax(in, false);
-            case FIRST -> new FirstLast(in, true);
-            case LAST -> new FirstLast(in, false);
+            case FIRST -> new FirstLast(in, true, true);
+            case LAST -> new FirstLast(in, false, true);
+            case FIRST_ROW -> new FirstLast(in, true, false);
             case CORR -> new Corr(in);
             case MEDIAN, QUANTILE, COUNT_DISTINCT, TOP_K -> throw new IllegalArgumentException(a + " is holistic");
         };
@@ -498,15 +499,17 @@ public abstract class AggFn {
 
     static final class FirstLast extends AggFn {
         private final boolean first;
+        private final boolean ignoreNulls;
 
-        FirstLast(DataType in, boolean first) {
+        FirstLast(DataType in, boolean first, boolean ignoreNulls) {
             super(in);
             this.first = first;
+            this.ignoreNulls = ignoreNulls;
         }
 
         @Override
         public int width() {
-            return 3; // has, position, value
+            return 4; // has, position, value, value is null
         }
 
         @Override
@@ -514,11 +517,12 @@ public abstract class AggFn {
             return List.of(new Field(p + "pos", DataType.INT64), new Field(p + "v", inType));
         }
 
-        private void offer(long[] st, int bb, long pos, long x) {
+        private void offer(long[] st, int bb, long pos, long x, boolean isNull) {
             if (st[bb] == 0 || (first ? pos < st[bb + 1] : pos > st[bb + 1])) {
                 st[bb] = 1;
                 st[bb + 1] = pos;
                 st[bb + 2] = x;
+                st[bb + 3] = isNull ? 1 : 0;
             }
         }
 
@@ -526,12 +530,14 @@ public abstract class AggFn {
         public void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool) {
             boolean[] nulls = in.nulls;
             for (int i = 0; i < n; i++) {
-                if (nulls == null || !nulls[i]) {
-                    int bb = gids[i] * stride + offset;
-                    long pos = pos0 + i;
-                    if (st[bb] == 0 || (first ? pos < st[bb + 1] : pos > st[bb + 1])) {
-                        offer(st, bb, pos, code(in, i, inType, pool));
-                    }
+                boolean isNull = nulls != null && nulls[i];
+                if (isNull && ignoreNulls) {
+                    continue;
+                }
+                int bb = gids[i] * stride + offset;
+                long pos = pos0 + i;
+                if (st[bb] == 0 || (first ? pos < st[bb + 1] : pos > st[bb + 1])) {
+                    offer(st, bb, pos, isNull ? 0 : code(in, i, inType, pool), isNull);
                 }
             }
         }
@@ -541,8 +547,12 @@ public abstract class AggFn {
             if (st[base + offset] == 0) {
                 bs[col0].appendNull();
                 bs[col0 + 1].appendNull();
+                return;
+            }
+            ((LongVectorBuilder) bs[col0]).append(st[base + offset + 1]);
+            if (st[base + offset + 3] != 0) {
+                bs[col0 + 1].appendNull();
             } else {
-                ((LongVectorBuilder) bs[col0]).append(st[base + offset + 1]);
                 append(bs[col0 + 1], inType, st[base + offset + 2], pool);
             }
         }
@@ -553,14 +563,15 @@ public abstract class AggFn {
             ColumnVector v = cols[col0 + 1];
             for (int i = 0; i < n; i++) {
                 if (!pos.isNull(i)) {
-                    offer(st, gids[i] * stride + offset, pos.get(i), code(v, i, pool));
+                    boolean isNull = v.isNull(i);
+                    offer(st, gids[i] * stride + offset, pos.get(i), isNull ? 0 : code(v, i, pool), isNull);
                 }
             }
         }
 
         @Override
         public void finish(long[] st, int base, VectorBuilder out, StringPool pool) {
-            if (st[base + offset] == 0) {
+            if (st[base + offset] == 0 || st[base + offset + 3] != 0) {
                 out.appendNull();
             } else {
                 append(out, inType, st[base + offset + 2], pool);
