@@ -25,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -615,13 +614,17 @@ class ExprTest {
         planError(() -> df.select(when(col("a"), 1)), "condition a is int32, not bool");
     }
 
-    @Disabled("CASE evaluates every branch value on every row, so a branch guarded against bad input still fails: DuckDB"
-            + " returns [1, null] here, Spillway throws 'Cannot cast abc (s) to int32'. Needs branch values evaluated on the"
-            + " matching rows only (a sub-chunk), not a small fix")
     @Test
     void caseWhenGuardsItsBranchValues() {
-        DataFrame df = frame(Schema.of(f("s", DataType.STRING)), row("1"), row("abc"));
+        DataFrame df = frame(Schema.of(f("s", DataType.STRING), f("x", DataType.INT64)), row("1", 5L), row("abc", Long.MIN_VALUE));
+        // as DuckDB: a branch value is only computed for the rows its condition selects
         assertEquals(Arrays.asList(1, null), eval(df, when(col("s").neq("abc"), col("s").cast(DataType.INT32))));
+        assertEquals(Arrays.asList(-5L, 0L), eval(df, when(col("x").gt(0), col("x").negate()).otherwise(0L)));
+        assertEquals(Arrays.asList(10L, 7L), eval(df, when(col("s").eq("abc"), 7L).otherwise(col("x").multiply(2))));
+        // a later condition is not evaluated for rows an earlier branch took
+        assertEquals(Arrays.asList(2, 0), eval(df, when(col("s").eq("abc"), 0).when(col("s").cast(DataType.INT32).gt(0), 2)));
+        // rows that do need the failing value still fail, naming it
+        planError(() -> df.select(when(col("s").eq("abc"), col("s").cast(DataType.INT32)).as("bad")).rows(), "Cannot cast abc");
     }
 
     // ---- plan-time type errors --------------------------------------------------------------

@@ -297,11 +297,11 @@ public final class BinaryExpr extends Expr {
         long[] r = out.longs;
         long[] x = a.longs;
         long[] y = b.longs;
-        try {
-            for (int i = 0; i < n; i++) {
-                if (out.isNull(i)) {
-                    continue;
-                }
+        for (int i = 0; i < n; i++) {
+            if (out.isNull(i)) {
+                continue;
+            }
+            try {
                 switch (op) {
                     case PLUS -> r[i] = Math.addExact(x[i], y[i]);
                     case MINUS -> r[i] = Math.subtractExact(x[i], y[i]);
@@ -314,10 +314,14 @@ public final class BinaryExpr extends Expr {
                         }
                     }
                 }
+            } catch (ArithmeticException e) {
+                if (EvalMask.ignored(i)) {
+                    out.setNull(i); // a CASE branch not taken for this row
+                    continue;
+                }
+                throw new SpillwayException("int64 overflow evaluating " + this
+                        + ": cast an operand to float64 with .cast(DataType.FLOAT64) if you need the range");
             }
-        } catch (ArithmeticException e) {
-            throw new SpillwayException("int64 overflow evaluating " + this
-                    + ": cast an operand to float64 with .cast(DataType.FLOAT64) if you need the range");
         }
     }
 

@@ -109,24 +109,48 @@ public final class CaseWhen extends Expr {
         Values out = Values.constant(t, null, n); // all null until a branch matches
         boolean[] done = new boolean[n];
         for (Branch b : branches) {
-            Values c = b.condition.eval(chunk);
-            Values v = coerce(b.value, t, chunk);
+            // SQL evaluates a condition only for rows no earlier branch took, and a value only
+            // for the rows its condition holds: errors elsewhere must not fail the query.
+            Values c = masked(b.condition, chunk, t, notDone(done), false);
+            boolean[] take = new boolean[n];
             for (int i = 0; i < n; i++) {
-                if (!done[i] && !c.isNull(i) && c.bools[i]) {
+                take[i] = !done[i] && !c.isNull(i) && c.bools[i];
+            }
+            Values v = masked(b.value, chunk, t, take, true);
+            for (int i = 0; i < n; i++) {
+                if (take[i]) {
                     done[i] = true;
                     copy(v, i, out);
                 }
             }
         }
         if (otherwise != null) {
-            Values v = coerce(otherwise, t, chunk);
+            boolean[] rest = notDone(done);
+            Values v = masked(otherwise, chunk, t, rest, true);
             for (int i = 0; i < n; i++) {
-                if (!done[i]) {
+                if (rest[i]) {
                     copy(v, i, out);
                 }
             }
         }
         return out;
+    }
+
+    private static boolean[] notDone(boolean[] done) {
+        boolean[] m = new boolean[done.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = !done[i];
+        }
+        return m;
+    }
+
+    private static Values masked(Expr e, Chunk chunk, DataType t, boolean[] mask, boolean value) {
+        boolean[] prev = EvalMask.push(mask);
+        try {
+            return value ? coerce(e, t, chunk) : e.eval(chunk);
+        } finally {
+            EvalMask.pop(prev);
+        }
     }
 
     private static Values coerce(Expr e, DataType t, Chunk chunk) {

@@ -49,6 +49,10 @@ public final class CastExpr extends Expr {
             try {
                 convert(v, i, out);
             } catch (RuntimeException e) {
+                if (EvalMask.ignored(i)) {
+                    out.setNull(i); // a CASE branch not taken for this row
+                    continue;
+                }
                 if (e instanceof SpillwayException se) {
                     throw se;
                 }

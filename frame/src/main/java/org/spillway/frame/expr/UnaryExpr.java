@@ -90,6 +90,13 @@ public final class UnaryExpr extends Expr {
                 } else {
                     for (int i = 0; i < n; i++) {
                         if (v.longs[i] == Long.MIN_VALUE && !v.isNull(i)) {
+                            if (EvalMask.ignored(i)) {
+                                if (out.nulls == v.nulls) {
+                                    out.nulls = v.nulls == null ? null : v.nulls.clone();
+                                }
+                                out.setNull(i);
+                                continue;
+                            }
                             throw new SpillwayException("int64 overflow evaluating " + this
                                     + ": cast the operand to float64 with .cast(DataType.FLOAT64) if you need the range");
                         }
