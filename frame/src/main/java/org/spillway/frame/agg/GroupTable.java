@@ -106,6 +106,35 @@ public final class GroupTable {
         }
     }
 
+    /** The group id of a single-column key (no nulls) with code {@code code} and value hash {@code h}. */
+    public int findOrInsert1(long h, long code) {
+        int slot = (int) h & mask;
+        while (true) {
+            int e = table[slot];
+            if (e == 0) {
+                int g = size;
+                if (g == nulls.length) {
+                    grow();
+                    slot = (int) h & mask;
+                    while (table[slot] != 0) {
+                        slot = (slot + 1) & mask;
+                    }
+                }
+                size++;
+                keys[g] = code;
+                nulls[g] = 0;
+                hashes[g] = h;
+                table[slot] = g + 1;
+                return g;
+            }
+            int g = e - 1;
+            if (hashes[g] == h && nulls[g] == 0 && keys[g] == code) {
+                return g;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     private boolean keysEqual(int g, long[][] codes, int row) {
         int base = g * keyCount;
         for (int k = 0; k < keyCount; k++) {

@@ -41,6 +41,11 @@ public final class KeyBatch {
         this.rows = rows;
     }
 
+    /** The row hash {@link #finish()} gives a one-column key whose value hash is {@code columnHash}. */
+    public static long singleKeyHash(long columnHash) {
+        return Hashing.mix(Hashing.combine(0x2545F4914F6CDD1DL, columnHash));
+    }
+
     /** Finishes the hashes after every key column was added. */
     public void finish() {
         for (int i = 0; i < rows; i++) {

@@ -54,6 +54,8 @@ final class HashAggregate {
     static final int BITS = 6;
     static final int PARTITIONS = 1 << BITS;
     private static final int MAX_LEVEL = 64 / BITS - 1;
+    /** Up to this many groups (over all workers, none flushed early) are merged as one partition. */
+    private static final int SMALL_GROUPS = 1 << 16;
 
     private final List<Expr> keys;
     private final List<AggregateExpr> aggs;
@@ -138,6 +140,7 @@ final class HashAggregate {
         final KeyBatch batch = new KeyBatch();
         final Reservation res = ctx.budget().newReservation("group by");
         int[] gids = new int[0];
+        int[] codeGid = new int[0];
         VectorBuilder[] builders;
         VectorBuilder[][] rawBuffers; // per partition: values waiting to become a chunk
         long rawBuffered;
@@ -175,6 +178,13 @@ final class HashAggregate {
     private void update(Worker w, Chunk chunk, long pos0) {
         int n = chunk.rows();
         reserve(w, n);
+        if (w.gids.length < n) {
+            w.gids = new int[n];
+        }
+        if (raw == null && keys.size() == 1 && keyColumns[0] != null && singleKey(w, chunk.column(keyColumns[0]), n)) {
+            updateStates(w, chunk, n, pos0);
+            return;
+        }
         KeyBatch batch = w.batch;
         batch.reset(keys.size(), n);
         for (int k = 0; k < keys.size(); k++) {
@@ -193,6 +203,70 @@ final class HashAggregate {
         for (int i = 0; i < n; i++) {
             gids[i] = t.findOrInsert(batch, i);
         }
+        Map<Expr, Values> inputs = updateStates(w, chunk, n, pos0);
+        if (raw != null) {
+            writeRaw(w, chunk, inputs);
+        }
+    }
+
+    /**
+     * Group ids for a one-column key without nulls, straight from the vector (no key batch): a
+     * dictionary string column looks each dictionary entry up once per chunk. False if the column
+     * does not qualify.
+     */
+    private boolean singleKey(Worker w, ColumnVector v, int n) {
+        if (v.hasNulls()) {
+            return false;
+        }
+        int[] gids = w.gids;
+        GroupTable t = w.table;
+        switch (v) {
+            case org.spillway.spill.vector.IntVector iv -> {
+                for (int i = 0; i < n; i++) {
+                    long x = iv.get(i);
+                    gids[i] = t.findOrInsert1(KeyBatch.singleKeyHash(org.spillway.frame.agg.Hashing.ofLong(x)), x);
+                }
+                return true;
+            }
+            case org.spillway.spill.vector.LongVector lv -> {
+                for (int i = 0; i < n; i++) {
+                    long x = lv.get(i);
+                    gids[i] = t.findOrInsert1(KeyBatch.singleKeyHash(org.spillway.frame.agg.Hashing.ofLong(x)), x);
+                }
+                return true;
+            }
+            case org.spillway.spill.vector.StringVector sv when sv.isDictionary() -> {
+                int d = sv.dictionarySize();
+                if (w.codeGid.length < d) {
+                    w.codeGid = new int[Math.max(d, 64)];
+                }
+                int[] codeGid = w.codeGid;
+                java.util.Arrays.fill(codeGid, 0, d, -1);
+                java.lang.foreign.MemorySegment bytes = sv.bytes();
+                for (int i = 0; i < n; i++) {
+                    int c = sv.code(i);
+                    int g = codeGid[c];
+                    if (g < 0) {
+                        int start = sv.entryStart(c);
+                        int len = sv.entryLength(c);
+                        long h = org.spillway.frame.agg.Hashing.ofBytes(bytes, start, len);
+                        int id = w.pool.intern(bytes, start, len, h);
+                        g = t.findOrInsert1(KeyBatch.singleKeyHash(h), id);
+                        codeGid[c] = g;
+                    }
+                    gids[i] = g;
+                }
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private Map<Expr, Values> updateStates(Worker w, Chunk chunk, int n, long pos0) {
+        int[] gids = w.gids;
+        GroupTable t = w.table;
         Map<Expr, Values> inputs = new IdentityHashMap<>();
         long[] st = t.states();
         for (int j = 0; j < fns.length; j++) {
@@ -204,9 +278,7 @@ final class HashAggregate {
             Values in2 = a.input2() == null ? null : inputs.computeIfAbsent(a.input2(), e -> e.eval(chunk));
             fns[j].update(st, stride, gids, n, in, in2, pos0, w.pool);
         }
-        if (raw != null) {
-            writeRaw(w, chunk, inputs);
-        }
+        return inputs;
     }
 
     /** Appends the chunk's keys and holistic inputs, radix-partitioned, as raw chunks. */
@@ -355,11 +427,25 @@ final class HashAggregate {
 
     /** Writes the worker's groups as partial chunks into the level-{@code level} partitions and empties the table. */
     void flush(Worker w, int level) {
+        flush(w, level, false);
+    }
+
+    /** {@link #flush(Worker, int)}; with {@code single}, every group goes to partition 0. */
+    void flush(Worker w, int level, boolean single) {
         GroupTable t = w.table;
         int size = t.size();
         if (size > 0) {
             int[] starts = new int[PARTITIONS + 1];
-            int[] order = partitionOrder(t, level, starts);
+            int[] order;
+            if (single) {
+                order = new int[size];
+                for (int g = 0; g < size; g++) {
+                    order[g] = g;
+                }
+                java.util.Arrays.fill(starts, 1, starts.length, size);
+            } else {
+                order = partitionOrder(t, level, starts);
+            }
             for (int p = 0; p < PARTITIONS; p++) {
                 for (int from = starts[p]; from < starts[p + 1]; from += ctx.chunkRows()) {
                     int to = Math.min(starts[p + 1], from + ctx.chunkRows());
@@ -439,6 +525,16 @@ final class HashAggregate {
     /** Flushes the workers' tables (in parallel), then merges and finishes every partition. */
     StoredFrame finish(List<Worker> workers, String name) {
         List<ChunkHandle> result = Collections.synchronizedList(new ArrayList<>());
+        // Few groups and nothing flushed yet: one partition, so merging is one small task instead of 64.
+        boolean flushedEarly = false;
+        for (List<ChunkHandle> p : parts) {
+            flushedEarly |= !p.isEmpty();
+        }
+        long groups = 0;
+        for (Worker w : workers) {
+            groups += w.table.size();
+        }
+        boolean single = !flushedEarly && groups <= SMALL_GROUPS;
         try {
             ctx.scheduler().run(workers, new Sink<Worker, Object, Object>() {
                 @Override
@@ -448,7 +544,7 @@ final class HashAggregate {
 
                 @Override
                 public void accept(Object local, Morsel<Worker> m) {
-                    flush(m.item(), 0);
+                    flush(m.item(), 0, single);
                     m.item().res.close();
                 }
 
@@ -458,9 +554,17 @@ final class HashAggregate {
                 }
             });
             List<Part> work = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                if (!parts.get(p).isEmpty()) {
-                    work.add(new Part(new ArrayList<>(parts.get(p)), new ArrayList<>(rawParts.get(p))));
+            if (single) {
+                List<ChunkHandle> allRaw = new ArrayList<>();
+                rawParts.forEach(allRaw::addAll);
+                if (!parts.get(0).isEmpty()) {
+                    work.add(new Part(new ArrayList<>(parts.get(0)), allRaw));
+                }
+            } else {
+                for (int p = 0; p < PARTITIONS; p++) {
+                    if (!parts.get(p).isEmpty()) {
+                        work.add(new Part(new ArrayList<>(parts.get(p)), new ArrayList<>(rawParts.get(p))));
+                    }
                 }
             }
             if (keys.isEmpty() && work.isEmpty()) {
