@@ -99,5 +99,6 @@ class DbBenchGroupByTest {
                 assertTrue(sw.budget().spilledBytes() > spilledAfterLoad, "the questions must spill: " + sw.memoryReport());
             }
         }
+        assertTrue(!OutOfCoreTest.hasFiles(dir.resolve("spill")), "spill files left behind");
     }
 }

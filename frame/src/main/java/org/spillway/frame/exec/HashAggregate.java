@@ -141,6 +141,7 @@ final class HashAggregate {
         final Reservation res = ctx.budget().newReservation("group by");
         int[] gids = new int[0];
         int[] codeGid = new int[0];
+        int[] idGid = new int[0]; // string pool id -> group, for a single plain-string key
         VectorBuilder[] builders;
         VectorBuilder[][] rawBuffers; // per partition: values waiting to become a chunk
         long rawBuffered;
@@ -253,6 +254,28 @@ final class HashAggregate {
                         int id = w.pool.intern(bytes, start, len, h);
                         g = t.findOrInsert1(KeyBatch.singleKeyHash(h), id);
                         codeGid[c] = g;
+                    }
+                    gids[i] = g;
+                }
+                return true;
+            }
+            case org.spillway.spill.vector.StringVector sv -> {
+                // plain strings: interning gives a dense id per distinct string, mapped to its group
+                java.lang.foreign.MemorySegment bytes = sv.bytes();
+                for (int i = 0; i < n; i++) {
+                    int start = sv.start(i);
+                    int len = sv.length(i);
+                    long h = org.spillway.frame.agg.Hashing.ofBytes(bytes, start, len);
+                    int id = w.pool.intern(bytes, start, len, h);
+                    if (id >= w.idGid.length) {
+                        int old = w.idGid.length;
+                        w.idGid = java.util.Arrays.copyOf(w.idGid, Math.max(id + 1, old * 2));
+                        java.util.Arrays.fill(w.idGid, old, w.idGid.length, -1);
+                    }
+                    int g = w.idGid[id];
+                    if (g < 0) {
+                        g = t.findOrInsert1(KeyBatch.singleKeyHash(h), id);
+                        w.idGid[id] = g;
                     }
                     gids[i] = g;
                 }
@@ -455,6 +478,7 @@ final class HashAggregate {
         }
         t.clear();
         w.pool.clear();
+        java.util.Arrays.fill(w.idGid, -1);
         for (int p = 0; p < PARTITIONS; p++) {
             flushRaw(w, p);
         }
@@ -534,7 +558,9 @@ final class HashAggregate {
         for (Worker w : workers) {
             groups += w.table.size();
         }
-        boolean single = !flushedEarly && groups <= SMALL_GROUPS;
+        // (not with holistic aggregates: their values are many even when groups are few, and 64
+        // partitions sort them in parallel and in pieces)
+        boolean single = raw == null && !flushedEarly && groups <= SMALL_GROUPS;
         try {
             ctx.scheduler().run(workers, new Sink<Worker, Object, Object>() {
                 @Override
