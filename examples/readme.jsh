@@ -1,0 +1,33 @@
+// The README's JShell session, exactly as written there (CI runs it: ./spillway shell examples/readme.jsh).
+// Run from the repository root; it writes data/ and out/ and deletes them at the end.
+org.spillway.datasets.Events.rows(4_000_000).writeCsv(Path.of("data"), 4);  // 230 MB of CSV in data/
+var sw = Spillway.builder().memoryLimit("1g").spillDir("/tmp/spillway").build();
+
+var events = sw.readCsv("data/events-*.csv");          // lazy: only a sample is read for the schema
+events.schema();                                         // id: int32, user: string, amount: float64 ...
+
+var big = events.filter(col("amount").gt(50).and(col("returned").not()))
+                .withColumn("total", col("amount").multiply(col("quantity")))
+                .select("id", "user", "country", "total");
+big.explain();                                           // columns pushed into the scan, fused filter
+big.count();                                             // parallel; parses only the 5 columns used
+big.show(10);                                            // an aligned table, "showing the first 10 rows"
+
+var all = events.collect();                              // materialised chunks; spills past the budget
+all.filter(col("id").gt(3_900_000)).count();             // skips chunks by their min/max statistics
+all.filter(col("country").eq("DE")).writeCsv("out/de.csv");
+var byCountry = events.groupBy("country")
+        .agg(count().as("orders"), sum("quantity").as("items"), mean("amount").as("avg_amount"),
+             median("amount").as("median_amount"), countDistinct("user").as("users"));
+byCountry.show(25);                                      // group order is unspecified, as in SQL
+events.agg(min("ts"), max("ts"), corr("amount", "quantity")).show();   // one row for the whole frame
+events.groupBy("country").topK(2, desc("amount")).show(); // the two largest amounts per country
+events.dropDuplicates("user").count();                   // first row per user, all columns kept
+events.describe().show();                                // count, nulls, mean, std, min, quartiles, max
+sw.close();                                              // deletes spill files, checks for leaks
+
+// clean up what the session wrote
+for (var d : List.of(Path.of("data"), Path.of("out"))) {
+    try (var walk = Files.walk(d)) { walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
+}
+System.out.println("readme OK");
