@@ -23,7 +23,7 @@ public final class Main {
                                    write the db-benchmark groupby table G1_<n>_<k>_<nas>_<sort>.csv
               bench ingest [--rows N] [--threads T] [--memory SIZE]
                                    time CSV ingest in Spillway and DuckDB side by side
-              bench groupby [--n 1e7] [--k 100] [--nas 0] [--threads T] [--memory SIZE]
+              bench groupby [--n 1e7] [--k 100] [--nas 0] [--threads T] [--memory SIZE] [--questions 1,2,..]
                                    the ten db-benchmark groupby questions, Spillway beside DuckDB
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
@@ -61,9 +61,15 @@ public final class Main {
             }
             case "groupby" -> {
                 Options o = Options.parse(rest);
+                java.util.Set<Integer> only = new java.util.TreeSet<>();
+                for (String q : o.get("questions", "").split(",")) {
+                    if (!q.isBlank()) {
+                        only.add(Integer.parseInt(q.strip().replaceFirst("^q", "")));
+                    }
+                }
                 return org.spillway.bench.SideBySide.groupby(o.count("n", 10_000_000), (int) o.count("k", 100),
                         (int) o.count("nas", 0), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
-                        o.get("memory", "4g"));
+                        o.get("memory", "4g"), only);
             }
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
