@@ -124,10 +124,10 @@ public final class SideBySide {
                 boolean dkFailed = false;
                 for (int run = 0; run < 2 && !dkFailed; run++) {
                     long a = System.nanoTime();
-                    try {
-                        st.execute("CREATE OR REPLACE TABLE ans AS " + q.sql());
+                    try (Statement qs = c.createStatement()) { // a failed statement is closed by DuckDB
+                        qs.execute("CREATE OR REPLACE TABLE ans AS " + q.sql());
                         dk[run] = (System.nanoTime() - a) / 1e9;
-                        dkCheck = duckChecksum(st, q.measureColumns);
+                        dkCheck = duckChecksum(qs, q.measureColumns);
                     } catch (java.sql.SQLException e) {
                         // DuckDB can fail where Spillway does not (e.g. out of memory under the limit)
                         dkFailed = true;
