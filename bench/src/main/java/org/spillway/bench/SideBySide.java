@@ -93,6 +93,8 @@ public final class SideBySide {
              Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
             st.execute("SET threads = " + threads);
             st.execute("SET memory_limit = '" + memory + "'");
+            // DuckDB spills to ./.tmp by default; keep it beside the data instead of the working directory
+            st.execute("SET temp_directory = '" + dir.resolve("duckdb-tmp") + "'");
             long t0 = System.nanoTime();
             DataFrame x = s.readCsv(file.toString()).collect();
             double swLoad = (System.nanoTime() - t0) / 1e9;
