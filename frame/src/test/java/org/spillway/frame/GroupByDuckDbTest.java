@@ -189,6 +189,26 @@ class GroupByDuckDbTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aFailingGroupByLeaksNothing() throws Exception {
+        Path spill = dir.resolve("spill-fail");
+        Spillway sw = Spillway.builder().memoryLimit("2m").parallelism(2).spillDir(spill).progress(false).build();
+        org.spillway.spill.Schema s = org.spillway.spill.Schema.of(new org.spillway.spill.Field("k", DataType.INT64),
+                new org.spillway.spill.Field("v", DataType.INT64));
+        List<Object[]> rows = new ArrayList<>();
+        for (long i = 0; i < 150_000; i++) {
+            rows.add(new Object[] {i % 50_000, Long.MAX_VALUE / 2});
+        }
+        DataFrame f = sw.createDataFrame(s, rows);
+        // many groups under 2 MB spill partial states; three values per group overflow int64
+        SpillwayException e = org.junit.jupiter.api.Assertions.assertThrows(SpillwayException.class,
+                () -> f.groupBy("k").agg(sum("v"), median("v")).collect());
+        assertTrue(e.getMessage().contains("overflow"), e.getMessage());
+        sw.close(); // throws if a reservation or a pin leaked
+        assertEquals(0, sw.budget().used());
+        assertTrue(!OutOfCoreTest.hasFiles(spill), "spill files left behind");
+    }
+
     static boolean close(Object e, Object a) {
         if (e instanceof Double x && a instanceof Double y) {
             if (x.isNaN() || y.isNaN()) {

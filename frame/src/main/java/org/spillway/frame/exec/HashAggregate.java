@@ -726,15 +726,12 @@ final class HashAggregate {
             res.grow(need - res.bytes());
         }
 
-        private void mergeChunk(GroupTable t, StringPool pool, Chunk c) {
+        /** Fills {@link #gids} with the group of each row of {@code c}, whose leading columns are the keys. */
+        private void groupIds(GroupTable t, StringPool pool, Chunk c) {
             int n = c.rows();
             batch.reset(keys.size(), n);
-            ColumnVector[] cols = new ColumnVector[c.columnCount()];
-            for (int j = 0; j < cols.length; j++) {
-                cols[j] = c.column(j);
-            }
             for (int k = 0; k < keys.size(); k++) {
-                batch.add(k, cols[k], pool);
+                batch.add(k, c.column(k), pool);
             }
             batch.finish();
             if (gids.length < n) {
@@ -742,6 +739,15 @@ final class HashAggregate {
             }
             for (int i = 0; i < n; i++) {
                 gids[i] = t.findOrInsert(batch, i);
+            }
+        }
+
+        private void mergeChunk(GroupTable t, StringPool pool, Chunk c) {
+            int n = c.rows();
+            groupIds(t, pool, c);
+            ColumnVector[] cols = new ColumnVector[c.columnCount()];
+            for (int j = 0; j < cols.length; j++) {
+                cols[j] = c.column(j);
             }
             long[] st = t.states();
             for (int j = 0; j < fns.length; j++) {
@@ -776,17 +782,7 @@ final class HashAggregate {
 
             void add(GroupTable t, StringPool pool, Chunk c, int only) {
                 int n = c.rows();
-                batch.reset(keys.size(), n);
-                for (int k = 0; k < keys.size(); k++) {
-                    batch.add(k, c.column(k), pool);
-                }
-                batch.finish();
-                if (gids.length < n) {
-                    gids = new int[n];
-                }
-                for (int i = 0; i < n; i++) {
-                    gids[i] = t.findOrInsert(batch, i);
-                }
+                groupIds(t, pool, c);
                 for (int j = 0; j < aggs.size(); j++) {
                     if (rawCol[j] < 0 || j != only) {
                         continue;

@@ -75,14 +75,7 @@ public sealed interface LogicalPlan {
 
         /** The same scan reading only {@code names} (in source order). */
         CsvScan withColumns(java.util.Set<String> names) {
-            Schema full = source.schema();
-            List<Integer> keep = new ArrayList<>();
-            for (int i = 0; i < full.size(); i++) {
-                if (names.contains(full.field(i).name()) && (projection == null || contains(projection, i))) {
-                    keep.add(i);
-                }
-            }
-            return new CsvScan(source, keep.stream().mapToInt(Integer::intValue).toArray());
+            return new CsvScan(source, narrow(source.schema(), projection, names));
         }
     }
 
@@ -108,14 +101,7 @@ public sealed interface LogicalPlan {
         }
 
         ChunkScan withColumns(java.util.Set<String> names) {
-            Schema full = frame.schema();
-            List<Integer> keep = new ArrayList<>();
-            for (int i = 0; i < full.size(); i++) {
-                if (names.contains(full.field(i).name()) && (projection == null || contains(projection, i))) {
-                    keep.add(i);
-                }
-            }
-            return new ChunkScan(frame, keep.stream().mapToInt(Integer::intValue).toArray(), skipFilter);
+            return new ChunkScan(frame, narrow(frame.schema(), projection, names), skipFilter);
         }
     }
 
@@ -269,6 +255,17 @@ public sealed interface LogicalPlan {
             }
             return "Aggregate keys=" + keys + " aggs=" + as;
         }
+    }
+
+    /** The positions (in {@code full}, source order) of the projected columns named in {@code names}. */
+    private static int[] narrow(Schema full, int[] projection, java.util.Set<String> names) {
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < full.size(); i++) {
+            if (names.contains(full.field(i).name()) && (projection == null || contains(projection, i))) {
+                keep.add(i);
+            }
+        }
+        return keep.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static boolean contains(int[] a, int v) {
