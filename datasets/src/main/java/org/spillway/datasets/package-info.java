@@ -1,6 +1,7 @@
 /**
  * Deterministic data generators for demos, tests and benchmarks: {@link org.spillway.datasets.Events},
- * the "events" CSV data set of the demo, and {@link org.spillway.datasets.GroupByData}, the
- * db-benchmark groupby table {@code G1_<N>_<K>_<nas>_<sort>}.
+ * the "events" CSV data set of the demo, {@link org.spillway.datasets.GroupByData}, the
+ * db-benchmark groupby table {@code G1_<N>_<K>_<nas>_<sort>}, and {@link org.spillway.datasets.JoinData}, the
+ * four db-benchmark join tables {@code J1_<N>_..._<nas>_0}.
  */
 package org.spillway.datasets;

@@ -21,6 +21,9 @@ public final class Main {
                                    write the events data set as CSV files
               gen groupby --n 1e7 --k 100 [--nas 0] [--sort 0] --out DIR
                                    write the db-benchmark groupby table G1_<n>_<k>_<nas>_<sort>.csv
+              gen join --n 1e7 [--nas 0] [--seed S] --out DIR
+                                   write the db-benchmark join tables J1_<n>_NA_<nas>_0.csv (x) and
+                                   J1_<n>_<n/1e6|n/1e3|n>_<nas>_0.csv (small, medium, big)
               bench ingest [--rows N] [--threads T] [--memory SIZE]
                                    time CSV ingest in Spillway and DuckDB side by side
               bench groupby [--n 1e7] [--k 100] [--nas 0] [--threads T] [--memory SIZE] [--questions 1,2,..]
