@@ -55,7 +55,7 @@ import java.util.Map;
  * N &ge; 1 works: small and medium have {@code max(1, floor(N / 1e6))} and
  * {@code max(1, floor(N / 1e3))} rows, a key space of m keys has {@code m / 10} (rounded down)
  * left-only and right-only keys (R's index arithmetic is only exact for m a multiple of 10, which it
- * is for N &ge; 1e7), and table names print counts as {@link GroupByData#prettyCount} does. Only unsorted
+ * is for N a multiple of 1e7), and table names print counts as {@link GroupByData#prettyCount} does. Only unsorted
  * tables are generated (R's {@code sort = 1} is not supported; names end in {@code _0}). v is printed as a
  * plain decimal ({@code 0.000001} where R's {@code fwrite} would print {@code 1e-06}). In R the right
  * tables' random draws come after x's nulls, so their values change with {@code nas}; here they do not.
