@@ -202,6 +202,62 @@ public final class DataFrame {
         return g.select(columns().toArray(String[]::new));
     }
 
+    // ---- joins -------------------------------------------------------------------------------
+
+    /** Inner join on columns named alike on both sides, each kept once: {@code x.join(y, "id1")}. */
+    public DataFrame join(DataFrame other, String... columns) {
+        return join(other, Functions.on(columns), JoinType.INNER);
+    }
+
+    /** Inner join on {@code on}. */
+    public DataFrame join(DataFrame other, JoinOn on) {
+        return join(other, on, JoinType.INNER);
+    }
+
+    /**
+     * Joins with {@code other}: {@code x.join(y, on("id1"), JoinType.LEFT)}. Keys are given by
+     * {@link Functions#on(String...)} (named alike, each kept once) or {@link Functions#on(Expr, Expr)}
+     * (pairs, both kept). A right column whose name is taken gets the suffix {@code _right}. Null keys
+     * never match. Runs as a parallel hash join on the smaller side, or partitioned by key hash
+     * through spill files when that side does not fit half the memory limit. Row order is unspecified.
+     */
+    public DataFrame join(DataFrame other, JoinOn on, JoinType type) {
+        return join(other, on, type, "_right");
+    }
+
+    /** As {@link #join(DataFrame, JoinOn, JoinType)}, naming clashing right columns with {@code suffix}. */
+    public DataFrame join(DataFrame other, JoinOn on, JoinType type, String suffix) {
+        java.util.Objects.requireNonNull(on, "on");
+        if (type == JoinType.CROSS) {
+            throw new SpillwayException("A cross join takes no keys; use crossJoin(other)");
+        }
+        return with(LogicalPlan.Join.of(plan, sameSession(other), on.leftKeys(), on.rightKeys(), on.isUsing(), type,
+                checkSuffix(suffix)));
+    }
+
+    /**
+     * Every pair of rows of this frame and {@code other} (the Cartesian product); clashing right
+     * columns get {@code _right}. {@code other} must fit in half the memory limit.
+     */
+    public DataFrame crossJoin(DataFrame other) {
+        return with(LogicalPlan.Join.of(plan, sameSession(other), List.of(), List.of(), false, JoinType.CROSS, "_right"));
+    }
+
+    private LogicalPlan sameSession(DataFrame other) {
+        java.util.Objects.requireNonNull(other, "other");
+        if (other.session != session) {
+            throw new SpillwayException("Cannot combine frames of two sessions; read both through the same Spillway");
+        }
+        return other.plan;
+    }
+
+    private static String checkSuffix(String suffix) {
+        if (suffix == null || suffix.isEmpty()) {
+            throw new SpillwayException("The suffix for clashing column names must not be empty");
+        }
+        return suffix;
+    }
+
     /**
      * Summary statistics of the numeric columns, like pandas' {@code describe()}: one row per
      * statistic ({@code count}, {@code null_count}, {@code mean}, {@code std}, {@code min},

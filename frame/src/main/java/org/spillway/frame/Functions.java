@@ -35,6 +35,18 @@ public final class Functions {
         return new CaseWhen(java.util.List.of(new CaseWhen.Branch(condition, lit(value))), null);
     }
 
+    // ---- joins --------------------------------------------------------------------------------
+
+    /** Join keys named alike on both sides, each kept once in the result (SQL {@code USING}); see {@link JoinOn}. */
+    public static JoinOn on(String... columns) {
+        return JoinOn.using(columns);
+    }
+
+    /** The join key pair {@code left = right} (add more with {@link JoinOn#and}); both columns stay in the result. */
+    public static JoinOn on(Expr left, Expr right) {
+        return JoinOn.pair(left, right);
+    }
+
     // ---- aggregates (for groupBy(...).agg(...) and agg(...)) --------------------------------
 
     private static Expr in(Object column) {

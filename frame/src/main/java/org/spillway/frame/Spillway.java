@@ -56,6 +56,7 @@ public final class Spillway implements AutoCloseable {
     private final Boolean progress;
     private final Executor executor;
     private final AtomicInteger frameIds = new AtomicInteger();
+    private final org.spillway.frame.exec.Counters counters = new org.spillway.frame.exec.Counters();
     private final List<StoredFrame> frames = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -78,7 +79,8 @@ public final class Spillway implements AutoCloseable {
         this.spillDir = SpillDirectory.create(base, b.maxSpillBytes);
         this.store = new ChunkStore(budget, spillDir, "frames");
         this.scheduler = new MorselScheduler(parallelism);
-        this.executor = new Executor(new ExecContext(budget, store, scheduler, chunkRows, this::progressFor, frameIds::incrementAndGet));
+        this.executor = new Executor(new ExecContext(budget, store, scheduler, chunkRows, this::progressFor, frameIds::incrementAndGet,
+                counters));
     }
 
     /** A builder with the documented defaults. */
@@ -272,6 +274,16 @@ public final class Spillway implements AutoCloseable {
     /** Compressed bytes written to spill files so far. */
     public long spilledBytes() {
         return store.spilledBytes();
+    }
+
+    /**
+     * What operators counted so far in this session, sorted by name: for example
+     * {@code join.partitioned} (joins that ran out of core, partitioned by key hash),
+     * {@code join.partitionBytes} and {@code join.pieces} (build pieces of partitions that hashing
+     * could not split, such as one key holding most rows).
+     */
+    public java.util.Map<String, Long> counters() {
+        return counters.snapshot();
     }
 
     /** One line: limit, in use, peak, chunks spilled and read back, spill bytes on disk. */

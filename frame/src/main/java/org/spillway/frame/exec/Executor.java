@@ -96,6 +96,28 @@ public final class Executor {
         }
     }
 
+    /** Runs a (optimized) join into stored chunks. */
+    private StoredFrame join(LogicalPlan.Join j) {
+        return new HashJoin(j, ctx, this).run("joined#" + ctx.frameIds().getAsInt());
+    }
+
+    /** Collects an optimized plan (for operators that need their input stored, such as a join's build side). */
+    StoredFrame collectPlan(LogicalPlan optimized) {
+        return collectOptimized(optimized);
+    }
+
+    /** Runs an optimized plan's pipeline into {@code terminal}; a plan ending in a limit is collected first. */
+    <R> R runPlan(LogicalPlan optimized, Terminal<?, R> terminal, String task) {
+        if (optimized instanceof Limit) {
+            try (StoredFrame f = collectOptimized(optimized)) {
+                return runPlan(new ChunkScan(f, null, null), terminal, task);
+            }
+        }
+        try (Compiled c = compile(optimized)) {
+            return run(c, terminal, task);
+        }
+    }
+
     // ---- compilation --------------------------------------------------------------------------
 
     private static final class Compiled implements AutoCloseable {
@@ -137,6 +159,11 @@ public final class Executor {
                     }
                     case Limit l -> {
                         StoredFrame tmp = collectOptimized(l);
+                        c.temporaries.add(tmp);
+                        c.source = new StoredChunkSource(tmp, all(tmp.schema()), null);
+                    }
+                    case LogicalPlan.Join j -> {
+                        StoredFrame tmp = join(j);
                         c.temporaries.add(tmp);
                         c.source = new StoredChunkSource(tmp, all(tmp.schema()), null);
                     }

@@ -257,6 +257,137 @@ public sealed interface LogicalPlan {
         }
     }
 
+    /** Where a join's output column comes from. */
+    enum JoinSide {
+        /** The left row's column (null for a right row without a match). */
+        LEFT,
+        /** The right row's column (null for a left row without a match). */
+        RIGHT,
+        /** A {@code USING} key of a full join: the left key, or the right one for an unmatched right row. */
+        KEY
+    }
+
+    /**
+     * One output column of a join: its name, type, and source ({@code left} and/or {@code right}
+     * column names, by {@code side}).
+     */
+    record JoinColumn(String name, DataType type, JoinSide side, String left, String right) {
+    }
+
+    /**
+     * Joins {@code left} and {@code right} where {@code leftKeys} equal {@code rightKeys} pairwise
+     * (no keys for a cross join). The output columns are listed in {@code outputs}.
+     */
+    record Join(LogicalPlan left, LogicalPlan right, List<String> leftKeys, List<String> rightKeys,
+                org.spillway.frame.JoinType type, List<JoinColumn> outputs, Schema schema) implements LogicalPlan {
+
+        /**
+         * Builds a join: checks the keys (present on their side, comparable types) and lays out the
+         * output: a {@code USING} join keeps each key once, in the left's position; right columns
+         * whose names clash get {@code suffix}; semi and anti joins keep the left columns only.
+         */
+        public static Join of(LogicalPlan left, LogicalPlan right, List<String> leftKeys, List<String> rightKeys,
+                              boolean using, org.spillway.frame.JoinType type, String suffix) {
+            Objects.requireNonNull(type, "type");
+            Schema ls = left.schema();
+            Schema rs = right.schema();
+            if (type == org.spillway.frame.JoinType.CROSS ? !leftKeys.isEmpty() : leftKeys.isEmpty()) {
+                throw new SpillwayException(type == org.spillway.frame.JoinType.CROSS
+                        ? "A cross join takes no keys" : "A " + type + " join needs at least one key");
+            }
+            if (leftKeys.size() > 64) {
+                throw new SpillwayException("A join takes at most 64 key columns, not " + leftKeys.size());
+            }
+            List<DataType> keyTypes = new ArrayList<>();
+            for (int i = 0; i < leftKeys.size(); i++) {
+                String l = leftKeys.get(i);
+                String r = rightKeys.get(i);
+                if (!ls.contains(l)) {
+                    throw new org.spillway.frame.ColumnNotFoundException(l, ls.names());
+                }
+                if (!rs.contains(r)) {
+                    throw new org.spillway.frame.ColumnNotFoundException(r, rs.names());
+                }
+                DataType lt = ls.type(ls.indexOf(l));
+                DataType rt = rs.type(rs.indexOf(r));
+                if (lt != rt && !(lt.isIntegral() && rt.isIntegral())) {
+                    throw new SpillwayException("Cannot join " + lt.displayName() + " column '" + l + "' with "
+                            + rt.displayName() + " column '" + r + "'; cast one side first, e.g. col(\"" + r
+                            + "\").cast(DataType." + lt.name() + ")");
+                }
+                keyTypes.add(lt == rt ? lt : DataType.INT64);
+            }
+            List<JoinColumn> out = new ArrayList<>();
+            java.util.Set<String> names = new java.util.HashSet<>();
+            boolean leftOnly = type == org.spillway.frame.JoinType.SEMI || type == org.spillway.frame.JoinType.ANTI;
+            for (int i = 0; i < ls.size(); i++) {
+                String n = ls.field(i).name();
+                int k = using ? leftKeys.indexOf(n) : -1;
+                if (k >= 0 && type == org.spillway.frame.JoinType.RIGHT) {
+                    out.add(new JoinColumn(n, keyTypes.get(k), JoinSide.RIGHT, null, rightKeys.get(k)));
+                } else if (k >= 0 && type == org.spillway.frame.JoinType.FULL) {
+                    out.add(new JoinColumn(n, keyTypes.get(k), JoinSide.KEY, n, rightKeys.get(k)));
+                } else if (k >= 0 && !leftOnly) {
+                    out.add(new JoinColumn(n, keyTypes.get(k), JoinSide.LEFT, n, null));
+                } else {
+                    out.add(new JoinColumn(n, ls.type(i), JoinSide.LEFT, n, null));
+                }
+                names.add(n);
+            }
+            if (!leftOnly) {
+                for (int i = 0; i < rs.size(); i++) {
+                    String n = rs.field(i).name();
+                    if (using && rightKeys.contains(n)) {
+                        continue;
+                    }
+                    String name = n;
+                    if (names.contains(name)) {
+                        name = n + suffix;
+                        if (names.contains(name) || rs.contains(name)) {
+                            throw new SpillwayException("Right column '" + n + "' clashes with a left column, and '" + name
+                                    + "' is taken too; rename one of them, or pass another suffix to join(...)");
+                        }
+                    }
+                    names.add(name);
+                    out.add(new JoinColumn(name, rs.type(i), JoinSide.RIGHT, null, n));
+                }
+            }
+            return of(left, right, leftKeys, rightKeys, type, out);
+        }
+
+        static Join of(LogicalPlan left, LogicalPlan right, List<String> leftKeys, List<String> rightKeys,
+                       org.spillway.frame.JoinType type, List<JoinColumn> outputs) {
+            List<Field> fields = new ArrayList<>();
+            for (JoinColumn c : outputs) {
+                fields.add(new Field(c.name(), c.type()));
+            }
+            return new Join(left, right, List.copyOf(leftKeys), List.copyOf(rightKeys), type, List.copyOf(outputs),
+                    new Schema(fields));
+        }
+
+        /** The same join over new inputs (which must hold the columns it reads), producing only {@code kept}. */
+        Join with(LogicalPlan newLeft, LogicalPlan newRight, List<JoinColumn> kept) {
+            return of(newLeft, newRight, leftKeys, rightKeys, type, kept);
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of(left, right);
+        }
+
+        @Override
+        public String describe() {
+            if (type == org.spillway.frame.JoinType.CROSS) {
+                return "Join CROSS";
+            }
+            StringBuilder sb = new StringBuilder("Join ").append(type).append(" on ");
+            for (int i = 0; i < leftKeys.size(); i++) {
+                sb.append(i == 0 ? "" : " AND ").append(leftKeys.get(i)).append(" = ").append(rightKeys.get(i));
+            }
+            return sb.toString();
+        }
+    }
+
     /** The positions (in {@code full}, source order) of the projected columns named in {@code names}. */
     private static int[] narrow(Schema full, int[] projection, java.util.Set<String> names) {
         List<Integer> keep = new ArrayList<>();

@@ -64,6 +64,7 @@ public final class Optimizer {
                 yield Project.of(child, p.exprs());
             }
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(simplify(a.child()), a.keys(), a.aggs());
+            case LogicalPlan.Join j -> j.with(simplify(j.left()), simplify(j.right()), j.outputs());
             case Limit l -> {
                 LogicalPlan child = simplify(l.child());
                 if (child instanceof Limit inner) {
@@ -111,6 +112,23 @@ public final class Optimizer {
                 }
                 yield LogicalPlan.Aggregate.of(prune(a.child(), need), a.keys(), a.aggs());
             }
+            case LogicalPlan.Join j -> {
+                List<LogicalPlan.JoinColumn> kept = new ArrayList<>();
+                Set<String> left = new LinkedHashSet<>(j.leftKeys());
+                Set<String> right = new LinkedHashSet<>(j.rightKeys());
+                for (LogicalPlan.JoinColumn c : j.outputs()) {
+                    if (required.contains(c.name())) {
+                        kept.add(c);
+                        if (c.left() != null) {
+                            left.add(c.left());
+                        }
+                        if (c.right() != null) {
+                            right.add(c.right());
+                        }
+                    }
+                }
+                yield j.with(prune(j.left(), left), prune(j.right(), right), kept);
+            }
             case Project p -> {
                 List<Expr> kept = new ArrayList<>();
                 Set<String> need = new LinkedHashSet<>();
@@ -145,6 +163,7 @@ public final class Optimizer {
             case Project p -> Project.of(skipByStats(p.child()), p.exprs());
             case Limit l -> new Limit(skipByStats(l.child()), l.n());
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(skipByStats(a.child()), a.keys(), a.aggs());
+            case LogicalPlan.Join j -> j.with(skipByStats(j.left()), skipByStats(j.right()), j.outputs());
         };
     }
 }
