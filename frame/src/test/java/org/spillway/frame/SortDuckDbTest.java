@@ -216,6 +216,33 @@ class SortDuckDbTest {
     }
 
     @Test
+    void wideRowsUnderATinyBudgetMergeInSeveralPasses() throws Exception {
+        // rows of ~1 KB under 2 MB: runs of ~500 rows, run chunks of 256 rows, so only a few runs
+        // can be merged at once and runs are first merged into longer ones
+        Schema s = Schema.of(new Field("id", DataType.INT32), new Field("k", DataType.INT32), new Field("text", DataType.STRING));
+        SplittableRandom r = new SplittableRandom(5);
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 4_000; i++) {
+            String text = r.nextInt(10) == 0 ? null : (char) ('a' + r.nextInt(5)) + "-".repeat(500 + r.nextInt(1000));
+            rows.add(new Object[] {i, r.nextInt(7), text});
+        }
+        List<Object[]> want = new ArrayList<>(rows);
+        // stable: k descending, then text ascending with nulls first
+        want.sort(java.util.Comparator.<Object[], Integer>comparing(x -> (Integer) x[1]).reversed()
+                .thenComparing(x -> (String) x[2], java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+        Path spill = dir.resolve("spill-wide");
+        try (Spillway sw = Spillway.builder().memoryLimit("2m").parallelism(2).chunkRows(128).spillDir(spill).progress(false).build()) {
+            DataFrame f = sw.createDataFrame(s, rows);
+            List<Object> ids = f.sort(desc("k"), asc("text").nullsFirst()).column("id");
+            assertEquals(want.stream().map(x -> x[0]).toList(), ids);
+            assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
+            List<Object> top = f.sort(desc("k"), asc("text").nullsFirst()).limit(1_500).column("id");
+            assertEquals(want.stream().limit(1_500).map(x -> x[0]).toList(), top);
+        }
+        assertFalse(OutOfCoreTest.hasFiles(spill), "spill files left behind in " + spill);
+    }
+
+    @Test
     void sortErrorsNameTheProblem() throws Exception {
         try (Spillway sw = session("16m", 1, "spill-err")) {
             DataFrame f = sw.readCsv(csv, OPTS);

@@ -442,12 +442,18 @@ final class ExternalSort {
             int fanIn = (int) Math.max(2, Math.min(4096, mergeBytes / largest));
             int parallelFanIn = Math.max(2, fanIn / ctx.scheduler().parallelism());
             while (pending.size() > fanIn) {
-                // merge groups of runs into longer runs, the groups in parallel
+                // merge groups of the shortest runs into longer runs, the groups in parallel, just
+                // enough of them that the rest can be merged at once
+                pending.sort(java.util.Comparator.comparingLong(ExternalSort::rows));
+                int groupCount = (pending.size() - fanIn + parallelFanIn - 2) / (parallelFanIn - 1);
                 List<List<List<ChunkHandle>>> groups = new ArrayList<>();
-                for (int i = 0; i < pending.size(); i += parallelFanIn) {
-                    groups.add(new ArrayList<>(pending.subList(i, Math.min(pending.size(), i + parallelFanIn))));
+                int taken = 0;
+                for (int g = 0; g < groupCount && pending.size() - taken > 1; g++) {
+                    int to = Math.min(pending.size(), taken + parallelFanIn);
+                    groups.add(new ArrayList<>(pending.subList(taken, to)));
+                    taken = to;
                 }
-                pending.clear();
+                pending.subList(0, taken).clear();
                 List<List<ChunkHandle>> merged = Collections.synchronizedList(new ArrayList<>());
                 List<List<List<ChunkHandle>>> todo = Collections.synchronizedList(new ArrayList<>(groups));
                 ProgressListener progress = ctx.progress().apply("sort (merge runs)", "runs");
@@ -501,6 +507,14 @@ final class ExternalSort {
                 r.forEach(ChunkHandle::close);
             }
         }
+    }
+
+    private static long rows(List<ChunkHandle> run) {
+        long n = 0;
+        for (ChunkHandle h : run) {
+            n += h.rows();
+        }
+        return n;
     }
 
     /** Rows per chunk of a merged run: about as many as in the runs' chunks. */
