@@ -25,7 +25,8 @@ import org.spillway.spill.vector.ColumnVector;
 
 /**
  * A lazy, immutable, chunked table. Transformations ({@link #filter}, {@link #select},
- * {@link #withColumn}, {@link #limit}, ...) return new frames and compute nothing; actions
+ * {@link #withColumn}, {@link #limit}, {@link #sort(SortOrder...)}, {@link #union}, ...) return new
+ * frames and compute nothing; actions
  * ({@link #count}, {@link #collect}, {@link #show}, {@link #rows}, {@link #writeCsv}) optimize the plan
  * and run it in parallel over chunks, within the session's memory budget.
  *
