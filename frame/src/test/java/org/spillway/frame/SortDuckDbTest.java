@@ -254,6 +254,22 @@ class SortDuckDbTest {
     }
 
     @Test
+    void aFailingSortLeaksNothingAndAnEmptySortIsEmpty() throws Exception {
+        Path spill = dir.resolve("spill-sort-fail");
+        Spillway sw = session("2m", 2, spill.getFileName().toString());
+        DataFrame f = sw.readCsv(csv, OPTS);
+        assertEquals(List.of(), f.filter(col("rn").lt(0)).sort("s").rows());
+        assertEquals(0, f.filter(col("rn").lt(0)).sort(desc("d")).limit(3).collect().count());
+        // the key overflows in the last rows, after runs were written and spilled
+        SpillwayException e = assertThrows(SpillwayException.class,
+                () -> f.sort(asc(col("rn").plus(col("rn").gt(ROWS - 100).cast(DataType.INT64).multiply(Long.MAX_VALUE)))).collect());
+        assertTrue(e.getMessage().contains("overflow"), e.getMessage());
+        sw.close(); // throws if a reservation or a pin leaked
+        assertEquals(0, sw.budget().used());
+        assertFalse(OutOfCoreTest.hasFiles(spill), "spill files left behind in " + spill);
+    }
+
+    @Test
     void unionKeepsDuplicatesAndOrderAndChecksSchemas() throws Exception {
         Schema s = Schema.of(new Field("id", DataType.INT64), new Field("name", DataType.STRING));
         Schema renamed = Schema.of(new Field("key", DataType.INT64), new Field("label", DataType.STRING));

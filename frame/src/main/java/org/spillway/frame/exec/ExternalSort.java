@@ -30,7 +30,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * equal keys can be put back in input order whichever worker saw them. The buffer's chunks are
  * reserved from the memory budget like any chunk, plus 16 bytes per row for the sort itself. When
  * the buffer reaches its worker's share of the budget ({@code limit / (2 x parallelism)}, at least
- * 256 KiB) or a reservation fails, it is sorted (an index sort by the keys, then the position) and
+ * 256 KiB; at most 2 Mi rows) or a reservation fails, it is sorted (an index sort by the keys, then the position) and
  * written as a sorted <i>run</i> of chunks into the session's chunk store, which keeps them in
  * memory while the budget allows and spills them, LZ4-compressed, when it does not. Run chunks are
  * small (about {@code limit / 64} bytes) so that many runs can be merged at once.
@@ -55,6 +55,8 @@ import org.spillway.spill.vector.VectorBuilder;
 final class ExternalSort {
     private static final long MIN_RUN_BYTES = 256 << 10;
     private static final long HEAP_BYTES_PER_ROW = 16; // the index array and its sort's scratch
+    /** At most this many rows per run, so that a run's index array stays small on the heap (16 MiB). */
+    private static final int MAX_RUN_ROWS = 1 << 21;
 
     private final ExecContext ctx;
     private final Schema runSchema;
@@ -192,7 +194,7 @@ final class ExternalSort {
             return;
         }
         long estimate = estimateBytes(chunk, count);
-        if (w.bufferedRows > 0 && w.bufferedBytes + estimate > runBytes) {
+        if (w.bufferedRows > 0 && (w.bufferedBytes + estimate > runBytes || w.bufferedRows + count > MAX_RUN_ROWS)) {
             bufferFull(w);
             if (w.cutoffKeys != null) {
                 add(w, seq, chunk, base); // the new cut-off may drop more of this chunk
