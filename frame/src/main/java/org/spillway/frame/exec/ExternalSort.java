@@ -1,6 +1,6 @@
 package org.spillway.frame.exec;
 
-import it.unimi.dsi.fastutil.longs.LongArrays;
+import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,6 +19,7 @@ import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.LongVector;
 import org.spillway.spill.vector.LongVectorBuilder;
+import org.spillway.spill.vector.StringVector;
 import org.spillway.spill.vector.VectorBuilder;
 
 /**
@@ -28,11 +29,12 @@ import org.spillway.spill.vector.VectorBuilder;
  * chunk reaching the sort is copied into the worker's buffer together with its rows' input
  * positions (morsel number and row within the morsel, in a hidden int64 column), so that rows with
  * equal keys can be put back in input order whichever worker saw them. The buffer's chunks are
- * reserved from the memory budget like any chunk, plus 16 bytes per row for the sort itself. When
- * the buffer reaches its worker's share of the budget ({@code limit / (2 x parallelism)}, at least
- * 256 KiB; at most 2 Mi rows) or a reservation fails, it is sorted (an index sort by the keys, then the position) and
- * written as a sorted <i>run</i> of chunks into the session's chunk store, which keeps them in
- * memory while the budget allows and spills them, LZ4-compressed, when it does not. Run chunks are
+ * reserved from the memory budget like any chunk, plus the heap its sort takes (per row an index,
+ * the position and a normalized long per key). When the buffer reaches its worker's share of the
+ * budget ({@code limit / (2 x parallelism)}, at least 256 KiB, at most 2 Mi rows) or a reservation
+ * fails, it is sorted (an index sort by the normalized keys, then the position) and written as a
+ * sorted <i>run</i> of chunks into the session's chunk store, which keeps them in memory while the
+ * budget allows and spills them, LZ4-compressed, when it does not. Run chunks are
  * small (about {@code limit / 64} bytes) so that many runs can be merged at once.
  *
  * <p><b>Merge</b>: the runs are merged k ways, one pinned chunk per run, the next row taken from a
@@ -42,8 +44,8 @@ import org.spillway.spill.vector.VectorBuilder;
  * chunks into the store, runs on one thread (a documented limit: it could be split by key ranges).
  * Run chunks are closed as soon as the merge has read them, so disk and memory are freed as it goes.
  *
- * <p><b>Top-k</b> ({@code limit >= 0}): a worker whose buffer fills sorts it and keeps only its
- * {@code limit} best rows; the worst kept row then becomes a cut-off, and later rows that do not
+ * <p><b>Top-k</b> ({@code limit >= 0}): a worker whose buffer holds twice the limit (and at least
+ * 16 Ki rows), or is full, sorts it and keeps only its {@code limit} best rows; the worst kept row then becomes a cut-off, and later rows that do not
  * sort before it are not even copied. Runs hold at most {@code limit} rows and the merge stops after
  * {@code limit} rows. When {@code limit} rows do not fit in half a worker's share, the buffer is
  * written as a run instead, so a large "top-k" degrades into an external sort, not a failure.
@@ -54,7 +56,8 @@ import org.spillway.spill.vector.VectorBuilder;
  */
 final class ExternalSort {
     private static final long MIN_RUN_BYTES = 256 << 10;
-    private static final long HEAP_BYTES_PER_ROW = 16; // the index array and its sort's scratch
+    /** A top-k buffer keeps its best rows once it holds this many rows and twice the limit. */
+    private static final int TOP_K_MIN_ROWS = 1 << 14;
     /** At most this many rows per run, so that a run's index array stays small on the heap (16 MiB). */
     private static final int MAX_RUN_ROWS = 1 << 21;
 
@@ -67,6 +70,8 @@ final class ExternalSort {
     private final long limit;
     private final long runBytes;
     private final long runChunkBytes;
+    /** Heap bytes per buffered row for sorting it: index, chunk, position, reference, and 9 per key. */
+    private final long heapBytesPerRow;
     private final List<List<ChunkHandle>> runs = Collections.synchronizedList(new ArrayList<>());
 
     /**
@@ -90,6 +95,7 @@ final class ExternalSort {
         long budget = ctx.budget().limit();
         this.runBytes = Math.max(MIN_RUN_BYTES, budget / (2L * ctx.scheduler().parallelism()));
         this.runChunkBytes = Math.max(16 << 10, budget / 64);
+        this.heapBytesPerRow = 24 + 9L * keyColumns.length;
     }
 
     /** The columns of the result that are the sorted output (the leading ones). */
@@ -194,7 +200,8 @@ final class ExternalSort {
             return;
         }
         long estimate = estimateBytes(chunk, count);
-        if (w.bufferedRows > 0 && (w.bufferedBytes + estimate > runBytes || w.bufferedRows + count > MAX_RUN_ROWS)) {
+        boolean compactNow = limit >= 0 && w.bufferedRows > limit && w.bufferedRows >= Math.max(2 * limit, TOP_K_MIN_ROWS);
+        if (w.bufferedRows > 0 && (compactNow || w.bufferedBytes + estimate > runBytes || w.bufferedRows + count > MAX_RUN_ROWS)) {
             bufferFull(w);
             if (w.cutoffKeys != null) {
                 add(w, seq, chunk, base); // the new cut-off may drop more of this chunk
@@ -211,7 +218,7 @@ final class ExternalSort {
     }
 
     private void copyIntoBuffer(Worker w, Chunk chunk, int[] sel, int count, long base) {
-        long heap = HEAP_BYTES_PER_ROW * count;
+        long heap = heapBytesPerRow * count;
         Chunk copy;
         try {
             w.res.grow(heap);
@@ -247,12 +254,12 @@ final class ExternalSort {
         return Chunk.build(runSchema, List.of(b), ctx.budget(), "sort buffer");
     }
 
-    private static long estimateBytes(Chunk chunk, int rows) {
+    private long estimateBytes(Chunk chunk, int rows) {
         long b = 0;
         for (int j = 0; j < chunk.columnCount(); j++) {
             b += chunk.column(j).byteSize() + 64;
         }
-        return b * rows / Math.max(1, chunk.rows()) + 8L * rows + HEAP_BYTES_PER_ROW * rows;
+        return b * rows / Math.max(1, chunk.rows()) + 8L * rows + heapBytesPerRow * rows;
     }
 
     private ColumnVector[] keyVectors(Chunk c) {
@@ -278,29 +285,85 @@ final class ExternalSort {
         writeBuffer(w);
     }
 
-    /** The buffer's rows as references ({@code chunk << 32 | row}) in sorted order. */
+    /**
+     * The buffer's rows as references ({@code chunk << 32 | row}) in sorted order. Each key is first
+     * turned into a long per row whose order is the key's ({@link SortKeys#normalized}), so most
+     * comparisons read two arrays; only equal prefixes of strings of 8 bytes or more read the vectors.
+     */
     private long[] sortedBuffer(Worker w) {
         int n = w.bufferedRows;
+        int nk = keyColumns.length;
         List<Chunk> buf = w.buffer;
         ColumnVector[][] keys = new ColumnVector[buf.size()][];
-        LongVector[] pos = new LongVector[buf.size()];
-        long[] refs = new long[n];
-        int r = 0;
+        int[] chunkStart = new int[buf.size() + 1];
+        int[] chunkOf = new int[n];
+        long[] pos = new long[n];
+        long[][] norm = new long[nk][n];
+        boolean[][] nulls = new boolean[nk][];
+        boolean[] isString = new boolean[nk];
+        int g = 0;
         for (int c = 0; c < buf.size(); c++) {
             Chunk ch = buf.get(c);
             keys[c] = keyVectors(ch);
-            pos[c] = (LongVector) ch.column(inputColumns);
+            chunkStart[c] = g;
+            LongVector p = (LongVector) ch.column(inputColumns);
+            for (int k = 0; k < nk; k++) {
+                ColumnVector v = keys[c][k];
+                isString[k] = v instanceof StringVector;
+                long[] out = norm[k];
+                for (int i = 0; i < ch.rows(); i++) {
+                    if (v.isNull(i)) {
+                        if (nulls[k] == null) {
+                            nulls[k] = new boolean[n];
+                        }
+                        nulls[k][g + i] = true;
+                    } else {
+                        out[g + i] = order.normalized(k, v, i);
+                    }
+                }
+            }
             for (int i = 0; i < ch.rows(); i++) {
-                refs[r++] = ((long) c << 32) | i;
+                chunkOf[g] = c;
+                pos[g++] = p.get(i);
             }
         }
-        LongArrays.quickSort(refs, 0, n, (a, b) -> {
-            int ca = (int) (a >>> 32);
-            int ia = (int) a;
-            int cb = (int) (b >>> 32);
-            int ib = (int) b;
-            return order.compare(keys[ca], ia, pos[ca].get(ia), keys[cb], ib, pos[cb].get(ib));
+        chunkStart[buf.size()] = g;
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        IntArrays.quickSort(idx, 0, n, (a, b) -> {
+            for (int k = 0; k < nk; k++) {
+                boolean[] nl = nulls[k];
+                if (nl != null && (nl[a] || nl[b])) {
+                    if (nl[a] && nl[b]) {
+                        continue;
+                    }
+                    return nl[a] == order.nullsFirst(k) ? -1 : 1;
+                }
+                long x = norm[k][a];
+                long y = norm[k][b];
+                if (x != y) {
+                    return x < y ? -1 : 1;
+                }
+                if (isString[k] && order.isLongString(k, x)) {
+                    int ca = chunkOf[a];
+                    int cb = chunkOf[b];
+                    int c = order.compareStrings(k, (StringVector) keys[ca][k], a - chunkStart[ca],
+                            (StringVector) keys[cb][k], b - chunkStart[cb]);
+                    if (c != 0) {
+                        return c;
+                    }
+                }
+            }
+            return Long.compare(pos[a], pos[b]);
         });
+        long[] refs = new long[n];
+        for (int r = 0; r < n; r++) {
+            int i = idx[r];
+            int c = chunkOf[i];
+            refs[r] = ((long) c << 32) | (i - chunkStart[c]);
+        }
         return refs;
     }
 
@@ -322,8 +385,8 @@ final class ExternalSort {
             bytes += c.byteSize();
         }
         w.bufferedRows = keep;
-        w.bufferedBytes = bytes + HEAP_BYTES_PER_ROW * keep;
-        w.res.grow(HEAP_BYTES_PER_ROW * keep);
+        w.bufferedBytes = bytes + heapBytesPerRow * keep;
+        w.res.grow(heapBytesPerRow * keep);
         if (keep > 0) {
             Chunk last = kept.getLast();
             w.cutoffKeys = keyVectors(last);

@@ -77,6 +77,60 @@ final class SortKeys {
         };
     }
 
+    /** True for key {@code k} ascending. */
+    boolean ascending(int k) {
+        return ascending[k];
+    }
+
+    /** True when key {@code k} puts nulls first. */
+    boolean nullsFirst(int k) {
+        return nullsFirst[k];
+    }
+
+    /**
+     * A long whose signed order is the order of the (non-null) value at row {@code i} under key
+     * {@code k}, direction included. It is exact for every type but strings, where it holds the
+     * first 7 bytes and the length up to 8: equal values of strings of 8 bytes or more (see
+     * {@link #isLongString}) need {@link #compareStrings}.
+     */
+    long normalized(int k, ColumnVector v, int i) {
+        long x = switch (v) {
+            case IntVector iv -> iv.get(i);
+            case LongVector lv -> lv.get(i);
+            case DoubleVector dv -> {
+                double d = dv.get(i);
+                long bits = d == 0.0 ? 0L : Double.doubleToLongBits(d); // -0.0 as 0.0, one NaN
+                yield bits ^ ((bits >> 63) & Long.MAX_VALUE);
+            }
+            case BoolVector bv -> bv.get(i) ? 1 : 0;
+            case StringVector sv -> {
+                java.lang.foreign.MemorySegment b = sv.bytes();
+                int start = sv.start(i);
+                int length = sv.length(i);
+                int len = Math.min(7, length);
+                long p = 0;
+                for (int j = 0; j < 7; j++) {
+                    p = (p << 8) | (j < len ? b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, start + j) & 0xff : 0);
+                }
+                // the first 7 bytes, then the length up to 8: strings shorter than 8 bytes are exact
+                p = (p << 8) | Math.min(8, length);
+                yield p ^ Long.MIN_VALUE; // unsigned byte order as signed order
+            }
+        };
+        return ascending[k] ? x : ~x;
+    }
+
+    /** True if the normalized string value {@code x} of key {@code k} stands for a string of 8 bytes or more. */
+    boolean isLongString(int k, long x) {
+        return ((ascending[k] ? x : ~x) & 0xff) >= 8;
+    }
+
+    /** Compares two non-null strings of key {@code k}, direction included. */
+    int compareStrings(int k, StringVector a, int i, StringVector b, int j) {
+        int c = StringVector.compare(a, i, b, j);
+        return ascending[k] ? c : -c;
+    }
+
     /** DuckDB's float order: NaN after every number, NaN equal to NaN, -0.0 equal to 0.0. */
     static int compareDoubles(double x, double y) {
         if (x == y) {
