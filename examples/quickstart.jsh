@@ -29,6 +29,10 @@ byGrade.show();
 var a = byGrade.filter(col("grade").eq("A")).rows().get(0);
 if (a.getLong("n") != 2 || Math.abs(a.getDouble("avg") - 0.9325) > 1e-12 || !a.getString("last_name").equals("Alan")) throw new AssertionError("group A: " + a);
 if (people.groupBy("city").topK(1, desc("age")).count() != 5) throw new AssertionError("topK");
+// sort (nulls last, ties by name), top-k, union
+if (!people.sort(desc("score"), asc("name")).column("name").equals(List.of("Alan", "Ada", "Grace", "Hopper, G.", "Linus"))) throw new AssertionError("sort");
+if (!people.sort(desc("age")).limit(2).column("name").equals(List.of("Hopper, G.", "Grace"))) throw new AssertionError("top-k");
+if (people.union(people.filter(col("age").lt(30))).count() != 6) throw new AssertionError("union");
 
 q.writeCsv(dir.resolve("out.csv").toString());
 if (sw.readCsv(dir.resolve("out.csv").toString()).count() != 4) throw new AssertionError("round trip");

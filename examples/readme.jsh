@@ -24,6 +24,14 @@ events.agg(min("ts"), max("ts"), corr("amount", "quantity")).show();   // one ro
 events.groupBy("country").topK(2, desc("amount")).show(); // the two largest amounts per country
 events.dropDuplicates("user").count();                   // first row per user, all columns kept
 events.describe().show();                                // count, nulls, mean, std, min, quartiles, max
+var ranked = events.sort(asc("country"), desc("amount").nullsFirst(), asc("id"));
+ranked.show(5);                                          // needs 6 rows, so it runs as a top-k
+ranked.writeCsv("out/ranked.csv");                       // the full sort: sorted runs spill, then merge
+events.sort(desc("amount")).limit(10).show();            // top-k: each worker keeps its best 10 rows
+events.orderBy(desc(col("amount").multiply(col("quantity")))).limit(3).show(); // by an expression
+var recent = events.filter(col("id").gt(3_990_000));
+recent.union(recent.limit(5)).count();                   // 10005: UNION ALL, columns by position
+recent.select("user", "id").unionByName(recent.select("id", "user")).count(); // 20000: by name
 sw.close();                                              // deletes spill files, checks for leaks
 
 // clean up what the session wrote

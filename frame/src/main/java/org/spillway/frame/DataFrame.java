@@ -25,7 +25,8 @@ import org.spillway.spill.vector.ColumnVector;
 
 /**
  * A lazy, immutable, chunked table. Transformations ({@link #filter}, {@link #select},
- * {@link #withColumn}, {@link #limit}, ...) return new frames and compute nothing; actions
+ * {@link #withColumn}, {@link #limit}, {@link #sort(SortOrder...)}, {@link #union}, ...) return new
+ * frames and compute nothing; actions
  * ({@link #count}, {@link #collect}, {@link #show}, {@link #rows}, {@link #writeCsv}) optimize the plan
  * and run it in parallel over chunks, within the session's memory budget.
  *
@@ -321,6 +322,111 @@ public final class DataFrame {
     /** The first {@code n} rows, in input order. */
     public DataFrame limit(long n) {
         return with(new LogicalPlan.Limit(plan, n));
+    }
+
+    /**
+     * The rows ordered by {@code orders}: {@code sort(asc("country"), desc("amount").nullsFirst())}.
+     * Keys may be expressions ({@code asc(col("a").multiply(2))}); they are computed for the sort
+     * only, not added to the output. The sort is stable (rows with equal keys keep their input
+     * order); nulls come last unless {@link SortOrder#nullsFirst()} says otherwise (as in DuckDB);
+     * strings compare by UTF-8 bytes; NaN is greater than every other float64. The sort runs out of
+     * core: sorted runs are produced in parallel within the memory budget, spilled as needed and
+     * merged. {@code sort(...).limit(k)} runs as a top-k, keeping only the best k rows per worker.
+     */
+    public DataFrame sort(SortOrder... orders) {
+        return with(new LogicalPlan.Sort(plan, List.of(orders), -1));
+    }
+
+    /** The rows ordered by the named columns, each ascending (nulls last); see {@link #sort(SortOrder...)}. */
+    public DataFrame sort(String... columns) {
+        return sort(Arrays.stream(columns).map(Functions::asc).toArray(SortOrder[]::new));
+    }
+
+    /** Same as {@link #sort(SortOrder...)}, Spark's other name. */
+    public DataFrame orderBy(SortOrder... orders) {
+        return sort(orders);
+    }
+
+    /** Same as {@link #sort(String...)}, Spark's other name. */
+    public DataFrame orderBy(String... columns) {
+        return sort(columns);
+    }
+
+    /**
+     * The rows of this frame followed by those of {@code other}, duplicates kept (SQL's
+     * {@code UNION ALL}). Columns are matched by position: both frames must have as many columns,
+     * of the same types; the result takes this frame's column names. Lazy and streaming: neither
+     * side is materialised.
+     *
+     * @throws SpillwayException naming the first column whose types differ
+     */
+    public DataFrame union(DataFrame other) {
+        checkSameSession(other, "union");
+        Schema l = schema();
+        Schema r = other.schema();
+        if (l.size() != r.size()) {
+            throw new SpillwayException("union() matches columns by position, but this frame has " + l.size() + " columns "
+                    + l.names() + " and the other " + r.size() + " " + r.names() + "; select the same number of columns first"
+                    + " (or use unionByName)");
+        }
+        List<Expr> renamed = new ArrayList<>();
+        boolean identity = true;
+        for (int i = 0; i < l.size(); i++) {
+            String ln = l.field(i).name();
+            String rn = r.field(i).name();
+            if (l.type(i) != r.type(i)) {
+                throw new SpillwayException("union(): column " + (i + 1) + " is '" + ln + "' " + l.type(i) + " on the left but '"
+                        + rn + "' " + r.type(i) + " on the right; cast one of them first, e.g. col(\"" + rn + "\").cast(DataType."
+                        + l.type(i).name() + ")");
+            }
+            renamed.add(ln.equals(rn) ? new ColumnRef(rn) : new ColumnRef(rn).as(ln));
+            identity &= ln.equals(rn);
+        }
+        LogicalPlan right = identity ? other.plan : LogicalPlan.Project.of(other.plan, renamed);
+        return with(new LogicalPlan.Union(List.of(plan, right)));
+    }
+
+    /**
+     * The rows of this frame followed by those of {@code other}, duplicates kept, with columns
+     * matched by name: both frames must have the same column names (in any order) and each column
+     * the same type on both sides; the result has this frame's column order.
+     *
+     * @throws SpillwayException naming a column missing on one side or whose types differ
+     */
+    public DataFrame unionByName(DataFrame other) {
+        checkSameSession(other, "unionByName");
+        Schema l = schema();
+        Schema r = other.schema();
+        for (int i = 0; i < l.size(); i++) {
+            String n = l.field(i).name();
+            int j = r.indexOf(n);
+            if (j < 0) {
+                throw new SpillwayException("unionByName(): column '" + n + "' of this frame is missing from the other frame, "
+                        + "whose columns are " + r.names());
+            }
+            if (r.type(j) != l.type(i)) {
+                throw new SpillwayException("unionByName(): column '" + n + "' is " + l.type(i) + " in this frame but "
+                        + r.type(j) + " in the other; cast one of them first, e.g. col(\"" + n + "\").cast(DataType."
+                        + l.type(i).name() + ")");
+            }
+        }
+        for (String n : r.names()) {
+            if (l.indexOf(n) < 0) {
+                throw new SpillwayException("unionByName(): column '" + n + "' of the other frame is missing from this frame, "
+                        + "whose columns are " + l.names());
+            }
+        }
+        LogicalPlan right = r.names().equals(l.names()) ? other.plan
+                : LogicalPlan.Project.of(other.plan, l.names().stream().map(n -> (Expr) new ColumnRef(n)).toList());
+        return with(new LogicalPlan.Union(List.of(plan, right)));
+    }
+
+    private void checkSameSession(DataFrame other, String op) {
+        java.util.Objects.requireNonNull(other, "other");
+        if (other.session != session) {
+            throw new SpillwayException(op + "() combines frames of one session, but the other frame belongs to another "
+                    + "Spillway session; collect() it and create it in this session first");
+        }
     }
 
     // ---- actions --------------------------------------------------------------------------

@@ -3,8 +3,9 @@ package org.spillway.frame;
 import java.util.Objects;
 
 /**
- * An ordering on an expression: ascending or descending, with nulls first or last. Built with
- * {@link Functions#asc} and {@link Functions#desc}; used by {@link GroupedData#topK}.
+ * An ordering on an expression: ascending or descending, with nulls first or last (last by
+ * default, for both directions, as in DuckDB). Built with {@link Functions#asc} and
+ * {@link Functions#desc}; used by {@link DataFrame#sort(SortOrder...)} and {@link GroupedData#topK}.
  */
 public final class SortOrder {
     private final Expr expr;

@@ -8,6 +8,7 @@ import static org.spillway.frame.Functions.col;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -89,6 +90,58 @@ class OutOfCoreTest {
         sw.close(); // throws if a reservation or pin leaked
         assertEquals(0, sw.budget().used());
         assertFalse(hasFiles(spill), "spill files left behind in " + spill);
+    }
+
+    @Test
+    void externalSortOfEightTimesTheBudgetMatchesDuckDb() throws Exception {
+        String glob = data + "/events-*.csv";
+        String src = "read_csv('" + glob + "')";
+        // the stable order: equal (country, amount) keep input order, which is id order
+        long expectedSum = ((Number) PipelineDuckDbTest.duck("SELECT sum(r * id) FROM (SELECT id, row_number() OVER "
+                + "(ORDER BY country, amount DESC NULLS LAST, id) AS r FROM " + src + ")").getFirst().getFirst()).longValue();
+        List<List<Object>> expectedTop = PipelineDuckDbTest.duck("SELECT id FROM " + src
+                + " ORDER BY amount DESC NULLS LAST, country DESC, id LIMIT 7");
+        Path spill = dir.resolve("spill-sort");
+        Path out = dir.resolve("sorted.csv");
+        try (Spillway sw = Spillway.builder().memoryLimit("8m").spillDir(spill).parallelism(2).progress(false).build()) {
+            assertTrue(csvBytes > 8 * sw.memoryLimit(), "the data must be 8x the budget: " + csvBytes);
+            DataFrame events = sw.readCsv(glob);
+            events.sort(Functions.asc("country"), Functions.desc("amount")).writeCsv(out.toString());
+            assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
+            assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
+            assertEquals(expectedTop.stream().map(r -> r.getFirst()).toList(),
+                    events.sort(Functions.desc("amount"), Functions.desc("country")).limit(7).column("id").stream()
+                            .map(PipelineDuckDbTest::norm).toList());
+        }
+        assertFalse(hasFiles(spill), "spill files left behind in " + spill);
+        // check the order line by line (heap stays small) and a checksum of (position, id) against DuckDB
+        long rows = 0;
+        long sum = 0;
+        String prevCountry = null;
+        double prevAmount = 0;
+        long prevId = 0;
+        try (java.io.BufferedReader r = Files.newBufferedReader(out)) {
+            String header = r.readLine();
+            assertEquals("id,user,country,category,amount,quantity,ts,returned", header);
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String[] f = line.split(",", -1);
+                long id = Long.parseLong(f[0]);
+                String country = f[2];
+                double amount = f[4].isEmpty() ? Double.NEGATIVE_INFINITY : Double.parseDouble(f[4]); // nulls last
+                if (prevCountry != null) {
+                    int c = prevCountry.compareTo(country);
+                    boolean ordered = c < 0 || (c == 0 && (prevAmount > amount || (prevAmount == amount && prevId < id)));
+                    assertTrue(ordered, "row " + rows + " out of order: " + line);
+                }
+                rows++;
+                sum += rows * id;
+                prevCountry = country;
+                prevAmount = amount;
+                prevId = id;
+            }
+        }
+        assertEquals(ROWS, rows);
+        assertEquals(expectedSum, sum);
     }
 
     static boolean hasFiles(Path p) throws Exception {

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
+import org.spillway.frame.Expr;
+import org.spillway.frame.expr.Alias;
+import org.spillway.frame.expr.ColumnRef;
 import org.spillway.frame.plan.LogicalPlan;
 import org.spillway.frame.plan.LogicalPlan.ChunkScan;
 import org.spillway.frame.plan.LogicalPlan.CsvScan;
@@ -24,7 +27,9 @@ import org.spillway.spill.chunk.ChunkHandle;
  * Runs an optimized {@link LogicalPlan}. A chain of streaming nodes (scan, filter, project) is one
  * pipeline: each morsel (a CSV split or a stored chunk) is read and pushed through fused operators
  * by one worker of the scheduler, from source to terminal, without materialising between steps. A
- * limit below other nodes breaks the pipeline: its input is collected first.
+ * limit below other nodes breaks the pipeline: its input is collected first. Blocking operators
+ * (group by, sort) run their input pipeline into their own terminal, then become a stored source
+ * for the rest of the plan. A union is one source over the morsels of all its inputs, in order.
  */
 public final class Executor {
     private final ExecContext ctx;
@@ -118,6 +123,51 @@ public final class Executor {
         }
     }
 
+    /**
+     * Runs a (optimized) sort: its input pipeline feeds the per-worker run buffers, then the runs are
+     * merged. Key expressions that are not plain columns are computed into hidden columns by a
+     * projection first; the result's leading columns are the sorted input columns.
+     */
+    private StoredFrame sort(LogicalPlan.Sort s) {
+        String name = "sorted#" + ctx.frameIds().getAsInt();
+        if (s.limit() == 0) {
+            return new StoredFrame(name, s.schema(), List.of());
+        }
+        if (s.child() instanceof Limit) {
+            try (StoredFrame in = collectOptimized(s.child())) {
+                return sort(new LogicalPlan.Sort(new ChunkScan(in, null, null), s.orders(), s.limit()));
+            }
+        }
+        Schema in = s.child().schema();
+        List<Expr> exprs = new ArrayList<>();
+        for (String n : in.names()) {
+            exprs.add(new ColumnRef(n));
+        }
+        int[] keyColumns = new int[s.orders().size()];
+        boolean computed = false;
+        for (int k = 0; k < keyColumns.length; k++) {
+            Expr e = s.orders().get(k).expr();
+            Expr inner = e instanceof Alias a ? a.child() : e;
+            if (inner instanceof ColumnRef r) {
+                keyColumns[k] = in.indexOf(r.column());
+            } else {
+                String hidden = "__sort_key_" + k;
+                while (in.indexOf(hidden) >= 0) {
+                    hidden = "_" + hidden;
+                }
+                keyColumns[k] = exprs.size();
+                exprs.add(e.as(hidden));
+                computed = true;
+            }
+        }
+        LogicalPlan child = computed ? Project.of(s.child(), exprs) : s.child();
+        ExternalSort sorter = new ExternalSort(child.schema(), in.size(), keyColumns, s.orders(), s.limit(), ctx);
+        try (Compiled c = compile(child)) {
+            List<ExternalSort.Worker> workers = run(c, sorter.terminal(), s.limit() < 0 ? "sort" : "top-k");
+            return sorter.finish(workers, name);
+        }
+    }
+
     // ---- compilation --------------------------------------------------------------------------
 
     private static final class Compiled implements AutoCloseable {
@@ -125,14 +175,18 @@ public final class Executor {
         final List<OperatorFactory> ops = new ArrayList<>();
         long limit = -1;
         final List<StoredFrame> temporaries = new ArrayList<>();
+        final List<Compiled> nested = new ArrayList<>();
 
         @Override
         public void close() {
             temporaries.forEach(StoredFrame::close);
+            nested.forEach(Compiled::close);
         }
     }
 
-    private interface OperatorFactory {
+    /** Makes one worker's instance of a pipeline step. */
+    interface OperatorFactory {
+        /** A new operator instance. */
         ChunkOperator create();
     }
 
@@ -171,6 +225,26 @@ public final class Executor {
                         StoredFrame tmp = aggregate(a);
                         c.temporaries.add(tmp);
                         c.source = new StoredChunkSource(tmp, all(tmp.schema()), null);
+                    }
+                    case LogicalPlan.Sort so -> {
+                        StoredFrame tmp = sort(so);
+                        c.temporaries.add(tmp);
+                        c.source = new StoredChunkSource(tmp, all(so.schema()), null); // hidden columns follow
+                    }
+                    case LogicalPlan.Union u -> {
+                        List<UnionChunkSource.Branch> branches = new ArrayList<>();
+                        for (LogicalPlan child : u.children()) {
+                            if (child instanceof Limit) {
+                                StoredFrame tmp = collectOptimized(child);
+                                c.temporaries.add(tmp);
+                                branches.add(new UnionChunkSource.Branch(new StoredChunkSource(tmp, all(tmp.schema()), null), List.of()));
+                            } else {
+                                Compiled b = compile(child);
+                                c.nested.add(b);
+                                branches.add(new UnionChunkSource.Branch(b.source, List.copyOf(b.ops)));
+                            }
+                        }
+                        c.source = new UnionChunkSource(u.schema(), branches);
                     }
                     case CsvScan s -> c.source = new CsvChunkSource(s.source(),
                             s.projection() == null ? all(s.source().schema()) : s.projection(), chunkRows, ctx.budget());

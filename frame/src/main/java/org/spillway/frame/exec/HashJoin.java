@@ -142,6 +142,9 @@ final class HashJoin {
             case LogicalPlan.Limit l -> Math.min(estimateBytes(l.child()), l.n() * 16.0 * Math.max(1, l.schema().size()));
             case LogicalPlan.Aggregate a -> estimateBytes(a.child()) * 0.1;
             case Join j -> estimateBytes(j.left()) + estimateBytes(j.right());
+            case LogicalPlan.Sort s -> s.limit() < 0 ? estimateBytes(s.child())
+                    : Math.min(estimateBytes(s.child()), s.limit() * 16.0 * Math.max(1, s.schema().size()));
+            case LogicalPlan.Union u -> u.children().stream().mapToDouble(HashJoin::estimateBytes).sum();
         };
     }
 

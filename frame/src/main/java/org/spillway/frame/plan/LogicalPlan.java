@@ -257,6 +257,73 @@ public sealed interface LogicalPlan {
         }
     }
 
+    /**
+     * Orders the rows by {@code orders} (the first key first; equal keys keep their input order, so
+     * the sort is stable). With {@code limit >= 0} only the first {@code limit} rows of that order
+     * are produced (top-k, planned from a limit over a sort); {@code -1} sorts everything.
+     */
+    record Sort(LogicalPlan child, List<org.spillway.frame.SortOrder> orders, long limit) implements LogicalPlan {
+        /** Checks that there is a key, that every key is over the child's columns, and the limit. */
+        public Sort {
+            orders = List.copyOf(orders);
+            if (orders.isEmpty()) {
+                throw new SpillwayException("sort() needs at least one column or SortOrder, e.g. sort(\"a\") or sort(desc(\"a\"))");
+            }
+            for (org.spillway.frame.SortOrder o : orders) {
+                o.expr().type(child.schema()); // fails naming the column
+            }
+            if (limit < -1) {
+                throw new SpillwayException("limit(" + limit + "): the row count must not be negative");
+            }
+        }
+
+        @Override
+        public Schema schema() {
+            return child.schema();
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of(child);
+        }
+
+        @Override
+        public String describe() {
+            return limit < 0 ? "Sort " + orders : String.format(Locale.ROOT, "TopK %,d %s", limit, orders);
+        }
+    }
+
+    /**
+     * The rows of every child, one after the other (SQL's {@code UNION ALL}: duplicates kept).
+     * All children have the same schema (names and types); {@code DataFrame.union} renames or
+     * reorders the other side's columns with a projection first.
+     */
+    record Union(List<LogicalPlan> children) implements LogicalPlan {
+        /** Checks that there are children and that their schemas are equal. */
+        public Union {
+            children = List.copyOf(children);
+            if (children.size() < 2) {
+                throw new SpillwayException("A union needs at least two inputs, got " + children.size());
+            }
+            Schema first = children.getFirst().schema();
+            for (LogicalPlan c : children) {
+                if (!c.schema().equals(first)) {
+                    throw new SpillwayException("Union inputs must have equal schemas, but " + c.schema() + " differs from " + first);
+                }
+            }
+        }
+
+        @Override
+        public Schema schema() {
+            return children.getFirst().schema();
+        }
+
+        @Override
+        public String describe() {
+            return "Union (all, " + children.size() + " inputs)";
+        }
+    }
+
     /** Where a join's output column comes from. */
     enum JoinSide {
         /** The left row's column (null for a right row without a match). */

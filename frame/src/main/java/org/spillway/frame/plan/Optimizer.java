@@ -11,6 +11,8 @@ import org.spillway.frame.plan.LogicalPlan.CsvScan;
 import org.spillway.frame.plan.LogicalPlan.Filter;
 import org.spillway.frame.plan.LogicalPlan.Limit;
 import org.spillway.frame.plan.LogicalPlan.Project;
+import org.spillway.frame.plan.LogicalPlan.Sort;
+import org.spillway.frame.plan.LogicalPlan.Union;
 
 /**
  * Rule-based rewrites of a {@link LogicalPlan}, applied before execution:
@@ -21,7 +23,13 @@ import org.spillway.frame.plan.LogicalPlan.Project;
  *   <li>projection pushdown: every scan reads only the columns some node above it needs (a CSV scan
  *       then skips converting the others), and unused derived columns are dropped;</li>
  *   <li>a filter straight above a scan of collected chunks is also given to the scan, which skips
- *       chunks whose min/max/null statistics prove the filter false for every row.</li>
+ *       chunks whose min/max/null statistics prove the filter false for every row;</li>
+ *   <li>a filter moves below a (full) sort, and into every input of a union;</li>
+ *   <li>a limit over a sort (possibly through a projection) becomes a top-k sort, which never sorts
+ *       everything; a sort over a sort becomes one sort (the outer keys, then the inner ones, which
+ *       is what a stable sort of a sorted input gives); nested unions are flattened;</li>
+ *   <li>a sort whose output columns nobody reads (under {@code count()}) is dropped: it does not
+ *       change the number of rows (a top-k becomes a plain limit).</li>
  * </ol>
  * The rules keep the result (rows, their order and the output columns) exactly as written.
  */
@@ -57,7 +65,39 @@ public final class Optimizer {
                 if (child instanceof Project proj && passesThrough(proj, f.predicate().columns())) {
                     yield Project.of(simplify(new Filter(proj.child(), f.predicate())), proj.exprs());
                 }
+                if (child instanceof Sort sort && sort.limit() < 0) {
+                    // filtering keeps the order of the rows it keeps, so it may run before the sort
+                    yield new Sort(simplify(new Filter(sort.child(), f.predicate())), sort.orders(), -1);
+                }
+                if (child instanceof Union u) {
+                    List<LogicalPlan> in = new ArrayList<>();
+                    for (LogicalPlan c : u.children()) {
+                        in.add(simplify(new Filter(c, f.predicate())));
+                    }
+                    yield new Union(in);
+                }
                 yield new Filter(child, f.predicate());
+            }
+            case Sort s -> {
+                LogicalPlan child = simplify(s.child());
+                if (child instanceof Sort inner && inner.limit() < 0) {
+                    List<org.spillway.frame.SortOrder> keys = new ArrayList<>(s.orders());
+                    keys.addAll(inner.orders());
+                    yield new Sort(inner.child(), keys, s.limit());
+                }
+                yield new Sort(child, s.orders(), s.limit());
+            }
+            case Union u -> {
+                List<LogicalPlan> in = new ArrayList<>();
+                for (LogicalPlan c : u.children()) {
+                    LogicalPlan sc = simplify(c);
+                    if (sc instanceof Union nested) {
+                        in.addAll(nested.children());
+                    } else {
+                        in.add(sc);
+                    }
+                }
+                yield new Union(in);
             }
             case Project p -> {
                 LogicalPlan child = simplify(p.child());
@@ -70,9 +110,20 @@ public final class Optimizer {
                 if (child instanceof Limit inner) {
                     yield new Limit(inner.child(), Math.min(inner.n(), l.n()));
                 }
+                if (child instanceof Sort sort) {
+                    yield topK(sort, l.n());
+                }
+                if (child instanceof Project proj && proj.child() instanceof Sort sort) {
+                    // a projection computes one row per row: the limit may run below it
+                    yield Project.of(topK(sort, l.n()), proj.exprs());
+                }
                 yield new Limit(child, l.n());
             }
         };
+    }
+
+    private static Sort topK(Sort sort, long n) {
+        return new Sort(sort.child(), sort.orders(), sort.limit() < 0 ? n : Math.min(n, sort.limit()));
     }
 
     private static boolean passesThrough(Project p, Set<String> columns) {
@@ -102,6 +153,36 @@ public final class Optimizer {
                 yield new Filter(prune(f.child(), need), f.predicate());
             }
             case Limit l -> new Limit(prune(l.child(), required), l.n());
+            case Sort s -> {
+                if (required.isEmpty()) {
+                    // nothing reads the rows' values (count()): their order does not matter
+                    LogicalPlan child = prune(s.child(), required);
+                    yield s.limit() < 0 ? child : new Limit(child, s.limit());
+                }
+                Set<String> need = new LinkedHashSet<>(required);
+                for (org.spillway.frame.SortOrder o : s.orders()) {
+                    need.addAll(o.expr().columns());
+                }
+                yield new Sort(prune(s.child(), need), s.orders(), s.limit());
+            }
+            case Union u -> {
+                List<Expr> target = new ArrayList<>();
+                for (String n : u.schema().names()) {
+                    if (required.contains(n)) {
+                        target.add(new ColumnRef(n));
+                    }
+                }
+                List<LogicalPlan> in = new ArrayList<>();
+                for (LogicalPlan c : u.children()) {
+                    LogicalPlan pc = prune(c, required);
+                    // every input must give the same columns in the same order
+                    if (!pc.schema().names().equals(target.stream().map(Expr::name).toList())) {
+                        pc = Project.of(pc, target);
+                    }
+                    in.add(pc);
+                }
+                yield new Union(in);
+            }
             case LogicalPlan.Aggregate a -> {
                 Set<String> need = new LinkedHashSet<>();
                 for (Expr k : a.keys()) {
@@ -164,6 +245,8 @@ public final class Optimizer {
             case Limit l -> new Limit(skipByStats(l.child()), l.n());
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(skipByStats(a.child()), a.keys(), a.aggs());
             case LogicalPlan.Join j -> j.with(skipByStats(j.left()), skipByStats(j.right()), j.outputs());
+            case Sort s -> new Sort(skipByStats(s.child()), s.orders(), s.limit());
+            case Union u -> new Union(u.children().stream().map(Optimizer::skipByStats).toList());
         };
     }
 }
