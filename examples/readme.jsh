@@ -24,6 +24,12 @@ events.agg(min("ts"), max("ts"), corr("amount", "quantity")).show();   // one ro
 events.groupBy("country").topK(2, desc("amount")).show(); // the two largest amounts per country
 events.dropDuplicates("user").count();                   // first row per user, all columns kept
 events.describe().show();                                // count, nulls, mean, std, min, quartiles, max
+var regions = sw.createDataFrame(Schema.of(new Field("country", DataType.STRING), new Field("region", DataType.STRING)),
+        List.of(new Object[] {"DE", "EU"}, new Object[] {"FR", "EU"}, new Object[] {"US", "NA"}, new Object[] {"JP", "APAC"}));
+events.join(regions, "country").groupBy("region").agg(count().as("orders")).show();   // inner join
+events.join(regions, on("country"), JoinType.ANTI).select("country").distinct().count(); // 16 countries without a region
+byCountry.join(events.groupBy("country").agg(max("amount").as("max_amount")), on("country"), JoinType.LEFT).show(5);
+all.join(events.select(col("id"), col("amount").as("amount2")), on(col("id"), col("id")), JoinType.FULL).count(); // 4M pairs
 var ranked = events.sort(asc("country"), desc("amount").nullsFirst(), asc("id"));
 ranked.show(5);                                          // needs 6 rows, so it runs as a top-k
 ranked.writeCsv("out/ranked.csv");                       // the full sort: sorted runs spill, then merge

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.spillway.frame.Functions.col;
+import static org.spillway.frame.Functions.on;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +143,83 @@ class OutOfCoreTest {
         }
         assertEquals(ROWS, rows);
         assertEquals(expectedSum, sum);
+    }
+
+    @Test
+    void joinOfTwoSidesEachEightTimesTheBudgetMatchesDuckDb() throws Exception {
+        org.spillway.datasets.JoinData jd = org.spillway.datasets.JoinData.of(1_000_000);
+        Path x = dir.resolve("x.csv");
+        Path big = dir.resolve("big.csv");
+        long bytes = jd.writeCsv(org.spillway.datasets.JoinData.Table.X, x) + jd.writeCsv(org.spillway.datasets.JoinData.Table.BIG, big);
+        assertTrue(bytes > Runtime.getRuntime().maxMemory(), "the data must exceed the heap: " + bytes);
+        String dx = "read_csv('" + x + "')";
+        String db = "read_csv('" + big + "')";
+        List<Object> inner = PipelineDuckDbTest.duck("SELECT count(*), sum(x.v1), sum(b.v2) FROM " + dx + " x JOIN " + db
+                + " b ON x.id3 = b.id3").getFirst();
+        List<Object> left = PipelineDuckDbTest.duck("SELECT count(*), sum(x.v1), sum(b.v2), count(b.id1) FROM " + dx + " x LEFT JOIN "
+                + db + " b ON x.id6 = b.id6").getFirst();
+        Path spill = dir.resolve("spill-join");
+        try (Spillway sw = Spillway.builder().memoryLimit("4m").spillDir(spill).parallelism(2).progress(false).build()) {
+            DataFrame xs = sw.readCsv(x.toString());
+            DataFrame bs = sw.readCsv(big.toString());
+            assertTrue(Files.size(x) > 8 * sw.memoryLimit() && Files.size(big) > 8 * sw.memoryLimit(), "each side must be 8x the budget");
+            Row r = xs.join(bs, on("id3")).agg(Functions.count(), Functions.sum("v1"), Functions.sum("v2")).rows().getFirst();
+            assertSame(inner, r);
+            r = xs.join(bs, on("id6"), JoinType.LEFT)
+                    .agg(Functions.count(), Functions.sum("v1"), Functions.sum("v2"), Functions.count("id1_right")).rows().getFirst();
+            assertSame(left, r);
+            assertTrue(sw.counters().getOrDefault("join.partitioned", 0L) >= 2, sw.counters().toString());
+            assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
+            assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
+        }
+        assertFalse(hasFiles(spill), "spill files left behind in " + spill);
+    }
+
+    @Test
+    void skewedJoinWhereOneKeyHoldsHalfTheRowsMatchesDuckDb() throws Exception {
+        Path l = dir.resolve("skew-left.csv");
+        Path r = dir.resolve("skew-right.csv");
+        try (java.io.BufferedWriter w = Files.newBufferedWriter(r)) {
+            w.write("k,w\n");
+            for (int i = 0; i < 600_000; i++) {
+                w.write((i % 2 == 0 ? 0 : i) + "," + (i % 1000) + "\n"); // key 0 holds half the rows
+            }
+        }
+        try (java.io.BufferedWriter w = Files.newBufferedWriter(l)) {
+            w.write("k,v\n");
+            for (int i = 0; i < 400_000; i++) {
+                w.write((i < 3 ? 0 : 2 * i + 1) + "," + (i % 7) + "\n");
+            }
+        }
+        String dl = "read_csv('" + l + "')";
+        String dr = "read_csv('" + r + "')";
+        Path spill = dir.resolve("spill-skew");
+        try (Spillway sw = Spillway.builder().memoryLimit("2m").spillDir(spill).parallelism(2).progress(false).build()) {
+            DataFrame left = sw.readCsv(l.toString());
+            DataFrame right = sw.readCsv(r.toString());
+            for (JoinType t : List.of(JoinType.INNER, JoinType.LEFT, JoinType.ANTI)) {
+                String sql = t == JoinType.ANTI
+                        ? "SELECT count(*), sum(v), sum(v) FROM " + dl + " a WHERE NOT EXISTS (SELECT 1 FROM " + dr + " b WHERE a.k = b.k)"
+                        : "SELECT count(*), sum(v), sum(w) FROM " + dl + " a " + t + " JOIN " + dr + " b ON a.k = b.k";
+                List<Object> expected = PipelineDuckDbTest.duck(sql).getFirst();
+                DataFrame j = left.join(right, on("k"), t);
+                Row got = j.agg(Functions.count(), Functions.sum("v"), Functions.sum(t == JoinType.ANTI ? "v" : "w")).rows().getFirst();
+                assertSame(expected, got);
+            }
+            assertTrue(sw.counters().getOrDefault("join.pieces", 0L) > 1, "the skewed partition is joined in pieces: " + sw.counters());
+            assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
+        }
+        assertFalse(hasFiles(spill), "spill files left behind in " + spill);
+    }
+
+    /** DuckDB's (count, sums...) equal Spillway's row, sums to a relative 1e-9. */
+    private static void assertSame(List<Object> expected, Row actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            Object e = PipelineDuckDbTest.norm(expected.get(i));
+            Object a = PipelineDuckDbTest.norm(actual.get(i));
+            assertTrue(GroupByDuckDbTest.close(e, a), "column " + i + ": DuckDB " + expected + ", Spillway " + actual.values());
+        }
     }
 
     static boolean hasFiles(Path p) throws Exception {

@@ -63,6 +63,22 @@ public final class Executor {
     }
 
     private StoredFrame collectOptimized(LogicalPlan p) {
+        // A blocking operator at the top already stores its result: hand it over instead of copying it.
+        StoredFrame direct = switch (p) {
+            case LogicalPlan.Join j -> join(j);
+            case LogicalPlan.Aggregate a -> aggregate(a);
+            case LogicalPlan.Sort s -> sort(s);
+            default -> null;
+        };
+        if (direct != null) {
+            if (direct.schema().equals(p.schema())) {
+                return direct;
+            }
+            try (direct) { // extra (hidden) columns: copy the output's columns
+                int[] keep = p.schema().names().stream().mapToInt(direct.schema()::indexOf).toArray();
+                return collectOptimized(new ChunkScan(direct, keep, null));
+            }
+        }
         try (Compiled c = compile(p)) {
             String name = "collected#" + ctx.frameIds().getAsInt();
             if (c.limit == 0) {
