@@ -231,6 +231,29 @@ class JoinDuckDbTest {
         }
     }
 
+    @ParameterizedTest(name = "filter over a {0} join")
+    @org.junit.jupiter.params.provider.EnumSource(value = JoinType.class, names = {"INNER", "LEFT", "RIGHT", "FULL"})
+    void filtersOverJoinsMoveIntoTheInputsTheyRead(JoinType type) throws Exception {
+        try (Spillway sw = Spillway.builder().memoryLimit("64m").parallelism(2).progress(false).build()) {
+            DataFrame l = sw.readCsv(left, lopts());
+            DataFrame r = sw.readCsv(right, ropts());
+            DataFrame j = l.join(r, on("k_int"), type)
+                    .filter(col("v").gt(Functions.lit(0)).and(col("w").lt(Functions.lit(500))).and(col("v").gt(col("w"))));
+            String optimized = j.explainString().split("== Optimized plan ==")[1];
+            int join = optimized.indexOf("Join");
+            boolean leftPushed = optimized.indexOf("Filter (v > 0)") > join;
+            boolean rightPushed = optimized.indexOf("Filter (w < 500)") > join;
+            assertEquals(type == JoinType.INNER || type == JoinType.LEFT, leftPushed, optimized);
+            assertEquals(type == JoinType.INNER || type == JoinType.RIGHT, rightPushed, optimized);
+            assertTrue(optimized.indexOf("(v > w)") < join, "a condition on both sides stays above the join: " + optimized);
+            String key = type == JoinType.RIGHT ? "r.k_int" : type == JoinType.FULL ? "coalesce(l.k_int, r.k_int)" : "l.k_int";
+            List<List<Object>> expected = GroupByDuckDbTest.sorted(PipelineDuckDbTest.duck("SELECT l.lid, " + key + ", r.rid, l.v, r.w FROM "
+                    + scan(left, L_COLS) + " l " + type + " JOIN " + scan(right, R_COLS) + " r ON l.k_int = r.k_int "
+                    + "WHERE l.v > 0 AND r.w < 500 AND l.v > r.w"));
+            assertEquals(expected, GroupByDuckDbTest.sorted(PipelineDuckDbTest.normalize(j.select("lid", "k_int", "rid", "v", "w").rows())));
+        }
+    }
+
     @Test
     void crossJoinPairsEveryRow() throws Exception {
         try (Spillway sw = Spillway.builder().memoryLimit("64m").parallelism(2).progress(false).build()) {

@@ -22,9 +22,14 @@ import org.spillway.spill.chunk.PinnedChunk;
 import org.spillway.spill.memory.MemoryBudget;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.DoubleVector;
+import org.spillway.spill.vector.DoubleVectorBuilder;
 import org.spillway.spill.vector.IntVector;
+import org.spillway.spill.vector.IntVectorBuilder;
+import org.spillway.spill.vector.LongVector;
 import org.spillway.spill.vector.LongVectorBuilder;
 import org.spillway.spill.vector.StringVector;
+import org.spillway.spill.vector.StringVectorBuilder;
 import org.spillway.spill.vector.VectorBuilder;
 
 /**
@@ -547,6 +552,7 @@ final class HashJoin {
         final int[] heads;
         final int shift;
         final byte[] matched;
+        private final ColumnVector[][] columns; // [column][chunk]
         private final Reservation reservation;
 
         Table(List<ChunkHandle> handles, int[] projection) {
@@ -580,6 +586,12 @@ final class HashJoin {
                 heads = new int[cap];
                 matched = buildOuter ? new byte[n] : null;
                 build(handles, projection);
+                columns = new ColumnVector[buildSchema.size()][m];
+                for (int c = 0; c < m; c++) {
+                    for (int j = 0; j < buildSchema.size(); j++) {
+                        columns[j][c] = chunks[c].column(j);
+                    }
+                }
             } catch (RuntimeException | Error e) {
                 close();
                 throw e;
@@ -630,6 +642,11 @@ final class HashJoin {
                     return null;
                 }
             }, ctx.progress().apply("join (build)", "rows"));
+        }
+
+        /** Column {@code col} of every build chunk, by chunk index. */
+        ColumnVector[] column(int col) {
+            return columns[col];
         }
 
         /** True if probe row {@code i} (keys in {@code jk}, chunk {@code pc}) equals build row {@code g}. */
@@ -713,6 +730,9 @@ final class HashJoin {
         private final Table table;
         final int[] pRows = new int[chunkRows];
         final int[] bRows = new int[chunkRows];
+        private final int[] bRow = new int[chunkRows];
+        private final int[] bChunk = new int[chunkRows];
+        private boolean located;
         int count;
         private final List<long[]> order = new ArrayList<>(); // seq, index, sub
         private final List<ChunkHandle> handles = new ArrayList<>();
@@ -743,6 +763,7 @@ final class HashJoin {
                 lastIndex = index;
             }
             Chunk c;
+            located = false;
             if (out.size() == 0) {
                 c = Chunk.empty(out, count);
             } else {
@@ -763,18 +784,115 @@ final class HashJoin {
             int pc = outProbe[j];
             int bc = outBuild[j];
             ColumnVector pv = pc >= 0 && probeChunk != null ? probeChunk.column(pc) : null;
+            if (bc < 0 || table == null) {
+                gatherProbe(b, pv);
+                return;
+            }
+            int[] bRow = this.bRow;
+            int[] bChunk = this.bChunk;
+            if (!located) {
+                for (int i = 0; i < count; i++) {
+                    int g = bRows[i];
+                    if (g >= 0) {
+                        int c = table.chunkOf[g];
+                        bChunk[i] = c;
+                        bRow[i] = g - table.chunkStart[c];
+                    }
+                }
+                located = true;
+            }
+            ColumnVector[] vs = table.column(bc);
+            DataType t = b.type();
+            boolean same = vs.length == 0 || vs[0].type() == t;
             for (int i = 0; i < count; i++) {
                 int pr = pRows[i];
                 if (pr >= 0 && pv != null) {
                     append(b, pv, pr);
-                    continue;
-                }
-                int g = bRows[i];
-                if (g >= 0 && bc >= 0) {
-                    int c = table.chunkOf[g];
-                    append(b, table.chunks[c].column(bc), g - table.chunkStart[c]);
-                } else {
+                } else if (bRows[i] < 0) {
                     b.appendNull();
+                } else {
+                    ColumnVector v = vs[bChunk[i]];
+                    int r = bRow[i];
+                    if (v.isNull(r)) {
+                        b.appendNull();
+                    } else if (!same) {
+                        ((LongVectorBuilder) b).append(((IntVector) v).get(r)); // int32 key widened to int64
+                    } else {
+                        switch (v) {
+                            case IntVector iv -> ((IntVectorBuilder) b).append(iv.get(r));
+                            case LongVector lv -> ((LongVectorBuilder) b).append(lv.get(r));
+                            case DoubleVector dv -> ((DoubleVectorBuilder) b).append(dv.get(r));
+                            case StringVector sv -> ((StringVectorBuilder) b).appendBytesOf(sv, r);
+                            default -> b.appendFrom(v, r);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Values of one probe column (null where a row has no probe side). */
+        private void gatherProbe(VectorBuilder b, ColumnVector pv) {
+            if (pv == null) {
+                for (int i = 0; i < count; i++) {
+                    b.appendNull();
+                }
+                return;
+            }
+            if (pv.type() != b.type()) {
+                for (int i = 0; i < count; i++) {
+                    int pr = pRows[i];
+                    if (pr >= 0) {
+                        append(b, pv, pr);
+                    } else {
+                        b.appendNull();
+                    }
+                }
+                return;
+            }
+            boolean nulls = pv.hasNulls();
+            switch (pv) {
+                case IntVector iv -> {
+                    IntVectorBuilder ib = (IntVectorBuilder) b;
+                    for (int i = 0; i < count; i++) {
+                        int pr = pRows[i];
+                        if (pr < 0 || (nulls && iv.isNull(pr))) {
+                            ib.appendNull();
+                        } else {
+                            ib.append(iv.get(pr));
+                        }
+                    }
+                }
+                case LongVector lv -> {
+                    LongVectorBuilder lb = (LongVectorBuilder) b;
+                    for (int i = 0; i < count; i++) {
+                        int pr = pRows[i];
+                        if (pr < 0 || (nulls && lv.isNull(pr))) {
+                            lb.appendNull();
+                        } else {
+                            lb.append(lv.get(pr));
+                        }
+                    }
+                }
+                case DoubleVector dv -> {
+                    DoubleVectorBuilder db = (DoubleVectorBuilder) b;
+                    for (int i = 0; i < count; i++) {
+                        int pr = pRows[i];
+                        if (pr < 0 || (nulls && dv.isNull(pr))) {
+                            db.appendNull();
+                        } else {
+                            db.append(dv.get(pr));
+                        }
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < count; i++) {
+                        int pr = pRows[i];
+                        if (pr >= 0) {
+                            b.appendFrom(pv, pr);
+                        } else {
+                            b.appendNull();
+                        }
+                    }
                 }
             }
         }

@@ -19,7 +19,8 @@ import org.spillway.frame.plan.LogicalPlan.Union;
  * <ol>
  *   <li>adjacent filters are merged into one conjunction, adjacent limits into the smaller;</li>
  *   <li>a filter moves below a projection when it only reads columns the projection passes through
- *       unchanged, so it runs before derived columns are computed;</li>
+ *       unchanged, so it runs before derived columns are computed; the parts of a filter over a join
+ *       that read one side's columns move into that side when the join kind allows it;</li>
  *   <li>projection pushdown: every scan reads only the columns some node above it needs (a CSV scan
  *       then skips converting the others), and unused derived columns are dropped;</li>
  *   <li>a filter straight above a scan of collected chunks is also given to the scan, which skips
@@ -68,6 +69,9 @@ public final class Optimizer {
                 if (child instanceof Sort sort && sort.limit() < 0) {
                     // filtering keeps the order of the rows it keeps, so it may run before the sort
                     yield new Sort(simplify(new Filter(sort.child(), f.predicate())), sort.orders(), -1);
+                }
+                if (child instanceof LogicalPlan.Join j) {
+                    yield pushIntoJoin(j, f.predicate());
                 }
                 if (child instanceof Union u) {
                     List<LogicalPlan> in = new ArrayList<>();
@@ -124,6 +128,72 @@ public final class Optimizer {
 
     private static Sort topK(Sort sort, long n) {
         return new Sort(sort.child(), sort.orders(), sort.limit() < 0 ? n : Math.min(n, sort.limit()));
+    }
+
+    /**
+     * A filter over a join: each conjunct that reads only left columns moves into the left input
+     * (for inner, left, semi, anti and cross joins, where a left row's output rows all carry its
+     * values), each that reads only right columns under their own names into the right input (inner,
+     * right, cross); the rest stays above the join.
+     */
+    private static LogicalPlan pushIntoJoin(LogicalPlan.Join j, Expr predicate) {
+        org.spillway.frame.JoinType t = j.type();
+        boolean leftOk = t != org.spillway.frame.JoinType.RIGHT && t != org.spillway.frame.JoinType.FULL;
+        boolean rightOk = t == org.spillway.frame.JoinType.INNER || t == org.spillway.frame.JoinType.RIGHT
+                || t == org.spillway.frame.JoinType.CROSS;
+        List<Expr> toLeft = new ArrayList<>();
+        List<Expr> toRight = new ArrayList<>();
+        List<Expr> keep = new ArrayList<>();
+        for (Expr c : conjuncts(predicate)) {
+            Set<String> cols = c.columns();
+            if (!cols.isEmpty() && leftOk && allFrom(j, cols, LogicalPlan.JoinSide.LEFT)) {
+                toLeft.add(c);
+            } else if (!cols.isEmpty() && rightOk && allFrom(j, cols, LogicalPlan.JoinSide.RIGHT)) {
+                toRight.add(c);
+            } else {
+                keep.add(c);
+            }
+        }
+        LogicalPlan left = toLeft.isEmpty() ? simplify(j.left()) : simplify(new Filter(j.left(), conjunction(toLeft)));
+        LogicalPlan right = toRight.isEmpty() ? simplify(j.right()) : simplify(new Filter(j.right(), conjunction(toRight)));
+        LogicalPlan joined = j.with(left, right, j.outputs());
+        return keep.isEmpty() ? joined : new Filter(joined, conjunction(keep));
+    }
+
+    private static boolean allFrom(LogicalPlan.Join j, Set<String> cols, LogicalPlan.JoinSide side) {
+        for (String c : cols) {
+            boolean ok = false;
+            for (LogicalPlan.JoinColumn o : j.outputs()) {
+                if (o.name().equals(c)) {
+                    String source = side == LogicalPlan.JoinSide.LEFT ? o.left() : o.right();
+                    ok = o.side() == side && c.equals(source);
+                    break;
+                }
+            }
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<Expr> conjuncts(Expr e) {
+        List<Expr> out = new ArrayList<>();
+        if (e instanceof org.spillway.frame.expr.BinaryExpr b && b.op() == org.spillway.frame.expr.BinaryExpr.Op.AND) {
+            out.addAll(conjuncts(b.left()));
+            out.addAll(conjuncts(b.right()));
+        } else {
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static Expr conjunction(List<Expr> es) {
+        Expr r = es.getFirst();
+        for (int i = 1; i < es.size(); i++) {
+            r = r.and(es.get(i));
+        }
+        return r;
     }
 
     private static boolean passesThrough(Project p, Set<String> columns) {

@@ -103,6 +103,19 @@ public final class StringVectorBuilder extends VectorBuilder {
         appendBytes(s, row);
     }
 
+    /**
+     * Appends row {@code row} of {@code s} (or a null) by its bytes, without the dictionary-code
+     * mapping {@link #appendFrom} keeps per source vector: cheaper when consecutive rows come from
+     * different vectors (a gather from many chunks).
+     */
+    public void appendBytesOf(StringVector s, int row) {
+        if (s.isNull(row)) {
+            appendNull();
+        } else {
+            appendBytes(s, row);
+        }
+    }
+
     private void appendBytes(StringVector s, int row) {
         int len = s.length(row);
         if (scratch.length < len) {
