@@ -85,6 +85,9 @@ final class HashJoin {
     private final int[] outProbe;
     private final int[] outBuild;
     private final int chunkRows;
+    /** Build columns copied into the table's row records (those the output reads), and each one's slot. */
+    private final int[] payloadCols;
+    private final int[] payloadSlot;
     private final List<ChunkHandle> results = new ArrayList<>();
 
     HashJoin(Join join, ExecContext ctx, Executor executor) {
@@ -135,6 +138,16 @@ final class HashJoin {
             };
         }
         this.chunkRows = ctx.chunkRows();
+        this.payloadSlot = new int[buildSchema.size()];
+        java.util.Arrays.fill(payloadSlot, -1);
+        List<Integer> payload = new ArrayList<>();
+        for (int b : outBuild) {
+            if (b >= 0 && payloadSlot[b] < 0) {
+                payloadSlot[b] = payload.size();
+                payload.add(b);
+            }
+        }
+        this.payloadCols = payload.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** A rough in-memory size of what {@code p} produces, to pick the build side. */
@@ -174,9 +187,9 @@ final class HashJoin {
         return (long) (ctx.budget().limit() * FIT_FRACTION);
     }
 
-    private static long tableBytes(long rows, int numericKeys) {
+    private long tableBytes(long rows, int numericKeys) {
         long cap = Long.highestOneBit(Math.max(rows, 1) * 2 - 1);
-        return rows * (8 + 4 + 4 + 8L * numericKeys) + 4 * cap + 64;
+        return rows * (8 + 4 + 4 + 8L * numericKeys + 8L * (1 + payloadCols.length)) + 4 * cap + 64;
     }
 
     private int numericKeys() {
@@ -190,6 +203,9 @@ final class HashJoin {
     }
 
     private boolean fits(long bytes, long rows) {
+        if (rows * (1 + payloadCols.length) > Integer.MAX_VALUE - 64) {
+            return false;
+        }
         return bytes + tableBytes(rows, numericKeys()) + (buildOuter ? rows : 0) <= fitBytes();
     }
 
@@ -552,6 +568,11 @@ final class HashJoin {
         final int[] heads;
         final int shift;
         final byte[] matched;
+        /** Row records: per build row, a null mask then one slot per payload column ({@link #W} longs). */
+        final long[] rows;
+        /** Per build chunk, the bytes of its payload strings longer than 7 bytes. */
+        final byte[][] heaps;
+        final int W;
         private final ColumnVector[][] columns; // [column][chunk]
         private final Reservation reservation;
 
@@ -585,6 +606,9 @@ final class HashJoin {
                 }
                 heads = new int[cap];
                 matched = buildOuter ? new byte[n] : null;
+                W = payloadCols.length <= 63 ? 1 + payloadCols.length : 0; // 0: gather from the chunks
+                rows = new long[n * W];
+                heaps = new byte[m][];
                 build(handles, projection);
                 columns = new ColumnVector[buildSchema.size()][m];
                 for (int c = 0; c < m; c++) {
@@ -626,6 +650,9 @@ final class HashJoin {
                             System.arraycopy(jk.codes[k], 0, codes[k], start, rows);
                         }
                     }
+                    if (W > 0) {
+                        writeRecords(c, chunk, start, rows);
+                    }
                     boolean[] nul = jk.nullRow;
                     for (int i = rows - 1; i >= 0; i--) {
                         if (nul[i]) {
@@ -642,6 +669,95 @@ final class HashJoin {
                     return null;
                 }
             }, ctx.progress().apply("join (build)", "rows"));
+        }
+
+        /**
+         * Copies the payload columns of chunk {@code c} into its rows' records: numbers as their bits,
+         * strings of up to 7 bytes inline (length in the top byte), longer ones into the chunk's
+         * byte heap (marker 0xFF, offset and length).
+         */
+        private void writeRecords(int c, Chunk chunk, int start, int count) {
+            long heapBytes = 0;
+            for (int col : payloadCols) {
+                if (chunk.column(col) instanceof StringVector sv) {
+                    for (int i = 0; i < count; i++) {
+                        int len = sv.isNull(i) ? 0 : sv.length(i);
+                        if (len > 7) {
+                            heapBytes += len;
+                        }
+                    }
+                }
+            }
+            if (heapBytes > Integer.MAX_VALUE - 16) {
+                throw new SpillwayException("A join build chunk holds more than 2 GB of strings");
+            }
+            byte[] heap = heapBytes == 0 ? null : new byte[(int) heapBytes];
+            if (heap != null) {
+                reservation.grow(heapBytes);
+            }
+            heaps[c] = heap;
+            int heapUsed = 0;
+            long[] rec = this.rows;
+            for (int p = 0; p < payloadCols.length; p++) {
+                ColumnVector v = chunk.column(payloadCols[p]);
+                long bit = 1L << p;
+                int slot = 1 + p;
+                boolean nulls = v.hasNulls();
+                switch (v) {
+                    case IntVector iv -> {
+                        for (int i = 0; i < count; i++) {
+                            rec[(start + i) * W + slot] = iv.get(i);
+                        }
+                    }
+                    case LongVector lv -> {
+                        for (int i = 0; i < count; i++) {
+                            rec[(start + i) * W + slot] = lv.get(i);
+                        }
+                    }
+                    case DoubleVector dv -> {
+                        for (int i = 0; i < count; i++) {
+                            rec[(start + i) * W + slot] = Double.doubleToRawLongBits(dv.get(i));
+                        }
+                    }
+                    case org.spillway.spill.vector.BoolVector bv -> {
+                        for (int i = 0; i < count; i++) {
+                            rec[(start + i) * W + slot] = bv.get(i) ? 1 : 0;
+                        }
+                    }
+                    case StringVector sv -> {
+                        java.lang.foreign.MemorySegment bytes = sv.bytes();
+                        for (int i = 0; i < count; i++) {
+                            if (nulls && sv.isNull(i)) {
+                                continue;
+                            }
+                            int off = sv.start(i);
+                            int len = sv.length(i);
+                            if (len >= 1 << 24) {
+                                throw new SpillwayException("A string of " + len + " bytes is too long for a join's build side (16 MB at most)");
+                            }
+                            long word;
+                            if (len <= 7) {
+                                word = (long) len << 56;
+                                for (int k = 0; k < len; k++) {
+                                    word |= (bytes.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off + k) & 0xFFL) << (8 * k);
+                                }
+                            } else {
+                                java.lang.foreign.MemorySegment.copy(bytes, java.lang.foreign.ValueLayout.JAVA_BYTE, off, heap, heapUsed, len);
+                                word = 0xFFL << 56 | (long) heapUsed << 24 | len;
+                                heapUsed += len;
+                            }
+                            rec[(start + i) * W + slot] = word;
+                        }
+                    }
+                }
+                if (nulls) {
+                    for (int i = 0; i < count; i++) {
+                        if (v.isNull(i)) {
+                            rec[(start + i) * W] |= bit;
+                        }
+                    }
+                }
+            }
         }
 
         /** Column {@code col} of every build chunk, by chunk index. */
@@ -733,6 +849,8 @@ final class HashJoin {
         private final int[] bRow = new int[chunkRows];
         private final int[] bChunk = new int[chunkRows];
         private boolean located;
+        private final byte[] scratch = new byte[8];
+        private List<VectorBuilder> builders;
         int count;
         private final List<long[]> order = new ArrayList<>(); // seq, index, sub
         private final List<ChunkHandle> handles = new ArrayList<>();
@@ -767,13 +885,18 @@ final class HashJoin {
             if (out.size() == 0) {
                 c = Chunk.empty(out, count);
             } else {
-                List<VectorBuilder> bs = new ArrayList<>(out.size());
-                for (int j = 0; j < out.size(); j++) {
-                    VectorBuilder b = VectorBuilder.forType(out.type(j), count);
-                    gather(b, j, probeChunk);
-                    bs.add(b);
+                if (builders == null) {
+                    builders = ChunkOps.builders(out, chunkRows);
                 }
-                c = Chunk.build(out, bs, ctx.budget(), "join output");
+                for (int j = 0; j < out.size(); j++) {
+                    VectorBuilder b = builders.get(j);
+                    b.reset();
+                    if (b instanceof StringVectorBuilder sb && copiesPlainStrings(j, probeChunk)) {
+                        sb.usePlain(); // the source found its values too distinct for a dictionary
+                    }
+                    gather(b, j, probeChunk);
+                }
+                c = Chunk.build(out, builders, ctx.budget(), "join output");
             }
             count = 0;
             handles.add(ctx.store().put(c));
@@ -786,6 +909,10 @@ final class HashJoin {
             ColumnVector pv = pc >= 0 && probeChunk != null ? probeChunk.column(pc) : null;
             if (bc < 0 || table == null) {
                 gatherProbe(b, pv);
+                return;
+            }
+            if (table.W > 0) {
+                gatherRecords(b, pv, payloadSlot[bc]);
                 return;
             }
             int[] bRow = this.bRow;
@@ -818,16 +945,58 @@ final class HashJoin {
                     } else if (!same) {
                         ((LongVectorBuilder) b).append(((IntVector) v).get(r)); // int32 key widened to int64
                     } else {
-                        switch (v) {
-                            case IntVector iv -> ((IntVectorBuilder) b).append(iv.get(r));
-                            case LongVector lv -> ((LongVectorBuilder) b).append(lv.get(r));
-                            case DoubleVector dv -> ((DoubleVectorBuilder) b).append(dv.get(r));
-                            case StringVector sv -> ((StringVectorBuilder) b).appendBytesOf(sv, r);
-                            default -> b.appendFrom(v, r);
+                        b.appendFrom(v, r);
+                    }
+                }
+            }
+        }
+
+        /** An output column from the build rows' records (probe values where a pair has one and {@code pv} is given). */
+        private void gatherRecords(VectorBuilder b, ColumnVector pv, int p) {
+            long[] rec = table.rows;
+            int w = table.W;
+            long bit = 1L << p;
+            int slot = 1 + p;
+            DataType t = b.type();
+            byte[] scratch = this.scratch;
+            for (int i = 0; i < count; i++) {
+                int pr = pRows[i];
+                int g = bRows[i];
+                if (pr >= 0 && pv != null) {
+                    append(b, pv, pr);
+                    continue;
+                }
+                if (g < 0 || (rec[g * w] & bit) != 0) {
+                    b.appendNull();
+                    continue;
+                }
+                long x = rec[g * w + slot];
+                switch (t) {
+                    case INT32, DATE -> ((IntVectorBuilder) b).append((int) x);
+                    case INT64, TIMESTAMP -> ((LongVectorBuilder) b).append(x);
+                    case FLOAT64 -> ((DoubleVectorBuilder) b).append(Double.longBitsToDouble(x));
+                    case BOOL -> ((org.spillway.spill.vector.BoolVectorBuilder) b).append(x != 0);
+                    case STRING -> {
+                        int len = (int) (x >>> 56);
+                        if (len <= 7) {
+                            for (int k = 0; k < len; k++) {
+                                scratch[k] = (byte) (x >>> (8 * k));
+                            }
+                            ((StringVectorBuilder) b).append(scratch, 0, len);
+                        } else {
+                            int off = (int) (x >>> 24);
+                            ((StringVectorBuilder) b).append(table.heaps[table.chunkOf[g]], off, (int) (x & 0xFFFFFF));
                         }
                     }
                 }
             }
+        }
+
+        /** True if output column {@code j} copies plain (not dictionary) strings. */
+        private boolean copiesPlainStrings(int j, Chunk probeChunk) {
+            ColumnVector v = outProbe[j] >= 0 && probeChunk != null ? probeChunk.column(outProbe[j])
+                    : outBuild[j] >= 0 && table != null && table.chunks.length > 0 ? table.column(outBuild[j])[0] : null;
+            return v instanceof StringVector sv && !sv.isDictionary();
         }
 
         /** Values of one probe column (null where a row has no probe side). */

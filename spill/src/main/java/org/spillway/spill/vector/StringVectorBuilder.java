@@ -60,6 +60,18 @@ public final class StringVectorBuilder extends VectorBuilder {
         offsets[++size] = byteCount;
     }
 
+    /**
+     * Uses the plain layout (no dictionary attempt) until the next {@link #reset()}; for values known
+     * to be mostly distinct, such as a copy of a plain vector. Only while the builder is empty.
+     */
+    public void usePlain() {
+        if (size == 0) {
+            plain = true;
+            byteCount = 0;
+            offsets[0] = 0;
+        }
+    }
+
     /** Appends a Java string (encoded as UTF-8). */
     public void append(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
