@@ -330,8 +330,11 @@ public final class SideBySide {
             out.println("spillway counters: " + new java.util.TreeMap<>(s.counters()));
         }
         long mismatches = lines.stream().filter(JoinLine::mismatch).count();
-        out.println(mismatches == 0 ? "checksums: every question both engines answered agrees"
-                : "checksums: " + mismatches + " MISMATCH(ES)");
+        long agree = lines.stream().filter(JoinLine::agrees).count();
+        long unanswered = lines.size() - agree - mismatches;
+        out.printf(Locale.ROOT, "checksums: %d of %d questions agree%s%s%n", agree, lines.size(),
+                mismatches == 0 ? "" : ", " + mismatches + " MISMATCH",
+                unanswered == 0 ? "" : ", " + unanswered + " not compared (an engine failed)");
         return lines;
     }
 
