@@ -8,8 +8,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
+import org.spillway.datasets.JoinData;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.io.CsvOptions;
+import org.spillway.spill.DataType;
 
 /**
  * Times Spillway and DuckDB (in-process, JDBC) on the same CSV file in one process and prints
@@ -145,6 +148,218 @@ public final class SideBySide {
             System.out.println("\n" + s.memoryReport());
         }
         return failures == 0 ? 0 : 1;
+    }
+
+    /**
+     * One line of {@code ./spillway bench join}: a question's two timed runs per engine, each engine's
+     * checksum, or the error an engine failed with.
+     *
+     * @param question the question
+     * @param spillway seconds of Spillway's two runs (NaN where it failed)
+     * @param duckdb   seconds of DuckDB's two runs (NaN where it failed)
+     * @param spillwayChecksum Spillway's checksum, or null if it failed
+     * @param duckdbChecksum   DuckDB's checksum, or null if it failed
+     * @param spillwayError    the first line of Spillway's error, or null
+     * @param duckdbError      the first line of DuckDB's error, or null
+     */
+    public record JoinLine(JoinQuestions.Question question, double[] spillway, double[] duckdb,
+                           JoinQuestions.Checksum spillwayChecksum, JoinQuestions.Checksum duckdbChecksum,
+                           String spillwayError, String duckdbError) {
+        /** True if both engines answered and their checksums agree. */
+        public boolean agrees() {
+            return spillwayChecksum != null && duckdbChecksum != null && spillwayChecksum.agrees(duckdbChecksum);
+        }
+
+        /** True if both engines answered and their checksums differ (or one reports a broken result). */
+        public boolean mismatch() {
+            return spillwayChecksum != null && duckdbChecksum != null && !agrees();
+        }
+
+        /** Best Spillway time over best DuckDB time (NaN if either failed). */
+        public double ratio() {
+            return Math.min(spillway[0], spillway[1]) / Math.min(duckdb[0], duckdb[1]);
+        }
+    }
+
+    /**
+     * {@code ./spillway bench join [--n N] [--threads T] [--memory SIZE] [--data DIR] [--questions 1,2,..]}:
+     * the five db-benchmark join questions and a full sort of x (question 6) on the same generated
+     * CSV files, Spillway and DuckDB in one process: load the four tables, then each question twice per
+     * engine, with times, the ratio and checksums. The tables are generated into {@code dataDir} if
+     * missing. Returns 0 if every checksum agrees (a question DuckDB fails on is reported, not fatal),
+     * 1 if any differs or Spillway fails.
+     */
+    public static int join(long n, int threads, String memory, Path dataDir, java.util.Set<Integer> only) throws Exception {
+        List<JoinLine> lines = join(n, threads, memory, dataDir, only, System.out);
+        boolean bad = lines.stream().anyMatch(l -> l.mismatch() || l.spillwayError() != null);
+        return bad ? 1 : 0;
+    }
+
+    /**
+     * As {@link #join(long, int, String, Path, java.util.Set)}, printing to {@code out} and returning
+     * the lines (for tests).
+     */
+    public static List<JoinLine> join(long n, int threads, String memory, Path dataDir, java.util.Set<Integer> only,
+                                      java.io.PrintStream out) throws Exception {
+        JoinData data = JoinData.of(n);
+        Files.createDirectories(dataDir);
+        java.util.Map<JoinData.Table, Path> files = new java.util.EnumMap<>(JoinData.Table.class);
+        long bytes = 0;
+        for (JoinData.Table t : JoinData.Table.values()) {
+            Path file = dataDir.resolve(data.fileName(t));
+            if (!Files.exists(file)) {
+                out.println("generating " + file + " ...");
+                data.writeCsv(t, file); // atomic: a file that exists is complete
+            }
+            files.put(t, file);
+            bytes += Files.size(file);
+        }
+        out.printf(Locale.ROOT, "db-benchmark join %s (x and big %,d rows, medium %,d, small %,d; %.1f MB of CSV), %d threads, "
+                        + "memory limit %s, %s%n", data.tableName(JoinData.Table.X), n,
+                data.rows(JoinData.Table.MEDIUM), data.rows(JoinData.Table.SMALL),
+                bytes / 1e6, threads, memory, java.time.LocalDate.now());
+        List<JoinLine> lines = new java.util.ArrayList<>();
+        try (Spillway s = Spillway.builder().memoryLimit(memory).parallelism(threads).progress(false).build();
+             Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            st.execute("SET threads = " + threads);
+            st.execute("SET memory_limit = '" + memory + "'");
+            // DuckDB spills to ./.tmp by default; keep it beside the data instead of the working directory
+            st.execute("SET temp_directory = '" + dataDir.resolve("duckdb-tmp") + "'");
+
+            JoinQuestions.Tables tables = null;
+            String swLoadError = null;
+            long t0 = System.nanoTime();
+            try {
+                java.util.Map<JoinData.Table, DataFrame> f = new java.util.EnumMap<>(JoinData.Table.class);
+                for (var e : files.entrySet()) {
+                    CsvOptions opts = CsvOptions.defaults();
+                    for (var col : e.getKey().columnTypes().entrySet()) {
+                        opts = opts.columnType(col.getKey(), DataType.parse(col.getValue()));
+                    }
+                    f.put(e.getKey(), s.readCsv(e.getValue(), opts).collect());
+                }
+                tables = new JoinQuestions.Tables(f.get(JoinData.Table.X), f.get(JoinData.Table.SMALL),
+                        f.get(JoinData.Table.MEDIUM), f.get(JoinData.Table.BIG));
+            } catch (RuntimeException e) {
+                swLoadError = "Spillway failed to load: " + firstLine(e);
+            }
+            double swLoad = (System.nanoTime() - t0) / 1e9;
+
+            String dkLoadError = null;
+            t0 = System.nanoTime();
+            for (var e : files.entrySet()) {
+                try (Statement ls = c.createStatement()) {
+                    ls.execute("CREATE TABLE " + e.getKey().label() + " AS SELECT * FROM read_csv('" + e.getValue()
+                            + "', header = true, columns = " + duckColumns(e.getKey()) + ")");
+                } catch (java.sql.SQLException ex) {
+                    dkLoadError = "DuckDB failed to load " + e.getKey().label() + ": " + firstLine(ex);
+                    break;
+                }
+            }
+            double dkLoad = (System.nanoTime() - t0) / 1e9;
+            out.printf(Locale.ROOT, "load: spillway %s, duckdb %s; %s%n",
+                    swLoadError == null ? String.format(Locale.ROOT, "%.2f s", swLoad) : "FAILED",
+                    dkLoadError == null ? String.format(Locale.ROOT, "%.2f s", dkLoad) : "FAILED", s.memoryReport());
+            for (String err : new String[] {swLoadError, dkLoadError}) {
+                if (err != null) {
+                    out.println("  " + err);
+                }
+            }
+            out.println();
+            out.printf(Locale.ROOT, "%-26s %8s %8s %8s %8s %7s  %s%n", "question", "sw 1 s", "sw 2 s", "dk 1 s", "dk 2 s", "ratio",
+                    "checksums (rows; sum v1; sum v2, or rows; first .. last (id4/v1)) spillway | duckdb");
+            for (JoinQuestions.Question q : JoinQuestions.ALL) {
+                if (!only.isEmpty() && !only.contains(q.number())) {
+                    continue;
+                }
+                double[] sw = {Double.NaN, Double.NaN};
+                JoinQuestions.Checksum swCheck = null;
+                String swError = swLoadError;
+                for (int run = 0; run < 2 && swError == null; run++) {
+                    DataFrame r = null;
+                    try {
+                        long a = System.nanoTime();
+                        r = q.spillway().apply(tables).collect();
+                        sw[run] = (System.nanoTime() - a) / 1e9;
+                        swCheck = q.spillwayChecksum(r);
+                    } catch (RuntimeException e) {
+                        swError = "Spillway failed: " + firstLine(e);
+                        swCheck = null;
+                        sw[0] = sw[1] = Double.NaN;
+                    } finally {
+                        if (r != null) {
+                            r.unpersist();
+                        }
+                    }
+                }
+                double[] dk = {Double.NaN, Double.NaN};
+                JoinQuestions.Checksum dkCheck = null;
+                String dkError = dkLoadError;
+                for (int run = 0; run < 2 && dkError == null; run++) {
+                    try (Statement qs = c.createStatement()) { // a failed statement is closed by DuckDB
+                        long a = System.nanoTime();
+                        qs.execute("CREATE OR REPLACE TEMP TABLE ans AS " + q.sql());
+                        dk[run] = (System.nanoTime() - a) / 1e9;
+                        dkCheck = q.duckdbChecksum(qs);
+                    } catch (java.sql.SQLException e) {
+                        // DuckDB can fail where Spillway does not (e.g. out of memory under the limit)
+                        dkError = "DuckDB failed: " + firstLine(e);
+                        dkCheck = null;
+                        dk[0] = dk[1] = Double.NaN;
+                    } finally {
+                        try (Statement ds = c.createStatement()) {
+                            ds.execute("DROP TABLE IF EXISTS ans");
+                        } catch (java.sql.SQLException ignored) {
+                            // the connection is unusable; the next statement reports it
+                        }
+                    }
+                }
+                JoinLine line = new JoinLine(q, sw, dk, swCheck, dkCheck, swError, dkError);
+                lines.add(line);
+                out.printf(Locale.ROOT, "%-26s %8s %8s %8s %8s %7s  %s | %s%s%n", q.name(), seconds(sw[0]), seconds(sw[1]),
+                        seconds(dk[0]), seconds(dk[1]), Double.isNaN(line.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", line.ratio()),
+                        swCheck != null ? swCheck : "FAILED", dkCheck != null ? dkCheck : "FAILED",
+                        line.mismatch() ? "  MISMATCH" : line.agrees() ? "  (agree)" : "");
+                for (String err : new String[] {swError, dkError}) {
+                    if (err != null && err != swLoadError && err != dkLoadError) {
+                        out.println("    " + err);
+                    }
+                }
+            }
+            out.println("\n" + s.memoryReport());
+            out.println("spillway counters: " + new java.util.TreeMap<>(s.counters()));
+        }
+        long mismatches = lines.stream().filter(JoinLine::mismatch).count();
+        long agree = lines.stream().filter(JoinLine::agrees).count();
+        long unanswered = lines.size() - agree - mismatches;
+        out.printf(Locale.ROOT, "checksums: %d of %d questions agree%s%s%n", agree, lines.size(),
+                mismatches == 0 ? "" : ", " + mismatches + " MISMATCH",
+                unanswered == 0 ? "" : ", " + unanswered + " not compared (an engine failed)");
+        return lines;
+    }
+
+    /** DuckDB's {@code columns = {...}} for a join table's CSV: its column names and SQL types. */
+    private static String duckColumns(JoinData.Table t) {
+        StringBuilder sb = new StringBuilder("{");
+        for (var e : t.columnTypes().entrySet()) {
+            String type = switch (e.getValue()) {
+                case "int32" -> "INTEGER";
+                case "string" -> "VARCHAR";
+                case "float64" -> "DOUBLE";
+                default -> throw new IllegalStateException("no DuckDB type for " + e.getValue());
+            };
+            sb.append(sb.length() > 1 ? ", " : "").append('\'').append(e.getKey()).append("': '").append(type).append('\'');
+        }
+        return sb.append('}').toString();
+    }
+
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "-" : String.format(Locale.ROOT, "%.3f", s);
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
     }
 
     private static List<String> measures(DataFrame r) {

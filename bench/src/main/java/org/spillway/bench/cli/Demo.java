@@ -1,10 +1,12 @@
 package org.spillway.bench.cli;
 
+import static org.spillway.frame.Functions.asc;
 import static org.spillway.frame.Functions.col;
 import static org.spillway.frame.Functions.count;
 import static org.spillway.frame.Functions.countDistinct;
 import static org.spillway.frame.Functions.mean;
 import static org.spillway.frame.Functions.median;
+import static org.spillway.frame.Functions.on;
 import static org.spillway.frame.Functions.sum;
 
 import java.io.IOException;
@@ -19,18 +21,34 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.spillway.datasets.Events;
 import org.spillway.frame.DataFrame;
+import org.spillway.frame.JoinType;
 import org.spillway.frame.Spillway;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Field;
+import org.spillway.spill.Schema;
 import org.spillway.spill.memory.MemoryBudget;
 
 /**
  * {@code ./spillway demo}: generates an events data set at least four times larger than the
  * memory limit, reads it with a progress bar, runs a filter / derived column / count pipeline,
- * collects the whole set (which must spill), queries the collected frame, prints the timings and
- * how much spilled, and deletes everything it wrote.
+ * collects the whole set (which must spill), queries the collected frame (a group by, and a join
+ * with a small lookup table of countries), prints the timings and how much spilled, and deletes
+ * everything it wrote.
  */
 final class Demo {
     private Demo() {
     }
+
+    /** The lookup table of step 7: each of the events' 20 countries with a region and a VAT rate. */
+    private static final List<Object[]> COUNTRIES = List.of(
+            new Object[] {"US", "Americas", 0.0}, new Object[] {"CA", "Americas", 0.05}, new Object[] {"MX", "Americas", 0.16},
+            new Object[] {"BR", "Americas", 0.17}, new Object[] {"DE", "Europe", 0.19}, new Object[] {"GB", "Europe", 0.20},
+            new Object[] {"FR", "Europe", 0.20}, new Object[] {"IT", "Europe", 0.22}, new Object[] {"ES", "Europe", 0.21},
+            new Object[] {"NL", "Europe", 0.21}, new Object[] {"SE", "Europe", 0.25}, new Object[] {"PL", "Europe", 0.23},
+            new Object[] {"CH", "Europe", 0.081}, new Object[] {"AT", "Europe", 0.20}, new Object[] {"BE", "Europe", 0.21},
+            new Object[] {"JP", "Asia-Pacific", 0.10}, new Object[] {"CN", "Asia-Pacific", 0.13},
+            new Object[] {"IN", "Asia-Pacific", 0.18}, new Object[] {"KR", "Asia-Pacific", 0.10},
+            new Object[] {"AU", "Asia-Pacific", 0.10});
 
     private record Timing(String step, double seconds, String result) {
     }
@@ -89,9 +107,22 @@ final class Demo {
                 DataFrame stats = time(timings, "group by country (collected)", byCountry::collect, f -> "");
                 stats.show(25);
                 System.out.println();
+
+                System.out.println("7. A join: every order joined to a small lookup table of countries (region, VAT rate),"
+                        + " then grouped by region; the small side is hashed, the big side streamed:");
+                DataFrame countries = sw.createDataFrame(Schema.of(new Field("country", DataType.STRING),
+                        new Field("region", DataType.STRING), new Field("vat", DataType.FLOAT64)), COUNTRIES);
+                DataFrame byRegion = all.join(countries, on("country"), JoinType.INNER)
+                        .withColumn("gross", col("amount").multiply(col("quantity")).multiply(col("vat").plus(1)))
+                        .groupBy("region").agg(count().as("orders"), sum("quantity").as("items"),
+                                sum("gross").as("gross_with_vat"))
+                        .sort(asc("region"));
+                DataFrame regions = time(timings, "join countries + group by", byRegion::collect, f -> "");
+                regions.show(10);
+                System.out.println();
                 System.out.println("   " + sw.memoryReport());
             }
-            System.out.println("\n7. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
+            System.out.println("\n8. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
                     + MemoryBudget.formatBytes(limit) + "):");
             for (Timing t : timings) {
                 System.out.printf(Locale.ROOT, "   %-30s %8.2f s  %s%n", t.step(), t.seconds(), t.result());

@@ -13,7 +13,8 @@ public final class Main {
               demo [--rows N] [--memory SIZE] [--keep DIR]
                                    generate an events data set 4x larger than the memory limit, read it
                                    with a progress bar, run a filter/derived-column/count pipeline,
-                                   show the result, the timings and how much spilled; cleans up after
+                                   a group by and a join with a lookup table, show the results, the
+                                   timings and how much spilled; cleans up after
                                    itself (defaults: --rows 4000000 --memory 64m)
               shell [script.jsh]   JShell with Spillway on the class path and its imports made; with a
                                    script, runs it and exits non-zero if a snippet fails
@@ -28,6 +29,10 @@ public final class Main {
                                    time CSV ingest in Spillway and DuckDB side by side
               bench groupby [--n 1e7] [--k 100] [--nas 0] [--threads T] [--memory SIZE] [--questions 1,2,..]
                                    the ten db-benchmark groupby questions, Spillway beside DuckDB
+              bench join [--n 1e7] [--threads T] [--memory SIZE] [--data DIR] [--questions 1,2,..]
+                                   the five db-benchmark join questions and a sort of x (question 6),
+                                   Spillway beside DuckDB; the four tables are generated into DIR if
+                                   missing (default: the temp directory's spillway-bench)
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
               help                 this text
@@ -64,25 +69,43 @@ public final class Main {
             }
             case "groupby" -> {
                 Options o = Options.parse(rest);
-                java.util.Set<Integer> only = new java.util.TreeSet<>();
-                for (String q : o.get("questions", "").split(",")) {
-                    if (!q.isBlank()) {
-                        only.add(Integer.parseInt(q.strip().replaceFirst("^q", "")));
-                    }
-                }
                 return org.spillway.bench.SideBySide.groupby(o.count("n", 10_000_000), (int) o.count("k", 100),
                         (int) o.count("nas", 0), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
-                        o.get("memory", "4g"), only);
+                        o.get("memory", "4g"), questions(o));
+            }
+            case "join" -> {
+                Options o = Options.parse(rest);
+                java.nio.file.Path data = o.named().containsKey("data") ? java.nio.file.Path.of(o.get("data", "data"))
+                        : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "spillway-bench");
+                return org.spillway.bench.SideBySide.join(o.count("n", 10_000_000),
+                        (int) o.count("threads", Runtime.getRuntime().availableProcessors()), o.get("memory", "4g"), data,
+                        questions(o));
             }
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|join|jmh ...\n" + USAGE);
                 return 2;
             }
         }
+    }
+
+    /** The question numbers of {@code --questions 1,2,q3} (empty: all). */
+    private static java.util.Set<Integer> questions(Options o) {
+        java.util.Set<Integer> only = new java.util.TreeSet<>();
+        for (String q : o.get("questions", "").split(",")) {
+            if (!q.isBlank()) {
+                String t = q.strip().replaceFirst("^q", "");
+                try {
+                    only.add(Integer.parseInt(t));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--questions takes numbers separated by commas, e.g. 1,2,5; not '" + q + "'");
+                }
+            }
+        }
+        return only;
     }
 
     /** Parses a whole number written as 4000000, 4_000_000, 4e6 or 4m-free forms. */
