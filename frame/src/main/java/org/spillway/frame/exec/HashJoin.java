@@ -62,6 +62,7 @@ final class HashJoin {
     private static final double FIT_FRACTION = 0.5;
     private static final int MAX_LEVEL = 5;
     private static final int BITS_PER_LEVEL = 6;
+    private static final int GATHER_BLOCK = 256;
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -894,7 +895,13 @@ final class HashJoin {
                     if (b instanceof StringVectorBuilder sb && copiesPlainStrings(j, probeChunk)) {
                         sb.usePlain(); // the source found its values too distinct for a dictionary
                     }
-                    gather(b, j, probeChunk);
+                }
+                // In blocks of rows, every column per block: a block's build records stay in cache.
+                for (int from = 0; from < count; from += GATHER_BLOCK) {
+                    int to = Math.min(count, from + GATHER_BLOCK);
+                    for (int j = 0; j < out.size(); j++) {
+                        gather(builders.get(j), j, probeChunk, from, to);
+                    }
                 }
                 c = Chunk.build(out, builders, ctx.budget(), "join output");
             }
@@ -903,16 +910,16 @@ final class HashJoin {
             order.add(new long[] {seq, index, sub++});
         }
 
-        private void gather(VectorBuilder b, int j, Chunk probeChunk) {
+        private void gather(VectorBuilder b, int j, Chunk probeChunk, int from, int to) {
             int pc = outProbe[j];
             int bc = outBuild[j];
             ColumnVector pv = pc >= 0 && probeChunk != null ? probeChunk.column(pc) : null;
             if (bc < 0 || table == null) {
-                gatherProbe(b, pv);
+                gatherProbe(b, pv, from, to);
                 return;
             }
             if (table.W > 0) {
-                gatherRecords(b, pv, payloadSlot[bc]);
+                gatherRecords(b, pv, payloadSlot[bc], from, to);
                 return;
             }
             int[] bRow = this.bRow;
@@ -931,7 +938,7 @@ final class HashJoin {
             ColumnVector[] vs = table.column(bc);
             DataType t = b.type();
             boolean same = vs.length == 0 || vs[0].type() == t;
-            for (int i = 0; i < count; i++) {
+            for (int i = from; i < to; i++) {
                 int pr = pRows[i];
                 if (pr >= 0 && pv != null) {
                     append(b, pv, pr);
@@ -952,14 +959,14 @@ final class HashJoin {
         }
 
         /** An output column from the build rows' records (probe values where a pair has one and {@code pv} is given). */
-        private void gatherRecords(VectorBuilder b, ColumnVector pv, int p) {
+        private void gatherRecords(VectorBuilder b, ColumnVector pv, int p, int from, int to) {
             long[] rec = table.rows;
             int w = table.W;
             long bit = 1L << p;
             int slot = 1 + p;
             DataType t = b.type();
             byte[] scratch = this.scratch;
-            for (int i = 0; i < count; i++) {
+            for (int i = from; i < to; i++) {
                 int pr = pRows[i];
                 int g = bRows[i];
                 if (pr >= 0 && pv != null) {
@@ -1000,15 +1007,15 @@ final class HashJoin {
         }
 
         /** Values of one probe column (null where a row has no probe side). */
-        private void gatherProbe(VectorBuilder b, ColumnVector pv) {
+        private void gatherProbe(VectorBuilder b, ColumnVector pv, int from, int to) {
             if (pv == null) {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     b.appendNull();
                 }
                 return;
             }
             if (pv.type() != b.type()) {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     int pr = pRows[i];
                     if (pr >= 0) {
                         append(b, pv, pr);
@@ -1022,7 +1029,7 @@ final class HashJoin {
             switch (pv) {
                 case IntVector iv -> {
                     IntVectorBuilder ib = (IntVectorBuilder) b;
-                    for (int i = 0; i < count; i++) {
+                    for (int i = from; i < to; i++) {
                         int pr = pRows[i];
                         if (pr < 0 || (nulls && iv.isNull(pr))) {
                             ib.appendNull();
@@ -1033,7 +1040,7 @@ final class HashJoin {
                 }
                 case LongVector lv -> {
                     LongVectorBuilder lb = (LongVectorBuilder) b;
-                    for (int i = 0; i < count; i++) {
+                    for (int i = from; i < to; i++) {
                         int pr = pRows[i];
                         if (pr < 0 || (nulls && lv.isNull(pr))) {
                             lb.appendNull();
@@ -1044,7 +1051,7 @@ final class HashJoin {
                 }
                 case DoubleVector dv -> {
                     DoubleVectorBuilder db = (DoubleVectorBuilder) b;
-                    for (int i = 0; i < count; i++) {
+                    for (int i = from; i < to; i++) {
                         int pr = pRows[i];
                         if (pr < 0 || (nulls && dv.isNull(pr))) {
                             db.appendNull();
@@ -1054,7 +1061,7 @@ final class HashJoin {
                     }
                 }
                 default -> {
-                    for (int i = 0; i < count; i++) {
+                    for (int i = from; i < to; i++) {
                         int pr = pRows[i];
                         if (pr >= 0) {
                             b.appendFrom(pv, pr);
