@@ -20,6 +20,7 @@ public final class ChunkHandle implements AutoCloseable {
     Chunk chunk;              // non-null while resident
     long memBytes;            // in-memory size of the (last) resident chunk
     BlockRef ref;             // where it was spilled, once written
+    org.spillway.spill.file.SpillFile refFile; // the file holding ref
     int pins;
     boolean evicting;         // an eviction is writing it out; the chunk stays valid meanwhile
     boolean closed;

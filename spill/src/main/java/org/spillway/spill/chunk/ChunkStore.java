@@ -21,7 +21,9 @@ import org.spillway.spill.memory.Spillable;
 /**
  * The chunk cache behind every frame: holds chunks by {@link ChunkHandle}, keeps them in memory
  * while the {@link MemoryBudget} allows, and when the budget runs short spills unpinned ones, least
- * recently used (put or pinned) first, to one append-only {@link SpillFile}; pinning a spilled chunk
+ * recently used (put or pinned) first, to append-only {@link SpillFile}s (a new one every 256 MB;
+ * a file is deleted once no open handle has a block in it, so disk use follows the live chunks);
+ * pinning a spilled chunk
  * reads it back. A chunk is written at most once: a handle keeps its block, so evicting it again
  * only frees its memory.
  *
@@ -51,7 +53,12 @@ public final class ChunkStore implements Spillable, AutoCloseable {
     private final LinkedHashSet<ChunkHandle> lru = new LinkedHashSet<>(); // resident, least recently used first
     private long residentBytes;
     private long spillableBytes; // resident, unpinned, not being evicted
-    private SpillFile file;
+    private SpillFile file;  // the file new blocks are appended to
+    /** Per spill file: blocks that open handles refer to, plus writes in flight. Guarded by lock. */
+    private final java.util.Map<SpillFile, int[]> live = new java.util.IdentityHashMap<>();
+    /** A new spill file is started past this size; a file no handle refers to any more is deleted. */
+    static final long ROTATE_BYTES = 256L << 20;
+    private final long rotateBytes;
     private boolean closed;
 
     private final AtomicLong spilledBytes = new AtomicLong();
@@ -60,6 +67,12 @@ public final class ChunkStore implements Spillable, AutoCloseable {
 
     /** Creates a store spilling to {@code dir} and registers it with {@code budget}. */
     public ChunkStore(MemoryBudget budget, SpillDirectory dir, String name) {
+        this(budget, dir, name, ROTATE_BYTES);
+    }
+
+    /** As {@link #ChunkStore(MemoryBudget, SpillDirectory, String)}, starting a new spill file every {@code rotateBytes}. */
+    ChunkStore(MemoryBudget budget, SpillDirectory dir, String name, long rotateBytes) {
+        this.rotateBytes = rotateBytes;
         this.budget = Objects.requireNonNull(budget, "budget");
         this.dir = Objects.requireNonNull(dir, "dir");
         this.name = Objects.requireNonNull(name, "name");
@@ -122,7 +135,7 @@ public final class ChunkStore implements Spillable, AutoCloseable {
                 }
                 wait = h.loading;
                 ref = h.ref;
-                f = file;
+                f = h.refFile;
                 if (wait == null) {
                     h.loading = new CompletableFuture<>();
                 }
@@ -197,6 +210,7 @@ public final class ChunkStore implements Spillable, AutoCloseable {
 
     void closeHandle(ChunkHandle h) {
         Chunk toClose = null;
+        SpillFile deadFile = null;
         synchronized (lock) {
             if (h.closed) {
                 return;
@@ -207,6 +221,11 @@ public final class ChunkStore implements Spillable, AutoCloseable {
             }
             h.closed = true;
             handles.remove(h);
+            if (h.ref != null) {
+                deadFile = release(h.refFile);
+                h.ref = null;
+                h.refFile = null;
+            }
             // An eviction in flight frees the chunk itself; a read-back in flight discards its result.
             if (h.chunk != null && !h.evicting) {
                 toClose = h.chunk;
@@ -219,6 +238,22 @@ public final class ChunkStore implements Spillable, AutoCloseable {
         if (toClose != null) {
             toClose.close();
         }
+        if (deadFile != null) {
+            deadFile.close();
+        }
+    }
+
+    /**
+     * Drops one reference to {@code f}; returns it if that was the last and it is no longer the file
+     * being appended to (the caller closes it, which deletes it, outside the lock). Holds lock.
+     */
+    private SpillFile release(SpillFile f) {
+        int[] n = live.get(f);
+        if (n != null && --n[0] == 0 && f != file) {
+            live.remove(f);
+            return f;
+        }
+        return null;
     }
 
     /** {@inheritDoc} Here {@code ChunkStore[<name>]}. */
@@ -289,7 +324,7 @@ public final class ChunkStore implements Spillable, AutoCloseable {
             chunk = h.chunk;
             ref = h.ref;
         }
-        BlockRef written = null;
+        Written written = null;
         RuntimeException failure = null;
         if (ref == null) {
             try {
@@ -299,11 +334,17 @@ public final class ChunkStore implements Spillable, AutoCloseable {
             }
         }
         Chunk toClose = null;
+        SpillFile deadFile = null;
         long released = 0;
         synchronized (lock) {
             h.evicting = false;
             if (written != null) {
-                h.ref = written;
+                if (h.closed) {
+                    deadFile = release(written.file()); // nobody will read this block
+                } else {
+                    h.ref = written.ref();
+                    h.refFile = written.file();
+                }
             }
             if (h.closed || (failure == null && h.pins == 0)) {
                 // closed meanwhile (failure then does not matter), or written and still unpinned
@@ -320,6 +361,9 @@ public final class ChunkStore implements Spillable, AutoCloseable {
         }
         if (toClose != null) {
             toClose.close();
+        }
+        if (deadFile != null) {
+            deadFile.close();
         }
         if (failure != null) {
             throw failure;
@@ -345,15 +389,33 @@ public final class ChunkStore implements Spillable, AutoCloseable {
         toClose.forEach(Chunk::close);
     }
 
-    /** Encodes into a transient, unbudgeted buffer and appends to the store's spill file. */
-    private BlockRef write(Chunk chunk) {
+    private record Written(BlockRef ref, SpillFile file) {
+    }
+
+    /**
+     * Encodes into a transient, unbudgeted buffer and appends to the store's current spill file,
+     * starting a new file once it passes {@link #ROTATE_BYTES} (the old one is deleted when no
+     * handle refers to it any more). The block counts as a reference to its file from here on.
+     */
+    private Written write(Chunk chunk) {
         SpillFile f;
+        SpillFile dead = null;
         synchronized (lock) {
             checkOpen();
-            if (file == null) {
+            if (file == null || file.size() >= rotateBytes) {
+                SpillFile old = file;
                 file = dir.newFile(name);
+                live.put(file, new int[1]);
+                if (old != null && live.get(old)[0] == 0) {
+                    live.remove(old);
+                    dead = old;
+                }
             }
             f = file;
+            live.get(f)[0]++;
+        }
+        if (dead != null) {
+            dead.close();
         }
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment buf = tmp.allocate(ChunkCodec.encodedSize(chunk), 8);
@@ -361,7 +423,23 @@ public final class ChunkStore implements Spillable, AutoCloseable {
             BlockRef ref = f.append(buf);
             spillWrites.incrementAndGet();
             spilledBytes.addAndGet(ref.diskBytes());
-            return ref;
+            return new Written(ref, f);
+        } catch (RuntimeException | Error e) {
+            SpillFile d;
+            synchronized (lock) {
+                d = release(f);
+            }
+            if (d != null) {
+                d.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Spill files now on disk for this store (the current one and older ones still referred to). */
+    public int spillFileCount() {
+        synchronized (lock) {
+            return live.size();
         }
     }
 
@@ -409,7 +487,7 @@ public final class ChunkStore implements Spillable, AutoCloseable {
     public void close() {
         List<Chunk> toClose = new ArrayList<>();
         int pinned = 0;
-        SpillFile f;
+        List<SpillFile> files;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -429,15 +507,29 @@ public final class ChunkStore implements Spillable, AutoCloseable {
             }
             handles.clear();
             spillableBytes = 0;
-            f = file;
+            files = new ArrayList<>(live.keySet());
+            if (file != null && !live.containsKey(file)) {
+                files.add(file);
+            }
+            live.clear();
             file = null;
         }
         budget.removeSpillable(this);
         try {
             toClose.forEach(Chunk::close);
         } finally {
-            if (f != null) {
-                f.close();
+            RuntimeException first = null;
+            for (SpillFile sf : files) {
+                try {
+                    sf.close();
+                } catch (RuntimeException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
             }
         }
         if (pinned > 0) {

@@ -64,6 +64,35 @@ class ChunkStoreTest {
     }
 
     @Test
+    void spillFilesRotateAndAreDeletedWhenNoChunkLivesInThem() throws Exception {
+        store.close();
+        store = new ChunkStore(budget, dir, "rotating", 150_000); // a new file every ~2 blocks
+        List<ChunkHandle> handles = fill();
+        int files = store.spillFileCount();
+        assertTrue(files > 5, "several files: " + files);
+        assertEquals(files, countFiles());
+        // closing every chunk whose block sits in the older files deletes those files
+        for (int i = 0; i < CHUNKS / 2; i++) {
+            handles.get(i).close();
+        }
+        assertTrue(store.spillFileCount() < files, files + " -> " + store.spillFileCount());
+        assertEquals(store.spillFileCount(), countFiles());
+        for (int i = CHUNKS / 2; i < CHUNKS; i++) {
+            try (PinnedChunk p = handles.get(i).pin()) {
+                TestChunks.verify(p.chunk(), i, ROWS);
+            }
+        }
+        handles.forEach(ChunkHandle::close);
+        assertTrue(store.spillFileCount() <= 1, "only the file being appended to may remain: " + store.spillFileCount());
+    }
+
+    private long countFiles() throws Exception {
+        try (Stream<Path> s = Files.walk(base)) {
+            return s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(".lz4")).count();
+        }
+    }
+
+    @Test
     void spillsUnderPressureAndReadsBackIdentically() {
         List<ChunkHandle> handles = fill();
         long chunkBytes = handles.getFirst().byteSize();
