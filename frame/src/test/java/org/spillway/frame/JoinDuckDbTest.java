@@ -254,6 +254,33 @@ class JoinDuckDbTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} join where no key matches, and where every key matches")
+    @org.junit.jupiter.params.provider.EnumSource(value = JoinType.class, names = {"INNER", "LEFT", "RIGHT", "FULL", "SEMI", "ANTI"})
+    void noMatchesAndAllMatches(JoinType type) throws Exception {
+        try (Spillway sw = Spillway.builder().memoryLimit("64m").parallelism(2).progress(false).build()) {
+            DataFrame l = sw.readCsv(left, lopts()).select("lid", "k_int", "v");
+            DataFrame none = sw.readCsv(right, ropts()).select(col("rid"), col("k_int").plus(Functions.lit(1_000_000)).as("k_int"), col("w"));
+            DataFrame all = sw.readCsv(left, lopts()).filter(col("k_int").isNotNull()).select("k_int").distinct();
+            String src = scan(left, L_COLS);
+            String noneSql = "(SELECT rid, k_int + 1000000 AS k_int, w FROM " + scan(right, R_COLS) + ")";
+            String allSql = "(SELECT DISTINCT k_int FROM " + src + " WHERE k_int IS NOT NULL)";
+            String key = type == JoinType.RIGHT ? "r.k_int" : type == JoinType.FULL ? "coalesce(l.k_int, r.k_int)" : "l.k_int";
+            for (boolean matchAll : new boolean[] {false, true}) {
+                DataFrame r = matchAll ? all : none;
+                String rs = matchAll ? allSql : noneSql;
+                String cols = "l.lid, " + key + ", l.v" + (type == JoinType.SEMI || type == JoinType.ANTI ? "" : matchAll ? "" : ", r.rid, r.w");
+                String sql = switch (type) {
+                    case SEMI -> "SELECT " + cols + " FROM " + src + " l WHERE EXISTS (SELECT 1 FROM " + rs + " r WHERE l.k_int = r.k_int)";
+                    case ANTI -> "SELECT " + cols + " FROM " + src + " l WHERE NOT EXISTS (SELECT 1 FROM " + rs + " r WHERE l.k_int = r.k_int)";
+                    default -> "SELECT " + cols + " FROM " + src + " l " + type + " JOIN " + rs + " r ON l.k_int = r.k_int";
+                };
+                List<List<Object>> expected = GroupByDuckDbTest.sorted(PipelineDuckDbTest.duck(sql));
+                DataFrame j = l.join(r, on("k_int"), type);
+                assertEquals(expected, GroupByDuckDbTest.sorted(PipelineDuckDbTest.normalize(j.rows())), (matchAll ? "all" : "no") + " matches");
+            }
+        }
+    }
+
     @Test
     void crossJoinPairsEveryRow() throws Exception {
         try (Spillway sw = Spillway.builder().memoryLimit("64m").parallelism(2).progress(false).build()) {
