@@ -33,8 +33,15 @@ if (people.groupBy("city").topK(1, desc("age")).count() != 5) throw new Assertio
 if (!people.sort(desc("score"), asc("name")).column("name").equals(List.of("Alan", "Ada", "Grace", "Hopper, G.", "Linus"))) throw new AssertionError("sort");
 if (!people.sort(desc("age")).limit(2).column("name").equals(List.of("Hopper, G.", "Grace"))) throw new AssertionError("top-k");
 if (people.union(people.filter(col("age").lt(30))).count() != 6) throw new AssertionError("union");
+var teams = sw.createDataFrame(Schema.of(new Field("name", DataType.STRING), new Field("team", DataType.STRING)),
+        List.of(new Object[] {"Ada", "A"}, new Object[] {"Linus", "B"}, new Object[] {"Nobody", "C"}));
+if (!people.join(teams, "name").sort("name").column("team").equals(List.of("A", "B"))) throw new AssertionError("inner join");
+if (people.join(teams, on("name"), JoinType.ANTI).count() != 3) throw new AssertionError("anti join");
+if (people.join(teams, on("name"), JoinType.FULL).count() != 6) throw new AssertionError("full join");
 
 q.writeCsv(dir.resolve("out.csv").toString());
 if (sw.readCsv(dir.resolve("out.csv").toString()).count() != 4) throw new AssertionError("round trip");
 sw.close();
+try (var walk = Files.walk(dir)) { walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
+if (Files.exists(dir)) throw new AssertionError("temporary directory left behind: " + dir);
 System.out.println("quickstart OK");

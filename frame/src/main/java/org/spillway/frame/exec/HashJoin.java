@@ -1189,23 +1189,23 @@ final class HashJoin {
 
     /** The outputs' chunks in probe order: by morsel, chunk within it, then output chunk. */
     private static List<ChunkHandle> inOrder(List<Output> outputs) {
-            List<long[]> keys = new ArrayList<>();
-            List<ChunkHandle> hs = new ArrayList<>();
-            for (Output o : outputs) {
-                keys.addAll(o.order);
-                hs.addAll(o.handles);
-            }
-            Integer[] idx = new Integer[hs.size()];
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = i;
-            }
-            Arrays.sort(idx, Comparator.<Integer>comparingLong(i -> keys.get(i)[0]).thenComparingLong(i -> keys.get(i)[1])
-                    .thenComparingLong(i -> keys.get(i)[2]));
-            List<ChunkHandle> r = new ArrayList<>(idx.length);
-            for (Integer i : idx) {
-                r.add(hs.get(i));
-            }
-            return r;
+        List<long[]> keys = new ArrayList<>();
+        List<ChunkHandle> hs = new ArrayList<>();
+        for (Output o : outputs) {
+            keys.addAll(o.order);
+            hs.addAll(o.handles);
+        }
+        Integer[] idx = new Integer[hs.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, Comparator.<Integer>comparingLong(i -> keys.get(i)[0]).thenComparingLong(i -> keys.get(i)[1])
+                .thenComparingLong(i -> keys.get(i)[2]));
+        List<ChunkHandle> r = new ArrayList<>(idx.length);
+        for (Integer i : idx) {
+            r.add(hs.get(i));
+        }
+        return r;
     }
 
     // ---- cross join --------------------------------------------------------------------------
