@@ -3,18 +3,12 @@ package org.spillway.datasets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Future;
 
 /**
  * A deterministic generator of the db-benchmark "groupby" table {@code G1_<N>_<K>_<nas>_<sort>}, after
@@ -259,29 +253,7 @@ public final class GroupByData {
      */
     public long writeCsv(Path file) throws IOException {
         Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = tempSibling(abs, "csv");
-        boolean done = false;
-        try {
-            long bytes;
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                bytes = write(out, abs);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-            return bytes;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        return CsvBlocks.writeAtomically(abs, out -> write(out, abs));
     }
 
     /**
@@ -311,8 +283,8 @@ public final class GroupByData {
         if (n == 0) {
             return written;
         }
-        try (Parallel par = new Parallel(threadCount())) {
-            BlockWriter w = new BlockWriter(out, par);
+        try (Parallel par = new Parallel(threadCount());
+             CsvBlocks w = new CsvBlocks(out, par, BLOCK_ROWS * G1Model.MAX_ROW_BYTES)) {
             if (!sorted) {
                 for (long from = 0; from < n; from += BLOCK_ROWS) {
                     long start = from;
@@ -346,7 +318,7 @@ public final class GroupByData {
         return written;
     }
 
-    private static void formatSorted(BlockWriter w, G1Model m, long[] rows) throws IOException {
+    private static void formatSorted(CsvBlocks w, G1Model m, long[] rows) throws IOException {
         for (int from = 0; from < rows.length; from += BLOCK_ROWS) {
             int start = from;
             int end = Math.min(rows.length, from + BLOCK_ROWS);
@@ -364,64 +336,6 @@ public final class GroupByData {
     private static Path tempSibling(Path file, String kind) {
         return file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
                 + Long.toHexString(System.nanoTime()) + "." + kind + ".tmp");
-    }
-
-    /** Fills a buffer; returns the number of bytes used. */
-    @FunctionalInterface
-    private interface BlockFormatter {
-        int format(byte[] buf);
-    }
-
-    /** Formats blocks in parallel and writes them in submission order, with a bounded window in flight. */
-    private static final class BlockWriter {
-        private record Block(byte[] buf, int length) {
-        }
-
-        private final OutputStream out;
-        private final Parallel par;
-        private final int window;
-        private final ArrayDeque<Future<Block>> inFlight = new ArrayDeque<>();
-        private final ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
-        private long written;
-
-        BlockWriter(OutputStream out, Parallel par) {
-            this.out = out;
-            this.par = par;
-            this.window = 2 * par.threads();
-        }
-
-        void add(BlockFormatter f) throws IOException {
-            if (inFlight.size() >= window) {
-                writeOldest();
-            }
-            inFlight.add(par.submit(() -> {
-                byte[] buf = free.poll();
-                if (buf == null) {
-                    buf = new byte[BLOCK_ROWS * G1Model.MAX_ROW_BYTES];
-                }
-                return new Block(buf, f.format(buf));
-            }));
-        }
-
-        private void writeOldest() throws IOException {
-            Block b = Parallel.awaitIo(inFlight.poll());
-            out.write(b.buf, 0, b.length);
-            written += b.length;
-            free.add(b.buf);
-        }
-
-        long finish() throws IOException {
-            try {
-                while (!inFlight.isEmpty()) {
-                    writeOldest();
-                }
-            } finally {
-                for (Future<Block> f : inFlight) {
-                    f.cancel(true);
-                }
-            }
-            return written;
-        }
     }
 
     // ---------------------------------------------------------------- rows

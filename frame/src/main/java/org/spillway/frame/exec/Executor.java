@@ -311,6 +311,7 @@ public final class Executor {
         final ChunkOperator[] ops;
         final L local;
         final List<Chunk> alive = new ArrayList<>();
+        final boolean[] independent = new boolean[1];
 
         Worker(S sourceState, ChunkOperator[] ops, L local) {
             this.sourceState = sourceState;
@@ -361,33 +362,13 @@ public final class Executor {
         private long push(Worker<S, L> w, int seq, int index, Chunk chunk, boolean owned) {
             List<Chunk> alive = w.alive;
             alive.clear();
-            if (owned) {
-                alive.add(chunk);
-            }
-            boolean independent = owned;
-            Chunk cur = chunk;
             try {
-                for (ChunkOperator op : w.ops) {
-                    Chunk next = op.apply(cur);
-                    if (next == null) {
-                        return 0;
-                    }
-                    if (next == cur) {
-                        continue;
-                    }
-                    if (op.outputReferencesInput()) {
-                        independent = false;
-                    } else {
-                        closeAll(alive);
-                        independent = true;
-                    }
-                    alive.add(next);
-                    cur = next;
-                }
-                if (cur.rows() == 0) {
+                Chunk cur = ChunkOperator.applyAll(w.ops, chunk, owned, alive, w.independent);
+                if (cur == null) {
                     return 0;
                 }
-                boolean kept = terminal.accept(w.local, seq, index, cur, independent && alive.size() == 1 && alive.getFirst() == cur);
+                boolean kept = terminal.accept(w.local, seq, index, cur,
+                        w.independent[0] && alive.size() == 1 && alive.getFirst() == cur);
                 if (kept) {
                     alive.remove(cur);
                 }

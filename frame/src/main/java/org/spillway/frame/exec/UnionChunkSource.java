@@ -106,33 +106,13 @@ final class UnionChunkSource implements ChunkSource<UnionChunkSource.Item, Union
     /** Runs one chunk through an input's operators and hands the result on (owned only if nothing else refers to it). */
     private static void push(ChunkOperator[] ops, Chunk chunk, boolean owned, Output out) {
         List<Chunk> alive = new ArrayList<>(2);
-        if (owned) {
-            alive.add(chunk);
-        }
-        boolean independent = owned;
-        Chunk cur = chunk;
+        boolean[] independent = new boolean[1];
         try {
-            for (ChunkOperator op : ops) {
-                Chunk next = op.apply(cur);
-                if (next == null) {
-                    return;
-                }
-                if (next == cur) {
-                    continue;
-                }
-                if (op.outputReferencesInput()) {
-                    independent = false;
-                } else {
-                    closeAll(alive);
-                    independent = true;
-                }
-                alive.add(next);
-                cur = next;
-            }
-            if (cur.rows() == 0) {
+            Chunk cur = ChunkOperator.applyAll(ops, chunk, owned, alive, independent);
+            if (cur == null) {
                 return;
             }
-            if (independent && alive.size() == 1 && alive.getFirst() == cur) {
+            if (independent[0] && alive.size() == 1 && alive.getFirst() == cur) {
                 alive.clear();
                 out.accept(cur, true); // handed over: the pipeline closes it
             } else {
