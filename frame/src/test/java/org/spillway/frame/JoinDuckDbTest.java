@@ -282,6 +282,23 @@ class JoinDuckDbTest {
     }
 
     @Test
+    void aFailingJoinLeaksNothing() throws Exception {
+        Path spill = dir.resolve("spill-failing");
+        try (Spillway sw = Spillway.builder().memoryLimit("1m").parallelism(2).spillDir(spill).progress(false).build()) {
+            DataFrame l = sw.readCsv(left, lopts());
+            DataFrame r = sw.readCsv(right, ropts());
+            SpillwayException e = assertThrows(SpillwayException.class, () -> l.crossJoin(r).collect());
+            assertTrue(e.getMessage().contains("crossJoin: the right side"), e.getMessage());
+            assertEquals(0, sw.budget().used(), "nothing stays reserved: " + sw.memoryReport());
+            // the session still works after the failure
+            long expected = (Long) PipelineDuckDbTest.duck("SELECT count(*) FROM " + scan(left, L_COLS) + " l WHERE EXISTS (SELECT 1 FROM "
+                    + scan(right, R_COLS) + " r WHERE l.k_int = r.k_int)").getFirst().getFirst();
+            assertEquals(expected, l.join(r, on("k_int"), JoinType.SEMI).count());
+        }
+        assertTrue(!OutOfCoreTest.hasFiles(spill), "spill files left behind");
+    }
+
+    @Test
     void crossJoinPairsEveryRow() throws Exception {
         try (Spillway sw = Spillway.builder().memoryLimit("64m").parallelism(2).progress(false).build()) {
             DataFrame l = sw.readCsv(left, lopts()).limit(300).select("lid", "name");
