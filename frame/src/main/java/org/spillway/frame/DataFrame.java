@@ -603,6 +603,71 @@ public final class DataFrame {
         return session.executor().reduce(plan, zero, fold, combine);
     }
 
+    /**
+     * Runs {@code map} over every chunk in parallel and passes its results to {@code inOrder} one at a
+     * time, in row order (the order of {@link #collect()}'s chunks), from whichever worker finished
+     * the next one: a reduction whose result is the same at any parallelism, for sums of floats that
+     * must not depend on scheduling. {@code inOrder} is never called concurrently; a result waits only
+     * until the chunks before it are done. Chunks are valid only during {@code map}.
+     */
+    public <R> void mapChunksOrdered(java.util.function.Function<Chunk, R> map, java.util.function.Consumer<R> inOrder) {
+        java.util.Objects.requireNonNull(map, "map");
+        java.util.Objects.requireNonNull(inOrder, "inOrder");
+        session.executor().mapOrdered(plan, map, inOrder);
+    }
+
+    /**
+     * Splits the rows at random into parts with sizes proportional to {@code weights} (which need
+     * not sum to 1), as Spark's {@code randomSplit}: each row lands in exactly one part, drawn from
+     * the seed and the row's position, so the same frame, seed and chunk size give the same parts
+     * at any parallelism. The frame is collected first (if it is not already) and each part is
+     * stored as its own collected frame, so this costs one pass and the data's size again in the
+     * chunk store (which spills as needed).
+     *
+     * @throws SpillwayException if there is no weight, or a weight is negative, NaN or infinite, or all are zero
+     */
+    public DataFrame[] randomSplit(double[] weights, long seed) {
+        if (weights == null || weights.length == 0) {
+            throw new SpillwayException("randomSplit needs at least one weight");
+        }
+        double total = 0;
+        for (double w : weights) {
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new SpillwayException("randomSplit weights must be finite and not negative, got " + Arrays.toString(weights));
+            }
+            total += w;
+        }
+        if (total == 0) {
+            throw new SpillwayException("randomSplit weights must not all be zero: " + Arrays.toString(weights));
+        }
+        DataFrame in = collect();
+        StoredFrame f = ((LogicalPlan.ChunkScan) in.plan).frame();
+        try {
+            List<StoredFrame> parts = session.executor().randomSplit(f, weights, seed);
+            DataFrame[] out = new DataFrame[parts.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = session.adopt(parts.get(i));
+            }
+            return out;
+        } finally {
+            if (in != this) {
+                in.unpersist();
+            }
+        }
+    }
+
+    /**
+     * Splits the rows at random into a training part holding about {@code trainFraction} of them and
+     * a test part holding the rest; see {@link #randomSplit(double[], long)}.
+     */
+    public Split randomSplit(double trainFraction, long seed) {
+        if (!(trainFraction >= 0 && trainFraction <= 1)) {
+            throw new SpillwayException("randomSplit(" + trainFraction + ", seed): the fraction must be within [0, 1]");
+        }
+        DataFrame[] parts = randomSplit(new double[] {trainFraction, 1 - trainFraction}, seed);
+        return new Split(parts[0], parts[1]);
+    }
+
     /** Writes the frame as one CSV file with a header (atomically: a failed write leaves no partial file). */
     public void writeCsv(String path) {
         writeCsv(Path.of(path), CsvOptions.defaults());

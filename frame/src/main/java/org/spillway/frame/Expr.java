@@ -44,6 +44,15 @@ public abstract class Expr {
         return toString();
     }
 
+    /**
+     * The metadata of the output column against {@code schema} (see {@link org.spillway.spill.Field#metadata()}):
+     * a column reference keeps its column's, an alias its child's; every other expression gives none
+     * unless it overrides this.
+     */
+    public java.util.Map<String, String> metadata(Schema schema) {
+        return java.util.Map.of();
+    }
+
     /** Adds the names of the columns this expression reads. */
     public abstract void collectColumns(Set<String> out);
 

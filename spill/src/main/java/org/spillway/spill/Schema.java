@@ -80,6 +80,19 @@ public final class Schema {
         return new Schema(out);
     }
 
+    /** True if both have the same names and types in the same order, whatever their metadata. */
+    public boolean sameNamesAndTypes(Schema other) {
+        if (other.size() != size()) {
+            return false;
+        }
+        for (int i = 0; i < size(); i++) {
+            if (!fields.get(i).sameNameAndType(other.fields.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Schema s && s.fields.equals(fields);

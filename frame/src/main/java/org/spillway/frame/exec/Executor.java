@@ -102,6 +102,23 @@ public final class Executor {
         }
     }
 
+    /**
+     * Maps every chunk of {@code plan} in parallel and passes the results to {@code inOrder} one at a
+     * time, in chunk order (see {@link OrderedMapTerminal}).
+     */
+    public <R> void mapOrdered(LogicalPlan plan, java.util.function.Function<Chunk, R> map, java.util.function.Consumer<R> inOrder) {
+        runPlan(Optimizer.optimize(plan), new OrderedMapTerminal<>(map, inOrder), "map");
+    }
+
+    /** Deals the rows of a stored frame into {@code weights.length} new stored frames at random (see {@link RandomSplitTerminal}). */
+    public List<StoredFrame> randomSplit(StoredFrame in, double[] weights, long seed) {
+        String name = "split#" + ctx.frameIds().getAsInt();
+        RandomSplitTerminal t = new RandomSplitTerminal(in.schema(), ctx.store(), ctx.budget(), name, weights, seed);
+        try (Compiled c = compile(new ChunkScan(in, null, null))) {
+            return run(c, t, "randomSplit");
+        }
+    }
+
     /** Runs a (optimized) group-by: its input pipeline feeds the hash tables, then partitions are merged. */
     private StoredFrame aggregate(LogicalPlan.Aggregate a) {
         String name = "aggregated#" + ctx.frameIds().getAsInt();

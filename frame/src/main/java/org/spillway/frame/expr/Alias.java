@@ -28,6 +28,11 @@ public final class Alias extends Expr {
     }
 
     @Override
+    public java.util.Map<String, String> metadata(Schema schema) {
+        return child.metadata(schema);
+    }
+
+    @Override
     public Values eval(Chunk chunk) {
         return child.eval(chunk);
     }

@@ -31,6 +31,12 @@ public final class ColumnRef extends Expr {
     }
 
     @Override
+    public java.util.Map<String, String> metadata(Schema schema) {
+        int i = schema.indexOf(column);
+        return i < 0 ? java.util.Map.of() : schema.field(i).metadata();
+    }
+
+    @Override
     public Values eval(Chunk chunk) {
         return Values.of(chunk.column(column));
     }

@@ -144,7 +144,7 @@ public sealed interface LogicalPlan {
                     throw new SpillwayException("Duplicate output column '" + name + "' in select(" + exprs
                             + "); give one of them another name with .as(...)");
                 }
-                fields.add(new Field(name, e.type(in)));
+                fields.add(new Field(name, e.type(in), e.metadata(in)));
             }
             return new Project(child, List.copyOf(exprs), new Schema(fields));
         }
@@ -307,7 +307,7 @@ public sealed interface LogicalPlan {
             }
             Schema first = children.getFirst().schema();
             for (LogicalPlan c : children) {
-                if (!c.schema().equals(first)) {
+                if (!c.schema().sameNamesAndTypes(first)) {
                     throw new SpillwayException("Union inputs must have equal schemas, but " + c.schema() + " differs from " + first);
                 }
             }
@@ -426,10 +426,21 @@ public sealed interface LogicalPlan {
                        org.spillway.frame.JoinType type, List<JoinColumn> outputs) {
             List<Field> fields = new ArrayList<>();
             for (JoinColumn c : outputs) {
-                fields.add(new Field(c.name(), c.type()));
+                // a column taken from one side keeps that column's metadata; a coalesced key has none
+                java.util.Map<String, String> meta = switch (c.side()) {
+                    case LEFT -> metadataOf(left.schema(), c.left());
+                    case RIGHT -> metadataOf(right.schema(), c.right());
+                    default -> java.util.Map.of();
+                };
+                fields.add(new Field(c.name(), c.type(), meta));
             }
             return new Join(left, right, List.copyOf(leftKeys), List.copyOf(rightKeys), type, List.copyOf(outputs),
                     new Schema(fields));
+        }
+
+        private static java.util.Map<String, String> metadataOf(Schema s, String column) {
+            int i = column == null ? -1 : s.indexOf(column);
+            return i < 0 ? java.util.Map.of() : s.field(i).metadata();
         }
 
         /** The same join over new inputs (which must hold the columns it reads), producing only {@code kept}. */
