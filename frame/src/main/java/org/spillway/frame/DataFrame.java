@@ -617,6 +617,41 @@ public final class DataFrame {
     }
 
     /**
+     * Like {@link #mapChunksOrdered(java.util.function.Function, java.util.function.Consumer)} over a
+     * collected frame, but visiting its chunks in the order {@code chunkOrder} gives (a permutation
+     * of {@code 0..chunkCount()-1}, or any selection of chunk numbers without repeats): for passes that
+     * shuffle the chunk order, such as stochastic gradient descent.
+     *
+     * @throws SpillwayException if the frame is not collected or an index is out of range or repeated
+     */
+    public <R> void mapChunksOrdered(int[] chunkOrder, java.util.function.Function<Chunk, R> map,
+                                     java.util.function.Consumer<R> inOrder) {
+        if (!isCollected()) {
+            throw new SpillwayException("mapChunksOrdered(chunkOrder, ...) needs a collected frame; call collect() first");
+        }
+        StoredFrame f = ((LogicalPlan.ChunkScan) plan).frame();
+        List<ChunkHandle> all = f.chunks();
+        boolean[] seen = new boolean[all.size()];
+        List<ChunkHandle> picked = new ArrayList<>(chunkOrder.length);
+        for (int i : chunkOrder) {
+            if (i < 0 || i >= all.size() || seen[i]) {
+                throw new SpillwayException("chunk order: index " + i + " is out of range [0, " + all.size() + ") or repeated");
+            }
+            seen[i] = true;
+            picked.add(all.get(i));
+        }
+        session.executor().mapOrdered(new LogicalPlan.ChunkScan(f.view(picked), null, null), map, inOrder);
+    }
+
+    /** The number of stored chunks of a collected frame (the unit of {@link #mapChunksOrdered(int[], java.util.function.Function, java.util.function.Consumer)}). */
+    public int chunkCount() {
+        if (!isCollected()) {
+            throw new SpillwayException("chunkCount() needs a collected frame; call collect() first");
+        }
+        return ((LogicalPlan.ChunkScan) plan).frame().chunkCount();
+    }
+
+    /**
      * Splits the rows at random into parts with sizes proportional to {@code weights} (which need
      * not sum to 1), as Spark's {@code randomSplit}: each row lands in exactly one part, drawn from
      * the seed and the row's position, so the same frame, seed and chunk size give the same parts

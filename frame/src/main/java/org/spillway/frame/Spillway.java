@@ -135,8 +135,15 @@ public final class Spillway implements AutoCloseable {
     }
 
     private ProgressListener progressFor(String task, String unit) {
-        boolean show = progress != null ? progress : System.console() != null && System.console().isTerminal();
-        return show ? new ConsoleProgress(task, unit) : ProgressListener.NONE;
+        return showsProgress() ? new ConsoleProgress(task, unit) : ProgressListener.NONE;
+    }
+
+    /**
+     * Whether long work reports progress on standard error: as set by {@link Builder#progress}, else
+     * only when standard output is a terminal. Libraries built on frames (the ML learners) follow it.
+     */
+    public boolean showsProgress() {
+        return progress != null ? progress : System.console() != null && System.console().isTerminal();
     }
 
     // ---- reading ---------------------------------------------------------------------------

@@ -16,6 +16,9 @@ final class BuiltInModels {
                 return;
             }
             ModelIO.register("PipelineModel", PipelineModel::readJson);
+            ModelIO.register("LogisticRegressionModel", org.spillway.ml.classification.LogisticRegressionModel::readJson);
+            ModelIO.register("LinearSVCModel", org.spillway.ml.classification.LinearSVCModel::readJson);
+            ModelIO.register("LinearRegressionModel", org.spillway.ml.regression.LinearRegressionModel::readJson);
             done = true;
         }
     }

@@ -17,9 +17,15 @@ public final class StoredFrame implements AutoCloseable {
     private final List<ChunkHandle> chunks;
     private final long rows;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final StoredFrame owner; // for a view: the frame that owns the chunks
 
     /** Wraps {@code chunks} (all of {@code schema}), taking ownership of them. */
     public StoredFrame(String name, Schema schema, List<ChunkHandle> chunks) {
+        this(name, schema, chunks, null);
+    }
+
+    private StoredFrame(String name, Schema schema, List<ChunkHandle> chunks, StoredFrame owner) {
+        this.owner = owner;
         this.name = name;
         this.schema = schema;
         this.chunks = List.copyOf(chunks);
@@ -28,6 +34,14 @@ public final class StoredFrame implements AutoCloseable {
             n += h.rows();
         }
         this.rows = n;
+    }
+
+    /**
+     * A frame over some of this frame's chunks, in the given order, that does not own them: closing
+     * the view does nothing, and it is usable while this frame is open.
+     */
+    public StoredFrame view(List<ChunkHandle> chunks) {
+        return new StoredFrame(name, schema, chunks, this);
     }
 
     /** A name for plans and messages, e.g. {@code collected#3}. */
@@ -67,10 +81,14 @@ public final class StoredFrame implements AutoCloseable {
 
     /** True once {@link #close()} ran. */
     public boolean isClosed() {
-        return closed.get();
+        return owner != null ? owner.isClosed() : closed.get();
     }
 
     void checkOpen() {
+        if (owner != null) {
+            owner.checkOpen();
+            return;
+        }
         if (closed.get()) {
             throw new SpillwayException("This collected frame was unpersisted (or its session closed); collect() it again");
         }
@@ -79,6 +97,9 @@ public final class StoredFrame implements AutoCloseable {
     /** Drops the chunks; idempotent. */
     @Override
     public void close() {
+        if (owner != null) {
+            return; // a view owns nothing
+        }
         if (closed.compareAndSet(false, true)) {
             RuntimeException first = null;
             for (ChunkHandle h : chunks) {
