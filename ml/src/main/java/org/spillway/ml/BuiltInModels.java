@@ -19,6 +19,10 @@ final class BuiltInModels {
             ModelIO.register("LogisticRegressionModel", org.spillway.ml.classification.LogisticRegressionModel::readJson);
             ModelIO.register("LinearSVCModel", org.spillway.ml.classification.LinearSVCModel::readJson);
             ModelIO.register("LinearRegressionModel", org.spillway.ml.regression.LinearRegressionModel::readJson);
+            ModelIO.register("OneHotEncoderModel", org.spillway.ml.feature.OneHotEncoderModel::readJson);
+            ModelIO.register("StandardScalerModel", org.spillway.ml.feature.StandardScalerModel::readJson);
+            ModelIO.register("ImputerModel", org.spillway.ml.feature.ImputerModel::readJson);
+            ModelIO.register("FeatureHasher", org.spillway.ml.feature.FeatureHasher::readJson);
             done = true;
         }
     }

@@ -19,6 +19,11 @@ public final class Models {
 
     /** Loads the model in {@code path}, checking that it is a {@code type}. */
     public static <M extends Model> M load(String path, Class<M> type) {
+        return load(Path.of(path), type);
+    }
+
+    /** Loads the model in {@code path}, checking that it is a {@code type}. */
+    public static <M extends Model> M load(Path path, Class<M> type) {
         Model m = load(path);
         if (!type.isInstance(m)) {
             throw new MlException(path + " holds a " + m.getClass().getSimpleName() + ", not a " + type.getSimpleName());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.spillway.frame.DataFrame;
 
 /**
@@ -43,6 +44,23 @@ public final class PipelineModel implements Model, ModelIO.Persistable {
         DataFrame cur = frame;
         for (Transformer t : stages) {
             cur = t.transform(cur);
+        }
+        return cur;
+    }
+
+    /**
+     * Runs one row (column name to value, e.g. {@code Map.of("hour", 17, "origin", "JFK", ...)})
+     * through every stage and returns it with all their outputs, such as {@code prediction} and
+     * {@code probability}. Every stage must be a {@link RowTransformer} (the built-in models are).
+     */
+    public Map<String, Object> transformRow(Map<String, ?> row) {
+        Map<String, Object> cur = new java.util.LinkedHashMap<>(row);
+        for (int i = 0; i < stages.size(); i++) {
+            if (!(stages.get(i) instanceof RowTransformer rt)) {
+                throw new MlException("Stage " + i + " (" + stages.get(i).getClass().getSimpleName()
+                        + ") cannot transform a single row; transform a frame instead");
+            }
+            cur = rt.transformRow(cur);
         }
         return cur;
     }

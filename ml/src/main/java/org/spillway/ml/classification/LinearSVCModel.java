@@ -49,6 +49,14 @@ public final class LinearSVCModel extends LinearModel {
         return margin(row) > threshold ? 1 : 0;
     }
 
+    @Override
+    public Map<String, Object> transformRow(Map<String, ?> row) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(row);
+        out.put(cols.rawPrediction(), margin(row));
+        out.put(cols.prediction(), predict(row));
+        return out;
+    }
+
     /** Loads a model saved with {@link #save}. */
     public static LinearSVCModel load(String path) {
         return Models.load(path, LinearSVCModel.class);

@@ -120,6 +120,25 @@ public final class LogisticRegressionModel extends LinearModel {
         return m;
     }
 
+    @Override
+    public Map<String, Object> transformRow(Map<String, ?> row) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(row);
+        double[] p = predictProbability(row);
+        if (numClasses == 2) {
+            out.put(cols.rawPrediction(), data.margin(row, 0));
+            out.put(cols.probability(), p[1]);
+        } else {
+            for (int k = 0; k < numClasses; k++) {
+                out.put(cols.rawPrediction() + "_" + k, data.margin(row, k));
+            }
+            for (int k = 0; k < numClasses; k++) {
+                out.put(cols.probability() + "_" + k, p[k]);
+            }
+        }
+        out.put(cols.prediction(), predict(row));
+        return out;
+    }
+
     /** The predicted class of one row (see {@link #predictProbability}). */
     public double predict(Map<String, ?> row) {
         double[] p = predictProbability(row);

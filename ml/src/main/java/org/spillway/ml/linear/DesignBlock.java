@@ -5,11 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.spillway.ml.feature.FeatureLayout;
 import org.spillway.spill.chunk.Chunk;
-import org.spillway.spill.vector.BoolVector;
-import org.spillway.spill.vector.ColumnVector;
-import org.spillway.spill.vector.DoubleVector;
 import org.spillway.spill.vector.IntVector;
-import org.spillway.spill.vector.LongVector;
 
 /**
  * One chunk's features, label and weight copied into reusable heap arrays, column by column (a
@@ -18,7 +14,6 @@ import org.spillway.spill.vector.LongVector;
  * rows, so its size is bounded by the session's chunk size, whatever the data's size.
  */
 final class DesignBlock {
-    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
 
     final FeatureLayout layout;
@@ -88,26 +83,7 @@ final class DesignBlock {
         }
     }
 
-    /** A numeric vector's first {@code rows} values as doubles (nulls read as 0: the caller checked there are none). */
-    static void readDoubles(ColumnVector v, double[] out, int rows) {
-        switch (v) {
-            case DoubleVector d -> MemorySegment.copy(d.data(), DOUBLE, 0, out, 0, rows);
-            case IntVector iv -> {
-                for (int i = 0; i < rows; i++) {
-                    out[i] = iv.get(i);
-                }
-            }
-            case LongVector lv -> {
-                for (int i = 0; i < rows; i++) {
-                    out[i] = lv.get(i);
-                }
-            }
-            case BoolVector bv -> {
-                for (int i = 0; i < rows; i++) {
-                    out[i] = bv.get(i) ? 1 : 0;
-                }
-            }
-            default -> throw new IllegalStateException("not numeric: " + v.type());
-        }
+    static void readDoubles(org.spillway.spill.vector.ColumnVector v, double[] out, int rows) {
+        Vectors.readDoubles(v, out, rows);
     }
 }

@@ -16,7 +16,7 @@ import org.spillway.ml.ModelIO;
  * What the linear models share: coefficients by feature name, the intercept, the training summary,
  * a printable summary table, and the JSON form. Immutable.
  */
-public abstract class LinearModel implements Model, ModelIO.Persistable {
+public abstract class LinearModel implements Model, ModelIO.Persistable, org.spillway.ml.RowTransformer {
     /** The learned coefficients and layout. */
     protected final LinearModelData data;
     /** How training went (null for a model built by hand). */

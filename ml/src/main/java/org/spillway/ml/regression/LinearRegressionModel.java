@@ -35,6 +35,13 @@ public final class LinearRegressionModel extends LinearModel {
         return data.margin(row, 0);
     }
 
+    @Override
+    public Map<String, Object> transformRow(Map<String, ?> row) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(row);
+        out.put(predictionCol, predict(row));
+        return out;
+    }
+
     /** Loads a model saved with {@link #save}. */
     public static LinearRegressionModel load(String path) {
         return Models.load(path, LinearRegressionModel.class);
