@@ -140,6 +140,8 @@ public final class Charts {
                 .xAxisTitle("Iteration").yAxisTitle("Objective").build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setYAxisLogarithmic(min > 0 && max / min >= 10);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false); // label 2, 3, 5 ... too: a loss rarely spans many decades
+        chart.getStyler().setXAxisDecimalPattern("#");
         XYSeries s = chart.addSeries("objective", x, objectivePerIteration.clone());
         s.setLineStyle(SeriesLines.SOLID);
         s.setMarker(x.length <= 50 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
