@@ -98,6 +98,88 @@ final class Reference {
         return out;
     }
 
+    /**
+     * Newton's method for K-class softmax regression with L2 (on standardized features) and free
+     * intercepts; returns per class {beta..., b}, with the intercepts centered to sum 0.
+     */
+    static double[][] softmax(double[][] x, int[] y, int k, double l2) {
+        int n = x.length;
+        int d = x[0].length;
+        double[] s = std(x);
+        int p = k * (d + 1);
+        double[] t = new double[p];
+        for (int iter = 0; iter < 100; iter++) {
+            double[] g = new double[p];
+            double[][] h = new double[p][p];
+            for (int i = 0; i < n; i++) {
+                double[] z = new double[d + 1];
+                for (int j = 0; j < d; j++) {
+                    z[j] = x[i][j] / s[j];
+                }
+                z[d] = 1;
+                double[] m = new double[k];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < k; c++) {
+                    for (int j = 0; j <= d; j++) {
+                        m[c] += t[c * (d + 1) + j] * z[j];
+                    }
+                    max = Math.max(max, m[c]);
+                }
+                double zs = 0;
+                for (int c = 0; c < k; c++) {
+                    m[c] = Math.exp(m[c] - max);
+                    zs += m[c];
+                }
+                for (int c = 0; c < k; c++) {
+                    m[c] /= zs;
+                }
+                for (int c = 0; c < k; c++) {
+                    double r = m[c] - (y[i] == c ? 1 : 0);
+                    for (int j = 0; j <= d; j++) {
+                        g[c * (d + 1) + j] += r * z[j] / n;
+                    }
+                    for (int c2 = 0; c2 < k; c2++) {
+                        double w = m[c] * ((c == c2 ? 1 : 0) - m[c2]);
+                        for (int j = 0; j <= d; j++) {
+                            for (int j2 = 0; j2 <= d; j2++) {
+                                h[c * (d + 1) + j][c2 * (d + 1) + j2] += w * z[j] * z[j2] / n;
+                            }
+                        }
+                    }
+                }
+            }
+            for (int c = 0; c < k; c++) {
+                for (int j = 0; j < d; j++) {
+                    g[c * (d + 1) + j] += l2 * t[c * (d + 1) + j];
+                    h[c * (d + 1) + j][c * (d + 1) + j] += l2;
+                }
+                // the intercepts are free up to a common shift: pin the shift with a tiny ridge
+                h[c * (d + 1) + d][c * (d + 1) + d] += 1e-12;
+            }
+            double[] step = solve(h, g);
+            double norm = 0;
+            for (int j = 0; j < p; j++) {
+                t[j] -= step[j];
+                norm += step[j] * step[j];
+            }
+            if (Math.sqrt(norm) < 1e-13) {
+                break;
+            }
+        }
+        double[][] out = new double[k][d + 1];
+        double mb = 0;
+        for (int c = 0; c < k; c++) {
+            mb += t[c * (d + 1) + d] / k;
+        }
+        for (int c = 0; c < k; c++) {
+            for (int j = 0; j < d; j++) {
+                out[c][j] = t[c * (d + 1) + j] / s[j];
+            }
+            out[c][d] = t[c * (d + 1) + d] - mb;
+        }
+        return out;
+    }
+
     /** Coordinate descent for (1/2n)|y - b - Z theta|^2 + lambda (alpha |theta|_1 + (1 - alpha)/2 |theta|^2); returns {beta..., b}. */
     static double[] elasticNet(double[][] x, double[] y, double lambda, double alpha) {
         int n = x.length;

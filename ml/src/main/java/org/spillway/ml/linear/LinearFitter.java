@@ -250,7 +250,7 @@ public final class LinearFitter {
             }
             listener.onIteration(new Iteration(epoch + 1, score, Double.NaN, epoch + 1, System.nanoTime() - t0));
             if (validation != null) {
-                if (score < best - p.tol() * Math.max(1, Math.abs(best))) {
+                if (best == Double.POSITIVE_INFINITY || score < best - p.tol() * Math.max(1, Math.abs(best))) {
                     best = score;
                     bestTheta = theta.clone();
                     sinceBest = 0;
