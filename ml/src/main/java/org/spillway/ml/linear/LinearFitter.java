@@ -82,6 +82,7 @@ public final class LinearFitter {
         }
         long t0 = System.nanoTime();
         boolean sgd = p.solver().equals("sgd");
+        int passes;
         double[] theta;
         double[] history;
         int iterations;
@@ -93,6 +94,7 @@ public final class LinearFitter {
             theta = r.theta;
             history = r.history;
             iterations = r.epochs;
+            passes = r.passes;
             converged = r.converged;
             reason = r.reason;
             solver = "sgd";
@@ -111,6 +113,7 @@ public final class LinearFitter {
             theta = r.x();
             history = r.history();
             iterations = r.iterations();
+            passes = obj.passes();
             converged = r.converged();
             reason = r.reason();
             solver = l1 > 0 ? "owlqn" : "lbfgs";
@@ -126,7 +129,7 @@ public final class LinearFitter {
         if (loss == null) {
             center(beta, b, p.regParam() == 0);
         }
-        return new Fit(beta, b, history, iterations, obj.passes(), converged, reason, solver, System.nanoTime() - t0);
+        return new Fit(beta, b, history, iterations, passes, converged, reason, solver, System.nanoTime() - t0);
     }
 
     /** Softmax margins are unchanged by adding a constant per feature: report the centered solution, as Spark does. */
@@ -152,7 +155,7 @@ public final class LinearFitter {
         }
     }
 
-    private record SgdResult(double[] theta, double[] history, int epochs, boolean converged, String reason) {
+    private record SgdResult(double[] theta, double[] history, int epochs, int passes, boolean converged, String reason) {
     }
 
     /**
@@ -177,7 +180,9 @@ public final class LinearFitter {
         String reason = "reached maxIter (" + p.maxIter() + " epochs)";
         int epoch = 0;
         double prevEpochLoss = Double.NaN;
+        int passes = 0;
         for (; epoch < p.maxIter(); epoch++) {
+            passes++;
             int[] order = permutation(chunks, new SplittableRandom(p.seed() * 31 + epoch));
             double lr = switch (p.learningRateSchedule()) {
                 case "invsqrt" -> p.stepSize() / Math.sqrt(1 + epoch);
@@ -247,6 +252,7 @@ public final class LinearFitter {
                 double[] tmp = new double[theta.length];
                 GlmObjective vo = obj.on(validation);
                 score = vo.compute(theta, tmp);
+                passes++;
             }
             listener.onIteration(new Iteration(epoch + 1, score, Double.NaN, epoch + 1, System.nanoTime() - t0));
             if (validation != null) {
@@ -274,7 +280,7 @@ public final class LinearFitter {
             System.arraycopy(bestTheta, 0, theta, 0, theta.length);
         }
         double[] h = history.stream().mapToDouble(Double::doubleValue).toArray();
-        return new SgdResult(theta, h, epoch, converged, reason);
+        return new SgdResult(theta, h, epoch, passes, converged, reason);
     }
 
     private static int[] permutation(int n, SplittableRandom rnd) {
