@@ -48,7 +48,7 @@ final class CsvBlocks implements AutoCloseable {
      */
     static long writeRows(Path file, byte[] header, long rows, int maxRowBytes, int threads, RowsFormatter f)
             throws IOException {
-        int blockRows = (int) Math.clamp(ROWS_BLOCK_BYTES / maxRowBytes, 64, 32_768);
+        int blockRows = Math.clamp(ROWS_BLOCK_BYTES / maxRowBytes, 64, 32_768);
         return writeAtomically(file, out -> {
             out.write(header);
             long written = header.length;

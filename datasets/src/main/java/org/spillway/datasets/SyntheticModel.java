@@ -228,7 +228,7 @@ final class SyntheticModel {
 
     /** Scores without intercepts of a calibration sample (its own stream, independent of the row seed). */
     private double[][] calibrationScores(long seed) {
-        int n = (int) Math.clamp((1L << 22) / (d + m + 1), 4096, MAX_CALIBRATION_ROWS);
+        int n = Math.clamp((1L << 22) / (d + m + 1), 4096, MAX_CALIBRATION_ROWS);
         double[][] out = new double[sets][n];
         long family = RowRandom.family(seed, 4);
         RowRandom r = new RowRandom();
