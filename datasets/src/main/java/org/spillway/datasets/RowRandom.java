@@ -28,11 +28,6 @@ final class RowRandom {
         return (next() >>> 11) * 0x1.0p-53;
     }
 
-    /** Uniform in {@code [0, bound)}. */
-    int below(int bound) {
-        return (int) Rng.below(next(), bound);
-    }
-
     /** A standard normal deviate (Marsaglia's polar method; |value| is below 13). */
     double normal() {
         if (hasSpare) {

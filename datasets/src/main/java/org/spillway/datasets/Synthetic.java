@@ -65,7 +65,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * non-zero coefficients, the rest exactly 0. Every coefficient is drawn from the seed: a numeric one is
  * {@code ±(0.25 .. 1)} per standard deviation of its feature, a level effect is normal; then all are
  * scaled so that the score's standard deviation (intercept aside) is {@link #signal(double) signal}
- * (default 2: a true-model AUC of about 0.9 for balanced binary labels). Raw coefficients are per unit
+ * (default 2: a true-model AUC of about 0.86 for balanced binary labels). Raw coefficients are per unit
  * of the feature as written: the effect of one standard deviation of {@code fj} is
  * {@code w_j * featureStd(j)}.
  *
