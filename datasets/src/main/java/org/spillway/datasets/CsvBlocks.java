@@ -29,6 +29,45 @@ final class CsvBlocks implements AutoCloseable {
         long writeTo(OutputStream out) throws IOException;
     }
 
+    /** Formats rows {@code [from, from + count)} into {@code buf}; returns the number of bytes used. */
+    @FunctionalInterface
+    interface RowsFormatter {
+        int format(long from, int count, byte[] buf);
+    }
+
+    /** The target size of one block of rows formatted by {@link #writeRows}. */
+    private static final int ROWS_BLOCK_BYTES = 4 << 20;
+
+    /**
+     * Writes {@code header} and rows {@code 0 .. rows - 1} to {@code file} atomically (see
+     * {@link #writeAtomically}), formatting blocks of rows on {@code threads} threads; the bytes do
+     * not depend on {@code threads}.
+     *
+     * @param maxRowBytes at least the longest row {@code f} can write, newline included
+     * @return the number of bytes written
+     */
+    static long writeRows(Path file, byte[] header, long rows, int maxRowBytes, int threads, RowsFormatter f)
+            throws IOException {
+        int blockRows = Math.clamp(ROWS_BLOCK_BYTES / maxRowBytes, 64, 32_768);
+        return writeAtomically(file, out -> {
+            out.write(header);
+            long written = header.length;
+            if (rows == 0) {
+                return written;
+            }
+            try (Parallel par = new Parallel(threads);
+                 CsvBlocks w = new CsvBlocks(out, par, blockRows * maxRowBytes)) {
+                for (long from = 0; from < rows; from += blockRows) {
+                    long start = from;
+                    int count = (int) Math.min(blockRows, rows - from);
+                    w.add(buf -> f.format(start, count, buf));
+                }
+                written += w.finish();
+            }
+            return written;
+        });
+    }
+
     private record Block(byte[] buf, int length) {
     }
 

@@ -24,6 +24,7 @@ import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.ChunkStore;
+import org.spillway.spill.chunk.RowGenerator;
 import org.spillway.spill.file.SpillDirectory;
 import org.spillway.spill.memory.MemoryBudget;
 import org.spillway.spill.vector.VectorBuilder;
@@ -211,6 +212,33 @@ public final class Spillway implements AutoCloseable {
             throw e;
         }
         return adopt(new StoredFrame("created#" + frameIds.incrementAndGet(), schema, handles));
+    }
+
+    /**
+     * A collected frame of the rows of {@code generator}, made without a file: blocks of
+     * {@link #chunkRows()} rows are filled in parallel on the session's workers, each into a chunk
+     * reserved from the memory budget and kept in the chunk store, which spills chunks to disk past
+     * the memory limit (so the frame may be larger than memory). The frame's rows are in generator
+     * order and, since a generator's rows depend only on their index, the same at any parallelism.
+     * Costs one pass over the rows; the heap holds one block per worker while it is filled.
+     *
+     * <pre>{@code
+     * var train = sw.generate(Synthetic.classification(1_000_000).numericFeatures(20).seed(7));
+     * }</pre>
+     *
+     * @throws SpillwayException if the generator breaks its contract (a wrong number of values)
+     * @throws org.spillway.spill.memory.BudgetExceededException if a chunk cannot be had even after
+     *         spilling; on any failure the chunks made so far are dropped and nothing stays reserved
+     */
+    public DataFrame generate(RowGenerator generator) {
+        checkOpen();
+        Objects.requireNonNull(generator, "generator");
+        return adopt(executor.generate(generator));
+    }
+
+    /** The number of chunks the session's store holds (for leak checks in tests). */
+    int storedChunks() {
+        return store.chunkCount();
     }
 
     private ChunkHandle flush(Schema schema, List<VectorBuilder> builders, int rows) {

@@ -25,6 +25,18 @@ public final class Main {
               gen join --n 1e7 [--nas 0] [--seed S] --out DIR
                                    write the db-benchmark join tables J1_<n>_NA_<nas>_0.csv (x) and
                                    J1_<n>_<n/1e6|n/1e3|n>_<nas>_0.csv (small, medium, big)
+              gen classification --n 1e7 --features 20 [--categorical K] [--levels L] [--positive-rate P]
+                  [--label-noise E] [--seed S] [--test-fraction 0.2] --out DIR
+                                   labelled data from a known logistic model: DIR/train.csv, DIR/test.csv
+                                   and the true coefficients in DIR/true-model.csv
+              gen multiclass --n N --features D --classes C ... --out DIR
+                                   the same with labels 0..C-1 from a softmax model
+              gen regression --n N --features D [--noise SD] ... --out DIR
+                                   the same with a float64 label: a linear model plus Gaussian noise
+              gen flights --n N [--seed S] [--test-fraction 0.2] --out DIR
+                                   flight delays (hour, dow, month, origin, dest, logdist, label; about 20%
+                                   delayed) from a known logistic model: DIR/train.csv and DIR/test.csv
+                                   (./spillway gen --help lists every option)
               bench ingest [--rows N] [--threads T] [--memory SIZE]
                                    time CSV ingest in Spillway and DuckDB side by side
               bench groupby [--n 1e7] [--k 100] [--nas 0] [--threads T] [--memory SIZE] [--questions 1,2,..]

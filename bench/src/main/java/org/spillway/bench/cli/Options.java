@@ -36,4 +36,40 @@ record Options(Map<String, String> named, List<String> positional) {
         String v = named.get(name);
         return v == null ? dflt : Main.parseCount(v);
     }
+
+    /** A whole-number option that must fit an int, such as {@code --features 20}. */
+    int integer(String name, int dflt) {
+        long v = count(name, dflt);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--" + name + " is too large: " + named.get(name));
+        }
+        return (int) v;
+    }
+
+    /** A decimal option such as {@code --positive-rate 0.2}. */
+    double number(String name, double dflt) {
+        String v = named.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " takes a number, e.g. 0.2; not '" + v + "'");
+        }
+    }
+
+    /** Fails on an option not in {@code known} or on a positional word, naming {@code command} and its options. */
+    void allowOnly(String command, java.util.Set<String> known) {
+        for (String name : named.keySet()) {
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name + " for '" + command + "'; its options are "
+                        + known.stream().sorted().map(k -> "--" + k).collect(java.util.stream.Collectors.joining(" ")));
+            }
+        }
+        if (!positional.isEmpty()) {
+            throw new IllegalArgumentException("'" + command + "' takes no bare words, got " + positional
+                    + "; options are written --name value");
+        }
+    }
 }

@@ -22,6 +22,7 @@ import org.spillway.parallel.Sink;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
+import org.spillway.spill.chunk.RowGenerator;
 
 /**
  * Runs an optimized {@link LogicalPlan}. A chain of streaming nodes (scan, filter, project) is one
@@ -87,6 +88,18 @@ public final class Executor {
             return run(c, new CollectTerminal(p.schema(), ctx.store(), ctx.budget(), name, c.limit, c.source.items().size()),
                     "collect");
         }
+    }
+
+    /**
+     * Fills the rows of {@code generator} into stored chunks of {@code chunkRows} rows, in row order,
+     * in parallel: one block per morsel, each chunk reserved from the budget and put into the chunk
+     * store (which spills past the memory limit). On failure every chunk made so far is dropped.
+     */
+    public StoredFrame generate(RowGenerator generator) {
+        GeneratorChunkSource source = new GeneratorChunkSource(generator, ctx.chunkRows(), ctx.budget());
+        String name = "generated#" + ctx.frameIds().getAsInt();
+        CollectTerminal t = new CollectTerminal(source.schema(), ctx.store(), ctx.budget(), name, -1, source.items().size());
+        return runTyped(source, List.of(), t, "generate");
     }
 
     /** Folds every chunk of {@code plan} (in no particular order) with one accumulator per worker, then combines them. */
