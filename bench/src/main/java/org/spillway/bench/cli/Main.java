@@ -45,6 +45,9 @@ public final class Main {
                                    the five db-benchmark join questions and a sort of x (question 6),
                                    Spillway beside DuckDB; the four tables are generated into DIR if
                                    missing (default: the temp directory's spillway-bench)
+              bench ml [--n 1e7] [--features 20] [--threads 1,2] [--memory 8g] [--spilled-memory 256m] [--passes 3]
+                                   time a full logistic-regression gradient pass (one L-BFGS iteration) and
+                                   one SGD epoch, in memory and spilled, per worker count
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
               help                 this text
@@ -93,12 +96,22 @@ public final class Main {
                         (int) o.count("threads", Runtime.getRuntime().availableProcessors()), o.get("memory", "4g"), data,
                         questions(o));
             }
+            case "ml" -> {
+                Options o = Options.parse(rest);
+                java.util.List<Integer> threads = new java.util.ArrayList<>();
+                for (String t : o.get("threads", "1,2").split(",")) {
+                    threads.add(Integer.parseInt(t.strip()));
+                }
+                java.nio.file.Path spill = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "spillway-bench-ml");
+                return org.spillway.bench.MlBench.run(o.count("n", 10_000_000), (int) o.count("features", 20), threads,
+                        o.get("memory", "8g"), o.get("spilled-memory", "256m"), (int) o.count("passes", 3), spill);
+            }
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|join|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|join|ml|jmh ...\n" + USAGE);
                 return 2;
             }
         }
