@@ -16,13 +16,13 @@ final class BuiltInModels {
                 return;
             }
             ModelIO.register("PipelineModel", PipelineModel::readJson);
-            ModelIO.register("LogisticRegressionModel", org.spillway.ml.classification.LogisticRegressionModel::readJson);
-            ModelIO.register("LinearSVCModel", org.spillway.ml.classification.LinearSVCModel::readJson);
-            ModelIO.register("LinearRegressionModel", org.spillway.ml.regression.LinearRegressionModel::readJson);
-            ModelIO.register("OneHotEncoderModel", org.spillway.ml.feature.OneHotEncoderModel::readJson);
-            ModelIO.register("StandardScalerModel", org.spillway.ml.feature.StandardScalerModel::readJson);
-            ModelIO.register("ImputerModel", org.spillway.ml.feature.ImputerModel::readJson);
-            ModelIO.register("FeatureHasher", org.spillway.ml.feature.FeatureHasher::readJson);
+            ModelIO.register("LogisticRegressionModel", org.spillway.ml.LogisticRegressionModel::readJson);
+            ModelIO.register("LinearSVCModel", org.spillway.ml.LinearSVCModel::readJson);
+            ModelIO.register("LinearRegressionModel", org.spillway.ml.LinearRegressionModel::readJson);
+            ModelIO.register("OneHotEncoderModel", org.spillway.ml.OneHotEncoderModel::readJson);
+            ModelIO.register("StandardScalerModel", org.spillway.ml.StandardScalerModel::readJson);
+            ModelIO.register("ImputerModel", org.spillway.ml.ImputerModel::readJson);
+            ModelIO.register("FeatureHasher", org.spillway.ml.FeatureHasher::readJson);
             done = true;
         }
     }

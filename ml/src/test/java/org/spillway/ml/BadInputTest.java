@@ -13,9 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
-import org.spillway.ml.classification.LogisticRegression;
-import org.spillway.ml.classification.LogisticRegressionModel;
-import org.spillway.ml.regression.LinearRegression;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -142,7 +139,7 @@ class BadInputTest {
 
         Files.writeString(file, json);
         assertMessage(assertThrows(MlException.class, () -> Models.load(file.toString(),
-                org.spillway.ml.regression.LinearRegressionModel.class)), "LogisticRegressionModel");
+                org.spillway.ml.LinearRegressionModel.class)), "LogisticRegressionModel");
         assertMessage(assertThrows(MlException.class, () -> Models.load(dir.resolve("missing.json"))), "missing.json");
     }
 
@@ -166,7 +163,7 @@ class BadInputTest {
     void transformWithoutTheEncodersIsAClearError() {
         DataFrame f = sw.createDataFrame(Schema.of(new Field("c", DataType.STRING), new Field("label", DataType.INT32)),
                 List.of(new Object[] {"a", 1}, new Object[] {"b", 0}, new Object[] {"a", 0}, new Object[] {"b", 1}, new Object[] {"c", 1}));
-        PipelineModel p = new Pipeline(new org.spillway.ml.feature.OneHotEncoder().inputCols("c"),
+        PipelineModel p = new Pipeline(new org.spillway.ml.OneHotEncoder().inputCols("c"),
                 new LogisticRegression().maxIter(5)).fit(f);
         LogisticRegressionModel lr = p.last(LogisticRegressionModel.class);
         var e = assertThrows(MlException.class, () -> lr.transform(f));

@@ -11,13 +11,6 @@ import org.spillway.datasets.Flights;
 import org.spillway.datasets.Synthetic;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
-import org.spillway.ml.classification.LogisticRegression;
-import org.spillway.ml.classification.LogisticRegressionModel;
-import org.spillway.ml.eval.BinaryClassificationEvaluator;
-import org.spillway.ml.eval.RegressionEvaluator;
-import org.spillway.ml.feature.OneHotEncoder;
-import org.spillway.ml.regression.LinearRegression;
-import org.spillway.ml.regression.LinearRegressionModel;
 
 /**
  * Learners recover the coefficients of the model that generated the data. Tolerances are about
@@ -114,7 +107,7 @@ class KnownModelTest {
             DataFrame train = sw.generate(Flights.rows(200_000).seed(1));
             DataFrame test = sw.generate(Flights.rows(50_000).seed(2));
             PipelineModel p = new Pipeline(new OneHotEncoder().inputCols("hour", "dow", "month", "origin", "dest"),
-                    new org.spillway.ml.feature.StandardScaler().inputCols("logdist"),
+                    new org.spillway.ml.StandardScaler().inputCols("logdist"),
                     new LogisticRegression().labelCol("label").maxIter(200).regParam(0.0)).fit(train);
             double auc = new BinaryClassificationEvaluator().labelCol("label").evaluate(p.transform(test)).auc();
             assertTrue(auc > 0.66, "test AUC " + auc);

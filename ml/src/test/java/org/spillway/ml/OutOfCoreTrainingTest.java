@@ -17,10 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
-import org.spillway.ml.classification.LogisticRegression;
-import org.spillway.ml.classification.LogisticRegressionModel;
-import org.spillway.ml.eval.BinaryClassificationEvaluator;
-import org.spillway.ml.eval.BinaryMetrics;
 
 /**
  * Training on data larger than both the memory budget and the JVM heap ({@code -Xmx64m}, set by the

@@ -20,14 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Row;
 import org.spillway.frame.Spillway;
-import org.spillway.ml.classification.LogisticRegression;
-import org.spillway.ml.classification.LogisticRegressionModel;
-import org.spillway.ml.feature.FeatureHasher;
-import org.spillway.ml.feature.Imputer;
-import org.spillway.ml.feature.OneHotEncoder;
-import org.spillway.ml.feature.OneHotEncoderModel;
-import org.spillway.ml.feature.StandardScaler;
-import org.spillway.ml.feature.StandardScalerModel;
 
 /** Encoders, scalers and learners chained in a pipeline over CSV input, as the README uses them. */
 class PipelineTest {

@@ -3,7 +3,7 @@ package org.spillway.ml.linear;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
-import org.spillway.ml.feature.FeatureLayout;
+import org.spillway.ml.FeatureLayout;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.vector.IntVector;
 

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.spillway.ml.MlException;
-import org.spillway.ml.feature.FeatureLayout;
+import org.spillway.ml.FeatureLayout;
 import org.spillway.ml.optim.Adam;
 import org.spillway.ml.optim.Iteration;
 import org.spillway.ml.optim.IterationListener;

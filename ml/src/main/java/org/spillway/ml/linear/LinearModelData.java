@@ -8,7 +8,7 @@ import java.util.Set;
 import org.spillway.frame.Expr;
 import org.spillway.frame.expr.Values;
 import org.spillway.ml.MlException;
-import org.spillway.ml.feature.FeatureLayout;
+import org.spillway.ml.FeatureLayout;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;

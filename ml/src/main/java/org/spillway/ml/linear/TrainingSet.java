@@ -9,7 +9,7 @@ import java.util.function.Function;
 import org.spillway.frame.ColumnNotFoundException;
 import org.spillway.frame.DataFrame;
 import org.spillway.ml.MlException;
-import org.spillway.ml.feature.FeatureLayout;
+import org.spillway.ml.FeatureLayout;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
