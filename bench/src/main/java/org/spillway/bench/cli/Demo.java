@@ -23,6 +23,16 @@ import org.spillway.datasets.Events;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.JoinType;
 import org.spillway.frame.Spillway;
+import org.spillway.datasets.Flights;
+import org.spillway.ml.BinaryClassificationEvaluator;
+import org.spillway.ml.BinaryMetrics;
+import org.spillway.ml.Charts;
+import org.spillway.ml.LogisticRegression;
+import org.spillway.ml.LogisticRegressionModel;
+import org.spillway.ml.OneHotEncoder;
+import org.spillway.ml.Pipeline;
+import org.spillway.ml.PipelineModel;
+import org.spillway.ml.StandardScaler;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -32,8 +42,8 @@ import org.spillway.spill.memory.MemoryBudget;
  * {@code ./spillway demo}: generates an events data set at least four times larger than the
  * memory limit, reads it with a progress bar, runs a filter / derived column / count pipeline,
  * collects the whole set (which must spill), queries the collected frame (a group by, and a join
- * with a small lookup table of countries), prints the timings and how much spilled, and deletes
- * everything it wrote.
+ * with a small lookup table of countries), trains a logistic regression on flight data about three
+ * times the memory limit, prints the timings and how much spilled, and deletes everything it wrote.
  */
 final class Demo {
     private Demo() {
@@ -122,7 +132,8 @@ final class Demo {
                 System.out.println();
                 System.out.println("   " + sw.memoryReport());
             }
-            System.out.println("\n8. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
+            train(o, memory, limit, work, timings);
+            System.out.println("\n9. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
                     + MemoryBudget.formatBytes(limit) + "):");
             for (Timing t : timings) {
                 System.out.printf(Locale.ROOT, "   %-30s %8.2f s  %s%n", t.step(), t.seconds(), t.result());
@@ -132,6 +143,40 @@ final class Demo {
             if (keep == null) {
                 deleteTree(work);
                 System.out.println("\nCleaned up " + work);
+            }
+        }
+    }
+
+    /**
+     * Step 8: a logistic regression on flight-delay data about three times the memory limit, one-hot
+     * encoded in a pipeline, trained by L-BFGS streaming the spilled chunks on every pass; then its
+     * test AUC, log loss and summary, and (with --keep) ROC and loss-curve charts.
+     */
+    private static void train(Options o, String memory, long limit, Path work, List<Timing> timings) throws Exception {
+        long trainRows = o.count("train-rows", Math.max(200_000, 3 * limit / 32)); // ~32 bytes a row once encoded
+        System.out.printf(Locale.ROOT, "%n8. Machine learning: a logistic regression on %,d flights (hour, weekday, month, origin, "
+                + "dest, log distance -> delayed?), about 3x the memory limit, trained out of core:%n", trainRows);
+        try (Spillway sw = Spillway.builder().memoryLimit(memory).spillDir(work.resolve("spill")).progress(true).build()) {
+            DataFrame train = sw.generate(Flights.rows(trainRows).seed(1));
+            DataFrame test = sw.generate(Flights.rows(Math.max(50_000, trainRows / 4)).seed(2));
+            Pipeline pipeline = new Pipeline(
+                    new OneHotEncoder().inputCols("hour", "dow", "month", "origin", "dest"),
+                    new StandardScaler().inputCols("logdist"),
+                    new LogisticRegression().labelCol("label").maxIter(50).regParam(1e-4));
+            PipelineModel model = time(timings, "fit one-hot + logistic", () -> pipeline.fit(train), m -> "");
+            LogisticRegressionModel lr = model.last(LogisticRegressionModel.class);
+            BinaryMetrics metrics = time(timings, "evaluate on the test set", () -> new BinaryClassificationEvaluator()
+                    .labelCol("label").evaluate(model.transform(test)), m -> String.format(Locale.ROOT, "AUC %.4f", m.auc()));
+            System.out.printf(Locale.ROOT, "   test AUC %.4f, log loss %.4f, accuracy %.4f at threshold 0.5%n", metrics.auc(),
+                    metrics.logLoss(), metrics.accuracy());
+            System.out.println(indent(lr.summaryString(12)));
+            System.out.println("   " + sw.memoryReport());
+            if (o.named().containsKey("keep")) {
+                Charts.rocCurve(metrics, work.resolve("roc.png"));
+                Charts.lossCurve(lr.summary().objectiveHistory(), work.resolve("loss.png"));
+                model.save(work.resolve("model.json"));
+                System.out.println("   wrote " + work.resolve("roc.png") + ", " + work.resolve("loss.png") + " and "
+                        + work.resolve("model.json"));
             }
         }
     }
