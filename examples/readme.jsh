@@ -40,8 +40,39 @@ recent.union(recent.limit(5)).count();                   // 10005: UNION ALL, co
 recent.select("user", "id").unionByName(recent.select("id", "user")).count(); // 20000: by name
 sw.close();                                              // deletes spill files, checks for leaks
 
+import org.spillway.ml.*;
+org.spillway.datasets.Flights.rows(1_000_000).seed(1).writeCsv(Path.of("train.csv"));   // flight delays, 42 MB
+org.spillway.datasets.Flights.rows(250_000).seed(2).writeCsv(Path.of("test.csv"));
+var sw = Spillway.builder().memoryLimit("16m").build();  // smaller than the encoded training set: it spills
+
+var train = sw.readCsv("train.csv");           // label 0/1, categorical and numeric columns
+var test  = sw.readCsv("test.csv");
+var pipeline = new Pipeline(
+    new OneHotEncoder().inputCols("hour", "dow", "month", "origin", "dest"),
+    new StandardScaler().inputCols("logdist"),
+    new LogisticRegression().labelCol("label").maxIter(200).regParam(0.0));
+var model = pipeline.fit(train);
+var ev = new BinaryClassificationEvaluator().labelCol("label");
+ev.evaluate(model.transform(test)).auc();
+ev.evaluate(model.transform(train)).logLoss();
+model.save("model.json");
+
+var lr = model.last(LogisticRegressionModel.class);
+lr.printSummary();                                       // iterations, objective, coefficients by feature
+lr.coefficient("origin=JFK");                            // one-hot features are named column=category
+var scored = PipelineModel.load("model.json").transform(test);   // adds rawPrediction, probability, prediction
+ev.evaluate(scored).confusion().show();
+Charts.rocCurve(ev.evaluate(scored), Path.of("roc.png"));
+Charts.lossCurve(lr.summary().objectiveHistory(), Path.of("loss.png"));
+model.transformRow(Map.of("hour", 18, "dow", 5, "month", 12, "origin", "ORD", "dest", "SFO", "logdist", 7.6)).get("probability");
+new LinearRegression().labelCol("logdist").featuresCols("hour", "month").regParam(0.1).elasticNetParam(1.0)
+    .fit(train).coefficientMap();                        // lasso: exact zeros for dropped features
+new LogisticRegression().solver("sgd").maxIter(5).batchSize(1024).stepSize(0.05).featuresCols("logdist").fit(train).summary();
+sw.close();
+
 // clean up what the session wrote
-for (var d : List.of(Path.of("data"), Path.of("out"))) {
+for (var d : List.of(Path.of("data"), Path.of("out"), Path.of("train.csv"), Path.of("test.csv"), Path.of("model.json"),
+        Path.of("roc.png"), Path.of("loss.png"))) {
     try (var walk = Files.walk(d)) { walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
 }
 System.out.println("readme OK");
