@@ -46,25 +46,54 @@ final class DesignBlock {
         labels = new double[0];
     }
 
-    /** Reads {@code c} (whose values were validated by the training set's first pass). */
+    /** Reads all of {@code c} (whose values were validated by the training set's first pass). */
     DesignBlock read(Chunk c) {
-        int rows = c.rows();
-        if (labels.length < rows) {
-            grow(rows);
+        return bind(c).readRows(0, c.rows());
+    }
+
+    private org.spillway.spill.vector.ColumnVector[] valueVectors = new org.spillway.spill.vector.ColumnVector[0];
+    private IntVector[] codeVectors = new IntVector[0];
+    private org.spillway.spill.vector.ColumnVector labelVector;
+    private org.spillway.spill.vector.ColumnVector weightVector;
+
+    /** Looks up the columns of {@code c} for {@link #readRows}. */
+    DesignBlock bind(Chunk c) {
+        if (valueVectors.length != values.length) {
+            valueVectors = new org.spillway.spill.vector.ColumnVector[values.length];
+            codeVectors = new IntVector[codes.length];
         }
-        n = rows;
         for (int j = 0; j < values.length; j++) {
-            readDoubles(c.column(valueBlocks.get(j).column()), values[j], rows);
+            valueVectors[j] = c.column(valueBlocks.get(j).column());
         }
         for (int j = 0; j < codes.length; j++) {
-            IntVector v = (IntVector) c.column(codeBlocks.get(j).column());
-            MemorySegment.copy(v.data(), INT, 0, codes[j], 0, rows);
+            codeVectors[j] = (IntVector) c.column(codeBlocks.get(j).column());
         }
-        if (label != null) {
-            readDoubles(c.column(label), labels, rows);
+        labelVector = label == null ? null : c.column(label);
+        weightVector = weight == null ? null : c.column(weight);
+        return this;
+    }
+
+    /**
+     * Reads rows {@code [from, from + count)} of the bound chunk into positions {@code 0..count-1}: a
+     * pass reads a chunk in tiles of a few thousand rows, so that a tile's values are still in the
+     * core's cache when the margins and then the gradient read them.
+     */
+    DesignBlock readRows(int from, int count) {
+        if (labels.length < count) {
+            grow(count);
         }
-        if (weight != null) {
-            readDoubles(c.column(weight), weights, rows);
+        n = count;
+        for (int j = 0; j < values.length; j++) {
+            Vectors.readDoubles(valueVectors[j], from, values[j], count);
+        }
+        for (int j = 0; j < codes.length; j++) {
+            MemorySegment.copy(codeVectors[j].data(), INT, (long) from * Integer.BYTES, codes[j], 0, count);
+        }
+        if (labelVector != null) {
+            Vectors.readDoubles(labelVector, from, labels, count);
+        }
+        if (weightVector != null) {
+            Vectors.readDoubles(weightVector, from, weights, count);
         }
         return this;
     }

@@ -21,21 +21,26 @@ public final class Vectors {
      * {@link ColumnVector#isNull} where it matters.
      */
     public static void readDoubles(ColumnVector v, double[] out, int rows) {
+        readDoubles(v, 0, out, rows);
+    }
+
+    /** Rows {@code [from, from + rows)} of a numeric vector into {@code out[0..rows)}; see {@link #readDoubles(ColumnVector, double[], int)}. */
+    public static void readDoubles(ColumnVector v, int from, double[] out, int rows) {
         switch (v) {
-            case DoubleVector d -> MemorySegment.copy(d.data(), DOUBLE, 0, out, 0, rows);
+            case DoubleVector d -> MemorySegment.copy(d.data(), DOUBLE, (long) from * Double.BYTES, out, 0, rows);
             case IntVector iv -> {
                 for (int i = 0; i < rows; i++) {
-                    out[i] = iv.get(i);
+                    out[i] = iv.get(from + i);
                 }
             }
             case LongVector lv -> {
                 for (int i = 0; i < rows; i++) {
-                    out[i] = lv.get(i);
+                    out[i] = lv.get(from + i);
                 }
             }
             case BoolVector bv -> {
                 for (int i = 0; i < rows; i++) {
-                    out[i] = bv.get(i) ? 1 : 0;
+                    out[i] = bv.get(from + i) ? 1 : 0;
                 }
             }
             default -> throw new IllegalArgumentException("column of type " + v.type() + " is not numeric");
