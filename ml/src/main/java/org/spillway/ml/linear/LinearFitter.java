@@ -155,6 +155,11 @@ public final class LinearFitter {
         }
     }
 
+    /** The most rows a chunk of the training set holds. */
+    private static int maxRows(TrainingSet ts) {
+        return ts.data().session().chunkRows();
+    }
+
     private record SgdResult(double[] theta, double[] history, int epochs, int passes, boolean converged, String reason) {
     }
 
@@ -192,48 +197,54 @@ public final class LinearFitter {
             double[] epochLoss = {0, 0};
             int[] seq = {0};
             final int e = epoch;
-            GlmObjective.Scratch s = new GlmObjective.Scratch(ts.newBlock(), k);
+            GlmObjective.Scratch s = new GlmObjective.Scratch(null, k);
             double[] g = new double[len];
             double[] step = new double[theta.length];
             double[][] eff = new double[k][d];
             double[] icpt = new double[k];
-            ts.pass(order, chunk -> ts.newBlock().read(chunk), block -> {
-                SplittableRandom rnd = new SplittableRandom((p.seed() * 31 + e) * 1_000_003L + seq[0]++);
-                int[] rows = permutation(block.n, rnd);
-                for (int from = 0; from < block.n; from += p.batchSize()) {
-                    int to = Math.min(block.n, from + p.batchSize());
-                    Arrays.fill(g, 0);
-                    obj.effectiveInto(theta, eff);
-                    obj.interceptsInto(theta, icpt);
-                    double w = 0;
-                    if (block.weights == null) {
-                        w = to - from;
-                    } else {
-                        for (int i = from; i < to; i++) {
-                            w += block.weights[rows[i]];
+            // the updates visit a chunk's rows in a shuffled order, so each chunk in flight is read whole
+            // onto the heap; at most one per worker waits while one is being used: reserved up front
+            long blockBytes = (long) maxRows(ts) * (8L * (ts.layout().valueBlocks().size() + 2) + 4L * ts.layout().codeBlocks().size());
+            try (org.spillway.spill.memory.Reservation held = ts.budget().reserve("SGD blocks",
+                    blockBytes * (ts.data().session().parallelism() + 1))) {
+                ts.pass(order, chunk -> ts.newBlock().read(chunk), block -> {
+                    SplittableRandom rnd = new SplittableRandom((p.seed() * 31 + e) * 1_000_003L + seq[0]++);
+                    int[] rows = permutation(block.n, rnd);
+                    for (int from = 0; from < block.n; from += p.batchSize()) {
+                        int to = Math.min(block.n, from + p.batchSize());
+                        Arrays.fill(g, 0);
+                        obj.effectiveInto(theta, eff);
+                        obj.interceptsInto(theta, icpt);
+                        double w = 0;
+                        if (block.weights == null) {
+                            w = to - from;
+                        } else {
+                            for (int i = from; i < to; i++) {
+                                w += block.weights[rows[i]];
+                            }
                         }
-                    }
-                    if (w == 0) {
-                        continue;
-                    }
-                    double lossSum = obj.accumulate(block, rows, from, to, eff, icpt, s, g);
-                    g[len - 1] = lossSum;
-                    epochLoss[0] += lossSum;
-                    epochLoss[1] += w;
-                    obj.finish(theta, g, w, step);
-                    adam.step(theta, step, lr);
-                    if (l1 > 0) {
-                        double t = lr * l1;
-                        for (int c = 0; c < k; c++) {
-                            for (int j = 0; j < d; j++) {
-                                int idx = c * stride + j;
-                                double v = theta[idx];
-                                theta[idx] = Math.signum(v) * Math.max(0, Math.abs(v) - t);
+                        if (w == 0) {
+                            continue;
+                        }
+                        double lossSum = obj.accumulate(block, rows, from, to, eff, icpt, s, g);
+                        g[len - 1] = lossSum;
+                        epochLoss[0] += lossSum;
+                        epochLoss[1] += w;
+                        obj.finish(theta, g, w, step);
+                        adam.step(theta, step, lr);
+                        if (l1 > 0) {
+                            double t = lr * l1;
+                            for (int c = 0; c < k; c++) {
+                                for (int j = 0; j < d; j++) {
+                                    int idx = c * stride + j;
+                                    double v = theta[idx];
+                                    theta[idx] = Math.signum(v) * Math.max(0, Math.abs(v) - t);
+                                }
                             }
                         }
                     }
-                }
-            });
+                });
+            }
             double reg = 0;
             for (int c = 0; c < k; c++) {
                 for (int j = 0; j < d; j++) {

@@ -31,7 +31,8 @@ final class ProgressPrinter implements IterationListener {
             started = true;
             out.printf(Locale.ROOT, "%s: iteration  objective        |gradient|   passes  elapsed%n", learner);
         }
-        out.printf(Locale.ROOT, "%s: %9d  %.10f  %10.3e  %6d  %6.1f s%n", learner, it.iteration(), it.objective(),
-                it.gradientNorm(), it.evaluations(), it.elapsedNanos() / 1e9);
+        String grad = Double.isNaN(it.gradientNorm()) ? "         -" : String.format(Locale.ROOT, "%10.3e", it.gradientNorm());
+        out.printf(Locale.ROOT, "%s: %9d  %.10f  %s  %6d  %6.1f s%n", learner, it.iteration(), it.objective(), grad,
+                it.evaluations(), it.elapsedNanos() / 1e9);
     }
 }

@@ -77,9 +77,9 @@ public final class TrainingSet implements AutoCloseable {
     public static TrainingSet prepare(DataFrame frame, String label, String weight, List<String> features, LabelKind kind,
                                       String learner) {
         Schema s = frame.schema();
-        requireColumn(s, label, "label", learner);
+        requireColumn(s, label);
         if (weight != null) {
-            requireColumn(s, weight, "weight", learner);
+            requireColumn(s, weight);
             requireNumeric(s, weight, "weight");
         }
         requireNumeric(s, label, "label");
@@ -123,7 +123,7 @@ public final class TrainingSet implements AutoCloseable {
         return t;
     }
 
-    private static void requireColumn(Schema s, String c, String role, String learner) {
+    private static void requireColumn(Schema s, String c) {
         if (c == null || !s.contains(c)) {
             throw new ColumnNotFoundException(c == null ? "(null)" : c, s.names());
         }
@@ -209,6 +209,11 @@ public final class TrainingSet implements AutoCloseable {
     /** Runs {@code map} on every chunk in parallel, passing results to {@code inOrder} in chunk order. */
     public <R> void pass(Function<Chunk, R> map, Consumer<R> inOrder) {
         data.mapChunksOrdered(map, inOrder);
+    }
+
+    /** The session's memory budget (for heap blocks a pass holds beyond one tile per worker). */
+    org.spillway.spill.memory.MemoryBudget budget() {
+        return data.session().budget();
     }
 
     /** Like {@link #pass} with the chunks in the order given (a permutation of chunk numbers). */

@@ -106,7 +106,7 @@ public final class Lbfgs {
         double fx = f.compute(x, g) + l1Term(x);
         int evals = 1;
         checkFinite(fx, "the starting point");
-        double[] history = new double[Math.max(1, maxIter + 1)];
+        double[] history = new double[Math.min(Math.max(1, maxIter + 1), 1024)]; // grows as needed
         int h = 0;
         history[h++] = fx;
         int iter = 0;
@@ -179,6 +179,9 @@ public final class Lbfgs {
             System.arraycopy(xNew, 0, x, 0, n);
             System.arraycopy(gNew, 0, g, 0, n);
             fx = fNew;
+            if (h == history.length) {
+                history = Arrays.copyOf(history, history.length * 2);
+            }
             history[h++] = fx;
             pseudoGradient(x, g, pg);
             pgNorm = norm(pg);
