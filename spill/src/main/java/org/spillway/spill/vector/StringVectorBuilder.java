@@ -128,6 +128,132 @@ public final class StringVectorBuilder extends VectorBuilder {
         }
     }
 
+    // gather: per source slot, the map from the slot's dictionary codes to this builder's codes,
+    // valid while the slot holds the same vector and the builder's dictionary is the same (epoch)
+    private StringVector[] slotSource = new StringVector[0];
+    private int[][] slotMap = new int[0][];
+    private int[] slotEpoch = new int[0];
+    private int epoch = 1;
+
+    @Override
+    public void appendRange(ColumnVector v, int from, int count) {
+        StringVector s = (StringVector) v;
+        if (count <= 0) {
+            return;
+        }
+        if (size == 0 && !plain && !s.isDictionary()) {
+            usePlain(); // a copy of a plain vector: its values are mostly distinct
+        }
+        if (plain && !s.isDictionary() && !s.hasNulls()) {
+            appendPlainRange(s, from, count);
+            return;
+        }
+        for (int k = 0; k < count; k++) {
+            appendFrom(s, from + k); // one source: appendFrom's code map serves
+        }
+    }
+
+    @Override
+    public void gather(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
+        if (from >= to) {
+            return;
+        }
+        if (size == 0 && !plain && sources[vectors[from]] instanceof StringVector first && !first.isDictionary()) {
+            usePlain(); // the source gave up its dictionary: mostly distinct values
+        }
+        if (slotSource.length < sources.length) {
+            slotSource = Arrays.copyOf(slotSource, sources.length);
+            slotMap = Arrays.copyOf(slotMap, sources.length);
+            slotEpoch = Arrays.copyOf(slotEpoch, sources.length);
+        }
+        for (int i = from; i < to; ) {
+            int len = stretch(vectors, rows, i, to);
+            int slot = vectors[i];
+            StringVector s = (StringVector) sources[slot];
+            int r = rows[i];
+            if (len >= BULK_ROWS && plain && !s.isDictionary() && !s.hasNulls()) {
+                appendPlainRange(s, r, len);
+            } else {
+                for (int k = 0; k < len; k++) {
+                    appendGathered(s, slot, r + k);
+                }
+            }
+            i += len;
+        }
+    }
+
+    private void appendGathered(StringVector s, int slot, int row) {
+        if (s.isNull(row)) {
+            appendNull();
+        } else if (plain) {
+            appendPlain(s, row);
+        } else if (!s.isDictionary()) {
+            appendBytes(s, row);
+        } else {
+            int[] map = slotMap(slot, s);
+            int c = s.code(row);
+            int mapped = map[c];
+            if (mapped >= 0) {
+                markValid();
+                ensureCodes();
+                codes[size++] = mapped;
+                return;
+            }
+            appendBytes(s, row);
+            if (!plain) {
+                map[c] = codes[size - 1];
+            }
+        }
+    }
+
+    private int[] slotMap(int slot, StringVector s) {
+        int[] m = slotMap[slot];
+        if (slotSource[slot] != s || slotEpoch[slot] != epoch) {
+            int n = s.dictionarySize();
+            if (m == null || m.length < n) {
+                m = new int[Math.max(16, n)];
+                slotMap[slot] = m;
+            }
+            Arrays.fill(m, 0, n, -1);
+            slotSource[slot] = s;
+            slotEpoch[slot] = epoch;
+        }
+        return m;
+    }
+
+    /** Appends a non-null row of {@code s} to the plain layout, copying its bytes straight from the segment. */
+    private void appendPlain(StringVector s, int row) {
+        int start = s.start(row);
+        int len = s.length(row);
+        markValid();
+        ensurePlain(len);
+        MemorySegment.copy(s.bytes(), ColumnVector.BYTE, start, bytes, byteCount, len);
+        byteCount += len;
+        offsets[++size] = byteCount;
+    }
+
+    /** Appends rows {@code [from, from + count)} of a plain vector without nulls to the plain layout: two bulk copies. */
+    private void appendPlainRange(StringVector s, int from, int count) {
+        MemorySegment off = s.offsets();
+        int s0 = off.getAtIndex(ValueLayout.JAVA_INT, from);
+        int s1 = off.getAtIndex(ValueLayout.JAVA_INT, from + count);
+        int len = s1 - s0;
+        markValidRange(count);
+        if (size + count + 1 > offsets.length) {
+            offsets = Arrays.copyOf(offsets, Math.max(size + count + 1, offsets.length * 2));
+        }
+        if (byteCount + len > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(byteCount + len, bytes.length * 2));
+        }
+        MemorySegment.copy(s.bytes(), ColumnVector.BYTE, s0, bytes, byteCount, len);
+        int shift = byteCount - s0;
+        for (int k = 1; k <= count; k++) {
+            offsets[size + k] = off.getAtIndex(ValueLayout.JAVA_INT, from + k) + shift;
+        }
+        byteCount += len;
+        size += count;
+    }
+
     private void appendBytes(StringVector s, int row) {
         int len = s.length(row);
         if (scratch.length < len) {
@@ -164,6 +290,7 @@ public final class StringVectorBuilder extends VectorBuilder {
     @Override
     public void reset() {
         super.reset();
+        epoch++;
         mappedSource = null;
         plain = false;
         byteCount = 0;
