@@ -1,6 +1,5 @@
 package org.spillway.frame.exec;
 
-import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -79,7 +78,7 @@ final class ExternalSort {
     /** A top-k buffer keeps its best rows once it holds this many rows and twice the limit. */
     private static final int TOP_K_MIN_ROWS = 1 << 14;
     /** At most this many rows per run, so that a run's index array stays small on the heap (16 MiB). */
-    private static final int MAX_RUN_ROWS = 1 << 21;
+    private static final int MAX_RUN_ROWS = 1 << 17;
     /** Run chunks hold at least this many rows (more when they are narrow: about {@link #runChunkBytes}). */
     private static final int MIN_RUN_CHUNK_ROWS = 64;
     /** Rows sampled per run (spread over its chunks), among which the splitters of the final merge are chosen. */
@@ -90,6 +89,13 @@ final class ExternalSort {
     static final int RANGES_PER_WORKER = 4;
     /** ... of at least this many rows each. */
     private static final long MIN_RANGE_ROWS = 1024;
+    /**
+     * Runs and the merge's output hold a string column plain (its bytes) rather than as dictionary
+     * codes when its source chunk has a dictionary of more than this many entries: in sorted order
+     * such a dictionary is read at random, and a merge of many runs reads many at once (cache
+     * misses), or would intern most values anew. Small dictionaries (categories) stay dictionaries.
+     */
+    private static final int PLAIN_ABOVE = 1024;
 
     private final ExecContext ctx;
     private final Schema runSchema;
@@ -100,7 +106,7 @@ final class ExternalSort {
     private final long limit;
     private final long runBytes;
     private final long runChunkBytes;
-    /** Heap bytes per buffered row for sorting it: index, chunk, position, slot, and 9 per key. */
+    /** Heap bytes per buffered row for sorting it ({@link RunSort#heapBytesPerRow}). */
     private final long heapBytesPerRow;
     private final List<SortedRun> runs = Collections.synchronizedList(new ArrayList<>());
     private Reservation samples; // the runs' fences and samples; opened on first use
@@ -127,7 +133,7 @@ final class ExternalSort {
         int p = ctx.scheduler().parallelism();
         this.runBytes = Math.max(MIN_RUN_BYTES, budget / (2L * p));
         this.runChunkBytes = Math.max(16 << 10, budget / (64L * p));
-        this.heapBytesPerRow = 24 + 9L * keyColumns.length;
+        this.heapBytesPerRow = RunSort.heapBytesPerRow(keyColumns.length);
     }
 
     /** The columns of the result that are the sorted output (the leading ones). */
@@ -325,94 +331,9 @@ final class ExternalSort {
         writeBuffer(w);
     }
 
-    /** Rows of a sorted buffer in order: the r-th is row {@code rows[r]} of buffer chunk {@code slots[r]}. */
-    private record SortedRows(int[] slots, int[] rows) {
-    }
-
-    /**
-     * The buffer's rows in sorted order. Each key is first turned into a long per row whose order is
-     * the key's ({@link SortKeys#normalized}), so most comparisons read two arrays; only equal
-     * prefixes of strings of 8 bytes or more read the vectors.
-     */
-    private SortedRows sortedBuffer(Worker w) {
-        int n = w.bufferedRows;
-        int nk = keyColumns.length;
-        List<Chunk> buf = w.buffer;
-        ColumnVector[][] keys = new ColumnVector[buf.size()][];
-        int[] chunkStart = new int[buf.size() + 1];
-        int[] chunkOf = new int[n];
-        long[] pos = new long[n];
-        long[][] norm = new long[nk][n];
-        boolean[][] nulls = new boolean[nk][];
-        boolean[] isString = new boolean[nk];
-        int g = 0;
-        for (int c = 0; c < buf.size(); c++) {
-            Chunk ch = buf.get(c);
-            int rows = ch.rows();
-            keys[c] = keyVectors(ch);
-            chunkStart[c] = g;
-            for (int k = 0; k < nk; k++) {
-                ColumnVector v = keys[c][k];
-                isString[k] = v instanceof StringVector;
-                order.normalize(k, v, 0, rows, norm[k], g);
-                if (v.hasNulls()) {
-                    if (nulls[k] == null) {
-                        nulls[k] = new boolean[n];
-                    }
-                    boolean[] nl = nulls[k];
-                    for (int i = 0; i < rows; i++) {
-                        nl[g + i] = v.isNull(i);
-                    }
-                }
-            }
-            java.lang.foreign.MemorySegment.copy(((LongVector) ch.column(inputColumns)).data(),
-                    java.lang.foreign.ValueLayout.JAVA_LONG, 0, pos, g, rows);
-            java.util.Arrays.fill(chunkOf, g, g + rows, c);
-            g += rows;
-        }
-        chunkStart[buf.size()] = g;
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        IntArrays.quickSort(idx, 0, n, (a, b) -> {
-            for (int k = 0; k < nk; k++) {
-                boolean[] nl = nulls[k];
-                if (nl != null && (nl[a] || nl[b])) {
-                    if (nl[a] && nl[b]) {
-                        continue;
-                    }
-                    return nl[a] == order.nullsFirst(k) ? -1 : 1;
-                }
-                long x = norm[k][a];
-                long y = norm[k][b];
-                if (x != y) {
-                    return x < y ? -1 : 1;
-                }
-                if (isString[k] && order.isLongString(k, x)) {
-                    int ca = chunkOf[a];
-                    int cb = chunkOf[b];
-                    int c = order.compareStrings(k, (StringVector) keys[ca][k], a - chunkStart[ca],
-                            (StringVector) keys[cb][k], b - chunkStart[cb]);
-                    if (c != 0) {
-                        return c;
-                    }
-                }
-            }
-            return Long.compare(pos[a], pos[b]);
-        });
-        int[] slots = new int[n];
-        for (int r = 0; r < n; r++) {
-            int c = chunkOf[idx[r]];
-            slots[r] = c;
-            idx[r] -= chunkStart[c];
-        }
-        return new SortedRows(slots, idx);
-    }
-
     /** Top-k: replaces the buffer by its {@code limit} best rows and remembers the worst of them. */
     private void compact(Worker w) {
-        SortedRows sorted = sortedBuffer(w);
+        RunSort.SortedRows sorted = RunSort.sort(order, w.buffer, keyColumns, inputColumns, w.bufferedRows);
         int keep = (int) limit;
         List<Chunk> kept = new ArrayList<>();
         try {
@@ -443,7 +364,7 @@ final class ExternalSort {
         if (w.bufferedRows == 0) {
             return;
         }
-        SortedRows sorted = sortedBuffer(w);
+        RunSort.SortedRows sorted = RunSort.sort(order, w.buffer, keyColumns, inputColumns, w.bufferedRows);
         int keep = limit >= 0 ? (int) Math.min(limit, w.bufferedRows) : w.bufferedRows;
         int rowsPerChunk = rowsPerRunChunk(w);
         SortedRun run = new SortedRun();
@@ -475,7 +396,7 @@ final class ExternalSort {
     }
 
     /** Gathers the first {@code count} sorted rows into chunks of the run schema, in order. */
-    private void writeRows(Worker w, SortedRows sorted, int count, int rowsPerChunk, RunWriter.Output out) {
+    private void writeRows(Worker w, RunSort.SortedRows sorted, int count, int rowsPerChunk, RunWriter.Output out) {
         if (count == 0) {
             return;
         }
@@ -488,7 +409,7 @@ final class ExternalSort {
         }
         long rowBytes = Math.max(1, (w.bufferedBytes - heapBytesPerRow * w.bufferedRows) / w.bufferedRows);
         try (RunWriter writer = new RunWriter(runSchema, rowsPerChunk, ctx.budget(), "sort run", out, w.res,
-                builderBytes(rowsPerChunk, rowBytes))) {
+                builderBytes(rowsPerChunk, rowBytes), PLAIN_ABOVE)) {
             writer.gather(byColumn, sorted.slots(), sorted.rows(), 0, count);
             writer.finish();
         }
@@ -637,7 +558,7 @@ final class ExternalSort {
             }
             long rowBytes = Math.max(1, bytes / Math.max(1, rows));
             // an input of a merge holds one pinned chunk and its normalized keys
-            long perInput = largest + 64 + (16 + 9L * keyColumns.length) * largestRows;
+            long perInput = largest + KeyBlock.heapBytes(largestRows, keyColumns.length);
             long mergeBytes = ctx.budget().limit() / 2;
             int p = ctx.scheduler().parallelism();
             int fanIn = (int) Math.max(2, Math.min(4096, mergeBytes / perInput));
@@ -725,7 +646,7 @@ final class ExternalSort {
         SortedRun out = new SortedRun();
         try (Reservation res = ctx.budget().newReservation("sort merge");
              RunWriter writer = new RunWriter(runSchema, chunkRows, ctx.budget(), "sort run", new RunOutput(out, samplesPerChunk(rows, chunkRows)),
-                     res, builderBytes(chunkRows, rowBytes))) {
+                     res, builderBytes(chunkRows, rowBytes), PLAIN_ABOVE)) {
             new RunMerger(order, keyColumns, inputColumns, runSchema.size(), res).merge(inputs, limit < 0 ? Long.MAX_VALUE : limit, writer);
             writer.finish();
         } catch (RuntimeException | Error e) {
@@ -820,7 +741,7 @@ final class ExternalSort {
         List<ChunkHandle> out = new ArrayList<>();
         try (Reservation res = ctx.budget().newReservation("sort merge");
              RunWriter writer = new RunWriter(outSchema, outRows, ctx.budget(), "sort merge", c -> out.add(store(c)), res,
-                     outputColumns == 0 ? 0 : builderBytes(outRows, rowBytes))) {
+                     outputColumns == 0 ? 0 : builderBytes(outRows, rowBytes), PLAIN_ABOVE)) {
             new RunMerger(order, keyColumns, inputColumns, outputColumns, res).merge(segments, mergeLimit, writer);
             writer.finish();
         } catch (RuntimeException | Error e) {

@@ -6,6 +6,7 @@ import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.PinnedChunk;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.LongVector;
 
 /**
  * A k-way merge of sorted run segments into a {@link RunWriter}, on the calling thread.
@@ -84,7 +85,7 @@ final class RunMerger {
                     break; // the winner is exhausted: all are
                 }
                 slots[n] = w;
-                rows[n++] = c.row;
+                rows[n++] = c.base + c.row;
                 emitted++;
                 if (++c.row == c.end) {
                     // copy what refers to this chunk before it is unpinned
@@ -176,8 +177,9 @@ final class RunMerger {
         KeyBlock keys;
         long keyBytes;
         ColumnVector[] cols;
-        int row;
+        int row; // in the key block
         int end;
+        int base; // the chunk row of the key block's row 0
         boolean started;
         boolean cut; // the upper bound ended the segment inside the current chunk
         boolean done;
@@ -217,18 +219,31 @@ final class RunMerger {
                     throw e;
                 }
                 Chunk chunk = pinned.chunk();
-                keys = KeyBlock.of(order, chunk, keyColumns, posColumn);
-                long kb = keys.heapBytes();
-                res.grow(kb);
-                keyBytes = kb;
                 int rows = chunk.rows();
-                row = started || seg.lower() == null ? 0 : keys.firstAfter(order, seg.lower(), 0, rows);
-                end = seg.upper() == null ? rows : keys.firstAfter(order, seg.upper(), row, rows);
-                cut = end < rows;
-                if (row < rows) {
+                int from = 0;
+                int to = rows;
+                if ((!started && seg.lower() != null) || seg.upper() != null) {
+                    ColumnVector[] kv = new ColumnVector[keyColumns.length];
+                    for (int k = 0; k < kv.length; k++) {
+                        kv[k] = chunk.column(keyColumns[k]);
+                    }
+                    LongVector pv = (LongVector) chunk.column(posColumn);
+                    from = started || seg.lower() == null ? 0 : KeyBlock.firstAfter(order, kv, pv, seg.lower(), 0, rows);
+                    to = seg.upper() == null ? rows : KeyBlock.firstAfter(order, kv, pv, seg.upper(), from, rows);
+                }
+                cut = to < rows;
+                if (from < rows) {
                     started = true;
                 }
-                if (row < end) {
+                if (from < to) {
+                    // normalize only the rows this segment takes from the chunk
+                    long kb = KeyBlock.heapBytes(to - from, keyColumns.length);
+                    res.grow(kb);
+                    keyBytes = kb;
+                    keys = KeyBlock.of(order, chunk, keyColumns, posColumn, from, to);
+                    row = 0;
+                    end = to - from;
+                    base = from;
                     cols = new ColumnVector[columns];
                     for (int j = 0; j < columns; j++) {
                         cols[j] = chunk.column(j);

@@ -34,6 +34,16 @@ final class RunWriter implements AutoCloseable {
     private long written;
 
     RunWriter(Schema schema, int chunkRows, MemoryBudget budget, String consumer, Output out, Reservation res, long builderBytes) {
+        this(schema, chunkRows, budget, consumer, out, res, builderBytes, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A writer whose string columns copy bytes instead of mapping dictionary codes when a chunk's first
+     * source has a dictionary of more than {@code plainAbove} entries ({@link
+     * org.spillway.spill.vector.StringVectorBuilder#gatherPlainAbove}).
+     */
+    RunWriter(Schema schema, int chunkRows, MemoryBudget budget, String consumer, Output out, Reservation res, long builderBytes,
+              int plainAbove) {
         this.schema = schema;
         this.chunkRows = chunkRows;
         this.budget = budget;
@@ -43,6 +53,12 @@ final class RunWriter implements AutoCloseable {
         this.res = res;
         this.reserved = builderBytes;
         this.builders = ChunkOps.builders(schema, chunkRows);
+        for (VectorBuilder b : builders) {
+            if (b instanceof org.spillway.spill.vector.StringVectorBuilder s) {
+                s.keepDictionaryAcrossResets(); // the chunks of a run share their values
+                s.gatherPlainAbove(plainAbove);
+            }
+        }
     }
 
     /**

@@ -158,8 +158,9 @@ public final class StringVectorBuilder extends VectorBuilder {
         if (from >= to) {
             return;
         }
-        if (size == 0 && !plain && sources[vectors[from]] instanceof StringVector first && !first.isDictionary()) {
-            usePlain(); // the source gave up its dictionary: mostly distinct values
+        if (size == 0 && !plain && sources[vectors[from]] instanceof StringVector first
+                && (!first.isDictionary() || first.dictionarySize() > plainAbove)) {
+            usePlain(); // the source gave up its dictionary (mostly distinct values), or has a large one
         }
         if (slotSource.length < sources.length) {
             slotSource = Arrays.copyOf(slotSource, sources.length);
@@ -221,16 +222,36 @@ public final class StringVectorBuilder extends VectorBuilder {
         return m;
     }
 
-    /** Appends a non-null row of {@code s} to the plain layout, copying its bytes straight from the segment. */
+    /**
+     * Appends a non-null row of {@code s} to the plain layout, copying its bytes straight from the
+     * segment: a string of up to 8 bytes as one 8-byte word (the bytes after it are overwritten later).
+     */
     private void appendPlain(StringVector s, int row) {
-        int start = s.start(row);
-        int len = s.length(row);
+        int start;
+        int len;
+        if (s.isDictionary()) {
+            start = s.start(row);
+            len = s.length(row);
+        } else {
+            MemorySegment off = s.offsets();
+            start = off.getAtIndex(ValueLayout.JAVA_INT, row);
+            len = off.getAtIndex(ValueLayout.JAVA_INT, row + 1) - start;
+        }
         markValid();
-        ensurePlain(len);
-        MemorySegment.copy(s.bytes(), ColumnVector.BYTE, start, bytes, byteCount, len);
+        ensurePlain(len + 8);
+        MemorySegment b = s.bytes();
+        if (len <= 8 && start + 8L <= b.byteSize()) {
+            WORD.set(bytes, byteCount, b.get(WORD_LAYOUT, start));
+        } else {
+            MemorySegment.copy(b, ColumnVector.BYTE, start, bytes, byteCount, len);
+        }
         byteCount += len;
         offsets[++size] = byteCount;
     }
+
+    private static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle WORD =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Appends rows {@code [from, from + count)} of a plain vector without nulls to the plain layout: two bulk copies. */
     private void appendPlainRange(StringVector s, int from, int count) {
@@ -290,6 +311,12 @@ public final class StringVectorBuilder extends VectorBuilder {
     @Override
     public void reset() {
         super.reset();
+        if (keepDictionary && !plain && dictSize <= maxDictionary / 2) {
+            // keep the interned values (and the code maps from sources, which stay valid)
+            byteCount = 0;
+            offsets[0] = 0;
+            return;
+        }
         epoch++;
         mappedSource = null;
         plain = false;
@@ -319,6 +346,12 @@ public final class StringVectorBuilder extends VectorBuilder {
             MemorySegment.copy(bytes, 0, data, ColumnVector.BYTE, 0, byteCount);
             return StringVector.plain(size, off, data, valid, nullCount);
         }
+        if (keepDictionary) {
+            StringVector compact = buildCompacted(arena, valid);
+            if (compact != null) {
+                return compact;
+            }
+        }
         MemorySegment c = arena.allocate(Math.max(4L * size, 4), 8);
         MemorySegment.copy(codes, 0, c, ValueLayout.JAVA_INT, 0, size);
         MemorySegment off = arena.allocate(4L * (dictSize + 1), 8);
@@ -326,6 +359,82 @@ public final class StringVectorBuilder extends VectorBuilder {
         MemorySegment data = arena.allocate(Math.max(dictByteCount, 1), 8);
         MemorySegment.copy(dictBytes, 0, data, ColumnVector.BYTE, 0, dictByteCount);
         return StringVector.dictionary(size, c, dictSize, off, data, valid, nullCount);
+    }
+
+    /**
+     * Keeps the dictionary (the values interned so far) across {@link #reset()}s while it is at most
+     * half full, so that a builder writing many chunks from the same values, such as the output of a
+     * merge, interns each value once instead of once per chunk. Each built vector still holds only
+     * the dictionary entries its rows use (they are renumbered in order of first use).
+     */
+    public void keepDictionaryAcrossResets() {
+        keepDictionary = true;
+    }
+
+    /**
+     * Makes a {@link #gather} into the empty builder use the plain layout when its first source has
+     * a dictionary of more than {@code entries} entries: mapping the codes of many such sources
+     * (a merge of many runs) interns most values anew, which costs more than copying their bytes.
+     */
+    public void gatherPlainAbove(int entries) {
+        plainAbove = entries;
+    }
+
+    private int plainAbove = Integer.MAX_VALUE;
+    private boolean keepDictionary;
+    private int[] remap = new int[0];
+    private int[] inverse = new int[0];
+
+    /**
+     * The dictionary vector of the rows with only the entries they use, numbered in order of first
+     * use; null when that is the dictionary as it is (nothing to drop or renumber).
+     */
+    private StringVector buildCompacted(Arena arena, MemorySegment valid) {
+        if (remap.length < dictSize) {
+            remap = new int[Math.max(dictSize, remap.length * 2)];
+            inverse = new int[remap.length];
+        }
+        Arrays.fill(remap, 0, dictSize, -1);
+        byte[] vb = validityBytes();
+        int used = 0;
+        boolean same = true;
+        for (int i = 0; i < size; i++) {
+            if (nullCount > 0 && ((vb[i >>> 3] >>> (i & 7)) & 1) == 0) {
+                continue;
+            }
+            int c = codes[i];
+            if (remap[c] < 0) {
+                same &= c == used;
+                inverse[used] = c;
+                remap[c] = used++;
+            }
+        }
+        if (same && used == dictSize) {
+            return null;
+        }
+        int entries = Math.max(1, used); // an all-null vector keeps one (empty) entry for its code 0
+        int[] out = new int[size];
+        for (int i = 0; i < size; i++) {
+            int m = remap[codes[i]];
+            out[i] = m < 0 ? 0 : m; // null rows: any valid code
+        }
+        int[] off = new int[entries + 1];
+        int bytesUsed = 0;
+        for (int e = 0; e < used; e++) {
+            int old = inverse[e];
+            bytesUsed += dictOffsets[old + 1] - dictOffsets[old];
+            off[e + 1] = bytesUsed;
+        }
+        MemorySegment c = arena.allocate(Math.max(4L * size, 4), 8);
+        MemorySegment.copy(out, 0, c, ValueLayout.JAVA_INT, 0, size);
+        MemorySegment o = arena.allocate(4L * (entries + 1), 8);
+        MemorySegment.copy(off, 0, o, ValueLayout.JAVA_INT, 0, entries + 1);
+        MemorySegment data = arena.allocate(Math.max(bytesUsed, 1), 8);
+        for (int e = 0; e < used; e++) {
+            int old = inverse[e];
+            MemorySegment.copy(dictBytes, dictOffsets[old], data, ColumnVector.BYTE, off[e], off[e + 1] - off[e]);
+        }
+        return StringVector.dictionary(size, c, entries, o, data, valid, nullCount);
     }
 
     private static int hash(byte[] b, int off, int len) {

@@ -63,8 +63,11 @@ class GatherTest {
                 }
                 VectorBuilder gathered = VectorBuilder.forType(type, 64);
                 VectorBuilder reference = VectorBuilder.forType(type, 64);
+                if (gathered instanceof StringVectorBuilder sb && round % 2 == 1) {
+                    sb.keepDictionaryAcrossResets();
+                }
                 // twice, with a reset between: slot maps of the first use must not leak into the second
-                for (int pass = 0; pass < 2; pass++) {
+                for (int pass = 0; pass < 3; pass++) {
                     gathered.reset();
                     reference.reset();
                     int from = 0;
@@ -110,6 +113,33 @@ class GatherTest {
             for (int i = 0; i < 450; i++) {
                 int src = i < 400 ? 3 + i : 450 + (i - 400);
                 assertEquals(TestChunks.value(9, 6, src), out.getObject(i), "row " + i);
+            }
+        }
+    }
+
+    @Test
+    void aKeptDictionaryHoldsOnlyTheEntriesOfEachChunk() {
+        StringVectorBuilder b = (StringVectorBuilder) VectorBuilder.forType(DataType.STRING, 1000);
+        b.keepDictionaryAcrossResets();
+        String[][] chunks = {
+            {"a", "b", "c", null, "a", "d"},
+            {"d", "d", null, "b"},      // a subset of the values before, in another order
+            {null, null},              // no value at all
+            {"e", "a"},
+        };
+        try (Arena arena = Arena.ofConfined()) {
+            for (String[] values : chunks) {
+                b.reset();
+                for (String v : values) {
+                    b.appendObject(v);
+                }
+                StringVector out = b.build(arena);
+                assertTrue(out.isDictionary());
+                long distinct = java.util.Arrays.stream(values).filter(Objects::nonNull).distinct().count();
+                assertEquals(Math.max(1, distinct), out.dictionarySize(), java.util.Arrays.toString(values));
+                for (int i = 0; i < values.length; i++) {
+                    assertEquals(values[i], out.getObject(i), java.util.Arrays.toString(values) + " row " + i);
+                }
             }
         }
     }
