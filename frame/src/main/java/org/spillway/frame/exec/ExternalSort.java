@@ -77,14 +77,23 @@ final class ExternalSort {
     private static final long MIN_RUN_BYTES = 256 << 10;
     /** A top-k buffer keeps its best rows once it holds this many rows and twice the limit. */
     private static final int TOP_K_MIN_ROWS = 1 << 14;
-    /** At most this many rows per run, so that a run's index array stays small on the heap (16 MiB). */
-    private static final int MAX_RUN_ROWS = 1 << 17;
+    /** At most this many rows per run, so that its sort's records stay small on the heap (tens of MiB). */
+    private static final int MAX_RUN_ROWS = 1 << 21;
+    /**
+     * Rows per run while the runs written so far fit in a quarter of the budget (the sort is likely to
+     * stay in memory): a buffer this small is gathered into its run with few cache misses, which
+     * costs less than the longer merge of more runs. Beyond that, runs take the worker's whole share
+     * of the budget so that fewer runs spill and the merge needs fewer passes.
+     */
+    static final int CACHED_RUN_ROWS = 1 << 17;
     /** Run chunks hold at least this many rows (more when they are narrow: about {@link #runChunkBytes}). */
     private static final int MIN_RUN_CHUNK_ROWS = 64;
     /** Rows sampled per run (spread over its chunks), among which the splitters of the final merge are chosen. */
     static final int SAMPLES_PER_RUN = 128;
     /** At most one sample per this many rows of a run. */
     private static final int ROWS_PER_SAMPLE = 32;
+    /** A run's samples take at most about this fraction (1/n) of its bytes. */
+    private static final int SAMPLE_SHARE = 256;
     /** The final merge is cut into at most this many key ranges per worker, so that workers stay busy when ranges differ. */
     static final int RANGES_PER_WORKER = 4;
     /** ... of at least this many rows each. */
@@ -109,6 +118,8 @@ final class ExternalSort {
     /** Heap bytes per buffered row for sorting it ({@link RunSort#heapBytesPerRow}). */
     private final long heapBytesPerRow;
     private final List<SortedRun> runs = Collections.synchronizedList(new ArrayList<>());
+    /** Bytes of the runs written by run generation so far. */
+    private final java.util.concurrent.atomic.AtomicLong runBytesWritten = new java.util.concurrent.atomic.AtomicLong();
     private Reservation samples; // the runs' fences and samples; opened on first use
 
     /**
@@ -240,7 +251,8 @@ final class ExternalSort {
         }
         long estimate = estimateBytes(chunk, count);
         boolean compactNow = limit >= 0 && w.bufferedRows > limit && w.bufferedRows >= Math.max(2 * limit, TOP_K_MIN_ROWS);
-        if (w.bufferedRows > 0 && (compactNow || w.bufferedBytes + estimate > runBytes || w.bufferedRows + count > MAX_RUN_ROWS)) {
+        int maxRows = runBytesWritten.get() < ctx.budget().limit() / 4 ? CACHED_RUN_ROWS : MAX_RUN_ROWS;
+        if (w.bufferedRows > 0 && (compactNow || w.bufferedBytes + estimate > runBytes || w.bufferedRows + count > maxRows)) {
             bufferFull(w);
             if (w.cutoffKeys != null) {
                 add(w, seq, chunk, base); // the new cut-off may drop more of this chunk
@@ -369,12 +381,18 @@ final class ExternalSort {
         int rowsPerChunk = rowsPerRunChunk(w);
         SortedRun run = new SortedRun();
         try {
-            writeRows(w, sorted, keep, rowsPerChunk, new RunOutput(run, samplesPerChunk(keep, rowsPerChunk)));
+            long rowBytes = Math.max(1, (w.bufferedBytes - heapBytesPerRow * w.bufferedRows) / w.bufferedRows);
+            writeRows(w, sorted, keep, rowsPerChunk, new RunOutput(run, samplesPerChunk(keep, rowsPerChunk, rowBytes)));
         } catch (RuntimeException | Error e) {
             discard(run);
             throw e;
         }
         runs.add(run);
+        long bytes = 0;
+        for (ChunkHandle h : run.chunks) {
+            bytes += h.byteSize();
+        }
+        runBytesWritten.addAndGet(bytes);
         ctx.counters().add("sort.runs", 1);
         w.closeBuffer();
     }
@@ -385,13 +403,15 @@ final class ExternalSort {
     }
 
     /**
-     * Samples per chunk of a run of {@code rows} rows in chunks of {@code rowsPerChunk}: about
-     * {@link #SAMPLES_PER_RUN} in all, but at most one per {@value #ROWS_PER_SAMPLE} rows, so that
-     * their keys (long strings are copied) stay a small part of the run; at least the fence of each chunk.
+     * Samples per chunk of a run of {@code rows} rows of about {@code rowBytes} bytes in chunks of
+     * {@code rowsPerChunk}: about {@link #SAMPLES_PER_RUN} in all, but at most one per
+     * {@value #ROWS_PER_SAMPLE} rows, and (a sample copying at most a row's keys) at most a
+     * {@value #SAMPLE_SHARE}th of the run's bytes, so that under a small budget with many small runs
+     * the samples stay a small part of it; at least the fence of each chunk.
      */
-    private static int samplesPerChunk(long rows, int rowsPerChunk) {
+    private static int samplesPerChunk(long rows, int rowsPerChunk, long rowBytes) {
         long chunks = Math.max(1, (rows + rowsPerChunk - 1) / rowsPerChunk);
-        long wanted = Math.min(SAMPLES_PER_RUN, rows / ROWS_PER_SAMPLE);
+        long wanted = Math.min(SAMPLES_PER_RUN, Math.min(rows / ROWS_PER_SAMPLE, rows * rowBytes / (SAMPLE_SHARE * (rowBytes + 128))));
         return (int) Math.max(1, Math.min(rowsPerChunk, (wanted + chunks - 1) / chunks));
     }
 
@@ -645,7 +665,7 @@ final class ExternalSort {
         }
         SortedRun out = new SortedRun();
         try (Reservation res = ctx.budget().newReservation("sort merge");
-             RunWriter writer = new RunWriter(runSchema, chunkRows, ctx.budget(), "sort run", new RunOutput(out, samplesPerChunk(rows, chunkRows)),
+             RunWriter writer = new RunWriter(runSchema, chunkRows, ctx.budget(), "sort run", new RunOutput(out, samplesPerChunk(rows, chunkRows, rowBytes)),
                      res, builderBytes(chunkRows, rowBytes), PLAIN_ABOVE)) {
             new RunMerger(order, keyColumns, inputColumns, runSchema.size(), res).merge(inputs, limit < 0 ? Long.MAX_VALUE : limit, writer);
             writer.finish();

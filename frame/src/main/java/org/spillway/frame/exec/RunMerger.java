@@ -87,6 +87,7 @@ final class RunMerger {
                 slots[n] = w;
                 rows[n++] = c.base + c.row;
                 emitted++;
+                c.at += c.stride;
                 if (++c.row == c.end) {
                     // copy what refers to this chunk before it is unpinned
                     out.gather(byColumn, slots, rows, 0, n);
@@ -178,6 +179,10 @@ final class RunMerger {
         long keyBytes;
         ColumnVector[] cols;
         int row; // in the key block
+        int at; // row * stride: the row's record in keys.rec
+        long[] rec;
+        int stride;
+        boolean exact; // no null key and no long string here: records compare as they are
         int end;
         int base; // the chunk row of the key block's row 0
         boolean started;
@@ -196,6 +201,20 @@ final class RunMerger {
             }
             if (o.done) {
                 return true;
+            }
+            if (exact & o.exact) {
+                long[] a = rec;
+                long[] b = o.rec;
+                int x = at;
+                int y = o.at;
+                for (int f = 0; f < stride; f++) {
+                    long u = a[x + f];
+                    long v = b[y + f];
+                    if (u != v) {
+                        return u < v;
+                    }
+                }
+                return false;
             }
             return KeyBlock.compare(order, keys, row, o.keys, o.row) < 0;
         }
@@ -241,7 +260,11 @@ final class RunMerger {
                     res.grow(kb);
                     keyBytes = kb;
                     keys = KeyBlock.of(order, chunk, keyColumns, posColumn, from, to);
+                    rec = keys.rec;
+                    stride = keys.stride;
+                    exact = keys.nullMask == null && !keys.longStrings;
                     row = 0;
+                    at = 0;
                     end = to - from;
                     base = from;
                     cols = new ColumnVector[columns];
@@ -264,6 +287,7 @@ final class RunMerger {
             PinnedChunk p = pinned;
             pinned = null;
             keys = null;
+            rec = null;
             cols = null;
             if (keyBytes > 0) {
                 res.shrink(keyBytes);

@@ -224,7 +224,8 @@ public final class StringVectorBuilder extends VectorBuilder {
 
     /**
      * Appends a non-null row of {@code s} to the plain layout, copying its bytes straight from the
-     * segment: a string of up to 8 bytes as one 8-byte word (the bytes after it are overwritten later).
+     * segment: a string of up to 16 bytes as one or two 8-byte words (the bytes after it are
+     * overwritten later).
      */
     private void appendPlain(StringVector s, int row) {
         int start;
@@ -238,10 +239,13 @@ public final class StringVectorBuilder extends VectorBuilder {
             len = off.getAtIndex(ValueLayout.JAVA_INT, row + 1) - start;
         }
         markValid();
-        ensurePlain(len + 8);
+        ensurePlain(len + 16);
         MemorySegment b = s.bytes();
         if (len <= 8 && start + 8L <= b.byteSize()) {
             WORD.set(bytes, byteCount, b.get(WORD_LAYOUT, start));
+        } else if (len <= 16 && start + 16L <= b.byteSize()) {
+            WORD.set(bytes, byteCount, b.get(WORD_LAYOUT, start));
+            WORD.set(bytes, byteCount + 8, b.get(WORD_LAYOUT, start + 8));
         } else {
             MemorySegment.copy(b, ColumnVector.BYTE, start, bytes, byteCount, len);
         }
