@@ -28,16 +28,17 @@ import org.spillway.spill.vector.VectorBuilder;
  * positions (morsel number and row within the morsel, in a hidden int64 column), so that rows with
  * equal keys can be put back in input order whichever worker saw them: the order is by the keys,
  * then the position, a total order in which no two rows are equal. The buffer's chunks are
- * reserved from the memory budget like any chunk, plus the heap its sort takes (per row an index,
- * the position and a normalized long per key). When the buffer reaches its worker's share of the
- * budget ({@code limit / (2 x parallelism)}, at least 256 KiB, at most 2 Mi rows) or a reservation
- * fails, it is sorted (an index sort by the normalized keys, then the position) and written, copied
- * column by column ({@link VectorBuilder#gather}), as a sorted {@link SortedRun} of chunks into the
- * session's chunk store, which keeps them in memory while the budget allows and spills them,
- * LZ4-compressed, when it does not. Run chunks are small (about
- * {@code limit / (64 x parallelism)} bytes) so that many runs can be merged at once by every worker.
- * Each run keeps, on the heap, the keys of each chunk's first row (its fence) and of about
- * {@value #SAMPLES_PER_RUN} sampled rows.
+ * reserved from the memory budget like any chunk, plus the heap its sort takes
+ * ({@link RunSort#heapBytesPerRow}). When the buffer reaches its worker's share of the budget
+ * ({@code limit / (2 x parallelism)}, at least 256 KiB, at most 2 Mi rows; at most
+ * {@value #CACHED_RUN_ROWS} rows while the runs written fit in a quarter of the budget, so that it
+ * is copied with few cache misses) or a reservation fails, it is sorted ({@link RunSort}: a radix
+ * sort of the normalized keys, then the position) and written, copied column by column
+ * ({@link VectorBuilder#gather}), as a sorted {@link SortedRun} of chunks into the session's chunk
+ * store, which keeps them in memory while the budget allows and spills them, LZ4-compressed, when it
+ * does not. Run chunks are small (about {@code limit / (64 x parallelism)} bytes) so that many runs
+ * can be merged at once by every worker. Each run keeps, on the heap, the keys of each chunk's first
+ * row (its fence) and of up to {@value #SAMPLES_PER_RUN} sampled rows.
  *
  * <p><b>Merge</b> ({@link RunMerger}): a loser tree over normalized keys, one pinned chunk per run,
  * rows copied column by column in batches. At most {@code (limit / 2) / (largest run chunk)} runs
