@@ -162,12 +162,20 @@ public final class StringVectorBuilder extends VectorBuilder {
                 && (!first.isDictionary() || first.dictionarySize() > plainAbove)) {
             usePlain(); // the source gave up its dictionary (mostly distinct values), or has a large one
         }
+        if (plain) {
+            gatherPlain(sources, vectors, rows, from, to);
+            return;
+        }
         if (slotSource.length < sources.length) {
             slotSource = Arrays.copyOf(slotSource, sources.length);
             slotMap = Arrays.copyOf(slotMap, sources.length);
             slotEpoch = Arrays.copyOf(slotEpoch, sources.length);
         }
         for (int i = from; i < to; ) {
+            if (plain) {
+                gatherPlain(sources, vectors, rows, i, to); // the dictionary overflowed on the way
+                return;
+            }
             int len = stretch(vectors, rows, i, to);
             int slot = vectors[i];
             StringVector s = (StringVector) sources[slot];
@@ -181,6 +189,75 @@ public final class StringVectorBuilder extends VectorBuilder {
             }
             i += len;
         }
+    }
+
+    private int[] gatherStart = new int[0];
+    private int[] gatherLength = new int[0];
+
+    /**
+     * {@link #gather} into the plain layout in two passes: first every row's place in its source
+     * (independent loads, so that the misses of rows picked at random overlap), then the bytes.
+     */
+    private void gatherPlain(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
+        int n = to - from;
+        if (gatherStart.length < n) {
+            gatherStart = new int[Math.max(n, 2 * gatherStart.length)];
+            gatherLength = new int[gatherStart.length];
+        }
+        int[] st = gatherStart;
+        int[] ln = gatherLength;
+        boolean nulls = gatherValidity(sources, vectors, rows, from, to);
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            StringVector s = (StringVector) sources[vectors[from + i]];
+            int r = rows[from + i];
+            if (nulls && s.isNull(r)) {
+                st[i] = 0;
+                ln[i] = 0;
+                continue;
+            }
+            int start;
+            int len;
+            if (s.isDictionary()) {
+                int code = s.code(r);
+                start = s.entryStart(code);
+                len = s.entryLength(code);
+            } else {
+                MemorySegment off = s.offsets();
+                start = off.getAtIndex(ValueLayout.JAVA_INT, r);
+                len = off.getAtIndex(ValueLayout.JAVA_INT, r + 1) - start;
+            }
+            st[i] = start;
+            ln[i] = len;
+            total += len;
+        }
+        if (size + n + 1 > offsets.length) {
+            offsets = Arrays.copyOf(offsets, Math.max(size + n + 1, offsets.length * 2));
+        }
+        if (byteCount + total + 16 > bytes.length) {
+            bytes = Arrays.copyOf(bytes, (int) Math.max(byteCount + total + 16, bytes.length * 2L));
+        }
+        byte[] out = bytes;
+        int at = byteCount;
+        for (int i = 0; i < n; i++) {
+            int len = ln[i];
+            if (len > 0) {
+                MemorySegment b = ((StringVector) sources[vectors[from + i]]).bytes();
+                int start = st[i];
+                if (len <= 8 && start + 8L <= b.byteSize()) {
+                    WORD.set(out, at, b.get(WORD_LAYOUT, start));
+                } else if (len <= 16 && start + 16L <= b.byteSize()) {
+                    WORD.set(out, at, b.get(WORD_LAYOUT, start));
+                    WORD.set(out, at + 8, b.get(WORD_LAYOUT, start + 8));
+                } else {
+                    MemorySegment.copy(b, ColumnVector.BYTE, start, out, at, len);
+                }
+                at += len;
+            }
+            offsets[size + i + 1] = at;
+        }
+        byteCount = at;
+        size += n;
     }
 
     private void appendGathered(StringVector s, int slot, int row) {
