@@ -207,7 +207,12 @@ final class RunMerger {
                 long[] b = o.rec;
                 int x = at;
                 int y = o.at;
-                for (int f = 0; f < stride; f++) {
+                long u0 = a[x];
+                long v0 = b[y];
+                if (u0 != v0) {
+                    return u0 < v0; // the first key decides most comparisons
+                }
+                for (int f = 1; f < stride; f++) {
                     long u = a[x + f];
                     long v = b[y + f];
                     if (u != v) {

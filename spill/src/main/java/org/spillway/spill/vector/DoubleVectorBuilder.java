@@ -57,18 +57,20 @@ public final class DoubleVectorBuilder extends VectorBuilder {
         double[] out = values;
         int o = size;
         for (int i = from; i < to; ) {
-            int len = stretch(vectors, rows, i, to);
-            DoubleVector v = (DoubleVector) sources[vectors[i]];
             int r = rows[i];
-            if (len >= BULK_ROWS) {
-                MemorySegment.copy(v.data(), ValueLayout.JAVA_DOUBLE, 8L * r, out, o, len);
-            } else {
-                for (int k = 0; k < len; k++) {
-                    out[o + k] = v.get(r + k);
+            int vi = vectors[i];
+            DoubleVector v = (DoubleVector) sources[vi];
+            if (mayStretch(vectors, rows, i, to, vi, r)) {
+                int len = stretch(vectors, rows, i, to);
+                if (len >= BULK_ROWS) {
+                    MemorySegment.copy(v.data(), ValueLayout.JAVA_DOUBLE, 8L * r, out, o, len);
+                    o += len;
+                    i += len;
+                    continue;
                 }
             }
-            o += len;
-            i += len;
+            out[o++] = v.get(r);
+            i++;
         }
         size += n;
     }

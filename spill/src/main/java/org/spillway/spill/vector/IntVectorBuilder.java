@@ -58,18 +58,20 @@ public final class IntVectorBuilder extends VectorBuilder {
         int[] out = values;
         int o = size;
         for (int i = from; i < to; ) {
-            int len = stretch(vectors, rows, i, to);
-            IntVector v = (IntVector) sources[vectors[i]];
             int r = rows[i];
-            if (len >= BULK_ROWS) {
-                MemorySegment.copy(v.data(), ValueLayout.JAVA_INT, 4L * r, out, o, len);
-            } else {
-                for (int k = 0; k < len; k++) {
-                    out[o + k] = v.get(r + k);
+            int vi = vectors[i];
+            IntVector v = (IntVector) sources[vi];
+            if (mayStretch(vectors, rows, i, to, vi, r)) {
+                int len = stretch(vectors, rows, i, to);
+                if (len >= BULK_ROWS) {
+                    MemorySegment.copy(v.data(), ValueLayout.JAVA_INT, 4L * r, out, o, len);
+                    o += len;
+                    i += len;
+                    continue;
                 }
             }
-            o += len;
-            i += len;
+            out[o++] = v.get(r);
+            i++;
         }
         size += n;
     }

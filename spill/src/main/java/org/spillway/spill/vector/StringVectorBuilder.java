@@ -176,10 +176,10 @@ public final class StringVectorBuilder extends VectorBuilder {
                 gatherPlain(sources, vectors, rows, i, to); // the dictionary overflowed on the way
                 return;
             }
-            int len = stretch(vectors, rows, i, to);
             int slot = vectors[i];
             StringVector s = (StringVector) sources[slot];
             int r = rows[i];
+            int len = mayStretch(vectors, rows, i, to, slot, r) ? stretch(vectors, rows, i, to) : 1;
             if (len >= BULK_ROWS && plain && !s.isDictionary() && !s.hasNulls()) {
                 appendPlainRange(s, r, len);
             } else {

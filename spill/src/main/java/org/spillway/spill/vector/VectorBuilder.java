@@ -80,6 +80,15 @@ public abstract sealed class VectorBuilder
     /** Rows from one source copied in bulk by {@link #gather} once they are at least this many in a row. */
     static final int BULK_ROWS = 16;
 
+    /**
+     * A cheap test before {@link #stretch}: whether gather index {@code i} (row {@code r} of source
+     * {@code v}) may start a stretch of {@link #BULK_ROWS} rows, judged by the row that would end it.
+     */
+    static boolean mayStretch(int[] vectors, int[] rows, int i, int to, int v, int r) {
+        int last = i + BULK_ROWS - 1;
+        return last < to && rows[last] == r + BULK_ROWS - 1 && vectors[last] == v;
+    }
+
     /** The length of the stretch of consecutive rows of one source starting at gather index {@code i}. */
     static int stretch(int[] vectors, int[] rows, int i, int to) {
         int v = vectors[i];
