@@ -13,8 +13,9 @@ import org.spillway.spill.vector.LongVector;
  *
  * <p>Each input is a {@link Segment}: a stretch of a run's chunks, optionally cut to the rows after
  * a lower splitter (exclusive) and up to an upper one (inclusive), which is how the parallel final
- * merge gives each worker its own key range. An input has one chunk pinned at a time, with its keys
- * normalized ({@link KeyBlock}); a loser tree over the inputs picks the next row with
+ * merge gives each worker its own key range (the bounds are found by binary search in the chunks
+ * where they fall). An input has one chunk pinned at a time, with the keys of the rows it takes from
+ * it normalized ({@link KeyBlock}); a loser tree over the inputs picks the next row with
  * {@code log2(k)} comparisons of normalized longs, never re-reading the vectors except to break ties
  * of long strings. The picked rows are collected as (input, row) pairs and copied column by column
  * ({@link RunWriter#gather}), in bulk where rows of one input follow each other, before an input
@@ -62,6 +63,9 @@ final class RunMerger {
     /** Merges {@code inputs} into {@code out}, at most {@code limit} rows; returns the rows written. */
     long merge(List<Segment> inputs, long limit, RunWriter out) {
         int k = inputs.size();
+        if (k == 0) {
+            return 0;
+        }
         Cursor[] cs = new Cursor[k];
         for (int i = 0; i < k; i++) {
             cs[i] = new Cursor(inputs.get(i));

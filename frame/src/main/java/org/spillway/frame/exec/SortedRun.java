@@ -17,10 +17,10 @@ final class SortedRun {
     final List<ChunkHandle> chunks = new ArrayList<>();
     /** The first row's keys of each chunk. */
     final List<KeyBlock> fences = new ArrayList<>();
-    /** The row number in the run of each chunk's first row, and the run's rows at the end. */
-    final List<Long> chunkStarts = new ArrayList<>();
+    /** Sampled rows' keys (each chunk's fence among them), and their row numbers in the run. */
     final List<KeyBlock> samples = new ArrayList<>();
     final List<Long> sampleRows = new ArrayList<>();
+    /** Rows of the chunks added so far. */
     long rows;
     /** Bytes of the fences and samples reserved for this run (by the sort). */
     long sampleBytes;
@@ -30,7 +30,6 @@ final class SortedRun {
     void addChunk(ChunkHandle h, KeyBlock fence) {
         chunks.add(h);
         fences.add(fence);
-        chunkStarts.add(rows);
         rows += h.rows();
     }
 
