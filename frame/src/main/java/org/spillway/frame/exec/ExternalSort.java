@@ -1,6 +1,5 @@
 package org.spillway.frame.exec;
 
-import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
-import org.spillway.spill.chunk.PinnedChunk;
 import org.spillway.spill.memory.BudgetExceededException;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
@@ -28,21 +26,40 @@ import org.spillway.spill.vector.VectorBuilder;
  * <p><b>Run generation</b> (in the input pipeline, one buffer per worker of the scheduler): each
  * chunk reaching the sort is copied into the worker's buffer together with its rows' input
  * positions (morsel number and row within the morsel, in a hidden int64 column), so that rows with
- * equal keys can be put back in input order whichever worker saw them. The buffer's chunks are
- * reserved from the memory budget like any chunk, plus the heap its sort takes (per row an index,
- * the position and a normalized long per key). When the buffer reaches its worker's share of the
- * budget ({@code limit / (2 x parallelism)}, at least 256 KiB, at most 2 Mi rows) or a reservation
- * fails, it is sorted (an index sort by the normalized keys, then the position) and written as a
- * sorted <i>run</i> of chunks into the session's chunk store, which keeps them in memory while the
- * budget allows and spills them, LZ4-compressed, when it does not. Run chunks are
- * small (about {@code limit / 64} bytes) so that many runs can be merged at once.
+ * equal keys can be put back in input order whichever worker saw them: the order is by the keys,
+ * then the position, a total order in which no two rows are equal. The buffer's chunks are
+ * reserved from the memory budget like any chunk, plus the heap its sort takes
+ * ({@link RunSort#heapBytesPerRow}). When the buffer reaches its worker's share of the budget
+ * ({@code limit / (2 x parallelism)}, at least 256 KiB, at most 2 Mi rows; at most
+ * {@value #CACHED_RUN_ROWS} rows while the runs written fit in a quarter of the budget, so that it
+ * is copied with few cache misses) or a reservation fails, it is sorted ({@link RunSort}: a radix
+ * sort of the normalized keys, then the position) and written, copied column by column
+ * ({@link VectorBuilder#gather}), as a sorted {@link SortedRun} of chunks into the session's chunk
+ * store, which keeps them in memory while the budget allows and spills them, LZ4-compressed, when it
+ * does not. Run chunks are small (about {@code limit / (64 x parallelism)} bytes) so that many runs
+ * can be merged at once by every worker. Each run keeps, on the heap, the keys of each chunk's first
+ * row (its fence) and of up to {@value #SAMPLES_PER_RUN} sampled rows.
  *
- * <p><b>Merge</b>: the runs are merged k ways, one pinned chunk per run, the next row taken from a
- * binary heap of run cursors. At most {@code (limit / 2) / (largest run chunk)} runs (at least 2)
- * are merged at once; with more runs, groups of runs are first merged into longer runs, the groups
- * in parallel on the scheduler, until few enough remain. The final merge, which writes the output
- * chunks into the store, runs on one thread (a documented limit: it could be split by key ranges).
- * Run chunks are closed as soon as the merge has read them, so disk and memory are freed as it goes.
+ * <p><b>Merge</b> ({@link RunMerger}): a loser tree over normalized keys, one pinned chunk per run,
+ * rows copied column by column in batches. At most {@code (limit / 2) / (largest run chunk)} runs
+ * (at least 2) are pinned at once over all workers; with more runs, groups of runs are first merged
+ * into longer runs, the groups in parallel on the scheduler, until few enough remain. The final
+ * merge is split by key range: splitters are chosen among the runs' samples so that each range
+ * holds about as many rows (up to {@value #RANGES_PER_WORKER} ranges per worker), each run is cut at
+ * each splitter (its fences find the chunk, a binary search the row), and the ranges are merged
+ * independently on the scheduler's workers, their output chunks concatenated in range order.
+ * Splitters are rows (keys and position), and a range takes the rows after its lower splitter up to
+ * and including its upper one, so every row falls in exactly one range, in the same total order: the
+ * result is the same, and stable, for any number of ranges, and one key holding most rows is split
+ * by position like any other. Run chunks are closed as soon as every range reading them is done, so
+ * disk and memory are freed as the merge goes. A top-k merges in one range (it stops after
+ * {@code limit} rows).
+ *
+ * <p><b>Memory of the merge</b>: pinned run chunks are the store's (reserved when they were built or
+ * read back); each merge reserves ("sort merge") the heap of its pinned chunks' normalized keys and
+ * an estimate of its output builders' heap (output chunk rows times the runs' bytes per row, times
+ * 1.5); the runs' fences and samples are reserved as "sort samples". The final merge's output chunks
+ * are bounded to an eighth of the budget over all workers.
  *
  * <p><b>Top-k</b> ({@code limit >= 0}): a worker whose buffer holds twice the limit (and at least
  * 16 Ki rows), or is full, sorts it and keeps only its {@code limit} best rows; the worst kept row then becomes a cut-off, and later rows that do not
@@ -53,13 +70,42 @@ import org.spillway.spill.vector.VectorBuilder;
  * <p>The input's leading columns are the output; the sort keys are input columns (expressions are
  * computed into hidden columns by a projection before the sort). The result's first
  * {@link #outputColumns()} columns are the sorted output; further columns are hidden.
+ *
+ * <p>Counters: {@code sort.runs} (runs written), {@code sort.mergePasses} (passes merging groups of
+ * runs before the final merge), {@code sort.ranges} (key ranges of final merges).
  */
 final class ExternalSort {
     private static final long MIN_RUN_BYTES = 256 << 10;
     /** A top-k buffer keeps its best rows once it holds this many rows and twice the limit. */
     private static final int TOP_K_MIN_ROWS = 1 << 14;
-    /** At most this many rows per run, so that a run's index array stays small on the heap (16 MiB). */
+    /** At most this many rows per run, so that its sort's records stay small on the heap (tens of MiB). */
     private static final int MAX_RUN_ROWS = 1 << 21;
+    /**
+     * Rows per run while the runs written so far fit in a quarter of the budget (the sort is likely to
+     * stay in memory): a buffer this small is gathered into its run with few cache misses, which
+     * costs less than the longer merge of more runs. Beyond that, runs take the worker's whole share
+     * of the budget so that fewer runs spill and the merge needs fewer passes.
+     */
+    static final int CACHED_RUN_ROWS = 1 << 17;
+    /** Run chunks hold at least this many rows (more when they are narrow: about {@link #runChunkBytes}). */
+    private static final int MIN_RUN_CHUNK_ROWS = 64;
+    /** Rows sampled per run (spread over its chunks), among which the splitters of the final merge are chosen. */
+    static final int SAMPLES_PER_RUN = 128;
+    /** At most one sample per this many rows of a run. */
+    private static final int ROWS_PER_SAMPLE = 32;
+    /** A run's samples take at most about this fraction (1/n) of its bytes. */
+    private static final int SAMPLE_SHARE = 256;
+    /** The final merge is cut into at most this many key ranges per worker, so that workers stay busy when ranges differ. */
+    static final int RANGES_PER_WORKER = 4;
+    /** ... of at least this many rows each. */
+    private static final long MIN_RANGE_ROWS = 1024;
+    /**
+     * Runs and the merge's output hold a string column plain (its bytes) rather than as dictionary
+     * codes when its source chunk has a dictionary of more than this many entries: in sorted order
+     * such a dictionary is read at random, and a merge of many runs reads many at once (cache
+     * misses), or would intern most values anew. Small dictionaries (categories) stay dictionaries.
+     */
+    private static final int PLAIN_ABOVE = 1024;
 
     private final ExecContext ctx;
     private final Schema runSchema;
@@ -70,9 +116,12 @@ final class ExternalSort {
     private final long limit;
     private final long runBytes;
     private final long runChunkBytes;
-    /** Heap bytes per buffered row for sorting it: index, chunk, position, reference, and 9 per key. */
+    /** Heap bytes per buffered row for sorting it ({@link RunSort#heapBytesPerRow}). */
     private final long heapBytesPerRow;
-    private final List<List<ChunkHandle>> runs = Collections.synchronizedList(new ArrayList<>());
+    private final List<SortedRun> runs = Collections.synchronizedList(new ArrayList<>());
+    /** Bytes of the runs written by run generation so far. */
+    private final java.util.concurrent.atomic.AtomicLong runBytesWritten = new java.util.concurrent.atomic.AtomicLong();
+    private Reservation samples; // the runs' fences and samples; opened on first use
 
     /**
      * A sort of chunks of {@code input} by {@code orders} over the columns {@code keyColumns}; the
@@ -93,9 +142,10 @@ final class ExternalSort {
         fields.add(new Field(pos, DataType.INT64));
         this.runSchema = new Schema(fields);
         long budget = ctx.budget().limit();
-        this.runBytes = Math.max(MIN_RUN_BYTES, budget / (2L * ctx.scheduler().parallelism()));
-        this.runChunkBytes = Math.max(16 << 10, budget / 64);
-        this.heapBytesPerRow = 24 + 9L * keyColumns.length;
+        int p = ctx.scheduler().parallelism();
+        this.runBytes = Math.max(MIN_RUN_BYTES, budget / (2L * p));
+        this.runChunkBytes = Math.max(16 << 10, budget / (64L * p));
+        this.heapBytesPerRow = RunSort.heapBytesPerRow(keyColumns.length);
     }
 
     /** The columns of the result that are the sorted output (the leading ones). */
@@ -115,6 +165,7 @@ final class ExternalSort {
         long morselRows;
         VectorBuilder[] builders;
         int[] selection = new int[0];
+        int[] zeros = new int[0]; // gather indices into a single source
         // top-k: the worst row kept so far (in a chunk of the buffer); rows not before it are dropped
         ColumnVector[] cutoffKeys;
         int cutoffRow;
@@ -201,7 +252,8 @@ final class ExternalSort {
         }
         long estimate = estimateBytes(chunk, count);
         boolean compactNow = limit >= 0 && w.bufferedRows > limit && w.bufferedRows >= Math.max(2 * limit, TOP_K_MIN_ROWS);
-        if (w.bufferedRows > 0 && (compactNow || w.bufferedBytes + estimate > runBytes || w.bufferedRows + count > MAX_RUN_ROWS)) {
+        int maxRows = runBytesWritten.get() < ctx.budget().limit() / 4 ? CACHED_RUN_ROWS : MAX_RUN_ROWS;
+        if (w.bufferedRows > 0 && (compactNow || w.bufferedBytes + estimate > runBytes || w.bufferedRows + count > maxRows)) {
             bufferFull(w);
             if (w.cutoffKeys != null) {
                 add(w, seq, chunk, base); // the new cut-off may drop more of this chunk
@@ -240,11 +292,18 @@ final class ExternalSort {
     /** The selected rows of an input chunk, with their positions, as a new chunk of the run schema. */
     private Chunk copyRows(Worker w, Chunk chunk, int[] sel, int count, long base) {
         VectorBuilder[] b = w.builders(count);
-        for (int j = 0; j < inputColumns; j++) {
-            ColumnVector v = chunk.column(j);
-            VectorBuilder bj = b[j];
-            for (int r = 0; r < count; r++) {
-                bj.appendFrom(v, sel[r]);
+        if (count == chunk.rows()) {
+            for (int j = 0; j < inputColumns; j++) {
+                b[j].appendRange(chunk.column(j), 0, count); // every row: sel is the identity
+            }
+        } else {
+            if (w.zeros.length < count) {
+                w.zeros = new int[count];
+            }
+            ColumnVector[] one = new ColumnVector[1];
+            for (int j = 0; j < inputColumns; j++) {
+                one[0] = chunk.column(j);
+                b[j].gather(one, w.zeros, sel, 0, count);
             }
         }
         LongVectorBuilder pos = (LongVectorBuilder) b[inputColumns];
@@ -285,95 +344,13 @@ final class ExternalSort {
         writeBuffer(w);
     }
 
-    /**
-     * The buffer's rows as references ({@code chunk << 32 | row}) in sorted order. Each key is first
-     * turned into a long per row whose order is the key's ({@link SortKeys#normalized}), so most
-     * comparisons read two arrays; only equal prefixes of strings of 8 bytes or more read the vectors.
-     */
-    private long[] sortedBuffer(Worker w) {
-        int n = w.bufferedRows;
-        int nk = keyColumns.length;
-        List<Chunk> buf = w.buffer;
-        ColumnVector[][] keys = new ColumnVector[buf.size()][];
-        int[] chunkStart = new int[buf.size() + 1];
-        int[] chunkOf = new int[n];
-        long[] pos = new long[n];
-        long[][] norm = new long[nk][n];
-        boolean[][] nulls = new boolean[nk][];
-        boolean[] isString = new boolean[nk];
-        int g = 0;
-        for (int c = 0; c < buf.size(); c++) {
-            Chunk ch = buf.get(c);
-            keys[c] = keyVectors(ch);
-            chunkStart[c] = g;
-            LongVector p = (LongVector) ch.column(inputColumns);
-            for (int k = 0; k < nk; k++) {
-                ColumnVector v = keys[c][k];
-                isString[k] = v instanceof StringVector;
-                long[] out = norm[k];
-                for (int i = 0; i < ch.rows(); i++) {
-                    if (v.isNull(i)) {
-                        if (nulls[k] == null) {
-                            nulls[k] = new boolean[n];
-                        }
-                        nulls[k][g + i] = true;
-                    } else {
-                        out[g + i] = order.normalized(k, v, i);
-                    }
-                }
-            }
-            for (int i = 0; i < ch.rows(); i++) {
-                chunkOf[g] = c;
-                pos[g++] = p.get(i);
-            }
-        }
-        chunkStart[buf.size()] = g;
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        IntArrays.quickSort(idx, 0, n, (a, b) -> {
-            for (int k = 0; k < nk; k++) {
-                boolean[] nl = nulls[k];
-                if (nl != null && (nl[a] || nl[b])) {
-                    if (nl[a] && nl[b]) {
-                        continue;
-                    }
-                    return nl[a] == order.nullsFirst(k) ? -1 : 1;
-                }
-                long x = norm[k][a];
-                long y = norm[k][b];
-                if (x != y) {
-                    return x < y ? -1 : 1;
-                }
-                if (isString[k] && order.isLongString(k, x)) {
-                    int ca = chunkOf[a];
-                    int cb = chunkOf[b];
-                    int c = order.compareStrings(k, (StringVector) keys[ca][k], a - chunkStart[ca],
-                            (StringVector) keys[cb][k], b - chunkStart[cb]);
-                    if (c != 0) {
-                        return c;
-                    }
-                }
-            }
-            return Long.compare(pos[a], pos[b]);
-        });
-        long[] refs = new long[n];
-        for (int r = 0; r < n; r++) {
-            int i = idx[r];
-            int c = chunkOf[i];
-            refs[r] = ((long) c << 32) | (i - chunkStart[c]);
-        }
-        return refs;
-    }
-
     /** Top-k: replaces the buffer by its {@code limit} best rows and remembers the worst of them. */
     private void compact(Worker w) {
-        long[] refs = sortedBuffer(w);
+        RunSort.SortedRows sorted = RunSort.sort(order, w.buffer, keyColumns, inputColumns, w.bufferedRows);
         int keep = (int) limit;
         List<Chunk> kept = new ArrayList<>();
         try {
-            writeRows(w, refs, keep, c -> kept.add(c));
+            writeRows(w, sorted, keep, rowsPerRunChunk(w), kept::add);
         } catch (RuntimeException | Error e) {
             kept.forEach(Chunk::close);
             throw e;
@@ -400,50 +377,136 @@ final class ExternalSort {
         if (w.bufferedRows == 0) {
             return;
         }
-        long[] refs = sortedBuffer(w);
-        int keep = limit >= 0 ? (int) Math.min(limit, refs.length) : refs.length;
-        List<ChunkHandle> run = new ArrayList<>();
+        RunSort.SortedRows sorted = RunSort.sort(order, w.buffer, keyColumns, inputColumns, w.bufferedRows);
+        int keep = limit >= 0 ? (int) Math.min(limit, w.bufferedRows) : w.bufferedRows;
+        int rowsPerChunk = rowsPerRunChunk(w);
+        SortedRun run = new SortedRun();
         try {
-            writeRows(w, refs, keep, c -> {
-                try {
-                    run.add(ctx.store().putWithoutStats(c));
-                } catch (RuntimeException | Error e) {
-                    c.close();
-                    throw e;
-                }
-            });
+            long rowBytes = Math.max(1, (w.bufferedBytes - heapBytesPerRow * w.bufferedRows) / w.bufferedRows);
+            writeRows(w, sorted, keep, rowsPerChunk, new RunOutput(run, samplesPerChunk(keep, rowsPerChunk, rowBytes)));
         } catch (RuntimeException | Error e) {
-            run.forEach(ChunkHandle::close);
+            discard(run);
             throw e;
         }
         runs.add(run);
+        long bytes = 0;
+        for (ChunkHandle h : run.chunks) {
+            bytes += h.byteSize();
+        }
+        runBytesWritten.addAndGet(bytes);
+        ctx.counters().add("sort.runs", 1);
         w.closeBuffer();
     }
 
-    /** Gathers the first {@code count} referenced rows into chunks of the run schema, in order. */
-    private void writeRows(Worker w, long[] refs, int count, java.util.function.Consumer<Chunk> out) {
+    /** Rows per run chunk: about {@link #runChunkBytes} of this buffer's rows. */
+    private int rowsPerRunChunk(Worker w) {
+        return (int) Math.max(MIN_RUN_CHUNK_ROWS, Math.min(ctx.chunkRows(), runChunkBytes / Math.max(1, w.bufferedBytes / w.bufferedRows)));
+    }
+
+    /**
+     * Samples per chunk of a run of {@code rows} rows of about {@code rowBytes} bytes in chunks of
+     * {@code rowsPerChunk}: about {@link #SAMPLES_PER_RUN} in all, but at most one per
+     * {@value #ROWS_PER_SAMPLE} rows, and (a sample copying at most a row's keys) at most a
+     * {@value #SAMPLE_SHARE}th of the run's bytes, so that under a small budget with many small runs
+     * the samples stay a small part of it; at least the fence of each chunk.
+     */
+    private static int samplesPerChunk(long rows, int rowsPerChunk, long rowBytes) {
+        long chunks = Math.max(1, (rows + rowsPerChunk - 1) / rowsPerChunk);
+        long wanted = Math.min(SAMPLES_PER_RUN, Math.min(rows / ROWS_PER_SAMPLE, rows * rowBytes / (SAMPLE_SHARE * (rowBytes + 128))));
+        return (int) Math.max(1, Math.min(rowsPerChunk, (wanted + chunks - 1) / chunks));
+    }
+
+    /** Gathers the first {@code count} sorted rows into chunks of the run schema, in order. */
+    private void writeRows(Worker w, RunSort.SortedRows sorted, int count, int rowsPerChunk, RunWriter.Output out) {
         if (count == 0) {
             return;
         }
-        int rowsPerChunk = (int) Math.max(256, Math.min(ctx.chunkRows(), runChunkBytes / Math.max(1, w.bufferedBytes / w.bufferedRows)));
         List<Chunk> buf = w.buffer;
-        ColumnVector[][] cols = new ColumnVector[buf.size()][runSchema.size()];
+        ColumnVector[][] byColumn = new ColumnVector[runSchema.size()][buf.size()];
         for (int c = 0; c < buf.size(); c++) {
             for (int j = 0; j < runSchema.size(); j++) {
-                cols[c][j] = buf.get(c).column(j);
+                byColumn[j][c] = buf.get(c).column(j);
             }
         }
-        for (int from = 0; from < count; from += rowsPerChunk) {
-            int to = Math.min(count, from + rowsPerChunk);
-            VectorBuilder[] b = w.builders(to - from);
-            for (int j = 0; j < b.length; j++) {
-                VectorBuilder bj = b[j];
-                for (int r = from; r < to; r++) {
-                    long ref = refs[r];
-                    bj.appendFrom(cols[(int) (ref >>> 32)][j], (int) ref);
+        long rowBytes = Math.max(1, (w.bufferedBytes - heapBytesPerRow * w.bufferedRows) / w.bufferedRows);
+        try (RunWriter writer = new RunWriter(runSchema, rowsPerChunk, ctx.budget(), "sort run", out, w.res,
+                builderBytes(rowsPerChunk, rowBytes), PLAIN_ABOVE)) {
+            writer.gather(byColumn, sorted.slots(), sorted.rows(), 0, count);
+            writer.finish();
+        }
+    }
+
+    /** An estimate of the heap of builders holding {@code rows} rows of {@code rowBytes} bytes. */
+    private static long builderBytes(int rows, long rowBytes) {
+        return rows * rowBytes * 3 / 2 + 1024;
+    }
+
+    /** Writes chunks of a run into the store, recording their fences and samples first. */
+    private final class RunOutput implements RunWriter.Output {
+        private final SortedRun run;
+        private final int perChunk;
+
+        RunOutput(SortedRun run, int perChunk) {
+            this.run = run;
+            this.perChunk = perChunk;
+        }
+
+        @Override
+        public void accept(Chunk chunk) {
+            int n = chunk.rows();
+            int count = Math.min(perChunk, n);
+            KeyBlock[] keys = new KeyBlock[count];
+            int[] at = new int[count];
+            long bytes = 0;
+            ChunkHandle h;
+            try {
+                for (int s = 0; s < count; s++) {
+                    at[s] = (int) ((long) s * n / count);
+                    keys[s] = KeyBlock.rowOf(order, chunk, keyColumns, inputColumns, at[s]);
+                    bytes += keys[s].heapBytes() + 32;
                 }
+                samples().grow(bytes);
+            } catch (RuntimeException | Error e) {
+                chunk.close();
+                throw e;
             }
-            out.accept(Chunk.build(runSchema, List.of(b), ctx.budget(), "sort run"));
+            try {
+                h = ctx.store().putWithoutStats(chunk);
+            } catch (RuntimeException | Error e) {
+                chunk.close();
+                samples().shrink(bytes);
+                throw e;
+            }
+            long start = run.rows;
+            run.addChunk(h, keys[0]);
+            run.sampleBytes += bytes;
+            for (int s = 0; s < count; s++) {
+                run.addSample(keys[s], start + at[s]);
+            }
+        }
+    }
+
+    private synchronized Reservation samples() {
+        if (samples == null) {
+            samples = ctx.budget().newReservation("sort samples");
+        }
+        return samples;
+    }
+
+    /** Returns a run's sample memory (its chunks are handed on or closed by the caller). */
+    private void forget(SortedRun run) {
+        if (run.sampleBytes > 0) {
+            samples().shrink(run.sampleBytes);
+            run.sampleBytes = 0;
+        }
+    }
+
+    /** Closes a run's chunks and returns its sample memory. */
+    private void discard(SortedRun run) {
+        try {
+            run.close();
+        } finally {
+            forget(run);
         }
     }
 
@@ -474,13 +537,18 @@ final class ExternalSort {
             for (Worker w : workers) {
                 w.res.close();
             }
-            List<List<ChunkHandle>> all = new ArrayList<>(runs);
-            runs.clear();
+            List<SortedRun> all;
+            synchronized (runs) {
+                all = new ArrayList<>(runs);
+                runs.clear();
+            }
             if (all.isEmpty()) {
                 return new StoredFrame(name, runSchema.select(prefix(outputColumns)), List.of());
             }
             if (all.size() == 1) {
-                return new StoredFrame(name, runSchema, all.getFirst()); // already sorted (and cut to the limit)
+                forget(all.getFirst());
+                // already sorted (and cut to the limit)
+                return new StoredFrame(name, runSchema, all.getFirst().chunks);
             }
             return new StoredFrame(name, runSchema.select(prefix(outputColumns)), merge(all));
         } catch (RuntimeException | Error e) {
@@ -494,24 +562,37 @@ final class ExternalSort {
         }
     }
 
-    private List<ChunkHandle> merge(List<List<ChunkHandle>> all) {
-        List<List<ChunkHandle>> pending = new ArrayList<>(all);
+    private List<ChunkHandle> merge(List<SortedRun> all) {
+        List<SortedRun> pending = new ArrayList<>(all);
         try {
             long largest = 1;
-            for (List<ChunkHandle> r : pending) {
-                for (ChunkHandle h : r) {
+            int largestRows = 1;
+            long bytes = 0;
+            long rows = 0;
+            for (SortedRun r : pending) {
+                for (ChunkHandle h : r.chunks) {
                     largest = Math.max(largest, h.byteSize());
+                    largestRows = Math.max(largestRows, h.rows());
+                    bytes += h.byteSize();
+                    rows += h.rows();
                 }
             }
+            long rowBytes = Math.max(1, bytes / Math.max(1, rows));
+            // an input of a merge holds one pinned chunk and its normalized keys
+            long perInput = largest + KeyBlock.heapBytes(largestRows, keyColumns.length);
             long mergeBytes = ctx.budget().limit() / 2;
-            int fanIn = (int) Math.max(2, Math.min(4096, mergeBytes / largest));
-            int parallelFanIn = Math.max(2, fanIn / ctx.scheduler().parallelism());
-            while (pending.size() > fanIn) {
+            int p = ctx.scheduler().parallelism();
+            int fanIn = (int) Math.max(2, Math.min(4096, mergeBytes / perInput));
+            int parallelFanIn = Math.max(2, fanIn / p);
+            int ranges = ranges(rows);
+            // every range merge pins a chunk of each run: with P at once, each gets 1/P of the room
+            int finalFanIn = Math.max(2, fanIn / Math.min(p, ranges));
+            while (pending.size() > finalFanIn) {
                 // merge groups of the shortest runs into longer runs, the groups in parallel, just
                 // enough of them that the rest can be merged at once
-                pending.sort(java.util.Comparator.comparingLong(ExternalSort::rows));
-                int groupCount = (pending.size() - fanIn + parallelFanIn - 2) / (parallelFanIn - 1);
-                List<List<List<ChunkHandle>>> groups = new ArrayList<>();
+                pending.sort(java.util.Comparator.comparingLong(r -> r.rows));
+                int groupCount = (pending.size() - finalFanIn + parallelFanIn - 2) / (parallelFanIn - 1);
+                List<List<SortedRun>> groups = new ArrayList<>();
                 int taken = 0;
                 for (int g = 0; g < groupCount && pending.size() - taken > 1; g++) {
                     int to = Math.min(pending.size(), taken + parallelFanIn);
@@ -519,26 +600,21 @@ final class ExternalSort {
                     taken = to;
                 }
                 pending.subList(0, taken).clear();
-                List<List<ChunkHandle>> merged = Collections.synchronizedList(new ArrayList<>());
-                List<List<List<ChunkHandle>>> todo = Collections.synchronizedList(new ArrayList<>(groups));
+                List<SortedRun> merged = Collections.synchronizedList(new ArrayList<>());
+                List<List<SortedRun>> todo = Collections.synchronizedList(new ArrayList<>(groups));
                 ProgressListener progress = ctx.progress().apply("sort (merge runs)", "runs");
                 try {
-                    ctx.scheduler().run(groups, g -> g.size(), new Sink<List<List<ChunkHandle>>, Object, Object>() {
+                    ctx.scheduler().run(groups, g -> g.size(), new Sink<List<SortedRun>, Object, Object>() {
                         @Override
                         public Object newLocal() {
                             return null;
                         }
 
                         @Override
-                        public void accept(Object local, Morsel<List<List<ChunkHandle>>> m) {
-                            List<ChunkHandle> out = new ArrayList<>();
-                            try {
-                                mergeRuns(m.item(), runSchema.size(), runChunkRows(m.item()), out);
-                            } catch (RuntimeException | Error e) {
-                                out.forEach(ChunkHandle::close);
-                                throw e;
-                            }
+                        public void accept(Object local, Morsel<List<SortedRun>> m) {
+                            SortedRun out = mergeGroup(m.item(), rowBytes);
                             todo.remove(m.item());
+                            m.item().forEach(ExternalSort.this::discard);
                             merged.add(out);
                         }
 
@@ -549,204 +625,195 @@ final class ExternalSort {
                     }, progress);
                 } catch (RuntimeException | Error e) {
                     synchronized (todo) {
-                        for (List<List<ChunkHandle>> g : todo) {
-                            g.forEach(r -> r.forEach(ChunkHandle::close));
+                        for (List<SortedRun> g : todo) {
+                            g.forEach(this::discard);
                         }
                     }
-                    merged.forEach(r -> r.forEach(ChunkHandle::close));
+                    merged.forEach(this::discard);
                     throw e;
                 }
                 pending.addAll(merged);
+                ctx.counters().add("sort.mergePasses", 1);
             }
-            List<ChunkHandle> out = new ArrayList<>();
-            try {
-                mergeRuns(pending, outputColumns, ctx.chunkRows(), out);
-            } catch (RuntimeException | Error e) {
-                out.forEach(ChunkHandle::close);
-                throw e;
-            }
-            pending.clear();
-            return out;
+            return finalMerge(pending, ranges, rowBytes);
         } finally {
-            for (List<ChunkHandle> r : pending) {
-                r.forEach(ChunkHandle::close);
+            for (SortedRun r : pending) {
+                discard(r);
             }
         }
     }
 
-    private static long rows(List<ChunkHandle> run) {
-        long n = 0;
-        for (ChunkHandle h : run) {
-            n += h.rows();
+    /** Key ranges for the final merge of {@code rows} rows: one for a top-k or one worker, else up to {@link #RANGES_PER_WORKER} per worker. */
+    private int ranges(long rows) {
+        int p = ctx.scheduler().parallelism();
+        if ((limit >= 0 && limit < rows) || p == 1) {
+            return 1;
         }
-        return n;
+        return (int) Math.max(1, Math.min((long) RANGES_PER_WORKER * p, rows / MIN_RANGE_ROWS));
     }
 
-    /** Rows per chunk of a merged run: about as many as in the runs' chunks. */
-    private int runChunkRows(List<List<ChunkHandle>> group) {
-        int rows = 256;
-        for (List<ChunkHandle> r : group) {
-            for (ChunkHandle h : r) {
-                rows = Math.max(rows, h.rows());
+    /** Merges a group of runs into one run (with fences and samples), closing the group's chunks as it reads them. */
+    private SortedRun mergeGroup(List<SortedRun> group, long rowBytes) {
+        int chunkRows = MIN_RUN_CHUNK_ROWS;
+        long rows = 0;
+        List<RunMerger.Segment> inputs = new ArrayList<>();
+        for (SortedRun r : group) {
+            for (ChunkHandle h : r.chunks) {
+                chunkRows = Math.max(chunkRows, h.rows());
             }
+            rows += r.rows;
+            inputs.add(RunMerger.Segment.of(r));
         }
-        return rows;
-    }
-
-    /** One run's read position: its remaining chunks, the pinned current one, the row in it. */
-    private final class Cursor implements AutoCloseable {
-        final List<ChunkHandle> chunks;
-        int next;
-        PinnedChunk pinned;
-        ColumnVector[] cols;
-        ColumnVector[] keys;
-        LongVector pos;
-        int row;
-        int rows;
-
-        Cursor(List<ChunkHandle> chunks) {
-            this.chunks = chunks;
+        SortedRun out = new SortedRun();
+        try (Reservation res = ctx.budget().newReservation("sort merge");
+             RunWriter writer = new RunWriter(runSchema, chunkRows, ctx.budget(), "sort run", new RunOutput(out, samplesPerChunk(rows, chunkRows, rowBytes)),
+                     res, builderBytes(chunkRows, rowBytes), PLAIN_ABOVE)) {
+            new RunMerger(order, keyColumns, inputColumns, runSchema.size(), res).merge(inputs, limit < 0 ? Long.MAX_VALUE : limit, writer);
+            writer.finish();
+        } catch (RuntimeException | Error e) {
+            discard(out);
+            throw e;
         }
-
-        /** Moves to the next non-empty chunk, closing the one read; false when the run is done. */
-        boolean advanceChunk() {
-            releaseCurrent();
-            while (next < chunks.size()) {
-                ChunkHandle h = chunks.get(next++);
-                if (h.rows() == 0) {
-                    h.close();
-                    continue;
-                }
-                try {
-                    pinned = h.pin();
-                } catch (RuntimeException | Error e) {
-                    h.close();
-                    throw e;
-                }
-                Chunk c = pinned.chunk();
-                cols = new ColumnVector[c.columnCount()];
-                for (int j = 0; j < cols.length; j++) {
-                    cols[j] = c.column(j);
-                }
-                keys = keyVectors(c);
-                pos = (LongVector) c.column(inputColumns);
-                row = 0;
-                rows = c.rows();
-                return true;
-            }
-            return false;
-        }
-
-        private void releaseCurrent() {
-            if (pinned != null) {
-                ChunkHandle h = pinned.handle();
-                pinned.close();
-                pinned = null;
-                h.close(); // read: its memory and spill space are no longer needed
-            }
-        }
-
-        long position() {
-            return pos.get(row);
-        }
-
-        /** Closes the pinned chunk and every chunk not yet read. */
-        @Override
-        public void close() {
-            releaseCurrent();
-            for (int i = next; i < chunks.size(); i++) {
-                chunks.get(i).close();
-            }
-            next = chunks.size();
-        }
+        return out;
     }
 
     /**
-     * K-way merges {@code group} (each run sorted) into chunks of the first {@code columns} columns
-     * of the run schema, {@code chunkRows} rows each, stopping after {@code limit} rows; closes the
-     * runs' chunks as it reads them (and all of them when it fails).
+     * The final merge of {@code pending} runs into output chunks: cut into {@code ranges} key ranges
+     * by splitters chosen from the runs' samples, merged in parallel, concatenated in range order.
      */
-    private void mergeRuns(List<List<ChunkHandle>> group, int columns, int chunkRows, List<ChunkHandle> out) {
-        Schema outSchema = runSchema.select(prefix(columns));
-        Cursor[] cursors = new Cursor[group.size()];
-        for (int i = 0; i < cursors.length; i++) {
-            cursors[i] = new Cursor(group.get(i));
+    private List<ChunkHandle> finalMerge(List<SortedRun> pending, int ranges, long rowBytes) {
+        List<KeyBlock> splitters = ranges > 1 ? splitters(pending, ranges) : List.of();
+        int q = splitters.size() + 1;
+        List<List<RunMerger.Segment>> segments = new ArrayList<>();
+        long[] weights = new long[q];
+        for (int i = 0; i < q; i++) {
+            segments.add(new ArrayList<>());
         }
+        for (SortedRun run : pending) {
+            int chunks = run.chunks.size();
+            int[] readers = new int[chunks];
+            for (int i = 0; i < q; i++) {
+                KeyBlock lower = i == 0 ? null : splitters.get(i - 1);
+                KeyBlock upper = i == q - 1 ? null : splitters.get(i);
+                int first = lower == null ? 0 : Math.max(0, run.lastChunkAtOrBefore(order, lower));
+                int last = upper == null ? chunks - 1 : run.lastChunkAtOrBefore(order, upper);
+                if (first > last) {
+                    continue; // no row of this run in the range
+                }
+                segments.get(i).add(new RunMerger.Segment(run, first, last, lower, upper));
+                for (int c = first; c <= last; c++) {
+                    readers[c]++;
+                    weights[i] += run.chunks.get(c).rows();
+                }
+            }
+            run.setReaders(readers);
+        }
+        ctx.counters().add("sort.ranges", q);
+        int p = ctx.scheduler().parallelism();
+        int concurrent = Math.min(p, q);
+        Schema outSchema = runSchema.select(prefix(outputColumns));
+        int outRows = (int) Math.max(256, Math.min(ctx.chunkRows(), ctx.budget().limit() / 8 / (concurrent * rowBytes * 2)));
+        long mergeLimit = limit < 0 ? Long.MAX_VALUE : limit;
+        if (q == 1) {
+            return mergeRange(segments.getFirst(), outSchema, outRows, rowBytes, mergeLimit);
+        }
+        java.util.concurrent.atomic.AtomicReferenceArray<List<ChunkHandle>> results = new java.util.concurrent.atomic.AtomicReferenceArray<>(q);
+        List<Integer> items = new ArrayList<>();
+        for (int i = 0; i < q; i++) {
+            items.add(i);
+        }
+        ProgressListener progress = ctx.progress().apply("sort (merge)", "rows");
         try {
-            int[] heap = new int[cursors.length];
-            int size = 0;
-            for (int i = 0; i < cursors.length; i++) {
-                if (cursors[i].advanceChunk()) {
-                    heap[size++] = i;
+            ctx.scheduler().run(items, i -> weights[i], new Sink<Integer, Object, Object>() {
+                @Override
+                public Object newLocal() {
+                    return null;
+                }
+
+                @Override
+                public void accept(Object local, Morsel<Integer> m) {
+                    int i = m.item();
+                    results.set(i, mergeRange(segments.get(i), outSchema, outRows, rowBytes, mergeLimit));
+                }
+
+                @Override
+                public Object finish(List<Object> locals) {
+                    return null;
+                }
+            }, progress);
+        } catch (RuntimeException | Error e) {
+            for (int i = 0; i < q; i++) {
+                List<ChunkHandle> r = results.get(i);
+                if (r != null) {
+                    r.forEach(ChunkHandle::close);
                 }
             }
-            for (int i = size / 2 - 1; i >= 0; i--) {
-                siftDown(heap, size, i, cursors);
-            }
-            List<VectorBuilder> builders = ChunkOps.builders(outSchema, chunkRows);
-            int inChunk = 0;
-            long emitted = 0;
-            while (size > 0 && (limit < 0 || emitted < limit)) {
-                Cursor c = cursors[heap[0]];
-                for (int j = 0; j < columns; j++) {
-                    builders.get(j).appendFrom(c.cols[j], c.row);
-                }
-                inChunk++;
-                emitted++;
-                if (inChunk == chunkRows) {
-                    out.add(store(outSchema, builders, inChunk));
-                    inChunk = 0;
-                }
-                if (++c.row == c.rows && !c.advanceChunk()) {
-                    heap[0] = heap[--size];
-                }
-                siftDown(heap, size, 0, cursors);
-            }
-            if (inChunk > 0) {
-                out.add(store(outSchema, builders, inChunk));
-            }
-        } finally {
-            for (Cursor c : cursors) {
-                c.close();
-            }
+            throw e;
         }
+        List<ChunkHandle> out = new ArrayList<>();
+        for (int i = 0; i < q; i++) {
+            out.addAll(results.get(i));
+        }
+        return out;
     }
 
-    private ChunkHandle store(Schema schema, List<VectorBuilder> builders, int rows) {
-        Chunk c = schema.size() == 0 ? Chunk.empty(schema, rows) : Chunk.build(schema, builders, ctx.budget(), "sort merge");
-        for (VectorBuilder b : builders) {
-            b.reset();
+    /** Merges one key range's segments into output chunks in the store; on failure closes what it wrote. */
+    private List<ChunkHandle> mergeRange(List<RunMerger.Segment> segments, Schema outSchema, int outRows, long rowBytes, long mergeLimit) {
+        List<ChunkHandle> out = new ArrayList<>();
+        try (Reservation res = ctx.budget().newReservation("sort merge");
+             RunWriter writer = new RunWriter(outSchema, outRows, ctx.budget(), "sort merge", c -> out.add(store(c)), res,
+                     outputColumns == 0 ? 0 : builderBytes(outRows, rowBytes), PLAIN_ABOVE)) {
+            new RunMerger(order, keyColumns, inputColumns, outputColumns, res).merge(segments, mergeLimit, writer);
+            writer.finish();
+        } catch (RuntimeException | Error e) {
+            out.forEach(ChunkHandle::close);
+            throw e;
         }
+        return out;
+    }
+
+    /**
+     * About {@code ranges - 1} splitters, increasing: the samples of all runs in order, cut where the
+     * rows they stand for (from each sample to the next of its run) reach each {@code 1/ranges} of the
+     * total. Fewer when there are too few samples.
+     */
+    private List<KeyBlock> splitters(List<SortedRun> pending, int ranges) {
+        record Weighted(KeyBlock key, long rows) {
+        }
+        List<Weighted> all = new ArrayList<>();
+        long total = 0;
+        for (SortedRun run : pending) {
+            int n = run.samples.size();
+            for (int i = 0; i < n; i++) {
+                long next = i + 1 < n ? run.sampleRows.get(i + 1) : run.rows;
+                long w = next - run.sampleRows.get(i);
+                all.add(new Weighted(run.samples.get(i), w));
+                total += w;
+            }
+        }
+        all.sort((a, b) -> KeyBlock.compare(order, a.key(), 0, b.key(), 0));
+        List<KeyBlock> out = new ArrayList<>();
+        long before = 0;
+        for (Weighted s : all) {
+            if (out.size() == ranges - 1) {
+                break;
+            }
+            // the rows up to this sample are about `before`: cut here once they reach the next share
+            if (before >= total * (out.size() + 1) / ranges && before > 0) {
+                out.add(s.key());
+            }
+            before += s.rows();
+        }
+        return out;
+    }
+
+    private ChunkHandle store(Chunk c) {
         try {
             return ctx.store().putWithoutStats(c);
         } catch (RuntimeException | Error e) {
             c.close();
             throw e;
         }
-    }
-
-    private void siftDown(int[] heap, int size, int i, Cursor[] cursors) {
-        while (true) {
-            int l = 2 * i + 1;
-            if (l >= size) {
-                return;
-            }
-            int best = l;
-            if (l + 1 < size && before(cursors[heap[l + 1]], cursors[heap[l]])) {
-                best = l + 1;
-            }
-            if (!before(cursors[heap[best]], cursors[heap[i]])) {
-                return;
-            }
-            int t = heap[i];
-            heap[i] = heap[best];
-            heap[best] = t;
-            i = best;
-        }
-    }
-
-    private boolean before(Cursor a, Cursor b) {
-        return order.compare(a.keys, a.row, a.position(), b.keys, b.row, b.position()) < 0;
     }
 
     private static int[] prefix(int n) {
@@ -758,11 +825,19 @@ final class ExternalSort {
     }
 
     private void discardRuns() {
-        synchronized (runs) {
-            for (List<ChunkHandle> r : runs) {
-                r.forEach(ChunkHandle::close);
+        try {
+            synchronized (runs) {
+                for (SortedRun r : runs) {
+                    discard(r);
+                }
+                runs.clear();
             }
-            runs.clear();
+        } finally {
+            synchronized (this) {
+                if (samples != null) {
+                    samples.close();
+                }
+            }
         }
     }
 }

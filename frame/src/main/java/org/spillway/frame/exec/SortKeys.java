@@ -1,5 +1,7 @@
 package org.spillway.frame.exec;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.spillway.frame.SortOrder;
 import org.spillway.spill.vector.BoolVector;
@@ -97,28 +99,85 @@ final class SortKeys {
         long x = switch (v) {
             case IntVector iv -> iv.get(i);
             case LongVector lv -> lv.get(i);
-            case DoubleVector dv -> {
-                double d = dv.get(i);
-                long bits = d == 0.0 ? 0L : Double.doubleToLongBits(d); // -0.0 as 0.0, one NaN
-                yield bits ^ ((bits >> 63) & Long.MAX_VALUE);
-            }
+            case DoubleVector dv -> doubleKey(dv.get(i));
             case BoolVector bv -> bv.get(i) ? 1 : 0;
-            case StringVector sv -> {
-                java.lang.foreign.MemorySegment b = sv.bytes();
-                int start = sv.start(i);
-                int length = sv.length(i);
-                int len = Math.min(7, length);
-                long p = 0;
-                for (int j = 0; j < 7; j++) {
-                    p = (p << 8) | (j < len ? b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, start + j) & 0xff : 0);
-                }
-                // the first 7 bytes, then the length up to 8: strings shorter than 8 bytes are exact
-                p = (p << 8) | Math.min(8, length);
-                yield p ^ Long.MIN_VALUE; // unsigned byte order as signed order
-            }
+            // the first 7 bytes, then the length up to 8 (strings shorter than 8 bytes are exact),
+            // flipped so that unsigned byte order is signed order
+            case StringVector sv -> stringKeySlow(sv.bytes(), sv.start(i), sv.length(i));
         };
         return ascending[k] ? x : ~x;
     }
+
+    /**
+     * {@link #normalized} of rows {@code [from, from + count)} of {@code v} into {@code out} from
+     * {@code at}, one type test for all rows (null rows get an unspecified value).
+     */
+    void normalize(int k, ColumnVector v, int from, int count, long[] out, int at) {
+        long flip = ascending[k] ? 0 : -1L; // x ^ -1 == ~x
+        switch (v) {
+            case IntVector iv -> {
+                for (int i = 0; i < count; i++) {
+                    out[at + i] = iv.get(from + i) ^ flip;
+                }
+            }
+            case LongVector lv -> {
+                for (int i = 0; i < count; i++) {
+                    out[at + i] = lv.get(from + i) ^ flip;
+                }
+            }
+            case DoubleVector dv -> {
+                for (int i = 0; i < count; i++) {
+                    out[at + i] = doubleKey(dv.get(from + i)) ^ flip;
+                }
+            }
+            case BoolVector bv -> {
+                for (int i = 0; i < count; i++) {
+                    out[at + i] = (bv.get(from + i) ? 1L : 0L) ^ flip;
+                }
+            }
+            case StringVector sv -> {
+                MemorySegment b = sv.bytes();
+                long limit = b.byteSize() - 8;
+                for (int i = 0; i < count; i++) {
+                    int start = sv.start(from + i);
+                    int length = sv.length(from + i);
+                    out[at + i] = (start <= limit ? stringKey(b, start, length) : stringKeySlow(b, start, length)) ^ flip;
+                }
+            }
+        }
+    }
+
+    private static long doubleKey(double d) {
+        long bits = d == 0.0 ? 0L : Double.doubleToLongBits(d); // -0.0 as 0.0, one NaN
+        return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+    }
+
+    /** The first 7 bytes and the length up to 8, as {@link #normalized}: one 8-byte read (in bounds). */
+    private static long stringKey(MemorySegment b, long start, int length) {
+        long word = b.get(BIG_ENDIAN_LONG, start);
+        long p;
+        if (length >= 7) {
+            p = (word & 0xFFFF_FFFF_FFFF_FF00L) | Math.min(8, length);
+        } else if (length == 0) {
+            p = 0;
+        } else {
+            p = (word & (-1L << (64 - 8 * length))) | length;
+        }
+        return p ^ Long.MIN_VALUE;
+    }
+
+    private static long stringKeySlow(MemorySegment b, long start, int length) {
+        int len = Math.min(7, length);
+        long p = 0;
+        for (int j = 0; j < 7; j++) {
+            p = (p << 8) | (j < len ? b.get(ValueLayout.JAVA_BYTE, start + j) & 0xff : 0);
+        }
+        p = (p << 8) | Math.min(8, length);
+        return p ^ Long.MIN_VALUE;
+    }
+
+    private static final ValueLayout.OfLong BIG_ENDIAN_LONG =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
 
     /** True if the normalized string value {@code x} of key {@code k} stands for a string of 8 bytes or more. */
     boolean isLongString(int k, long x) {

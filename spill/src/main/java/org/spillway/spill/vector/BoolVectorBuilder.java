@@ -45,6 +45,43 @@ public final class BoolVectorBuilder extends VectorBuilder {
     }
 
     @Override
+    public void appendRange(ColumnVector v, int from, int count) {
+        ensureCapacity(size + count);
+        copyValidity(v, from, count);
+        BoolVector b = (BoolVector) v;
+        for (int k = 0; k < count; k++) {
+            put(size + k, b, from + k);
+        }
+        size += count;
+    }
+
+    @Override
+    public void gather(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
+        int n = to - from;
+        ensureCapacity(size + n);
+        gatherValidity(sources, vectors, rows, from, to);
+        for (int i = from; i < to; i++) {
+            put(size + i - from, (BoolVector) sources[vectors[i]], rows[i]);
+        }
+        size += n;
+    }
+
+    /** Stores row {@code row} of {@code b} at {@code at}: false when null, as {@link BoolVector#get} promises. */
+    private void put(int at, BoolVector b, int row) {
+        boolean v = !b.isNull(row) && b.get(row);
+        values[at] = (byte) (v ? 1 : 0);
+        if (v) {
+            trueCount++;
+        }
+    }
+
+    private void ensureCapacity(int rows) {
+        if (rows > values.length) {
+            values = Arrays.copyOf(values, Math.max(rows, values.length * 2));
+        }
+    }
+
+    @Override
     public void appendObject(Object value) {
         switch (value) {
             case null -> appendNull();

@@ -43,6 +43,46 @@ public final class IntVectorBuilder extends VectorBuilder {
     }
 
     @Override
+    public void appendRange(ColumnVector v, int from, int count) {
+        ensureCapacity(size + count);
+        copyValidity(v, from, count);
+        MemorySegment.copy(((IntVector) v).data(), ValueLayout.JAVA_INT, 4L * from, values, size, count);
+        size += count;
+    }
+
+    @Override
+    public void gather(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
+        int n = to - from;
+        ensureCapacity(size + n);
+        gatherValidity(sources, vectors, rows, from, to);
+        int[] out = values;
+        int o = size;
+        for (int i = from; i < to; ) {
+            int r = rows[i];
+            int vi = vectors[i];
+            IntVector v = (IntVector) sources[vi];
+            if (mayStretch(vectors, rows, i, to, vi, r)) {
+                int len = stretch(vectors, rows, i, to);
+                if (len >= BULK_ROWS) {
+                    MemorySegment.copy(v.data(), ValueLayout.JAVA_INT, 4L * r, out, o, len);
+                    o += len;
+                    i += len;
+                    continue;
+                }
+            }
+            out[o++] = v.get(r);
+            i++;
+        }
+        size += n;
+    }
+
+    private void ensureCapacity(int rows) {
+        if (rows > values.length) {
+            values = Arrays.copyOf(values, Math.max(rows, values.length * 2));
+        }
+    }
+
+    @Override
     public void appendObject(Object value) {
         switch (value) {
             case null -> appendNull();

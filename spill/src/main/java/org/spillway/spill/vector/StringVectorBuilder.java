@@ -128,6 +128,234 @@ public final class StringVectorBuilder extends VectorBuilder {
         }
     }
 
+    // gather: per source slot, the map from the slot's dictionary codes to this builder's codes,
+    // valid while the slot holds the same vector and the builder's dictionary is the same (epoch)
+    private StringVector[] slotSource = new StringVector[0];
+    private int[][] slotMap = new int[0][];
+    private int[] slotEpoch = new int[0];
+    private int epoch = 1;
+
+    @Override
+    public void appendRange(ColumnVector v, int from, int count) {
+        StringVector s = (StringVector) v;
+        if (count <= 0) {
+            return;
+        }
+        if (size == 0 && !plain && !s.isDictionary()) {
+            usePlain(); // a copy of a plain vector: its values are mostly distinct
+        }
+        if (plain && !s.isDictionary() && !s.hasNulls()) {
+            appendPlainRange(s, from, count);
+            return;
+        }
+        for (int k = 0; k < count; k++) {
+            appendFrom(s, from + k); // one source: appendFrom's code map serves
+        }
+    }
+
+    @Override
+    public void gather(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
+        if (from >= to) {
+            return;
+        }
+        if (size == 0 && !plain && sources[vectors[from]] instanceof StringVector first
+                && (!first.isDictionary() || first.dictionarySize() > plainAbove)) {
+            usePlain(); // the source gave up its dictionary (mostly distinct values), or has a large one
+        }
+        if (plain) {
+            gatherPlain(sources, vectors, rows, from, to);
+            return;
+        }
+        if (slotSource.length < sources.length) {
+            slotSource = Arrays.copyOf(slotSource, sources.length);
+            slotMap = Arrays.copyOf(slotMap, sources.length);
+            slotEpoch = Arrays.copyOf(slotEpoch, sources.length);
+        }
+        for (int i = from; i < to; ) {
+            if (plain) {
+                gatherPlain(sources, vectors, rows, i, to); // the dictionary overflowed on the way
+                return;
+            }
+            int slot = vectors[i];
+            StringVector s = (StringVector) sources[slot];
+            int r = rows[i];
+            int len = mayStretch(vectors, rows, i, to, slot, r) ? stretch(vectors, rows, i, to) : 1;
+            if (len >= BULK_ROWS && plain && !s.isDictionary() && !s.hasNulls()) {
+                appendPlainRange(s, r, len);
+            } else {
+                for (int k = 0; k < len; k++) {
+                    appendGathered(s, slot, r + k);
+                }
+            }
+            i += len;
+        }
+    }
+
+    private int[] gatherStart = new int[0];
+    private int[] gatherLength = new int[0];
+
+    /**
+     * {@link #gather} into the plain layout in two passes: first every row's place in its source
+     * (independent loads, so that the misses of rows picked at random overlap), then the bytes.
+     */
+    private void gatherPlain(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
+        int n = to - from;
+        if (gatherStart.length < n) {
+            gatherStart = new int[Math.max(n, 2 * gatherStart.length)];
+            gatherLength = new int[gatherStart.length];
+        }
+        int[] st = gatherStart;
+        int[] ln = gatherLength;
+        boolean nulls = gatherValidity(sources, vectors, rows, from, to);
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            StringVector s = (StringVector) sources[vectors[from + i]];
+            int r = rows[from + i];
+            if (nulls && s.isNull(r)) {
+                st[i] = 0;
+                ln[i] = 0;
+                continue;
+            }
+            int start;
+            int len;
+            if (s.isDictionary()) {
+                int code = s.code(r);
+                start = s.entryStart(code);
+                len = s.entryLength(code);
+            } else {
+                MemorySegment off = s.offsets();
+                start = off.getAtIndex(ValueLayout.JAVA_INT, r);
+                len = off.getAtIndex(ValueLayout.JAVA_INT, r + 1) - start;
+            }
+            st[i] = start;
+            ln[i] = len;
+            total += len;
+        }
+        if (size + n + 1 > offsets.length) {
+            offsets = Arrays.copyOf(offsets, Math.max(size + n + 1, offsets.length * 2));
+        }
+        if (byteCount + total + 16 > bytes.length) {
+            bytes = Arrays.copyOf(bytes, (int) Math.max(byteCount + total + 16, bytes.length * 2L));
+        }
+        byte[] out = bytes;
+        int at = byteCount;
+        for (int i = 0; i < n; i++) {
+            int len = ln[i];
+            if (len > 0) {
+                MemorySegment b = ((StringVector) sources[vectors[from + i]]).bytes();
+                int start = st[i];
+                if (len <= 8 && start + 8L <= b.byteSize()) {
+                    WORD.set(out, at, b.get(WORD_LAYOUT, start));
+                } else if (len <= 16 && start + 16L <= b.byteSize()) {
+                    WORD.set(out, at, b.get(WORD_LAYOUT, start));
+                    WORD.set(out, at + 8, b.get(WORD_LAYOUT, start + 8));
+                } else {
+                    MemorySegment.copy(b, ColumnVector.BYTE, start, out, at, len);
+                }
+                at += len;
+            }
+            offsets[size + i + 1] = at;
+        }
+        byteCount = at;
+        size += n;
+    }
+
+    private void appendGathered(StringVector s, int slot, int row) {
+        if (s.isNull(row)) {
+            appendNull();
+        } else if (plain) {
+            appendPlain(s, row);
+        } else if (!s.isDictionary()) {
+            appendBytes(s, row);
+        } else {
+            int[] map = slotMap(slot, s);
+            int c = s.code(row);
+            int mapped = map[c];
+            if (mapped >= 0) {
+                markValid();
+                ensureCodes();
+                codes[size++] = mapped;
+                return;
+            }
+            appendBytes(s, row);
+            if (!plain) {
+                map[c] = codes[size - 1];
+            }
+        }
+    }
+
+    private int[] slotMap(int slot, StringVector s) {
+        int[] m = slotMap[slot];
+        if (slotSource[slot] != s || slotEpoch[slot] != epoch) {
+            int n = s.dictionarySize();
+            if (m == null || m.length < n) {
+                m = new int[Math.max(16, n)];
+                slotMap[slot] = m;
+            }
+            Arrays.fill(m, 0, n, -1);
+            slotSource[slot] = s;
+            slotEpoch[slot] = epoch;
+        }
+        return m;
+    }
+
+    /**
+     * Appends a non-null row of {@code s} to the plain layout, copying its bytes straight from the
+     * segment: a string of up to 16 bytes as one or two 8-byte words (the bytes after it are
+     * overwritten later).
+     */
+    private void appendPlain(StringVector s, int row) {
+        int start;
+        int len;
+        if (s.isDictionary()) {
+            start = s.start(row);
+            len = s.length(row);
+        } else {
+            MemorySegment off = s.offsets();
+            start = off.getAtIndex(ValueLayout.JAVA_INT, row);
+            len = off.getAtIndex(ValueLayout.JAVA_INT, row + 1) - start;
+        }
+        markValid();
+        ensurePlain(len + 16);
+        MemorySegment b = s.bytes();
+        if (len <= 8 && start + 8L <= b.byteSize()) {
+            WORD.set(bytes, byteCount, b.get(WORD_LAYOUT, start));
+        } else if (len <= 16 && start + 16L <= b.byteSize()) {
+            WORD.set(bytes, byteCount, b.get(WORD_LAYOUT, start));
+            WORD.set(bytes, byteCount + 8, b.get(WORD_LAYOUT, start + 8));
+        } else {
+            MemorySegment.copy(b, ColumnVector.BYTE, start, bytes, byteCount, len);
+        }
+        byteCount += len;
+        offsets[++size] = byteCount;
+    }
+
+    private static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle WORD =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Appends rows {@code [from, from + count)} of a plain vector without nulls to the plain layout: two bulk copies. */
+    private void appendPlainRange(StringVector s, int from, int count) {
+        MemorySegment off = s.offsets();
+        int s0 = off.getAtIndex(ValueLayout.JAVA_INT, from);
+        int s1 = off.getAtIndex(ValueLayout.JAVA_INT, from + count);
+        int len = s1 - s0;
+        markValidRange(count);
+        if (size + count + 1 > offsets.length) {
+            offsets = Arrays.copyOf(offsets, Math.max(size + count + 1, offsets.length * 2));
+        }
+        if (byteCount + len > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(byteCount + len, bytes.length * 2));
+        }
+        MemorySegment.copy(s.bytes(), ColumnVector.BYTE, s0, bytes, byteCount, len);
+        int shift = byteCount - s0;
+        for (int k = 1; k <= count; k++) {
+            offsets[size + k] = off.getAtIndex(ValueLayout.JAVA_INT, from + k) + shift;
+        }
+        byteCount += len;
+        size += count;
+    }
+
     private void appendBytes(StringVector s, int row) {
         int len = s.length(row);
         if (scratch.length < len) {
@@ -164,6 +392,13 @@ public final class StringVectorBuilder extends VectorBuilder {
     @Override
     public void reset() {
         super.reset();
+        if (keepDictionary && !plain && dictSize <= maxDictionary / 2) {
+            // keep the interned values (and the code maps from sources, which stay valid)
+            byteCount = 0;
+            offsets[0] = 0;
+            return;
+        }
+        epoch++;
         mappedSource = null;
         plain = false;
         byteCount = 0;
@@ -192,6 +427,12 @@ public final class StringVectorBuilder extends VectorBuilder {
             MemorySegment.copy(bytes, 0, data, ColumnVector.BYTE, 0, byteCount);
             return StringVector.plain(size, off, data, valid, nullCount);
         }
+        if (keepDictionary) {
+            StringVector compact = buildCompacted(arena, valid);
+            if (compact != null) {
+                return compact;
+            }
+        }
         MemorySegment c = arena.allocate(Math.max(4L * size, 4), 8);
         MemorySegment.copy(codes, 0, c, ValueLayout.JAVA_INT, 0, size);
         MemorySegment off = arena.allocate(4L * (dictSize + 1), 8);
@@ -199,6 +440,82 @@ public final class StringVectorBuilder extends VectorBuilder {
         MemorySegment data = arena.allocate(Math.max(dictByteCount, 1), 8);
         MemorySegment.copy(dictBytes, 0, data, ColumnVector.BYTE, 0, dictByteCount);
         return StringVector.dictionary(size, c, dictSize, off, data, valid, nullCount);
+    }
+
+    /**
+     * Keeps the dictionary (the values interned so far) across {@link #reset()}s while it is at most
+     * half full, so that a builder writing many chunks from the same values, such as the output of a
+     * merge, interns each value once instead of once per chunk. Each built vector still holds only
+     * the dictionary entries its rows use (they are renumbered in order of first use).
+     */
+    public void keepDictionaryAcrossResets() {
+        keepDictionary = true;
+    }
+
+    /**
+     * Makes a {@link #gather} into the empty builder use the plain layout when its first source has
+     * a dictionary of more than {@code entries} entries: mapping the codes of many such sources
+     * (a merge of many runs) interns most values anew, which costs more than copying their bytes.
+     */
+    public void gatherPlainAbove(int entries) {
+        plainAbove = entries;
+    }
+
+    private int plainAbove = Integer.MAX_VALUE;
+    private boolean keepDictionary;
+    private int[] remap = new int[0];
+    private int[] inverse = new int[0];
+
+    /**
+     * The dictionary vector of the rows with only the entries they use, numbered in order of first
+     * use; null when that is the dictionary as it is (nothing to drop or renumber).
+     */
+    private StringVector buildCompacted(Arena arena, MemorySegment valid) {
+        if (remap.length < dictSize) {
+            remap = new int[Math.max(dictSize, remap.length * 2)];
+            inverse = new int[remap.length];
+        }
+        Arrays.fill(remap, 0, dictSize, -1);
+        byte[] vb = validityBytes();
+        int used = 0;
+        boolean same = true;
+        for (int i = 0; i < size; i++) {
+            if (nullCount > 0 && ((vb[i >>> 3] >>> (i & 7)) & 1) == 0) {
+                continue;
+            }
+            int c = codes[i];
+            if (remap[c] < 0) {
+                same &= c == used;
+                inverse[used] = c;
+                remap[c] = used++;
+            }
+        }
+        if (same && used == dictSize) {
+            return null;
+        }
+        int entries = Math.max(1, used); // an all-null vector keeps one (empty) entry for its code 0
+        int[] out = new int[size];
+        for (int i = 0; i < size; i++) {
+            int m = remap[codes[i]];
+            out[i] = m < 0 ? 0 : m; // null rows: any valid code
+        }
+        int[] off = new int[entries + 1];
+        int bytesUsed = 0;
+        for (int e = 0; e < used; e++) {
+            int old = inverse[e];
+            bytesUsed += dictOffsets[old + 1] - dictOffsets[old];
+            off[e + 1] = bytesUsed;
+        }
+        MemorySegment c = arena.allocate(Math.max(4L * size, 4), 8);
+        MemorySegment.copy(out, 0, c, ValueLayout.JAVA_INT, 0, size);
+        MemorySegment o = arena.allocate(4L * (entries + 1), 8);
+        MemorySegment.copy(off, 0, o, ValueLayout.JAVA_INT, 0, entries + 1);
+        MemorySegment data = arena.allocate(Math.max(bytesUsed, 1), 8);
+        for (int e = 0; e < used; e++) {
+            int old = inverse[e];
+            MemorySegment.copy(dictBytes, dictOffsets[old], data, ColumnVector.BYTE, off[e], off[e + 1] - off[e]);
+        }
+        return StringVector.dictionary(size, c, entries, o, data, valid, nullCount);
     }
 
     private static int hash(byte[] b, int off, int len) {

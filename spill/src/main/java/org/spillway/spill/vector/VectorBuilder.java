@@ -62,6 +62,44 @@ public abstract sealed class VectorBuilder
     /** Copies row {@code row} of {@code v} (same type) to the end. */
     public abstract void appendFrom(ColumnVector v, int row);
 
+    /**
+     * Copies rows {@code [from, from + count)} of {@code v} (same type), nulls included, to the end
+     * in bulk: one copy per segment where the layouts allow it.
+     */
+    public abstract void appendRange(ColumnVector v, int from, int count);
+
+    /**
+     * A typed gather: appends, for each {@code i} in {@code [from, to)}, row {@code rows[i]} of vector
+     * {@code sources[vectors[i]]} (all of this builder's type; entries not referred to may be null),
+     * nulls included. Rows that follow each other in one source are copied in bulk. This is the
+     * column-at-a-time form of {@link #appendFrom} for operators that pick rows from many chunks (a
+     * sort's runs and merge): one call per column and batch instead of a virtual call per value.
+     */
+    public abstract void gather(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to);
+
+    /** Rows from one source copied in bulk by {@link #gather} once they are at least this many in a row. */
+    static final int BULK_ROWS = 16;
+
+    /**
+     * A cheap test before {@link #stretch}: whether gather index {@code i} (row {@code r} of source
+     * {@code v}) may start a stretch of {@link #BULK_ROWS} rows, judged by the row that would end it.
+     */
+    static boolean mayStretch(int[] vectors, int[] rows, int i, int to, int v, int r) {
+        int last = i + BULK_ROWS - 1;
+        return last < to && rows[last] == r + BULK_ROWS - 1 && vectors[last] == v;
+    }
+
+    /** The length of the stretch of consecutive rows of one source starting at gather index {@code i}. */
+    static int stretch(int[] vectors, int[] rows, int i, int to) {
+        int v = vectors[i];
+        int r = rows[i];
+        int e = i + 1;
+        while (e < to && vectors[e] == v && rows[e] == r + (e - i)) {
+            e++;
+        }
+        return e - i;
+    }
+
     /** Appends a Java value (Integer, Long, Double, Boolean, String, LocalDate, Instant) or null; slow path for tests and small frames. */
     public abstract void appendObject(Object value);
 
@@ -86,6 +124,86 @@ public abstract sealed class VectorBuilder
     final void markValid() {
         ensureValidity(size + 1);
         validity[size >>> 3] |= (byte) (1 << (size & 7));
+    }
+
+    /**
+     * Sets the validity of the {@code n} rows about to be appended at {@code size} from rows
+     * {@code [from, from + n)} of {@code v}, counting its nulls; does not change {@code size}.
+     */
+    final void copyValidity(ColumnVector v, int from, int n) {
+        if (!v.hasNulls()) {
+            markValidRange(n);
+            return;
+        }
+        ensureValidityCapacity(size + n);
+        for (int k = 0; k < n; k++) {
+            setValidity(size + k, !v.isNull(from + k));
+        }
+    }
+
+    /**
+     * Sets the validity of the rows about to be appended at {@code size} by a {@link #gather} of
+     * {@code [from, to)}; does not change {@code size}. Returns true if any source may hold nulls
+     * (then each row was checked).
+     */
+    final boolean gatherValidity(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
+        boolean nulls = false;
+        for (ColumnVector s : sources) {
+            if (s != null && s.hasNulls()) {
+                nulls = true;
+                break;
+            }
+        }
+        int n = to - from;
+        if (!nulls) {
+            markValidRange(n);
+            return false;
+        }
+        ensureValidityCapacity(size + n);
+        for (int i = from; i < to; i++) {
+            setValidity(size + i - from, !sources[vectors[i]].isNull(rows[i]));
+        }
+        return true;
+    }
+
+    /** Marks rows {@code [size, size + n)} valid; does not change {@code size}. */
+    final void markValidRange(int n) {
+        int end = size + n;
+        ensureValidityCapacity(end);
+        int p = size;
+        // the byte holding `size` has zero bits from `size` on (see ensureValidity); later bytes may
+        // hold bits from before a reset, so they are overwritten whole
+        while (p < end && (p & 7) != 0) {
+            validity[p >>> 3] |= (byte) (1 << (p & 7));
+            p++;
+        }
+        int fullEnd = end & ~7;
+        if (p < fullEnd) {
+            Arrays.fill(validity, p >>> 3, fullEnd >>> 3, (byte) -1);
+            p = fullEnd;
+        }
+        if (p < end) {
+            validity[p >>> 3] = (byte) ((1 << (end - p)) - 1);
+        }
+    }
+
+    /** Sets the validity bit of row {@code p}, rows being set in increasing order from {@code size}; counts nulls. */
+    private void setValidity(int p, boolean valid) {
+        if ((p & 7) == 0) {
+            validity[p >>> 3] = 0;
+        }
+        if (valid) {
+            validity[p >>> 3] |= (byte) (1 << (p & 7));
+        } else {
+            nullCount++;
+        }
+    }
+
+    private void ensureValidityCapacity(int rows) {
+        int need = (rows + 7) >>> 3;
+        if (need > validity.length) {
+            validity = Arrays.copyOf(validity, Math.max(need, validity.length * 2));
+        }
     }
 
     private void ensureValidity(int rows) {
