@@ -60,6 +60,8 @@ final class DesignBlock {
     DesignBlock bind(Chunk c) {
         if (valueVectors.length != values.length) {
             valueVectors = new org.spillway.spill.vector.ColumnVector[values.length];
+        }
+        if (codeVectors.length != codes.length) {
             codeVectors = new IntVector[codes.length];
         }
         for (int j = 0; j < values.length; j++) {
