@@ -25,8 +25,12 @@ import org.spillway.ml.linear.TrainingSet;
 /**
  * The learners' two kinds of pass over generated data ({@code n} rows x {@code features} float64
  * features and a 0/1 label), warm, at parallelism 1 and 2, in memory ({@code memory = 2g}) and
- * spilled ({@code memory = 32m}: every pass reads the chunks back from LZ4 spill files):
- * {@link #gradientPass} is one evaluation of the logistic loss and its gradient (one L-BFGS
+ * spilled ({@code memory = 48m}, under a third of the 176 MB of data: every pass reads most chunks
+ * back from LZ4 spill files). Chunks are 32,768 rows (5.5 MB of features): at parallelism 2 a spilled
+ * pass holds about three read-back chunks and SGD reserves one more block per worker, which a 32m
+ * budget with 65,536-row chunks cannot give (it fails with a clear {@code BudgetExceededException}).
+ *
+ * <p>{@link #gradientPass} is one evaluation of the logistic loss and its gradient (one L-BFGS
  * iteration when the line search takes the first step); {@link #sgdEpoch} is one epoch of
  * mini-batch SGD with Adam (batch 1024), which includes the training set's first (statistics) pass.
  *
@@ -52,8 +56,8 @@ public class MlBenchmark {
     @Param({"1", "2"})
     public int parallelism;
 
-    /** The session's memory limit: 2g holds the data, 32m makes every pass read spilled chunks. */
-    @Param({"2g", "32m"})
+    /** The session's memory limit: 2g holds the data, 48m makes every pass read spilled chunks. */
+    @Param({"2g", "48m"})
     public String memory;
 
     private Spillway sw;
@@ -66,7 +70,7 @@ public class MlBenchmark {
     /** Generates the data into a session and prepares the objective. */
     @Setup(Level.Trial)
     public void setUp() {
-        sw = Spillway.builder().memoryLimit(memory).parallelism(parallelism).chunkRows(1 << 16).progress(false).build();
+        sw = Spillway.builder().memoryLimit(memory).parallelism(parallelism).chunkRows(1 << 15).progress(false).build();
         data = sw.generate(Synthetic.classification(n).numericFeatures(features).seed(7));
         ts = TrainingSet.prepare(data, Synthetic.LABEL, null, null, TrainingSet.LabelKind.BINARY, "MlBenchmark");
         double[] std = ts.std();
