@@ -48,6 +48,12 @@ import org.spillway.spill.vector.VectorBuilder;
  * merged into one table and finished into result chunks. A partition whose table does not fit the
  * budget is split by the next hash bits into sub-partitions, each merged alone (recursively), so
  * the number of groups is bounded by disk, not memory.
+ *
+ * <p><b>Holistic aggregates</b> (median, quantile, countDistinct, top-k) keep every value, in raw
+ * chunks partitioned like the partial states. A partition's values are grouped in memory when they
+ * fit; when they do not and the hash cannot split them any further (one group with too many values),
+ * they are sorted out of core by (keys, value) and each aggregate is read off the sorted stream
+ * (counter {@code groupby.sortedValues}).
  */
 final class HashAggregate {
     /** Radix partitions per level (6 hash bits). */
@@ -662,6 +668,7 @@ final class HashAggregate {
             GroupTable t = new GroupTable(keys.size(), stride);
             StringPool pool = new StringPool();
             Holistic h = null;
+            boolean partialsMerged = false;
             try {
                 for (ChunkHandle ch : chunks) {
                     try (PinnedChunk p = ch.pin()) {
@@ -672,6 +679,7 @@ final class HashAggregate {
                         mergeChunk(t, pool, c);
                     }
                 }
+                partialsMerged = true;
                 if (raw != null) {
                     h = new Holistic();
                     // one holistic aggregate at a time, so only one set of values is in memory
@@ -698,10 +706,21 @@ final class HashAggregate {
                     }
                 }
             } catch (BudgetExceededException e) {
+                if (level >= MAX_LEVEL && raw != null && partialsMerged) {
+                    // The groups fit but their values do not, and the hash cannot split them further
+                    // (one group holds too many values: skew): sort the values out of core instead.
+                    h = null;
+                    long kept = t.bytes() + pool.bytes();
+                    if (kept < res.bytes()) {
+                        res.shrink(res.bytes() - kept);
+                    }
+                    emit(t, pool, sortedHolistic(t, pool, raws, level), result);
+                    res.shrink(res.bytes());
+                    return;
+                }
                 if (level >= MAX_LEVEL) {
-                    throw new BudgetExceededException(e.getMessage() + " (group by: a partition still did not fit after "
-                            + level + " levels of repartitioning; one group may hold too many values for "
-                            + "median/quantile/countDistinct)", 0, 0);
+                    throw new BudgetExceededException(e.getMessage() + " (group by: a partition's groups still did not fit after "
+                            + level + " levels of repartitioning)", 0, 0);
                 }
                 res.shrink(res.bytes());
                 repartition(chunks, raws, level, result);
@@ -922,6 +941,196 @@ final class HashAggregate {
                     out.appendNull();
                 } else {
                     ((DoubleVectorBuilder) out).append(results[j][g]);
+                }
+            }
+        }
+
+        /**
+         * The holistic aggregates of a partition whose value rows do not fit the budget although its
+         * groups do: for each aggregate, the value rows are sorted out of core by (keys, value) with
+         * an {@link ExternalSort}, so every group's values arrive in order and together, and the
+         * aggregate is read off the sorted stream holding a few numbers per group: the two values
+         * around a quantile's position (the non-null count per group is counted while feeding the
+         * sort), the number of value changes for countDistinct, the first k for top-k.
+         */
+        private Holistic sortedHolistic(GroupTable t, StringPool pool, List<ChunkHandle> raws, int level) {
+            ctx.counters().add("groupby.sortedValues", 1);
+            int groups = t.size();
+            int nk = keys.size();
+            Holistic h = new Holistic();
+            for (int j = 0; j < aggs.size(); j++) {
+                if (rawCol[j] < 0) {
+                    continue;
+                }
+                AggregateExpr a = aggs.get(j);
+                AggregateExpr.Kind kind = a.kind();
+                int k = kind == AggregateExpr.Kind.TOP_K ? a.k() : 0;
+                ensure(t.bytes() + pool.bytes() + 16L * (groups + 1) * aggs.size() + 40L * (groups + 1)
+                        + 8L * groups * k + 8L * ctx.chunkRows() * (nk + 4), level);
+                int[] keyCols = new int[nk + 1];
+                List<org.spillway.frame.SortOrder> orders = new ArrayList<>();
+                for (int c = 0; c < nk; c++) {
+                    keyCols[c] = c;
+                    orders.add(org.spillway.frame.Functions.asc(raw.field(c).name()));
+                }
+                keyCols[nk] = rawCol[j];
+                String value = raw.field(rawCol[j]).name();
+                orders.add(kind == AggregateExpr.Kind.TOP_K && a.descending()
+                        ? org.spillway.frame.Functions.desc(value) : org.spillway.frame.Functions.asc(value));
+                boolean quantile = kind == AggregateExpr.Kind.MEDIAN || kind == AggregateExpr.Kind.QUANTILE;
+                long[] nonNull = quantile ? new long[groups] : null;
+                ExternalSort sorter = new ExternalSort(raw, raw.size(), keyCols, orders, -1, ctx);
+                Terminal<ExternalSort.Worker, List<ExternalSort.Worker>> feed = sorter.terminal();
+                List<ExternalSort.Worker> fed = List.of(feed.newLocal());
+                try {
+                    int seq = 0;
+                    for (ChunkHandle ch : raws) {
+                        try (PinnedChunk p = ch.pin()) {
+                            Chunk c = p.chunk();
+                            if (quantile) {
+                                groupIds(t, pool, c);
+                                ColumnVector v = c.column(rawCol[j]);
+                                for (int i = 0; i < c.rows(); i++) {
+                                    if (!v.isNull(i)) {
+                                        nonNull[gids[i]]++;
+                                    }
+                                }
+                            }
+                            feed.accept(fed.getFirst(), seq++, 0, c, false);
+                        }
+                    }
+                } catch (RuntimeException | Error e) {
+                    feed.abort(fed);
+                    throw e;
+                }
+                try (StoredFrame sorted = sorter.finish(fed, "group by sorted values")) {
+                    SortedReader r = new SortedReader(kind, groups, k, a.q(), nonNull);
+                    for (ChunkHandle ch : sorted.chunks()) {
+                        try (PinnedChunk p = ch.pin()) {
+                            Chunk c = p.chunk();
+                            groupIds(t, pool, c);
+                            r.read(c.column(rawCol[j]), gids, c.rows());
+                        }
+                    }
+                    r.into(h, j);
+                }
+            }
+            return h;
+        }
+
+        /** Reads one holistic aggregate off value rows sorted by (keys, value), group ids given. */
+        private static final class SortedReader {
+            final AggregateExpr.Kind kind;
+            final int k;
+            final double q;
+            final long[] nonNull; // quantiles: values per group
+            final long[] seen;
+            double[] lo;
+            double[] hi;
+            long[] distinct;
+            long[] top;
+            int prevGroup = -1;
+            long prevCode;
+            byte[] prevString; // countDistinct of strings: the previous value, across chunks
+
+            SortedReader(AggregateExpr.Kind kind, int groups, int k, double q, long[] nonNull) {
+                this.kind = kind;
+                this.k = k;
+                this.q = q;
+                this.nonNull = nonNull;
+                seen = new long[groups];
+                switch (kind) {
+                    case COUNT_DISTINCT -> distinct = new long[groups];
+                    case TOP_K -> top = new long[Math.multiplyExact(groups, k)];
+                    default -> {
+                        lo = new double[groups];
+                        hi = new double[groups];
+                    }
+                }
+            }
+
+            void read(ColumnVector v, int[] gids, int n) {
+                int prevRow = -1; // the previous non-null row of this chunk
+                for (int i = 0; i < n; i++) {
+                    if (v.isNull(i)) {
+                        continue; // nulls sort last within a group
+                    }
+                    int g = gids[i];
+                    switch (kind) {
+                        case COUNT_DISTINCT -> {
+                            boolean same;
+                            if (v instanceof org.spillway.spill.vector.StringVector sv) {
+                                same = g == prevGroup && (prevRow >= 0
+                                        ? org.spillway.spill.vector.StringVector.compare(sv, i, sv, prevRow) == 0
+                                        : sv.equalsBytes(i, prevString));
+                            } else {
+                                long code = v instanceof org.spillway.spill.vector.DoubleVector dv
+                                        ? org.spillway.frame.agg.Hashing.canonicalBits(dv.get(i)) : AggFn.code(v, i, null);
+                                same = g == prevGroup && code == prevCode;
+                                prevCode = code;
+                            }
+                            if (!same) {
+                                distinct[g]++;
+                            }
+                        }
+                        case TOP_K -> {
+                            if (seen[g] < k) {
+                                top[g * k + (int) seen[g]] = AggFn.code(v, i, null);
+                            }
+                        }
+                        default -> {
+                            double x = ((org.spillway.spill.vector.DoubleVector) v).get(i);
+                            long cnt = nonNull[g];
+                            double pos = q * (cnt - 1);
+                            long r = seen[g];
+                            if (r == (long) Math.floor(pos)) {
+                                lo[g] = x;
+                            }
+                            if (r == (long) Math.ceil(pos)) {
+                                hi[g] = x;
+                            }
+                        }
+                    }
+                    seen[g]++;
+                    prevGroup = g;
+                    prevRow = i;
+                }
+                if (kind == AggregateExpr.Kind.COUNT_DISTINCT && prevRow >= 0
+                        && v instanceof org.spillway.spill.vector.StringVector sv) {
+                    prevString = sv.bytes().asSlice(sv.start(prevRow), sv.length(prevRow))
+                            .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                }
+            }
+
+            /** Stores the results where {@link Holistic#append} and {@code emit} read them. */
+            void into(Holistic h, int j) {
+                int groups = seen.length;
+                switch (kind) {
+                    case COUNT_DISTINCT -> h.distinct[j] = distinct;
+                    case TOP_K -> {
+                        int[] counts = new int[groups];
+                        for (int g = 0; g < groups; g++) {
+                            counts[g] = (int) Math.min(k, seen[g]);
+                        }
+                        h.topValues = top;
+                        h.topCounts = counts;
+                    }
+                    default -> {
+                        double[] out = new double[groups];
+                        int[] has = new int[groups + 1]; // start array: has[g + 1] > has[g] when g has values
+                        for (int g = 0; g < groups; g++) {
+                            long cnt = nonNull[g];
+                            has[g + 1] = has[g] + (cnt > 0 ? 1 : 0);
+                            if (cnt > 0) {
+                                double pos = q * (cnt - 1);
+                                out[g] = lo[g] + (pos - Math.floor(pos)) * (hi[g] - lo[g]);
+                            } else {
+                                out[g] = Double.NaN;
+                            }
+                        }
+                        h.results[j] = out;
+                        h.countsPerGroup[j] = has;
+                    }
                 }
             }
         }
