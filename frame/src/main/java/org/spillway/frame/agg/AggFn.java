@@ -41,7 +41,7 @@ public abstract class AggFn {
             case COUNT_ALL -> new Count(null);
             case COUNT -> new Count(in);
             case SUM -> in == DataType.FLOAT64 ? new SumDouble(in) : new SumLong(in);
-            case MEAN -> new Moments(in, Moments.MEAN);
+            case MEAN -> new Mean(in);
             case VAR -> new Moments(in, Moments.VAR);
             case VAR_POP -> new Moments(in, Moments.VAR_POP);
             case STD -> new Moments(in, Moments.STD);
@@ -72,6 +72,15 @@ public abstract class AggFn {
      * row's position in the input order (for first/last).
      */
     public abstract void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool);
+
+    /**
+     * As {@link #update}, reading a column's vector directly instead of values copied to the heap;
+     * false (nothing done) if this function has no such path for {@code v}, and the caller then
+     * evaluates the input and calls {@link #update}.
+     */
+    public boolean updateFrom(long[] st, int stride, int[] gids, int n, ColumnVector v) {
+        return false;
+    }
 
     /** Writes group {@code g}'s state to {@code b[col0...]}. */
     public abstract void writePartial(long[] st, int base, VectorBuilder[] b, int col0, StringPool pool);
@@ -165,6 +174,17 @@ public abstract class AggFn {
         }
 
         @Override
+        public boolean updateFrom(long[] st, int stride, int[] gids, int n, ColumnVector v) {
+            boolean nulls = v.hasNulls();
+            for (int i = 0; i < n; i++) {
+                if (!nulls || !v.isNull(i)) {
+                    st[gids[i] * stride + offset]++;
+                }
+            }
+            return true;
+        }
+
+        @Override
         public void writePartial(long[] st, int base, VectorBuilder[] bs, int col0, StringPool pool) {
             ((LongVectorBuilder) bs[col0]).append(st[base + offset]);
         }
@@ -211,6 +231,35 @@ public abstract class AggFn {
                     st[bb + 1] = add(st[bb + 1], v[i]);
                 }
             }
+        }
+
+        @Override
+        public boolean updateFrom(long[] st, int stride, int[] gids, int n, ColumnVector v) {
+            boolean nulls = v.hasNulls();
+            switch (v) {
+                case IntVector iv -> {
+                    for (int i = 0; i < n; i++) {
+                        if (!nulls || !iv.isNull(i)) {
+                            int bb = gids[i] * stride + offset;
+                            st[bb]++;
+                            st[bb + 1] = add(st[bb + 1], iv.get(i));
+                        }
+                    }
+                }
+                case LongVector lv -> {
+                    for (int i = 0; i < n; i++) {
+                        if (!nulls || !lv.isNull(i)) {
+                            int bb = gids[i] * stride + offset;
+                            st[bb]++;
+                            st[bb + 1] = add(st[bb + 1], lv.get(i));
+                        }
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static long add(long a, long x) {
@@ -275,6 +324,22 @@ public abstract class AggFn {
                     st[bb + 1] = b(d(st[bb + 1]) + v[i]);
                 }
             }
+        }
+
+        @Override
+        public boolean updateFrom(long[] st, int stride, int[] gids, int n, ColumnVector v) {
+            if (!(v instanceof DoubleVector dv)) {
+                return false;
+            }
+            boolean nulls = v.hasNulls();
+            for (int i = 0; i < n; i++) {
+                if (!nulls || !dv.isNull(i)) {
+                    int bb = gids[i] * stride + offset;
+                    st[bb]++;
+                    st[bb + 1] = b(d(st[bb + 1]) + dv.get(i));
+                }
+            }
+            return true;
         }
 
         @Override
@@ -349,6 +414,28 @@ public abstract class AggFn {
         }
 
         @Override
+        public boolean updateFrom(long[] st, int stride, int[] gids, int n, ColumnVector v) {
+            if (!(v instanceof DoubleVector || v instanceof IntVector || v instanceof LongVector)) {
+                return false;
+            }
+            boolean nulls = v.hasNulls();
+            for (int i = 0; i < n; i++) {
+                if (nulls && v.isNull(i)) {
+                    continue;
+                }
+                double x = v instanceof DoubleVector dv ? dv.get(i) : v instanceof IntVector iv ? iv.get(i) : ((LongVector) v).get(i);
+                int bb = gids[i] * stride + offset;
+                long cnt = ++st[bb];
+                double mean = d(st[bb + 1]);
+                double delta = x - mean;
+                mean += delta / cnt;
+                st[bb + 1] = b(mean);
+                st[bb + 2] = b(d(st[bb + 2]) + delta * (x - mean));
+            }
+            return true;
+        }
+
+        @Override
         public void writePartial(long[] st, int base, VectorBuilder[] bs, int col0, StringPool pool) {
             ((LongVectorBuilder) bs[col0]).append(st[base + offset]);
             ((DoubleVectorBuilder) bs[col0 + 1]).append(d(st[base + offset + 1]));
@@ -411,6 +498,102 @@ public abstract class AggFn {
         }
     }
 
+    // ---- mean: a sum and a count ------------------------------------------------------------
+
+    /** {@code mean}: the sum of the values (as float64) over their count, like DuckDB's {@code avg}. */
+    static final class Mean extends AggFn {
+        Mean(DataType in) {
+            super(in);
+        }
+
+        @Override
+        public int width() {
+            return 2; // n, sum
+        }
+
+        @Override
+        public List<Field> partialFields(String p) {
+            return List.of(new Field(p + "n", DataType.INT64), new Field(p + "sum", DataType.FLOAT64));
+        }
+
+        @Override
+        public void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool) {
+            boolean[] nulls = in.nulls;
+            for (int i = 0; i < n; i++) {
+                if (nulls == null || !nulls[i]) {
+                    int bb = gids[i] * stride + offset;
+                    st[bb]++;
+                    st[bb + 1] = b(d(st[bb + 1]) + in.asDouble(i));
+                }
+            }
+        }
+
+        @Override
+        public boolean updateFrom(long[] st, int stride, int[] gids, int n, ColumnVector v) {
+            boolean nulls = v.hasNulls();
+            switch (v) {
+                case DoubleVector dv -> {
+                    for (int i = 0; i < n; i++) {
+                        if (!nulls || !dv.isNull(i)) {
+                            int bb = gids[i] * stride + offset;
+                            st[bb]++;
+                            st[bb + 1] = b(d(st[bb + 1]) + dv.get(i));
+                        }
+                    }
+                }
+                case IntVector iv -> {
+                    for (int i = 0; i < n; i++) {
+                        if (!nulls || !iv.isNull(i)) {
+                            int bb = gids[i] * stride + offset;
+                            st[bb]++;
+                            st[bb + 1] = b(d(st[bb + 1]) + iv.get(i));
+                        }
+                    }
+                }
+                case LongVector lv -> {
+                    for (int i = 0; i < n; i++) {
+                        if (!nulls || !lv.isNull(i)) {
+                            int bb = gids[i] * stride + offset;
+                            st[bb]++;
+                            st[bb + 1] = b(d(st[bb + 1]) + lv.get(i));
+                        }
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void writePartial(long[] st, int base, VectorBuilder[] bs, int col0, StringPool pool) {
+            ((LongVectorBuilder) bs[col0]).append(st[base + offset]);
+            ((DoubleVectorBuilder) bs[col0 + 1]).append(d(st[base + offset + 1]));
+        }
+
+        @Override
+        public void merge(long[] st, int stride, int[] gids, int n, ColumnVector[] cols, int col0, StringPool pool) {
+            LongVector c = (LongVector) cols[col0];
+            DoubleVector sum = (DoubleVector) cols[col0 + 1];
+            for (int i = 0; i < n; i++) {
+                int bb = gids[i] * stride + offset;
+                st[bb] += c.get(i);
+                st[bb + 1] = b(d(st[bb + 1]) + sum.get(i));
+            }
+        }
+
+        @Override
+        public void finish(long[] st, int base, VectorBuilder out, StringPool pool) {
+            long cnt = st[base + offset];
+            if (cnt == 0) {
+                out.appendNull();
+            } else {
+                ((DoubleVectorBuilder) out).append(d(st[base + offset + 1]) / cnt);
+            }
+        }
+    }
+
     // ---- min / max --------------------------------------------------------------------------
 
     static final class MinMax extends AggFn {
@@ -468,6 +651,65 @@ public abstract class AggFn {
                     offer(st, gids[i] * stride + offset, code(in, i, inType, pool), pool);
                 }
             }
+        }
+
+        @Override
+        public boolean updateFrom(long[] st, int stride, int[] gids, int n, ColumnVector v) {
+            boolean nulls = v.hasNulls();
+            switch (v) {
+                case IntVector iv -> {
+                    for (int i = 0; i < n; i++) {
+                        if (nulls && iv.isNull(i)) {
+                            continue;
+                        }
+                        int bb = gids[i] * stride + offset;
+                        long x = iv.get(i);
+                        if (st[bb] == 0) {
+                            st[bb] = 1;
+                            st[bb + 1] = x;
+                        } else if (min ? x < st[bb + 1] : x > st[bb + 1]) {
+                            st[bb + 1] = x;
+                        }
+                    }
+                }
+                case LongVector lv -> {
+                    for (int i = 0; i < n; i++) {
+                        if (nulls && lv.isNull(i)) {
+                            continue;
+                        }
+                        int bb = gids[i] * stride + offset;
+                        long x = lv.get(i);
+                        if (st[bb] == 0) {
+                            st[bb] = 1;
+                            st[bb + 1] = x;
+                        } else if (min ? x < st[bb + 1] : x > st[bb + 1]) {
+                            st[bb + 1] = x;
+                        }
+                    }
+                }
+                case DoubleVector dv -> {
+                    for (int i = 0; i < n; i++) {
+                        if (nulls && dv.isNull(i)) {
+                            continue;
+                        }
+                        int bb = gids[i] * stride + offset;
+                        double x = dv.get(i);
+                        if (st[bb] == 0) {
+                            st[bb] = 1;
+                            st[bb + 1] = b(x);
+                        } else {
+                            int c = Double.compare(x, d(st[bb + 1]));
+                            if (min ? c < 0 : c > 0) {
+                                st[bb + 1] = b(x);
+                            }
+                        }
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

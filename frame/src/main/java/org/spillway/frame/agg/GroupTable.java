@@ -8,6 +8,8 @@ import java.util.Arrays;
  * {@link KeyBatch} codes; equal codes mean equal keys because strings are interned in one
  * {@link StringPool} per table. Linear probing on the low hash bits; the high bits stay free for
  * radix partitioning. Heap arrays of primitives, reported by {@link #bytes()} for the budget.
+ * Each slot holds the group id and the high 32 bits of its hash, so a probe compares a group's
+ * keys (another cache miss) only when the tags agree, and never reads the group's full hash.
  */
 public final class GroupTable {
     private final int keyCount;
@@ -16,7 +18,8 @@ public final class GroupTable {
     private long[] nulls;     // null mask per group
     private long[] hashes;    // value hash per group
     private long[] states;    // stride per group
-    private int[] table;      // group id + 1; 0 = empty
+    private long[] table;     // high 32 hash bits | (group id + 1); 0 = empty
+    private static final long TAG = 0xFFFFFFFF00000000L;
     private int mask;
     private int size;
 
@@ -35,7 +38,7 @@ public final class GroupTable {
         nulls = new long[groupCapacity];
         hashes = new long[groupCapacity];
         states = new long[Math.max(1, stride) * groupCapacity];
-        table = new int[groupCapacity * 2];
+        table = new long[groupCapacity * 2];
         mask = table.length - 1;
     }
 
@@ -69,7 +72,7 @@ public final class GroupTable {
     }
 
     private long bytesFor(long cap) {
-        return cap * 8L * (Math.max(1, keyCount) + 2 + Math.max(1, stride)) + cap * 2 * 4L;
+        return cap * 8L * (Math.max(1, keyCount) + 2 + Math.max(1, stride)) + cap * 2 * 8L;
     }
 
     /** Group {@code g}'s code for key column {@code k}. */
@@ -93,14 +96,15 @@ public final class GroupTable {
         long nm = batch.nullMask[row];
         long[][] codes = batch.codes;
         int slot = (int) h & mask;
+        long tag = h & TAG;
         while (true) {
-            int e = table[slot];
+            long e = table[slot];
             if (e == 0) {
                 return insert(slot, h, nm, codes, row);
             }
-            int g = e - 1;
-            if (hashes[g] == h && nulls[g] == nm && keysEqual(g, codes, row)) {
-                return g;
+            int g = (int) e - 1;
+            if ((e & TAG) == tag && nulls[g] == nm && keysEqual(g, codes, row)) {
+                return g; // equal keys have equal hashes
             }
             slot = (slot + 1) & mask;
         }
@@ -109,8 +113,9 @@ public final class GroupTable {
     /** The group id of a single-column key (no nulls) with code {@code code} and value hash {@code h}. */
     public int findOrInsert1(long h, long code) {
         int slot = (int) h & mask;
+        long tag = h & TAG;
         while (true) {
-            int e = table[slot];
+            long e = table[slot];
             if (e == 0) {
                 int g = size;
                 if (g == nulls.length) {
@@ -124,11 +129,11 @@ public final class GroupTable {
                 keys[g] = code;
                 nulls[g] = 0;
                 hashes[g] = h;
-                table[slot] = g + 1;
+                table[slot] = tag | (g + 1);
                 return g;
             }
-            int g = e - 1;
-            if (hashes[g] == h && nulls[g] == 0 && keys[g] == code) {
+            int g = (int) e - 1;
+            if ((e & TAG) == tag && keys[g] == code && nulls[g] == 0) {
                 return g;
             }
             slot = (slot + 1) & mask;
@@ -161,7 +166,7 @@ public final class GroupTable {
         }
         nulls[g] = nm;
         hashes[g] = h;
-        table[slot] = g + 1;
+        table[slot] = (h & TAG) | (g + 1);
         return g;
     }
 
@@ -171,14 +176,14 @@ public final class GroupTable {
         nulls = Arrays.copyOf(nulls, cap);
         hashes = Arrays.copyOf(hashes, cap);
         states = Arrays.copyOf(states, Math.max(1, stride) * cap);
-        table = new int[cap * 2];
+        table = new long[cap * 2];
         mask = table.length - 1;
         for (int g = 0; g < size; g++) {
             int slot = (int) hashes[g] & mask;
             while (table[slot] != 0) {
                 slot = (slot + 1) & mask;
             }
-            table[slot] = g + 1;
+            table[slot] = (hashes[g] & TAG) | (g + 1);
         }
     }
 

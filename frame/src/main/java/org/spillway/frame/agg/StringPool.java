@@ -7,6 +7,8 @@ import java.util.Arrays;
 /**
  * Interns distinct strings (UTF-8 bytes) as dense ids, so group keys and string states are plain
  * longs compared in one instruction. Heap arrays, reported by {@link #bytes()} for the budget.
+ * The open-addressing table holds, per slot, the id and the high 32 bits of the string's hash, so
+ * a probe that meets another string rarely reads that string's bytes.
  */
 public final class StringPool {
     private byte[] data = new byte[1024];
@@ -14,7 +16,12 @@ public final class StringPool {
     private int[] offsets = new int[65];
     private long[] hashes = new long[64];
     private int size;
-    private int[] table = new int[128]; // id + 1, 0 = empty
+    private long[] table = new long[128]; // high 32 hash bits | (id + 1), 0 = empty
+    private static final long TAG = 0xFFFFFFFF00000000L;
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.nativeOrder());
+    private static final java.lang.foreign.ValueLayout.OfLong SEG_LONG = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED
+            .withOrder(java.nio.ByteOrder.nativeOrder());
     private int mask = 127;
 
     /** Number of distinct strings. */
@@ -24,7 +31,7 @@ public final class StringPool {
 
     /** Heap bytes held. */
     public long bytes() {
-        return data.length + 4L * offsets.length + 8L * hashes.length + 4L * table.length;
+        return data.length + 4L * offsets.length + 8L * hashes.length + 8L * table.length;
     }
 
     /** Bytes the pool would hold after adding {@code moreStrings} strings of {@code moreBytes} bytes. */
@@ -35,22 +42,25 @@ public final class StringPool {
         while (n * 2L > t) {
             t *= 2;
         }
-        return d + 12L * Math.max(n + 1, offsets.length) + 4L * t;
+        return d + 12L * Math.max(n + 1, offsets.length) + 8L * t;
     }
 
     /** The id of the bytes {@code seg[off, off + len)} with hash {@code hash}, adding them if new. */
     public int intern(MemorySegment seg, long off, int len, long hash) {
         int slot = (int) hash & mask;
+        long tag = hash & TAG;
         while (true) {
-            int e = table[slot];
+            long e = table[slot];
             if (e == 0) {
                 ensureData(len);
                 MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, data, dataLength, len);
                 return add(len, hash, slot);
             }
-            int id = e - 1;
-            if (hashes[id] == hash && equals(id, seg, off, len)) {
-                return id;
+            if ((e & TAG) == tag) {
+                int id = (int) e - 1;
+                if (equals(id, seg, off, len)) {
+                    return id;
+                }
             }
             slot = (slot + 1) & mask;
         }
@@ -59,15 +69,16 @@ public final class StringPool {
     /** The id of {@code bytes[off, off + len)}, adding them if new. */
     public int intern(byte[] bytes, int off, int len, long hash) {
         int slot = (int) hash & mask;
+        long tag = hash & TAG;
         while (true) {
-            int e = table[slot];
+            long e = table[slot];
             if (e == 0) {
                 ensureData(len);
                 System.arraycopy(bytes, off, data, dataLength, len);
                 return add(len, hash, slot);
             }
-            int id = e - 1;
-            if (hashes[id] == hash && offsets[id + 1] - offsets[id] == len
+            int id = (int) e - 1;
+            if ((e & TAG) == tag && offsets[id + 1] - offsets[id] == len
                     && Arrays.equals(data, offsets[id], offsets[id] + len, bytes, off, off + len)) {
                 return id;
             }
@@ -92,7 +103,7 @@ public final class StringPool {
         }
         offsets[id + 1] = dataLength;
         hashes[id] = hash;
-        table[slot] = id + 1;
+        table[slot] = (hash & TAG) | (id + 1);
         if (size * 2 > table.length) {
             rehash();
         }
@@ -104,7 +115,13 @@ public final class StringPool {
         if (offsets[id + 1] - start != len) {
             return false;
         }
-        for (int i = 0; i < len; i++) {
+        int i = 0;
+        for (; i + 8 <= len; i += 8) { // eight bytes at a time
+            if ((long) LONGS.get(data, start + i) != seg.get(SEG_LONG, off + i)) {
+                return false;
+            }
+        }
+        for (; i < len; i++) {
             if (data[start + i] != seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off + i)) {
                 return false;
             }
@@ -119,14 +136,14 @@ public final class StringPool {
     }
 
     private void rehash() {
-        int[] t = new int[table.length * 2];
+        long[] t = new long[table.length * 2];
         int m = t.length - 1;
         for (int id = 0; id < size; id++) {
             int slot = (int) hashes[id] & m;
             while (t[slot] != 0) {
                 slot = (slot + 1) & m;
             }
-            t[slot] = id + 1;
+            t[slot] = (hashes[id] & TAG) | (id + 1);
         }
         table = t;
         mask = m;

@@ -62,6 +62,8 @@ final class HashAggregate {
     private static final int MAX_LEVEL = 64 / BITS - 1;
     /** Up to this many groups (over all workers, none flushed early) are merged as one partition. */
     private static final int SMALL_GROUPS = 1 << 16;
+    /** The widest range of int keys looked up by direct array index instead of hashing. */
+    private static final long DIRECT_MAX = 1 << 20;
 
     private final List<Expr> keys;
     private final List<AggregateExpr> aggs;
@@ -145,9 +147,41 @@ final class HashAggregate {
         final StringPool pool = new StringPool();
         final KeyBatch batch = new KeyBatch();
         final Reservation res = ctx.budget().newReservation("group by");
+        final PlainKeys plainKeys = new PlainKeys();
         int[] gids = new int[0];
         int[] codeGid = new int[0];
         int[] idGid = new int[0]; // string pool id -> group, for a single plain-string key
+        /** For a single int key: group id + 1 of value {@code directBase + i} (0: not looked up yet), or null. */
+        int[] direct;
+        int directBase;
+        boolean directTried;
+
+        /**
+         * True if a chunk whose int keys lie in {@code [min, max]} can use {@link #direct}: the
+         * window is set up by the first chunk (a power of two from 1,024 to 2^20 values wide, if the
+         * budget gives it), and later chunks use it when they fall inside it.
+         */
+        boolean direct(int min, int max) {
+            if (!directTried) {
+                directTried = true;
+                long range = (long) max - min + 1;
+                if (range <= DIRECT_MAX) {
+                    int size = (int) Math.max(1024, Long.highestOneBit(Math.max(1, range * 2 - 1)));
+                    try {
+                        directRes.grow(4L * size);
+                        direct = new int[size];
+                        // leave room below the first chunk's minimum for later chunks
+                        directBase = (int) Math.max(Integer.MIN_VALUE, Math.min((long) min - (size - range) / 2,
+                                (long) Integer.MAX_VALUE - size + 1));
+                    } catch (BudgetExceededException e) {
+                        direct = null; // hash every row instead
+                    }
+                }
+            }
+            return direct != null && min >= directBase && (long) max < (long) directBase + direct.length;
+        }
+
+        final Reservation directRes = ctx.budget().newReservation("group by direct keys");
         VectorBuilder[] builders;
         VectorBuilder[][] rawBuffers; // per partition: values waiting to become a chunk
         long rawBuffered;
@@ -176,6 +210,7 @@ final class HashAggregate {
             public void abort(List<Worker> locals) {
                 for (Worker w : locals) {
                     w.res.close();
+                    w.directRes.close();
                 }
                 discard();
             }
@@ -229,6 +264,21 @@ final class HashAggregate {
         GroupTable t = w.table;
         switch (v) {
             case org.spillway.spill.vector.IntVector iv -> {
+                if (n > 0 && w.direct(iv.min(), iv.max())) {
+                    // a dense range of small ints: a value's group is an array lookup, hashed once
+                    int[] direct = w.direct;
+                    int base = w.directBase;
+                    for (int i = 0; i < n; i++) {
+                        int x = iv.get(i);
+                        int g = direct[x - base] - 1;
+                        if (g < 0) {
+                            g = t.findOrInsert1(KeyBatch.singleKeyHash(org.spillway.frame.agg.Hashing.ofLong(x)), x);
+                            direct[x - base] = g + 1;
+                        }
+                        gids[i] = g;
+                    }
+                    return true;
+                }
                 for (int i = 0; i < n; i++) {
                     long x = iv.get(i);
                     gids[i] = t.findOrInsert1(KeyBatch.singleKeyHash(org.spillway.frame.agg.Hashing.ofLong(x)), x);
@@ -303,6 +353,10 @@ final class HashAggregate {
                 continue; // holistic: its values are copied straight from the chunk below
             }
             AggregateExpr a = aggs.get(j);
+            if (a.input() instanceof ColumnRef c && a.input2() == null
+                    && fns[j].updateFrom(st, stride, gids, n, chunk.column(c.column()))) {
+                continue; // read straight from the vector
+            }
             Values in = a.input() == null ? null : inputs.computeIfAbsent(a.input(), e -> e.eval(chunk));
             Values in2 = a.input2() == null ? null : inputs.computeIfAbsent(a.input2(), e -> e.eval(chunk));
             fns[j].update(st, stride, gids, n, in, in2, pos0, w.pool);
@@ -485,6 +539,9 @@ final class HashAggregate {
         t.clear();
         w.pool.clear();
         java.util.Arrays.fill(w.idGid, -1);
+        if (w.direct != null) {
+            java.util.Arrays.fill(w.direct, 0);
+        }
         for (int p = 0; p < PARTITIONS; p++) {
             flushRaw(w, p);
         }
@@ -520,6 +577,7 @@ final class HashAggregate {
         for (VectorBuilder x : b) {
             x.reset();
         }
+        w.plainKeys.choose(w.table, order, from, to, b, keyTypes);
         long[] st = w.table.states();
         for (int i = from; i < to; i++) {
             int g = order[i];
@@ -531,6 +589,48 @@ final class HashAggregate {
             }
         }
         return Chunk.build(partial, List.of(b), ctx.budget(), "group by partials");
+    }
+
+    /**
+     * Chooses the layout of the string key columns of a chunk about to be written from a table:
+     * plain when more than a quarter of a sample of its rows (the first {@value #SAMPLE}) hold
+     * distinct values of that key (interning them into a dictionary first would only overflow it),
+     * else the builder's dictionary. One per thread; a fixed 16 KiB of heap.
+     */
+    static final class PlainKeys {
+        static final int SAMPLE = 2048;
+        private final int[] set = new int[2 * SAMPLE]; // id + 1, 0 = empty
+
+        /** For the groups {@code order[from..to)} (or {@code from..to} when {@code order} is null), before any is appended to {@code b}. */
+        void choose(GroupTable t, int[] order, int from, int to, VectorBuilder[] b, DataType[] keyTypes) {
+            int n = Math.min(to - from, SAMPLE);
+            for (int k = 0; k < keyTypes.length; k++) {
+                if (keyTypes[k] != DataType.STRING || !(b[k] instanceof StringVectorBuilder sb)) {
+                    continue;
+                }
+                java.util.Arrays.fill(set, 0);
+                int mask = set.length - 1;
+                int distinct = 0;
+                for (int i = from; i < from + n; i++) {
+                    int g = order == null ? i : order[i];
+                    if (t.keyIsNull(g, k)) {
+                        continue;
+                    }
+                    int id = (int) t.key(g, k);
+                    int slot = (id * 0x9E3779B9) >>> 20 & mask;
+                    while (set[slot] != 0 && set[slot] != id + 1) {
+                        slot = (slot + 1) & mask;
+                    }
+                    if (set[slot] == 0) {
+                        set[slot] = id + 1;
+                        distinct++;
+                    }
+                }
+                if (distinct > n / 4) {
+                    sb.usePlain();
+                }
+            }
+        }
     }
 
     private void appendKeys(GroupTable t, StringPool pool, int g, VectorBuilder[] b) {
@@ -578,6 +678,7 @@ final class HashAggregate {
                 public void accept(Object local, Morsel<Worker> m) {
                     flush(m.item(), 0, single);
                     m.item().res.close();
+                    m.item().directRes.close();
                 }
 
                 @Override
@@ -630,6 +731,7 @@ final class HashAggregate {
             result.forEach(ChunkHandle::close);
             for (Worker w : workers) {
                 w.res.close();
+                w.directRes.close();
             }
             throw e;
         } finally {
@@ -660,6 +762,7 @@ final class HashAggregate {
     private final class Merger {
         final Reservation res = ctx.budget().newReservation("group by merge");
         final KeyBatch batch = new KeyBatch();
+        final PlainKeys plainKeys = new PlainKeys();
         VectorBuilder[] out;
         VectorBuilder[] partialBuilders;
         int[] gids = new int[0];
@@ -1224,6 +1327,7 @@ final class HashAggregate {
                 for (VectorBuilder b : out) {
                     b.reset();
                 }
+                plainKeys.choose(t, null, from, to, out, keyTypes);
                 for (int g = from; g < to; g++) {
                     if (topK >= 0) {
                         int k = aggs.get(topK).k();

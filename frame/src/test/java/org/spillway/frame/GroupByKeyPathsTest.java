@@ -1,0 +1,70 @@
+package org.spillway.frame;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.spillway.frame.Functions.count;
+import static org.spillway.frame.Functions.max;
+import static org.spillway.frame.Functions.mean;
+import static org.spillway.frame.Functions.min;
+import static org.spillway.frame.Functions.sum;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Field;
+import org.spillway.spill.Schema;
+
+/**
+ * The group-by's special paths for one int key agree with a plain map: keys looked up in a direct
+ * array while a chunk's values lie in the window the first chunk set up, hashed when a chunk falls
+ * outside it (the two mixed in one table), and aggregates read straight from the vectors.
+ */
+class GroupByKeyPathsTest {
+    @Test
+    void directWindowAndHashedChunksGiveTheSameGroups() {
+        int rows = 60_000;
+        List<Object[]> data = new ArrayList<>();
+        Map<Integer, long[]> expected = new TreeMap<>(); // count, sum, min, max
+        for (int i = 0; i < rows; i++) {
+            int chunk = i / 4096;
+            int k;
+            if (chunk == 0) {
+                k = i % 10; // the first chunk: a narrow window around 0..9
+            } else if (chunk % 3 == 1) {
+                // hashed: far outside the window, and just below it, with values inside it too
+                k = i % 2 == 0 ? 5_000_000 + i % 17 : i % 10 - (i % 7 == 0 ? 600 : 0);
+            } else {
+                k = i % 20 - 5; // direct again, with groups new and old
+            }
+            int v = (i * 31) % 1000;
+            data.add(new Object[] {k, v, v * 0.5});
+            long[] e = expected.computeIfAbsent(k, x -> new long[] {0, 0, Long.MAX_VALUE, Long.MIN_VALUE});
+            e[0]++;
+            e[1] += v;
+            e[2] = Math.min(e[2], v);
+            e[3] = Math.max(e[3], v);
+        }
+        Schema schema = Schema.of(new Field("k", DataType.INT32), new Field("v", DataType.INT32), new Field("d", DataType.FLOAT64));
+        for (int p : new int[] {1, 2}) {
+            try (Spillway sw = Spillway.builder().memoryLimit("64m").parallelism(p).chunkRows(4096).progress(false).build()) {
+                DataFrame f = sw.createDataFrame(schema, data);
+                List<Row> got = f.groupBy("k").agg(count().as("n"), sum("v").as("s"), min("v").as("lo"), max("v").as("hi"),
+                        mean("d").as("m")).sort("k").rows();
+                assertEquals(expected.size(), got.size());
+                int r = 0;
+                for (Map.Entry<Integer, long[]> e : expected.entrySet()) {
+                    Row row = got.get(r++);
+                    long[] x = e.getValue();
+                    assertEquals(e.getKey().intValue(), row.getInt("k"));
+                    assertEquals(x[0], row.getLong("n"));
+                    assertEquals(x[1], row.getLong("s"));
+                    assertEquals(x[2], ((Number) row.get("lo")).longValue());
+                    assertEquals(x[3], ((Number) row.get("hi")).longValue());
+                    assertEquals(x[1] * 0.5 / x[0], row.getDouble("m"), 1e-9 * Math.max(1, Math.abs(x[1] * 0.5 / x[0])));
+                }
+            }
+        }
+    }
+}
