@@ -140,6 +140,37 @@ public final class GroupTable {
         }
     }
 
+    /** The group id of a key with value hash {@code h}, null mask {@code nm} and codes {@code codes[0..keyCount)}, adding a zero-state group if new. */
+    public int findOrInsert(long h, long nm, long[] codes) {
+        int slot = (int) h & mask;
+        long tag = h & TAG;
+        while (true) {
+            long e = table[slot];
+            if (e == 0) {
+                int g = size;
+                if (g == nulls.length) {
+                    grow();
+                    slot = (int) h & mask;
+                    while (table[slot] != 0) {
+                        slot = (slot + 1) & mask;
+                    }
+                }
+                size++;
+                System.arraycopy(codes, 0, keys, g * keyCount, keyCount);
+                nulls[g] = nm;
+                hashes[g] = h;
+                table[slot] = tag | (g + 1);
+                return g;
+            }
+            int g = (int) e - 1;
+            if ((e & TAG) == tag && nulls[g] == nm && java.util.Arrays.equals(keys, g * keyCount, g * keyCount + keyCount,
+                    codes, 0, keyCount)) {
+                return g;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     private boolean keysEqual(int g, long[][] codes, int row) {
         int base = g * keyCount;
         for (int k = 0; k < keyCount; k++) {
