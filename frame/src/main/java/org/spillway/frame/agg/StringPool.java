@@ -174,10 +174,18 @@ public final class StringPool {
         return Arrays.compareUnsigned(data, offsets[a], offsets[a + 1], data, offsets[b], offsets[b + 1]);
     }
 
-    /** Forgets every string, keeping the arrays' capacity. */
+    /** Forgets every string; keeps the arrays' capacity up to 4,096 strings, else shrinks them back. */
     public void clear() {
         size = 0;
         dataLength = 0;
-        Arrays.fill(table, 0);
+        if (table.length > 8192) {
+            data = new byte[1024];
+            offsets = new int[65];
+            hashes = new long[64];
+            table = new long[128];
+            mask = 127;
+        } else {
+            Arrays.fill(table, 0);
+        }
     }
 }
