@@ -63,14 +63,16 @@ final class HashAggregate {
     /** Up to this many groups (over all workers, none flushed early) are merged as one partition. */
     private static final int SMALL_GROUPS = 1 << 16;
     /**
-     * Groups a worker's table collects, when its keys are hashed row by row, before it is flushed
-     * to the partitions anyway: a table this size stays in the CPU caches, and many more groups than
-     * this repeat too rarely within one worker to pay for a table that does not (measured on
-     * db-benchmark q10, 1e7 groups of six keys: 14 s with unbounded tables, 9 s with this bound).
-     * Tables keyed by dictionary codes or direct int indexes are not bounded (db-benchmark q5 was
-     * 2x slower with the bound).
+     * Pre-aggregation that does not pay: a worker's table whose keys are hashed row by row and that
+     * holds at least this many groups (about as many as stay in the CPU caches) is flushed to the
+     * partitions when it has seen fewer than {@link #PREAGG_MIN_ROWS_PER_GROUP} rows per group since
+     * its last flush: its keys hardly repeat, and a growing table would only miss the caches. (On
+     * db-benchmark q10, 1e7 groups of six keys: 14 s with unbounded tables, 9 s with this rule; q3
+     * at K = 100, 1e5 groups each seen 100 times, keeps its table.) Tables keyed by dictionary codes
+     * or direct int indexes are not bounded (db-benchmark q5 was 2x slower with the bound).
      */
     static final int PREAGG_GROUPS = 1 << 16;
+    static final double PREAGG_MIN_ROWS_PER_GROUP = 1.25;
     /** The widest range of int keys looked up by direct array index instead of hashing. */
     private static final long DIRECT_MAX = 1 << 20;
 
@@ -162,6 +164,8 @@ final class HashAggregate {
         int[] idGid = new int[0]; // string pool id -> group, for a single plain-string key
         /** The last chunk's keys were interned and hashed row by row (not by dictionary code or direct index). */
         boolean hashedKeys;
+        /** Input rows since the table was last flushed. */
+        long rowsSinceFlush;
         // compositeKey's scratch
         final ColumnVector[] compositeCols = new ColumnVector[8];
         final int[] compositeDomain = new int[8];
@@ -607,9 +611,10 @@ final class HashAggregate {
 
     /** Makes sure the worker's reservation covers its table after {@code rows} more rows; flushes if not. */
     private void reserve(Worker w, int rows) {
-        if (w.hashedKeys && w.table.size() >= PREAGG_GROUPS) {
-            flush(w, 0); // past the cache-sized table: hand the groups on to the partitions
+        if (w.hashedKeys && w.table.size() >= PREAGG_GROUPS && w.rowsSinceFlush < PREAGG_MIN_ROWS_PER_GROUP * w.table.size()) {
+            flush(w, 0); // a cache-sized table whose keys hardly repeat: hand the groups on to the partitions
         }
+        w.rowsSinceFlush += rows;
         long need = projected(w, rows);
         if (need <= w.res.bytes()) {
             return;
@@ -665,6 +670,7 @@ final class HashAggregate {
             }
         }
         t.clear();
+        w.rowsSinceFlush = 0;
         w.pool.clear();
         java.util.Arrays.fill(w.idGid, -1);
         if (w.direct != null) {
