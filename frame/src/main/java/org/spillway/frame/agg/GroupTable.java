@@ -117,19 +117,8 @@ public final class GroupTable {
         while (true) {
             long e = table[slot];
             if (e == 0) {
-                int g = size;
-                if (g == nulls.length) {
-                    grow();
-                    slot = (int) h & mask;
-                    while (table[slot] != 0) {
-                        slot = (slot + 1) & mask;
-                    }
-                }
-                size++;
+                int g = claim(slot, h, 0);
                 keys[g] = code;
-                nulls[g] = 0;
-                hashes[g] = h;
-                table[slot] = tag | (g + 1);
                 return g;
             }
             int g = (int) e - 1;
@@ -147,19 +136,8 @@ public final class GroupTable {
         while (true) {
             long e = table[slot];
             if (e == 0) {
-                int g = size;
-                if (g == nulls.length) {
-                    grow();
-                    slot = (int) h & mask;
-                    while (table[slot] != 0) {
-                        slot = (slot + 1) & mask;
-                    }
-                }
-                size++;
+                int g = claim(slot, h, nm);
                 System.arraycopy(codes, 0, keys, g * keyCount, keyCount);
-                nulls[g] = nm;
-                hashes[g] = h;
-                table[slot] = tag | (g + 1);
                 return g;
             }
             int g = (int) e - 1;
@@ -182,6 +160,19 @@ public final class GroupTable {
     }
 
     private int insert(int slot, long h, long nm, long[][] codes, int row) {
+        int g = claim(slot, h, nm);
+        int base = g * keyCount;
+        for (int k = 0; k < keyCount; k++) {
+            keys[base + k] = codes[k][row];
+        }
+        return g;
+    }
+
+    /**
+     * Adds a group with hash {@code h} and null mask {@code nm} at the empty {@code slot} (found
+     * again if the table has to grow first) and returns its id; the caller writes its keys.
+     */
+    private int claim(int slot, long h, long nm) {
         int g = size;
         if (g == nulls.length) {
             grow();
@@ -191,10 +182,6 @@ public final class GroupTable {
             }
         }
         size++;
-        int base = g * keyCount;
-        for (int k = 0; k < keyCount; k++) {
-            keys[base + k] = codes[k][row];
-        }
         nulls[g] = nm;
         hashes[g] = h;
         table[slot] = (h & TAG) | (g + 1);

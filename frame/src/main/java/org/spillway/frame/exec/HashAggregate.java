@@ -742,8 +742,11 @@ final class HashAggregate {
                 if (keyTypes[k] != DataType.STRING || !(b[k] instanceof StringVectorBuilder sb)) {
                     continue;
                 }
-                java.util.Arrays.fill(set, 0);
-                int mask = set.length - 1;
+                // a set of twice the sample's size, so a small chunk clears only what it uses
+                int bits = Math.max(6, 33 - Integer.numberOfLeadingZeros(Math.max(1, n) - 1));
+                int cap = Math.min(set.length, 1 << bits);
+                java.util.Arrays.fill(set, 0, cap, 0);
+                int mask = cap - 1;
                 int distinct = 0;
                 for (int i = from; i < from + n; i++) {
                     int g = order == null ? i : order[i];
@@ -751,7 +754,7 @@ final class HashAggregate {
                         continue;
                     }
                     int id = (int) t.key(g, k);
-                    int slot = (id * 0x9E3779B9) >>> 20 & mask;
+                    int slot = (id * 0x9E3779B9) >>> (32 - bits) & mask;
                     while (set[slot] != 0 && set[slot] != id + 1) {
                         slot = (slot + 1) & mask;
                     }
