@@ -68,6 +68,34 @@ class GroupByKeyPathsTest {
         }
     }
 
+    /**
+     * A chunk whose own table and scratch would pass a worker's share of a small budget is taken in
+     * slices (before, the group by failed on its first chunk with a BudgetExceededException).
+     */
+    @Test
+    void chunksLargerThanTheWorkersShareAreAggregatedInSlices() {
+        int rows = 131_072;
+        List<Object[]> data = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < rows; i++) {
+            long v = i % 97;
+            data.add(new Object[] {(i % 100_000) * 0.5, v}); // mostly distinct keys, 31,072 of them twice
+            total += v;
+        }
+        Schema schema = Schema.of(new Field("k", DataType.FLOAT64), new Field("v", DataType.INT64));
+        for (int p : new int[] {1, 2}) {
+            try (Spillway sw = Spillway.builder().memoryLimit("4m").parallelism(p).chunkRows(65_536).progress(false).build()) {
+                DataFrame f = sw.createDataFrame(schema, data);
+                Row r = f.groupBy("k").agg(count().as("n"), sum("v").as("s"))
+                        .agg(count().as("groups"), sum("n").as("rows"), max("n").as("most"), sum("s").as("total")).rows().get(0);
+                assertEquals(100_000, r.getLong("groups"), "parallelism " + p);
+                assertEquals(rows, r.getLong("rows"));
+                assertEquals(2, ((Number) r.get("most")).longValue());
+                assertEquals(total, r.getLong("total"));
+            }
+        }
+    }
+
     @Test
     void compositeKeysMappedByArrayAndHashedChunksGiveTheSameGroups() {
         int rows = 40_000;

@@ -66,7 +66,11 @@ public final class MorselScheduler implements AutoCloseable {
             throw new IllegalArgumentException("parallelism must be >= 1: " + parallelism);
         }
         this.parallelism = parallelism;
-        this.pool = new ForkJoinPool(parallelism, MorselScheduler::newWorker, null, false);
+        // No spare threads: a worker that blocks (a join, a chunk being read back by another
+        // worker) waits rather than having the pool start another morsel on a new thread, since
+        // memory shares are split by parallelism. Saturation is allowed: blocking just waits.
+        this.pool = new ForkJoinPool(parallelism, MorselScheduler::newWorker, null, false,
+                parallelism, parallelism, 1, p -> true, 60, TimeUnit.SECONDS);
     }
 
     /** Creates a scheduler with {@link #defaultParallelism()} worker threads. */

@@ -127,6 +127,56 @@ class MorselSchedulerTest {
         }
     }
 
+    /**
+     * A morsel that blocks (here in {@code CompletableFuture.join}, as a chunk store's read-back
+     * does) must not make the pool add spare threads: memory shares are split by parallelism, so
+     * more concurrent morsels than that would overrun the budget.
+     */
+    @Test
+    void blockingMorselsNeverRunOnMoreThreadsThanTheParallelism() {
+        java.util.concurrent.ExecutorService outside = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try (var scheduler = new MorselScheduler(2)) {
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            Set<Thread> threads = ConcurrentHashMap.newKeySet();
+            int n = 200;
+            Integer ran = scheduler.run(range(n), new Sink<Integer, AtomicInteger, Integer>() {
+                @Override
+                public AtomicInteger newLocal() {
+                    return new AtomicInteger();
+                }
+
+                @Override
+                public void accept(AtomicInteger local, Morsel<Integer> morsel) {
+                    threads.add(Thread.currentThread());
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                        java.util.concurrent.CompletableFuture.runAsync(() -> {
+                            try {
+                                Thread.sleep(2);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }, outside).join();
+                        local.incrementAndGet();
+                    } finally {
+                        running.decrementAndGet();
+                    }
+                }
+
+                @Override
+                public Integer finish(List<AtomicInteger> locals) {
+                    return locals.stream().mapToInt(AtomicInteger::get).sum();
+                }
+            });
+            assertEquals(n, ran);
+            assertTrue(most.get() <= 2, "at most 2 morsels at once, saw " + most.get());
+            assertTrue(threads.size() <= 2, "at most 2 worker threads, saw " + threads.size());
+        } finally {
+            outside.shutdownNow();
+        }
+    }
+
     @Test
     void twoLongMorselsRunConcurrently() {
         try (var scheduler = new MorselScheduler(2)) {

@@ -72,7 +72,20 @@ public final class GroupTable {
     }
 
     private long bytesFor(long cap) {
+        return bytesFor(keyCount, stride, cap);
+    }
+
+    private static long bytesFor(int keyCount, int stride, long cap) {
         return cap * 8L * (Math.max(1, keyCount) + 2 + Math.max(1, stride)) + cap * 2 * 8L;
+    }
+
+    /** Heap bytes an empty table of this shape needs to grow to {@code groups} groups. */
+    public static long bytesForGroups(int keyCount, int stride, long groups) {
+        long cap = 16;
+        while (cap < groups) {
+            cap *= 2;
+        }
+        return bytesFor(keyCount, stride, cap);
     }
 
     /** Group {@code g}'s code for key column {@code k}. */

@@ -240,6 +240,31 @@ final class HashAggregate {
 
     private void update(Worker w, Chunk chunk, long pos0) {
         int n = chunk.rows();
+        int slice = sliceRows(n);
+        if (slice >= n) {
+            updateRows(w, chunk, pos0);
+            return;
+        }
+        // one chunk's table and scratch alone would pass the worker's share: take it in slices
+        for (int from = 0; from < n; from += slice) {
+            int to = Math.min(n, from + slice);
+            try (Chunk part = ChunkOps.slice(chunk, from, to, ctx.budget(), "group by slice")) {
+                updateRows(w, part, pos0 + from);
+            }
+        }
+    }
+
+    /** Rows per slice such that an empty table and the scratch for one slice fit the worker's share (at least 1,024). */
+    private int sliceRows(int n) {
+        int rows = n;
+        while (rows > 1024 && emptyProjected(rows) > workerShare) {
+            rows = (rows + 1) / 2;
+        }
+        return rows;
+    }
+
+    private void updateRows(Worker w, Chunk chunk, long pos0) {
+        int n = chunk.rows();
         reserve(w, n);
         if (w.gids.length < n) {
             w.gids = new int[n];
@@ -633,12 +658,24 @@ final class HashAggregate {
         long fresh = projected(w, rows);
         if (fresh > w.res.bytes()) {
             w.res.grow(fresh - w.res.bytes());
+        } else {
+            w.res.shrink(w.res.bytes() - fresh); // the flushed table's memory is free for others
         }
     }
 
     private long projected(Worker w, int rows) {
-        return w.table.projectedBytes(w.table.size() + (long) rows) + w.pool.bytes() + 48L * rows
-                + 8L * rows * (keys.size() + 3) + (raw == null ? 0 : (w.rawBuffered + rows) * rawRowBytes());
+        return w.table.projectedBytes(w.table.size() + (long) rows) + w.pool.bytes() + scratchBytes(rows)
+                + (raw == null ? 0 : w.rawBuffered * rawRowBytes());
+    }
+
+    /** {@link #projected} for a worker whose table, pool and value buffers are empty. */
+    private long emptyProjected(int rows) {
+        return GroupTable.bytesForGroups(keys.size(), stride, rows) + scratchBytes(rows);
+    }
+
+    /** Per-chunk scratch (group ids, key batch, evaluated inputs) and the chunk's buffered raw values. */
+    private long scratchBytes(int rows) {
+        return 48L * rows + 8L * rows * (keys.size() + 3) + (raw == null ? 0 : (long) rows * rawRowBytes());
     }
 
     /** Writes the worker's groups as partial chunks into the level-{@code level} partitions and empties the table. */
