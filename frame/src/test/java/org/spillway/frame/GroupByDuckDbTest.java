@@ -24,8 +24,8 @@ import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -209,6 +209,65 @@ class GroupByDuckDbTest {
         assertTrue(!OutOfCoreTest.hasFiles(spill), "spill files left behind");
     }
 
+    /**
+     * Keys that hardly repeat make a worker stop pre-aggregating and pass large chunks straight to
+     * the partitions (one partial row per input row, keys copied by partition order); a few chunks
+     * in between are small (the table path again). Every algebraic aggregate, string min and max
+     * (string states), first/last (row positions) and null keys must still equal DuckDB's.
+     */
+    @ParameterizedTest(name = "pass-through at parallelism {0}, memory {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 256m", "2, 64m"})
+    void groupsThatHardlyRepeatPassStraightToThePartitions(int parallelism, String memory) throws Exception {
+        Path many = dir.resolve("distinct.csv");
+        if (!Files.exists(many)) {
+            SplittableRandom r = new SplittableRandom(5);
+            try (BufferedWriter w = Files.newBufferedWriter(many)) {
+                w.write("rn,k_str,k_int,v_int,v_dbl\n");
+                for (int i = 0; i < 400_000; i++) {
+                    // mostly distinct (a tenth repeat an earlier key), short and long strings, null keys
+                    int id = r.nextInt(10) == 0 ? r.nextInt(i + 1) : i;
+                    String kStr = id % 97 == 0 ? "" : (id % 3 == 0 ? "a-much-longer-key-" : "k") + id;
+                    String kInt = id % 89 == 0 ? "" : Integer.toString(id % 1000);
+                    String vInt = r.nextInt(8) == 0 ? "" : Integer.toString(r.nextInt(-1_000_000, 1_000_000));
+                    String vDbl = r.nextInt(9) == 0 ? "" : Double.toString(Math.round(r.nextGaussian() * 1e8) / 1e4);
+                    w.write(i + "," + kStr + "," + kInt + "," + vInt + "," + vDbl + "\n");
+                }
+            }
+        }
+        String columns = "{'rn': 'BIGINT', 'k_str': 'VARCHAR', 'k_int': 'INTEGER', 'v_int': 'INTEGER', 'v_dbl': 'DOUBLE'}";
+        List<List<Object>> expected = sorted(PipelineDuckDbTest.duck("SELECT k_str, k_int, count(*), count(v_int), sum(v_int), "
+                + "sum(v_dbl), avg(v_dbl), min(v_int), max(v_dbl), min(k_str), max(k_str), stddev_samp(v_dbl), corr(v_int, v_dbl), "
+                + "arg_min(v_int, rn) FILTER (WHERE v_int IS NOT NULL), arg_max(v_dbl, rn) FILTER (WHERE v_dbl IS NOT NULL) "
+                + "FROM read_csv('" + many + "', columns = " + columns + ", header = true) GROUP BY k_str, k_int"));
+        CsvOptions opts = CsvOptions.defaults().columnType("v_dbl", DataType.FLOAT64).columnType("rn", DataType.INT64)
+                .columnType("k_str", DataType.STRING).columnType("k_int", DataType.INT32);
+        try (Spillway sw = Spillway.builder().memoryLimit(memory).parallelism(parallelism).chunkRows(40_000)
+                .spillDir(dir.resolve("spill")).progress(false).build()) {
+            // chunks of 40,000 rows but for two (10,000 and 30,000 rows), which still go through the table
+            DataFrame f = sw.readCsv(many, opts).collect();
+            DataFrame in = f.filter(col("rn").lt(200_000L))
+                    .union(f.filter(col("rn").geq(200_000L).and(col("rn").lt(210_000L))))
+                    .union(f.filter(col("rn").geq(210_000L)));
+            List<List<Object>> actual = sorted(PipelineDuckDbTest.normalize(in.groupBy("k_str", "k_int").agg(count(),
+                    count("v_int"), sum("v_int"), sum("v_dbl"), mean("v_dbl"), min("v_int"), max("v_dbl"), min("k_str"),
+                    max("k_str"), std("v_dbl"), corr("v_int", "v_dbl"), first("v_int"), last("v_dbl")).collect().rows()));
+            assertTrue(sw.counters().getOrDefault("groupby.passThroughRows", 0L) > 100_000, sw.counters().toString());
+            if (parallelism == 2) {
+                assertTrue(sw.budget().spilledBytes() > 0, "64 MB must spill at parallelism 2: " + sw.memoryReport());
+            }
+            assertEquals(expected.size(), actual.size(), "group count");
+            for (int i = 0; i < expected.size(); i++) {
+                List<Object> e = expected.get(i);
+                List<Object> a = actual.get(i);
+                for (int j = 0; j < e.size(); j++) {
+                    if (!close(e.get(j), a.get(j))) {
+                        fail("row " + i + " column " + j + ": DuckDB " + e + "\nSpillway " + a);
+                    }
+                }
+            }
+        }
+    }
+
     static boolean close(Object e, Object a) {
         if (e instanceof Double x && a instanceof Double y) {
             if (x.isNaN() || y.isNaN()) {
@@ -223,8 +282,16 @@ class GroupByDuckDbTest {
     }
 
     static List<List<Object>> sorted(List<List<Object>> rows) {
-        List<List<Object>> out = new ArrayList<>(rows);
-        out.sort(Comparator.comparing(r -> r.toString()));
+        // each row's text once (not once per comparison)
+        List<Map.Entry<String, List<Object>>> keyed = new ArrayList<>(rows.size());
+        for (List<Object> r : rows) {
+            keyed.add(Map.entry(r.toString(), r));
+        }
+        keyed.sort(Map.Entry.comparingByKey());
+        List<List<Object>> out = new ArrayList<>(rows.size());
+        for (Map.Entry<String, List<Object>> e : keyed) {
+            out.add(e.getValue());
+        }
         return out;
     }
 }

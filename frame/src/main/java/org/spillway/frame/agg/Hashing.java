@@ -12,6 +12,9 @@ public final class Hashing {
     /** The hash of a null key value. */
     public static final long NULL_HASH = 0x5bd1e9955bd1e995L;
 
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED
+            .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
     private Hashing() {
     }
 
@@ -62,7 +65,7 @@ public final class Hashing {
         long h = 0x27d4eb2f165667c5L ^ len;
         int i = 0;
         for (; i + 8 <= len; i += 8) {
-            h = (h ^ mix(seg.get(ValueLayout.JAVA_LONG_UNALIGNED, off + i))) * 0x9E3779B97F4A7C15L;
+            h = (h ^ mix(seg.get(LE_LONG, off + i))) * 0x9E3779B97F4A7C15L;
         }
         long tail = 0;
         for (int s = 0; i < len; i++, s += 8) {

@@ -53,7 +53,10 @@ public final class KeyBatch {
         }
     }
 
-    /** Adds key column {@code k} from a vector. */
+    /**
+     * Adds key column {@code k} from a vector. With a null {@code pool} only the hashes are
+     * computed: string codes are left unset (for partitioning rows without interning them).
+     */
     public void add(int k, ColumnVector v, StringPool pool) {
         long[] c = codes[k];
         int n = rows;
@@ -127,7 +130,7 @@ public final class KeyBatch {
                     int start = sv.entryStart(code);
                     int len = sv.entryLength(code);
                     long hh = Hashing.ofBytes(bytes, start, len);
-                    id = pool.intern(bytes, start, len, hh);
+                    id = pool == null ? 0 : pool.intern(bytes, start, len, hh);
                     dictIds[code] = id;
                     dictHashes[code] = hh;
                 }
@@ -141,9 +144,12 @@ public final class KeyBatch {
                 }
                 int start = sv.start(i);
                 int len = sv.length(i);
-                long hh = Hashing.ofBytes(bytes, start, len);
-                c[i] = pool.intern(bytes, start, len, hh);
-                h[i] = hh;
+                if (pool == null) {
+                    h[i] = Hashing.ofBytes(bytes, start, len);
+                } else {
+                    c[i] = pool.intern(bytes, start, len);
+                    h[i] = pool.lastHash();
+                }
             }
         }
     }

@@ -7,8 +7,15 @@ import java.util.Arrays;
 /**
  * Interns distinct strings (UTF-8 bytes) as dense ids, so group keys and string states are plain
  * longs compared in one instruction. Heap arrays, reported by {@link #bytes()} for the budget.
- * The open-addressing table holds, per slot, the id and the high 32 bits of the string's hash, so
- * a probe that meets another string rarely reads that string's bytes.
+ *
+ * <p>The open-addressing table holds per slot the high 32 bits of the string's hash with its id + 1.
+ * An <em>inline</em> pool adds two words per slot that hold a string of up to 15 bytes (bytes 0-7,
+ * then bytes 8-14 with the length in the top byte, little-endian, as DuckDB and Umbra keep short
+ * strings): a probe for a short string then touches one slot and never the pool's byte array, and a
+ * longer string's words hold its first eight bytes and a marker with its length, so only a probe
+ * whose tag, prefix and length agree compares the rest. That costs 16 bytes more per slot (about
+ * 48 more per string), so operators with a small share of the budget use the compact pool, which
+ * compares a probe whose tag agrees by the pool's bytes.
  */
 public final class StringPool {
     private byte[] data = new byte[1024];
@@ -16,13 +23,32 @@ public final class StringPool {
     private int[] offsets = new int[65];
     private long[] hashes = new long[64];
     private int size;
-    private long[] table = new long[128]; // high 32 hash bits | (id + 1), 0 = empty
-    private static final long TAG = 0xFFFFFFFF00000000L;
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.nativeOrder());
-    private static final java.lang.foreign.ValueLayout.OfLong SEG_LONG = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED
-            .withOrder(java.nio.ByteOrder.nativeOrder());
+    private final boolean inline;
+    private final int stride; // longs per slot: 3 inline, else 1
+    private long[] table; // per slot: high 32 hash bits | (id + 1), 0 = empty; inline: w0, w1
     private int mask = 127;
+    private long lastHash;
+    private static final long TAG = 0xFFFFFFFF00000000L;
+    /** Strings of at most this many bytes are held inline in the table. */
+    static final int INLINE_MAX = 15;
+    private static final long LONG_MARK = 0xFFL << 56;
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfLong SEG_LONG = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED
+            .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfByte SEG_BYTE = java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+    /** An inline pool (the faster, larger layout). */
+    public StringPool() {
+        this(true);
+    }
+
+    /** A pool that keeps short strings in its table ({@code inline}) or only their ids (compact). */
+    public StringPool(boolean inline) {
+        this.inline = inline;
+        this.stride = inline ? 3 : 1;
+        this.table = new long[stride * 128];
+    }
 
     /** Number of distinct strings. */
     public int size() {
@@ -34,29 +60,89 @@ public final class StringPool {
         return data.length + 4L * offsets.length + 8L * hashes.length + 8L * table.length;
     }
 
-    /** Bytes the pool would hold after adding {@code moreStrings} strings of {@code moreBytes} bytes. */
+    /**
+     * Bytes the pool would hold after adding {@code moreStrings} strings of {@code moreBytes} bytes
+     * in all: exactly how its arrays grow, so never less than {@link #bytes()} will then be.
+     */
     public long projectedBytes(int moreStrings, long moreBytes) {
-        long d = Math.max(data.length, dataLength + moreBytes);
-        int n = size + moreStrings;
-        long t = table.length;
+        long d = grown(data.length, dataLength + moreBytes);
+        long n = (long) size + moreStrings;
+        long t = mask + 1L;
         while (n * 2L > t) {
             t *= 2;
         }
-        return d + 12L * Math.max(n + 1, offsets.length) + 8L * t;
+        return d + 4L * grown(offsets.length, n + 1) + 8L * grown(hashes.length, n) + 8L * stride * t;
+    }
+
+    /** An array's capacity after doubling from {@code capacity} until it holds {@code need}. */
+    private static long grown(long capacity, long need) {
+        while (capacity < need) {
+            capacity *= 2;
+        }
+        return capacity;
+    }
+
+    /**
+     * The id of the bytes {@code seg[off, off + len)}, adding them if new; computes their hash
+     * ({@link Hashing#ofBytes(MemorySegment, long, int)}) on the way, which {@link #lastHash()} then
+     * returns. Reads a short string's bytes once, as two words, for both the hash and the probe.
+     */
+    public int intern(MemorySegment seg, long off, int len) {
+        if (!inline || len > INLINE_MAX || off + 16 > seg.byteSize()) {
+            long h = Hashing.ofBytes(seg, off, len);
+            lastHash = h;
+            return intern(seg, off, len, h);
+        }
+        long w0;
+        long w1;
+        long h = 0x27d4eb2f165667c5L ^ len;
+        if (len >= 8) {
+            w0 = seg.get(SEG_LONG, off);
+            w1 = seg.get(SEG_LONG, off + 8) & ((1L << ((len - 8) << 3)) - 1);
+            h = (h ^ Hashing.mix(w0)) * 0x9E3779B97F4A7C15L;
+            h = Hashing.mix(h ^ Hashing.mix(w1 ^ 0x165667b19e3779f9L));
+        } else {
+            w0 = seg.get(SEG_LONG, off) & ((1L << (len << 3)) - 1);
+            w1 = 0;
+            h = Hashing.mix(h ^ Hashing.mix(w0 ^ 0x165667b19e3779f9L));
+        }
+        lastHash = h;
+        return probeShort(w0, w1 | (long) len << 56, h, seg, off, len);
+    }
+
+    /** The hash of the string last interned by {@link #intern(MemorySegment, long, int)}. */
+    public long lastHash() {
+        return lastHash;
     }
 
     /** The id of the bytes {@code seg[off, off + len)} with hash {@code hash}, adding them if new. */
     public int intern(MemorySegment seg, long off, int len, long hash) {
+        if (inline && len <= INLINE_MAX) {
+            long w0 = 0;
+            long w1 = 0;
+            for (int i = 0; i < len; i++) {
+                long b = seg.get(SEG_BYTE, off + i) & 0xFFL;
+                if (i < 8) {
+                    w0 |= b << (i << 3);
+                } else {
+                    w1 |= b << ((i - 8) << 3);
+                }
+            }
+            return probeShort(w0, w1 | (long) len << 56, hash, seg, off, len);
+        }
         int slot = (int) hash & mask;
         long tag = hash & TAG;
+        long w0 = inline ? seg.get(SEG_LONG, off) : 0;
+        long w1 = LONG_MARK | len;
         while (true) {
-            long e = table[slot];
+            int b = stride * slot;
+            long e = table[b];
             if (e == 0) {
                 ensureData(len);
-                MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, data, dataLength, len);
-                return add(len, hash, slot);
+                MemorySegment.copy(seg, SEG_BYTE, off, data, dataLength, len);
+                return add(len, hash, b, w0, w1);
             }
-            if ((e & TAG) == tag) {
+            if ((e & TAG) == tag && (!inline || (table[b + 1] == w0 && table[b + 2] == w1))) {
                 int id = (int) e - 1;
                 if (equals(id, seg, off, len)) {
                     return id;
@@ -66,21 +152,62 @@ public final class StringPool {
         }
     }
 
-    /** The id of {@code bytes[off, off + len)}, adding them if new. */
-    public int intern(byte[] bytes, int off, int len, long hash) {
+    private int probeShort(long w0, long w1, long hash, MemorySegment seg, long off, int len) {
         int slot = (int) hash & mask;
         long tag = hash & TAG;
         while (true) {
-            long e = table[slot];
+            int b = 3 * slot;
+            long e = table[b];
+            if (e == 0) {
+                ensureData(len);
+                MemorySegment.copy(seg, SEG_BYTE, off, data, dataLength, len);
+                return add(len, hash, b, w0, w1);
+            }
+            if ((e & TAG) == tag && table[b + 1] == w0 && table[b + 2] == w1) {
+                return (int) e - 1;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /** The id of {@code bytes[off, off + len)}, adding them if new. */
+    public int intern(byte[] bytes, int off, int len, long hash) {
+        long w0;
+        long w1;
+        if (!inline) {
+            w0 = 0;
+            w1 = 0;
+        } else if (len <= INLINE_MAX) {
+            w0 = 0;
+            w1 = (long) len << 56;
+            for (int i = 0; i < len; i++) {
+                long b = bytes[off + i] & 0xFFL;
+                if (i < 8) {
+                    w0 |= b << (i << 3);
+                } else {
+                    w1 |= b << ((i - 8) << 3);
+                }
+            }
+        } else {
+            w0 = (long) LONGS.get(bytes, off);
+            w1 = LONG_MARK | len;
+        }
+        int slot = (int) hash & mask;
+        long tag = hash & TAG;
+        while (true) {
+            int b = stride * slot;
+            long e = table[b];
             if (e == 0) {
                 ensureData(len);
                 System.arraycopy(bytes, off, data, dataLength, len);
-                return add(len, hash, slot);
+                return add(len, hash, b, w0, w1);
             }
-            int id = (int) e - 1;
-            if ((e & TAG) == tag && offsets[id + 1] - offsets[id] == len
-                    && Arrays.equals(data, offsets[id], offsets[id] + len, bytes, off, off + len)) {
-                return id;
+            if ((e & TAG) == tag && (!inline || (table[b + 1] == w0 && table[b + 2] == w1))) {
+                int id = (int) e - 1;
+                if ((inline && len <= INLINE_MAX) || (offsets[id + 1] - offsets[id] == len
+                        && Arrays.equals(data, offsets[id], offsets[id] + len, bytes, off, off + len))) {
+                    return id;
+                }
             }
             slot = (slot + 1) & mask;
         }
@@ -92,7 +219,7 @@ public final class StringPool {
         return intern(b, 0, b.length, Hashing.ofBytes(b, 0, b.length));
     }
 
-    private int add(int len, long hash, int slot) {
+    private int add(int len, long hash, int b, long w0, long w1) {
         int id = size++;
         dataLength += len;
         if (offsets.length < size + 1) {
@@ -103,8 +230,12 @@ public final class StringPool {
         }
         offsets[id + 1] = dataLength;
         hashes[id] = hash;
-        table[slot] = (hash & TAG) | (id + 1);
-        if (size * 2 > table.length) {
+        table[b] = (hash & TAG) | (id + 1);
+        if (inline) {
+            table[b + 1] = w0;
+            table[b + 2] = w1;
+        }
+        if (size * 2 > mask + 1) {
             rehash();
         }
         return id;
@@ -122,7 +253,7 @@ public final class StringPool {
             }
         }
         for (; i < len; i++) {
-            if (data[start + i] != seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off + i)) {
+            if (data[start + i] != seg.get(SEG_BYTE, off + i)) {
                 return false;
             }
         }
@@ -131,19 +262,34 @@ public final class StringPool {
 
     private void ensureData(int len) {
         if (dataLength + len > data.length) {
-            data = Arrays.copyOf(data, Math.max(dataLength + len, data.length * 2));
+            long need = (long) dataLength + len;
+            if (need > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("a string pool cannot hold more than 2 GiB of distinct strings");
+            }
+            data = Arrays.copyOf(data, (int) Math.min(grown(data.length, need), Integer.MAX_VALUE - 8));
         }
     }
 
     private void rehash() {
-        long[] t = new long[table.length * 2];
-        int m = t.length - 1;
-        for (int id = 0; id < size; id++) {
-            int slot = (int) hashes[id] & m;
-            while (t[slot] != 0) {
+        int slots = 2 * (mask + 1);
+        long[] t = new long[stride * slots];
+        int m = slots - 1;
+        long[] old = table;
+        for (int b = 0; b < old.length; b += stride) {
+            long e = old[b];
+            if (e == 0) {
+                continue;
+            }
+            int slot = (int) hashes[(int) e - 1] & m;
+            while (t[stride * slot] != 0) {
                 slot = (slot + 1) & m;
             }
-            t[slot] = (hashes[id] & TAG) | (id + 1);
+            int nb = stride * slot;
+            t[nb] = e;
+            if (inline) {
+                t[nb + 1] = old[b + 1];
+                t[nb + 2] = old[b + 2];
+            }
         }
         table = t;
         mask = m;
@@ -178,11 +324,11 @@ public final class StringPool {
     public void clear() {
         size = 0;
         dataLength = 0;
-        if (table.length > 8192) {
+        if (mask + 1 > 8192) {
             data = new byte[1024];
             offsets = new int[65];
             hashes = new long[64];
-            table = new long[128];
+            table = new long[stride * 128];
             mask = 127;
         } else {
             Arrays.fill(table, 0);

@@ -73,6 +73,19 @@ final class HashAggregate {
      */
     static final int PREAGG_GROUPS = 1 << 16;
     static final double PREAGG_MIN_ROWS_PER_GROUP = 1.25;
+    /**
+     * After such a flush the worker stops pre-aggregating (as DuckDB's and Polars' streaming group
+     * bys abandon a table that does not reduce): each later chunk of at least this many rows goes
+     * straight to the partitions, one partial row per input row, its keys copied from the chunk's
+     * vectors by partition order and hashed without interning. The merge of each partition then
+     * aggregates them once instead of twice. (Only without holistic aggregates, and when every key
+     * is a column; smaller chunks, which would make tiny partition chunks, still use the table.)
+     */
+    static final int PASS_THROUGH_MIN_ROWS = 1 << 15;
+    /** Off with {@code -Dspillway.groupby.passThrough=false} (to compare the two paths). */
+    private static final boolean PASS_THROUGH = !"false".equals(System.getProperty("spillway.groupby.passThrough"));
+    /** A table flushed because the budget is full also stops pre-aggregation if it held this many groups that hardly repeat. */
+    private static final int PASS_THROUGH_MIN_GROUPS = 1 << 12;
     /** The widest range of int keys looked up by direct array index instead of hashing. */
     private static final long DIRECT_MAX = 1 << 20;
 
@@ -92,6 +105,8 @@ final class HashAggregate {
     /** Holistic aggregates (median, quantile, countDistinct) keep every value: rows of keys + values, by partition. */
     private final List<List<ChunkHandle>> rawParts = new ArrayList<>();
     private final Schema raw; // null without holistic aggregates
+    /** Whether a worker may stop pre-aggregating ({@link #PASS_THROUGH_MIN_ROWS}). */
+    private final boolean canPassThrough;
     private final int[] rawCol; // column of aggregate j's values in raw chunks, -1 if algebraic
 
     HashAggregate(List<Expr> keys, List<AggregateExpr> aggs, Schema input, Schema output, ExecContext ctx) {
@@ -141,6 +156,7 @@ final class HashAggregate {
         topK = tk;
         partial = new Schema(pf);
         raw = rf.size() > keys.size() ? new Schema(rf) : null;
+        canPassThrough = PASS_THROUGH && raw == null && !keys.isEmpty() && java.util.Arrays.stream(keyColumns).allMatch(java.util.Objects::nonNull);
         workerShare = Math.max(64 << 10, ctx.budget().limit() / (2L * ctx.scheduler().parallelism()));
         for (int p = 0; p < PARTITIONS; p++) {
             parts.add(Collections.synchronizedList(new ArrayList<>()));
@@ -152,10 +168,19 @@ final class HashAggregate {
 
     // ---- phase 1 ---------------------------------------------------------------------------
 
+    /**
+     * String pools keep short strings inline in their tables (one cache miss per probe instead of
+     * three) when a worker's share of the budget is at least 8 MiB; below that the compact layout,
+     * about 48 bytes less per distinct string, lets a table hold more groups before it spills.
+     */
+    private boolean inlinePool() {
+        return workerShare >= 8L << 20;
+    }
+
     /** A worker's table. */
     final class Worker {
         final GroupTable table = new GroupTable(keys.size(), stride);
-        final StringPool pool = new StringPool();
+        final StringPool pool = new StringPool(inlinePool());
         final KeyBatch batch = new KeyBatch();
         final Reservation res = ctx.budget().newReservation("group by");
         final PlainKeys plainKeys = new PlainKeys();
@@ -166,6 +191,11 @@ final class HashAggregate {
         boolean hashedKeys;
         /** Input rows since the table was last flushed. */
         long rowsSinceFlush;
+        /** Pre-aggregation did not reduce: large chunks bypass the table ({@link #PASS_THROUGH_MIN_ROWS}). */
+        boolean passThrough;
+        long[] rowStates = new long[0];
+        int[] order = new int[0];
+        int[] zeros = new int[0];
         // compositeKey's scratch
         final ColumnVector[] compositeCols = new ColumnVector[8];
         final int[] compositeDomain = new int[8];
@@ -240,6 +270,10 @@ final class HashAggregate {
 
     private void update(Worker w, Chunk chunk, long pos0) {
         int n = chunk.rows();
+        if (w.passThrough && n >= PASS_THROUGH_MIN_ROWS && reservePassThrough(w, n)) {
+            passThrough(w, chunk, pos0);
+            return;
+        }
         int slice = sliceRows(n);
         if (slice >= n) {
             updateRows(w, chunk, pos0);
@@ -374,8 +408,7 @@ final class HashAggregate {
                 for (int i = 0; i < n; i++) {
                     int start = sv.start(i);
                     int len = sv.length(i);
-                    long h = org.spillway.frame.agg.Hashing.ofBytes(bytes, start, len);
-                    int id = w.pool.intern(bytes, start, len, h);
+                    int id = w.pool.intern(bytes, start, len);
                     if (id >= w.idGid.length) {
                         int old = w.idGid.length;
                         w.idGid = java.util.Arrays.copyOf(w.idGid, Math.max(id + 1, old * 2));
@@ -383,7 +416,7 @@ final class HashAggregate {
                     }
                     int g = w.idGid[id];
                     if (g < 0) {
-                        g = t.findOrInsert1(KeyBatch.singleKeyHash(h), id);
+                        g = t.findOrInsert1(KeyBatch.singleKeyHash(w.pool.lastHash()), id);
                         w.idGid[id] = g;
                     }
                     gids[i] = g;
@@ -497,11 +530,117 @@ final class HashAggregate {
         return true;
     }
 
-    private Map<Expr, Values> updateStates(Worker w, Chunk chunk, int n, long pos0) {
+    /**
+     * Sizes the worker's reservation for {@link #passThrough} of {@code rows} rows (the table is
+     * flushed first, so it holds only the per-row states and scratch); false if that does not fit
+     * the worker's share or the budget, and the chunk then goes through the table in slices.
+     */
+    private boolean reservePassThrough(Worker w, int rows) {
+        long need = 8L * rows * stride + scratchBytes(rows) + 8L * rows * (keys.size() + 2);
+        if (need > workerShare) {
+            return false;
+        }
+        if (w.table.size() > 0) {
+            flush(w, 0); // groups from smaller chunks: their string ids live in the pool passThrough clears
+        }
+        try {
+            if (need > w.res.bytes()) {
+                w.res.grow(need - w.res.bytes());
+            } else {
+                w.res.shrink(w.res.bytes() - need);
+            }
+            return true;
+        } catch (BudgetExceededException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Writes the chunk to the partitions without pre-aggregating: every row becomes a partial row
+     * (its state computed alone), partitioned by the same key hash as a table's groups.
+     */
+    private void passThrough(Worker w, Chunk chunk, long pos0) {
+        int n = chunk.rows();
+        KeyBatch batch = w.batch;
+        batch.reset(keys.size(), n);
+        for (int k = 0; k < keys.size(); k++) {
+            batch.add(k, chunk.column(keyColumns[k]), null); // hashes only: no string is interned
+        }
+        batch.finish();
+        int[] starts = new int[PARTITIONS + 1];
+        long[] hash = batch.hash;
+        for (int i = 0; i < n; i++) {
+            starts[partition(hash[i], 0) + 1]++;
+        }
+        for (int p = 0; p < PARTITIONS; p++) {
+            starts[p + 1] += starts[p];
+        }
+        if (w.order.length < n) {
+            w.order = new int[n];
+        }
+        int[] order = w.order;
+        int[] next = starts.clone();
+        for (int i = 0; i < n; i++) {
+            order[next[partition(hash[i], 0)]++] = i;
+        }
+        // one state per row: row i is "group" i
+        if (w.rowStates.length < (long) n * stride) {
+            w.rowStates = new long[n * stride];
+        } else {
+            java.util.Arrays.fill(w.rowStates, 0, n * stride, 0L);
+        }
+        if (w.gids.length < n) {
+            w.gids = new int[n];
+        }
         int[] gids = w.gids;
-        GroupTable t = w.table;
+        for (int i = 0; i < n; i++) {
+            gids[i] = i;
+        }
+        w.pool.clear(); // string states of this chunk only
+        updateStates(w, chunk, n, pos0, w.rowStates, gids);
+        if (w.builders == null) {
+            w.builders = ChunkOps.builders(partial, ctx.chunkRows()).toArray(VectorBuilder[]::new);
+        }
+        VectorBuilder[] b = w.builders;
+        ColumnVector[] source = new ColumnVector[1];
+        if (w.zeros.length < n) {
+            w.zeros = new int[n]; // every gathered row is from source 0
+        }
+        int[] zeros = w.zeros;
+        long[] st = w.rowStates;
+        for (int p = 0; p < PARTITIONS; p++) {
+            int from = starts[p];
+            int to = starts[p + 1];
+            if (from == to) {
+                continue;
+            }
+            for (VectorBuilder x : b) {
+                x.reset();
+            }
+            for (int k = 0; k < keys.size(); k++) {
+                source[0] = chunk.column(keyColumns[k]);
+                b[k].gather(source, zeros, order, from, to);
+            }
+            for (int i = from; i < to; i++) {
+                int r = order[i];
+                for (int j = 0; j < fns.length; j++) {
+                    if (fns[j] != null) {
+                        fns[j].writePartial(st, r * stride, b, partialCol0[j], w.pool);
+                    }
+                }
+            }
+            parts.get(p).add(ctx.store().putWithoutStats(Chunk.build(partial, List.of(b), ctx.budget(), "group by partials")));
+        }
+        w.hashedKeys = true;
+        ctx.counters().add("groupby.passThroughRows", n);
+    }
+
+    private Map<Expr, Values> updateStates(Worker w, Chunk chunk, int n, long pos0) {
+        return updateStates(w, chunk, n, pos0, w.table.states(), w.gids);
+    }
+
+    private Map<Expr, Values> updateStates(Worker w, Chunk chunk, int n, long pos0, long[] st, int[] gids) {
         Map<Expr, Values> inputs = new IdentityHashMap<>();
-        long[] st = t.states();
         for (int j = 0; j < fns.length; j++) {
             if (fns[j] == null) {
                 continue; // holistic: its values are copied straight from the chunk below
@@ -636,17 +775,22 @@ final class HashAggregate {
 
     /** Makes sure the worker's reservation covers its table after {@code rows} more rows; flushes if not. */
     private void reserve(Worker w, int rows) {
-        if (w.hashedKeys && w.table.size() >= PREAGG_GROUPS && w.rowsSinceFlush < PREAGG_MIN_ROWS_PER_GROUP * w.table.size()) {
+        // the table's keys hardly repeat (judged once it holds enough groups to tell)
+        boolean noReduction = w.hashedKeys && w.table.size() >= PASS_THROUGH_MIN_GROUPS
+                && w.rowsSinceFlush < PREAGG_MIN_ROWS_PER_GROUP * w.table.size();
+        if (noReduction && w.table.size() >= PREAGG_GROUPS) {
             flush(w, 0); // a cache-sized table whose keys hardly repeat: hand the groups on to the partitions
+            w.passThrough = canPassThrough;
         }
-        w.rowsSinceFlush += rows;
         long need = projected(w, rows);
         if (need <= w.res.bytes()) {
+            w.rowsSinceFlush += rows;
             return;
         }
         if (need <= workerShare) {
             try {
                 w.res.grow(need - w.res.bytes());
+                w.rowsSinceFlush += rows;
                 return;
             } catch (BudgetExceededException e) {
                 if (w.table.size() == 0) {
@@ -654,7 +798,9 @@ final class HashAggregate {
                 }
             }
         }
-        flush(w, 0);
+        flush(w, 0); // the table is as large as the budget lets it be
+        w.passThrough |= noReduction && canPassThrough;
+        w.rowsSinceFlush = rows;
         long fresh = projected(w, rows);
         if (fresh > w.res.bytes()) {
             w.res.grow(fresh - w.res.bytes());
@@ -943,7 +1089,7 @@ final class HashAggregate {
 
         void merge(List<ChunkHandle> chunks, List<ChunkHandle> raws, int level, List<ChunkHandle> result) {
             GroupTable t = new GroupTable(keys.size(), stride);
-            StringPool pool = new StringPool();
+            StringPool pool = new StringPool(inlinePool());
             Holistic h = null;
             boolean partialsMerged = false;
             try {
@@ -1448,7 +1594,7 @@ final class HashAggregate {
             for (int p = 0; p < PARTITIONS; p++) {
                 sub.add(new ArrayList<>());
             }
-            StringPool scratchPool = new StringPool();
+            StringPool scratchPool = new StringPool(inlinePool());
             int[][] rows = new int[PARTITIONS][];
             int[] counts = new int[PARTITIONS];
             try {

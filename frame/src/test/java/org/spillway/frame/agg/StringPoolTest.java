@@ -1,0 +1,148 @@
+package org.spillway.frame.agg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Both string pool layouts against a HashMap, through every intern entry point, with short (inline) and long strings. */
+class StringPoolTest {
+
+    /** Strings of 0-40 bytes, many sharing a prefix or differing only in the last byte or in length. */
+    private static List<byte[]> strings(Random r, int n) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int len = r.nextInt(41);
+            byte[] b = new byte[len];
+            for (int j = 0; j < len; j++) {
+                b[j] = (byte) (r.nextInt(4) == 0 ? r.nextInt(256) : 'a' + r.nextInt(3));
+            }
+            out.add(b);
+            if (len > 0 && r.nextBoolean()) {
+                out.add(Arrays.copyOf(b, len - 1)); // a prefix: equal words but for the length
+                byte[] c = b.clone();
+                c[len - 1] ^= 1;
+                out.add(c);
+                out.add(Arrays.copyOf(b, len + 1)); // the same with a zero byte appended
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "inline {0}")
+    @ValueSource(booleans = {true, false})
+    void everyEntryPointGivesOneIdPerDistinctStringAndTheBytesBack(boolean inline) {
+        Random r = new Random(42);
+        List<byte[]> all = strings(r, 20_000);
+        StringPool pool = new StringPool(inline);
+        Map<String, Integer> ids = new HashMap<>();
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < 2; round++) {
+                for (int k = 0; k < all.size(); k++) {
+                    byte[] b = all.get(k);
+                    // each string at the very end of its own segment (no room for a 16-byte read) or inside a larger one
+                    int pad = k % 3 == 0 ? 0 : 16;
+                    MemorySegment seg = arena.allocate(b.length + pad + 3);
+                    MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 3, b.length);
+                    long hash = Hashing.ofBytes(b, 0, b.length);
+                    int id = switch ((k + round) % 4) {
+                        case 0 -> {
+                            int x = pool.intern(seg, 3, b.length);
+                            assertEquals(hash, pool.lastHash());
+                            yield x;
+                        }
+                        case 1 -> pool.intern(seg, 3, b.length, hash);
+                        case 2 -> {
+                            byte[] framed = new byte[b.length + 5];
+                            System.arraycopy(b, 0, framed, 2, b.length);
+                            yield pool.intern(framed, 2, b.length, hash);
+                        }
+                        default -> pool.intern(b, 0, b.length, hash);
+                    };
+                    String key = new String(b, StandardCharsets.ISO_8859_1);
+                    Integer prev = ids.putIfAbsent(key, id);
+                    if (prev != null) {
+                        assertEquals(prev, id, "string " + key + " got two ids");
+                    }
+                    assertEquals(hash, pool.hash(id));
+                }
+            }
+        }
+        assertEquals(ids.size(), pool.size());
+        for (Map.Entry<String, Integer> e : ids.entrySet()) {
+            int id = e.getValue();
+            byte[] back = Arrays.copyOfRange(pool.data(), pool.start(id), pool.start(id) + pool.length(id));
+            assertArrayEquals(e.getKey().getBytes(StandardCharsets.ISO_8859_1), back);
+        }
+    }
+
+    @ParameterizedTest(name = "inline {0}")
+    @ValueSource(booleans = {true, false})
+    void projectedBytesIsNeverBelowWhatThePoolThenHolds(boolean inline) {
+        StringPool pool = new StringPool(inline);
+        int next = 0;
+        for (int step = 0; step < 40; step++) {
+            int more = 1 + step * step * 37;
+            long moreBytes = 0;
+            List<byte[]> add = new ArrayList<>();
+            for (int i = 0; i < more; i++) {
+                byte[] b = ("k" + (next++) + (i % 5 == 0 ? "-a-rather-longer-suffix" : "")).getBytes(StandardCharsets.UTF_8);
+                add.add(b);
+                moreBytes += b.length;
+            }
+            long projected = pool.projectedBytes(more, moreBytes);
+            for (byte[] b : add) {
+                pool.intern(b, 0, b.length, Hashing.ofBytes(b, 0, b.length));
+            }
+            assertTrue(pool.bytes() <= projected, "step " + step + ": holds " + pool.bytes() + " > projected " + projected);
+        }
+    }
+
+    @Test
+    void theSegmentHashEqualsTheArrayHashForEveryShortLength() {
+        Random r = new Random(7);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(64);
+            for (int len = 0; len <= 32; len++) {
+                byte[] b = new byte[len];
+                r.nextBytes(b);
+                MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 8, len);
+                seg.set(ValueLayout.JAVA_BYTE, 8 + len, (byte) 0x5A); // garbage after the string must not count
+                StringPool pool = new StringPool();
+                pool.intern(seg, 8, len);
+                assertEquals(Hashing.ofBytes(b, 0, len), pool.lastHash(), "length " + len);
+                assertEquals(Hashing.ofBytes(b, 0, len), Hashing.ofBytes(seg, 8, len), "length " + len);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "inline {0}")
+    @ValueSource(booleans = {true, false})
+    void clearForgetsEveryStringAndThePoolWorksAgain(boolean inline) {
+        StringPool pool = new StringPool(inline);
+        for (int round = 0; round < 3; round++) {
+            int n = round == 1 ? 100_000 : 1000; // one round grows the table past the size clear() keeps
+            for (int i = 0; i < n; i++) {
+                assertEquals(i, pool.intern("s" + i));
+            }
+            assertEquals(0, pool.intern("s0"));
+            assertEquals(n, pool.size());
+            assertEquals(-1, Integer.signum(pool.compare(pool.intern("s1"), pool.intern("s2"))));
+            pool.clear();
+            assertEquals(0, pool.size());
+        }
+    }
+}
