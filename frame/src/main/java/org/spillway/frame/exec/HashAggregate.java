@@ -668,7 +668,10 @@ final class HashAggregate {
             starts[p + 1] += starts[p];
         }
         int[] next = starts.clone();
-        int[] order = new int[n];
+        if (w.order.length < n) {
+            w.order = new int[n];
+        }
+        int[] order = w.order;
         for (int i = 0; i < n; i++) {
             order[next[partition(w.table.hash(w.gids[i]), 0)]++] = i;
         }
@@ -686,11 +689,19 @@ final class HashAggregate {
             }
         }
         Values[] keyValues = new Values[keys.size()];
+        ColumnVector[] keyVectors = new ColumnVector[keys.size()];
         for (int k = 0; k < keys.size(); k++) {
             if (keyColumns[k] == null) {
                 keyValues[k] = keys.get(k).eval(chunk);
+            } else {
+                keyVectors[k] = chunk.column(keyColumns[k]);
             }
         }
+        ColumnVector[] source = new ColumnVector[1];
+        if (w.zeros.length < n) {
+            w.zeros = new int[n]; // every gathered row is from source 0
+        }
+        int[] zeros = w.zeros;
         if (w.rawBuffers == null) {
             w.rawBuffers = new VectorBuilder[PARTITIONS][];
         }
@@ -702,23 +713,34 @@ final class HashAggregate {
                 w.rawBuffers[p] = ChunkOps.builders(raw, 256).toArray(VectorBuilder[]::new);
             }
             VectorBuilder[] b = w.rawBuffers[p];
-            w.rawBuffered += starts[p + 1] - starts[p];
-            for (int r = starts[p]; r < starts[p + 1]; r++) {
+            int from = starts[p];
+            int to = starts[p + 1];
+            w.rawBuffered += to - from;
+            // columns straight from the chunk's vectors: one typed gather per column
+            for (int k = 0; k < keys.size(); k++) {
+                if (keyVectors[k] != null) {
+                    source[0] = keyVectors[k];
+                    b[k].gather(source, zeros, order, from, to);
+                }
+            }
+            for (int j = 0; j < aggs.size(); j++) {
+                if (rawCol[j] >= 0 && holisticVectors[j] != null) {
+                    source[0] = holisticVectors[j];
+                    b[rawCol[j]].gather(source, zeros, order, from, to);
+                }
+            }
+            for (int r = from; r < to; r++) {
                 int i = order[r];
                 for (int k = 0; k < keys.size(); k++) {
-                    if (keyColumns[k] != null) {
-                        b[k].appendFrom(chunk.column(keyColumns[k]), i);
-                    } else {
+                    if (keyVectors[k] == null) {
                         appendValue(b[k], keyValues[k], i);
                     }
                 }
                 for (int j = 0; j < aggs.size(); j++) {
                     if (rawCol[j] >= 0) {
                         VectorBuilder vb = b[rawCol[j]];
-                        ColumnVector direct = holisticVectors[j];
-                        if (direct != null) {
-                            vb.appendFrom(direct, i);
-                            continue;
+                        if (holisticVectors[j] != null) {
+                            continue; // gathered above
                         }
                         Values v = inputs.get(aggs.get(j).input());
                         if (vb instanceof DoubleVectorBuilder db && v.type != DataType.FLOAT64) {
