@@ -315,7 +315,9 @@ public final class Spillway implements AutoCloseable {
      * What operators counted so far in this session, sorted by name: for example
      * {@code join.partitioned} (joins that ran out of core, partitioned by key hash),
      * {@code join.partitionBytes} and {@code join.pieces} (build pieces of partitions that hashing
-     * could not split, such as one key holding most rows).
+     * could not split, such as one key holding most rows), {@code groupby.passThroughRows} (input
+     * rows a group by sent to its partitions without pre-aggregating, because its keys hardly
+     * repeated) and {@code groupby.sortedValues} (groups whose holistic values were sorted out of core).
      */
     public java.util.Map<String, Long> counters() {
         return counters.snapshot();

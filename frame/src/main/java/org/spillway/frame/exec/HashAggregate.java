@@ -42,7 +42,10 @@ import org.spillway.spill.vector.VectorBuilder;
  * its worker's share of the budget) the table is <i>flushed</i>: its groups are radix-partitioned
  * by the high bits of their key hash into {@link #PARTITIONS} partitions and written, as chunks of
  * partial states, to the chunk store (which spills them, LZ4-compressed, when memory runs short),
- * and the table starts empty. At the end every table is flushed the same way.
+ * and the table starts empty. At the end every table is flushed the same way. A table whose keys
+ * hardly repeat (fewer than {@link #PREAGG_MIN_ROWS_PER_GROUP} rows per group when it is flushed)
+ * does not pay for itself: the worker then passes later chunks straight to the partitions, one
+ * partial row per input row ({@link #PASS_THROUGH_MIN_ROWS}; counter {@code groupby.passThroughRows}).
  *
  * <p><b>Phase 2</b> (one morsel per partition, in parallel): a partition's partial chunks are
  * merged into one table and finished into result chunks. A partition whose table does not fit the
@@ -105,6 +108,7 @@ final class HashAggregate {
     /** Holistic aggregates (median, quantile, countDistinct) keep every value: rows of keys + values, by partition. */
     private final List<List<ChunkHandle>> rawParts = new ArrayList<>();
     private final Schema raw; // null without holistic aggregates
+    private static final long[] EMPTY_STATES = new long[0];
     /** Whether a worker may stop pre-aggregating ({@link #PASS_THROUGH_MIN_ROWS}). */
     private final boolean canPassThrough;
     private final int[] rawCol; // column of aggregate j's values in raw chunks, -1 if algebraic
@@ -193,7 +197,7 @@ final class HashAggregate {
         long rowsSinceFlush;
         /** Pre-aggregation did not reduce: large chunks bypass the table ({@link #PASS_THROUGH_MIN_ROWS}). */
         boolean passThrough;
-        long[] rowStates = new long[0];
+        long[] rowStates = EMPTY_STATES;
         int[] order = new int[0];
         int[] zeros = new int[0];
         // compositeKey's scratch
@@ -299,6 +303,7 @@ final class HashAggregate {
 
     private void updateRows(Worker w, Chunk chunk, long pos0) {
         int n = chunk.rows();
+        w.rowStates = EMPTY_STATES; // the table path's reservation does not cover passThrough's per-row states
         reserve(w, n);
         if (w.gids.length < n) {
             w.gids = new int[n];

@@ -53,7 +53,11 @@ public abstract sealed class VectorBuilder
 
     /** Appends a null. */
     public final void appendNull() {
-        ensureValidity(size + 1);
+        if (nullCount == 0) {
+            materializeValidity();
+        } else {
+            ensureValidity(size + 1);
+        }
         nullCount++;
         appendNullValue();
         size++;
@@ -121,9 +125,25 @@ public abstract sealed class VectorBuilder
 
     abstract void appendNullValue();
 
+    /*
+     * Validity is kept lazily: while no null was appended (nullCount == 0) every row is valid and the
+     * bits are not maintained (an append costs no bit); the first null writes the bits of the rows
+     * before it. With nulls, bits [0, size) are exact and the byte holding `size` has zero bits from
+     * `size` on.
+     */
+
+    /** Writes the bits of rows [0, size) as valid, before the first null; makes room for one more row. */
+    private void materializeValidity() {
+        ensureValidityCapacity(size + 1);
+        Arrays.fill(validity, 0, size >>> 3, (byte) -1);
+        validity[size >>> 3] = (byte) ((1 << (size & 7)) - 1);
+    }
+
     final void markValid() {
-        ensureValidity(size + 1);
-        validity[size >>> 3] |= (byte) (1 << (size & 7));
+        if (nullCount > 0) {
+            ensureValidity(size + 1);
+            validity[size >>> 3] |= (byte) (1 << (size & 7));
+        }
     }
 
     /**
@@ -134,6 +154,9 @@ public abstract sealed class VectorBuilder
         if (!v.hasNulls()) {
             markValidRange(n);
             return;
+        }
+        if (nullCount == 0) {
+            materializeValidity();
         }
         ensureValidityCapacity(size + n);
         for (int k = 0; k < n; k++) {
@@ -159,6 +182,9 @@ public abstract sealed class VectorBuilder
             markValidRange(n);
             return false;
         }
+        if (nullCount == 0) {
+            materializeValidity();
+        }
         ensureValidityCapacity(size + n);
         for (int i = from; i < to; i++) {
             setValidity(size + i - from, !sources[vectors[i]].isNull(rows[i]));
@@ -168,6 +194,9 @@ public abstract sealed class VectorBuilder
 
     /** Marks rows {@code [size, size + n)} valid; does not change {@code size}. */
     final void markValidRange(int n) {
+        if (nullCount == 0) {
+            return; // no bits kept yet
+        }
         int end = size + n;
         ensureValidityCapacity(end);
         int p = size;
