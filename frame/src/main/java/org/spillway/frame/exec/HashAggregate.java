@@ -351,86 +351,117 @@ final class HashAggregate {
         if (v.hasNulls()) {
             return false;
         }
-        int[] gids = w.gids;
-        GroupTable t = w.table;
+        // a dispatch on the vector's class; each loop is a method of its own
         switch (v) {
             case org.spillway.spill.vector.IntVector iv -> {
                 if (n > 0 && w.direct(iv.min(), iv.max())) {
-                    // a dense range of small ints: a value's group is an array lookup, hashed once
-                    int[] direct = w.direct;
-                    int base = w.directBase;
-                    for (int i = 0; i < n; i++) {
-                        int x = iv.get(i);
-                        int g = direct[x - base] - 1;
-                        if (g < 0) {
-                            g = t.findOrInsert1(KeyBatch.singleKeyHash(org.spillway.frame.agg.Hashing.ofLong(x)), x);
-                            direct[x - base] = g + 1;
-                        }
-                        gids[i] = g;
-                    }
-                    return true;
-                }
-                for (int i = 0; i < n; i++) {
-                    long x = iv.get(i);
-                    gids[i] = t.findOrInsert1(KeyBatch.singleKeyHash(org.spillway.frame.agg.Hashing.ofLong(x)), x);
+                    directIntKeys(w, iv, n);
+                } else {
+                    hashedIntKeys(w, iv, n);
                 }
                 return true;
             }
             case org.spillway.spill.vector.LongVector lv -> {
-                for (int i = 0; i < n; i++) {
-                    long x = lv.get(i);
-                    gids[i] = t.findOrInsert1(KeyBatch.singleKeyHash(org.spillway.frame.agg.Hashing.ofLong(x)), x);
-                }
+                hashedLongKeys(w, lv, n);
                 return true;
             }
             case org.spillway.spill.vector.StringVector sv when sv.isDictionary() -> {
-                int d = sv.dictionarySize();
-                if (w.codeGid.length < d) {
-                    w.codeGid = new int[Math.max(d, 64)];
-                }
-                int[] codeGid = w.codeGid;
-                java.util.Arrays.fill(codeGid, 0, d, -1);
-                java.lang.foreign.MemorySegment bytes = sv.bytes();
-                for (int i = 0; i < n; i++) {
-                    int c = sv.code(i);
-                    int g = codeGid[c];
-                    if (g < 0) {
-                        int start = sv.entryStart(c);
-                        int len = sv.entryLength(c);
-                        long h = org.spillway.frame.agg.Hashing.ofBytes(bytes, start, len);
-                        int id = w.pool.intern(bytes, start, len, h);
-                        g = t.findOrInsert1(KeyBatch.singleKeyHash(h), id);
-                        codeGid[c] = g;
-                    }
-                    gids[i] = g;
-                }
+                dictionaryKeys(w, sv, n);
                 return true;
             }
             case org.spillway.spill.vector.StringVector sv -> {
-                // plain strings: interning gives a dense id per distinct string, mapped to its group
-                w.hashedKeys = true;
-                java.lang.foreign.MemorySegment bytes = sv.bytes();
-                for (int i = 0; i < n; i++) {
-                    int start = sv.start(i);
-                    int len = sv.length(i);
-                    int id = w.pool.intern(bytes, start, len);
-                    if (id >= w.idGid.length) {
-                        int old = w.idGid.length;
-                        w.idGid = java.util.Arrays.copyOf(w.idGid, Math.max(id + 1, old * 2));
-                        java.util.Arrays.fill(w.idGid, old, w.idGid.length, -1);
-                    }
-                    int g = w.idGid[id];
-                    if (g < 0) {
-                        g = t.findOrInsert1(KeyBatch.singleKeyHash(w.pool.lastHash()), id);
-                        w.idGid[id] = g;
-                    }
-                    gids[i] = g;
-                }
+                plainStringKeys(w, sv, n);
                 return true;
             }
             default -> {
                 return false;
             }
+        }
+    }
+
+    /** A dense range of small ints: a value's group is an array lookup, hashed once. */
+    private static void directIntKeys(Worker w, org.spillway.spill.vector.IntVector iv, int n) {
+        int[] gids = w.gids;
+        GroupTable t = w.table;
+        int[] direct = w.direct;
+        int base = w.directBase;
+        for (int i = 0; i < n; i++) {
+            int x = iv.get(i);
+            int g = direct[x - base] - 1;
+            if (g < 0) {
+                g = t.findOrInsert1(KeyBatch.singleKeyHash(org.spillway.frame.agg.Hashing.ofLong(x)), x);
+                direct[x - base] = g + 1;
+            }
+            gids[i] = g;
+        }
+    }
+
+    private static void hashedIntKeys(Worker w, org.spillway.spill.vector.IntVector iv, int n) {
+        int[] gids = w.gids;
+        GroupTable t = w.table;
+        for (int i = 0; i < n; i++) {
+            long x = iv.get(i);
+            gids[i] = t.findOrInsert1(KeyBatch.singleKeyHash(org.spillway.frame.agg.Hashing.ofLong(x)), x);
+        }
+    }
+
+    private static void hashedLongKeys(Worker w, org.spillway.spill.vector.LongVector lv, int n) {
+        int[] gids = w.gids;
+        GroupTable t = w.table;
+        for (int i = 0; i < n; i++) {
+            long x = lv.get(i);
+            gids[i] = t.findOrInsert1(KeyBatch.singleKeyHash(org.spillway.frame.agg.Hashing.ofLong(x)), x);
+        }
+    }
+
+    /** Dictionary strings: each entry the chunk uses is interned and looked up once. */
+    private static void dictionaryKeys(Worker w, org.spillway.spill.vector.StringVector sv, int n) {
+        int[] gids = w.gids;
+        GroupTable t = w.table;
+        int d = sv.dictionarySize();
+        if (w.codeGid.length < d) {
+            w.codeGid = new int[Math.max(d, 64)];
+        }
+        int[] codeGid = w.codeGid;
+        java.util.Arrays.fill(codeGid, 0, d, -1);
+        java.lang.foreign.MemorySegment bytes = sv.bytes();
+        for (int i = 0; i < n; i++) {
+            int c = sv.code(i);
+            int g = codeGid[c];
+            if (g < 0) {
+                int start = sv.entryStart(c);
+                int len = sv.entryLength(c);
+                long h = org.spillway.frame.agg.Hashing.ofBytes(bytes, start, len);
+                int id = w.pool.intern(bytes, start, len, h);
+                g = t.findOrInsert1(KeyBatch.singleKeyHash(h), id);
+                codeGid[c] = g;
+            }
+            gids[i] = g;
+        }
+    }
+
+    /** Plain strings: interning gives a dense id per distinct string, mapped to its group. */
+    private static void plainStringKeys(Worker w, org.spillway.spill.vector.StringVector sv, int n) {
+        int[] gids = w.gids;
+        GroupTable t = w.table;
+        w.hashedKeys = true;
+        java.lang.foreign.MemorySegment bytes = sv.bytes();
+        StringPool pool = w.pool;
+        for (int i = 0; i < n; i++) {
+            int start = sv.start(i);
+            int len = sv.length(i);
+            int id = pool.intern(bytes, start, len);
+            if (id >= w.idGid.length) {
+                int old = w.idGid.length;
+                w.idGid = java.util.Arrays.copyOf(w.idGid, Math.max(id + 1, old * 2));
+                java.util.Arrays.fill(w.idGid, old, w.idGid.length, -1);
+            }
+            int g = w.idGid[id];
+            if (g < 0) {
+                g = t.findOrInsert1(KeyBatch.singleKeyHash(pool.lastHash()), id);
+                w.idGid[id] = g;
+            }
+            gids[i] = g;
         }
     }
 
