@@ -105,16 +105,7 @@ class GroupByDuckDbTest {
                     countDistinct("k_str"), countDistinct(col("v_dbl")), median("v_int")};
             DataFrame g = keys.length == 0 ? f.agg(aggs) : f.groupBy(keys).agg(aggs);
             List<List<Object>> actual = sorted(PipelineDuckDbTest.normalize(g.collect().rows()));
-            assertEquals(expected.size(), actual.size(), "group count");
-            for (int i = 0; i < expected.size(); i++) {
-                List<Object> e = expected.get(i);
-                List<Object> a = actual.get(i);
-                for (int j = 0; j < e.size(); j++) {
-                    if (!close(e.get(j), a.get(j))) {
-                        fail("row " + i + " column " + j + ": DuckDB " + e + "\nSpillway " + a);
-                    }
-                }
-            }
+            assertSameRows(expected, actual);
             if (memory.equals("2m")) {
                 assertTrue(sw.spilledBytes() > 0 || sw.budget().spilledBytes() > 0, "a 2 MB budget must spill: " + sw.memoryReport());
             }
@@ -255,14 +246,19 @@ class GroupByDuckDbTest {
             if (parallelism == 2) {
                 assertTrue(sw.budget().spilledBytes() > 0, "64 MB must spill at parallelism 2: " + sw.memoryReport());
             }
-            assertEquals(expected.size(), actual.size(), "group count");
-            for (int i = 0; i < expected.size(); i++) {
-                List<Object> e = expected.get(i);
-                List<Object> a = actual.get(i);
-                for (int j = 0; j < e.size(); j++) {
-                    if (!close(e.get(j), a.get(j))) {
-                        fail("row " + i + " column " + j + ": DuckDB " + e + "\nSpillway " + a);
-                    }
+            assertSameRows(expected, actual);
+        }
+    }
+
+    /** Equal sorted results, doubles within a relative 1e-9. */
+    static void assertSameRows(List<List<Object>> expected, List<List<Object>> actual) {
+        assertEquals(expected.size(), actual.size(), "group count");
+        for (int i = 0; i < expected.size(); i++) {
+            List<Object> e = expected.get(i);
+            List<Object> a = actual.get(i);
+            for (int j = 0; j < e.size(); j++) {
+                if (!close(e.get(j), a.get(j))) {
+                    fail("row " + i + " column " + j + ": DuckDB " + e + "\nSpillway " + a);
                 }
             }
         }
