@@ -196,7 +196,7 @@ final class HashAggregate {
      * string its rows could hold stay under half the worker's share: a partition near the share
      * would otherwise be split into sub-partitions (rewritten once more) for the sake of a faster
      * probe. (db-benchmark q10 under 1 GB at 1e8 rows, 1.6 M groups a partition: 270 s with inline
-     * merge pools, where 137 s were measured before them; at 1e7 with 100m, 47-78 s against 40-51 s.)
+     * merge pools, 80 s with this rule; at 1e7 with 100m, 47-78 s against 35-43 s.)
      */
     private boolean inlineMergePool(List<ChunkHandle> chunks, List<ChunkHandle> raws) {
         if (!inlinePool()) {
