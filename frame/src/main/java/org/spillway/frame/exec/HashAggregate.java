@@ -229,8 +229,10 @@ final class HashAggregate {
         /** Pre-aggregation did not reduce: large chunks bypass the table ({@link #PASS_THROUGH_MIN_ROWS}). */
         boolean passThrough;
         long[] rowStates = EMPTY_STATES;
-        int[] order = new int[0];
+        int[] order = new int[0]; // radixOrder's rows by partition
         int[] zeros = new int[0];
+        long[] rowHashes = new long[0];
+        final ColumnVector[] gatherSource = new ColumnVector[1];
         // compositeKey's scratch
         final ColumnVector[] compositeCols = new ColumnVector[8];
         final int[] compositeDomain = new int[8];
@@ -634,22 +636,8 @@ final class HashAggregate {
             batch.add(k, chunk.column(keyColumns[k]), null); // hashes only: no string is interned
         }
         batch.finish();
-        int[] starts = new int[PARTITIONS + 1];
-        long[] hash = batch.hash;
-        for (int i = 0; i < n; i++) {
-            starts[partition(hash[i], 0) + 1]++;
-        }
-        for (int p = 0; p < PARTITIONS; p++) {
-            starts[p + 1] += starts[p];
-        }
-        if (w.order.length < n) {
-            w.order = new int[n];
-        }
+        int[] starts = radixOrder(w, batch.hash, n);
         int[] order = w.order;
-        int[] next = starts.clone();
-        for (int i = 0; i < n; i++) {
-            order[next[partition(hash[i], 0)]++] = i;
-        }
         // one state per row: row i is "group" i
         if (w.rowStates.length < (long) n * stride) {
             w.rowStates = new long[n * stride];
@@ -669,11 +657,6 @@ final class HashAggregate {
             w.builders = ChunkOps.builders(partial, ctx.chunkRows()).toArray(VectorBuilder[]::new);
         }
         VectorBuilder[] b = w.builders;
-        ColumnVector[] source = new ColumnVector[1];
-        if (w.zeros.length < n) {
-            w.zeros = new int[n]; // every gathered row is from source 0
-        }
-        int[] zeros = w.zeros;
         long[] st = w.rowStates;
         for (int p = 0; p < PARTITIONS; p++) {
             int from = starts[p];
@@ -685,8 +668,7 @@ final class HashAggregate {
                 x.reset();
             }
             for (int k = 0; k < keys.size(); k++) {
-                source[0] = chunk.column(keyColumns[k]);
-                b[k].gather(source, zeros, order, from, to);
+                gather(w, b[k], chunk.column(keyColumns[k]), from, to);
             }
             for (int i = from; i < to; i++) {
                 int r = order[i];
@@ -724,24 +706,47 @@ final class HashAggregate {
         return inputs;
     }
 
-    /** Appends the chunk's keys and holistic inputs, radix-partitioned, as raw chunks. */
-    private void writeRaw(Worker w, Chunk chunk, Map<Expr, Values> inputs) {
-        int n = chunk.rows();
+    /**
+     * Orders rows {@code 0..n)} by the level-0 partition of {@code hashes[row]} into {@code w.order}
+     * (a counting sort); returns the partitions' starts in it ({@link #PARTITIONS} + 1 entries).
+     */
+    private static int[] radixOrder(Worker w, long[] hashes, int n) {
         int[] starts = new int[PARTITIONS + 1];
         for (int i = 0; i < n; i++) {
-            starts[partition(w.table.hash(w.gids[i]), 0) + 1]++;
+            starts[partition(hashes[i], 0) + 1]++;
         }
         for (int p = 0; p < PARTITIONS; p++) {
             starts[p + 1] += starts[p];
         }
-        int[] next = starts.clone();
         if (w.order.length < n) {
             w.order = new int[n];
+            w.zeros = new int[n]; // gather's source index for each row: always 0
         }
         int[] order = w.order;
+        int[] next = starts.clone();
         for (int i = 0; i < n; i++) {
-            order[next[partition(w.table.hash(w.gids[i]), 0)]++] = i;
+            order[next[partition(hashes[i], 0)]++] = i;
         }
+        return starts;
+    }
+
+    /** Appends rows {@code w.order[from..to)} of {@code v} to {@code b} in one typed gather. */
+    private static void gather(Worker w, VectorBuilder b, ColumnVector v, int from, int to) {
+        w.gatherSource[0] = v;
+        b.gather(w.gatherSource, w.zeros, w.order, from, to);
+    }
+
+    /** Appends the chunk's keys and holistic inputs, radix-partitioned, as raw chunks. */
+    private void writeRaw(Worker w, Chunk chunk, Map<Expr, Values> inputs) {
+        int n = chunk.rows();
+        if (w.rowHashes.length < n) {
+            w.rowHashes = new long[n];
+        }
+        for (int i = 0; i < n; i++) {
+            w.rowHashes[i] = w.table.hash(w.gids[i]);
+        }
+        int[] starts = radixOrder(w, w.rowHashes, n);
+        int[] order = w.order;
         // Holistic inputs: a column whose type is the stored type is copied as is (no heap values).
         ColumnVector[] holisticVectors = new ColumnVector[aggs.size()];
         for (int j = 0; j < aggs.size(); j++) {
@@ -764,11 +769,6 @@ final class HashAggregate {
                 keyVectors[k] = chunk.column(keyColumns[k]);
             }
         }
-        ColumnVector[] source = new ColumnVector[1];
-        if (w.zeros.length < n) {
-            w.zeros = new int[n]; // every gathered row is from source 0
-        }
-        int[] zeros = w.zeros;
         if (w.rawBuffers == null) {
             w.rawBuffers = new VectorBuilder[PARTITIONS][];
         }
@@ -786,14 +786,12 @@ final class HashAggregate {
             // columns straight from the chunk's vectors: one typed gather per column
             for (int k = 0; k < keys.size(); k++) {
                 if (keyVectors[k] != null) {
-                    source[0] = keyVectors[k];
-                    b[k].gather(source, zeros, order, from, to);
+                    gather(w, b[k], keyVectors[k], from, to);
                 }
             }
             for (int j = 0; j < aggs.size(); j++) {
                 if (rawCol[j] >= 0 && holisticVectors[j] != null) {
-                    source[0] = holisticVectors[j];
-                    b[rawCol[j]].gather(source, zeros, order, from, to);
+                    gather(w, b[rawCol[j]], holisticVectors[j], from, to);
                 }
             }
             for (int r = from; r < to; r++) {
