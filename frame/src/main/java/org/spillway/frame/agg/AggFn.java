@@ -67,6 +67,29 @@ public abstract class AggFn {
     /** The partial-state columns, named with {@code prefix}. */
     public abstract List<Field> partialFields(String prefix);
 
+    /** Where this state starts within a group's stride. */
+    public final int offset() {
+        return offset;
+    }
+
+    /**
+     * True if partial column {@code q} is state long {@code offset() + q} as it is (an INT64 column
+     * the long, a FLOAT64 column the double with those bits), so that states can be written as
+     * partial columns by typed loops over many groups instead of {@link #writePartial} per group.
+     */
+    public boolean partialIsState() {
+        return false;
+    }
+
+    /**
+     * True if the partial state of a single input row is that row's input value itself, as a column
+     * of the input's type (min and max): rows that are each their own group can then be written to
+     * partial chunks straight from the input column, without computing their states.
+     */
+    public boolean partialIsInput() {
+        return false;
+    }
+
     /**
      * Updates groups {@code gids[0..n)} from input rows {@code 0..n)}; {@code pos0} + row is each
      * row's position in the input order (for first/last).
@@ -159,6 +182,11 @@ public abstract class AggFn {
         }
 
         @Override
+        public boolean partialIsState() {
+            return true;
+        }
+
+        @Override
         public List<Field> partialFields(String p) {
             return List.of(new Field(p + "n", DataType.INT64));
         }
@@ -213,6 +241,11 @@ public abstract class AggFn {
         @Override
         public int width() {
             return 2;
+        }
+
+        @Override
+        public boolean partialIsState() {
+            return true;
         }
 
         @Override
@@ -309,6 +342,11 @@ public abstract class AggFn {
         }
 
         @Override
+        public boolean partialIsState() {
+            return true;
+        }
+
+        @Override
         public List<Field> partialFields(String p) {
             return List.of(new Field(p + "n", DataType.INT64), new Field(p + "sum", DataType.FLOAT64));
         }
@@ -387,6 +425,11 @@ public abstract class AggFn {
         @Override
         public int width() {
             return 3; // n, mean, m2
+        }
+
+        @Override
+        public boolean partialIsState() {
+            return true;
         }
 
         @Override
@@ -512,6 +555,11 @@ public abstract class AggFn {
         }
 
         @Override
+        public boolean partialIsState() {
+            return true;
+        }
+
+        @Override
         public List<Field> partialFields(String p) {
             return List.of(new Field(p + "n", DataType.INT64), new Field(p + "sum", DataType.FLOAT64));
         }
@@ -607,6 +655,11 @@ public abstract class AggFn {
         @Override
         public int width() {
             return 2; // has, value
+        }
+
+        @Override
+        public boolean partialIsInput() {
+            return true;
         }
 
         @Override
@@ -831,6 +884,11 @@ public abstract class AggFn {
         @Override
         public int width() {
             return 6; // n, mx, my, m2x, m2y, cxy
+        }
+
+        @Override
+        public boolean partialIsState() {
+            return true;
         }
 
         @Override

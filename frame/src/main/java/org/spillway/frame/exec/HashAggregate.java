@@ -101,6 +101,7 @@ final class HashAggregate {
     private final String[] keyColumns; // input column for plain references, else null
     private final AggFn[] fns;
     private final int[] partialCol0;
+    private final int[] partialWidth; // partial columns of each algebraic aggregate
     private final int stride;
     private final int topK; // index of the top-k aggregate, or -1
     private final long workerShare;
@@ -131,6 +132,7 @@ final class HashAggregate {
         }
         fns = new AggFn[aggs.size()];
         partialCol0 = new int[aggs.size()];
+        partialWidth = new int[aggs.size()];
         rawCol = new int[aggs.size()];
         List<Field> rf = new ArrayList<>(pf);
         int off = 0;
@@ -150,7 +152,9 @@ final class HashAggregate {
             fns[j].place(off);
             off += fns[j].width();
             partialCol0[j] = pf.size();
-            pf.addAll(fns[j].partialFields("a" + j + "_"));
+            List<Field> fields = fns[j].partialFields("a" + j + "_");
+            partialWidth[j] = fields.size();
+            pf.addAll(fields);
         }
         stride = off;
         int tk = -1;
@@ -271,6 +275,10 @@ final class HashAggregate {
 
         final Reservation directRes = ctx.budget().newReservation("group by direct keys");
         VectorBuilder[] builders;
+        /** Pass-through's partial-chunk builders: [partition][column], and the same by [column][partition]. */
+        VectorBuilder[][] partitionBuilders;
+        VectorBuilder[][] partitionColumns;
+        int[] part = new int[0]; // pass-through: each row's partition
         VectorBuilder[][] rawBuffers; // per partition: values waiting to become a chunk
         long rawBuffered;
     }
@@ -605,7 +613,8 @@ final class HashAggregate {
      * the worker's share or the budget, and the chunk then goes through the table in slices.
      */
     private boolean reservePassThrough(Worker w, int rows) {
-        long need = 8L * rows * stride + scratchBytes(rows) + 8L * rows * (keys.size() + 2);
+        // per-row states, scratch, and the partition builders' arrays (together as long as the chunk)
+        long need = 8L * rows * stride + scratchBytes(rows) + 8L * rows * (keys.size() + 2) + 8L * rows * partial.size();
         if (need > workerShare) {
             return false;
         }
@@ -626,7 +635,12 @@ final class HashAggregate {
 
     /**
      * Writes the chunk to the partitions without pre-aggregating: every row becomes a partial row
-     * (its state computed alone), partitioned by the same key hash as a table's groups.
+     * (its state computed alone), partitioned by the same key hash as a table's groups. Each column
+     * is written by one radix scatter ({@link VectorBuilder#scatter}) that reads the chunk in order
+     * into 64 per-partition builders: keys and min/max inputs straight from the chunk's vectors,
+     * sums, counts and moments from per-row states computed in order. (Gathering each partition's
+     * rows instead read every column once per partition at random: a cache miss per row and
+     * column, and most of the time of db-benchmark q3 at a million groups.)
      */
     private void passThrough(Worker w, Chunk chunk, long pos0) {
         int n = chunk.rows();
@@ -636,52 +650,120 @@ final class HashAggregate {
             batch.add(k, chunk.column(keyColumns[k]), null); // hashes only: no string is interned
         }
         batch.finish();
-        int[] starts = radixOrder(w, batch.hash, n);
-        int[] order = w.order;
-        // one state per row: row i is "group" i
-        if (w.rowStates.length < (long) n * stride) {
-            w.rowStates = new long[n * stride];
-        } else {
-            java.util.Arrays.fill(w.rowStates, 0, n * stride, 0L);
+        if (w.part.length < n) {
+            w.part = new int[n];
         }
-        if (w.gids.length < n) {
-            w.gids = new int[n];
-        }
-        int[] gids = w.gids;
+        int[] part = w.part;
+        int[] counts = new int[PARTITIONS];
+        long[] hash = batch.hash;
         for (int i = 0; i < n; i++) {
-            gids[i] = i;
+            int p = partition(hash[i], 0);
+            part[i] = p;
+            counts[p]++;
         }
-        w.pool.clear(); // string states of this chunk only
-        updateStates(w, chunk, n, pos0, w.rowStates, gids);
-        if (w.builders == null) {
-            w.builders = ChunkOps.builders(partial, ctx.chunkRows()).toArray(VectorBuilder[]::new);
+        // one state per row (row i is "group" i), for the functions whose partial is not their input
+        ColumnVector[] direct = new ColumnVector[fns.length];
+        boolean states = false;
+        for (int j = 0; j < fns.length; j++) {
+            if (fns[j] != null) {
+                direct[j] = directPartial(j, chunk);
+                states |= direct[j] == null;
+            }
         }
-        VectorBuilder[] b = w.builders;
         long[] st = w.rowStates;
-        for (int p = 0; p < PARTITIONS; p++) {
-            int from = starts[p];
-            int to = starts[p + 1];
-            if (from == to) {
-                continue;
+        if (states) {
+            if (st.length < (long) n * stride) {
+                st = w.rowStates = new long[n * stride];
+            } else {
+                java.util.Arrays.fill(st, 0, n * stride, 0L);
             }
-            for (VectorBuilder x : b) {
-                x.reset();
+            if (w.gids.length < n) {
+                w.gids = new int[n];
             }
-            for (int k = 0; k < keys.size(); k++) {
-                gather(w, b[k], chunk.column(keyColumns[k]), from, to);
+            int[] gids = w.gids;
+            for (int i = 0; i < n; i++) {
+                gids[i] = i;
             }
-            for (int i = from; i < to; i++) {
-                int r = order[i];
-                for (int j = 0; j < fns.length; j++) {
-                    if (fns[j] != null) {
-                        fns[j].writePartial(st, r * stride, b, partialCol0[j], w.pool);
-                    }
+            w.pool.clear(); // string states of this chunk only
+            Map<Expr, Values> inputs = new IdentityHashMap<>();
+            for (int j = 0; j < fns.length; j++) {
+                if (fns[j] != null && direct[j] == null) {
+                    updateState(j, chunk, n, pos0, st, gids, inputs, w.pool);
                 }
             }
-            parts.get(p).add(ctx.store().putWithoutStats(Chunk.build(partial, List.of(b), ctx.budget(), "group by partials")));
+        }
+        VectorBuilder[][] byPart = partitionBuilders(w);
+        VectorBuilder[][] byCol = w.partitionColumns;
+        for (int p = 0; p < PARTITIONS; p++) {
+            if (counts[p] > 0) {
+                for (VectorBuilder x : byPart[p]) {
+                    x.reset();
+                }
+            }
+        }
+        for (int k = 0; k < keys.size(); k++) {
+            VectorBuilder.scatter(chunk.column(keyColumns[k]), n, part, counts, byCol[k]);
+        }
+        for (int j = 0; j < fns.length; j++) {
+            AggFn f = fns[j];
+            if (f == null) {
+                continue;
+            }
+            int col0 = partialCol0[j];
+            if (direct[j] != null) {
+                VectorBuilder.scatter(direct[j], n, part, counts, byCol[col0]);
+            } else if (f.partialIsState()) {
+                for (int q = 0; q < partialWidth[j]; q++) {
+                    if (partial.type(col0 + q) == DataType.FLOAT64) {
+                        DoubleVectorBuilder.scatterBits(st, f.offset() + q, stride, n, part, counts, byCol[col0 + q]);
+                    } else {
+                        LongVectorBuilder.scatter(st, f.offset() + q, stride, n, part, counts, byCol[col0 + q]);
+                    }
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    f.writePartial(st, i * stride, byPart[part[i]], col0, w.pool);
+                }
+            }
+        }
+        for (int p = 0; p < PARTITIONS; p++) {
+            if (counts[p] > 0) {
+                parts.get(p).add(ctx.store().putWithoutStats(
+                        Chunk.build(partial, java.util.Arrays.asList(byPart[p]), ctx.budget(), "group by partials")));
+            }
         }
         w.hashedKeys = true;
         ctx.counters().add("groupby.passThroughRows", n);
+    }
+
+    /**
+     * The input vector of aggregate {@code j} if its partial state for a row alone is the row's
+     * value ({@link AggFn#partialIsInput()}) and the input is a column of the chunk; else null.
+     */
+    private ColumnVector directPartial(int j, Chunk chunk) {
+        AggregateExpr a = aggs.get(j);
+        if (fns[j].partialIsInput() && a.input() instanceof ColumnRef c && a.input2() == null) {
+            ColumnVector v = chunk.column(c.column());
+            return v.type() == partial.type(partialCol0[j]) ? v : null;
+        }
+        return null;
+    }
+
+    /** The worker's builders of partial chunks, one set per partition ({@link Worker#partitionColumns} by column). */
+    private VectorBuilder[][] partitionBuilders(Worker w) {
+        if (w.partitionBuilders == null) {
+            VectorBuilder[][] byPart = new VectorBuilder[PARTITIONS][];
+            VectorBuilder[][] byCol = new VectorBuilder[partial.size()][PARTITIONS];
+            for (int p = 0; p < PARTITIONS; p++) {
+                byPart[p] = ChunkOps.builders(partial, 256).toArray(VectorBuilder[]::new);
+                for (int c = 0; c < byCol.length; c++) {
+                    byCol[c][p] = byPart[p][c];
+                }
+            }
+            w.partitionBuilders = byPart;
+            w.partitionColumns = byCol;
+        }
+        return w.partitionBuilders;
     }
 
     private Map<Expr, Values> updateStates(Worker w, Chunk chunk, int n, long pos0) {
@@ -691,19 +773,23 @@ final class HashAggregate {
     private Map<Expr, Values> updateStates(Worker w, Chunk chunk, int n, long pos0, long[] st, int[] gids) {
         Map<Expr, Values> inputs = new IdentityHashMap<>();
         for (int j = 0; j < fns.length; j++) {
-            if (fns[j] == null) {
-                continue; // holistic: its values are copied straight from the chunk below
+            if (fns[j] != null) { // holistic ones (null) have their values copied straight from the chunk
+                updateState(j, chunk, n, pos0, st, gids, inputs, w.pool);
             }
-            AggregateExpr a = aggs.get(j);
-            if (a.input() instanceof ColumnRef c && a.input2() == null
-                    && fns[j].updateFrom(st, stride, gids, n, chunk.column(c.column()))) {
-                continue; // read straight from the vector
-            }
-            Values in = a.input() == null ? null : inputs.computeIfAbsent(a.input(), e -> e.eval(chunk));
-            Values in2 = a.input2() == null ? null : inputs.computeIfAbsent(a.input2(), e -> e.eval(chunk));
-            fns[j].update(st, stride, gids, n, in, in2, pos0, w.pool);
         }
         return inputs;
+    }
+
+    /** Updates aggregate {@code j}'s states {@code st} of groups {@code gids} from the chunk's rows {@code [0, n)}. */
+    private void updateState(int j, Chunk chunk, int n, long pos0, long[] st, int[] gids, Map<Expr, Values> inputs, StringPool pool) {
+        AggregateExpr a = aggs.get(j);
+        if (a.input() instanceof ColumnRef c && a.input2() == null
+                && fns[j].updateFrom(st, stride, gids, n, chunk.column(c.column()))) {
+            return; // read straight from the vector
+        }
+        Values in = a.input() == null ? null : inputs.computeIfAbsent(a.input(), e -> e.eval(chunk));
+        Values in2 = a.input2() == null ? null : inputs.computeIfAbsent(a.input2(), e -> e.eval(chunk));
+        fns[j].update(st, stride, gids, n, in, in2, pos0, pool);
     }
 
     /**
@@ -1173,10 +1259,14 @@ final class HashAggregate {
         VectorBuilder[] out;
         VectorBuilder[] partialBuilders;
         int[] gids = new int[0];
+        /** For a single string key: the group of each string id of the partition's pool (-1: none yet). */
+        int[] idGid = new int[0];
+        int[] codeGid = new int[0];
 
         void merge(List<ChunkHandle> chunks, List<ChunkHandle> raws, int level, List<ChunkHandle> result) {
             GroupTable t = new GroupTable(keys.size(), stride);
             StringPool pool = new StringPool(inlineMergePool(chunks, raws));
+            java.util.Arrays.fill(idGid, -1); // a new pool: its ids start again at 0
             Holistic h = null;
             boolean partialsMerged = false;
             try {
@@ -1258,6 +1348,13 @@ final class HashAggregate {
         /** Fills {@link #gids} with the group of each row of {@code c}, whose leading columns are the keys. */
         private void groupIds(GroupTable t, StringPool pool, Chunk c) {
             int n = c.rows();
+            if (gids.length < n) {
+                gids = new int[n];
+            }
+            if (keys.size() == 1 && c.column(0) instanceof org.spillway.spill.vector.StringVector sv && !sv.hasNulls()) {
+                stringGroupIds(t, pool, sv, n);
+                return;
+            }
             batch.reset(keys.size(), n);
             for (int k = 0; k < keys.size(); k++) {
                 batch.add(k, c.column(k), pool);
@@ -1269,6 +1366,50 @@ final class HashAggregate {
             for (int i = 0; i < n; i++) {
                 gids[i] = t.findOrInsert(batch, i);
             }
+        }
+
+        /**
+         * Group ids for a single string key: the string's id in the partition's pool maps to its group
+         * by array ({@link #idGid}), so only a string's first row probes the table. A dictionary
+         * column interns each entry once.
+         */
+        private void stringGroupIds(GroupTable t, StringPool pool, org.spillway.spill.vector.StringVector sv, int n) {
+            java.lang.foreign.MemorySegment bytes = sv.bytes();
+            if (sv.isDictionary()) {
+                int d = sv.dictionarySize();
+                if (codeGid.length < d) {
+                    codeGid = new int[Math.max(d, 16)];
+                }
+                java.util.Arrays.fill(codeGid, 0, d, -1);
+                for (int i = 0; i < n; i++) {
+                    int code = sv.code(i);
+                    int g = codeGid[code];
+                    if (g < 0) {
+                        g = stringGroup(t, pool, bytes, sv.entryStart(code), sv.entryLength(code));
+                        codeGid[code] = g;
+                    }
+                    gids[i] = g;
+                }
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                gids[i] = stringGroup(t, pool, bytes, sv.start(i), sv.length(i));
+            }
+        }
+
+        private int stringGroup(GroupTable t, StringPool pool, java.lang.foreign.MemorySegment bytes, int start, int len) {
+            int id = pool.intern(bytes, start, len);
+            if (id >= idGid.length) {
+                int old = idGid.length;
+                idGid = java.util.Arrays.copyOf(idGid, Math.max(id + 1, Math.max(16, old * 2)));
+                java.util.Arrays.fill(idGid, old, idGid.length, -1);
+            }
+            int g = idGid[id];
+            if (g < 0) {
+                g = t.findOrInsert1(KeyBatch.singleKeyHash(pool.lastHash()), id);
+                idGid[id] = g;
+            }
+            return g;
         }
 
         private void mergeChunk(GroupTable t, StringPool pool, Chunk c) {

@@ -112,4 +112,41 @@ public final class DoubleVectorBuilder extends VectorBuilder {
         }
         return new DoubleVector(size, data, valid, nullCount, min, max);
     }
+
+    /**
+     * {@link VectorBuilder#scatter}'s loop for a source without nulls: {@code src}'s row {@code i}
+     * to {@code outs[part[i]]}, each a builder of this type.
+     */
+    static void scatter(DoubleVector src, int n, int[] part, int[] counts, VectorBuilder[] outs) {
+        prepare(outs, counts);
+        for (int i = 0; i < n; i++) {
+            DoubleVectorBuilder b = (DoubleVectorBuilder) outs[part[i]];
+            b.values[b.size++] = src.get(i);
+        }
+    }
+
+    /**
+     * Appends the double with the bits {@code src[off + i * stride]} to {@code outs[part[i]]} for
+     * each {@code i} in {@code [0, n)}: a radix scatter of one state of per-row state arrays (see
+     * {@link VectorBuilder#scatter}); {@code counts[p]} rows go to {@code outs[p]}, each a builder
+     * of this type.
+     */
+    public static void scatterBits(long[] src, int off, int stride, int n, int[] part, int[] counts, VectorBuilder[] outs) {
+        prepare(outs, counts);
+        for (int i = 0, s = off; i < n; i++, s += stride) {
+            DoubleVectorBuilder b = (DoubleVectorBuilder) outs[part[i]];
+            b.values[b.size++] = Double.longBitsToDouble(src[s]);
+        }
+    }
+
+    /** Makes room in each destination for its count of rows and marks them valid. */
+    private static void prepare(VectorBuilder[] outs, int[] counts) {
+        for (int p = 0; p < counts.length; p++) {
+            if (counts[p] > 0) {
+                DoubleVectorBuilder b = (DoubleVectorBuilder) outs[p];
+                b.ensureCapacity(b.size + counts[p]);
+                b.markValidRange(counts[p]);
+            }
+        }
+    }
 }

@@ -121,4 +121,27 @@ public final class IntVectorBuilder extends VectorBuilder {
         }
         return new IntVector(type, size, data, valid, nullCount, min, max);
     }
+
+    /**
+     * {@link VectorBuilder#scatter}'s loop for a source without nulls: {@code src}'s row {@code i}
+     * to {@code outs[part[i]]}, each a builder of this type.
+     */
+    static void scatter(IntVector src, int n, int[] part, int[] counts, VectorBuilder[] outs) {
+        prepare(outs, counts);
+        for (int i = 0; i < n; i++) {
+            IntVectorBuilder b = (IntVectorBuilder) outs[part[i]];
+            b.values[b.size++] = src.get(i);
+        }
+    }
+
+    /** Makes room in each destination for its count of rows and marks them valid. */
+    private static void prepare(VectorBuilder[] outs, int[] counts) {
+        for (int p = 0; p < counts.length; p++) {
+            if (counts[p] > 0) {
+                IntVectorBuilder b = (IntVectorBuilder) outs[p];
+                b.ensureCapacity(b.size + counts[p]);
+                b.markValidRange(counts[p]);
+            }
+        }
+    }
 }

@@ -121,4 +121,41 @@ public final class LongVectorBuilder extends VectorBuilder {
         }
         return new LongVector(type, size, data, valid, nullCount, min, max);
     }
+
+    /**
+     * {@link VectorBuilder#scatter}'s loop for a source without nulls: {@code src}'s row {@code i}
+     * to {@code outs[part[i]]}, each a builder of this type.
+     */
+    static void scatter(LongVector src, int n, int[] part, int[] counts, VectorBuilder[] outs) {
+        prepare(outs, counts);
+        for (int i = 0; i < n; i++) {
+            LongVectorBuilder b = (LongVectorBuilder) outs[part[i]];
+            b.values[b.size++] = src.get(i);
+        }
+    }
+
+    /**
+     * Appends {@code src[off + i * stride]} to {@code outs[part[i]]} for each {@code i} in
+     * {@code [0, n)}: a radix scatter of one long of per-row state arrays (see
+     * {@link VectorBuilder#scatter}); {@code counts[p]} rows go to {@code outs[p]}, each a builder
+     * of this type.
+     */
+    public static void scatter(long[] src, int off, int stride, int n, int[] part, int[] counts, VectorBuilder[] outs) {
+        prepare(outs, counts);
+        for (int i = 0, s = off; i < n; i++, s += stride) {
+            LongVectorBuilder b = (LongVectorBuilder) outs[part[i]];
+            b.values[b.size++] = src[s];
+        }
+    }
+
+    /** Makes room in each destination for its count of rows and marks them valid. */
+    private static void prepare(VectorBuilder[] outs, int[] counts) {
+        for (int p = 0; p < counts.length; p++) {
+            if (counts[p] > 0) {
+                LongVectorBuilder b = (LongVectorBuilder) outs[p];
+                b.ensureCapacity(b.size + counts[p]);
+                b.markValidRange(counts[p]);
+            }
+        }
+    }
 }

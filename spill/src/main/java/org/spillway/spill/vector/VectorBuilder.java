@@ -81,6 +81,43 @@ public abstract sealed class VectorBuilder
      */
     public abstract void gather(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to);
 
+    /**
+     * A radix scatter: appends row {@code i} of {@code src} to {@code outs[part[i]]} for each
+     * {@code i} in {@code [0, n)}, nulls included. It reads the source once, in order, and each
+     * destination's writes are in order too, where a {@link #gather} per destination would read the
+     * whole source once per destination, a row here and there (a cache miss per row once the source
+     * is larger than the caches). {@code counts[p]} is the number of rows going to {@code outs[p]};
+     * each destination with a count is a builder of the source's type (the others may be null).
+     */
+    public static void scatter(ColumnVector src, int n, int[] part, int[] counts, VectorBuilder[] outs) {
+        if (!src.hasNulls()) {
+            switch (src) {
+                case IntVector v -> {
+                    IntVectorBuilder.scatter(v, n, part, counts, outs);
+                    return;
+                }
+                case LongVector v -> {
+                    LongVectorBuilder.scatter(v, n, part, counts, outs);
+                    return;
+                }
+                case DoubleVector v -> {
+                    DoubleVectorBuilder.scatter(v, n, part, counts, outs);
+                    return;
+                }
+                case StringVector v when !v.isDictionary() -> {
+                    if (StringVectorBuilder.scatterPlain(v, n, part, counts, outs)) {
+                        return;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            outs[part[i]].appendFrom(src, i); // nulls, booleans, dictionaries: row by row
+        }
+    }
+
     /** Rows from one source copied in bulk by {@link #gather} once they are at least this many in a row. */
     static final int BULK_ROWS = 16;
 
