@@ -250,6 +250,54 @@ class GroupByDuckDbTest {
         }
     }
 
+    /**
+     * One int key in a range of 30,000 values: every worker aggregates into state arrays indexed by
+     * value, and phase 2 combines them range by range (every algebraic aggregate but first/last,
+     * nulls in the values). With {@code mixed}, one chunk holds null keys and another values far
+     * outside the window: those chunks go through the table, and the direct states are written to
+     * the partitions and merged with them. Both must equal DuckDB's.
+     */
+    @ParameterizedTest(name = "direct states at parallelism {0}, mixed {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"1, false", "2, false", "1, true", "2, true"})
+    void intKeysInAWindowAggregateIntoArraysByValue(int parallelism, boolean mixed) throws Exception {
+        Path file = dir.resolve("window-" + mixed + ".csv");
+        if (!Files.exists(file)) {
+            SplittableRandom r = new SplittableRandom(9);
+            try (BufferedWriter w = Files.newBufferedWriter(file)) {
+                w.write("k,v_int,v_dbl\n");
+                for (int i = 0; i < 200_000; i++) {
+                    int chunk = i / 20_000;
+                    String k = Integer.toString(r.nextInt(30_000) - 1_000);
+                    if (mixed && chunk == 4) {
+                        k = i % 3 == 0 ? "" : k;
+                    } else if (mixed && chunk == 7) {
+                        k = i % 2 == 0 ? Integer.toString(40_000_000 + i % 500) : k;
+                    }
+                    String vInt = r.nextInt(8) == 0 ? "" : Integer.toString(r.nextInt(-1_000_000, 1_000_000));
+                    String vDbl = r.nextInt(9) == 0 ? "" : Double.toString(Math.round(r.nextGaussian() * 1e8) / 1e4);
+                    w.write(k + "," + vInt + "," + vDbl + "\n");
+                }
+            }
+        }
+        String columns = "{'k': 'INTEGER', 'v_int': 'INTEGER', 'v_dbl': 'DOUBLE'}";
+        List<List<Object>> expected = sorted(PipelineDuckDbTest.duck("SELECT k, count(*), count(v_int), sum(v_int), sum(v_dbl), "
+                + "avg(v_int), min(v_int), max(v_dbl), stddev_samp(v_dbl), var_pop(v_int), corr(v_int, v_dbl) "
+                + "FROM read_csv('" + file + "', columns = " + columns + ", header = true) GROUP BY k"));
+        CsvOptions opts = CsvOptions.defaults().columnType("k", DataType.INT32).columnType("v_int", DataType.INT32)
+                .columnType("v_dbl", DataType.FLOAT64);
+        try (Spillway sw = Spillway.builder().memoryLimit("256m").parallelism(parallelism).chunkRows(20_000)
+                .spillDir(dir.resolve("spill")).progress(false).build()) {
+            DataFrame f = sw.readCsv(file, opts).collect();
+            List<List<Object>> actual = sorted(PipelineDuckDbTest.normalize(f.groupBy("k").agg(count(), count("v_int"),
+                    sum("v_int"), sum("v_dbl"), mean("v_int"), min("v_int"), max("v_dbl"), std("v_dbl"), varPop("v_int"),
+                    corr("v_int", "v_dbl")).collect().rows()));
+            Map<String, Long> counters = sw.counters();
+            assertTrue(counters.getOrDefault("groupby.directStateRows", 0L) >= (mixed ? 100_000 : 200_000), counters.toString());
+            assertEquals(!mixed, counters.containsKey("groupby.directStateRanges"), counters.toString());
+            assertSameRows(expected, actual);
+        }
+    }
+
     /** Equal sorted results, doubles within a relative 1e-9. */
     static void assertSameRows(List<List<Object>> expected, List<List<Object>> actual) {
         assertEquals(expected.size(), actual.size(), "group count");

@@ -105,6 +105,22 @@ public abstract class AggFn {
         return false;
     }
 
+    /**
+     * Whether {@link #mergeState} is supported: false for first/last and for states that hold
+     * string ids (which belong to one table's pool).
+     */
+    public boolean mergesStates() {
+        return false;
+    }
+
+    /**
+     * Merges the state of a group of another table laid out alike ({@code src} from {@code sbase})
+     * into this group's ({@code dst} from {@code dbase}), as {@link #merge} does from partial columns.
+     */
+    public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not merge states");
+    }
+
     /** Writes group {@code g}'s state to {@code b[col0...]}. */
     public abstract void writePartial(long[] st, int base, VectorBuilder[] b, int col0, StringPool pool);
 
@@ -187,6 +203,16 @@ public abstract class AggFn {
         }
 
         @Override
+        public boolean mergesStates() {
+            return true;
+        }
+
+        @Override
+        public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
+            dst[dbase + offset] += src[sbase + offset];
+        }
+
+        @Override
         public List<Field> partialFields(String p) {
             return List.of(new Field(p + "n", DataType.INT64));
         }
@@ -246,6 +272,21 @@ public abstract class AggFn {
         @Override
         public boolean partialIsState() {
             return true;
+        }
+
+        @Override
+        public boolean mergesStates() {
+            return true;
+        }
+
+        @Override
+        public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
+            int d = dbase + offset;
+            int x = sbase + offset;
+            if (src[x] != 0) {
+                dst[d] += src[x];
+                dst[d + 1] = add(dst[d + 1], src[x + 1]);
+            }
         }
 
         @Override
@@ -347,6 +388,21 @@ public abstract class AggFn {
         }
 
         @Override
+        public boolean mergesStates() {
+            return true;
+        }
+
+        @Override
+        public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
+            int d = dbase + offset;
+            int x = sbase + offset;
+            if (src[x] != 0) {
+                dst[d] += src[x];
+                dst[d + 1] = b(d(dst[d + 1]) + d(src[x + 1]));
+            }
+        }
+
+        @Override
         public List<Field> partialFields(String p) {
             return List.of(new Field(p + "n", DataType.INT64), new Field(p + "sum", DataType.FLOAT64));
         }
@@ -430,6 +486,29 @@ public abstract class AggFn {
         @Override
         public boolean partialIsState() {
             return true;
+        }
+
+        @Override
+        public boolean mergesStates() {
+            return true;
+        }
+
+        @Override
+        public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
+            int bb = dbase + offset;
+            int x = sbase + offset;
+            long nb = src[x];
+            if (nb == 0) {
+                return;
+            }
+            long na = dst[bb];
+            double ma = d(dst[bb + 1]);
+            double mb = d(src[x + 1]);
+            long nn = na + nb;
+            double delta = mb - ma;
+            dst[bb] = nn;
+            dst[bb + 1] = b(na == 0 ? mb : ma + delta * nb / nn);
+            dst[bb + 2] = b(d(dst[bb + 2]) + d(src[x + 2]) + delta * delta * ((double) na * nb / nn));
         }
 
         @Override
@@ -560,6 +639,21 @@ public abstract class AggFn {
         }
 
         @Override
+        public boolean mergesStates() {
+            return true;
+        }
+
+        @Override
+        public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
+            int d = dbase + offset;
+            int x = sbase + offset;
+            if (src[x] != 0) {
+                dst[d] += src[x];
+                dst[d + 1] = b(d(dst[d + 1]) + d(src[x + 1]));
+            }
+        }
+
+        @Override
         public List<Field> partialFields(String p) {
             return List.of(new Field(p + "n", DataType.INT64), new Field(p + "sum", DataType.FLOAT64));
         }
@@ -660,6 +754,19 @@ public abstract class AggFn {
         @Override
         public boolean partialIsInput() {
             return true;
+        }
+
+        @Override
+        public boolean mergesStates() {
+            return inType != DataType.STRING;
+        }
+
+        @Override
+        public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
+            int x = sbase + offset;
+            if (src[x] != 0) {
+                offer(dst, dbase + offset, src[x + 1], null);
+            }
         }
 
         @Override
@@ -889,6 +996,40 @@ public abstract class AggFn {
         @Override
         public boolean partialIsState() {
             return true;
+        }
+
+        @Override
+        public boolean mergesStates() {
+            return true;
+        }
+
+        @Override
+        public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
+            int bb = dbase + offset;
+            int x = sbase + offset;
+            long nb = src[x];
+            if (nb == 0) {
+                return;
+            }
+            long na = dst[bb];
+            if (na == 0) {
+                System.arraycopy(src, x, dst, bb, 6);
+                return;
+            }
+            double mxa = d(dst[bb + 1]);
+            double mya = d(dst[bb + 2]);
+            double mxb = d(src[x + 1]);
+            double myb = d(src[x + 2]);
+            long nn = na + nb;
+            double dx = mxb - mxa;
+            double dy = myb - mya;
+            double f = (double) na * nb / nn;
+            dst[bb] = nn;
+            dst[bb + 1] = b(mxa + dx * nb / nn);
+            dst[bb + 2] = b(mya + dy * nb / nn);
+            dst[bb + 3] = b(d(dst[bb + 3]) + d(src[x + 3]) + dx * dx * f);
+            dst[bb + 4] = b(d(dst[bb + 4]) + d(src[x + 4]) + dy * dy * f);
+            dst[bb + 5] = b(d(dst[bb + 5]) + d(src[x + 5]) + dx * dy * f);
         }
 
         @Override
