@@ -855,8 +855,11 @@ final class HashAggregate {
         if (w.partitionBuilders == null) {
             VectorBuilder[][] byPart = new VectorBuilder[PARTITIONS][];
             VectorBuilder[][] byCol = new VectorBuilder[partial.size()][PARTITIONS];
+            // sized for a partition's share of a chunk: a string builder's dictionary holds up to a
+            // quarter of its capacity, and one that overflows copies every later string's bytes
+            int rows = Math.clamp(2L * ctx.chunkRows() / PARTITIONS, 256, 8192);
             for (int p = 0; p < PARTITIONS; p++) {
-                byPart[p] = ChunkOps.builders(partial, 256).toArray(VectorBuilder[]::new);
+                byPart[p] = ChunkOps.builders(partial, rows).toArray(VectorBuilder[]::new);
                 for (int c = 0; c < byCol.length; c++) {
                     byCol[c][p] = byPart[p][c];
                 }
