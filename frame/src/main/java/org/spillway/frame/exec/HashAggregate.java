@@ -582,26 +582,28 @@ final class HashAggregate {
         }
     }
 
-    /** Plain strings: interning gives a dense id per distinct string, mapped to its group. */
+    /**
+     * Plain strings: interning gives a dense id per distinct string (the whole chunk at once, see
+     * {@link StringPool#internAll}), mapped to its group by array.
+     */
     private static void plainStringKeys(Worker w, org.spillway.spill.vector.StringVector sv, int n) {
         int[] gids = w.gids;
         GroupTable t = w.table;
         w.hashedKeys = true;
-        java.lang.foreign.MemorySegment bytes = sv.bytes();
         StringPool pool = w.pool;
+        pool.internAll(sv.bytes(), sv.offsets(), n, gids);
+        if (pool.size() > w.idGid.length) {
+            int old = w.idGid.length;
+            w.idGid = java.util.Arrays.copyOf(w.idGid, Math.max(pool.size(), old * 2));
+            java.util.Arrays.fill(w.idGid, old, w.idGid.length, -1);
+        }
+        int[] idGid = w.idGid;
         for (int i = 0; i < n; i++) {
-            int start = sv.start(i);
-            int len = sv.length(i);
-            int id = pool.intern(bytes, start, len);
-            if (id >= w.idGid.length) {
-                int old = w.idGid.length;
-                w.idGid = java.util.Arrays.copyOf(w.idGid, Math.max(id + 1, old * 2));
-                java.util.Arrays.fill(w.idGid, old, w.idGid.length, -1);
-            }
-            int g = w.idGid[id];
+            int id = gids[i];
+            int g = idGid[id];
             if (g < 0) {
-                g = t.findOrInsert1(KeyBatch.singleKeyHash(pool.lastHash()), id);
-                w.idGid[id] = g;
+                g = t.findOrInsert1(KeyBatch.singleKeyHash(pool.hash(id)), id);
+                idGid[id] = g;
             }
             gids[i] = g;
         }
@@ -1111,6 +1113,7 @@ final class HashAggregate {
         GroupTable t = w.table;
         int size = t.size();
         if (size > 0) {
+            ctx.counters().add("groupby.flushedGroups", size);
             int[] starts = new int[PARTITIONS + 1];
             int[] order;
             if (single) {

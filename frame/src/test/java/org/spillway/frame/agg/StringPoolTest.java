@@ -145,4 +145,47 @@ class StringPoolTest {
             assertEquals(0, pool.size());
         }
     }
+
+    @ParameterizedTest(name = "inline {0}")
+    @ValueSource(booleans = {true, false})
+    void internAllGivesTheIdsAndHashesOfRowByRowInterning(boolean inline) {
+        Random r = new Random(7);
+        List<byte[]> distinct = strings(r, 3_000);
+        int n = 5_000; // several batches; repeats, new strings mid-batch, growth (rehash) mid-column
+        byte[][] rows = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = distinct.get(r.nextInt(i < 2_000 ? 200 : distinct.size()));
+        }
+        rows[n - 1] = "short".getBytes(StandardCharsets.UTF_8); // a short string ending at the segment's end
+        StringPool batched = new StringPool(inline);
+        StringPool single = new StringPool(inline);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < 2; round++) { // the second round finds every string already there
+                long total = 0;
+                for (byte[] b : rows) {
+                    total += b.length;
+                }
+                MemorySegment bytes = arena.allocate(Math.max(1, total));
+                MemorySegment offsets = arena.allocate(4L * (n + 1));
+                int at = 0;
+                for (int i = 0; i < n; i++) {
+                    offsets.setAtIndex(ValueLayout.JAVA_INT, i, at);
+                    MemorySegment.copy(rows[i], 0, bytes, ValueLayout.JAVA_BYTE, at, rows[i].length);
+                    at += rows[i].length;
+                }
+                offsets.setAtIndex(ValueLayout.JAVA_INT, n, at);
+                int[] ids = new int[n];
+                batched.internAll(bytes, offsets, n, ids);
+                for (int i = 0; i < n; i++) {
+                    int start = offsets.getAtIndex(ValueLayout.JAVA_INT, i);
+                    int expected = single.intern(bytes, start, rows[i].length);
+                    assertEquals(expected, ids[i], "row " + i);
+                    assertEquals(single.lastHash(), batched.hash(ids[i]), "row " + i);
+                    assertArrayEquals(rows[i], Arrays.copyOfRange(batched.data(), batched.start(ids[i]),
+                            batched.start(ids[i]) + batched.length(ids[i])), "row " + i);
+                }
+                assertEquals(single.size(), batched.size());
+            }
+        }
+    }
 }
