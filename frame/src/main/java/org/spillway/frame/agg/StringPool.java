@@ -94,21 +94,32 @@ public final class StringPool {
             lastHash = h;
             return intern(seg, off, len, h);
         }
-        long w0;
-        long w1;
-        long h = 0x27d4eb2f165667c5L ^ len;
-        if (len >= 8) {
-            w0 = seg.get(SEG_LONG, off);
-            w1 = seg.get(SEG_LONG, off + 8) & ((1L << ((len - 8) << 3)) - 1);
-            h = (h ^ Hashing.mix(w0)) * 0x9E3779B97F4A7C15L;
-            h = Hashing.mix(h ^ Hashing.mix(w1 ^ 0x165667b19e3779f9L));
-        } else {
-            w0 = seg.get(SEG_LONG, off) & ((1L << (len << 3)) - 1);
-            w1 = 0;
-            h = Hashing.mix(h ^ Hashing.mix(w0 ^ 0x165667b19e3779f9L));
-        }
+        long w0 = shortWord0(seg, off, len);
+        long w1 = shortWord1(seg, off, len);
+        long h = shortHash(w0, w1, len);
         lastHash = h;
         return probeShort(w0, w1 | (long) len << 56, h, seg, off, len);
+    }
+
+    /** Bytes 0-7 of a string of {@code len <= 15} bytes (at least 16 readable), zero past its end. */
+    private static long shortWord0(MemorySegment seg, long off, int len) {
+        long w = seg.get(SEG_LONG, off);
+        return len >= 8 ? w : w & ((1L << (len << 3)) - 1);
+    }
+
+    /** Bytes 8-14 of a string of {@code len <= 15} bytes (at least 16 readable), zero past its end. */
+    private static long shortWord1(MemorySegment seg, long off, int len) {
+        return len >= 8 ? seg.get(SEG_LONG, off + 8) & ((1L << ((len - 8) << 3)) - 1) : 0;
+    }
+
+    /** {@link Hashing#ofBytes(MemorySegment, long, int)} of a short string given as its two words. */
+    private static long shortHash(long w0, long w1, int len) {
+        long h = 0x27d4eb2f165667c5L ^ len;
+        if (len >= 8) {
+            h = (h ^ Hashing.mix(w0)) * 0x9E3779B97F4A7C15L;
+            return Hashing.mix(h ^ Hashing.mix(w1 ^ 0x165667b19e3779f9L));
+        }
+        return Hashing.mix(h ^ Hashing.mix(w0 ^ 0x165667b19e3779f9L));
     }
 
     /** Rows {@link #internAll} hashes and probes at a time. */
@@ -161,17 +172,9 @@ public final class StringPool {
                 long w1;
                 long h;
                 if (len <= INLINE_MAX && start <= limit) {
-                    h = 0x27d4eb2f165667c5L ^ len;
-                    if (len >= 8) {
-                        w0 = bytes.get(SEG_LONG, start);
-                        w1 = bytes.get(SEG_LONG, start + 8) & ((1L << ((len - 8) << 3)) - 1);
-                        h = (h ^ Hashing.mix(w0)) * 0x9E3779B97F4A7C15L;
-                        h = Hashing.mix(h ^ Hashing.mix(w1 ^ 0x165667b19e3779f9L));
-                    } else {
-                        w0 = bytes.get(SEG_LONG, start) & ((1L << (len << 3)) - 1);
-                        w1 = 0;
-                        h = Hashing.mix(h ^ Hashing.mix(w0 ^ 0x165667b19e3779f9L));
-                    }
+                    w0 = shortWord0(bytes, start, len);
+                    w1 = shortWord1(bytes, start, len);
+                    h = shortHash(w0, w1, len);
                     w1 |= (long) len << 56;
                 } else {
                     h = Hashing.ofBytes(bytes, start, len);
