@@ -46,6 +46,7 @@ final class Gen {
         Options o = Options.parse(Arrays.copyOfRange(args, 1, args.length));
         switch (args[0]) {
             case "events" -> {
+                o.allowOnly("gen events", Set.of("rows", "out", "files", "seed"));
                 long rows = o.count("rows", 1_000_000);
                 Path out = Path.of(o.get("out", "data"));
                 int files = (int) o.count("files", 1);
@@ -59,6 +60,7 @@ final class Gen {
                 return 0;
             }
             case "groupby" -> {
+                o.allowOnly("gen groupby", Set.of("n", "k", "nas", "sort", "seed", "out"));
                 org.spillway.datasets.GroupByData g = org.spillway.datasets.GroupByData.of(o.count("n", 10_000_000), (int) o.count("k", 100))
                         .nas((int) o.count("nas", 0)).sorted(o.count("sort", 0) != 0);
                 if (o.named().containsKey("seed")) {
@@ -72,6 +74,7 @@ final class Gen {
                 return 0;
             }
             case "join" -> {
+                o.allowOnly("gen join", Set.of("n", "nas", "seed", "out"));
                 JoinData j = JoinData.of(o.count("n", 10_000_000)).nas((int) o.count("nas", 0));
                 if (o.named().containsKey("seed")) {
                     j = j.seed(o.count("seed", 0));

@@ -57,8 +57,19 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String cmd = args.length == 0 ? "help" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
-        int status = switch (cmd) {
-            case "demo" -> Demo.run(Options.parse(rest));
+        int status;
+        try {
+            status = run(cmd, rest);
+        } catch (Options.UsageError e) {
+            System.err.println("spillway " + cmd + ": " + e.getMessage());
+            status = 2;
+        }
+        System.exit(status);
+    }
+
+    private static int run(String cmd, String[] rest) throws Exception {
+        return switch (cmd) {
+            case "demo" -> Demo.run(checked("demo", rest, "rows", "memory", "keep", "train-rows"));
             case "gen" -> Gen.run(rest);
             case "bench" -> bench(rest);
             case "help", "--help", "-h" -> {
@@ -70,26 +81,29 @@ public final class Main {
                 yield 2;
             }
         };
-        System.exit(status);
     }
 
     static int bench(String[] args) throws Exception {
         String what = args.length == 0 ? "" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        if (!what.equals("jmh") && Arrays.asList(rest).contains("--help")) {
+            System.out.print(USAGE);
+            return 0;
+        }
         switch (what) {
             case "ingest" -> {
-                Options o = Options.parse(rest);
+                Options o = checked("bench ingest", rest, "rows", "threads", "memory");
                 return org.spillway.bench.SideBySide.ingest(o.count("rows", 5_000_000),
                         (int) o.count("threads", Runtime.getRuntime().availableProcessors()), o.get("memory", "4g"));
             }
             case "groupby" -> {
-                Options o = Options.parse(rest);
+                Options o = checked("bench groupby", rest, "n", "k", "nas", "threads", "memory", "questions");
                 return org.spillway.bench.SideBySide.groupby(o.count("n", 10_000_000), (int) o.count("k", 100),
                         (int) o.count("nas", 0), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
                         o.get("memory", "4g"), questions(o));
             }
             case "join" -> {
-                Options o = Options.parse(rest);
+                Options o = checked("bench join", rest, "n", "threads", "memory", "data", "questions");
                 java.nio.file.Path data = o.named().containsKey("data") ? java.nio.file.Path.of(o.get("data", "data"))
                         : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "spillway-bench");
                 return org.spillway.bench.SideBySide.join(o.count("n", 10_000_000),
@@ -97,7 +111,7 @@ public final class Main {
                         questions(o));
             }
             case "ml" -> {
-                Options o = Options.parse(rest);
+                Options o = checked("bench ml", rest, "n", "features", "threads", "memory", "spilled-memory", "passes");
                 java.util.List<Integer> threads = new java.util.ArrayList<>();
                 for (String t : o.get("threads", "1,2").split(",")) {
                     threads.add(Integer.parseInt(t.strip()));
@@ -117,6 +131,16 @@ public final class Main {
         }
     }
 
+    /**
+     * Parses a subcommand's options and fails, naming the options it takes, on any other one, so that a typo
+     * such as {@code --thread 1} stops before a long run instead of being ignored.
+     */
+    private static Options checked(String command, String[] args, String... known) {
+        Options o = Options.parse(args);
+        o.allowOnly(command, java.util.Set.of(known));
+        return o;
+    }
+
     /** The question numbers of {@code --questions 1,2,q3} (empty: all). */
     private static java.util.Set<Integer> questions(Options o) {
         java.util.Set<Integer> only = new java.util.TreeSet<>();
@@ -126,7 +150,7 @@ public final class Main {
                 try {
                     only.add(Integer.parseInt(t));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--questions takes numbers separated by commas, e.g. 1,2,5; not '" + q + "'");
+                    throw new Options.UsageError("--questions takes numbers separated by commas, e.g. 1,2,5; not '" + q + "'");
                 }
             }
         }
@@ -142,7 +166,7 @@ public final class Main {
             }
             return Long.parseLong(t);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a whole number: '" + s + "' (write e.g. 4000000 or 4e6)");
+            throw new Options.UsageError("not a whole number: '" + s + "' (write e.g. 4000000 or 4e6)");
         }
     }
 }

@@ -6,6 +6,13 @@ import java.util.Map;
 
 /** {@code --name value} options of a subcommand, plus positional words. */
 record Options(Map<String, String> named, List<String> positional) {
+    /** A mistake on the command line (unknown option, malformed number): printed as one line, exit status 2. */
+    static final class UsageError extends IllegalArgumentException {
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
     static Options parse(String[] args) {
         Map<String, String> named = new HashMap<>();
         List<String> pos = new java.util.ArrayList<>();
@@ -41,7 +48,7 @@ record Options(Map<String, String> named, List<String> positional) {
     int integer(String name, int dflt) {
         long v = count(name, dflt);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("--" + name + " is too large: " + named.get(name));
+            throw new UsageError("--" + name + " is too large: " + named.get(name));
         }
         return (int) v;
     }
@@ -55,7 +62,7 @@ record Options(Map<String, String> named, List<String> positional) {
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " takes a number, e.g. 0.2; not '" + v + "'");
+            throw new UsageError("--" + name + " takes a number, e.g. 0.2; not '" + v + "'");
         }
     }
 
@@ -63,12 +70,12 @@ record Options(Map<String, String> named, List<String> positional) {
     void allowOnly(String command, java.util.Set<String> known) {
         for (String name : named.keySet()) {
             if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + " for '" + command + "'; its options are "
+                throw new UsageError("unknown option --" + name + " for '" + command + "'; its options are "
                         + known.stream().sorted().map(k -> "--" + k).collect(java.util.stream.Collectors.joining(" ")));
             }
         }
         if (!positional.isEmpty()) {
-            throw new IllegalArgumentException("'" + command + "' takes no bare words, got " + positional
+            throw new UsageError("'" + command + "' takes no bare words, got " + positional
                     + "; options are written --name value");
         }
     }
