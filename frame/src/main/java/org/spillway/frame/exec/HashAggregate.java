@@ -247,10 +247,6 @@ final class HashAggregate {
         /** Pre-aggregation did not reduce: large chunks bypass the table ({@link #PASS_THROUGH_MIN_ROWS}). */
         boolean passThrough;
         long[] rowStates = EMPTY_STATES;
-        int[] order = new int[0]; // radixOrder's rows by partition
-        int[] zeros = new int[0];
-        long[] rowHashes = new long[0];
-        final ColumnVector[] gatherSource = new ColumnVector[1];
         // compositeKey's scratch
         final ColumnVector[] compositeCols = new ColumnVector[8];
         final int[] compositeDomain = new int[8];
@@ -292,7 +288,7 @@ final class HashAggregate {
         /** Pass-through's partial-chunk builders: [partition][column], and the same by [column][partition]. */
         VectorBuilder[][] partitionBuilders;
         VectorBuilder[][] partitionColumns;
-        int[] part = new int[0]; // pass-through: each row's partition
+        int[] part = new int[0]; // pass-through and writeRaw: each row's partition
         /** Direct states: {@link #stride} longs per value of the shared window, and a bit per value seen (null: none). */
         long[] directStates;
         long[] directSeen;
@@ -899,48 +895,29 @@ final class HashAggregate {
     }
 
     /**
-     * Orders rows {@code 0..n)} by the level-0 partition of {@code hashes[row]} into {@code w.order}
-     * (a counting sort); returns the partitions' starts in it ({@link #PARTITIONS} + 1 entries).
+     * Appends the chunk's keys and holistic inputs, radix-partitioned by group hash, to the
+     * partitions' raw buffers. A key or input that is a column of the chunk (of the stored type) is
+     * written by one {@link VectorBuilder#scatter} that reads the vector in order; the rest
+     * (expressions) row by row, in row order. (Gathering each partition's rows in turn read every
+     * column once per partition at random: most of db-benchmark q6's update time.)
      */
-    private static int[] radixOrder(Worker w, long[] hashes, int n) {
-        int[] starts = new int[PARTITIONS + 1];
-        for (int i = 0; i < n; i++) {
-            starts[partition(hashes[i], 0) + 1]++;
-        }
-        for (int p = 0; p < PARTITIONS; p++) {
-            starts[p + 1] += starts[p];
-        }
-        if (w.order.length < n) {
-            w.order = new int[n];
-            w.zeros = new int[n]; // gather's source index for each row: always 0
-        }
-        int[] order = w.order;
-        int[] next = starts.clone();
-        for (int i = 0; i < n; i++) {
-            order[next[partition(hashes[i], 0)]++] = i;
-        }
-        return starts;
-    }
-
-    /** Appends rows {@code w.order[from..to)} of {@code v} to {@code b} in one typed gather. */
-    private static void gather(Worker w, VectorBuilder b, ColumnVector v, int from, int to) {
-        w.gatherSource[0] = v;
-        b.gather(w.gatherSource, w.zeros, w.order, from, to);
-    }
-
-    /** Appends the chunk's keys and holistic inputs, radix-partitioned, as raw chunks. */
     private void writeRaw(Worker w, Chunk chunk, Map<Expr, Values> inputs) {
         int n = chunk.rows();
-        if (w.rowHashes.length < n) {
-            w.rowHashes = new long[n];
+        if (w.part.length < n) {
+            w.part = new int[n];
         }
+        int[] part = w.part;
+        int[] counts = new int[PARTITIONS];
+        GroupTable t = w.table;
+        int[] gids = w.gids;
         for (int i = 0; i < n; i++) {
-            w.rowHashes[i] = w.table.hash(w.gids[i]);
+            int p = partition(t.hash(gids[i]), 0);
+            part[i] = p;
+            counts[p]++;
         }
-        int[] starts = radixOrder(w, w.rowHashes, n);
-        int[] order = w.order;
         // Holistic inputs: a column whose type is the stored type is copied as is (no heap values).
         ColumnVector[] holisticVectors = new ColumnVector[aggs.size()];
+        boolean rowWise = false;
         for (int j = 0; j < aggs.size(); j++) {
             if (rawCol[j] < 0) {
                 continue;
@@ -950,6 +927,7 @@ final class HashAggregate {
                 holisticVectors[j] = chunk.column(c.column());
             } else {
                 inputs.computeIfAbsent(e, x -> x.eval(chunk));
+                rowWise = true;
             }
         }
         Values[] keyValues = new Values[keys.size()];
@@ -957,6 +935,7 @@ final class HashAggregate {
         for (int k = 0; k < keys.size(); k++) {
             if (keyColumns[k] == null) {
                 keyValues[k] = keys.get(k).eval(chunk);
+                rowWise = true;
             } else {
                 keyVectors[k] = chunk.column(keyColumns[k]);
             }
@@ -964,58 +943,63 @@ final class HashAggregate {
         if (w.rawBuffers == null) {
             w.rawBuffers = new VectorBuilder[PARTITIONS][];
         }
+        VectorBuilder[][] buffers = w.rawBuffers;
         for (int p = 0; p < PARTITIONS; p++) {
-            if (starts[p] == starts[p + 1]) {
-                continue;
+            if (counts[p] > 0 && buffers[p] == null) {
+                buffers[p] = ChunkOps.builders(raw, 256).toArray(VectorBuilder[]::new);
             }
-            if (w.rawBuffers[p] == null) {
-                w.rawBuffers[p] = ChunkOps.builders(raw, 256).toArray(VectorBuilder[]::new);
+        }
+        VectorBuilder[] outs = new VectorBuilder[PARTITIONS]; // one column's buffers, by partition
+        for (int k = 0; k < keys.size(); k++) {
+            if (keyVectors[k] != null) {
+                VectorBuilder.scatter(keyVectors[k], n, part, counts, column(buffers, k, outs));
             }
-            VectorBuilder[] b = w.rawBuffers[p];
-            int from = starts[p];
-            int to = starts[p + 1];
-            w.rawBuffered += to - from;
-            // columns straight from the chunk's vectors: one typed gather per column
-            for (int k = 0; k < keys.size(); k++) {
-                if (keyVectors[k] != null) {
-                    gather(w, b[k], keyVectors[k], from, to);
-                }
+        }
+        for (int j = 0; j < aggs.size(); j++) {
+            if (rawCol[j] >= 0 && holisticVectors[j] != null) {
+                VectorBuilder.scatter(holisticVectors[j], n, part, counts, column(buffers, rawCol[j], outs));
             }
-            for (int j = 0; j < aggs.size(); j++) {
-                if (rawCol[j] >= 0 && holisticVectors[j] != null) {
-                    gather(w, b[rawCol[j]], holisticVectors[j], from, to);
-                }
-            }
-            for (int r = from; r < to; r++) {
-                int i = order[r];
+        }
+        if (rowWise) {
+            for (int i = 0; i < n; i++) {
+                VectorBuilder[] b = buffers[part[i]];
                 for (int k = 0; k < keys.size(); k++) {
                     if (keyVectors[k] == null) {
                         appendValue(b[k], keyValues[k], i);
                     }
                 }
                 for (int j = 0; j < aggs.size(); j++) {
-                    if (rawCol[j] >= 0) {
-                        VectorBuilder vb = b[rawCol[j]];
-                        if (holisticVectors[j] != null) {
-                            continue; // gathered above
-                        }
-                        Values v = inputs.get(aggs.get(j).input());
-                        if (vb instanceof DoubleVectorBuilder db && v.type != DataType.FLOAT64) {
-                            if (v.isNull(i)) {
-                                db.appendNull();
-                            } else {
-                                db.append(v.asDouble(i));
-                            }
+                    if (rawCol[j] < 0 || holisticVectors[j] != null) {
+                        continue; // not holistic, or scattered above
+                    }
+                    VectorBuilder vb = b[rawCol[j]];
+                    Values v = inputs.get(aggs.get(j).input());
+                    if (vb instanceof DoubleVectorBuilder db && v.type != DataType.FLOAT64) {
+                        if (v.isNull(i)) {
+                            db.appendNull();
                         } else {
-                            appendValue(vb, v, i);
+                            db.append(v.asDouble(i));
                         }
+                    } else {
+                        appendValue(vb, v, i);
                     }
                 }
             }
-            if (b[0].size() >= rawChunkRows) {
+        }
+        w.rawBuffered += n;
+        for (int p = 0; p < PARTITIONS; p++) {
+            if (counts[p] > 0 && buffers[p][0].size() >= rawChunkRows) {
                 flushRaw(w, p);
             }
         }
+    }
+
+    /** Column {@code c} of each partition's raw buffers, into {@code outs} (null for a partition without buffers). */
+    private static VectorBuilder[] column(VectorBuilder[][] buffers, int c, VectorBuilder[] outs) {
+        for (int p = 0; p < PARTITIONS; p++) {
+            outs[p] = buffers[p] == null ? null : buffers[p][c];
+        }
+        return outs;
     }
 
     /** Rows a partition's value buffer collects before it becomes a chunk. */
@@ -1727,6 +1711,17 @@ final class HashAggregate {
                         gid[j] = gid[j] == null ? new int[cap] : java.util.Arrays.copyOf(gid[j], cap);
                     }
                     boolean distinctKind = aggs.get(j).kind() == AggregateExpr.Kind.COUNT_DISTINCT;
+                    if (v instanceof org.spillway.spill.vector.DoubleVector dv && !dv.hasNulls() && !distinctKind) {
+                        long[] out = vals[j];
+                        int[] og = gid[j];
+                        int o = count[j];
+                        for (int i = 0; i < n; i++) {
+                            out[o + i] = Double.doubleToRawLongBits(dv.get(i));
+                            og[o + i] = gids[i];
+                        }
+                        count[j] = o + n;
+                        continue;
+                    }
                     for (int i = 0; i < n; i++) {
                         if (v.isNull(i)) {
                             continue;
@@ -1812,25 +1807,14 @@ final class HashAggregate {
                         }
                         distinct[j] = out;
                     } else {
+                        // quantiles by selection in each group's range, over order keys made in place
                         double[] out = new double[groups];
-                        double[] xs = new double[0];
+                        for (int i = 0; i < m; i++) {
+                            byGroup[i] = org.spillway.frame.agg.Quantiles.key(Double.longBitsToDouble(byGroup[i]));
+                        }
                         for (int g = 0; g < groups; g++) {
-                            int len = start[g + 1] - start[g];
-                            if (len == 0) {
-                                out[g] = Double.NaN;
-                                continue;
-                            }
-                            if (xs.length < len) {
-                                xs = new double[Math.max(len, xs.length * 2)];
-                            }
-                            for (int i = 0; i < len; i++) {
-                                xs[i] = Double.longBitsToDouble(byGroup[start[g] + i]);
-                            }
-                            java.util.Arrays.sort(xs, 0, len);
-                            double pos = a.q() * (len - 1);
-                            int lo = (int) Math.floor(pos);
-                            int hi = (int) Math.ceil(pos);
-                            out[g] = xs[lo] + (pos - lo) * (xs[hi] - xs[lo]);
+                            out[g] = start[g + 1] == start[g] ? Double.NaN
+                                    : org.spillway.frame.agg.Quantiles.quantile(byGroup, start[g], start[g + 1], a.q());
                         }
                         results[j] = out;
                     }
@@ -2037,7 +2021,7 @@ final class HashAggregate {
                             has[g + 1] = has[g] + (cnt > 0 ? 1 : 0);
                             if (cnt > 0) {
                                 double pos = q * (cnt - 1);
-                                out[g] = lo[g] + (pos - Math.floor(pos)) * (hi[g] - lo[g]);
+                                out[g] = org.spillway.frame.agg.Quantiles.interpolate(lo[g], hi[g], pos);
                             } else {
                                 out[g] = Double.NaN;
                             }
