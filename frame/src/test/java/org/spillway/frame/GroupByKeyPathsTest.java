@@ -1,6 +1,7 @@
 package org.spillway.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.spillway.frame.Functions.count;
 import static org.spillway.frame.Functions.max;
 import static org.spillway.frame.Functions.mean;
@@ -127,6 +128,70 @@ class GroupByKeyPathsTest {
                     long[] x = expected.get(row.getString("s") + "|" + row.get("k"));
                     assertEquals(x[0], row.getLong("n"), row.toString());
                     assertEquals(x[1], row.getLong("t"), row.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * Int-only composite keys keep their array of group ids from chunk to chunk: chunks inside the
+     * layout reuse it, a chunk partly outside widens it, one whose union with it is too wide lays it
+     * out for itself alone, and a table flush (a tiny budget) empties it. Counts, sums and medians
+     * (holistic values, grouped again by the same keys in the merge) must equal a plain map's.
+     */
+    @Test
+    void compositeIntKeysReuseTheirArrayAcrossChunksAndFlushes() {
+        int rows = 120_000;
+        List<Object[]> data = new ArrayList<>();
+        Map<String, List<Integer>> values = new TreeMap<>();
+        for (int i = 0; i < rows; i++) {
+            int chunk = i / 4096;
+            int a;
+            int b;
+            switch (chunk % 4) {
+                case 0 -> { // the first layout
+                    a = i % 10;
+                    b = (i / 10) % 10;
+                }
+                case 1 -> { // partly outside: widened
+                    a = 5 + i % 10;
+                    b = (i / 10) % 10;
+                }
+                case 2 -> { // far outside, too wide together: this chunk's own layout
+                    a = 1000 + i % 10;
+                    b = (i / 10) % 100;
+                }
+                default -> { // back inside the first ranges
+                    a = i % 10;
+                    b = (i / 7) % 10;
+                }
+            }
+            int v = (i * 37) % 1001;
+            data.add(new Object[] {a, b, v});
+            values.computeIfAbsent(a + "|" + b, x -> new ArrayList<>()).add(v);
+        }
+        Schema schema = Schema.of(new Field("a", DataType.INT32), new Field("b", DataType.INT32), new Field("v", DataType.INT32));
+        for (String memory : new String[] {"64m", "2m"}) {
+            for (int p : new int[] {1, 2}) {
+                try (Spillway sw = Spillway.builder().memoryLimit(memory).parallelism(p).chunkRows(4096).progress(false).build()) {
+                    DataFrame f = sw.createDataFrame(schema, data);
+                    List<Row> got = f.groupBy("a", "b").agg(count().as("n"), sum("v").as("t"),
+                            Functions.median("v").as("m")).rows();
+                    String where = memory + ", parallelism " + p;
+                    assertEquals(values.size(), got.size(), where);
+                    for (Row row : got) {
+                        List<Integer> x = values.get(row.getInt("a") + "|" + row.getInt("b"));
+                        assertEquals(x.size(), row.getLong("n"), where + " " + row);
+                        assertEquals(x.stream().mapToLong(Integer::longValue).sum(), row.getLong("t"), where + " " + row);
+                        int[] sorted = x.stream().mapToInt(Integer::intValue).sorted().toArray();
+                        int c = sorted.length;
+                        double median = c % 2 == 1 ? sorted[c / 2] : (sorted[c / 2 - 1] + sorted[c / 2]) / 2.0;
+                        assertEquals(median, row.getDouble("m"), where + " " + row);
+                    }
+                    if (memory.equals("2m") && p == 1) {
+                        assertTrue(sw.counters().getOrDefault("groupby.flushedGroups", 0L) > 0,
+                                "the tiny budget should flush the table: " + sw.counters());
+                    }
                 }
             }
         }

@@ -221,6 +221,14 @@ public final class GroupTable {
     /** Forgets every group and shrinks back to the initial capacity. */
     public void clear() {
         size = 0;
+        clears++;
         allocate(16);
+    }
+
+    private int clears;
+
+    /** How many times {@link #clear} has run: a cache of this table's group ids is valid while it stays the same. */
+    public int clears() {
+        return clears;
     }
 }

@@ -249,10 +249,7 @@ final class HashAggregate {
         long[] rowStates = EMPTY_STATES;
         // compositeKey's scratch
         final ColumnVector[] compositeCols = new ColumnVector[8];
-        final int[] compositeDomain = new int[8];
-        final long[] compositeCodes = new long[8];
-        int[] compositeGid = new int[0];
-        int[] compositeIndex = new int[0];
+        final CompositeKeys composite = new CompositeKeys();
         /** For a single int key: group id + 1 of value {@code directBase + i} (0: not looked up yet), or null. */
         int[] direct;
         int directBase;
@@ -605,105 +602,23 @@ final class HashAggregate {
         }
     }
 
-    /** Widest product of the key columns' per-chunk domains that {@link #compositeKey} maps by array. */
-    private static final int COMPOSITE_MAX = 1 << 14;
-
     /**
-     * Group ids for several key columns, all plain column references without nulls, each a
-     * dictionary string column or an int column, whose per-chunk domains (dictionary sizes, value
-     * ranges) multiply to at most {@link #COMPOSITE_MAX}: each row's combination of dictionary codes
-     * and value offsets indexes an array of the chunk's group ids, so only the first row of each
-     * combination is hashed and looked up. False if the chunk does not qualify.
+     * Group ids for several key columns, all plain column references without nulls, by direct
+     * index over their few value combinations ({@link CompositeKeys}); false if the chunk does not
+     * qualify.
      */
     private boolean compositeKey(Worker w, Chunk chunk, int n) {
         int nk = keys.size();
-        if (n == 0 || nk > 8) {
+        if (nk > w.compositeCols.length) {
             return false;
         }
-        ColumnVector[] cols = w.compositeCols;
-        long product = 1;
         for (int k = 0; k < nk; k++) {
             if (keyColumns[k] == null) {
                 return false;
             }
-            ColumnVector v = chunk.column(keyColumns[k]);
-            if (v.hasNulls()) {
-                return false;
-            }
-            long domain;
-            switch (v) {
-                case org.spillway.spill.vector.StringVector sv when sv.isDictionary() -> domain = sv.dictionarySize();
-                case org.spillway.spill.vector.IntVector iv -> domain = (long) iv.max() - iv.min() + 1;
-                default -> {
-                    return false;
-                }
-            }
-            product *= Math.max(1, domain);
-            if (product > COMPOSITE_MAX) {
-                return false;
-            }
-            cols[k] = v;
-            w.compositeDomain[k] = (int) domain;
+            w.compositeCols[k] = chunk.column(keyColumns[k]);
         }
-        int size = (int) product;
-        if (w.compositeGid.length < size) {
-            w.compositeGid = new int[Math.max(size, 64)];
-        }
-        int[] slot = w.compositeGid;
-        java.util.Arrays.fill(slot, 0, size, -1);
-        int[] index = w.compositeIndex.length < n ? (w.compositeIndex = new int[n]) : w.compositeIndex;
-        // each row's combination index, key by key
-        java.util.Arrays.fill(index, 0, n, 0);
-        for (int k = 0; k < nk; k++) {
-            int d = w.compositeDomain[k];
-            switch (cols[k]) {
-                case org.spillway.spill.vector.StringVector sv -> {
-                    for (int i = 0; i < n; i++) {
-                        index[i] = index[i] * d + sv.code(i);
-                    }
-                }
-                case org.spillway.spill.vector.IntVector iv -> {
-                    int min = iv.min();
-                    for (int i = 0; i < n; i++) {
-                        index[i] = index[i] * d + (iv.get(i) - min);
-                    }
-                }
-                default -> throw new IllegalStateException();
-            }
-        }
-        int[] gids = w.gids;
-        GroupTable t = w.table;
-        long[] codes = w.compositeCodes;
-        for (int i = 0; i < n; i++) {
-            int g = slot[index[i]];
-            if (g < 0) {
-                long h = 0x2545F4914F6CDD1DL; // as KeyBatch hashes a row
-                for (int k = 0; k < nk; k++) {
-                    long code;
-                    long ch;
-                    switch (cols[k]) {
-                        case org.spillway.spill.vector.StringVector sv -> {
-                            int c = sv.code(i);
-                            int start = sv.entryStart(c);
-                            int len = sv.entryLength(c);
-                            ch = org.spillway.frame.agg.Hashing.ofBytes(sv.bytes(), start, len);
-                            code = w.pool.intern(sv.bytes(), start, len, ch);
-                        }
-                        case org.spillway.spill.vector.IntVector iv -> {
-                            code = iv.get(i);
-                            ch = org.spillway.frame.agg.Hashing.ofLong(code);
-                        }
-                        default -> throw new IllegalStateException();
-                    }
-                    codes[k] = code;
-                    h = org.spillway.frame.agg.Hashing.combine(h, ch);
-                }
-                g = t.findOrInsert(org.spillway.frame.agg.Hashing.mix(h), 0L, codes);
-                slot[index[i]] = g;
-            }
-            gids[i] = g;
-        }
-        return true;
+        return w.composite.groupIds(w.compositeCols, nk, n, w.table, w.pool, w.gids);
     }
 
     /**
@@ -1503,6 +1418,8 @@ final class HashAggregate {
         final Reservation res = ctx.budget().newReservation("group by merge");
         final KeyBatch batch = new KeyBatch();
         final PlainKeys plainKeys = new PlainKeys();
+        final CompositeKeys composite = new CompositeKeys();
+        final ColumnVector[] compositeCols = new ColumnVector[8];
         VectorBuilder[] out;
         VectorBuilder[] partialBuilders;
         int[] gids = new int[0];
@@ -1601,6 +1518,15 @@ final class HashAggregate {
             if (keys.size() == 1 && c.column(0) instanceof org.spillway.spill.vector.StringVector sv && !sv.hasNulls()) {
                 stringGroupIds(t, pool, sv, n);
                 return;
+            }
+            int nk = keys.size();
+            if (nk <= compositeCols.length) {
+                for (int k = 0; k < nk; k++) {
+                    compositeCols[k] = c.column(k);
+                }
+                if (composite.groupIds(compositeCols, nk, n, t, pool, gids)) {
+                    return;
+                }
             }
             batch.reset(keys.size(), n);
             for (int k = 0; k < keys.size(); k++) {
