@@ -196,4 +196,55 @@ class GroupByKeyPathsTest {
             }
         }
     }
+
+    /**
+     * String and int composite keys by pool id: new strings in later chunks widen the layout, a
+     * string aggregate interns many other strings into the same pool (so ids spread past the array
+     * and chunks fall back to dictionary codes), and a tiny budget clears table and pool. Counts,
+     * sums and the least name must equal a plain map's.
+     */
+    @Test
+    void stringCompositeKeysByPoolIdAgreeWithAMap() {
+        int rows = 100_000;
+        List<Object[]> data = new ArrayList<>();
+        Map<String, long[]> expected = new TreeMap<>(); // count, sum
+        Map<String, String> least = new TreeMap<>();
+        for (int i = 0; i < rows; i++) {
+            int chunk = i / 4096;
+            String s = "k" + (i % (3 + chunk % 9)) + (chunk % 5 == 4 ? "x" + (i % 40) : "");
+            int a = i % 11;
+            int v = i % 97;
+            String name = "n" + (i * 7919 % 20_000);
+            data.add(new Object[] {s, a, v, name});
+            String key = s + "|" + a;
+            long[] e = expected.computeIfAbsent(key, x -> new long[2]);
+            e[0]++;
+            e[1] += v;
+            least.merge(key, name, (x, y) -> x.compareTo(y) <= 0 ? x : y);
+        }
+        Schema schema = Schema.of(new Field("s", DataType.STRING), new Field("a", DataType.INT32), new Field("v", DataType.INT32),
+                new Field("name", DataType.STRING));
+        for (String memory : new String[] {"64m", "2m"}) {
+            for (int p : new int[] {1, 2}) {
+                try (Spillway sw = Spillway.builder().memoryLimit(memory).parallelism(p).chunkRows(4096).progress(false).build()) {
+                    DataFrame f = sw.createDataFrame(schema, data);
+                    String where = memory + ", parallelism " + p;
+                    List<Row> got = f.groupBy("s", "a").agg(count().as("n"), sum("v").as("t")).rows();
+                    assertEquals(expected.size(), got.size(), where);
+                    for (Row row : got) {
+                        long[] x = expected.get(row.getString("s") + "|" + row.getInt("a"));
+                        assertEquals(x[0], row.getLong("n"), where + " " + row);
+                        assertEquals(x[1], row.getLong("t"), where + " " + row);
+                    }
+                    List<Row> names = f.groupBy("s", "a").agg(min("name").as("least"), count().as("n")).rows();
+                    assertEquals(expected.size(), names.size(), where);
+                    for (Row row : names) {
+                        String key = row.getString("s") + "|" + row.getInt("a");
+                        assertEquals(least.get(key), row.getString("least"), where + " " + row);
+                        assertEquals(expected.get(key)[0], row.getLong("n"), where + " " + row);
+                    }
+                }
+            }
+        }
+    }
 }

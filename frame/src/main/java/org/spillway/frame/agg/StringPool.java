@@ -419,8 +419,16 @@ public final class StringPool {
         return Arrays.compareUnsigned(data, offsets[a], offsets[a + 1], data, offsets[b], offsets[b + 1]);
     }
 
+    private int clears;
+
+    /** How many times {@link #clear} has run: ids handed out before stay valid while it stays the same. */
+    public int clears() {
+        return clears;
+    }
+
     /** Forgets every string; keeps the arrays' capacity up to 4,096 strings, else shrinks them back. */
     public void clear() {
+        clears++;
         size = 0;
         dataLength = 0;
         if (mask + 1 > 8192) {
