@@ -33,6 +33,26 @@ public final class GroupTable {
         allocate(16);
     }
 
+    /**
+     * A table sized up front for about {@code expectedGroups} groups (it still grows past them), so
+     * a merge whose group count is known roughly does not rehash its way up from 16 groups; costs
+     * {@link #bytesForGroups} of that many groups at once.
+     */
+    public GroupTable(int keyCount, int stride, int expectedGroups) {
+        this(keyCount, stride);
+        if (expectedGroups > 16) {
+            allocate(capacityFor(expectedGroups));
+        }
+    }
+
+    private static int capacityFor(long groups) {
+        long cap = 16;
+        while (cap < groups) {
+            cap *= 2;
+        }
+        return (int) Math.min(cap, 1 << 30);
+    }
+
     private void allocate(int groupCapacity) {
         keys = new long[Math.max(1, keyCount) * groupCapacity];
         nulls = new long[groupCapacity];
@@ -81,11 +101,7 @@ public final class GroupTable {
 
     /** Heap bytes an empty table of this shape needs to grow to {@code groups} groups. */
     public static long bytesForGroups(int keyCount, int stride, long groups) {
-        long cap = 16;
-        while (cap < groups) {
-            cap *= 2;
-        }
-        return bytesFor(keyCount, stride, cap);
+        return bytesFor(keyCount, stride, capacityFor(groups));
     }
 
     /** Group {@code g}'s code for key column {@code k}. */
@@ -216,6 +232,24 @@ public final class GroupTable {
             }
             table[slot] = (hashes[g] & TAG) | (g + 1);
         }
+    }
+
+    /**
+     * Forgets every group, keeping the arrays when they hold {@code expectedGroups} groups and not
+     * over four times as many (else they are made anew for that many): a merge that takes one
+     * partition after another zeroes the part it used instead of allocating (and the JVM faulting
+     * in) a table per partition.
+     */
+    public void reset(int expectedGroups) {
+        int cap = capacityFor(Math.max(16, expectedGroups));
+        if (nulls.length >= cap && nulls.length <= 4L * cap) {
+            Arrays.fill(table, 0);
+            Arrays.fill(states, 0, size * Math.max(1, stride), 0);
+        } else {
+            allocate(cap);
+        }
+        size = 0;
+        clears++;
     }
 
     /** Forgets every group and shrinks back to the initial capacity. */

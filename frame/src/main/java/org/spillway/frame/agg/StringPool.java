@@ -51,6 +51,44 @@ public final class StringPool {
         this.table = new long[stride * 128];
     }
 
+    /**
+     * A pool sized up front for about {@code expectedStrings} strings of {@code expectedBytes} bytes
+     * in all (it still grows past them), so a merge that can estimate them does not rehash and copy
+     * its way up; holds {@link #bytesFor} of them at once.
+     */
+    public StringPool(boolean inline, int expectedStrings, long expectedBytes) {
+        this(inline);
+        if (expectedStrings > 64) {
+            int cap = (int) grown(64, expectedStrings);
+            offsets = new int[cap + 1];
+            hashes = new long[cap];
+            int slots = (int) grown(128, 2L * expectedStrings);
+            table = new long[stride * slots];
+            mask = slots - 1;
+        }
+        if (expectedBytes > data.length) {
+            data = new byte[(int) Math.min(grown(data.length, expectedBytes), Integer.MAX_VALUE - 8)];
+        }
+    }
+
+    /** Heap bytes of a pool made by {@link #StringPool(boolean, int, long)} with these arguments. */
+    public static long bytesFor(boolean inline, int expectedStrings, long expectedBytes) {
+        long cap = grown(64, expectedStrings);
+        long slots = grown(128, 2L * expectedStrings);
+        return Math.min(grown(1024, expectedBytes), Integer.MAX_VALUE - 8) + 4L * (cap + 1) + 8L * cap
+                + 8L * (inline ? 3 : 1) * slots;
+    }
+
+    /** Bytes of all distinct strings held. */
+    public long dataBytes() {
+        return dataLength;
+    }
+
+    /** Whether short strings are held inline in the table ({@link #internAll} batches only then). */
+    public boolean isInline() {
+        return inline;
+    }
+
     /** Number of distinct strings. */
     public int size() {
         return size;
@@ -424,6 +462,33 @@ public final class StringPool {
     /** How many times {@link #clear} has run: ids handed out before stay valid while it stays the same. */
     public int clears() {
         return clears;
+    }
+
+    /**
+     * Forgets every string, keeping each array that holds {@code expectedStrings} strings (and
+     * {@code expectedBytes} bytes) and not over four times as many, else making it anew at that
+     * size ({@link #StringPool(boolean, int, long)}).
+     */
+    public void reset(int expectedStrings, long expectedBytes) {
+        clears++;
+        size = 0;
+        dataLength = 0;
+        int cap = (int) grown(64, expectedStrings);
+        if (hashes.length < cap || hashes.length > 4L * cap) {
+            offsets = new int[cap + 1];
+            hashes = new long[cap];
+        }
+        int slots = (int) grown(128, 2L * expectedStrings);
+        if (mask + 1 >= slots && mask + 1 <= 4L * slots) {
+            Arrays.fill(table, 0);
+        } else {
+            table = new long[stride * slots];
+            mask = slots - 1;
+        }
+        long bytes = Math.min(grown(1024, expectedBytes), Integer.MAX_VALUE - 8);
+        if (data.length < bytes || data.length > 4 * bytes) {
+            data = new byte[(int) bytes];
+        }
     }
 
     /** Forgets every string; keeps the arrays' capacity up to 4,096 strings, else shrinks them back. */

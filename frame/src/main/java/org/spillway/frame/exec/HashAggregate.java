@@ -196,6 +196,8 @@ final class HashAggregate {
         }
         // every partition's value buffer of a worker fits in a quarter of its share
         rawChunkRows = (int) Math.max(256, Math.min(16_384, workerShare / (4L * PARTITIONS * rawRowBytes())));
+        // pass-through's partition builders, at up to twice this many rows each, take an eighth
+        passThroughChunkRows = (int) Math.max(128, Math.min(PASS_THROUGH_CHUNK_ROWS, workerShare / (16L * PARTITIONS * partialRowBytes())));
     }
 
     // ---- phase 1 ---------------------------------------------------------------------------
@@ -294,6 +296,8 @@ final class HashAggregate {
         /** Direct states could not be reserved: this worker uses its table. */
         boolean directStatesRefused;
         VectorBuilder[][] rawBuffers; // per partition: values waiting to become a chunk
+        /** Pass-through's partition builders hold rows not yet written ({@link #flushPassThrough}). */
+        boolean passThroughPending;
         long rawBuffered;
     }
 
@@ -627,9 +631,10 @@ final class HashAggregate {
      * the worker's share or the budget, and the chunk then goes through the table in slices.
      */
     private boolean reservePassThrough(Worker w, int rows) {
-        // per-row states, scratch, and the partition builders' arrays (together as long as the chunk)
-        long need = 8L * rows * stride + scratchBytes(rows) + 8L * rows * (keys.size() + 2) + 8L * rows * partial.size();
+        // per-row states, scratch, and the partition builders (with what they hold from earlier chunks)
+        long need = 8L * rows * stride + scratchBytes(rows) + 8L * rows * (keys.size() + 2) + passThroughBufferBytes(rows);
         if (need > workerShare) {
+            flushPassThrough(w);
             return false;
         }
         if (w.table.size() > 0) {
@@ -643,6 +648,7 @@ final class HashAggregate {
             }
             return true;
         } catch (BudgetExceededException e) {
+            flushPassThrough(w);
             return false;
         }
     }
@@ -708,13 +714,14 @@ final class HashAggregate {
         }
         VectorBuilder[][] byPart = partitionBuilders(w);
         VectorBuilder[][] byCol = w.partitionColumns;
-        for (int p = 0; p < PARTITIONS; p++) {
-            if (counts[p] > 0) {
-                for (VectorBuilder x : byPart[p]) {
+        if (!w.passThroughPending) {
+            for (VectorBuilder[] b : byPart) {
+                for (VectorBuilder x : b) {
                     x.reset();
                 }
             }
         }
+        w.passThroughPending = true;
         for (int k = 0; k < keys.size(); k++) {
             VectorBuilder.scatter(chunk.column(keyColumns[k]), n, part, counts, byCol[k]);
         }
@@ -741,9 +748,8 @@ final class HashAggregate {
             }
         }
         for (int p = 0; p < PARTITIONS; p++) {
-            if (counts[p] > 0) {
-                parts.get(p).add(ctx.store().putWithoutStats(
-                        Chunk.build(partial, java.util.Arrays.asList(byPart[p]), ctx.budget(), "group by partials")));
+            if (counts[p] > 0 && byPart[p][0].size() >= passThroughChunkRows) {
+                writePassThrough(w, p);
             }
         }
         w.hashedKeys = true;
@@ -920,6 +926,59 @@ final class HashAggregate {
     /** Rows a partition's value buffer collects before it becomes a chunk. */
     private int rawChunkRows = 4096;
 
+    /**
+     * Rows a partition's pass-through builder collects, over as many input chunks as it takes,
+     * before it becomes a partial chunk (fewer under a small share). One chunk per partition and
+     * input chunk made about a thousand rows each (db-benchmark q3 at a million groups: 5,760
+     * partial chunks); each chunk's memory is a shared arena, whose close costs a handshake with
+     * every thread (about 30-50 us here), so discarding them took 150-300 ms of a 0.7 s query.
+     * Larger builders miss the caches and, living long, the young generation: on q3, 4,096 rows
+     * ran in a median 0.65 s warm, 2,048 in 0.70 s and 8,192 in 0.72 s.
+     */
+    private final int passThroughChunkRows;
+    private static final int PASS_THROUGH_CHUNK_ROWS = 4096;
+
+    /** Heap bytes per partial row held in a builder (for the reservation): a string as 24. */
+    private long partialRowBytes() {
+        long b = 16;
+        for (int c = 0; c < partial.size(); c++) {
+            b += partial.type(c) == DataType.STRING ? 24 : 8;
+        }
+        return b;
+    }
+
+    /**
+     * Bytes pass-through's partition builders may hold with {@code rows} more rows on the way: a
+     * builder is written once it holds {@link #passThroughChunkRows}, and its arrays may have
+     * doubled on the way there.
+     */
+    private long passThroughBufferBytes(int rows) {
+        return partialRowBytes() * (2L * PARTITIONS * passThroughChunkRows + rows);
+    }
+
+    /** Writes whatever pass-through's partition builders hold as partial chunks. */
+    private void flushPassThrough(Worker w) {
+        if (w.partitionBuilders == null || !w.passThroughPending) {
+            return;
+        }
+        for (int p = 0; p < PARTITIONS; p++) {
+            writePassThrough(w, p);
+        }
+        w.passThroughPending = false;
+    }
+
+    private void writePassThrough(Worker w, int p) {
+        VectorBuilder[] b = w.partitionBuilders[p];
+        if (b[0].size() == 0) {
+            return;
+        }
+        parts.get(p).add(ctx.store().putWithoutStats(Chunk.build(partial, java.util.Arrays.asList(b), ctx.budget(), "group by partials")));
+        ctx.counters().add("groupby.passThroughChunks", 1);
+        for (VectorBuilder x : b) {
+            x.reset();
+        }
+    }
+
     /** Heap bytes per buffered value row (for the reservation). */
     private long rawRowBytes() {
         return 16L * (raw == null ? 0 : raw.size()) + 16;
@@ -1009,6 +1068,7 @@ final class HashAggregate {
 
     /** {@link #flush(Worker, int)}; with {@code single}, every group goes to partition 0. */
     void flush(Worker w, int level, boolean single) {
+        flushPassThrough(w); // its reservation is returned below
         GroupTable t = w.table;
         int size = t.size();
         if (size > 0) {
@@ -1174,7 +1234,11 @@ final class HashAggregate {
         }
         // (not with holistic aggregates: their values are many even when groups are few, and 64
         // partitions sort them in parallel and in pieces)
-        boolean single = raw == null && !flushedEarly && !anyDirect && groups <= SMALL_GROUPS;
+        boolean pending = false;
+        for (Worker w : workers) {
+            pending |= w.passThroughPending; // (only after a flush, so never without flushedEarly)
+        }
+        boolean single = raw == null && !flushedEarly && !pending && !anyDirect && groups <= SMALL_GROUPS;
         try {
             ctx.scheduler().run(workers, new Sink<Worker, Object, Object>() {
                 @Override
@@ -1394,6 +1458,27 @@ final class HashAggregate {
         w.directSeen = null;
     }
 
+    /** Up-front sizes of a merge's table and pool ({@code Merger.mergeSizes}). */
+    private record MergeSizes(int groups, int strings, long stringBytes) {
+    }
+
+    /** Per partial row, the most groups, pool strings and pool bytes a finished merge held; null: none yet. */
+    private volatile double[] mergeHint;
+
+    private synchronized void learnMergeSizes(long rows, int groups, StringPool pool) {
+        if (rows == 0) {
+            return;
+        }
+        double[] seen = {(double) groups / rows, (double) pool.size() / rows, (double) pool.dataBytes() / rows};
+        double[] old = mergeHint;
+        if (old != null) {
+            for (int i = 0; i < seen.length; i++) {
+                seen[i] = Math.max(seen[i], old[i]);
+            }
+        }
+        mergeHint = seen;
+    }
+
     /** One partition's work in phase 2: partial-state chunks and raw value chunks. */
     private record Part(List<ChunkHandle> partials, List<ChunkHandle> raws) {
     }
@@ -1428,8 +1513,14 @@ final class HashAggregate {
         int[] codeGid = new int[0];
 
         void merge(List<ChunkHandle> chunks, List<ChunkHandle> raws, int level, List<ChunkHandle> result) {
-            GroupTable t = new GroupTable(keys.size(), stride);
-            StringPool pool = new StringPool(inlineMergePool(chunks, raws));
+            boolean inlinePool = inlineMergePool(chunks, raws);
+            long rows = 0;
+            for (ChunkHandle ch : chunks) {
+                rows += ch.rows();
+            }
+            MergeSizes sized = mergeSizes(rows, inlinePool);
+            GroupTable t = takeTable(sized);
+            StringPool pool = takePool(sized, inlinePool);
             java.util.Arrays.fill(idGid, -1); // a new pool: its ids start again at 0
             Holistic h = null;
             boolean partialsMerged = false;
@@ -1444,6 +1535,7 @@ final class HashAggregate {
                     }
                 }
                 partialsMerged = true;
+                learnMergeSizes(rows, t.size(), pool);
                 if (raw != null) {
                     h = new Holistic();
                     // one holistic aggregate at a time, so only one set of values is in memory
@@ -1479,19 +1571,94 @@ final class HashAggregate {
                         res.shrink(res.bytes() - kept);
                     }
                     emit(t, pool, sortedHolistic(t, pool, raws, level), result);
-                    res.shrink(res.bytes());
+                    release();
                     return;
                 }
                 if (level >= MAX_LEVEL) {
                     throw new BudgetExceededException(e.getMessage() + " (group by: a partition's groups still did not fit after "
                             + level + " levels of repartitioning)", 0, 0);
                 }
-                res.shrink(res.bytes());
+                release();
                 repartition(chunks, raws, level, result);
                 return;
             }
             emit(t, pool, h, result);
+            keepForNextPartition();
+        }
+
+        /** The table and pool kept from the last partition for the next ({@link #keepForNextPartition}), or null. */
+        private GroupTable keptTable;
+        private StringPool keptPool;
+
+        /** An empty table for a partition: the kept one reset, or a new one; sized by {@code sized} if given. */
+        private GroupTable takeTable(MergeSizes sized) {
+            int groups = sized == null ? 16 : sized.groups();
+            if (keptTable != null) {
+                keptTable.reset(groups);
+                return keptTable;
+            }
+            return keptTable = new GroupTable(keys.size(), stride, groups);
+        }
+
+        /** An empty string pool of the given layout: the kept one reset, or a new one. */
+        private StringPool takePool(MergeSizes sized, boolean inline) {
+            int strings = sized == null || stringColumns == 0 ? 0 : sized.strings();
+            long bytes = sized == null || stringColumns == 0 ? 0 : sized.stringBytes();
+            if (keptPool != null && keptPool.isInline() == inline) {
+                keptPool.reset(strings, bytes);
+                return keptPool;
+            }
+            return keptPool = new StringPool(inline, strings, bytes);
+        }
+
+        /**
+         * After a partition: keeps its table and pool, still reserved, for the next one when they take
+         * at most half the worker's share (emptying them costs less than allocating new ones and
+         * having the JVM fault fresh heap pages in); returns every other reserved byte.
+         */
+        private void keepForNextPartition() {
+            long kept = (keptTable == null ? 0 : keptTable.bytes()) + (keptPool == null ? 0 : keptPool.bytes());
+            if (kept > workerShare / 2 || kept > res.bytes()) {
+                release();
+                return;
+            }
+            res.shrink(res.bytes() - kept);
+        }
+
+        /** Drops the kept table and pool and returns every reserved byte. */
+        private void release() {
+            keptTable = null;
+            keptPool = null;
             res.shrink(res.bytes());
+        }
+
+        /**
+         * The sizes to make a partition's table and pool of {@code rows} partial rows with, from
+         * what earlier merges of this aggregate saw per row (partitions are alike, being cut by
+         * hash), with a tenth to spare, reserved here; null (start small and grow) before any
+         * merge has finished, when they would take over half the worker's share, or when the budget
+         * has no room for them now. (db-benchmark q3 at a million groups: about a tenth of the
+         * merge's time went to growing tables and pools from 16 groups.)
+         */
+        private MergeSizes mergeSizes(long rows, boolean inlinePool) {
+            double[] perRow = mergeHint;
+            if (perRow == null || rows == 0) {
+                return null;
+            }
+            int groups = (int) Math.min(rows, (long) Math.ceil(rows * perRow[0] * 1.1) + 16);
+            int strings = (int) Math.min(rows * Math.max(1, stringColumns), (long) Math.ceil(rows * perRow[1] * 1.1) + 16);
+            long bytes = (long) Math.ceil(rows * perRow[2] * 1.1);
+            long need = GroupTable.bytesForGroups(keys.size(), stride, groups)
+                    + (stringColumns > 0 ? StringPool.bytesFor(inlinePool, strings, bytes) : 0);
+            if (groups <= 16 || need > workerShare / 2) {
+                return null;
+            }
+            try {
+                ensure(need, MAX_LEVEL);
+            } catch (BudgetExceededException e) {
+                return null;
+            }
+            return new MergeSizes(groups, strings, bytes);
         }
 
         /**
@@ -1565,8 +1732,28 @@ final class HashAggregate {
                 }
                 return;
             }
+            if (!pool.isInline()) {
+                for (int i = 0; i < n; i++) {
+                    gids[i] = stringGroup(t, pool, bytes, sv.start(i), sv.length(i));
+                }
+                return;
+            }
+            // the whole chunk interned in batches (overlapping cache misses), then ids to groups by array
+            pool.internAll(bytes, sv.offsets(), n, gids);
+            if (pool.size() > idGid.length) {
+                int old = idGid.length;
+                idGid = java.util.Arrays.copyOf(idGid, Math.max(pool.size(), Math.max(16, old * 2)));
+                java.util.Arrays.fill(idGid, old, idGid.length, -1);
+            }
+            int[] ig = idGid;
             for (int i = 0; i < n; i++) {
-                gids[i] = stringGroup(t, pool, bytes, sv.start(i), sv.length(i));
+                int id = gids[i];
+                int g = ig[id];
+                if (g < 0) {
+                    g = t.findOrInsert1(KeyBatch.singleKeyHash(pool.hash(id)), id);
+                    ig[id] = g;
+                }
+                gids[i] = g;
             }
         }
 
@@ -2086,6 +2273,8 @@ final class HashAggregate {
         }
 
         void close() {
+            keptTable = null;
+            keptPool = null;
             res.close();
         }
     }

@@ -89,6 +89,50 @@ class StringPoolTest {
         }
     }
 
+    /**
+     * A pool made for an expected size, and one reset for another (kept arrays, shrunk or grown),
+     * intern like a new pool: the same ids in order of first occurrence, the same bytes and
+     * hashes, whether the guess was far too small or far too large; bytesFor is what it holds.
+     */
+    @ParameterizedTest(name = "inline {0}")
+    @ValueSource(booleans = {true, false})
+    void presizedAndResetPoolsInternLikeANewOne(boolean inline) {
+        Random r = new Random(3);
+        List<byte[]> all = strings(r, 6_000);
+        StringPool fresh = new StringPool(inline);
+        int[] want = new int[all.size()];
+        for (int k = 0; k < all.size(); k++) {
+            byte[] b = all.get(k);
+            want[k] = fresh.intern(b, 0, b.length, Hashing.ofBytes(b, 0, b.length));
+        }
+        StringPool kept = new StringPool(inline, 100, 10);
+        assertEquals(StringPool.bytesFor(inline, 100, 10), kept.bytes());
+        int[][] guesses = {{100, 10}, {50_000, 1 << 20}, {0, 0}, {fresh.size(), (int) fresh.dataBytes()}, {3_000, 40_000}};
+        for (int[] guess : guesses) {
+            StringPool made = new StringPool(inline, guess[0], guess[1]);
+            assertEquals(StringPool.bytesFor(inline, guess[0], guess[1]), made.bytes());
+            kept.reset(guess[0], guess[1]);
+            for (StringPool pool : List.of(made, kept)) {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment seg = arena.allocate(64);
+                    for (int k = 0; k < all.size(); k++) {
+                        byte[] b = all.get(k);
+                        MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, b.length);
+                        int id = k % 2 == 0 ? pool.intern(seg, 0, b.length) : pool.intern(b, 0, b.length, Hashing.ofBytes(b, 0, b.length));
+                        assertEquals(want[k], id, "string " + k + " after guess " + Arrays.toString(guess));
+                        assertEquals(fresh.hash(id), pool.hash(id));
+                    }
+                }
+                assertEquals(fresh.size(), pool.size());
+                assertEquals(fresh.dataBytes(), pool.dataBytes());
+                for (int id = 0; id < fresh.size(); id++) {
+                    assertArrayEquals(Arrays.copyOfRange(fresh.data(), fresh.start(id), fresh.start(id) + fresh.length(id)),
+                            Arrays.copyOfRange(pool.data(), pool.start(id), pool.start(id) + pool.length(id)));
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "inline {0}")
     @ValueSource(booleans = {true, false})
     void projectedBytesIsNeverBelowWhatThePoolThenHolds(boolean inline) {
@@ -125,6 +169,27 @@ class StringPoolTest {
                 pool.intern(seg, 8, len);
                 assertEquals(Hashing.ofBytes(b, 0, len), pool.lastHash(), "length " + len);
                 assertEquals(Hashing.ofBytes(b, 0, len), Hashing.ofBytes(seg, 8, len), "length " + len);
+            }
+        }
+    }
+
+    @Test
+    void theSegmentHashIgnoresTheBytesAroundTheStringAndReadsUpToTheSegmentsEnd() {
+        Random r = new Random(11);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int len = 0; len <= 40; len++) {
+                byte[] b = new byte[len];
+                r.nextBytes(b);
+                long want = Hashing.ofBytes(b, 0, len);
+                // the string at every offset of a segment full of garbage, the last ones ending at its very end
+                MemorySegment seg = arena.allocate(len + 24);
+                for (int off = 0; off + len <= seg.byteSize(); off++) {
+                    for (long i = 0; i < seg.byteSize(); i++) {
+                        seg.set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt());
+                    }
+                    MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, off, len);
+                    assertEquals(want, Hashing.ofBytes(seg, off, len), "length " + len + " at " + off);
+                }
             }
         }
     }
