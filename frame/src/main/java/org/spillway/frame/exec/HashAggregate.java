@@ -1538,10 +1538,19 @@ final class HashAggregate {
                 learnMergeSizes(rows, t.size(), pool);
                 if (raw != null) {
                     h = new Holistic();
+                    long rawRows = 0;
+                    for (ChunkHandle ch : raws) {
+                        rawRows += ch.rows();
+                    }
                     // one holistic aggregate at a time, so only one set of values is in memory
                     for (int j = 0; j < aggs.size(); j++) {
                         if (rawCol[j] < 0) {
                             continue;
+                        }
+                        if (rawRows <= Integer.MAX_VALUE - 8) {
+                            // room for every value at once, instead of doubling the arrays chunk by chunk
+                            ensure(t.bytes() + pool.projectedBytes(0, 0) + h.bytesAfter(rawRows, j), level);
+                            h.expect(j, (int) rawRows);
                         }
                         for (ChunkHandle ch : raws) {
                             try (PinnedChunk p = ch.pin()) {
@@ -1795,12 +1804,23 @@ final class HashAggregate {
             final double[][] results = new double[aggs.size()][];
             final long[][] distinct = new long[aggs.size()][];
 
-            long bytesAfter(int moreRows, int only) {
+            /** Sizes aggregate {@code j}'s arrays for {@code rows} values (no value added yet). */
+            void expect(int j, int rows) {
+                if (vals[j] == null && rows > 0) {
+                    vals[j] = new long[rows];
+                    gid[j] = new int[rows];
+                }
+            }
+
+            long bytesAfter(long moreRows, int only) {
                 long b = 0;
                 for (int j = 0; j < aggs.size(); j++) {
                     if (rawCol[j] >= 0 && j == only) {
                         long cap = vals[j] == null ? 0 : vals[j].length;
-                        long need = count[j] + (long) moreRows;
+                        long need = count[j] + moreRows;
+                        if (vals[j] == null) {
+                            cap = Math.max(1024, need); // at most what expect() or the first add() makes
+                        }
                         while (cap < need) {
                             cap = Math.max(1024, cap * 2);
                         }
