@@ -587,14 +587,23 @@ final class HashAggregate {
         int[] gids = w.gids;
         GroupTable t = w.table;
         w.hashedKeys = true;
-        StringPool pool = w.pool;
+        w.idGid = internedGroupIds(t, w.pool, sv, n, gids, w.idGid);
+    }
+
+    /**
+     * Group ids of a plain string column's rows {@code [0, n)} into {@code gids}: the column is
+     * interned in batches ({@link StringPool#internAll}), then each string id is mapped to its group
+     * through {@code idGid} (-1: no group yet), so only a string's first row probes the table.
+     * Returns {@code idGid}, grown to the pool's size if needed.
+     */
+    static int[] internedGroupIds(GroupTable t, StringPool pool, org.spillway.spill.vector.StringVector sv, int n,
+                                  int[] gids, int[] idGid) {
         pool.internAll(sv.bytes(), sv.offsets(), n, gids);
-        if (pool.size() > w.idGid.length) {
-            int old = w.idGid.length;
-            w.idGid = java.util.Arrays.copyOf(w.idGid, Math.max(pool.size(), old * 2));
-            java.util.Arrays.fill(w.idGid, old, w.idGid.length, -1);
+        if (pool.size() > idGid.length) {
+            int old = idGid.length;
+            idGid = java.util.Arrays.copyOf(idGid, Math.max(pool.size(), Math.max(16, old * 2)));
+            java.util.Arrays.fill(idGid, old, idGid.length, -1);
         }
-        int[] idGid = w.idGid;
         for (int i = 0; i < n; i++) {
             int id = gids[i];
             int g = idGid[id];
@@ -604,6 +613,7 @@ final class HashAggregate {
             }
             gids[i] = g;
         }
+        return idGid;
     }
 
     /**
@@ -1747,23 +1757,7 @@ final class HashAggregate {
                 }
                 return;
             }
-            // the whole chunk interned in batches (overlapping cache misses), then ids to groups by array
-            pool.internAll(bytes, sv.offsets(), n, gids);
-            if (pool.size() > idGid.length) {
-                int old = idGid.length;
-                idGid = java.util.Arrays.copyOf(idGid, Math.max(pool.size(), Math.max(16, old * 2)));
-                java.util.Arrays.fill(idGid, old, idGid.length, -1);
-            }
-            int[] ig = idGid;
-            for (int i = 0; i < n; i++) {
-                int id = gids[i];
-                int g = ig[id];
-                if (g < 0) {
-                    g = t.findOrInsert1(KeyBatch.singleKeyHash(pool.hash(id)), id);
-                    ig[id] = g;
-                }
-                gids[i] = g;
-            }
+            idGid = internedGroupIds(t, pool, sv, n, gids, idGid);
         }
 
         private int stringGroup(GroupTable t, StringPool pool, java.lang.foreign.MemorySegment bytes, int start, int len) {
