@@ -27,6 +27,7 @@ public final class KeyBatch {
     private int[] dictIds = new int[0];
     private long[] dictHashes = new long[0];
     private long[] colHash = new long[0];
+    private int[] ids = new int[0];
 
     /** Prepares for {@code rows} rows of {@code keys} columns. */
     public void reset(int keys, int rows) {
@@ -136,6 +137,17 @@ public final class KeyBatch {
                 }
                 c[i] = id;
                 h[i] = dictHashes[code];
+            }
+        } else if (pool != null && pool.isInline() && !sv.hasNulls()) {
+            // the whole column interned in batches: the probes' cache misses overlap
+            if (ids.length < n) {
+                ids = new int[n];
+            }
+            pool.internAll(bytes, sv.offsets(), n, ids);
+            for (int i = 0; i < n; i++) {
+                int id = ids[i];
+                c[i] = id;
+                h[i] = pool.hash(id);
             }
         } else {
             for (int i = 0; i < n; i++) {
