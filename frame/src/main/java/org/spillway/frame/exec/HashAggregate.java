@@ -1664,8 +1664,9 @@ final class HashAggregate {
             if (perRow == null || rows == 0) {
                 return null;
             }
-            int groups = (int) Math.min(rows, (long) Math.ceil(rows * perRow[0] * 1.1) + 16);
-            int strings = (int) Math.min(rows * Math.max(1, stringColumns), (long) Math.ceil(rows * perRow[1] * 1.1) + 16);
+            long cap = 1 << 30; // (far past what half a share holds; only keeps the casts exact)
+            int groups = (int) Math.min(cap, Math.min(rows, (long) Math.ceil(rows * perRow[0] * 1.1) + 16));
+            int strings = (int) Math.min(cap, Math.min(rows * Math.max(1, stringColumns), (long) Math.ceil(rows * perRow[1] * 1.1) + 16));
             long bytes = (long) Math.ceil(rows * perRow[2] * 1.1);
             long need = GroupTable.bytesForGroups(keys.size(), stride, groups)
                     + (stringColumns > 0 ? StringPool.bytesFor(inlinePool, strings, bytes) : 0);
