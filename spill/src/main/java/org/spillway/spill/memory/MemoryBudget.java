@@ -154,7 +154,9 @@ public final class MemoryBudget implements AutoCloseable {
         }
         long free = free();
         throw new BudgetExceededException(String.format(Locale.ROOT,
-                "%s needs %s more (holds %s); budget %s, %s free, nothing left to spill (largest holders: %s). "
+                "%s needs %s more (holds %s); budget %s, %s free, nothing left to spill"
+                        + (Thread.currentThread().isInterrupted() ? " (interrupted while waiting for other threads' spills)" : "")
+                        + " (largest holders: %s). "
                         + "Raise Spillway.builder().memoryLimit(...), use smaller chunkRows(...), or lower parallelism(...).",
                 consumer, formatBytes(delta), formatBytes(alreadyHeld), formatBytes(limit), formatBytes(free),
                 topHolders(3) + spillableSummary()), delta, free);
