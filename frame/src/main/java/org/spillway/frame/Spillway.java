@@ -10,14 +10,14 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.spillway.frame.exec.ChunkOps;
-import org.spillway.frame.exec.ConsoleProgress;
-import org.spillway.frame.exec.ExecContext;
 import org.spillway.frame.exec.Executor;
-import org.spillway.frame.exec.StoredFrame;
+import org.spillway.frame.exec.pipeline.ChunkOps;
+import org.spillway.frame.exec.pipeline.ConsoleProgress;
+import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.frame.io.CsvOptions;
 import org.spillway.frame.io.CsvSource;
 import org.spillway.frame.plan.LogicalPlan;
+import org.spillway.frame.plan.StoredFrame;
 import org.spillway.parallel.MorselScheduler;
 import org.spillway.parallel.ProgressListener;
 import org.spillway.spill.Schema;
@@ -57,7 +57,7 @@ public final class Spillway implements AutoCloseable {
     private final Boolean progress;
     private final Executor executor;
     private final AtomicInteger frameIds = new AtomicInteger();
-    private final org.spillway.frame.exec.Counters counters = new org.spillway.frame.exec.Counters();
+    private final org.spillway.frame.exec.pipeline.Counters counters = new org.spillway.frame.exec.pipeline.Counters();
     private final List<StoredFrame> frames = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 

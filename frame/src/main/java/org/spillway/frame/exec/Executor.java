@@ -7,6 +7,26 @@ import java.util.function.BiConsumer;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.spillway.frame.Expr;
+import org.spillway.frame.exec.aggregate.HashAggregate;
+import org.spillway.frame.exec.join.HashJoin;
+import org.spillway.frame.exec.pipeline.ChunkOperator;
+import org.spillway.frame.exec.pipeline.CollectTerminal;
+import org.spillway.frame.exec.pipeline.CountTerminal;
+import org.spillway.frame.exec.pipeline.ExecContext;
+import org.spillway.frame.exec.pipeline.FilterOperator;
+import org.spillway.frame.exec.pipeline.OperatorFactory;
+import org.spillway.frame.exec.pipeline.OrderedMapTerminal;
+import org.spillway.frame.exec.pipeline.PlanRunner;
+import org.spillway.frame.exec.pipeline.ProjectOperator;
+import org.spillway.frame.exec.pipeline.RandomSplitTerminal;
+import org.spillway.frame.exec.pipeline.ReduceTerminal;
+import org.spillway.frame.exec.pipeline.Terminal;
+import org.spillway.frame.exec.scan.ChunkSource;
+import org.spillway.frame.exec.scan.CsvChunkSource;
+import org.spillway.frame.exec.scan.GeneratorChunkSource;
+import org.spillway.frame.exec.scan.StoredChunkSource;
+import org.spillway.frame.exec.scan.UnionChunkSource;
+import org.spillway.frame.exec.sort.ExternalSort;
 import org.spillway.frame.expr.Alias;
 import org.spillway.frame.expr.ColumnRef;
 import org.spillway.frame.plan.LogicalPlan;
@@ -16,6 +36,7 @@ import org.spillway.frame.plan.LogicalPlan.Filter;
 import org.spillway.frame.plan.LogicalPlan.Limit;
 import org.spillway.frame.plan.LogicalPlan.Project;
 import org.spillway.frame.plan.Optimizer;
+import org.spillway.frame.plan.StoredFrame;
 import org.spillway.parallel.Morsel;
 import org.spillway.parallel.ProgressListener;
 import org.spillway.parallel.Sink;
@@ -32,7 +53,7 @@ import org.spillway.spill.chunk.RowGenerator;
  * (group by, sort) run their input pipeline into their own terminal, then become a stored source
  * for the rest of the plan. A union is one source over the morsels of all its inputs, in order.
  */
-public final class Executor {
+public final class Executor implements PlanRunner {
     private final ExecContext ctx;
 
     /** An executor for the session's context. */
@@ -153,12 +174,14 @@ public final class Executor {
     }
 
     /** Collects an optimized plan (for operators that need their input stored, such as a join's build side). */
-    StoredFrame collectPlan(LogicalPlan optimized) {
+    @Override
+    public StoredFrame collectPlan(LogicalPlan optimized) {
         return collectOptimized(optimized);
     }
 
     /** Runs an optimized plan's pipeline into {@code terminal}; a plan ending in a limit is collected first. */
-    <R> R runPlan(LogicalPlan optimized, Terminal<?, R> terminal, String task) {
+    @Override
+    public <R> R runPlan(LogicalPlan optimized, Terminal<?, R> terminal, String task) {
         if (optimized instanceof Limit) {
             try (StoredFrame f = collectOptimized(optimized)) {
                 return runPlan(new ChunkScan(f, null, null), terminal, task);
@@ -228,12 +251,6 @@ public final class Executor {
             temporaries.forEach(StoredFrame::close);
             nested.forEach(Compiled::close);
         }
-    }
-
-    /** Makes one worker's instance of a pipeline step. */
-    interface OperatorFactory {
-        /** A new operator instance. */
-        ChunkOperator create();
     }
 
     private Compiled compile(LogicalPlan plan) {

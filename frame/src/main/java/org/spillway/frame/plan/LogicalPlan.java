@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Objects;
 import org.spillway.frame.Expr;
 import org.spillway.frame.SpillwayException;
-import org.spillway.frame.exec.StoredFrame;
 import org.spillway.frame.expr.Alias;
 import org.spillway.frame.expr.ColumnRef;
 import org.spillway.frame.io.CsvSource;

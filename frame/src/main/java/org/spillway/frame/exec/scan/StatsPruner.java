@@ -1,0 +1,146 @@
+package org.spillway.frame.exec.scan;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.spillway.frame.Expr;
+import org.spillway.frame.expr.BinaryExpr;
+import org.spillway.frame.expr.ColumnRef;
+import org.spillway.frame.expr.Literal;
+import org.spillway.frame.expr.Literals;
+import org.spillway.frame.expr.UnaryExpr;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.ChunkStats;
+
+/**
+ * Decides from a chunk's min/max/null-count statistics that a filter is false (or null) for every
+ * row, so the chunk need not be read. Understands comparisons of a column with a literal, IS [NOT]
+ * NULL, AND and OR; anything else is "cannot tell" (the chunk is read). Sound by construction: it
+ * only skips what the filter would drop anyway. NaN is not in float64 statistics, and every
+ * comparison with NaN is false, so only {@code <>} on float64 is never pruned.
+ */
+public final class StatsPruner {
+    private StatsPruner() {
+    }
+
+    /** True if no row of a chunk with {@code stats} (columns as in {@code schema}) can pass {@code predicate}. */
+    public static boolean canSkip(Expr predicate, Schema schema, ChunkStats stats) {
+        return switch (predicate) {
+            case BinaryExpr b when b.op() == BinaryExpr.Op.AND -> canSkip(b.left(), schema, stats) || canSkip(b.right(), schema, stats);
+            case BinaryExpr b when b.op() == BinaryExpr.Op.OR -> canSkip(b.left(), schema, stats) && canSkip(b.right(), schema, stats);
+            case BinaryExpr b -> comparison(b, schema, stats);
+            case UnaryExpr u when u.child() instanceof ColumnRef c && u.op() == UnaryExpr.Op.IS_NULL -> {
+                int i = schema.indexOf(c.column());
+                yield i >= 0 && stats.column(i).nullCount() == 0;
+            }
+            case UnaryExpr u when u.child() instanceof ColumnRef c && u.op() == UnaryExpr.Op.IS_NOT_NULL -> {
+                int i = schema.indexOf(c.column());
+                yield i >= 0 && stats.column(i).nullCount() == stats.rows();
+            }
+            default -> false;
+        };
+    }
+
+    private static boolean comparison(BinaryExpr b, Schema schema, ChunkStats stats) {
+        BinaryExpr.Op op = b.op();
+        ColumnRef col;
+        Literal lit;
+        if (b.left() instanceof ColumnRef c && b.right() instanceof Literal l) {
+            col = c;
+            lit = l;
+        } else if (b.left() instanceof Literal l && b.right() instanceof ColumnRef c) {
+            col = c;
+            lit = l;
+            op = flip(op);
+            if (op == null) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        int i = schema.indexOf(col.column());
+        if (i < 0 || lit.value() == null) {
+            return false;
+        }
+        ChunkStats.ColumnStats cs = stats.column(i);
+        DataType t = schema.type(i);
+        if (cs.min() == null || cs.max() == null) {
+            // every value is null (or, for float64, NaN): a comparison is never true
+            return cs.nullCount() == stats.rows() || (t == DataType.FLOAT64 && op != BinaryExpr.Op.NEQ);
+        }
+        if (t == DataType.STRING && op != BinaryExpr.Op.EQ && op != BinaryExpr.Op.NEQ && !isAscii(lit.value())) {
+            // Statistics order strings by UTF-8 bytes, filters by String.compareTo; the two agree on
+            // every comparison with an ASCII literal, and equality never depends on the order.
+            return false;
+        }
+        int cmpMin;
+        int cmpMax;
+        try {
+            cmpMin = compare(cs.min(), lit.value(), t);
+            cmpMax = compare(cs.max(), lit.value(), t);
+        } catch (RuntimeException e) {
+            return false; // a literal we cannot compare exactly: read the chunk
+        }
+        return switch (op) {
+            case GT -> cmpMax <= 0;
+            case GEQ -> cmpMax < 0;
+            case LT -> cmpMin >= 0;
+            case LEQ -> cmpMin > 0;
+            case EQ -> cmpMin > 0 || cmpMax < 0;
+            case NEQ -> t != DataType.FLOAT64 && cmpMin == 0 && cmpMax == 0;
+            default -> false;
+        };
+    }
+
+    private static boolean isAscii(Object v) {
+        if (!(v instanceof String s)) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static BinaryExpr.Op flip(BinaryExpr.Op op) {
+        return switch (op) {
+            case GT -> BinaryExpr.Op.LT;
+            case GEQ -> BinaryExpr.Op.LEQ;
+            case LT -> BinaryExpr.Op.GT;
+            case LEQ -> BinaryExpr.Op.GEQ;
+            case EQ, NEQ -> op;
+            default -> null;
+        };
+    }
+
+    /** Compares a statistic (the column's Java value) with a literal, in the column's type. */
+    static int compare(Object stat, Object literal, DataType t) {
+        switch (t) {
+            case INT32, INT64, DATE, TIMESTAMP -> {
+                long s = ((Number) stat).longValue();
+                if (literal instanceof Double || literal instanceof Float) {
+                    return Double.compare((double) s, ((Number) literal).doubleValue());
+                }
+                return Long.compare(s, Literals.toLong(literal, t));
+            }
+            case FLOAT64 -> {
+                double a = ((Number) stat).doubleValue();
+                double b = ((Number) literal).doubleValue();
+                return a < b ? -1 : a > b ? 1 : 0; // as the filter compares: -0.0 equals 0.0
+
+            }
+            case STRING -> {
+                if (!(literal instanceof String l)) {
+                    throw new IllegalArgumentException("not a string");
+                }
+                return Arrays.compareUnsigned(((String) stat).getBytes(StandardCharsets.UTF_8), l.getBytes(StandardCharsets.UTF_8));
+            }
+            case BOOL -> {
+                return Boolean.compare((Boolean) stat, (Boolean) literal);
+            }
+        }
+        throw new IllegalArgumentException(t.toString());
+    }
+}
