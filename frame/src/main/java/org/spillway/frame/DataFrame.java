@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
-import org.spillway.frame.expr.ColumnRef;
+import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.io.CsvOptions;
 import org.spillway.frame.io.CsvWriter;
 import org.spillway.frame.plan.LogicalPlan;

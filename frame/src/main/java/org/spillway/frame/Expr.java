@@ -1,156 +1,168 @@
 package org.spillway.frame;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import org.spillway.frame.expr.Alias;
-import org.spillway.frame.expr.BinaryExpr;
-import org.spillway.frame.expr.BinaryExpr.Op;
-import org.spillway.frame.expr.CastExpr;
-import org.spillway.frame.expr.Literal;
-import org.spillway.frame.expr.StringFunction;
-import org.spillway.frame.expr.UnaryExpr;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.udf.VectorFunction;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
-import org.spillway.spill.chunk.Chunk;
 
 /**
- * A column expression: a column reference, a literal, or an operation on expressions. Immutable;
- * every method returns a new expression. Build them with {@link Functions} ({@code col}, {@code lit},
- * {@code when}) and these methods, named as in Spark's Java API. Every operand may be an
- * {@code Expr} or a plain Java value ({@code col("x").gt(2)} equals {@code col("x").gt(lit(2))}).
+ * A column expression: a column reference, a literal, or an operation on expressions. Immutable
+ * and pure data (a tree of records, compared by value): it says <i>what</i> to compute; the
+ * executor compiles it against a schema into an evaluator ({@code org.spillway.frame.exec.eval}),
+ * as DataFusion keeps its logical {@code Expr} apart from its {@code PhysicalExpr}. Build them with
+ * {@link Functions} ({@code col}, {@code lit}, {@code when}, {@code udf}) and these methods, named
+ * as in Spark's Java API. Every operand may be an {@code Expr} or a plain Java value
+ * ({@code col("x").gt(2)} equals {@code col("x").gt(lit(2))}).
  *
  * <p>Types are checked when the expression is added to a frame; errors name the column and the
  * types. Nulls follow SQL: an operation on null is null, {@code and}/{@code or} use three-valued
  * logic, and a filter keeps only rows where the predicate is true.
  */
-public abstract class Expr {
-    /** For subclasses. */
-    protected Expr() {
-    }
+public sealed interface Expr
+        permits Expr.ColumnRef, Expr.Literal, Expr.BinaryExpr, Expr.UnaryExpr, Expr.CastExpr, Expr.Alias,
+        Expr.StringFunction, Expr.CaseWhen, Expr.WithMetadata, Expr.UdfCall {
 
     /**
      * The result type against {@code schema}.
      *
      * @throws SpillwayException when a column is missing or the types do not fit
      */
-    public abstract DataType type(Schema schema);
-
-    /** Evaluates over one chunk whose schema the expression was checked against. */
-    public abstract Values eval(Chunk chunk);
+    default DataType type(Schema schema) {
+        return ExprTypes.type(this, schema);
+    }
 
     /** The output column name when none is given with {@link #as}: the column name, or the expression text. */
-    public String name() {
+    default String name() {
         return toString();
     }
 
     /**
      * The metadata of the output column against {@code schema} (see {@link org.spillway.spill.Field#metadata()}):
-     * a column reference keeps its column's, an alias its child's; every other expression gives none
-     * unless it overrides this.
+     * a column reference keeps its column's, an alias its child's, {@link #withMetadata} sets it, a UDF gives its function's;
+     * every other expression gives none.
      */
-    public java.util.Map<String, String> metadata(Schema schema) {
-        return java.util.Map.of();
+    default Map<String, String> metadata(Schema schema) {
+        return ExprTypes.metadata(this, schema);
     }
 
+    /** The expressions this one is computed from, in order (none for a column or a literal). */
+    List<Expr> children();
+
     /** Adds the names of the columns this expression reads. */
-    public abstract void collectColumns(Set<String> out);
+    default void collectColumns(Set<String> out) {
+        switch (this) {
+            case ColumnRef c -> out.add(c.column());
+            case UdfCall u -> out.addAll(u.function().inputColumns());
+            default -> children().forEach(c -> c.collectColumns(out));
+        }
+    }
 
     /** The names of the columns this expression reads. */
-    public final Set<String> columns() {
+    default Set<String> columns() {
         Set<String> out = new LinkedHashSet<>();
         collectColumns(out);
         return out;
     }
 
+    /** True for literal expressions; used by the optimizer. */
+    default boolean isLiteral() {
+        return this instanceof Literal;
+    }
+
     // ---- arithmetic -------------------------------------------------------------------------
 
     /** {@code this + other}. Integers add exactly (overflow is an error); int32 + int32 is int64. */
-    public Expr plus(Object other) {
-        return new BinaryExpr(Op.PLUS, this, Functions.lit(other));
+    default Expr plus(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.PLUS, this, Functions.lit(other));
     }
 
     /** {@code this - other}. */
-    public Expr minus(Object other) {
-        return new BinaryExpr(Op.MINUS, this, Functions.lit(other));
+    default Expr minus(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.MINUS, this, Functions.lit(other));
     }
 
     /** {@code this * other}. */
-    public Expr multiply(Object other) {
-        return new BinaryExpr(Op.MULTIPLY, this, Functions.lit(other));
+    default Expr multiply(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.MULTIPLY, this, Functions.lit(other));
     }
 
     /** {@code this / other}, always float64 (as Spark's {@code divide}); division by zero gives null. */
-    public Expr divide(Object other) {
-        return new BinaryExpr(Op.DIVIDE, this, Functions.lit(other));
+    default Expr divide(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.DIVIDE, this, Functions.lit(other));
     }
 
     /** {@code this % other} (sign of the dividend, as Java and SQL); by zero gives null. */
-    public Expr mod(Object other) {
-        return new BinaryExpr(Op.MOD, this, Functions.lit(other));
+    default Expr mod(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.MOD, this, Functions.lit(other));
     }
 
     // ---- comparison -------------------------------------------------------------------------
 
     /** {@code this > other}. */
-    public Expr gt(Object other) {
-        return new BinaryExpr(Op.GT, this, Functions.lit(other));
+    default Expr gt(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.GT, this, Functions.lit(other));
     }
 
     /** {@code this >= other}. */
-    public Expr geq(Object other) {
-        return new BinaryExpr(Op.GEQ, this, Functions.lit(other));
+    default Expr geq(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.GEQ, this, Functions.lit(other));
     }
 
     /** {@code this < other}. */
-    public Expr lt(Object other) {
-        return new BinaryExpr(Op.LT, this, Functions.lit(other));
+    default Expr lt(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.LT, this, Functions.lit(other));
     }
 
     /** {@code this <= other}. */
-    public Expr leq(Object other) {
-        return new BinaryExpr(Op.LEQ, this, Functions.lit(other));
+    default Expr leq(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.LEQ, this, Functions.lit(other));
     }
 
     /** {@code this = other} (null if either side is null; use {@link #isNull()} to test for null). */
-    public Expr eq(Object other) {
-        return new BinaryExpr(Op.EQ, this, Functions.lit(other));
+    default Expr eq(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.EQ, this, Functions.lit(other));
     }
 
     /** {@code this <> other}. */
-    public Expr neq(Object other) {
-        return new BinaryExpr(Op.NEQ, this, Functions.lit(other));
+    default Expr neq(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.NEQ, this, Functions.lit(other));
     }
 
     // ---- logic ------------------------------------------------------------------------------
 
     /** Three-valued {@code this AND other}. */
-    public Expr and(Object other) {
-        return new BinaryExpr(Op.AND, this, Functions.lit(other));
+    default Expr and(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.AND, this, Functions.lit(other));
     }
 
     /** Three-valued {@code this OR other}. */
-    public Expr or(Object other) {
-        return new BinaryExpr(Op.OR, this, Functions.lit(other));
+    default Expr or(Object other) {
+        return new BinaryExpr(BinaryExpr.Op.OR, this, Functions.lit(other));
     }
 
     /** {@code NOT this} (null stays null). */
-    public Expr not() {
+    default Expr not() {
         return new UnaryExpr(UnaryExpr.Op.NOT, this);
     }
 
     /** True where this is null. */
-    public Expr isNull() {
+    default Expr isNull() {
         return new UnaryExpr(UnaryExpr.Op.IS_NULL, this);
     }
 
     /** True where this is not null. */
-    public Expr isNotNull() {
+    default Expr isNotNull() {
         return new UnaryExpr(UnaryExpr.Op.IS_NOT_NULL, this);
     }
 
     /** {@code -this}. */
-    public Expr negate() {
+    default Expr negate() {
         return new UnaryExpr(UnaryExpr.Op.NEGATE, this);
     }
 
@@ -161,54 +173,59 @@ public abstract class Expr {
      * zero; out of range is an error), anything converts to string, strings parse to numbers,
      * bools, dates and timestamps (an unparsable string is an error naming the value).
      */
-    public Expr cast(DataType type) {
+    default Expr cast(DataType type) {
         return new CastExpr(this, type);
     }
 
     /** Names the result column (Spark's {@code as}/{@code alias}). */
-    public Expr as(String name) {
+    default Expr as(String name) {
         return new Alias(this, name);
     }
 
     /** Same as {@link #as}. */
-    public Expr alias(String name) {
+    default Expr alias(String name) {
         return as(name);
+    }
+
+    /** The same values, with {@code metadata} as the output column's metadata (replacing what it had). */
+    default Expr withMetadata(Map<String, String> metadata) {
+        return new WithMetadata(this, Map.copyOf(metadata));
     }
 
     // ---- strings ----------------------------------------------------------------------------
 
     /** Length in characters (Unicode code points), int32. */
-    public Expr length() {
+    default Expr length() {
         return new StringFunction(StringFunction.Fn.LENGTH, this, null, 0, 0);
     }
 
     /** Lower case (locale-independent). */
-    public Expr lower() {
+    default Expr lower() {
         return new StringFunction(StringFunction.Fn.LOWER, this, null, 0, 0);
     }
 
     /** Upper case (locale-independent). */
-    public Expr upper() {
+    default Expr upper() {
         return new StringFunction(StringFunction.Fn.UPPER, this, null, 0, 0);
     }
 
     /** Leading and trailing white space removed. */
-    public Expr trim() {
+    default Expr trim() {
         return new StringFunction(StringFunction.Fn.TRIM, this, null, 0, 0);
     }
 
     /** True where the string contains {@code text}. */
-    public Expr contains(String text) {
+    default Expr contains(String text) {
         return new StringFunction(StringFunction.Fn.CONTAINS, this, text, 0, 0);
     }
 
     /** True where the string starts with {@code prefix}. */
-    public Expr startsWith(String prefix) {
+    default Expr startsWith(String prefix) {
         return new StringFunction(StringFunction.Fn.STARTS_WITH, this, prefix, 0, 0);
     }
 
     /** True where the string ends with {@code suffix}. */
-    public Expr endsWith(String suffix) {
+    default Expr endsWith(String suffix) {
         return new StringFunction(StringFunction.Fn.ENDS_WITH, this, suffix, 0, 0);
     }
 
@@ -217,12 +234,315 @@ public abstract class Expr {
      * Spark and SQL; a negative {@code pos} counts from the end and 0 means 1 (as in Spark); the
      * part of the window outside the string is dropped.
      */
-    public Expr substring(int pos, int len) {
+    default Expr substring(int pos, int len) {
         return new StringFunction(StringFunction.Fn.SUBSTRING, this, null, pos, len);
     }
 
-    /** True for literal expressions; used by the optimizer. */
-    public boolean isLiteral() {
-        return this instanceof Literal;
+    // ---- the nodes --------------------------------------------------------------------------
+
+    /** A reference to a column by name. */
+    record ColumnRef(String column) implements Expr {
+        /** References {@code column}. */
+        public ColumnRef {
+            Objects.requireNonNull(column, "column name is null");
+        }
+
+        @Override
+        public String name() {
+            return column;
+        }
+
+        @Override
+        public List<Expr> children() {
+            return List.of();
+        }
+
+        @Override
+        public String toString() {
+            return column;
+        }
+    }
+
+    /**
+     * A constant. A null literal takes its type from where it is used (string when alone).
+     *
+     * @param value the Java value (Integer, Long, Double, Boolean, String, LocalDate, Instant or LocalDateTime; or null)
+     * @param literalType its type, or null for a null literal
+     */
+    record Literal(Object value, DataType literalType) implements Expr {
+        /** A literal of a Java value (number, String, Boolean, LocalDate, Instant, or null). */
+        public Literal(Object value) {
+            this(value instanceof Float f ? (Object) f.doubleValue()
+                    : value instanceof Short || value instanceof Byte ? (Object) ((Number) value).intValue() : value,
+                    Literals.typeOf(value));
+        }
+
+        @Override
+        public List<Expr> children() {
+            return List.of();
+        }
+
+        @Override
+        public String toString() {
+            if (value instanceof String s) {
+                return "'" + s.replace("'", "''") + "'";
+            }
+            return String.valueOf(value);
+        }
+    }
+
+    /** Arithmetic, comparison and boolean logic on two operands, with SQL null semantics. */
+    record BinaryExpr(Op op, Expr left, Expr right) implements Expr {
+        /** The operators. */
+        public enum Op {
+            PLUS("+"), MINUS("-"), MULTIPLY("*"), DIVIDE("/"), MOD("%"),
+            GT(">"), GEQ(">="), LT("<"), LEQ("<="), EQ("="), NEQ("<>"),
+            AND("AND"), OR("OR");
+
+            private final String symbol;
+
+            Op(String symbol) {
+                this.symbol = symbol;
+            }
+
+            /** True for {@code + - * / %}. */
+            public boolean isArithmetic() {
+                return ordinal() <= MOD.ordinal();
+            }
+
+            /** True for {@code > >= < <= = <>}. */
+            public boolean isComparison() {
+                return ordinal() >= GT.ordinal() && ordinal() <= NEQ.ordinal();
+            }
+
+            /** The operator as written in expressions. */
+            public String symbol() {
+                return symbol;
+            }
+        }
+
+        @Override
+        public List<Expr> children() {
+            return List.of(left, right);
+        }
+
+        @Override
+        public String toString() {
+            return "(" + left + " " + op.symbol + " " + right + ")";
+        }
+    }
+
+    /** NOT, IS NULL, IS NOT NULL and negation. */
+    record UnaryExpr(Op op, Expr child) implements Expr {
+        /** The operators. */
+        public enum Op { NOT, IS_NULL, IS_NOT_NULL, NEGATE }
+
+        @Override
+        public List<Expr> children() {
+            return List.of(child);
+        }
+
+        @Override
+        public String toString() {
+            return switch (op) {
+                case NOT -> "(NOT " + child + ")";
+                case IS_NULL -> "(" + child + " IS NULL)";
+                case IS_NOT_NULL -> "(" + child + " IS NOT NULL)";
+                case NEGATE -> "(-" + child + ")";
+            };
+        }
+    }
+
+    /** Converts a value to another type; a value that cannot convert is an error naming it. */
+    record CastExpr(Expr child, DataType target) implements Expr {
+        /** {@code CAST(child AS target)}. */
+        public CastExpr {
+            Objects.requireNonNull(target, "target type is null");
+        }
+
+        @Override
+        public String name() {
+            return child.name();
+        }
+
+        @Override
+        public List<Expr> children() {
+            return List.of(child);
+        }
+
+        @Override
+        public String toString() {
+            return "CAST(" + child + " AS " + target + ")";
+        }
+    }
+
+    /** Gives an expression an output name. */
+    record Alias(Expr child, String name) implements Expr {
+        /** Names {@code child} as {@code name}. */
+        public Alias {
+            Objects.requireNonNull(name, "alias is null");
+        }
+
+        @Override
+        public List<Expr> children() {
+            return List.of(child);
+        }
+
+        @Override
+        public String toString() {
+            return child + " AS " + name;
+        }
+    }
+
+    /** An expression's values unchanged, with other column metadata (see {@link #withMetadata}). */
+    record WithMetadata(Expr child, Map<String, String> fieldMetadata) implements Expr {
+        @Override
+        public String name() {
+            return child.name();
+        }
+
+        @Override
+        public List<Expr> children() {
+            return List.of(child);
+        }
+
+        @Override
+        public String toString() {
+            return child.toString();
+        }
+    }
+
+    /**
+     * String functions: length, lower, upper, trim, contains, startsWith, endsWith, substring.
+     *
+     * @param fn the function
+     * @param child the string operand
+     * @param arg the text of contains/startsWith/endsWith, else null
+     * @param pos substring's 1-based start
+     * @param len substring's length
+     */
+    record StringFunction(Fn fn, Expr child, String arg, int pos, int len) implements Expr {
+        /** The functions. */
+        public enum Fn { LENGTH, LOWER, UPPER, TRIM, CONTAINS, STARTS_WITH, ENDS_WITH, SUBSTRING }
+
+        /** Checks the arguments. */
+        public StringFunction {
+            if ((fn == Fn.CONTAINS || fn == Fn.STARTS_WITH || fn == Fn.ENDS_WITH) && arg == null) {
+                throw new SpillwayException(fn.name().toLowerCase(Locale.ROOT) + " needs a non-null string argument");
+            }
+            if (fn == Fn.SUBSTRING && len < 0) {
+                throw new SpillwayException("substring length must be >= 0, got " + len);
+            }
+        }
+
+        @Override
+        public List<Expr> children() {
+            return List.of(child);
+        }
+
+        @Override
+        public String toString() {
+            String f = fn.name().toLowerCase(Locale.ROOT);
+            return switch (fn) {
+                case CONTAINS, STARTS_WITH, ENDS_WITH -> f + "(" + child + ", '" + arg + "')";
+                case SUBSTRING -> "substring(" + child + ", " + pos + ", " + len + ")";
+                default -> f + "(" + child + ")";
+            };
+        }
+    }
+
+    /**
+     * {@code CASE WHEN c1 THEN v1 WHEN c2 THEN v2 ... ELSE otherwise END}: the first branch whose
+     * condition is true gives the value; no match gives {@code otherwise} (null when not set). Written
+     * {@code when(c1, v1).when(c2, v2).otherwise(v)} (Spark) or {@code when(c1).then(v1).otherwise(v)} (Polars).
+     *
+     * @param branches the branches in order
+     * @param otherwise the value of rows no branch matched, or null (then null)
+     */
+    record CaseWhen(List<Branch> branches, Expr otherwise) implements Expr {
+        /** One {@code WHEN condition THEN value}. */
+        public record Branch(Expr condition, Expr value) {
+        }
+
+        /** Branches in order and the else value (may be null). */
+        public CaseWhen {
+            branches = List.copyOf(branches);
+        }
+
+        /** Adds a branch. */
+        public CaseWhen when(Expr condition, Object value) {
+            List<Branch> b = new ArrayList<>(branches);
+            b.add(new Branch(condition, Functions.lit(value)));
+            return new CaseWhen(b, otherwise);
+        }
+
+        /** Starts a branch to be completed with {@link Pending#then}. */
+        public Pending when(Expr condition) {
+            return new Pending(branches, condition, otherwise);
+        }
+
+        /** Sets the value of rows no branch matched. */
+        public CaseWhen otherwise(Object value) {
+            return new CaseWhen(branches, Functions.lit(value));
+        }
+
+        /**
+         * A {@code when(condition)} waiting for its {@code then(value)}.
+         *
+         * @param branches the complete branches before it
+         * @param condition its condition
+         * @param otherwise the else value so far
+         */
+        public record Pending(List<Branch> branches, Expr condition, Expr otherwise) {
+            /** Completes the branch. */
+            public CaseWhen then(Object value) {
+                List<Branch> b = new ArrayList<>(branches);
+                b.add(new Branch(condition, Functions.lit(value)));
+                return new CaseWhen(b, otherwise);
+            }
+        }
+
+        @Override
+        public List<Expr> children() {
+            List<Expr> out = new ArrayList<>();
+            for (Branch b : branches) {
+                out.add(b.condition());
+                out.add(b.value());
+            }
+            if (otherwise != null) {
+                out.add(otherwise);
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("CASE");
+            for (Branch b : branches) {
+                sb.append(" WHEN ").append(b.condition()).append(" THEN ").append(b.value());
+            }
+            if (otherwise != null) {
+                sb.append(" ELSE ").append(otherwise);
+            }
+            return sb.append(" END").toString();
+        }
+    }
+
+    /** A call of a vectorised user-defined function (see {@link VectorFunction}, {@link Functions#udf}). */
+    record UdfCall(VectorFunction function) implements Expr {
+        /** Calls {@code function}. */
+        public UdfCall {
+            Objects.requireNonNull(function, "function is null");
+        }
+
+        @Override
+        public List<Expr> children() {
+            return List.of();
+        }
+
+        @Override
+        public String toString() {
+            return function.toString();
+        }
     }
 }

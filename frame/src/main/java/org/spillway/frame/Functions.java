@@ -1,8 +1,9 @@
 package org.spillway.frame;
 
-import org.spillway.frame.expr.CaseWhen;
-import org.spillway.frame.expr.ColumnRef;
-import org.spillway.frame.expr.Literal;
+import org.spillway.frame.Expr.CaseWhen;
+import org.spillway.frame.Expr.ColumnRef;
+import org.spillway.frame.Expr.Literal;
+import org.spillway.frame.udf.VectorFunction;
 
 /**
  * Static factories for expressions, meant for {@code import static org.spillway.frame.Functions.*}
@@ -33,6 +34,14 @@ public final class Functions {
     /** Starts {@code when(cond, value).when(...).otherwise(value)}; rows matching no branch get the otherwise value (null if none). */
     public static CaseWhen when(Expr condition, Object value) {
         return new CaseWhen(java.util.List.of(new CaseWhen.Branch(condition, lit(value))), null);
+    }
+
+    /**
+     * A call of a vectorised user-defined function: an expression whose values {@code function}
+     * computes chunk by chunk (see {@link VectorFunction} for its protocol).
+     */
+    public static Expr udf(VectorFunction function) {
+        return new Expr.UdfCall(function);
     }
 
     // ---- joins --------------------------------------------------------------------------------

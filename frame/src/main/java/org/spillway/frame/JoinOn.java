@@ -2,7 +2,7 @@ package org.spillway.frame;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.spillway.frame.expr.ColumnRef;
+import org.spillway.frame.Expr.ColumnRef;
 
 /**
  * The keys of a join, built with {@link Functions#on(String...)} or {@link Functions#on(Expr, Expr)}.

@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.udf.HeapColumn;
+import org.spillway.frame.udf.VectorFunction;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -39,10 +40,10 @@ class MlHooksTest {
         return sw.createDataFrame(Schema.of(new Field("id", DataType.INT32), new Field("k", DataType.STRING)), rows);
     }
 
-    /** An expression that marks its output column with metadata. */
-    static final class Tagged extends Expr {
+    /** A function whose output column carries metadata: how the ml module plugs in through the UDF extension point. */
+    static final class Tagged implements VectorFunction {
         @Override
-        public DataType type(Schema schema) {
+        public DataType resultType(Schema schema) {
             return schema.type(schema.indexOf("id"));
         }
 
@@ -52,20 +53,20 @@ class MlHooksTest {
         }
 
         @Override
-        public Values eval(Chunk chunk) {
-            return Values.of(chunk.column("id"));
+        public HeapColumn apply(Chunk chunk) {
+            return HeapColumn.of(chunk.column("id"));
         }
 
         @Override
-        public void collectColumns(Set<String> out) {
-            out.add("id");
+        public Set<String> inputColumns() {
+            return Set.of("id");
         }
     }
 
     @Test
     void metadataFollowsAColumnThroughSelectFilterSortCollectAndJoin() {
         try (Spillway sw = session(2, "64m")) {
-            DataFrame f = ids(sw, 5000).withColumn("t", new Tagged());
+            DataFrame f = ids(sw, 5000).withColumn("t", Functions.udf(new Tagged()));
             Map<String, String> tag = Map.of("ml.kind", "test");
             assertEquals(tag, f.schema().field(2).metadata());
             DataFrame g = f.select("t", "k").filter(col("t").gt(10)).sort(asc("k")).collect();

@@ -137,7 +137,7 @@ final class Categories {
                     }
                     for (int e = 0; e < per.length; e++) {
                         if (per[e] > 0) {
-                            m.addTo(CategoryCodeExpr.entry(sv, e), per[e]);
+                            m.addTo(CategoryCodes.entry(sv, e), per[e]);
                         }
                     }
                 } else {

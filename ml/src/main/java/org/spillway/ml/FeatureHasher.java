@@ -1,6 +1,7 @@
 package org.spillway.ml;
 
 import static org.spillway.frame.Functions.col;
+import static org.spillway.frame.Functions.udf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -89,10 +90,10 @@ public final class FeatureHasher implements Model, ModelIO.Persistable, RowTrans
         for (String c : inputCols) {
             DataType t = frame.type(c);
             if (categorical(t, c)) {
-                out = out.withColumn(c, new HashBucketExpr(c, numFeatures, FeatureMeta.hashed(outputCol, numFeatures)));
+                out = out.withColumn(c, udf(new HashBuckets(c, numFeatures, FeatureMeta.hashed(outputCol, numFeatures))));
             } else if (t == DataType.INT32 || t == DataType.INT64 || t == DataType.FLOAT64) {
-                int bucket = HashBucketExpr.bucket(c, numFeatures);
-                out = out.withColumn(c, new MetadataExpr(col(c), FeatureMeta.hashedNumeric(outputCol, numFeatures, bucket)));
+                int bucket = HashBuckets.bucket(c, numFeatures);
+                out = out.withColumn(c, col(c).withMetadata(FeatureMeta.hashedNumeric(outputCol, numFeatures, bucket)));
             } else {
                 throw new MlException("FeatureHasher: column '" + c + "' is " + t + " and cannot be hashed");
             }
@@ -107,7 +108,7 @@ public final class FeatureHasher implements Model, ModelIO.Persistable, RowTrans
             Object v = row.get(c);
             boolean cat = v instanceof String || v instanceof Boolean || categoricalCols.contains(c);
             if (cat) {
-                out.put(c, v == null ? -1 : HashBucketExpr.bucket(HashBucketExpr.feature(c, v), numFeatures));
+                out.put(c, v == null ? -1 : HashBuckets.bucket(HashBuckets.feature(c, v), numFeatures));
             }
         }
         return out;

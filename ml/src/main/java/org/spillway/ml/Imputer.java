@@ -3,6 +3,7 @@ package org.spillway.ml;
 import static org.spillway.frame.Functions.count;
 import static org.spillway.frame.Functions.mean;
 import static org.spillway.frame.Functions.median;
+import static org.spillway.frame.Functions.udf;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -75,14 +76,14 @@ public final class Imputer implements Estimator<ImputerModel> {
                 throw new MlException("Imputer: strategy(\"constant\") needs fillValue(...)");
             }
             for (String c : inputCols) {
-                new FillExpr(c, fillValue).type(frame.schema()); // checks the column
+                new FillMissing(c, fillValue).resultType(frame.schema()); // checks the column
             }
             java.util.Arrays.fill(fills, fillValue);
         } else {
             List<Expr> present = new ArrayList<>();
             List<AggregateExpr> aggs = new ArrayList<>();
             for (int c = 0; c < inputCols.size(); c++) {
-                present.add(new FillExpr(inputCols.get(c), Double.NaN).as("x" + c));
+                present.add(udf(new FillMissing(inputCols.get(c), Double.NaN)).as("x" + c));
                 aggs.add((strategy.equals("mean") ? mean("x" + c) : median("x" + c)).as("v" + c));
                 aggs.add(count("x" + c).as("n" + c));
             }

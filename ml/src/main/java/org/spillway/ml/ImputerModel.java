@@ -1,5 +1,7 @@
 package org.spillway.ml;
 
+import static org.spillway.frame.Functions.udf;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,7 +38,7 @@ public final class ImputerModel implements Model, ModelIO.Persistable, RowTransf
     public DataFrame transform(DataFrame frame) {
         DataFrame out = frame;
         for (int c = 0; c < inputs.size(); c++) {
-            out = out.withColumn(outputs.get(c), new FillExpr(inputs.get(c), fills[c]));
+            out = out.withColumn(outputs.get(c), udf(new FillMissing(inputs.get(c), fills[c])));
         }
         return out;
     }

@@ -1,5 +1,7 @@
 package org.spillway.ml;
 
+import static org.spillway.frame.Functions.udf;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -68,22 +70,22 @@ public final class OneHotEncoderModel implements Model, ModelIO.Persistable, Row
         return slots;
     }
 
-    private CategoryCodeExpr expr(Column c) {
+    private CategoryCodes codes(Column c) {
         List<String> slots = slots(c);
         Map<String, Integer> codes = new HashMap<>();
         for (int i = 0; i < c.categories.size(); i++) {
             codes.put(c.categories.get(i), i < slots.size() && slots.get(i).equals(c.categories.get(i)) ? i : -1);
         }
         boolean keep = handleInvalid.equals("keep");
-        int missing = keep ? (dropLast ? -1 : c.categories.size()) : CategoryCodeExpr.ERROR;
-        return new CategoryCodeExpr(c.input, c.strings, codes, missing, FeatureMeta.oneHot(slots), "OneHotEncoderModel");
+        int missing = keep ? (dropLast ? -1 : c.categories.size()) : CategoryCodes.ERROR;
+        return new CategoryCodes(c.input, c.strings, codes, missing, FeatureMeta.oneHot(slots), "OneHotEncoderModel");
     }
 
     @Override
     public DataFrame transform(DataFrame frame) {
         DataFrame out = frame;
         for (Column c : columns) {
-            out = out.withColumn(c.output, expr(c));
+            out = out.withColumn(c.output, udf(codes(c)));
         }
         return out;
     }
@@ -95,7 +97,7 @@ public final class OneHotEncoderModel implements Model, ModelIO.Persistable, Row
             if (!row.containsKey(c.input)) {
                 throw new MlException("The row has no column '" + c.input + "' to encode (it has " + row.keySet() + ")");
             }
-            out.put(c.output, expr(c).code(row.get(c.input)));
+            out.put(c.output, codes(c).code(row.get(c.input)));
         }
         return out;
     }

@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.spillway.frame.Expr;
-import org.spillway.frame.expr.ColumnRef;
+import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.plan.LogicalPlan.ChunkScan;
 import org.spillway.frame.plan.LogicalPlan.CsvScan;
 import org.spillway.frame.plan.LogicalPlan.Filter;
@@ -179,7 +179,7 @@ public final class Optimizer {
 
     private static List<Expr> conjuncts(Expr e) {
         List<Expr> out = new ArrayList<>();
-        if (e instanceof org.spillway.frame.expr.BinaryExpr b && b.op() == org.spillway.frame.expr.BinaryExpr.Op.AND) {
+        if (e instanceof org.spillway.frame.Expr.BinaryExpr b && b.op() == org.spillway.frame.Expr.BinaryExpr.Op.AND) {
             out.addAll(conjuncts(b.left()));
             out.addAll(conjuncts(b.right()));
         } else {

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.Set;
 import org.spillway.frame.Expr;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.udf.HeapColumn;
+import org.spillway.frame.udf.VectorFunction;
 import org.spillway.ml.MlException;
 import org.spillway.ml.FeatureLayout;
 import org.spillway.spill.DataType;
@@ -104,7 +105,7 @@ public final class LinearModelData {
 
     /** An expression computing margin {@code k} for each row (null where a feature is null). */
     public Expr marginExpr(int k, String modelName) {
-        return new MarginExpr(this, k, modelName);
+        return org.spillway.frame.Functions.udf(new MarginFunction(this, k, modelName));
     }
 
     /** Writes the layout, coefficients and intercepts into {@code out}. */
@@ -164,27 +165,27 @@ public final class LinearModelData {
     }
 
     /** Margin {@code k} of each row, read straight from the chunk's vectors. */
-    private static final class MarginExpr extends Expr {
+    private static final class MarginFunction implements VectorFunction {
         private final LinearModelData m;
         private final int k;
         private final String model;
 
-        MarginExpr(LinearModelData m, int k, String model) {
+        MarginFunction(LinearModelData m, int k, String model) {
             this.m = m;
             this.k = k;
             this.model = model;
         }
 
         @Override
-        public DataType type(Schema schema) {
+        public DataType resultType(Schema schema) {
             m.layout.check(schema);
             return DataType.FLOAT64;
         }
 
         @Override
-        public Values eval(Chunk chunk) {
+        public HeapColumn apply(Chunk chunk) {
             int n = chunk.rows();
-            Values out = new Values(DataType.FLOAT64, n);
+            HeapColumn out = new HeapColumn(DataType.FLOAT64, n);
             double[] r = out.doubles;
             java.util.Arrays.fill(r, m.intercepts[k]);
             double[] beta = m.coefficients[k];
@@ -220,8 +221,8 @@ public final class LinearModelData {
         }
 
         @Override
-        public void collectColumns(Set<String> out) {
-            out.addAll(m.layout.columns());
+        public Set<String> inputColumns() {
+            return new java.util.LinkedHashSet<>(m.layout.columns());
         }
 
         @Override

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Set;
 import org.spillway.frame.ColumnNotFoundException;
 import org.spillway.frame.Expr;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.Functions;
+import org.spillway.frame.udf.HeapColumn;
+import org.spillway.frame.udf.VectorFunction;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
@@ -17,7 +19,7 @@ public final class ScoreExprs {
 
     /** The logistic function of a float64 column: {@code 1 / (1 + e^-m)}. */
     public static Expr sigmoid(String column) {
-        return new Over(List.of(column), "sigmoid") {
+        return Functions.udf(new Over(List.of(column), "sigmoid") {
             @Override
             void compute(double[][] in, int n, double[] out) {
                 for (int i = 0; i < n; i++) {
@@ -25,12 +27,12 @@ public final class ScoreExprs {
                     out[i] = m >= 0 ? 1 / (1 + Math.exp(-m)) : Math.exp(m) / (1 + Math.exp(m));
                 }
             }
-        };
+        });
     }
 
     /** The softmax probability of class {@code k} given one margin column per class. */
     public static Expr softmax(List<String> margins, int k) {
-        return new Over(margins, "softmax[" + k + "]") {
+        return Functions.udf(new Over(margins, "softmax[" + k + "]") {
             @Override
             void compute(double[][] in, int n, double[] out) {
                 for (int i = 0; i < n; i++) {
@@ -45,12 +47,12 @@ public final class ScoreExprs {
                     out[i] = Math.exp(in[k][i] - max) / z;
                 }
             }
-        };
+        });
     }
 
     /** The index (as float64) of the largest of the columns, the first on ties. */
     public static Expr argmax(List<String> columns) {
-        return new Over(columns, "argmax") {
+        return Functions.udf(new Over(columns, "argmax") {
             @Override
             void compute(double[][] in, int n, double[] out) {
                 for (int i = 0; i < n; i++) {
@@ -63,23 +65,23 @@ public final class ScoreExprs {
                     out[i] = best;
                 }
             }
-        };
+        });
     }
 
     /** 1.0 where the column is above {@code threshold}, else 0.0. */
     public static Expr above(String column, double threshold) {
-        return new Over(List.of(column), "above " + threshold) {
+        return Functions.udf(new Over(List.of(column), "above " + threshold) {
             @Override
             void compute(double[][] in, int n, double[] out) {
                 for (int i = 0; i < n; i++) {
                     out[i] = in[0][i] > threshold ? 1 : 0;
                 }
             }
-        };
+        });
     }
 
     /** A float64 function of float64 columns, null where any input is null. */
-    private abstract static class Over extends Expr {
+    private abstract static class Over implements VectorFunction {
         private final List<String> columns;
         private final String name;
 
@@ -91,7 +93,7 @@ public final class ScoreExprs {
         abstract void compute(double[][] in, int n, double[] out);
 
         @Override
-        public DataType type(Schema schema) {
+        public DataType resultType(Schema schema) {
             for (String c : columns) {
                 int i = schema.indexOf(c);
                 if (i < 0) {
@@ -105,10 +107,10 @@ public final class ScoreExprs {
         }
 
         @Override
-        public Values eval(Chunk chunk) {
+        public HeapColumn apply(Chunk chunk) {
             int n = chunk.rows();
             double[][] in = new double[columns.size()][n];
-            Values out = new Values(DataType.FLOAT64, n);
+            HeapColumn out = new HeapColumn(DataType.FLOAT64, n);
             for (int c = 0; c < in.length; c++) {
                 ColumnVector v = chunk.column(columns.get(c));
                 DesignBlock.readDoubles(v, in[c], n);
@@ -125,8 +127,8 @@ public final class ScoreExprs {
         }
 
         @Override
-        public void collectColumns(Set<String> out) {
-            out.addAll(columns);
+        public Set<String> inputColumns() {
+            return new java.util.LinkedHashSet<>(columns);
         }
 
         @Override

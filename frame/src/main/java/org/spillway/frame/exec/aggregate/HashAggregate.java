@@ -14,12 +14,14 @@ import org.spillway.frame.exec.hash.GroupTable;
 import org.spillway.frame.exec.hash.Hashing;
 import org.spillway.frame.exec.hash.KeyBatch;
 import org.spillway.frame.exec.hash.StringPool;
+import org.spillway.frame.exec.eval.ExprCompiler;
+import org.spillway.frame.exec.eval.PhysicalExpr;
 import org.spillway.frame.exec.pipeline.ChunkOps;
 import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.frame.exec.pipeline.Terminal;
 import org.spillway.frame.exec.sort.ExternalSort;
-import org.spillway.frame.expr.ColumnRef;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.Expr.ColumnRef;
+import org.spillway.frame.udf.HeapColumn;
 import org.spillway.frame.plan.StoredFrame;
 import org.spillway.parallel.Morsel;
 import org.spillway.parallel.ProgressListener;
@@ -100,10 +102,12 @@ public final class HashAggregate {
     private static final long DIRECT_MAX = 1 << 20;
     /** Off with {@code -Dspillway.groupby.directStates=false} (to compare the two paths). */
     private static final boolean DIRECT_STATES = !"false".equals(System.getProperty("spillway.groupby.directStates"));
-    /** Values of the direct-state window each phase-2 morsel combines and emits. */
+    /** HeapColumn of the direct-state window each phase-2 morsel combines and emits. */
     private static final int DIRECT_RANGE = 1 << 16;
 
     private final List<Expr> keys;
+    /** The keys and aggregate inputs compiled against the input schema, by identity. */
+    private final Map<Expr, PhysicalExpr> evaluators = new IdentityHashMap<>();
     private final List<AggregateExpr> aggs;
     private final ExecContext ctx;
     private final Schema output;
@@ -133,6 +137,17 @@ public final class HashAggregate {
 
     public HashAggregate(List<Expr> keys, List<AggregateExpr> aggs, Schema input, Schema output, ExecContext ctx) {
         this.keys = keys;
+        for (Expr k : keys) {
+            evaluators.put(k, ExprCompiler.compile(k, input));
+        }
+        for (AggregateExpr a : aggs) {
+            if (a.input() != null) {
+                evaluators.put(a.input(), ExprCompiler.compile(a.input(), input));
+            }
+            if (a.input2() != null) {
+                evaluators.put(a.input2(), ExprCompiler.compile(a.input2(), input));
+            }
+        }
         this.aggs = aggs;
         this.ctx = ctx;
         this.output = output;
@@ -309,6 +324,11 @@ public final class HashAggregate {
     }
 
     /** The phase-1 terminal: feeds chunks into the worker's table; its result is the workers. */
+    /** Evaluates a key or aggregate input (compiled in the constructor) over {@code chunk}. */
+    private HeapColumn eval(Expr e, Chunk chunk) {
+        return evaluators.get(e).eval(chunk);
+    }
+
     public Terminal<Worker, List<Worker>> terminal() {
         return new Terminal<>() {
             @Override
@@ -457,7 +477,7 @@ public final class HashAggregate {
         w.hashedKeys = false;
         if ((keys.size() == 1 && keyColumns[0] != null && singleKey(w, chunk.column(keyColumns[0]), n))
                 || (keys.size() > 1 && compositeKey(w, chunk, n))) {
-            Map<Expr, Values> inputs = updateStates(w, chunk, n, pos0);
+            Map<Expr, HeapColumn> inputs = updateStates(w, chunk, n, pos0);
             if (raw != null) {
                 writeRaw(w, chunk, inputs);
             }
@@ -470,7 +490,7 @@ public final class HashAggregate {
             if (keyColumns[k] != null) {
                 batch.add(k, chunk.column(keyColumns[k]), w.pool);
             } else {
-                batch.add(k, keys.get(k).eval(chunk), w.pool);
+                batch.add(k, eval(keys.get(k), chunk), w.pool);
             }
         }
         batch.finish();
@@ -482,7 +502,7 @@ public final class HashAggregate {
         for (int i = 0; i < n; i++) {
             gids[i] = t.findOrInsert(batch, i);
         }
-        Map<Expr, Values> inputs = updateStates(w, chunk, n, pos0);
+        Map<Expr, HeapColumn> inputs = updateStates(w, chunk, n, pos0);
         if (raw != null) {
             writeRaw(w, chunk, inputs);
         }
@@ -722,7 +742,7 @@ public final class HashAggregate {
                 gids[i] = i;
             }
             w.pool.clear(); // string states of this chunk only
-            Map<Expr, Values> inputs = new IdentityHashMap<>();
+            Map<Expr, HeapColumn> inputs = new IdentityHashMap<>();
             for (int j = 0; j < fns.length; j++) {
                 if (fns[j] != null && direct[j] == null) {
                     updateState(j, chunk, n, pos0, st, gids, inputs, w.pool);
@@ -806,12 +826,12 @@ public final class HashAggregate {
         return w.partitionBuilders;
     }
 
-    private Map<Expr, Values> updateStates(Worker w, Chunk chunk, int n, long pos0) {
+    private Map<Expr, HeapColumn> updateStates(Worker w, Chunk chunk, int n, long pos0) {
         return updateStates(w, chunk, n, pos0, w.table.states(), w.gids);
     }
 
-    private Map<Expr, Values> updateStates(Worker w, Chunk chunk, int n, long pos0, long[] st, int[] gids) {
-        Map<Expr, Values> inputs = new IdentityHashMap<>();
+    private Map<Expr, HeapColumn> updateStates(Worker w, Chunk chunk, int n, long pos0, long[] st, int[] gids) {
+        Map<Expr, HeapColumn> inputs = new IdentityHashMap<>();
         for (int j = 0; j < fns.length; j++) {
             if (fns[j] != null) { // holistic ones (null) have their values copied straight from the chunk
                 updateState(j, chunk, n, pos0, st, gids, inputs, w.pool);
@@ -821,14 +841,14 @@ public final class HashAggregate {
     }
 
     /** Updates aggregate {@code j}'s states {@code st} of groups {@code gids} from the chunk's rows {@code [0, n)}. */
-    private void updateState(int j, Chunk chunk, int n, long pos0, long[] st, int[] gids, Map<Expr, Values> inputs, StringPool pool) {
+    private void updateState(int j, Chunk chunk, int n, long pos0, long[] st, int[] gids, Map<Expr, HeapColumn> inputs, StringPool pool) {
         AggregateExpr a = aggs.get(j);
         if (a.input() instanceof ColumnRef c && a.input2() == null
                 && fns[j].updateFrom(st, stride, gids, n, chunk.column(c.column()))) {
             return; // read straight from the vector
         }
-        Values in = a.input() == null ? null : inputs.computeIfAbsent(a.input(), e -> e.eval(chunk));
-        Values in2 = a.input2() == null ? null : inputs.computeIfAbsent(a.input2(), e -> e.eval(chunk));
+        HeapColumn in = a.input() == null ? null : inputs.computeIfAbsent(a.input(), e -> eval(e, chunk));
+        HeapColumn in2 = a.input2() == null ? null : inputs.computeIfAbsent(a.input2(), e -> eval(e, chunk));
         fns[j].update(st, stride, gids, n, in, in2, pos0, pool);
     }
 
@@ -839,7 +859,7 @@ public final class HashAggregate {
      * (expressions) row by row, in row order. (Gathering each partition's rows in turn read every
      * column once per partition at random: most of db-benchmark q6's update time.)
      */
-    private void writeRaw(Worker w, Chunk chunk, Map<Expr, Values> inputs) {
+    private void writeRaw(Worker w, Chunk chunk, Map<Expr, HeapColumn> inputs) {
         int n = chunk.rows();
         if (w.part.length < n) {
             w.part = new int[n];
@@ -864,15 +884,15 @@ public final class HashAggregate {
             if (e instanceof ColumnRef c && chunk.column(c.column()).type() == raw.type(rawCol[j])) {
                 holisticVectors[j] = chunk.column(c.column());
             } else {
-                inputs.computeIfAbsent(e, x -> x.eval(chunk));
+                inputs.computeIfAbsent(e, x -> eval(x, chunk));
                 rowWise = true;
             }
         }
-        Values[] keyValues = new Values[keys.size()];
+        HeapColumn[] keyValues = new HeapColumn[keys.size()];
         ColumnVector[] keyVectors = new ColumnVector[keys.size()];
         for (int k = 0; k < keys.size(); k++) {
             if (keyColumns[k] == null) {
-                keyValues[k] = keys.get(k).eval(chunk);
+                keyValues[k] = eval(keys.get(k), chunk);
                 rowWise = true;
             } else {
                 keyVectors[k] = chunk.column(keyColumns[k]);
@@ -911,7 +931,7 @@ public final class HashAggregate {
                         continue; // not holistic, or scattered above
                     }
                     VectorBuilder vb = b[rawCol[j]];
-                    Values v = inputs.get(aggs.get(j).input());
+                    HeapColumn v = inputs.get(aggs.get(j).input());
                     if (vb instanceof DoubleVectorBuilder db && v.type != DataType.FLOAT64) {
                         if (v.isNull(i)) {
                             db.appendNull();
@@ -1013,7 +1033,7 @@ public final class HashAggregate {
         }
     }
 
-    private static void appendValue(VectorBuilder b, Values v, int i) {
+    private static void appendValue(VectorBuilder b, HeapColumn v, int i) {
         if (v.isNull(i)) {
             b.appendNull();
             return;

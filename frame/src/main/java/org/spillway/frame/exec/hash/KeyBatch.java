@@ -1,7 +1,7 @@
 package org.spillway.frame.exec.hash;
 
 import java.lang.foreign.MemorySegment;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.DataType;
 import org.spillway.spill.vector.BoolVector;
 import org.spillway.spill.vector.ColumnVector;
@@ -167,7 +167,7 @@ public final class KeyBatch {
     }
 
     /** Adds key column {@code k} from computed values. */
-    public void add(int k, Values v, StringPool pool) {
+    public void add(int k, HeapColumn v, StringPool pool) {
         long[] c = codes[k];
         long bit = 1L << k;
         for (int i = 0; i < rows; i++) {

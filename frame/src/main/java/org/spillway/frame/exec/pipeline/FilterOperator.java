@@ -2,7 +2,9 @@ package org.spillway.frame.exec.pipeline;
 
 import java.util.List;
 import org.spillway.frame.Expr;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.exec.eval.ExprCompiler;
+import org.spillway.frame.exec.eval.PhysicalExpr;
+import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.memory.MemoryBudget;
@@ -11,14 +13,14 @@ import org.spillway.spill.vector.VectorBuilder;
 
 /** Keeps the rows where the predicate is true, copying them into a new chunk. */
 public final class FilterOperator implements ChunkOperator {
-    private final Expr predicate;
+    private final PhysicalExpr predicate;
     private final Schema schema;
     private final MemoryBudget budget;
     private final List<VectorBuilder> builders;
     private int[] selected = new int[1024];
 
     public FilterOperator(Expr predicate, Schema schema, MemoryBudget budget, int chunkRows) {
-        this.predicate = predicate;
+        this.predicate = ExprCompiler.compile(predicate, schema);
         this.schema = schema;
         this.budget = budget;
         this.builders = ChunkOps.builders(schema, chunkRows);
@@ -31,7 +33,7 @@ public final class FilterOperator implements ChunkOperator {
 
     @Override
     public Chunk apply(Chunk in) {
-        Values v = predicate.eval(in);
+        HeapColumn v = predicate.eval(in);
         int n = in.rows();
         if (selected.length < n) {
             selected = new int[n];

@@ -3,9 +3,11 @@ package org.spillway.frame.exec.pipeline;
 import java.lang.foreign.Arena;
 import java.util.List;
 import org.spillway.frame.Expr;
-import org.spillway.frame.expr.Alias;
-import org.spillway.frame.expr.ColumnRef;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.exec.eval.ExprCompiler;
+import org.spillway.frame.exec.eval.PhysicalExpr;
+import org.spillway.frame.Expr.Alias;
+import org.spillway.frame.Expr.ColumnRef;
+import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.memory.MemoryBudget;
@@ -18,7 +20,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * columns are evaluated and built into new off-heap vectors reserved from the budget.
  */
 public final class ProjectOperator implements ChunkOperator {
-    private final List<Expr> exprs;
+    private final List<PhysicalExpr> exprs;
     private final Schema schema;
     private final MemoryBudget budget;
     private final int[] inputColumn; // -1 when computed
@@ -26,7 +28,7 @@ public final class ProjectOperator implements ChunkOperator {
     private final boolean references;
 
     public ProjectOperator(List<Expr> exprs, Schema input, Schema output, MemoryBudget budget, int chunkRows) {
-        this.exprs = exprs;
+        this.exprs = ExprCompiler.compileAll(exprs, input);
         this.schema = output;
         this.budget = budget;
         this.inputColumn = new int[exprs.size()];
@@ -63,7 +65,7 @@ public final class ProjectOperator implements ChunkOperator {
             if (inputColumn[j] >= 0) {
                 cols[j] = in.column(inputColumn[j]);
             } else {
-                Values v = exprs.get(j).eval(in);
+                HeapColumn v = exprs.get(j).eval(in);
                 VectorBuilder b = builders[j];
                 b.reset();
                 v.appendTo(b, null);

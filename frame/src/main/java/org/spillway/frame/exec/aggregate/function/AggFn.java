@@ -5,7 +5,7 @@ import org.spillway.frame.AggregateExpr;
 import org.spillway.frame.SpillwayException;
 import org.spillway.frame.exec.hash.Hashing;
 import org.spillway.frame.exec.hash.StringPool;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.vector.BoolVector;
@@ -96,7 +96,7 @@ public abstract class AggFn {
      * Updates groups {@code gids[0..n)} from input rows {@code 0..n)}; {@code pos0} + row is each
      * row's position in the input order (for first/last).
      */
-    public abstract void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool);
+    public abstract void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool);
 
     /**
      * As {@link #update}, reading a column's vector directly instead of values copied to the heap;
@@ -143,7 +143,7 @@ public abstract class AggFn {
     }
 
     /** A value of type {@code t} as a state long (strings interned). */
-    static long code(Values v, int i, DataType t, StringPool pool) {
+    static long code(HeapColumn v, int i, DataType t, StringPool pool) {
         return switch (t) {
             case FLOAT64 -> b(v.doubles[i]);
             case BOOL -> v.bools[i] ? 1 : 0;
@@ -220,7 +220,7 @@ public abstract class AggFn {
         }
 
         @Override
-        public void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool) {
+        public void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool) {
             boolean[] nulls = in == null ? null : in.nulls;
             for (int i = 0; i < n; i++) {
                 if (nulls == null || !nulls[i]) {
@@ -297,7 +297,7 @@ public abstract class AggFn {
         }
 
         @Override
-        public void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool) {
+        public void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool) {
             long[] v = in.longs;
             boolean[] nulls = in.nulls;
             for (int i = 0; i < n; i++) {
@@ -410,7 +410,7 @@ public abstract class AggFn {
         }
 
         @Override
-        public void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool) {
+        public void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool) {
             double[] v = in.doubles;
             boolean[] nulls = in.nulls;
             for (int i = 0; i < n; i++) {
@@ -520,7 +520,7 @@ public abstract class AggFn {
         }
 
         @Override
-        public void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool) {
+        public void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool) {
             boolean[] nulls = in.nulls;
             for (int i = 0; i < n; i++) {
                 if (nulls != null && nulls[i]) {
@@ -661,7 +661,7 @@ public abstract class AggFn {
         }
 
         @Override
-        public void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool) {
+        public void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool) {
             boolean[] nulls = in.nulls;
             for (int i = 0; i < n; i++) {
                 if (nulls == null || !nulls[i]) {
@@ -789,7 +789,7 @@ public abstract class AggFn {
         }
 
         @Override
-        public void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool) {
+        public void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool) {
             boolean[] nulls = in.nulls;
             if (inType != DataType.FLOAT64 && inType != DataType.STRING && inType != DataType.BOOL) {
                 long[] v = in.longs;
@@ -931,7 +931,7 @@ public abstract class AggFn {
         }
 
         @Override
-        public void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool) {
+        public void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool) {
             boolean[] nulls = in.nulls;
             for (int i = 0; i < n; i++) {
                 boolean isNull = nulls != null && nulls[i];
@@ -1042,7 +1042,7 @@ public abstract class AggFn {
         }
 
         @Override
-        public void update(long[] st, int stride, int[] gids, int n, Values in, Values in2, long pos0, StringPool pool) {
+        public void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool) {
             for (int i = 0; i < n; i++) {
                 if (in.isNull(i) || in2.isNull(i)) {
                     continue;

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import org.spillway.frame.ColumnNotFoundException;
 import org.spillway.frame.Expr;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.udf.HeapColumn;
+import org.spillway.frame.udf.VectorFunction;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
@@ -16,13 +17,13 @@ import org.spillway.spill.vector.StringVector;
  * The hashed bucket of {@code column=value} for each row (int32, -1 for null), with the metadata of
  * a hashed feature column; a dictionary column is hashed once per entry.
  */
-final class HashBucketExpr extends Expr {
+final class HashBuckets implements VectorFunction {
     static final int SEED = 42;
     private final String column;
     private final int buckets;
     private final Map<String, String> metadata;
 
-    HashBucketExpr(String column, int buckets, Map<String, String> metadata) {
+    HashBuckets(String column, int buckets, Map<String, String> metadata) {
         this.column = column;
         this.buckets = buckets;
         this.metadata = Map.copyOf(metadata);
@@ -39,7 +40,7 @@ final class HashBucketExpr extends Expr {
     }
 
     @Override
-    public DataType type(Schema schema) {
+    public DataType resultType(Schema schema) {
         int i = schema.indexOf(column);
         if (i < 0) {
             throw new ColumnNotFoundException(column, schema.names());
@@ -57,15 +58,15 @@ final class HashBucketExpr extends Expr {
     }
 
     @Override
-    public Values eval(Chunk chunk) {
+    public HeapColumn apply(Chunk chunk) {
         ColumnVector v = chunk.column(column);
         int n = v.size();
-        Values out = new Values(DataType.INT32, n);
+        HeapColumn out = new HeapColumn(DataType.INT32, n);
         long[] r = out.longs;
         if (v instanceof StringVector sv && sv.isDictionary()) {
             int[] byEntry = new int[sv.dictionarySize()];
             for (int e = 0; e < byEntry.length; e++) {
-                byEntry[e] = bucket(feature(column, CategoryCodeExpr.entry(sv, e)), buckets);
+                byEntry[e] = bucket(feature(column, CategoryCodes.entry(sv, e)), buckets);
             }
             for (int i = 0; i < n; i++) {
                 r[i] = sv.isNull(i) ? -1 : byEntry[sv.code(i)];
@@ -79,8 +80,8 @@ final class HashBucketExpr extends Expr {
     }
 
     @Override
-    public void collectColumns(Set<String> out) {
-        out.add(column);
+    public Set<String> inputColumns() {
+        return Set.of(column);
     }
 
     @Override

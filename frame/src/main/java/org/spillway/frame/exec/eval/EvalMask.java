@@ -1,4 +1,4 @@
-package org.spillway.frame.expr;
+package org.spillway.frame.exec.eval;
 
 /**
  * The rows an expression's value is actually needed for, while a {@link CaseWhen} evaluates a

@@ -2,8 +2,8 @@ package org.spillway.ml;
 
 import java.util.Set;
 import org.spillway.frame.ColumnNotFoundException;
-import org.spillway.frame.Expr;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.udf.HeapColumn;
+import org.spillway.frame.udf.VectorFunction;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
@@ -14,17 +14,17 @@ import org.spillway.spill.vector.DoubleVector;
  * A numeric column as float64 with its missing values (null, and NaN) replaced by {@code fill}, or,
  * when {@code fill} is NaN, turned into null (to aggregate over the present values only).
  */
-final class FillExpr extends Expr {
+final class FillMissing implements VectorFunction {
     private final String column;
     private final double fill;
 
-    FillExpr(String column, double fill) {
+    FillMissing(String column, double fill) {
         this.column = column;
         this.fill = fill;
     }
 
     @Override
-    public DataType type(Schema schema) {
+    public DataType resultType(Schema schema) {
         int i = schema.indexOf(column);
         if (i < 0) {
             throw new ColumnNotFoundException(column, schema.names());
@@ -37,10 +37,10 @@ final class FillExpr extends Expr {
     }
 
     @Override
-    public Values eval(Chunk chunk) {
+    public HeapColumn apply(Chunk chunk) {
         ColumnVector v = chunk.column(column);
         int n = v.size();
-        Values out = new Values(DataType.FLOAT64, n);
+        HeapColumn out = new HeapColumn(DataType.FLOAT64, n);
         double[] d = out.doubles;
         org.spillway.ml.linear.Vectors.readDoubles(v, d, n);
         boolean nan = v instanceof DoubleVector;
@@ -57,8 +57,8 @@ final class FillExpr extends Expr {
     }
 
     @Override
-    public void collectColumns(Set<String> out) {
-        out.add(column);
+    public Set<String> inputColumns() {
+        return Set.of(column);
     }
 
     @Override

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import org.spillway.frame.ColumnNotFoundException;
-import org.spillway.frame.Expr;
-import org.spillway.frame.expr.Values;
+import org.spillway.frame.udf.HeapColumn;
+import org.spillway.frame.udf.VectorFunction;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
@@ -25,7 +25,7 @@ import org.spillway.spill.vector.StringVector;
  * {@code missingCode}, or is an error when {@code missingCode} is {@link #ERROR}. A dictionary
  * string column is looked up once per dictionary entry, not per row.
  */
-final class CategoryCodeExpr extends Expr {
+final class CategoryCodes implements VectorFunction {
     /** {@code missingCode} meaning an unknown value is an error. */
     static final int ERROR = Integer.MIN_VALUE;
 
@@ -45,7 +45,7 @@ final class CategoryCodeExpr extends Expr {
      * @param metadata    the output column's metadata
      * @param owner       the transformer's name, for messages
      */
-    CategoryCodeExpr(String column, boolean strings, Map<String, Integer> codes, int missingCode, Map<String, String> metadata,
+    CategoryCodes(String column, boolean strings, Map<String, Integer> codes, int missingCode, Map<String, String> metadata,
                      String owner) {
         this.column = column;
         this.strings = strings;
@@ -64,7 +64,7 @@ final class CategoryCodeExpr extends Expr {
     }
 
     @Override
-    public DataType type(Schema schema) {
+    public DataType resultType(Schema schema) {
         int i = schema.indexOf(column);
         if (i < 0) {
             throw new ColumnNotFoundException(column, schema.names());
@@ -84,10 +84,10 @@ final class CategoryCodeExpr extends Expr {
     }
 
     @Override
-    public Values eval(Chunk chunk) {
+    public HeapColumn apply(Chunk chunk) {
         ColumnVector v = chunk.column(column);
         int n = v.size();
-        Values out = new Values(DataType.INT32, n);
+        HeapColumn out = new HeapColumn(DataType.INT32, n);
         long[] r = out.longs;
         switch (v) {
             case StringVector sv when sv.isDictionary() -> {
@@ -156,8 +156,8 @@ final class CategoryCodeExpr extends Expr {
     }
 
     @Override
-    public void collectColumns(Set<String> out) {
-        out.add(column);
+    public Set<String> inputColumns() {
+        return Set.of(column);
     }
 
     @Override

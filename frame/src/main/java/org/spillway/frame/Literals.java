@@ -1,10 +1,9 @@
-package org.spillway.frame.expr;
+package org.spillway.frame;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import org.spillway.frame.SpillwayException;
 import org.spillway.spill.DataType;
 
 /** Conversions of Java values to Spillway types, shared by literals, casts and rows. */

@@ -1,46 +1,35 @@
-package org.spillway.frame.expr;
+package org.spillway.frame.exec.eval;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Set;
-import org.spillway.frame.Expr;
+import org.spillway.frame.Expr.CastExpr;
+import org.spillway.frame.Literals;
 import org.spillway.frame.SpillwayException;
+import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.DataType;
-import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 
-/** Converts a value to another type; a value that cannot convert is an error naming it. */
-public final class CastExpr extends Expr {
-    private final Expr child;
+/** Converts values to another type; a value that cannot convert is an error naming it (or null outside a CASE branch's rows). */
+final class CastEval implements PhysicalExpr {
+    private final CastExpr expr; // for error messages
     private final DataType target;
+    private final PhysicalExpr child;
 
-    /** {@code CAST(child AS target)}. */
-    public CastExpr(Expr child, DataType target) {
+    CastEval(CastExpr expr, PhysicalExpr child) {
+        this.expr = expr;
+        this.target = expr.target();
         this.child = child;
-        this.target = java.util.Objects.requireNonNull(target, "target type is null");
     }
 
-    @Override
-    public DataType type(Schema schema) {
-        DataType from = child.type(schema);
-        boolean ok = from == target || target == DataType.STRING || from == DataType.STRING
-                || (from.isNumeric() && target.isNumeric())
-                || (from == DataType.BOOL && target.isNumeric()) || (from.isNumeric() && target == DataType.BOOL)
-                || (from == DataType.DATE && target == DataType.TIMESTAMP) || (from == DataType.TIMESTAMP && target == DataType.DATE);
-        if (!ok) {
-            throw new SpillwayException("Cannot cast " + child + " from " + from + " to " + target);
-        }
-        return target;
-    }
 
     @Override
-    public Values eval(Chunk chunk) {
-        Values v = child.eval(chunk);
+    public HeapColumn eval(Chunk chunk) {
+        HeapColumn v = child.eval(chunk);
         if (v.type == target) {
             return v;
         }
         int n = chunk.rows();
-        Values out = new Values(target, n);
+        HeapColumn out = new HeapColumn(target, n);
         out.nulls = v.nulls == null ? null : v.nulls.clone();
         for (int i = 0; i < n; i++) {
             if (v.isNull(i)) {
@@ -56,14 +45,14 @@ public final class CastExpr extends Expr {
                 if (e instanceof SpillwayException se) {
                     throw se;
                 }
-                throw new SpillwayException("Cannot cast " + render(v, i) + " (" + child + ") to " + target
+                throw new SpillwayException("Cannot cast " + render(v, i) + " (" + expr.child() + ") to " + target
                         + ": " + e.getMessage() + ". Filter such rows out first, or keep the column as " + v.type);
             }
         }
         return out;
     }
 
-    private void convert(Values v, int i, Values out) {
+    private void convert(HeapColumn v, int i, HeapColumn out) {
         switch (target) {
             case STRING -> out.strings[i] = render(v, i);
             case FLOAT64 -> out.doubles[i] = switch (v.type) {
@@ -119,7 +108,7 @@ public final class CastExpr extends Expr {
     }
 
     /** Renders row i as text (the same text writeCsv uses). */
-    static String render(Values v, int i) {
+    static String render(HeapColumn v, int i) {
         return switch (v.type) {
             case STRING -> v.strings[i];
             case BOOL -> Boolean.toString(v.bools[i]);
@@ -131,18 +120,4 @@ public final class CastExpr extends Expr {
         };
     }
 
-    @Override
-    public void collectColumns(Set<String> out) {
-        child.collectColumns(out);
-    }
-
-    @Override
-    public String name() {
-        return child.name();
-    }
-
-    @Override
-    public String toString() {
-        return "CAST(" + child + " AS " + target + ")";
-    }
 }

@@ -1,4 +1,4 @@
-package org.spillway.frame.expr;
+package org.spillway.frame.udf;
 
 import java.util.Arrays;
 import org.spillway.spill.DataType;
@@ -22,7 +22,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * Intermediates stay on the heap and live for one chunk; only the final output is copied
  * off-heap into a budgeted chunk.
  */
-public final class Values {
+public final class HeapColumn {
     /** The logical type. */
     public final DataType type;
     /** Number of rows. */
@@ -39,7 +39,7 @@ public final class Values {
     public boolean[] nulls;
 
     /** Allocates values of {@code type} for {@code n} rows. */
-    public Values(DataType type, int n) {
+    public HeapColumn(DataType type, int n) {
         this.type = type;
         this.n = n;
         switch (type) {
@@ -69,9 +69,9 @@ public final class Values {
     }
 
     /** Reads a whole vector. */
-    public static Values of(ColumnVector v) {
+    public static HeapColumn of(ColumnVector v) {
         int n = v.size();
-        Values out = new Values(v.type(), n);
+        HeapColumn out = new HeapColumn(v.type(), n);
         switch (v) {
             case IntVector iv -> {
                 for (int i = 0; i < n; i++) {
@@ -123,20 +123,11 @@ public final class Values {
         return out;
     }
 
-    /** A constant column of {@code n} copies of {@code value} (null allowed). */
-    public static Values constant(DataType type, Object value, int n) {
-        Values out = new Values(type, n);
-        if (value == null) {
-            out.nulls = new boolean[n];
-            Arrays.fill(out.nulls, true);
-            return out;
-        }
-        switch (type) {
-            case INT32, INT64, DATE, TIMESTAMP -> Arrays.fill(out.longs, Literals.toLong(value, type));
-            case FLOAT64 -> Arrays.fill(out.doubles, ((Number) value).doubleValue());
-            case BOOL -> Arrays.fill(out.bools, (Boolean) value);
-            case STRING -> Arrays.fill(out.strings, value.toString());
-        }
+    /** A column of {@code n} nulls of {@code type}. */
+    public static HeapColumn nulls(DataType type, int n) {
+        HeapColumn out = new HeapColumn(type, n);
+        out.nulls = new boolean[n];
+        Arrays.fill(out.nulls, true);
         return out;
     }
 
