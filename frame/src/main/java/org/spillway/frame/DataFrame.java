@@ -439,7 +439,7 @@ public final class DataFrame {
         if (isCollected()) {
             return this;
         }
-        return session.adopt(session.executor().collect(plan));
+        return session.adopt(session.executor().collect(Optimizer.optimize(plan)));
     }
 
     /** True if this frame is stored chunks as they are (no pending transformation). */
@@ -460,7 +460,7 @@ public final class DataFrame {
      * such as an overflow in such a column shows at {@link #collect()}, not here.
      */
     public long count() {
-        return session.executor().count(plan);
+        return session.executor().count(Optimizer.optimize(plan, java.util.Set.of()));
     }
 
     /** The optimized plan as text. */
@@ -600,7 +600,7 @@ public final class DataFrame {
      * and are valid only during the call.
      */
     public <A> A reduceChunks(Supplier<A> zero, BiConsumer<A, Chunk> fold, BinaryOperator<A> combine) {
-        return session.executor().reduce(plan, zero, fold, combine);
+        return session.executor().reduce(Optimizer.optimize(plan), zero, fold, combine);
     }
 
     /**
@@ -613,7 +613,7 @@ public final class DataFrame {
     public <R> void mapChunksOrdered(java.util.function.Function<Chunk, R> map, java.util.function.Consumer<R> inOrder) {
         java.util.Objects.requireNonNull(map, "map");
         java.util.Objects.requireNonNull(inOrder, "inOrder");
-        session.executor().mapOrdered(plan, map, inOrder);
+        session.executor().mapOrdered(Optimizer.optimize(plan), map, inOrder);
     }
 
     /**
@@ -728,7 +728,7 @@ public final class DataFrame {
             f = s.frame();
             temporary = false;
         } else {
-            f = session.executor().collect(plan);
+            f = session.executor().collect(Optimizer.optimize(plan));
             temporary = true;
         }
         try {

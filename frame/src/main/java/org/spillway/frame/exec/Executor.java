@@ -35,7 +35,6 @@ import org.spillway.frame.plan.LogicalPlan.CsvScan;
 import org.spillway.frame.plan.LogicalPlan.Filter;
 import org.spillway.frame.plan.LogicalPlan.Limit;
 import org.spillway.frame.plan.LogicalPlan.Project;
-import org.spillway.frame.plan.Optimizer;
 import org.spillway.frame.plan.StoredFrame;
 import org.spillway.parallel.Morsel;
 import org.spillway.parallel.ProgressListener;
@@ -61,9 +60,8 @@ public final class Executor implements PlanRunner {
         this.ctx = ctx;
     }
 
-    /** The number of rows {@code plan} produces. */
-    public long count(LogicalPlan plan) {
-        LogicalPlan p = Optimizer.optimize(plan, java.util.Set.of());
+    /** The number of rows the already optimized {@code p} produces (optimize it for no output column: nothing need be read). */
+    public long count(LogicalPlan p) {
         try (Compiled c = compile(p)) {
             if (c.limit == 0) {
                 return 0;
@@ -79,9 +77,9 @@ public final class Executor implements PlanRunner {
         }
     }
 
-    /** Materialises {@code plan} into stored chunks. */
-    public StoredFrame collect(LogicalPlan plan) {
-        return collectOptimized(Optimizer.optimize(plan));
+    /** Materialises the already optimized {@code plan} into stored chunks. */
+    public StoredFrame collect(LogicalPlan optimized) {
+        return collectOptimized(optimized);
     }
 
     private StoredFrame collectOptimized(LogicalPlan p) {
@@ -123,9 +121,8 @@ public final class Executor implements PlanRunner {
         return runTyped(source, List.of(), t, "generate");
     }
 
-    /** Folds every chunk of {@code plan} (in no particular order) with one accumulator per worker, then combines them. */
-    public <A> A reduce(LogicalPlan plan, Supplier<A> zero, BiConsumer<A, Chunk> fold, BinaryOperator<A> combine) {
-        LogicalPlan p = Optimizer.optimize(plan);
+    /** Folds every chunk of the already optimized {@code p} (in no particular order) with one accumulator per worker, then combines them. */
+    public <A> A reduce(LogicalPlan p, Supplier<A> zero, BiConsumer<A, Chunk> fold, BinaryOperator<A> combine) {
         if (p instanceof Limit) {
             try (StoredFrame f = collectOptimized(p)) {
                 return reduce(new ChunkScan(f, null, null), zero, fold, combine);
@@ -138,10 +135,10 @@ public final class Executor implements PlanRunner {
 
     /**
      * Maps every chunk of {@code plan} in parallel and passes the results to {@code inOrder} one at a
-     * time, in chunk order (see {@link OrderedMapTerminal}).
+     * time, in chunk order (see {@link OrderedMapTerminal}); {@code optimized} is an already optimized plan.
      */
-    public <R> void mapOrdered(LogicalPlan plan, java.util.function.Function<Chunk, R> map, java.util.function.Consumer<R> inOrder) {
-        runPlan(Optimizer.optimize(plan), new OrderedMapTerminal<>(map, inOrder), "map");
+    public <R> void mapOrdered(LogicalPlan optimized, java.util.function.Function<Chunk, R> map, java.util.function.Consumer<R> inOrder) {
+        runPlan(optimized, new OrderedMapTerminal<>(map, inOrder), "map");
     }
 
     /** Deals the rows of a stored frame into {@code weights.length} new stored frames at random (see {@link RandomSplitTerminal}). */
