@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.spillway.frame.AggregateExpr;
 import org.spillway.frame.Expr;
-import org.spillway.frame.SpillwayException;
 import org.spillway.frame.agg.AggFn;
 import org.spillway.frame.agg.GroupTable;
 import org.spillway.frame.agg.KeyBatch;
@@ -2221,7 +2220,8 @@ final class HashAggregate {
                         }
                         for (int q = 0; q < PARTITIONS; q++) {
                             if (counts[q] > 0) {
-                                sub.get(q).add(ctx.store().putWithoutStats(ChunkOps.select(c, rows[q], counts[q], ctx.budget(), "group by repartition")));
+                                sub.get(q).add(ctx.store().putWithoutStats(
+                                        ChunkOps.select(c, rows[q], counts[q], ctx.budget(), "group by repartition")));
                             }
                         }
                     }
