@@ -59,8 +59,10 @@ public final class SideBySide {
         double s = Math.min(sw[0], sw[1]);
         double d = Math.min(dk[0], dk[1]);
         System.out.printf(Locale.ROOT, "%-10s %9s %9s %10s %12s %10s%n", "engine", "run 1 s", "run 2 s", "MB/s", "MB/s/thread", "rows");
-        System.out.printf(Locale.ROOT, "%-10s %9.3f %9.3f %10.1f %12.1f %,10d%n", "spillway", sw[0], sw[1], bytes / 1e6 / s, bytes / 1e6 / s / threads, swRows);
-        System.out.printf(Locale.ROOT, "%-10s %9.3f %9.3f %10.1f %12.1f %,10d%n", "duckdb", dk[0], dk[1], bytes / 1e6 / d, bytes / 1e6 / d / threads, dkRows);
+        System.out.printf(Locale.ROOT, "%-10s %9.3f %9.3f %10.1f %12.1f %,10d%n", "spillway", sw[0], sw[1],
+                bytes / 1e6 / s, bytes / 1e6 / s / threads, swRows);
+        System.out.printf(Locale.ROOT, "%-10s %9.3f %9.3f %10.1f %12.1f %,10d%n", "duckdb", dk[0], dk[1],
+                bytes / 1e6 / d, bytes / 1e6 / d / threads, dkRows);
         System.out.printf(Locale.ROOT, "ratio spillway/duckdb (time, best runs): %.2f%n", s / d);
         if (swRows != dkRows) {
             System.out.println("ROW COUNTS DIFFER: spillway " + swRows + ", duckdb " + dkRows);

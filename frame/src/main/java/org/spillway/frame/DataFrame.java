@@ -643,7 +643,10 @@ public final class DataFrame {
         session.executor().mapOrdered(new LogicalPlan.ChunkScan(f.view(picked), null, null), map, inOrder);
     }
 
-    /** The number of stored chunks of a collected frame (the unit of {@link #mapChunksOrdered(int[], java.util.function.Function, java.util.function.Consumer)}). */
+    /**
+     * The number of stored chunks of a collected frame (the unit of
+     * {@link #mapChunksOrdered(int[], java.util.function.Function, java.util.function.Consumer)}).
+     */
     public int chunkCount() {
         if (!isCollected()) {
             throw new SpillwayException("chunkCount() needs a collected frame; call collect() first");

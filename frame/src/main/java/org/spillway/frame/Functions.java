@@ -161,7 +161,10 @@ public final class Functions {
         return new AggregateExpr(AggregateExpr.Kind.QUANTILE, in(column), null, q, null);
     }
 
-    /** Pearson's correlation of {@code a} and {@code b} over rows where both are non-null: null without such rows, NaN when either has zero variance (as DuckDB). */
+    /**
+     * Pearson's correlation of {@code a} and {@code b} over rows where both are non-null: null without such rows,
+     * NaN when either has zero variance (as DuckDB).
+     */
     public static AggregateExpr corr(Object a, Object b) {
         return new AggregateExpr(AggregateExpr.Kind.CORR, in(a), in(b), Double.NaN, null);
     }

@@ -20,7 +20,11 @@ public enum JoinType {
     /** Every pair of rows (the Cartesian product); takes no keys. See {@link DataFrame#crossJoin}. */
     CROSS;
 
-    /** Parses a name as Spark and Polars spell them: {@code inner}, {@code left}, {@code left_outer}, {@code full_outer}, {@code outer}, {@code left_semi}, {@code left_anti}, {@code semi}, {@code anti}, {@code cross}, ... */
+    /**
+     * Parses a name as Spark and Polars spell them: {@code inner}, {@code left}, {@code left_outer},
+     * {@code full_outer}, {@code outer}, {@code left_semi}, {@code left_anti}, {@code semi}, {@code anti},
+     * {@code cross}, ...
+     */
     public static JoinType parse(String name) {
         String n = name.trim().toLowerCase(java.util.Locale.ROOT).replace("_", "").replace(" ", "");
         return switch (n) {

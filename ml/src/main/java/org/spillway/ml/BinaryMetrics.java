@@ -77,7 +77,10 @@ public final class BinaryMetrics implements Metrics {
         }
     }
 
-    /** The exact area under the ROC curve: the probability that a random positive scores above a random negative, ties counting half (NaN without both classes). */
+    /**
+     * The exact area under the ROC curve: the probability that a random positive scores above a random negative,
+     * ties counting half (NaN without both classes).
+     */
     public double auc() {
         return auc;
     }

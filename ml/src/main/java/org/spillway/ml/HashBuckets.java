@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import org.spillway.frame.ColumnNotFoundException;
-import org.spillway.frame.Expr;
 import org.spillway.frame.udf.HeapColumn;
 import org.spillway.frame.udf.VectorFunction;
 import org.spillway.spill.DataType;

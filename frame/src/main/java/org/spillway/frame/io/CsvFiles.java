@@ -28,8 +28,8 @@ final class CsvFiles {
      * <ul>
      *   <li>a regular file: that file;</li>
      *   <li>a directory: its {@code *.csv} files (any case, not hidden, not recursive), by name;</li>
-     *   <li>a glob ({@code * ? [ {} in it): the files below the glob's fixed directory prefix whose
-     *       path relative to that prefix matches, sorted by that path. {@code **} crosses
+     *   <li>a glob ({@code *}, {@code ?}, {@code [} or <code>&#123;</code> in it): the files below the glob's
+     *       fixed directory prefix whose path relative to that prefix matches, sorted by that path. {@code **} crosses
      *       directories, including none: {@code data/**}{@code /*.csv} also matches
      *       {@code data/a.csv}.</li>
      * </ul>

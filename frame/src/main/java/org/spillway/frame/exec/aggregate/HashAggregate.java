@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.spillway.frame.AggregateExpr;
 import org.spillway.frame.Expr;
-import org.spillway.frame.SpillwayException;
 import org.spillway.frame.exec.aggregate.function.AggFn;
 import org.spillway.frame.exec.aggregate.function.Quantiles;
 import org.spillway.frame.exec.hash.GroupTable;
@@ -2248,7 +2247,8 @@ public final class HashAggregate {
                         }
                         for (int q = 0; q < PARTITIONS; q++) {
                             if (counts[q] > 0) {
-                                sub.get(q).add(ctx.store().putWithoutStats(ChunkOps.select(c, rows[q], counts[q], ctx.budget(), "group by repartition")));
+                                sub.get(q).add(ctx.store().putWithoutStats(
+                                        ChunkOps.select(c, rows[q], counts[q], ctx.budget(), "group by repartition")));
                             }
                         }
                     }

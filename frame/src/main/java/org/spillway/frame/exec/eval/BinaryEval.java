@@ -100,12 +100,36 @@ final class BinaryEval implements PhysicalExpr {
             long[] x = a.longs;
             long[] y = b.longs;
             switch (op) {
-                case GT -> { for (int i = 0; i < n; i++) { r[i] = x[i] > y[i]; } }
-                case GEQ -> { for (int i = 0; i < n; i++) { r[i] = x[i] >= y[i]; } }
-                case LT -> { for (int i = 0; i < n; i++) { r[i] = x[i] < y[i]; } }
-                case LEQ -> { for (int i = 0; i < n; i++) { r[i] = x[i] <= y[i]; } }
-                case EQ -> { for (int i = 0; i < n; i++) { r[i] = x[i] == y[i]; } }
-                default -> { for (int i = 0; i < n; i++) { r[i] = x[i] != y[i]; } }
+                case GT -> {
+                    for (int i = 0; i < n; i++) {
+                        r[i] = x[i] > y[i];
+                    }
+                }
+                case GEQ -> {
+                    for (int i = 0; i < n; i++) {
+                        r[i] = x[i] >= y[i];
+                    }
+                }
+                case LT -> {
+                    for (int i = 0; i < n; i++) {
+                        r[i] = x[i] < y[i];
+                    }
+                }
+                case LEQ -> {
+                    for (int i = 0; i < n; i++) {
+                        r[i] = x[i] <= y[i];
+                    }
+                }
+                case EQ -> {
+                    for (int i = 0; i < n; i++) {
+                        r[i] = x[i] == y[i];
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < n; i++) {
+                        r[i] = x[i] != y[i];
+                    }
+                }
             }
         } else {
             for (int i = 0; i < n; i++) {

@@ -158,7 +158,10 @@ public final class GroupTable {
         }
     }
 
-    /** The group id of a key with value hash {@code h}, null mask {@code nm} and codes {@code codes[0..keyCount)}, adding a zero-state group if new. */
+    /**
+     * The group id of a key with value hash {@code h}, null mask {@code nm} and codes {@code codes[0..keyCount)},
+     * adding a zero-state group if new.
+     */
     public int findOrInsert(long h, long nm, long[] codes) {
         int slot = (int) h & mask;
         long tag = h & TAG;

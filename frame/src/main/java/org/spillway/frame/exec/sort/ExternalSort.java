@@ -21,7 +21,6 @@ import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.LongVector;
 import org.spillway.spill.vector.LongVectorBuilder;
-import org.spillway.spill.vector.StringVector;
 import org.spillway.spill.vector.VectorBuilder;
 
 /**
@@ -670,7 +669,8 @@ public final class ExternalSort {
         }
         SortedRun out = new SortedRun();
         try (Reservation res = ctx.budget().newReservation("sort merge");
-             RunWriter writer = new RunWriter(runSchema, chunkRows, ctx.budget(), "sort run", new RunOutput(out, samplesPerChunk(rows, chunkRows, rowBytes)),
+             RunWriter writer = new RunWriter(runSchema, chunkRows, ctx.budget(), "sort run",
+                     new RunOutput(out, samplesPerChunk(rows, chunkRows, rowBytes)),
                      res, builderBytes(chunkRows, rowBytes), PLAIN_ABOVE)) {
             new RunMerger(order, keyColumns, inputColumns, runSchema.size(), res).merge(inputs, limit < 0 ? Long.MAX_VALUE : limit, writer);
             writer.finish();

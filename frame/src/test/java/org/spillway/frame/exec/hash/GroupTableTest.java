@@ -7,8 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.spillway.frame.exec.hash.GroupTable;
-import org.spillway.frame.exec.hash.Hashing;
 
 /** The group table against a HashMap, new, sized up front and reset with kept arrays. */
 class GroupTableTest {

@@ -17,8 +17,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.spillway.frame.exec.hash.Hashing;
-import org.spillway.frame.exec.hash.StringPool;
 
 /** Both string pool layouts against a HashMap, through every intern entry point, with short (inline) and long strings. */
 class StringPoolTest {

@@ -23,7 +23,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.spillway.frame.exec.pipeline.Counters;
 import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.frame.exec.pipeline.Terminal;
-import org.spillway.frame.exec.sort.ExternalSort;
 import org.spillway.frame.plan.StoredFrame;
 import org.spillway.parallel.MorselScheduler;
 import org.spillway.parallel.ProgressListener;

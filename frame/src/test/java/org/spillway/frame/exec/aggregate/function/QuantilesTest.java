@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.spillway.frame.exec.aggregate.function.Quantiles;
 
 /** Selection gives the quantiles a full sort gives, bit for bit, on every kind of input order. */
 class QuantilesTest {
