@@ -12,8 +12,8 @@ import org.spillway.spill.memory.MemoryBudget;
 
 /**
  * The cross join (Cartesian product) of {@link HashJoin}: the right side is collected and must fit
- * in the same share of memory as an in-memory build side, since a product is only meant for a
- * small side and has no out-of-core form; it is pinned as a {@link JoinHashTable} (whose row
+ * in half the memory limit, since a product is only meant for a small side and has no out-of-core
+ * form; it is pinned as a {@link JoinHashTable} (whose row
  * records make gathering fast; its chains go unused), and the left side streams past it, every
  * probe row paired with every build row.
  */

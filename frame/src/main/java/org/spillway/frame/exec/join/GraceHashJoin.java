@@ -14,9 +14,9 @@ import org.spillway.spill.chunk.ChunkHandle;
  * The out-of-core half of {@link HashJoin}: both sides radix-partitioned by key hash into
  * chunk-store chunks (which spill under memory pressure), then joined pair of partitions by pair of
  * partitions, each pair in memory through the operator once its build partition fits. A build
- * partition that still does not fit is partitioned again, both sides, on the next
- * {@value GracePartitioner#BITS_PER_LEVEL} hash bits; one that partitioning cannot shrink (most of
- * its rows share a few keys), or that is {@value #MAX_LEVEL} levels deep, is joined in pieces of
+ * partition that still does not fit is partitioned again, both sides, on the next 6 hash bits
+ * ({@link GracePartitioner#BITS_PER_LEVEL}); one that partitioning cannot shrink (most of its rows
+ * share a few keys), or that is {@link #MAX_LEVEL} levels deep, is joined in pieces of
  * its build side that fit, each piece probed by the whole probe partition, with {@link ProbeMarks}
  * carrying probe rows' matches from piece to piece.
  *

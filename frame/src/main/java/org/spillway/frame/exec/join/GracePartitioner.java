@@ -20,8 +20,9 @@ import org.spillway.spill.vector.VectorBuilder;
  *
  * <p>Level {@code L} uses hash bits {@code [6L, 6L + log2(parts))}, so that a partition split again
  * at the next level is split by bits its rows do not all share. (The hash table uses the top bits
- * for its buckets, independent of these.) {@code flushRows} is small enough that all the builders
- * of all workers together stay within an eighth of the memory limit.
+ * for its buckets, independent of these.) {@code flushRows} keeps the builders of all workers
+ * together within about an eighth of the memory limit (counting 16 bytes a value, and never fewer
+ * than 256 rows a builder).
  */
 final class GracePartitioner implements Terminal<GracePartitioner.PartitionWorker, List<List<ChunkHandle>>> {
     /** Hash bits each level of partitioning consumes: at most 64 partitions a level. */

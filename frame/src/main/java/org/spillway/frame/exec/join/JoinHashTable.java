@@ -28,14 +28,14 @@ import org.spillway.spill.vector.StringVector;
  *
  * <p>Per build row: its key hash, a chain link ({@code next}, 1-based so that 0 ends a chain), its
  * chunk, the long codes of its non-string keys, and a row record of the payload columns the output
- * reads (so that gathering a match touches one cache line instead of a vector per column). Rows
+ * reads (so that gathering a match reads one record instead of one vector per column). Rows
  * with a null key are left out of the chains: they can never match. Bucket heads are pushed with
  * an atomic swap, so the parallel build never locks; the table is read-only once built, which is
  * what lets every probe worker read it without synchronisation (only {@link #matched} is written,
  * and only ever set to 1).
  *
- * <p>All arrays are reserved from the memory budget up front ({@link #reservedBytes}), the string
- * heaps as they are filled; {@link #close} unpins the chunks and frees the reservation.
+ * <p>All arrays are reserved from the memory budget up front ({@link #reservedBytes}), each chunk's
+ * string heap when it is made; {@link #close} unpins the chunks and frees the reservation.
  */
 final class JoinHashTable implements AutoCloseable {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
