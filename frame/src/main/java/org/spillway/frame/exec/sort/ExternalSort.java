@@ -44,7 +44,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * can be merged at once by every worker. Each run keeps, on the heap, the keys of each chunk's first
  * row (its fence) and of up to {@value #SAMPLES_PER_RUN} sampled rows.
  *
- * <p><b>Merge</b> ({@link RunMerger}): a loser tree over normalized keys, one pinned chunk per run,
+ * <p><b>Merge</b> ({@link LoserTreeMerger}): a loser tree over normalized keys, one pinned chunk per run,
  * rows copied column by column in batches. At most {@code (limit / 2) / (largest run chunk)} runs
  * (at least 2) are pinned at once over all workers; with more runs, groups of runs are first merged
  * into longer runs, the groups in parallel on the scheduler, until few enough remain. The final
@@ -660,19 +660,19 @@ public final class ExternalSort {
     private SortedRun mergeGroup(List<SortedRun> group, long rowBytes) {
         int chunkRows = MIN_RUN_CHUNK_ROWS;
         long rows = 0;
-        List<RunMerger.Segment> inputs = new ArrayList<>();
+        List<LoserTreeMerger.Segment> inputs = new ArrayList<>();
         for (SortedRun r : group) {
             for (ChunkHandle h : r.chunks) {
                 chunkRows = Math.max(chunkRows, h.rows());
             }
             rows += r.rows;
-            inputs.add(RunMerger.Segment.of(r));
+            inputs.add(LoserTreeMerger.Segment.of(r));
         }
         SortedRun out = new SortedRun();
         try (Reservation res = ctx.budget().newReservation("sort merge");
              RunWriter writer = new RunWriter(runSchema, chunkRows, ctx.budget(), "sort run", new RunOutput(out, samplesPerChunk(rows, chunkRows, rowBytes)),
                      res, builderBytes(chunkRows, rowBytes), PLAIN_ABOVE)) {
-            new RunMerger(order, keyColumns, inputColumns, runSchema.size(), res).merge(inputs, limit < 0 ? Long.MAX_VALUE : limit, writer);
+            new LoserTreeMerger(order, keyColumns, inputColumns, runSchema.size(), res).merge(inputs, limit < 0 ? Long.MAX_VALUE : limit, writer);
             writer.finish();
         } catch (RuntimeException | Error e) {
             discard(out);
@@ -688,7 +688,7 @@ public final class ExternalSort {
     private List<ChunkHandle> finalMerge(List<SortedRun> pending, int ranges, long rowBytes) {
         List<KeyBlock> splitters = ranges > 1 ? splitters(pending, ranges) : List.of();
         int q = splitters.size() + 1;
-        List<List<RunMerger.Segment>> segments = new ArrayList<>();
+        List<List<LoserTreeMerger.Segment>> segments = new ArrayList<>();
         long[] weights = new long[q];
         for (int i = 0; i < q; i++) {
             segments.add(new ArrayList<>());
@@ -704,7 +704,7 @@ public final class ExternalSort {
                 if (first > last) {
                     continue; // no row of this run in the range
                 }
-                segments.get(i).add(new RunMerger.Segment(run, first, last, lower, upper));
+                segments.get(i).add(new LoserTreeMerger.Segment(run, first, last, lower, upper));
                 for (int c = first; c <= last; c++) {
                     readers[c]++;
                     weights[i] += run.chunks.get(c).rows();
@@ -762,12 +762,12 @@ public final class ExternalSort {
     }
 
     /** Merges one key range's segments into output chunks in the store; on failure closes what it wrote. */
-    private List<ChunkHandle> mergeRange(List<RunMerger.Segment> segments, Schema outSchema, int outRows, long rowBytes, long mergeLimit) {
+    private List<ChunkHandle> mergeRange(List<LoserTreeMerger.Segment> segments, Schema outSchema, int outRows, long rowBytes, long mergeLimit) {
         List<ChunkHandle> out = new ArrayList<>();
         try (Reservation res = ctx.budget().newReservation("sort merge");
              RunWriter writer = new RunWriter(outSchema, outRows, ctx.budget(), "sort merge", c -> out.add(store(c)), res,
                      outputColumns == 0 ? 0 : builderBytes(outRows, rowBytes), PLAIN_ABOVE)) {
-            new RunMerger(order, keyColumns, inputColumns, outputColumns, res).merge(segments, mergeLimit, writer);
+            new LoserTreeMerger(order, keyColumns, inputColumns, outputColumns, res).merge(segments, mergeLimit, writer);
             writer.finish();
         } catch (RuntimeException | Error e) {
             out.forEach(ChunkHandle::close);
