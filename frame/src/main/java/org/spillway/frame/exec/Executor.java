@@ -27,6 +27,7 @@ import org.spillway.frame.exec.scan.GeneratorChunkSource;
 import org.spillway.frame.exec.scan.StoredChunkSource;
 import org.spillway.frame.exec.scan.UnionChunkSource;
 import org.spillway.frame.exec.sort.ExternalSort;
+import org.spillway.frame.exec.sort.SortWorker;
 import org.spillway.frame.Expr.Alias;
 import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.plan.LogicalPlan;
@@ -229,7 +230,7 @@ public final class Executor implements PlanRunner {
         LogicalPlan child = computed ? Project.of(s.child(), exprs) : s.child();
         ExternalSort sorter = new ExternalSort(child.schema(), in.size(), keyColumns, s.orders(), s.limit(), ctx);
         try (Compiled c = compile(child)) {
-            List<ExternalSort.Worker> workers = run(c, sorter.terminal(), s.limit() < 0 ? "sort" : "top-k");
+            List<SortWorker> workers = run(c, sorter.terminal(), s.limit() < 0 ? "sort" : "top-k");
             return sorter.finish(workers, name);
         }
     }

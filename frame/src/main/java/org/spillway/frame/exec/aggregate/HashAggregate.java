@@ -20,6 +20,7 @@ import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.frame.exec.pipeline.Terminal;
 import org.spillway.frame.exec.sort.ExternalSort;
 import org.spillway.frame.Expr.ColumnRef;
+import org.spillway.frame.exec.sort.SortWorker;
 import org.spillway.frame.udf.HeapColumn;
 import org.spillway.frame.plan.StoredFrame;
 import org.spillway.parallel.Morsel;
@@ -2032,8 +2033,8 @@ public final class HashAggregate {
                 boolean quantile = kind == AggregateExpr.Kind.MEDIAN || kind == AggregateExpr.Kind.QUANTILE;
                 long[] nonNull = quantile ? new long[groups] : null;
                 ExternalSort sorter = new ExternalSort(raw, raw.size(), keyCols, orders, -1, ctx);
-                Terminal<ExternalSort.Worker, List<ExternalSort.Worker>> feed = sorter.terminal();
-                List<ExternalSort.Worker> fed = List.of(feed.newLocal());
+                Terminal<SortWorker, List<SortWorker>> feed = sorter.terminal();
+                List<SortWorker> fed = List.of(feed.newLocal());
                 try {
                     int seq = 0;
                     for (ChunkHandle ch : raws) {

@@ -23,6 +23,14 @@ public final class RunWriter implements AutoCloseable {
         void accept(Chunk chunk);
     }
 
+    /**
+     * The sort's runs and output hold a string column plain (its bytes) rather than as dictionary
+     * codes when its source chunk has a dictionary of more than this many entries: in sorted order
+     * such a dictionary is read at random, and a merge of many runs reads many at once (cache
+     * misses), or would intern most values anew. Small dictionaries (categories) stay dictionaries.
+     */
+    static final int PLAIN_ABOVE = 1024;
+
     private final Schema schema;
     private final List<VectorBuilder> builders;
     private final int chunkRows;
@@ -60,6 +68,11 @@ public final class RunWriter implements AutoCloseable {
                 s.gatherPlainAbove(plainAbove);
             }
         }
+    }
+
+    /** An estimate of the heap of builders holding {@code rows} rows of {@code rowBytes} bytes. */
+    static long builderBytes(int rows, long rowBytes) {
+        return rows * rowBytes * 3 / 2 + 1024;
     }
 
     /**

@@ -152,8 +152,8 @@ class ExternalSortFailureTest {
     /** Sorts the input by (k, s desc) through ExternalSort, two workers taking alternate chunks. */
     private StoredFrame sort(int n, long seed) {
         ExternalSort sorter = new ExternalSort(SCHEMA, 3, new int[] {1, 2}, List.of(asc("k"), desc("s")), -1, ctx);
-        Terminal<ExternalSort.Worker, List<ExternalSort.Worker>> t = sorter.terminal();
-        List<ExternalSort.Worker> workers = List.of(t.newLocal(), t.newLocal());
+        Terminal<SortWorker, List<SortWorker>> t = sorter.terminal();
+        List<SortWorker> workers = List.of(t.newLocal(), t.newLocal());
         List<long[]> rows = input(n, seed);
         try {
             int seq = 0;

@@ -9,7 +9,9 @@ import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.LongVector;
 
 /**
- * A k-way merge of sorted run segments into a {@link RunWriter}, on the calling thread.
+ * A k-way merge of sorted run segments into a {@link RunWriter} by a loser tree, on the calling
+ * thread: the merge step of both the {@link PreMerge} of run groups and each key range of the
+ * {@link RangeMerge}.
  *
  * <p>Each input is a {@link Segment}: a stretch of a run's chunks, optionally cut to the rows after
  * a lower splitter (exclusive) and up to an upper one (inclusive), which is how the parallel final
@@ -27,7 +29,7 @@ import org.spillway.spill.vector.LongVector;
  * as the merge goes; {@link #merge} releases every chunk of its segments, read or not, also on
  * failure.
  */
-public final class RunMerger {
+public final class LoserTreeMerger {
     /** Picked rows copied into the output in batches of at most this many. */
     private static final int BATCH = 4096;
 
@@ -52,7 +54,7 @@ public final class RunMerger {
      * A merger comparing by {@code order} over the inputs' {@code keyColumns} and position column
      * {@code posColumn}, writing their first {@code columns} columns, reserving key blocks in {@code res}.
      */
-    RunMerger(SortKeys order, int[] keyColumns, int posColumn, int columns, Reservation res) {
+    LoserTreeMerger(SortKeys order, int[] keyColumns, int posColumn, int columns, Reservation res) {
         this.order = order;
         this.keyColumns = keyColumns;
         this.posColumn = posColumn;

@@ -1,0 +1,236 @@
+package org.spillway.frame.exec.sort;
+
+import java.util.List;
+import org.spillway.frame.exec.pipeline.ExecContext;
+import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.Chunk;
+import org.spillway.spill.memory.BudgetExceededException;
+import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.LongVectorBuilder;
+import org.spillway.spill.vector.VectorBuilder;
+
+/**
+ * Run generation, in the input pipeline: each chunk reaching the sort is copied into its worker's
+ * buffer ({@link SortWorker}) with its rows' input positions (morsel number in the high 32 bits, row
+ * within the morsel in the low ones, in the hidden int64 column after the input's), so that rows
+ * with equal keys can be put back in input order whichever worker saw them. A full buffer is sorted
+ * ({@link RunSort}) and written, column by column ({@link VectorBuilder#gather}), as a
+ * {@link SortedRun} into the {@link RunStore}; for a top-k, {@link TopK} may shrink it instead.
+ *
+ * <p>Sizes: a buffer is full at its worker's share of the budget ({@code limit / (2 x parallelism)},
+ * at least {@value #MIN_RUN_BYTES} bytes, at most {@value #MAX_RUN_ROWS} rows), or at
+ * {@value #CACHED_RUN_ROWS} rows while the runs written fit in a quarter of the budget, or when a
+ * reservation fails. Run chunks are small (about {@code limit / (64 x parallelism)} bytes) so that
+ * every worker can merge many runs at once.
+ *
+ * <p>Memory: the buffer's chunks are reserved like any chunk, plus the heap its sort takes
+ * ({@link RunSort#heapBytesPerRow}), in the worker's "sort buffer" reservation.
+ */
+final class RunGenerator {
+    private static final long MIN_RUN_BYTES = 256 << 10;
+    /** At most this many rows per run, so that its sort's records stay small on the heap (tens of MiB). */
+    private static final int MAX_RUN_ROWS = 1 << 21;
+    /**
+     * Rows per run while the runs written so far fit in a quarter of the budget (the sort is likely to
+     * stay in memory): a buffer this small is gathered into its run with few cache misses, which
+     * costs less than the longer merge of more runs. Beyond that, runs take the worker's whole share
+     * of the budget so that fewer runs spill and the merge needs fewer passes.
+     */
+    static final int CACHED_RUN_ROWS = 1 << 17;
+
+    private final ExecContext ctx;
+    private final Schema runSchema;
+    private final int inputColumns;
+    private final int[] keyColumns;
+    private final SortKeys order;
+    private final long limit;
+    private final long runBytes;
+    private final long runChunkBytes;
+    /** Heap bytes per buffered row for sorting it ({@link RunSort#heapBytesPerRow}). */
+    private final long heapBytesPerRow;
+    private final RunStore store;
+    private final TopK topK;
+
+    RunGenerator(ExecContext ctx, Schema runSchema, int inputColumns, int[] keyColumns, SortKeys order, long limit, RunStore store) {
+        this.ctx = ctx;
+        this.runSchema = runSchema;
+        this.inputColumns = inputColumns;
+        this.keyColumns = keyColumns;
+        this.order = order;
+        this.limit = limit;
+        this.store = store;
+        long budget = ctx.budget().limit();
+        int p = ctx.scheduler().parallelism();
+        this.runBytes = Math.max(MIN_RUN_BYTES, budget / (2L * p));
+        this.runChunkBytes = Math.max(16 << 10, budget / (64L * p));
+        this.heapBytesPerRow = RunSort.heapBytesPerRow(keyColumns.length);
+        this.topK = new TopK(this, order, keyColumns, inputColumns, limit, runBytes, heapBytesPerRow);
+    }
+
+    SortWorker newWorker() {
+        return new SortWorker(ctx.budget(), runSchema);
+    }
+
+    /** Buffers the rows of {@code chunk} (of morsel {@code seq}) that may reach the output. */
+    void add(SortWorker w, int seq, Chunk chunk) {
+        if (seq != w.lastSeq) {
+            w.lastSeq = seq;
+            w.morselRows = 0;
+        }
+        long base = ((long) seq << 32) + w.morselRows;
+        int n = chunk.rows();
+        w.morselRows += n;
+        if (n == 0) {
+            return;
+        }
+        if (w.selection.length < n) {
+            w.selection = new int[n];
+        }
+        int[] sel = w.selection;
+        int count = 0;
+        ColumnVector[] keys = keyVectors(chunk);
+        for (int i = 0; i < n; i++) {
+            if (w.cutoffKeys == null || order.compare(keys, i, base + i, w.cutoffKeys, w.cutoffRow, w.cutoffPos) < 0) {
+                sel[count++] = i;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        long estimate = estimateBytes(chunk, count);
+        boolean compactNow = topK.compactNow(w);
+        int maxRows = store.bytesWritten() < ctx.budget().limit() / 4 ? CACHED_RUN_ROWS : MAX_RUN_ROWS;
+        if (w.bufferedRows > 0 && (compactNow || w.bufferedBytes + estimate > runBytes || w.bufferedRows + count > maxRows)) {
+            bufferFull(w);
+            if (w.cutoffKeys != null) {
+                add(w, seq, chunk, base); // the new cut-off may drop more of this chunk
+                return;
+            }
+        }
+        copyIntoBuffer(w, chunk, sel, count, base);
+    }
+
+    /** {@link #add(SortWorker, int, Chunk)} again for a chunk whose rows' positions start at {@code base}. */
+    private void add(SortWorker w, int seq, Chunk chunk, long base) {
+        w.morselRows = base - ((long) seq << 32);
+        add(w, seq, chunk);
+    }
+
+    private void copyIntoBuffer(SortWorker w, Chunk chunk, int[] sel, int count, long base) {
+        long heap = heapBytesPerRow * count;
+        Chunk copy;
+        try {
+            w.res.grow(heap);
+            copy = copyRows(w, chunk, sel, count, base);
+        } catch (BudgetExceededException e) {
+            if (w.bufferedRows == 0) {
+                throw e;
+            }
+            // the budget is shorter than this worker's share: write what it has and start again
+            writeBuffer(w);
+            w.res.grow(heap);
+            copy = copyRows(w, chunk, sel, count, base);
+        }
+        w.buffer.add(copy);
+        w.bufferedRows += count;
+        w.bufferedBytes += copy.byteSize() + heap;
+    }
+
+    /** The selected rows of an input chunk, with their positions, as a new chunk of the run schema. */
+    private Chunk copyRows(SortWorker w, Chunk chunk, int[] sel, int count, long base) {
+        VectorBuilder[] b = w.builders(count);
+        if (count == chunk.rows()) {
+            for (int j = 0; j < inputColumns; j++) {
+                b[j].appendRange(chunk.column(j), 0, count); // every row: sel is the identity
+            }
+        } else {
+            if (w.zeros.length < count) {
+                w.zeros = new int[count];
+            }
+            ColumnVector[] one = new ColumnVector[1];
+            for (int j = 0; j < inputColumns; j++) {
+                one[0] = chunk.column(j);
+                b[j].gather(one, w.zeros, sel, 0, count);
+            }
+        }
+        LongVectorBuilder pos = (LongVectorBuilder) b[inputColumns];
+        for (int r = 0; r < count; r++) {
+            pos.append(base + sel[r]);
+        }
+        return Chunk.build(runSchema, List.of(b), ctx.budget(), "sort buffer");
+    }
+
+    private long estimateBytes(Chunk chunk, int rows) {
+        long b = 0;
+        for (int j = 0; j < chunk.columnCount(); j++) {
+            b += chunk.column(j).byteSize() + 64;
+        }
+        return b * rows / Math.max(1, chunk.rows()) + 8L * rows + heapBytesPerRow * rows;
+    }
+
+    ColumnVector[] keyVectors(Chunk c) {
+        ColumnVector[] k = new ColumnVector[keyColumns.length];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = c.column(keyColumns[i]);
+        }
+        return k;
+    }
+
+    /**
+     * The buffer reached its size: for a top-k whose best rows fit in half of it, keep just those
+     * (and a cut-off for later rows); otherwise write it as a run.
+     */
+    private void bufferFull(SortWorker w) {
+        if (topK.keepsBestOnly(w)) {
+            topK.compact(w);
+            return;
+        }
+        writeBuffer(w);
+    }
+
+    /** Sorts the buffer, writes its first rows (all, or {@code limit}) as a run into the store, and empties it. */
+    void writeBuffer(SortWorker w) {
+        if (w.bufferedRows == 0) {
+            return;
+        }
+        RunSort.SortedRows sorted = RunSort.sort(order, w.buffer, keyColumns, inputColumns, w.bufferedRows);
+        int keep = limit >= 0 ? (int) Math.min(limit, w.bufferedRows) : w.bufferedRows;
+        int rowsPerChunk = rowsPerRunChunk(w);
+        SortedRun run = new SortedRun();
+        try {
+            long rowBytes = Math.max(1, (w.bufferedBytes - heapBytesPerRow * w.bufferedRows) / w.bufferedRows);
+            writeRows(w, sorted, keep, rowsPerChunk, store.output(run, RunStore.samplesPerChunk(keep, rowsPerChunk, rowBytes)));
+        } catch (RuntimeException | Error e) {
+            store.discard(run);
+            throw e;
+        }
+        store.add(run);
+        ctx.counters().add("sort.runs", 1);
+        w.closeBuffer();
+    }
+
+    /** Rows per run chunk: about {@link #runChunkBytes} of this buffer's rows. */
+    int rowsPerRunChunk(SortWorker w) {
+        return (int) Math.max(RunStore.MIN_RUN_CHUNK_ROWS, Math.min(ctx.chunkRows(), runChunkBytes / Math.max(1, w.bufferedBytes / w.bufferedRows)));
+    }
+
+    /** Gathers the first {@code count} sorted rows into chunks of the run schema, in order. */
+    void writeRows(SortWorker w, RunSort.SortedRows sorted, int count, int rowsPerChunk, RunWriter.Output out) {
+        if (count == 0) {
+            return;
+        }
+        List<Chunk> buf = w.buffer;
+        ColumnVector[][] byColumn = new ColumnVector[runSchema.size()][buf.size()];
+        for (int c = 0; c < buf.size(); c++) {
+            for (int j = 0; j < runSchema.size(); j++) {
+                byColumn[j][c] = buf.get(c).column(j);
+            }
+        }
+        long rowBytes = Math.max(1, (w.bufferedBytes - heapBytesPerRow * w.bufferedRows) / w.bufferedRows);
+        try (RunWriter writer = new RunWriter(runSchema, rowsPerChunk, ctx.budget(), "sort run", out, w.res,
+                RunWriter.builderBytes(rowsPerChunk, rowBytes), RunWriter.PLAIN_ABOVE)) {
+            writer.gather(byColumn, sorted.slots(), sorted.rows(), 0, count);
+            writer.finish();
+        }
+    }
+}
