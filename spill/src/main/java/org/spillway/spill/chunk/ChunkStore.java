@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import org.spillway.spill.file.ChunkCodec;
 import org.spillway.spill.file.SpillDirectory;
 import org.spillway.spill.file.SpillFile;
 import org.spillway.spill.file.SpillFile.BlockRef;

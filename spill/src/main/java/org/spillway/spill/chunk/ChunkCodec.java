@@ -1,11 +1,10 @@
-package org.spillway.spill.file;
+package org.spillway.spill.chunk;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
-import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.BoolVector;
 import org.spillway.spill.vector.ColumnVector;

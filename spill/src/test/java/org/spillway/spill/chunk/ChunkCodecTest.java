@@ -1,4 +1,4 @@
-package org.spillway.spill.file;
+package org.spillway.spill.chunk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +15,6 @@ import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 import org.spillway.spill.TestChunks;
-import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.memory.MemoryBudget;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.BoolVector;
