@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -20,7 +21,9 @@ import java.util.function.Function;
  * renamed, so a failed save never leaves a half-written model where a good one was.
  *
  * <p>For model implementations: a model class implements {@link Persistable} and its type is
- * registered with {@link #register}; the built-in models register themselves here.
+ * registered with {@link #register}. The readers of this library's own models are registered by a
+ * {@link Readers} found with {@link ServiceLoader} on first use, so this class, which every model
+ * depends on, depends on none of them.
  */
 public final class ModelIO {
     /** The format version written. */
@@ -30,6 +33,7 @@ public final class ModelIO {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Map<String, Function<JsonNode, Model>> READERS = new ConcurrentHashMap<>();
+    private static volatile boolean providersLoaded;
 
     private ModelIO() {
     }
@@ -41,6 +45,15 @@ public final class ModelIO {
 
         /** Writes the model's fields into {@code out}. */
         void writeJson(ObjectNode out);
+    }
+
+    /**
+     * Registers the readers of a set of model types when a model is first read; listed in
+     * {@code META-INF/services/org.spillway.ml.ModelIO$Readers} and found with {@link ServiceLoader}.
+     */
+    public interface Readers {
+        /** Calls {@link ModelIO#register} for each model type it knows. */
+        void registerAll();
     }
 
     /** Registers the reader of a model type (for models outside this library). */
@@ -138,7 +151,16 @@ public final class ModelIO {
     }
 
     private static Map<String, Function<JsonNode, Model>> readers() {
-        BuiltInModels.registerAll();
+        if (!providersLoaded) {
+            synchronized (ModelIO.class) {
+                if (!providersLoaded) {
+                    for (Readers r : ServiceLoader.load(Readers.class, ModelIO.class.getClassLoader())) {
+                        r.registerAll();
+                    }
+                    providersLoaded = true;
+                }
+            }
+        }
         return READERS;
     }
 }
