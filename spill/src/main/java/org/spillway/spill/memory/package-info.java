@@ -1,0 +1,45 @@
+/**
+ * The memory budget: one {@link org.spillway.spill.memory.MemoryBudget} per session counts every sizeable
+ * allocation (chunk vectors, hash tables, sort buffers) against one limit, through named
+ * {@link org.spillway.spill.memory.Reservation}s, and makes room by asking
+ * {@link org.spillway.spill.memory.Spillable}s (the chunk store, a hash aggregate, a sort) to write state
+ * to disk.
+ *
+ * <pre>
+ *  consumer --budget.reserve(name, n) / newReservation(name)--&gt; Reservation
+ *  Reservation.grow(d) --&gt; tryAcquire: CAS on used, only if used + d &lt;= limit --&gt; fits: done
+ *     short: up to 64 rounds of
+ *       spillOthers(shortfall + min(d, limit / 64)): spillables by spillableBytes(), largest first
+ *       tryAcquire again; nothing released: wait for other threads' spills in flight, or give up
+ *     give up --&gt; BudgetExceededException: who, how much, held, free, top 3 holders, what each
+ *                 spillable could still spill, and what to change (memory limit, chunk rows, parallelism)
+ *  Reservation.tryGrow(d) --&gt; tryAcquire only (no spilling; false when short)
+ *  Reservation.shrink(d) / close() --&gt; used - d / used - everything held
+ * </pre>
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>{@code used} never exceeds the limit: every increase is a compare-and-set that checks it. It is
+ *       the sum of the open reservations' bytes; {@code peak()} and {@code spilledBytes()} are for
+ *       reports.</li>
+ *   <li>A reservation is thread-safe. {@code close()} returns all it holds and is idempotent;
+ *       {@code grow} after it throws, and shrinking below zero throws rather than corrupt the count.</li>
+ *   <li>The budget holds no lock while it calls a spillable. Several threads short of memory spill at
+ *       once (a spillable hands disjoint victims to concurrent callers), each asking a little more than
+ *       its shortfall, since lock-free reservers may take what a spill frees first. A thread that finds
+ *       nothing to spill waits (woken when a spill ends, at the latest every 50 ms) while other threads
+ *       are still spilling, so memory about to be freed is not reported missing; if interrupted it
+ *       fails and says so.</li>
+ *   <li>Spillable protocol: {@code spill(bytesWanted)} may be called from any thread, also from inside
+ *       the owner's own reservation (e.g. a chunk store reading a chunk back), while the owner works; it
+ *       must be thread-safe, must not reserve from the budget, must return memory through its
+ *       reservations before returning, and returns the bytes it released. {@code spillableBytes()} is
+ *       what it could release now, without waiting.</li>
+ *   <li>Leak check: {@code MemoryBudget.close()} throws if any reservation still holds bytes, naming each
+ *       by consumer.</li>
+ * </ul>
+ *
+ * <p>Cost: a reservation that fits is a CAS loop on one counter plus the peak update; only a shortfall
+ * sorts the spillables, and only failure builds the diagnostic message.
+ */
+package org.spillway.spill.memory;
