@@ -28,9 +28,9 @@ import org.spillway.spill.memory.Spillable;
  *
  * <p>Concurrency. One store lock guards all handle state (resident/spilled, pins, LRU order) and is
  * only held briefly: never across I/O, compression or a call into the budget. The budget calls
- * {@link #spill} holding its own spill lock, possibly from a thread inside {@link ChunkHandle#pin()}
- * of this store; since no thread holding the store lock ever calls the budget, the lock order is
- * always budget &rarr; store and cannot cycle. An eviction marks its victims under the lock, writes
+ * {@link #spill} holding none of its locks, possibly from a thread inside {@link ChunkHandle#pin()}
+ * of this store (several threads short of memory may spill at once, each handed disjoint victims);
+ * since no thread holding the store lock ever calls the budget, locks cannot cycle. An eviction marks its victims under the lock, writes
  * them without it (the chunks stay valid: a concurrent pin simply cancels the eviction), then
  * frees them under the lock. Concurrent pins of one spilled chunk read it once: the first loads,
  * the others wait without holding any lock.
