@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.spillway.frame.Expr;
+import org.spillway.frame.exec.aggregate.AggregateWorker;
 import org.spillway.frame.exec.aggregate.HashAggregate;
 import org.spillway.frame.exec.join.HashJoin;
 import org.spillway.frame.exec.pipeline.ChunkOperator;
@@ -161,7 +162,7 @@ public final class Executor implements PlanRunner {
         }
         HashAggregate h = new HashAggregate(a.keys(), a.aggs(), a.child().schema(), a.schema(), ctx);
         try (Compiled c = compile(a.child())) {
-            List<HashAggregate.Worker> workers = run(c, h.terminal(), "group by");
+            List<AggregateWorker> workers = run(c, h.terminal(), "group by");
             return h.finish(workers, name);
         }
     }
