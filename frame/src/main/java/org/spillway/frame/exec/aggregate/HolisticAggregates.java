@@ -2,6 +2,7 @@ package org.spillway.frame.exec.aggregate;
 
 import java.util.List;
 import org.spillway.frame.AggregateExpr;
+import org.spillway.frame.SpillwayException;
 import org.spillway.frame.exec.aggregate.function.AggFn;
 import org.spillway.frame.exec.aggregate.function.Quantiles;
 import org.spillway.frame.exec.hash.GroupTable;
@@ -142,7 +143,7 @@ final class HolisticAggregates {
             if (a.kind() == AggregateExpr.Kind.TOP_K) {
                 boolean dbl = raw.type(rawCol[j]) == DataType.FLOAT64;
                 int k = a.k();
-                long[] top = new long[(long) groups * k > Integer.MAX_VALUE ? 0 : groups * k];
+                long[] top = new long[topKSlots(groups, k)];
                 int[] n = new int[groups];
                 double[] xs = new double[0];
                 for (int g = 0; g < groups; g++) {
@@ -216,5 +217,18 @@ final class HolisticAggregates {
         } else {
             ((DoubleVectorBuilder) out).append(results[j][g]);
         }
+    }
+
+    /**
+     * The size of the array of the top {@code k} values of {@code groups} groups, laid out {@code k} to
+     * a group. Past 2^31 - 1 slots this is an error naming the cause, not an overflow.
+     */
+    static int topKSlots(int groups, int k) {
+        long slots = (long) groups * k;
+        if (slots > Integer.MAX_VALUE - 8) {
+            throw new SpillwayException("topK(" + k + ") over " + groups + " groups of one partition needs " + slots
+                    + " value slots, more than an array holds (2^31 - 1): use a smaller k, or group by more keys");
+        }
+        return (int) slots;
     }
 }

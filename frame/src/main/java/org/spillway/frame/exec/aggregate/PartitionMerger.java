@@ -46,7 +46,6 @@ final class PartitionMerger extends AggregateSpec {
     final CompositeKeys composite = new CompositeKeys();
     final ColumnVector[] compositeCols = new ColumnVector[8];
     VectorBuilder[] out;
-    VectorBuilder[] partialBuilders;
     /** The group of each row of the last chunk given to {@link #groupIds}. */
     int[] gids = new int[0];
     /** For a single string key: the group of each string id of the partition's pool (-1: none yet). */

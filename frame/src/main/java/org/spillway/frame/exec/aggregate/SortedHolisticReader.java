@@ -29,7 +29,7 @@ final class SortedHolisticReader {
         seen = new long[groups];
         switch (kind) {
             case COUNT_DISTINCT -> distinct = new long[groups];
-            case TOP_K -> top = new long[Math.multiplyExact(groups, k)];
+            case TOP_K -> top = new long[HolisticAggregates.topKSlots(groups, k)];
             default -> {
                 lo = new double[groups];
                 hi = new double[groups];
