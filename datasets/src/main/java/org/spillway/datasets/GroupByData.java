@@ -245,7 +245,7 @@ public final class GroupByData {
      * {@code sortBudget} rows, then, if there are several ranges, scan once more to store each range's
      * row indices in a temporary file next to {@code file} (varint deltas, about one byte per row;
      * deleted afterwards), then sort and write one range at a time: about 2-4 times the unsorted time
-     * (1e8 rows on 2 cores and a 1 GiB heap: 21 s for K = 100, 40 s for K = 2 with 5% nulls).
+     * (measured figures in bench/README.md, "Figures behind rules in the code").
      *
      * @param file the CSV file to create or replace; its directory is created if missing
      * @return the number of bytes written
