@@ -484,7 +484,7 @@ public final class CsvSource {
                 if (len == 0 || ((flags & CsvTokenizer.QUOTED) == 0 && isNullToken(b, s, len))) {
                     continue; // a null: no evidence either way
                 }
-                types[c] = CsvValues.unify(types[c], CsvValues.classify(b, s, len));
+                types[c] = Utf8ValueParser.unify(types[c], Utf8ValueParser.classify(b, s, len));
             }
         }
 

@@ -211,29 +211,29 @@ public final class CsvSplitParser {
             boolean ok;
             switch (kind) {
                 case K_INT32 -> {
-                    v = CsvValues.parseLong(b, s, len);
+                    v = Utf8ValueParser.parseLong(b, s, len);
                     ok = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
                 }
                 case K_INT64 -> {
-                    v = CsvValues.parseLong(b, s, len);
-                    ok = v != CsvValues.BAD_LONG || CsvValues.isLongMin(b, s, len);
+                    v = Utf8ValueParser.parseLong(b, s, len);
+                    ok = v != Utf8ValueParser.BAD_LONG || Utf8ValueParser.isLongMin(b, s, len);
                 }
                 case K_FLOAT64 -> {
-                    double d = CsvValues.parseDouble(b, s, len);
-                    ok = !Double.isNaN(d) || CsvValues.isNaNLiteral(b, s, len);
+                    double d = Utf8ValueParser.parseDouble(b, s, len);
+                    ok = !Double.isNaN(d) || Utf8ValueParser.isNaNLiteral(b, s, len);
                     v = Double.doubleToRawLongBits(d);
                 }
                 case K_BOOL -> {
-                    v = CsvValues.parseBool(b, s, len, true);
+                    v = Utf8ValueParser.parseBool(b, s, len, true);
                     ok = v >= 0;
                 }
                 case K_DATE -> {
-                    v = CsvValues.parseDate(b, s, len);
-                    ok = v != CsvValues.BAD_DATE;
+                    v = Utf8ValueParser.parseDate(b, s, len);
+                    ok = v != Utf8ValueParser.BAD_DATE;
                 }
                 default -> {
-                    v = CsvValues.parseTimestamp(b, s, len);
-                    ok = v != CsvValues.BAD_TIMESTAMP;
+                    v = Utf8ValueParser.parseTimestamp(b, s, len);
+                    ok = v != Utf8ValueParser.BAD_TIMESTAMP;
                 }
             }
             if (!ok) {
@@ -372,8 +372,8 @@ public final class CsvSplitParser {
         String name = full.field(col).name();
         DataType type = projected.type(j);
         String text = CsvFormatException.shorten(new String(b, s, len, StandardCharsets.UTF_8));
-        boolean outOfInt32 = type == DataType.INT32 && CsvValues.isIntegerSyntax(b, s, len);
-        boolean outOfInt64 = type == DataType.INT64 && CsvValues.isIntegerSyntax(b, s, len);
+        boolean outOfInt32 = type == DataType.INT32 && Utf8ValueParser.isIntegerSyntax(b, s, len);
+        boolean outOfInt64 = type == DataType.INT64 && Utf8ValueParser.isIntegerSyntax(b, s, len);
         DataType suggest = outOfInt32 ? DataType.INT64 : DataType.STRING;
         String range = outOfInt32 || outOfInt64 ? " (out of the " + type + " range)" : "";
         return new CsvFormatException(split.path(), line, name, text, msgWhere + ": cannot parse '" + text + "' as "

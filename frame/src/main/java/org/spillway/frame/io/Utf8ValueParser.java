@@ -24,7 +24,7 @@ import org.spillway.spill.DataType;
  *       reads as midnight UTC, so a column mixing both is a timestamp column.</li>
  * </ul>
  */
-final class CsvValues {
+final class Utf8ValueParser {
     /** Returned by {@link #parseLong} on bad input; check {@link #isLongMin}. */
     static final long BAD_LONG = Long.MIN_VALUE;
     /** Returned by {@link #parseDate} on bad input (no 4-digit year reaches it). */
@@ -39,7 +39,7 @@ final class CsvValues {
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22
     };
 
-    private CsvValues() {
+    private Utf8ValueParser() {
     }
 
     /** Parses an integer; {@link #BAD_LONG} when malformed or out of the int64 range. */

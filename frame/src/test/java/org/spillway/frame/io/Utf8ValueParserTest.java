@@ -12,19 +12,19 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.spillway.spill.DataType;
 
-class CsvValuesTest {
+class Utf8ValueParserTest {
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static double dbl(String s) {
         byte[] x = b(s);
-        return CsvValues.parseDouble(x, 0, x.length);
+        return Utf8ValueParser.parseDouble(x, 0, x.length);
     }
 
     private static long lng(String s) {
         byte[] x = b(s);
-        return CsvValues.parseLong(x, 0, x.length);
+        return Utf8ValueParser.parseLong(x, 0, x.length);
     }
 
     @Test
@@ -33,12 +33,12 @@ class CsvValuesTest {
         assertEquals(-7, lng("-7"));
         assertEquals(7, lng("+007"));
         assertEquals(Long.MAX_VALUE, lng("9223372036854775807"));
-        assertEquals(CsvValues.BAD_LONG, lng("9223372036854775808"));
-        assertEquals(CsvValues.BAD_LONG, lng("-9223372036854775808"));
-        assertTrue(CsvValues.isLongMin(b("-9223372036854775808"), 0, 20));
-        assertEquals(CsvValues.BAD_LONG, lng("99999999999999999999999"));
+        assertEquals(Utf8ValueParser.BAD_LONG, lng("9223372036854775808"));
+        assertEquals(Utf8ValueParser.BAD_LONG, lng("-9223372036854775808"));
+        assertTrue(Utf8ValueParser.isLongMin(b("-9223372036854775808"), 0, 20));
+        assertEquals(Utf8ValueParser.BAD_LONG, lng("99999999999999999999999"));
         for (String bad : new String[] {"", "-", "+", "1.0", " 1", "1 ", "1e3", "0x10", "١"}) {
-            assertEquals(CsvValues.BAD_LONG, lng(bad), bad);
+            assertEquals(Utf8ValueParser.BAD_LONG, lng(bad), bad);
         }
     }
 
@@ -64,9 +64,9 @@ class CsvValuesTest {
         assertEquals(Double.POSITIVE_INFINITY, dbl("1e400"));
         assertEquals(Double.NEGATIVE_INFINITY, dbl("-inf"));
         assertEquals(Double.POSITIVE_INFINITY, dbl("Infinity"));
-        assertTrue(Double.isNaN(dbl("NaN")) && CsvValues.isNaNLiteral(b("nan"), 0, 3));
+        assertTrue(Double.isNaN(dbl("NaN")) && Utf8ValueParser.isNaNLiteral(b("nan"), 0, 3));
         for (String bad : new String[] {"", ".", "e5", "1e", "1e+", "1.5f", "1d", "0x1p3", " 1", "1,5", "--1", "abc", "in"}) {
-            assertTrue(Double.isNaN(dbl(bad)) && !CsvValues.isNaNLiteral(b(bad), 0, bad.length()), bad);
+            assertTrue(Double.isNaN(dbl(bad)) && !Utf8ValueParser.isNaNLiteral(b(bad), 0, bad.length()), bad);
         }
     }
 
@@ -74,11 +74,11 @@ class CsvValuesTest {
     void datesForEveryDayOfFourCenturies() {
         for (long d = LocalDate.of(1800, 1, 1).toEpochDay(); d < LocalDate.of(2200, 1, 1).toEpochDay(); d++) {
             byte[] x = b(LocalDate.ofEpochDay(d).toString());
-            assertEquals(d, CsvValues.parseDate(x, 0, x.length));
+            assertEquals(d, Utf8ValueParser.parseDate(x, 0, x.length));
         }
         for (String bad : new String[] {"2023-02-29", "2024-13-01", "2024-00-10", "2024-01-32", "2024-1-01", "20240101",
             "2024/01/01"}) {
-            assertEquals(CsvValues.BAD_DATE, CsvValues.parseDate(b(bad), 0, bad.length()), bad);
+            assertEquals(Utf8ValueParser.BAD_DATE, Utf8ValueParser.parseDate(b(bad), 0, bad.length()), bad);
         }
     }
 
@@ -96,19 +96,19 @@ class CsvValuesTest {
             {"2024-03-04", "2024-03-04T00:00:00Z"},
         };
         for (String[] c : cases) {
-            long micros = CsvValues.parseTimestamp(b(c[0]), 0, c[0].length());
+            long micros = Utf8ValueParser.parseTimestamp(b(c[0]), 0, c[0].length());
             assertEquals(Instant.parse(c[1]), Instant.EPOCH.plus(micros, ChronoUnit.MICROS), c[0]);
         }
         Random rnd = new Random(5);
         for (int i = 0; i < 10_000; i++) {
             Instant t = Instant.EPOCH.plus(rnd.nextLong() % 3_000_000_000_000_000L, ChronoUnit.MICROS);
             String s = OffsetDateTime.ofInstant(t, java.time.ZoneOffset.ofHours(rnd.nextInt(25) - 12)).toString();
-            long micros = CsvValues.parseTimestamp(b(s), 0, s.length());
+            long micros = Utf8ValueParser.parseTimestamp(b(s), 0, s.length());
             assertEquals(t, Instant.EPOCH.plus(micros, ChronoUnit.MICROS), s);
         }
         for (String bad : new String[] {"2024-03-04T", "2024-03-04T25:00:00", "2024-03-04T05:06", "2024-03-04T05:06:07.",
             "2024-03-04T05:06:07X", "2024-03-04T05:06:07+2", "2024-03-04x05:06:07"}) {
-            assertEquals(CsvValues.BAD_TIMESTAMP, CsvValues.parseTimestamp(b(bad), 0, bad.length()), bad);
+            assertEquals(Utf8ValueParser.BAD_TIMESTAMP, Utf8ValueParser.parseTimestamp(b(bad), 0, bad.length()), bad);
         }
     }
 
@@ -121,13 +121,13 @@ class CsvValuesTest {
             {"abc", "string"}, {"1,5", "string"}, {"t", "string"}, {"-", "string"}, {"12:30", "string"},
         };
         for (String[] c : cases) {
-            assertEquals(DataType.parse(c[1]), CsvValues.classify(b(c[0]), 0, c[0].length()), c[0]);
+            assertEquals(DataType.parse(c[1]), Utf8ValueParser.classify(b(c[0]), 0, c[0].length()), c[0]);
         }
-        assertEquals(DataType.INT64, CsvValues.unify(DataType.INT32, DataType.INT64));
-        assertEquals(DataType.FLOAT64, CsvValues.unify(DataType.INT64, DataType.FLOAT64));
-        assertEquals(DataType.TIMESTAMP, CsvValues.unify(DataType.DATE, DataType.TIMESTAMP));
-        assertEquals(DataType.STRING, CsvValues.unify(DataType.BOOL, DataType.INT32));
-        assertEquals(DataType.STRING, CsvValues.unify(DataType.DATE, DataType.INT32));
-        assertEquals(DataType.BOOL, CsvValues.unify(null, DataType.BOOL));
+        assertEquals(DataType.INT64, Utf8ValueParser.unify(DataType.INT32, DataType.INT64));
+        assertEquals(DataType.FLOAT64, Utf8ValueParser.unify(DataType.INT64, DataType.FLOAT64));
+        assertEquals(DataType.TIMESTAMP, Utf8ValueParser.unify(DataType.DATE, DataType.TIMESTAMP));
+        assertEquals(DataType.STRING, Utf8ValueParser.unify(DataType.BOOL, DataType.INT32));
+        assertEquals(DataType.STRING, Utf8ValueParser.unify(DataType.DATE, DataType.INT32));
+        assertEquals(DataType.BOOL, Utf8ValueParser.unify(null, DataType.BOOL));
     }
 }
