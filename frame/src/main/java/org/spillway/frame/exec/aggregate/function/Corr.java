@@ -20,7 +20,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * {@code n, mean x, mean y, m2 x, m2 y, co-moment} updated by Welford's method and merged by Chan
  * et al.'s formula, for the same precision reasons as {@link Moments}.
  */
-final class Corr extends AggFn {
+final class Corr extends StateColumnsFn {
     Corr(DataType in) {
         super(in);
     }
@@ -31,42 +31,44 @@ final class Corr extends AggFn {
     }
 
     @Override
-    public boolean partialIsState() {
-        return true;
-    }
-
-    @Override
-    public boolean mergesStates() {
-        return true;
-    }
-
-    @Override
     public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
-        int bb = dbase + offset;
         int x = sbase + offset;
-        long nb = src[x];
+        combine(dst, dbase + offset, src[x], asDouble(src[x + 1]), asDouble(src[x + 2]), asDouble(src[x + 3]),
+                asDouble(src[x + 4]), asDouble(src[x + 5]));
+    }
+
+    /**
+     * Merges another part's state {@code nb, mxb, myb, m2xb, m2yb, cxyb} into the state at
+     * {@code st[bb...]} by Chan et al.'s formula; nothing for an empty part, a copy into an empty
+     * state (the formula would round the means). Shared by {@link #mergeState} and {@link #merge}.
+     */
+    private static void combine(long[] st, int bb, long nb, double mxb, double myb, double m2xb, double m2yb,
+                                double cxyb) {
         if (nb == 0) {
             return;
         }
-        long na = dst[bb];
+        long na = st[bb];
         if (na == 0) {
-            System.arraycopy(src, x, dst, bb, 6);
+            st[bb] = nb;
+            st[bb + 1] = bits(mxb);
+            st[bb + 2] = bits(myb);
+            st[bb + 3] = bits(m2xb);
+            st[bb + 4] = bits(m2yb);
+            st[bb + 5] = bits(cxyb);
             return;
         }
-        double mxa = asDouble(dst[bb + 1]);
-        double mya = asDouble(dst[bb + 2]);
-        double mxb = asDouble(src[x + 1]);
-        double myb = asDouble(src[x + 2]);
+        double mxa = asDouble(st[bb + 1]);
+        double mya = asDouble(st[bb + 2]);
         long nn = na + nb;
         double dx = mxb - mxa;
         double dy = myb - mya;
         double f = (double) na * nb / nn;
-        dst[bb] = nn;
-        dst[bb + 1] = bits(mxa + dx * nb / nn);
-        dst[bb + 2] = bits(mya + dy * nb / nn);
-        dst[bb + 3] = bits(asDouble(dst[bb + 3]) + asDouble(src[x + 3]) + dx * dx * f);
-        dst[bb + 4] = bits(asDouble(dst[bb + 4]) + asDouble(src[x + 4]) + dy * dy * f);
-        dst[bb + 5] = bits(asDouble(dst[bb + 5]) + asDouble(src[x + 5]) + dx * dy * f);
+        st[bb] = nn;
+        st[bb + 1] = bits(mxa + dx * nb / nn);
+        st[bb + 2] = bits(mya + dy * nb / nn);
+        st[bb + 3] = bits(asDouble(st[bb + 3]) + m2xb + dx * dx * f);
+        st[bb + 4] = bits(asDouble(st[bb + 4]) + m2yb + dy * dy * f);
+        st[bb + 5] = bits(asDouble(st[bb + 5]) + cxyb + dx * dy * f);
     }
 
     @Override
@@ -111,34 +113,14 @@ final class Corr extends AggFn {
     @Override
     public void merge(long[] st, int stride, int[] gids, int n, ColumnVector[] cols, int col0, StringPool pool) {
         LongVector cn = (LongVector) cols[col0];
+        DoubleVector mx = (DoubleVector) cols[col0 + 1];
+        DoubleVector my = (DoubleVector) cols[col0 + 2];
+        DoubleVector m2x = (DoubleVector) cols[col0 + 3];
+        DoubleVector m2y = (DoubleVector) cols[col0 + 4];
+        DoubleVector cxy = (DoubleVector) cols[col0 + 5];
         for (int i = 0; i < n; i++) {
-            long nb = cn.get(i);
-            if (nb == 0) {
-                continue;
-            }
-            int bb = gids[i] * stride + offset;
-            long na = st[bb];
-            double mxb = ((DoubleVector) cols[col0 + 1]).get(i);
-            double myb = ((DoubleVector) cols[col0 + 2]).get(i);
-            if (na == 0) {
-                st[bb] = nb;
-                for (int j = 1; j < 6; j++) {
-                    st[bb + j] = bits(((DoubleVector) cols[col0 + j]).get(i));
-                }
-                continue;
-            }
-            double mxa = asDouble(st[bb + 1]);
-            double mya = asDouble(st[bb + 2]);
-            long nn = na + nb;
-            double dx = mxb - mxa;
-            double dy = myb - mya;
-            double f = (double) na * nb / nn;
-            st[bb] = nn;
-            st[bb + 1] = bits(mxa + dx * nb / nn);
-            st[bb + 2] = bits(mya + dy * nb / nn);
-            st[bb + 3] = bits(asDouble(st[bb + 3]) + ((DoubleVector) cols[col0 + 3]).get(i) + dx * dx * f);
-            st[bb + 4] = bits(asDouble(st[bb + 4]) + ((DoubleVector) cols[col0 + 4]).get(i) + dy * dy * f);
-            st[bb + 5] = bits(asDouble(st[bb + 5]) + ((DoubleVector) cols[col0 + 5]).get(i) + dx * dy * f);
+            combine(st, gids[i] * stride + offset, cn.get(i), mx.get(i), my.get(i), m2x.get(i), m2y.get(i),
+                    cxy.get(i));
         }
     }
 

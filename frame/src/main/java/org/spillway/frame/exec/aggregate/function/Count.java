@@ -15,7 +15,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * group. Exact; never null (an empty group counts 0). Its state is its partial column, so flushes
  * and merges are plain long additions.
  */
-final class Count extends AggFn {
+final class Count extends StateColumnsFn {
     Count(DataType in) {
         super(in);
     }
@@ -23,16 +23,6 @@ final class Count extends AggFn {
     @Override
     public int width() {
         return 1;
-    }
-
-    @Override
-    public boolean partialIsState() {
-        return true;
-    }
-
-    @Override
-    public boolean mergesStates() {
-        return true;
     }
 
     @Override

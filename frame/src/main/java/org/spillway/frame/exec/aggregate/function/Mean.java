@@ -3,57 +3,25 @@ package org.spillway.frame.exec.aggregate.function;
 import static org.spillway.frame.exec.aggregate.function.StateBits.asDouble;
 import static org.spillway.frame.exec.aggregate.function.StateBits.bits;
 
-import java.util.List;
 import org.spillway.frame.exec.hash.StringPool;
 import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.DataType;
-import org.spillway.spill.Field;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.DoubleVector;
 import org.spillway.spill.vector.DoubleVectorBuilder;
 import org.spillway.spill.vector.IntVector;
 import org.spillway.spill.vector.LongVector;
-import org.spillway.spill.vector.LongVectorBuilder;
 import org.spillway.spill.vector.VectorBuilder;
 
 /**
  * {@code mean}: the sum of the values (as float64) over their count, like DuckDB's {@code avg};
- * state {@code n, sum}. A sum rather than the running mean {@link Moments} keeps: no division per
- * row, and the same arithmetic as the DuckDB results it is checked against.
+ * state {@code n, sum}, kept as {@link SumDouble} keeps it. A sum rather than the running mean
+ * {@link Moments} keeps: no division per row, and the same arithmetic as the DuckDB results it is
+ * checked against.
  */
-final class Mean extends AggFn {
+final class Mean extends CountedDoubleSum {
     Mean(DataType in) {
         super(in);
-    }
-
-    @Override
-    public int width() {
-        return 2; // n, sum
-    }
-
-    @Override
-    public boolean partialIsState() {
-        return true;
-    }
-
-    @Override
-    public boolean mergesStates() {
-        return true;
-    }
-
-    @Override
-    public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
-        int d = dbase + offset;
-        int x = sbase + offset;
-        if (src[x] != 0) {
-            dst[d] += src[x];
-            dst[d + 1] = bits(asDouble(dst[d + 1]) + asDouble(src[x + 1]));
-        }
-    }
-
-    @Override
-    public List<Field> partialFields(String p) {
-        return List.of(new Field(p + "n", DataType.INT64), new Field(p + "sum", DataType.FLOAT64));
     }
 
     @Override
@@ -71,16 +39,10 @@ final class Mean extends AggFn {
     @Override
     public boolean updateFrom(long[] st, int stride, int[] gids, int n, ColumnVector v) {
         boolean nulls = v.hasNulls();
+        // The int and long loops are kept apart (and apart from addDoubles): the JIT specialises
+        // each loop to its vector type; one loop converting per row would need a type test per row.
         switch (v) {
-            case DoubleVector dv -> {
-                for (int i = 0; i < n; i++) {
-                    if (!nulls || !dv.isNull(i)) {
-                        int bb = gids[i] * stride + offset;
-                        st[bb]++;
-                        st[bb + 1] = bits(asDouble(st[bb + 1]) + dv.get(i));
-                    }
-                }
-            }
+            case DoubleVector dv -> addDoubles(st, stride, gids, n, dv);
             case IntVector iv -> {
                 for (int i = 0; i < n; i++) {
                     if (!nulls || !iv.isNull(i)) {
@@ -104,23 +66,6 @@ final class Mean extends AggFn {
             }
         }
         return true;
-    }
-
-    @Override
-    public void writePartial(long[] st, int base, VectorBuilder[] bs, int col0, StringPool pool) {
-        ((LongVectorBuilder) bs[col0]).append(st[base + offset]);
-        ((DoubleVectorBuilder) bs[col0 + 1]).append(asDouble(st[base + offset + 1]));
-    }
-
-    @Override
-    public void merge(long[] st, int stride, int[] gids, int n, ColumnVector[] cols, int col0, StringPool pool) {
-        LongVector c = (LongVector) cols[col0];
-        DoubleVector sum = (DoubleVector) cols[col0 + 1];
-        for (int i = 0; i < n; i++) {
-            int bb = gids[i] * stride + offset;
-            st[bb] += c.get(i);
-            st[bb + 1] = bits(asDouble(st[bb + 1]) + sum.get(i));
-        }
     }
 
     @Override

@@ -68,6 +68,20 @@ final class MinMax extends AggFn {
         }
     }
 
+    /**
+     * {@link #offer} for integer states, without {@link AggFn#compare}'s type switch: the step of the
+     * int, long and heap-column row loops, which stay apart so that each reads its own vector type
+     * directly. Static and small, so the JIT inlines it into each of them.
+     */
+    private static void offerLong(long[] st, int bb, long x, boolean min) {
+        if (st[bb] == 0) {
+            st[bb] = 1;
+            st[bb + 1] = x;
+        } else if (min ? x < st[bb + 1] : x > st[bb + 1]) {
+            st[bb + 1] = x;
+        }
+    }
+
     @Override
     public void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool) {
         boolean[] nulls = in.nulls;
@@ -77,14 +91,7 @@ final class MinMax extends AggFn {
                 if (nulls != null && nulls[i]) {
                     continue;
                 }
-                int bb = gids[i] * stride + offset;
-                long x = v[i];
-                if (st[bb] == 0) {
-                    st[bb] = 1;
-                    st[bb + 1] = x;
-                } else if (min ? x < st[bb + 1] : x > st[bb + 1]) {
-                    st[bb + 1] = x;
-                }
+                offerLong(st, gids[i] * stride + offset, v[i], min);
             }
             return;
         }
@@ -104,14 +111,7 @@ final class MinMax extends AggFn {
                     if (nulls && iv.isNull(i)) {
                         continue;
                     }
-                    int bb = gids[i] * stride + offset;
-                    long x = iv.get(i);
-                    if (st[bb] == 0) {
-                        st[bb] = 1;
-                        st[bb + 1] = x;
-                    } else if (min ? x < st[bb + 1] : x > st[bb + 1]) {
-                        st[bb + 1] = x;
-                    }
+                    offerLong(st, gids[i] * stride + offset, iv.get(i), min);
                 }
             }
             case LongVector lv -> {
@@ -119,14 +119,7 @@ final class MinMax extends AggFn {
                     if (nulls && lv.isNull(i)) {
                         continue;
                     }
-                    int bb = gids[i] * stride + offset;
-                    long x = lv.get(i);
-                    if (st[bb] == 0) {
-                        st[bb] = 1;
-                        st[bb + 1] = x;
-                    } else if (min ? x < st[bb + 1] : x > st[bb + 1]) {
-                        st[bb + 1] = x;
-                    }
+                    offerLong(st, gids[i] * stride + offset, lv.get(i), min);
                 }
             }
             case DoubleVector dv -> {

@@ -22,7 +22,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * all precision when the mean is large against the spread. Results are float64, clamped at 0
  * against rounding.
  */
-final class Moments extends AggFn {
+final class Moments extends StateColumnsFn {
     static final int MEAN = 0;
     static final int VAR = 1;
     static final int VAR_POP = 2;
@@ -41,31 +41,39 @@ final class Moments extends AggFn {
     }
 
     @Override
-    public boolean partialIsState() {
-        return true;
-    }
-
-    @Override
-    public boolean mergesStates() {
-        return true;
-    }
-
-    @Override
     public void mergeState(long[] dst, int dbase, long[] src, int sbase) {
-        int bb = dbase + offset;
         int x = sbase + offset;
-        long nb = src[x];
+        combine(dst, dbase + offset, src[x], asDouble(src[x + 1]), asDouble(src[x + 2]));
+    }
+
+    /**
+     * Merges another part's state {@code nb, mb, m2b} into the state at {@code st[bb...]} by Chan
+     * et al.'s formula; nothing for an empty part. Shared by {@link #mergeState} and {@link #merge}.
+     */
+    private static void combine(long[] st, int bb, long nb, double mb, double m2b) {
         if (nb == 0) {
             return;
         }
-        long na = dst[bb];
-        double ma = asDouble(dst[bb + 1]);
-        double mb = asDouble(src[x + 1]);
+        long na = st[bb];
+        double ma = asDouble(st[bb + 1]);
         long nn = na + nb;
         double delta = mb - ma;
-        dst[bb] = nn;
-        dst[bb + 1] = bits(na == 0 ? mb : ma + delta * nb / nn);
-        dst[bb + 2] = bits(asDouble(dst[bb + 2]) + asDouble(src[x + 2]) + delta * delta * ((double) na * nb / nn));
+        st[bb] = nn;
+        st[bb + 1] = bits(na == 0 ? mb : ma + delta * nb / nn);
+        st[bb + 2] = bits(asDouble(st[bb + 2]) + m2b + delta * delta * ((double) na * nb / nn));
+    }
+
+    /**
+     * Adds value {@code x} to the state at {@code st[bb...]} by Welford's method. Static and small,
+     * so the JIT inlines it into each row loop that calls it.
+     */
+    private static void welford(long[] st, int bb, double x) {
+        long cnt = ++st[bb];
+        double mean = asDouble(st[bb + 1]);
+        double delta = x - mean;
+        mean += delta / cnt;
+        st[bb + 1] = bits(mean);
+        st[bb + 2] = bits(asDouble(st[bb + 2]) + delta * (x - mean));
     }
 
     @Override
@@ -82,13 +90,7 @@ final class Moments extends AggFn {
                 continue;
             }
             double x = in.asDouble(i);
-            int bb = gids[i] * stride + offset;
-            long cnt = ++st[bb];
-            double mean = asDouble(st[bb + 1]);
-            double delta = x - mean;
-            mean += delta / cnt;
-            st[bb + 1] = bits(mean);
-            st[bb + 2] = bits(asDouble(st[bb + 2]) + delta * (x - mean));
+            welford(st, gids[i] * stride + offset, x);
         }
     }
 
@@ -103,13 +105,7 @@ final class Moments extends AggFn {
                 continue;
             }
             double x = v instanceof DoubleVector dv ? dv.get(i) : v instanceof IntVector iv ? iv.get(i) : ((LongVector) v).get(i);
-            int bb = gids[i] * stride + offset;
-            long cnt = ++st[bb];
-            double mean = asDouble(st[bb + 1]);
-            double delta = x - mean;
-            mean += delta / cnt;
-            st[bb + 1] = bits(mean);
-            st[bb + 2] = bits(asDouble(st[bb + 2]) + delta * (x - mean));
+            welford(st, gids[i] * stride + offset, x);
         }
         return true;
     }
@@ -127,19 +123,7 @@ final class Moments extends AggFn {
         DoubleVector cm = (DoubleVector) cols[col0 + 1];
         DoubleVector c2 = (DoubleVector) cols[col0 + 2];
         for (int i = 0; i < n; i++) {
-            long nb = cn.get(i);
-            if (nb == 0) {
-                continue;
-            }
-            int bb = gids[i] * stride + offset;
-            long na = st[bb];
-            double ma = asDouble(st[bb + 1]);
-            double mb = cm.get(i);
-            long nn = na + nb;
-            double delta = mb - ma;
-            st[bb] = nn;
-            st[bb + 1] = bits(na == 0 ? mb : ma + delta * nb / nn);
-            st[bb + 2] = bits(asDouble(st[bb + 2]) + c2.get(i) + delta * delta * ((double) na * nb / nn));
+            combine(st, gids[i] * stride + offset, cn.get(i), cm.get(i), c2.get(i));
         }
     }
 

@@ -17,7 +17,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * that a group with no non-null value finishes as null rather than 0 (as SQL and DuckDB do).
  * Overflow is an error, not a wrap: a silently wrong total is worse than a failed query.
  */
-final class SumLong extends AggFn {
+final class SumLong extends StateColumnsFn {
     SumLong(DataType in) {
         super(in);
     }
@@ -25,16 +25,6 @@ final class SumLong extends AggFn {
     @Override
     public int width() {
         return 2;
-    }
-
-    @Override
-    public boolean partialIsState() {
-        return true;
-    }
-
-    @Override
-    public boolean mergesStates() {
-        return true;
     }
 
     @Override
@@ -68,6 +58,7 @@ final class SumLong extends AggFn {
     @Override
     public boolean updateFrom(long[] st, int stride, int[] gids, int n, ColumnVector v) {
         boolean nulls = v.hasNulls();
+        // kept apart: the JIT specialises each loop to its vector type
         switch (v) {
             case IntVector iv -> {
                 for (int i = 0; i < n; i++) {
