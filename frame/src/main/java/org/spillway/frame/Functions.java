@@ -62,13 +62,23 @@ public final class Functions {
         return column instanceof String s ? col(s) : lit(column);
     }
 
+    /**
+     * The one-input aggregate {@code kind} of a column (name) or expression. Each public factory
+     * below is one call of this (or of the general form), so that they differ only in name, kind
+     * and Javadoc: the user-facing names stay explicit, the construction is written once.
+     */
     private static AggregateExpr agg(AggregateExpr.Kind kind, Object column) {
-        return new AggregateExpr(kind, in(column), null, Double.NaN, null);
+        return agg(kind, in(column), null, Double.NaN);
+    }
+
+    /** Aggregate {@code kind} of {@code input} (null for {@code count()}), {@code input2} (corr) and {@code q} (quantile). */
+    private static AggregateExpr agg(AggregateExpr.Kind kind, Expr input, Expr input2, double q) {
+        return new AggregateExpr(kind, input, input2, q, null);
     }
 
     /** The number of rows (of the group). */
     public static AggregateExpr count() {
-        return new AggregateExpr(AggregateExpr.Kind.COUNT_ALL, null, null, Double.NaN, null);
+        return agg(AggregateExpr.Kind.COUNT_ALL, null, null, Double.NaN);
     }
 
     /** The number of non-null values of a column (name) or expression. */
@@ -158,7 +168,7 @@ public final class Functions {
 
     /** The {@code q} quantile with linear interpolation between the closest ranks. */
     public static AggregateExpr quantile(Object column, double q) {
-        return new AggregateExpr(AggregateExpr.Kind.QUANTILE, in(column), null, q, null);
+        return agg(AggregateExpr.Kind.QUANTILE, in(column), null, q);
     }
 
     /**
@@ -166,7 +176,7 @@ public final class Functions {
      * NaN when either has zero variance (as DuckDB).
      */
     public static AggregateExpr corr(Object a, Object b) {
-        return new AggregateExpr(AggregateExpr.Kind.CORR, in(a), in(b), Double.NaN, null);
+        return agg(AggregateExpr.Kind.CORR, in(a), in(b), Double.NaN);
     }
 
     // ---- orderings -------------------------------------------------------------------------

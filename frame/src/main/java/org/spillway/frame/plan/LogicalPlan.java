@@ -44,6 +44,30 @@ public sealed interface LogicalPlan {
         }
     }
 
+    /** A node with one input, {@link #child()}, which is all of its {@link #children()}. */
+    sealed interface Unary extends LogicalPlan {
+        /** The input. */
+        LogicalPlan child();
+
+        @Override
+        default List<LogicalPlan> children() {
+            return List.of(child());
+        }
+    }
+
+    /** A one-input node whose output columns are its input's: it only keeps, drops or orders rows. */
+    sealed interface SameSchema extends Unary {
+        @Override
+        default Schema schema() {
+            return child().schema();
+        }
+    }
+
+    /** The error for a negative row count given to {@code limit} (by {@link Limit} and {@link Sort}). */
+    private static SpillwayException negativeLimit(long n) {
+        return new SpillwayException("limit(" + n + "): the row count must not be negative");
+    }
+
     /**
      * Reads CSV files. {@code projection} holds positions in the source schema (null: all columns).
      */
@@ -105,7 +129,7 @@ public sealed interface LogicalPlan {
     }
 
     /** Keeps the rows where {@code predicate} is true (not false, not null). */
-    record Filter(LogicalPlan child, Expr predicate) implements LogicalPlan {
+    record Filter(LogicalPlan child, Expr predicate) implements SameSchema {
         /** Checks that the predicate is boolean over the child's columns. */
         public Filter {
             DataType t = predicate.type(child.schema());
@@ -115,23 +139,13 @@ public sealed interface LogicalPlan {
         }
 
         @Override
-        public Schema schema() {
-            return child.schema();
-        }
-
-        @Override
-        public List<LogicalPlan> children() {
-            return List.of(child);
-        }
-
-        @Override
         public String describe() {
             return "Filter " + predicate;
         }
     }
 
     /** Computes one output column per expression, named by {@link Expr#name()}. */
-    record Project(LogicalPlan child, List<Expr> exprs, Schema schema) implements LogicalPlan {
+    record Project(LogicalPlan child, List<Expr> exprs, Schema schema) implements Unary {
         /** Builds a projection, checking types and that output names are unique. */
         public static Project of(LogicalPlan child, List<Expr> exprs) {
             Schema in = child.schema();
@@ -146,11 +160,6 @@ public sealed interface LogicalPlan {
                 fields.add(new Field(name, e.type(in), e.metadata(in)));
             }
             return new Project(child, List.copyOf(exprs), new Schema(fields));
-        }
-
-        @Override
-        public List<LogicalPlan> children() {
-            return List.of(child);
         }
 
         /** True if every output is an input column under its own name, in any order. */
@@ -186,22 +195,12 @@ public sealed interface LogicalPlan {
     }
 
     /** The first {@code n} rows, in input order. */
-    record Limit(LogicalPlan child, long n) implements LogicalPlan {
+    record Limit(LogicalPlan child, long n) implements SameSchema {
         /** Checks n. */
         public Limit {
             if (n < 0) {
-                throw new SpillwayException("limit(" + n + "): the row count must not be negative");
+                throw negativeLimit(n);
             }
-        }
-
-        @Override
-        public Schema schema() {
-            return child.schema();
-        }
-
-        @Override
-        public List<LogicalPlan> children() {
-            return List.of(child);
         }
 
         @Override
@@ -215,7 +214,7 @@ public sealed interface LogicalPlan {
      * keys, one row for the whole input. The output holds the keys, then the aggregates.
      */
     record Aggregate(LogicalPlan child, List<Expr> keys, List<org.spillway.frame.AggregateExpr> aggs, Schema schema)
-            implements LogicalPlan {
+            implements Unary {
         /** Builds the node, checking types and that output names are unique. */
         public static Aggregate of(LogicalPlan child, List<Expr> keys, List<org.spillway.frame.AggregateExpr> aggs) {
             Schema in = child.schema();
@@ -242,11 +241,6 @@ public sealed interface LogicalPlan {
         }
 
         @Override
-        public List<LogicalPlan> children() {
-            return List.of(child);
-        }
-
-        @Override
         public String describe() {
             List<String> as = new ArrayList<>();
             for (org.spillway.frame.AggregateExpr a : aggs) {
@@ -261,7 +255,7 @@ public sealed interface LogicalPlan {
      * the sort is stable). With {@code limit >= 0} only the first {@code limit} rows of that order
      * are produced (top-k, planned from a limit over a sort); {@code -1} sorts everything.
      */
-    record Sort(LogicalPlan child, List<org.spillway.frame.SortOrder> orders, long limit) implements LogicalPlan {
+    record Sort(LogicalPlan child, List<org.spillway.frame.SortOrder> orders, long limit) implements SameSchema {
         /** Checks that there is a key, that every key is over the child's columns, and the limit. */
         public Sort {
             orders = List.copyOf(orders);
@@ -272,18 +266,8 @@ public sealed interface LogicalPlan {
                 o.expr().type(child.schema()); // fails naming the column
             }
             if (limit < -1) {
-                throw new SpillwayException("limit(" + limit + "): the row count must not be negative");
+                throw negativeLimit(limit);
             }
-        }
-
-        @Override
-        public Schema schema() {
-            return child.schema();
-        }
-
-        @Override
-        public List<LogicalPlan> children() {
-            return List.of(child);
         }
 
         @Override
