@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 
@@ -43,8 +44,7 @@ public final class CsvOptions {
     /** Default {@link #splitBytes()}: 32 MiB. */
     public static final long DEFAULT_SPLIT_BYTES = 32L << 20;
 
-    private static final CsvOptions DEFAULTS = new CsvOptions(',', '"', NO_ESCAPE, true, List.of(""),
-            Map.of(), null, DEFAULT_SAMPLE_ROWS, BadRowPolicy.FAIL, DEFAULT_SPLIT_BYTES);
+    private static final CsvOptions DEFAULTS = new CsvOptions(new Draft());
 
     private final char delimiter;
     private final char quote;
@@ -57,19 +57,57 @@ public final class CsvOptions {
     private final BadRowPolicy onBadRow;
     private final long splitBytes;
 
-    private CsvOptions(char delimiter, char quote, char escape, boolean header, List<String> nullValues,
-                       Map<String, DataType> columnTypes, Schema schema, int sampleRows, BadRowPolicy onBadRow,
-                       long splitBytes) {
-        this.delimiter = delimiter;
-        this.quote = quote;
-        this.escape = escape;
-        this.header = header;
-        this.nullValues = nullValues;
-        this.columnTypes = columnTypes;
-        this.schema = schema;
-        this.sampleRows = sampleRows;
-        this.onBadRow = onBadRow;
-        this.splitBytes = splitBytes;
+    private CsvOptions(Draft d) {
+        this.delimiter = d.delimiter;
+        this.quote = d.quote;
+        this.escape = d.escape;
+        this.header = d.header;
+        this.nullValues = d.nullValues;
+        this.columnTypes = d.columnTypes;
+        this.schema = d.schema;
+        this.sampleRows = d.sampleRows;
+        this.onBadRow = d.onBadRow;
+        this.splitBytes = d.splitBytes;
+    }
+
+    /**
+     * The fields of an options value being made: the defaults, or a copy of one to change. Every
+     * setter is {@link #with} one change, so the full field list is written here only once.
+     */
+    private static final class Draft {
+        char delimiter = ',';
+        char quote = '"';
+        char escape = NO_ESCAPE;
+        boolean header = true;
+        List<String> nullValues = List.of("");
+        Map<String, DataType> columnTypes = Map.of();
+        Schema schema;
+        int sampleRows = DEFAULT_SAMPLE_ROWS;
+        BadRowPolicy onBadRow = BadRowPolicy.FAIL;
+        long splitBytes = DEFAULT_SPLIT_BYTES;
+
+        Draft() {
+        }
+
+        Draft(CsvOptions o) {
+            delimiter = o.delimiter;
+            quote = o.quote;
+            escape = o.escape;
+            header = o.header;
+            nullValues = o.nullValues;
+            columnTypes = o.columnTypes;
+            schema = o.schema;
+            sampleRows = o.sampleRows;
+            onBadRow = o.onBadRow;
+            splitBytes = o.splitBytes;
+        }
+    }
+
+    /** A copy of these options with {@code change} applied. */
+    private CsvOptions with(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new CsvOptions(d);
     }
 
     /** The defaults described on this class. */
@@ -88,8 +126,7 @@ public final class CsvOptions {
      */
     public CsvOptions delimiter(char delimiter) {
         checkAscii("delimiter", delimiter);
-        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, onBadRow,
-                splitBytes).validate();
+        return with(d -> d.delimiter = delimiter).validate();
     }
 
     /** The quote character, {@code '"'} by default. */
@@ -100,8 +137,7 @@ public final class CsvOptions {
     /** Sets the quote character (ASCII). A field that starts with it runs to the matching closing quote. */
     public CsvOptions quote(char quote) {
         checkAscii("quote", quote);
-        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, onBadRow,
-                splitBytes).validate();
+        return with(d -> d.quote = quote).validate();
     }
 
     /** The escape character, or {@link #NO_ESCAPE} (the default: quotes are escaped by doubling them). */
@@ -126,8 +162,7 @@ public final class CsvOptions {
         if (escape != NO_ESCAPE) {
             checkAscii("escape", escape);
         }
-        return new CsvOptions(delimiter, quote, escape == quote ? NO_ESCAPE : escape, header, nullValues, columnTypes,
-                schema, sampleRows, onBadRow, splitBytes).validate();
+        return with(d -> d.escape = escape == quote ? NO_ESCAPE : escape).validate();
     }
 
     /** True (default) if the first line of each file names the columns. */
@@ -140,8 +175,7 @@ public final class CsvOptions {
      * {@code column_1}, {@code column_2}, ... (or as {@link #schema(Schema)} says).
      */
     public CsvOptions header(boolean header) {
-        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, onBadRow,
-                splitBytes);
+        return with(d -> d.header = header);
     }
 
     /** The tokens that read as null when they appear unquoted; {@code [""]} by default. */
@@ -161,8 +195,7 @@ public final class CsvOptions {
         for (String t : tokens) {
             Objects.requireNonNull(t, "a null token is null; use \"\" for the empty field");
         }
-        return new CsvOptions(delimiter, quote, escape, header, List.of(tokens), columnTypes, schema, sampleRows,
-                onBadRow, splitBytes);
+        return with(d -> d.nullValues = List.of(tokens));
     }
 
     /** The per-column type overrides, in the order given. */
@@ -180,8 +213,7 @@ public final class CsvOptions {
         Objects.requireNonNull(type, "type");
         Map<String, DataType> m = new LinkedHashMap<>(columnTypes);
         m.put(column, type);
-        return new CsvOptions(delimiter, quote, escape, header, nullValues, Collections.unmodifiableMap(m), schema,
-                sampleRows, onBadRow, splitBytes);
+        return with(d -> d.columnTypes = Collections.unmodifiableMap(m));
     }
 
     /** The explicit schema, or null when types are inferred. */
@@ -196,8 +228,7 @@ public final class CsvOptions {
      * {@link #columnType(String, DataType)} overrides still apply on top. Pass null to infer again.
      */
     public CsvOptions schema(Schema schema) {
-        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, onBadRow,
-                splitBytes);
+        return with(d -> d.schema = schema);
     }
 
     /** Rows sampled from the start of each file for type inference; 10 000 by default. */
@@ -212,11 +243,8 @@ public final class CsvOptions {
      * with a message naming the value and the fix).
      */
     public CsvOptions sampleRows(int rows) {
-        if (rows < 1) {
-            throw new IllegalArgumentException("sampleRows must be at least 1, got " + rows);
-        }
-        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, rows, onBadRow,
-                splitBytes);
+        requirePositive(rows, "sampleRows must be at least 1");
+        return with(d -> d.sampleRows = rows);
     }
 
     /** What to do with rows that cannot be read; {@link BadRowPolicy#FAIL} by default. */
@@ -227,8 +255,7 @@ public final class CsvOptions {
     /** Sets what to do with rows that cannot be read; see {@link BadRowPolicy} for the exact rules. */
     public CsvOptions onBadRow(BadRowPolicy policy) {
         Objects.requireNonNull(policy, "policy");
-        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, policy,
-                splitBytes);
+        return with(d -> d.onBadRow = policy);
     }
 
     /** The target size of a split (a byte range parsed by one worker); 32 MiB by default. */
@@ -241,11 +268,14 @@ public final class CsvOptions {
      * little setup. {@code Long.MAX_VALUE} reads every file in one piece.
      */
     public CsvOptions splitBytes(long bytes) {
-        if (bytes < 1) {
-            throw new IllegalArgumentException("splitBytes must be positive, got " + bytes);
+        requirePositive(bytes, "splitBytes must be positive");
+        return with(d -> d.splitBytes = bytes);
+    }
+
+    private static void requirePositive(long value, String message) {
+        if (value < 1) {
+            throw new IllegalArgumentException(message + ", got " + value);
         }
-        return new CsvOptions(delimiter, quote, escape, header, nullValues, columnTypes, schema, sampleRows, onBadRow,
-                bytes);
     }
 
     private static void checkAscii(String what, char c) {

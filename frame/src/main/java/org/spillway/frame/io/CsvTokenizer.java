@@ -226,7 +226,9 @@ final class CsvTokenizer {
                         p++;
                         continue;
                     }
-                    // the escape character: it takes the next byte as data
+                    // the escape character: it takes the next byte as data. The unquoted-field loop
+                    // below handles it alike; kept apart because both update four locals of this
+                    // per-byte loop (p, f, extra, ml), which a helper could only return through fields
                     if (p + 2 >= lim && !eof) {
                         return NEED_MORE;
                     }

@@ -166,6 +166,9 @@ final class Utf8ValueParser {
         }
         if (i < end && b[i] == '.') {
             i++;
+            // This loop, the integer-part loop above and the exponent loop below are alike but kept
+            // apart: a shared helper would have to return several values (the position and its
+            // counters: an allocation or fields) per parsed float on the ingest path.
             for (; i < end; i++) {
                 int d = b[i] - '0';
                 if (d < 0 || d > 9) {
