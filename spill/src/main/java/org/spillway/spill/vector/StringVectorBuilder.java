@@ -98,21 +98,30 @@ public final class StringVectorBuilder extends VectorBuilder {
                 }
                 Arrays.fill(codeMap, 0, s.dictionarySize(), -1);
             }
-            int c = s.code(row);
-            int mapped = codeMap[c];
-            if (mapped >= 0) {
-                markValid();
-                ensureCodes();
-                codes[size++] = mapped;
-                return;
-            }
-            appendBytes(s, row);
-            if (!plain) {
-                codeMap[c] = codes[size - 1];
-            }
+            appendMapped(s, row, codeMap);
             return;
         }
         appendBytes(s, row);
+    }
+
+    /**
+     * Appends non-null row {@code row} of dictionary vector {@code s} through {@code map}, from its
+     * codes to this builder's (-1: not seen yet), in dictionary mode: a code seen before costs no
+     * hashing; a new one is interned by its bytes and remembered, unless that turned the builder plain.
+     */
+    private void appendMapped(StringVector s, int row, int[] map) {
+        int c = s.code(row);
+        int mapped = map[c];
+        if (mapped >= 0) {
+            markValid();
+            ensureCodes();
+            codes[size++] = mapped;
+            return;
+        }
+        appendBytes(s, row);
+        if (!plain) {
+            map[c] = codes[size - 1];
+        }
     }
 
     /**
@@ -268,19 +277,7 @@ public final class StringVectorBuilder extends VectorBuilder {
         } else if (!s.isDictionary()) {
             appendBytes(s, row);
         } else {
-            int[] map = slotMap(slot, s);
-            int c = s.code(row);
-            int mapped = map[c];
-            if (mapped >= 0) {
-                markValid();
-                ensureCodes();
-                codes[size++] = mapped;
-                return;
-            }
-            appendBytes(s, row);
-            if (!plain) {
-                map[c] = codes[size - 1];
-            }
+            appendMapped(s, row, slotMap(slot, s));
         }
     }
 
@@ -476,11 +473,10 @@ public final class StringVectorBuilder extends VectorBuilder {
             inverse = new int[remap.length];
         }
         Arrays.fill(remap, 0, dictSize, -1);
-        byte[] vb = validityBytes();
         int used = 0;
         boolean same = true;
         for (int i = 0; i < size; i++) {
-            if (nullCount > 0 && ((vb[i >>> 3] >>> (i & 7)) & 1) == 0) {
+            if (!validAt(i)) {
                 continue;
             }
             int c = codes[i];
@@ -627,10 +623,6 @@ public final class StringVectorBuilder extends VectorBuilder {
     private boolean isNullAt(int i) {
         // validity lives in the superclass; rows before `size` are final
         return !validAt(i);
-    }
-
-    private boolean validAt(int i) {
-        return ((validityBytes()[i >>> 3] >>> (i & 7)) & 1) != 0;
     }
 
     /**
