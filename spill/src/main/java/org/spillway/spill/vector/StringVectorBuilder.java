@@ -252,15 +252,7 @@ public final class StringVectorBuilder extends VectorBuilder {
             int len = ln[i];
             if (len > 0) {
                 MemorySegment b = ((StringVector) sources[vectors[from + i]]).bytes();
-                int start = st[i];
-                if (len <= 8 && start + 8L <= b.byteSize()) {
-                    WORD.set(out, at, b.get(WORD_LAYOUT, start));
-                } else if (len <= 16 && start + 16L <= b.byteSize()) {
-                    WORD.set(out, at, b.get(WORD_LAYOUT, start));
-                    WORD.set(out, at + 8, b.get(WORD_LAYOUT, start + 8));
-                } else {
-                    MemorySegment.copy(b, ColumnVector.BYTE, start, out, at, len);
-                }
+                copyString(b, st[i], len, out, at);
                 at += len;
             }
             offsets[size + i + 1] = at;
@@ -314,17 +306,25 @@ public final class StringVectorBuilder extends VectorBuilder {
         }
         markValid();
         ensurePlain(len + 16);
-        MemorySegment b = s.bytes();
-        if (len <= 8 && start + 8L <= b.byteSize()) {
-            WORD.set(bytes, byteCount, b.get(WORD_LAYOUT, start));
-        } else if (len <= 16 && start + 16L <= b.byteSize()) {
-            WORD.set(bytes, byteCount, b.get(WORD_LAYOUT, start));
-            WORD.set(bytes, byteCount + 8, b.get(WORD_LAYOUT, start + 8));
-        } else {
-            MemorySegment.copy(b, ColumnVector.BYTE, start, bytes, byteCount, len);
-        }
+        copyString(s.bytes(), start, len, bytes, byteCount);
         byteCount += len;
         offsets[++size] = byteCount;
+    }
+
+    /**
+     * Copies the {@code len} bytes at {@code start} of {@code b} to {@code out} at {@code at}, which
+     * has 16 bytes of room: a string of up to 16 bytes as one or two 8-byte words when the segment
+     * has them (the bytes after the string are overwritten later), cheaper than a bulk copy that short.
+     */
+    private static void copyString(MemorySegment b, int start, int len, byte[] out, int at) {
+        if (len <= 8 && start + 8L <= b.byteSize()) {
+            WORD.set(out, at, b.get(WORD_LAYOUT, start));
+        } else if (len <= 16 && start + 16L <= b.byteSize()) {
+            WORD.set(out, at, b.get(WORD_LAYOUT, start));
+            WORD.set(out, at + 8, b.get(WORD_LAYOUT, start + 8));
+        } else {
+            MemorySegment.copy(b, ColumnVector.BYTE, start, out, at, len);
+        }
     }
 
     private static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
