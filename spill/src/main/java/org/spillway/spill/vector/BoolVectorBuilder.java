@@ -6,19 +6,19 @@ import java.util.Arrays;
 import org.spillway.spill.DataType;
 
 /** Builds a {@link BoolVector}. */
-public final class BoolVectorBuilder extends VectorBuilder {
+public final class BoolVectorBuilder extends FixedWidthVectorBuilder {
     private byte[] values;
     private int trueCount;
 
     BoolVectorBuilder(int capacity) {
-        super(DataType.BOOL, capacity);
+        super(DataType.BOOL, capacity, 1);
         values = new byte[Math.max(16, capacity)];
     }
 
     /** Appends a non-null value. */
     public void append(boolean v) {
         if (size == values.length) {
-            values = Arrays.copyOf(values, size * 2);
+            resize(size * 2);
         }
         markValid();
         values[size++] = (byte) (v ? 1 : 0);
@@ -30,7 +30,7 @@ public final class BoolVectorBuilder extends VectorBuilder {
     @Override
     void appendNullValue() {
         if (size == values.length) {
-            values = Arrays.copyOf(values, size * 2);
+            resize(size * 2);
         }
         values[size] = 0;
     }
@@ -45,25 +45,28 @@ public final class BoolVectorBuilder extends VectorBuilder {
     }
 
     @Override
-    public void appendRange(ColumnVector v, int from, int count) {
-        ensureCapacity(size + count);
-        copyValidity(v, from, count);
+    int capacity() {
+        return values.length;
+    }
+
+    @Override
+    void resize(int newCapacity) {
+        values = Arrays.copyOf(values, newCapacity);
+    }
+
+    @Override
+    void copyValues(ColumnVector v, int from, int count) {
         BoolVector b = (BoolVector) v;
         for (int k = 0; k < count; k++) {
             put(size + k, b, from + k);
         }
-        size += count;
     }
 
     @Override
-    public void gather(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
-        int n = to - from;
-        ensureCapacity(size + n);
-        gatherValidity(sources, vectors, rows, from, to);
+    void gatherValues(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
         for (int i = from; i < to; i++) {
             put(size + i - from, (BoolVector) sources[vectors[i]], rows[i]);
         }
-        size += n;
     }
 
     /** Stores row {@code row} of {@code b} at {@code at}: false when null, as {@link BoolVector#get} promises. */
@@ -72,12 +75,6 @@ public final class BoolVectorBuilder extends VectorBuilder {
         values[at] = (byte) (v ? 1 : 0);
         if (v) {
             trueCount++;
-        }
-    }
-
-    private void ensureCapacity(int rows) {
-        if (rows > values.length) {
-            values = Arrays.copyOf(values, Math.max(rows, values.length * 2));
         }
     }
 
@@ -97,13 +94,8 @@ public final class BoolVectorBuilder extends VectorBuilder {
     }
 
     @Override
-    long dataBytes() {
-        return size;
-    }
-
-    @Override
     public BoolVector build(Arena arena) {
-        MemorySegment data = arena.allocate(Math.max(size, 1), 8);
+        MemorySegment data = allocateData(arena);
         MemorySegment.copy(values, 0, data, ColumnVector.BYTE, 0, size);
         return new BoolVector(size, data, buildValidity(arena), nullCount, trueCount);
     }

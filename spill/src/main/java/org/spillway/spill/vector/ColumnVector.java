@@ -12,7 +12,7 @@ import org.spillway.spill.DataType;
  * <p>Vectors are read by any thread; they are valid until their chunk is closed or spilled.
  */
 public abstract sealed class ColumnVector
-        permits IntVector, LongVector, DoubleVector, BoolVector, StringVector {
+        permits FixedWidthVector, StringVector {
     /** Byte access for bitmaps and string bytes; static final so the JIT inlines it. */
     protected static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 

@@ -5,16 +5,14 @@ import java.lang.foreign.ValueLayout;
 import org.spillway.spill.DataType;
 
 /** float64 values. */
-public final class DoubleVector extends ColumnVector {
+public final class DoubleVector extends FixedWidthVector {
     private static final ValueLayout.OfDouble LAYOUT = ValueLayout.JAVA_DOUBLE;
-    private final MemorySegment data;
     private final double min;
     private final double max;
 
     /** Wraps segments already filled; {@code min}/{@code max} are over the non-null, non-NaN values. */
     public DoubleVector(int size, MemorySegment data, MemorySegment validity, int nullCount, double min, double max) {
-        super(DataType.FLOAT64, size, validity, nullCount);
-        this.data = data;
+        super(DataType.FLOAT64, size, data, validity, nullCount);
         this.min = min;
         this.max = max;
     }
@@ -22,11 +20,6 @@ public final class DoubleVector extends ColumnVector {
     /** The value at row {@code i} (unspecified when null). */
     public double get(int i) {
         return data.getAtIndex(LAYOUT, i);
-    }
-
-    /** The raw data segment, {@code 8 * size} bytes. */
-    public MemorySegment data() {
-        return data;
     }
 
     /** Smallest non-null value (+Infinity when all null). */
@@ -37,11 +30,6 @@ public final class DoubleVector extends ColumnVector {
     /** Largest non-null value (-Infinity when all null). NaN values are not counted. */
     public double max() {
         return max;
-    }
-
-    @Override
-    public long byteSize() {
-        return data.byteSize() + (validity() == null ? 0 : validity().byteSize());
     }
 
     @Override

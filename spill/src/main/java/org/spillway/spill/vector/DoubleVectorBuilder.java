@@ -7,18 +7,18 @@ import java.util.Arrays;
 import org.spillway.spill.DataType;
 
 /** Builds a {@link DoubleVector}. */
-public final class DoubleVectorBuilder extends VectorBuilder {
+public final class DoubleVectorBuilder extends FixedWidthVectorBuilder {
     private double[] values;
 
     DoubleVectorBuilder(int capacity) {
-        super(DataType.FLOAT64, capacity);
+        super(DataType.FLOAT64, capacity, 8);
         values = new double[Math.max(16, capacity)];
     }
 
     /** Appends a non-null value. */
     public void append(double v) {
         if (size == values.length) {
-            values = Arrays.copyOf(values, size * 2);
+            resize(size * 2);
         }
         markValid();
         values[size++] = v;
@@ -27,7 +27,7 @@ public final class DoubleVectorBuilder extends VectorBuilder {
     @Override
     void appendNullValue() {
         if (size == values.length) {
-            values = Arrays.copyOf(values, size * 2);
+            resize(size * 2);
         }
         values[size] = 0;
     }
@@ -42,18 +42,22 @@ public final class DoubleVectorBuilder extends VectorBuilder {
     }
 
     @Override
-    public void appendRange(ColumnVector v, int from, int count) {
-        ensureCapacity(size + count);
-        copyValidity(v, from, count);
-        MemorySegment.copy(((DoubleVector) v).data(), ValueLayout.JAVA_DOUBLE, 8L * from, values, size, count);
-        size += count;
+    int capacity() {
+        return values.length;
     }
 
     @Override
-    public void gather(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
-        int n = to - from;
-        ensureCapacity(size + n);
-        gatherValidity(sources, vectors, rows, from, to);
+    void resize(int newCapacity) {
+        values = Arrays.copyOf(values, newCapacity);
+    }
+
+    @Override
+    void copyValues(ColumnVector v, int from, int count) {
+        MemorySegment.copy(((DoubleVector) v).data(), ValueLayout.JAVA_DOUBLE, 8L * from, values, size, count);
+    }
+
+    @Override
+    void gatherValues(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
         double[] out = values;
         int o = size;
         for (int i = from; i < to; ) {
@@ -72,13 +76,6 @@ public final class DoubleVectorBuilder extends VectorBuilder {
             out[o++] = v.get(r);
             i++;
         }
-        size += n;
-    }
-
-    private void ensureCapacity(int rows) {
-        if (rows > values.length) {
-            values = Arrays.copyOf(values, Math.max(rows, values.length * 2));
-        }
     }
 
     @Override
@@ -91,26 +88,19 @@ public final class DoubleVectorBuilder extends VectorBuilder {
     }
 
     @Override
-    long dataBytes() {
-        return 8L * size;
-    }
-
-    @Override
     public DoubleVector build(Arena arena) {
-        MemorySegment data = arena.allocate(Math.max(8L * size, 8), 8);
+        MemorySegment data = allocateData(arena);
         MemorySegment.copy(values, 0, data, ValueLayout.JAVA_DOUBLE, 0, size);
-        MemorySegment valid = buildValidity(arena);
-        DoubleVector tmp = new DoubleVector(size, data, valid, nullCount, 0, 0);
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < size; i++) {
             double x = values[i];
-            if (x == x && (nullCount == 0 || !tmp.isNull(i))) {
+            if (x == x && validAt(i)) {
                 min = Math.min(min, x);
                 max = Math.max(max, x);
             }
         }
-        return new DoubleVector(size, data, valid, nullCount, min, max);
+        return new DoubleVector(size, data, buildValidity(arena), nullCount, min, max);
     }
 
     /**
@@ -136,17 +126,6 @@ public final class DoubleVectorBuilder extends VectorBuilder {
         for (int i = 0, s = off; i < n; i++, s += stride) {
             DoubleVectorBuilder b = (DoubleVectorBuilder) outs[part[i]];
             b.values[b.size++] = Double.longBitsToDouble(src[s]);
-        }
-    }
-
-    /** Makes room in each destination for its count of rows and marks them valid. */
-    private static void prepare(VectorBuilder[] outs, int[] counts) {
-        for (int p = 0; p < counts.length; p++) {
-            if (counts[p] > 0) {
-                DoubleVectorBuilder b = (DoubleVectorBuilder) outs[p];
-                b.ensureCapacity(b.size + counts[p]);
-                b.markValidRange(counts[p]);
-            }
         }
     }
 }

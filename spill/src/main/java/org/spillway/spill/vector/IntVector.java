@@ -6,19 +6,17 @@ import java.time.LocalDate;
 import org.spillway.spill.DataType;
 
 /** int32 values ({@link DataType#INT32}, or {@link DataType#DATE} as days since the epoch). */
-public final class IntVector extends ColumnVector {
+public final class IntVector extends FixedWidthVector {
     private static final ValueLayout.OfInt LAYOUT = ValueLayout.JAVA_INT;
-    private final MemorySegment data;
     private final int min;
     private final int max;
 
     /** Wraps segments already filled; {@code min}/{@code max} are over the non-null values. */
     public IntVector(DataType type, int size, MemorySegment data, MemorySegment validity, int nullCount, int min, int max) {
-        super(type, size, validity, nullCount);
+        super(type, size, data, validity, nullCount);
         if (type != DataType.INT32 && type != DataType.DATE) {
             throw new IllegalArgumentException("IntVector cannot hold " + type);
         }
-        this.data = data;
         this.min = min;
         this.max = max;
     }
@@ -26,11 +24,6 @@ public final class IntVector extends ColumnVector {
     /** The value at row {@code i} (unspecified when null). */
     public int get(int i) {
         return data.getAtIndex(LAYOUT, i);
-    }
-
-    /** The raw data segment, {@code 4 * size} bytes. */
-    public MemorySegment data() {
-        return data;
     }
 
     /** Smallest non-null value (Integer.MAX_VALUE when all null). */
@@ -41,11 +34,6 @@ public final class IntVector extends ColumnVector {
     /** Largest non-null value (Integer.MIN_VALUE when all null). */
     public int max() {
         return max;
-    }
-
-    @Override
-    public long byteSize() {
-        return data.byteSize() + (validity() == null ? 0 : validity().byteSize());
     }
 
     @Override

@@ -8,18 +8,18 @@ import java.util.Arrays;
 import org.spillway.spill.DataType;
 
 /** Builds an {@link IntVector} (int32 or date). */
-public final class IntVectorBuilder extends VectorBuilder {
+public final class IntVectorBuilder extends FixedWidthVectorBuilder {
     private int[] values;
 
     IntVectorBuilder(DataType type, int capacity) {
-        super(type, capacity);
+        super(type, capacity, 4);
         values = new int[Math.max(16, capacity)];
     }
 
     /** Appends a non-null value. */
     public void append(int v) {
         if (size == values.length) {
-            values = Arrays.copyOf(values, size * 2);
+            resize(size * 2);
         }
         markValid();
         values[size++] = v;
@@ -28,7 +28,7 @@ public final class IntVectorBuilder extends VectorBuilder {
     @Override
     void appendNullValue() {
         if (size == values.length) {
-            values = Arrays.copyOf(values, size * 2);
+            resize(size * 2);
         }
         values[size] = 0;
     }
@@ -43,18 +43,22 @@ public final class IntVectorBuilder extends VectorBuilder {
     }
 
     @Override
-    public void appendRange(ColumnVector v, int from, int count) {
-        ensureCapacity(size + count);
-        copyValidity(v, from, count);
-        MemorySegment.copy(((IntVector) v).data(), ValueLayout.JAVA_INT, 4L * from, values, size, count);
-        size += count;
+    int capacity() {
+        return values.length;
     }
 
     @Override
-    public void gather(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
-        int n = to - from;
-        ensureCapacity(size + n);
-        gatherValidity(sources, vectors, rows, from, to);
+    void resize(int newCapacity) {
+        values = Arrays.copyOf(values, newCapacity);
+    }
+
+    @Override
+    void copyValues(ColumnVector v, int from, int count) {
+        MemorySegment.copy(((IntVector) v).data(), ValueLayout.JAVA_INT, 4L * from, values, size, count);
+    }
+
+    @Override
+    void gatherValues(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
         int[] out = values;
         int o = size;
         for (int i = from; i < to; ) {
@@ -73,13 +77,6 @@ public final class IntVectorBuilder extends VectorBuilder {
             out[o++] = v.get(r);
             i++;
         }
-        size += n;
-    }
-
-    private void ensureCapacity(int rows) {
-        if (rows > values.length) {
-            values = Arrays.copyOf(values, Math.max(rows, values.length * 2));
-        }
     }
 
     @Override
@@ -93,15 +90,9 @@ public final class IntVectorBuilder extends VectorBuilder {
     }
 
     @Override
-    long dataBytes() {
-        return 4L * size;
-    }
-
-    @Override
     public IntVector build(Arena arena) {
-        MemorySegment data = arena.allocate(Math.max(4L * size, 4), 8);
+        MemorySegment data = allocateData(arena);
         MemorySegment.copy(values, 0, data, ValueLayout.JAVA_INT, 0, size);
-        MemorySegment valid = buildValidity(arena);
         int min = Integer.MAX_VALUE;
         int max = Integer.MIN_VALUE;
         if (nullCount == 0) {
@@ -111,15 +102,14 @@ public final class IntVectorBuilder extends VectorBuilder {
                 max = Math.max(max, x);
             }
         } else {
-            IntVector tmp = new IntVector(type, size, data, valid, nullCount, 0, 0);
             for (int i = 0; i < size; i++) {
-                if (!tmp.isNull(i)) {
+                if (validAt(i)) {
                     min = Math.min(min, values[i]);
                     max = Math.max(max, values[i]);
                 }
             }
         }
-        return new IntVector(type, size, data, valid, nullCount, min, max);
+        return new IntVector(type, size, data, buildValidity(arena), nullCount, min, max);
     }
 
     /**
@@ -131,17 +121,6 @@ public final class IntVectorBuilder extends VectorBuilder {
         for (int i = 0; i < n; i++) {
             IntVectorBuilder b = (IntVectorBuilder) outs[part[i]];
             b.values[b.size++] = src.get(i);
-        }
-    }
-
-    /** Makes room in each destination for its count of rows and marks them valid. */
-    private static void prepare(VectorBuilder[] outs, int[] counts) {
-        for (int p = 0; p < counts.length; p++) {
-            if (counts[p] > 0) {
-                IntVectorBuilder b = (IntVectorBuilder) outs[p];
-                b.ensureCapacity(b.size + counts[p]);
-                b.markValidRange(counts[p]);
-            }
         }
     }
 }

@@ -6,19 +6,17 @@ import java.time.Instant;
 import org.spillway.spill.DataType;
 
 /** int64 values ({@link DataType#INT64}, or {@link DataType#TIMESTAMP} as microseconds since the epoch). */
-public final class LongVector extends ColumnVector {
+public final class LongVector extends FixedWidthVector {
     private static final ValueLayout.OfLong LAYOUT = ValueLayout.JAVA_LONG;
-    private final MemorySegment data;
     private final long min;
     private final long max;
 
     /** Wraps segments already filled; {@code min}/{@code max} are over the non-null values. */
     public LongVector(DataType type, int size, MemorySegment data, MemorySegment validity, int nullCount, long min, long max) {
-        super(type, size, validity, nullCount);
+        super(type, size, data, validity, nullCount);
         if (type != DataType.INT64 && type != DataType.TIMESTAMP) {
             throw new IllegalArgumentException("LongVector cannot hold " + type);
         }
-        this.data = data;
         this.min = min;
         this.max = max;
     }
@@ -26,11 +24,6 @@ public final class LongVector extends ColumnVector {
     /** The value at row {@code i} (unspecified when null). */
     public long get(int i) {
         return data.getAtIndex(LAYOUT, i);
-    }
-
-    /** The raw data segment, {@code 8 * size} bytes. */
-    public MemorySegment data() {
-        return data;
     }
 
     /** Smallest non-null value (Long.MAX_VALUE when all null). */
@@ -41,11 +34,6 @@ public final class LongVector extends ColumnVector {
     /** Largest non-null value (Long.MIN_VALUE when all null). */
     public long max() {
         return max;
-    }
-
-    @Override
-    public long byteSize() {
-        return data.byteSize() + (validity() == null ? 0 : validity().byteSize());
     }
 
     @Override

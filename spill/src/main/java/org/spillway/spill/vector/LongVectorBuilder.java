@@ -8,18 +8,18 @@ import java.util.Arrays;
 import org.spillway.spill.DataType;
 
 /** Builds an {@link LongVector} (int64 or timestamp). */
-public final class LongVectorBuilder extends VectorBuilder {
+public final class LongVectorBuilder extends FixedWidthVectorBuilder {
     private long[] values;
 
     LongVectorBuilder(DataType type, int capacity) {
-        super(type, capacity);
+        super(type, capacity, 8);
         values = new long[Math.max(16, capacity)];
     }
 
     /** Appends a non-null value. */
     public void append(long v) {
         if (size == values.length) {
-            values = Arrays.copyOf(values, size * 2);
+            resize(size * 2);
         }
         markValid();
         values[size++] = v;
@@ -28,7 +28,7 @@ public final class LongVectorBuilder extends VectorBuilder {
     @Override
     void appendNullValue() {
         if (size == values.length) {
-            values = Arrays.copyOf(values, size * 2);
+            resize(size * 2);
         }
         values[size] = 0;
     }
@@ -43,18 +43,22 @@ public final class LongVectorBuilder extends VectorBuilder {
     }
 
     @Override
-    public void appendRange(ColumnVector v, int from, int count) {
-        ensureCapacity(size + count);
-        copyValidity(v, from, count);
-        MemorySegment.copy(((LongVector) v).data(), ValueLayout.JAVA_LONG, 8L * from, values, size, count);
-        size += count;
+    int capacity() {
+        return values.length;
     }
 
     @Override
-    public void gather(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
-        int n = to - from;
-        ensureCapacity(size + n);
-        gatherValidity(sources, vectors, rows, from, to);
+    void resize(int newCapacity) {
+        values = Arrays.copyOf(values, newCapacity);
+    }
+
+    @Override
+    void copyValues(ColumnVector v, int from, int count) {
+        MemorySegment.copy(((LongVector) v).data(), ValueLayout.JAVA_LONG, 8L * from, values, size, count);
+    }
+
+    @Override
+    void gatherValues(ColumnVector[] sources, int[] vectors, int[] rows, int from, int to) {
         long[] out = values;
         int o = size;
         for (int i = from; i < to; ) {
@@ -73,13 +77,6 @@ public final class LongVectorBuilder extends VectorBuilder {
             out[o++] = v.get(r);
             i++;
         }
-        size += n;
-    }
-
-    private void ensureCapacity(int rows) {
-        if (rows > values.length) {
-            values = Arrays.copyOf(values, Math.max(rows, values.length * 2));
-        }
     }
 
     @Override
@@ -93,15 +90,9 @@ public final class LongVectorBuilder extends VectorBuilder {
     }
 
     @Override
-    long dataBytes() {
-        return 8L * size;
-    }
-
-    @Override
     public LongVector build(Arena arena) {
-        MemorySegment data = arena.allocate(Math.max(8L * size, 8), 8);
+        MemorySegment data = allocateData(arena);
         MemorySegment.copy(values, 0, data, ValueLayout.JAVA_LONG, 0, size);
-        MemorySegment valid = buildValidity(arena);
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         if (nullCount == 0) {
@@ -111,15 +102,14 @@ public final class LongVectorBuilder extends VectorBuilder {
                 max = Math.max(max, x);
             }
         } else {
-            LongVector tmp = new LongVector(type, size, data, valid, nullCount, 0, 0);
             for (int i = 0; i < size; i++) {
-                if (!tmp.isNull(i)) {
+                if (validAt(i)) {
                     min = Math.min(min, values[i]);
                     max = Math.max(max, values[i]);
                 }
             }
         }
-        return new LongVector(type, size, data, valid, nullCount, min, max);
+        return new LongVector(type, size, data, buildValidity(arena), nullCount, min, max);
     }
 
     /**
@@ -145,17 +135,6 @@ public final class LongVectorBuilder extends VectorBuilder {
         for (int i = 0, s = off; i < n; i++, s += stride) {
             LongVectorBuilder b = (LongVectorBuilder) outs[part[i]];
             b.values[b.size++] = src[s];
-        }
-    }
-
-    /** Makes room in each destination for its count of rows and marks them valid. */
-    private static void prepare(VectorBuilder[] outs, int[] counts) {
-        for (int p = 0; p < counts.length; p++) {
-            if (counts[p] > 0) {
-                LongVectorBuilder b = (LongVectorBuilder) outs[p];
-                b.ensureCapacity(b.size + counts[p]);
-                b.markValidRange(counts[p]);
-            }
         }
     }
 }

@@ -98,21 +98,30 @@ public final class StringVectorBuilder extends VectorBuilder {
                 }
                 Arrays.fill(codeMap, 0, s.dictionarySize(), -1);
             }
-            int c = s.code(row);
-            int mapped = codeMap[c];
-            if (mapped >= 0) {
-                markValid();
-                ensureCodes();
-                codes[size++] = mapped;
-                return;
-            }
-            appendBytes(s, row);
-            if (!plain) {
-                codeMap[c] = codes[size - 1];
-            }
+            appendMapped(s, row, codeMap);
             return;
         }
         appendBytes(s, row);
+    }
+
+    /**
+     * Appends non-null row {@code row} of dictionary vector {@code s} through {@code map}, from its
+     * codes to this builder's (-1: not seen yet), in dictionary mode: a code seen before costs no
+     * hashing; a new one is interned by its bytes and remembered, unless that turned the builder plain.
+     */
+    private void appendMapped(StringVector s, int row, int[] map) {
+        int c = s.code(row);
+        int mapped = map[c];
+        if (mapped >= 0) {
+            markValid();
+            ensureCodes();
+            codes[size++] = mapped;
+            return;
+        }
+        appendBytes(s, row);
+        if (!plain) {
+            map[c] = codes[size - 1];
+        }
     }
 
     /**
@@ -243,15 +252,7 @@ public final class StringVectorBuilder extends VectorBuilder {
             int len = ln[i];
             if (len > 0) {
                 MemorySegment b = ((StringVector) sources[vectors[from + i]]).bytes();
-                int start = st[i];
-                if (len <= 8 && start + 8L <= b.byteSize()) {
-                    WORD.set(out, at, b.get(WORD_LAYOUT, start));
-                } else if (len <= 16 && start + 16L <= b.byteSize()) {
-                    WORD.set(out, at, b.get(WORD_LAYOUT, start));
-                    WORD.set(out, at + 8, b.get(WORD_LAYOUT, start + 8));
-                } else {
-                    MemorySegment.copy(b, ColumnVector.BYTE, start, out, at, len);
-                }
+                copyString(b, st[i], len, out, at);
                 at += len;
             }
             offsets[size + i + 1] = at;
@@ -268,19 +269,7 @@ public final class StringVectorBuilder extends VectorBuilder {
         } else if (!s.isDictionary()) {
             appendBytes(s, row);
         } else {
-            int[] map = slotMap(slot, s);
-            int c = s.code(row);
-            int mapped = map[c];
-            if (mapped >= 0) {
-                markValid();
-                ensureCodes();
-                codes[size++] = mapped;
-                return;
-            }
-            appendBytes(s, row);
-            if (!plain) {
-                map[c] = codes[size - 1];
-            }
+            appendMapped(s, row, slotMap(slot, s));
         }
     }
 
@@ -317,17 +306,25 @@ public final class StringVectorBuilder extends VectorBuilder {
         }
         markValid();
         ensurePlain(len + 16);
-        MemorySegment b = s.bytes();
-        if (len <= 8 && start + 8L <= b.byteSize()) {
-            WORD.set(bytes, byteCount, b.get(WORD_LAYOUT, start));
-        } else if (len <= 16 && start + 16L <= b.byteSize()) {
-            WORD.set(bytes, byteCount, b.get(WORD_LAYOUT, start));
-            WORD.set(bytes, byteCount + 8, b.get(WORD_LAYOUT, start + 8));
-        } else {
-            MemorySegment.copy(b, ColumnVector.BYTE, start, bytes, byteCount, len);
-        }
+        copyString(s.bytes(), start, len, bytes, byteCount);
         byteCount += len;
         offsets[++size] = byteCount;
+    }
+
+    /**
+     * Copies the {@code len} bytes at {@code start} of {@code b} to {@code out} at {@code at}, which
+     * has 16 bytes of room: a string of up to 16 bytes as one or two 8-byte words when the segment
+     * has them (the bytes after the string are overwritten later), cheaper than a bulk copy that short.
+     */
+    private static void copyString(MemorySegment b, int start, int len, byte[] out, int at) {
+        if (len <= 8 && start + 8L <= b.byteSize()) {
+            WORD.set(out, at, b.get(WORD_LAYOUT, start));
+        } else if (len <= 16 && start + 16L <= b.byteSize()) {
+            WORD.set(out, at, b.get(WORD_LAYOUT, start));
+            WORD.set(out, at + 8, b.get(WORD_LAYOUT, start + 8));
+        } else {
+            MemorySegment.copy(b, ColumnVector.BYTE, start, out, at, len);
+        }
     }
 
     private static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -476,11 +473,10 @@ public final class StringVectorBuilder extends VectorBuilder {
             inverse = new int[remap.length];
         }
         Arrays.fill(remap, 0, dictSize, -1);
-        byte[] vb = validityBytes();
         int used = 0;
         boolean same = true;
         for (int i = 0; i < size; i++) {
-            if (nullCount > 0 && ((vb[i >>> 3] >>> (i & 7)) & 1) == 0) {
+            if (!validAt(i)) {
                 continue;
             }
             int c = codes[i];
@@ -627,10 +623,6 @@ public final class StringVectorBuilder extends VectorBuilder {
     private boolean isNullAt(int i) {
         // validity lives in the superclass; rows before `size` are final
         return !validAt(i);
-    }
-
-    private boolean validAt(int i) {
-        return ((validityBytes()[i >>> 3] >>> (i & 7)) & 1) != 0;
     }
 
     /**

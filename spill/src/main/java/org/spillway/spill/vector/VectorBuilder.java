@@ -14,7 +14,7 @@ import org.spillway.spill.DataType;
  * {@code build} will allocate, which the caller reserves against the budget first.
  */
 public abstract sealed class VectorBuilder
-        permits IntVectorBuilder, LongVectorBuilder, DoubleVectorBuilder, BoolVectorBuilder, StringVectorBuilder {
+        permits FixedWidthVectorBuilder, StringVectorBuilder {
     protected final DataType type;
     protected int size;
     protected int nullCount;
@@ -273,18 +273,16 @@ public abstract sealed class VectorBuilder
     }
 
     private void ensureValidity(int rows) {
-        int need = (rows + 7) >>> 3;
-        if (need > validity.length) {
-            validity = Arrays.copyOf(validity, Math.max(need, validity.length * 2));
-        }
+        ensureValidityCapacity(rows);
         // a fresh byte must start all-invalid: it may hold bits from before a reset
         if ((size & 7) == 0) {
             validity[size >>> 3] = 0;
         }
     }
 
-    final byte[] validityBytes() {
-        return validity;
+    /** Whether row {@code i} (below {@code size}) is valid, read from the bits this builder keeps: for a once-per-build scan. */
+    final boolean validAt(int i) {
+        return nullCount == 0 || (validity[i >>> 3] & (1 << (i & 7))) != 0;
     }
 
     final MemorySegment buildValidity(Arena arena) {
