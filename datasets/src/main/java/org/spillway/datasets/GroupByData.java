@@ -300,7 +300,7 @@ public final class GroupByData {
             } else {
                 G1Sorter s = sorter();
                 // with several segments, route rows once into a temporary file instead of a scan per segment
-                G1Sorter.SegmentRowFile lists = s.segmentCount() > 1
+                G1SegmentRowFile lists = s.segmentCount() > 1
                         ? s.partition(tempSibling(file, "rows"), par) : null;
                 try {
                     for (int seg = 0; seg < s.segmentCount(); seg++) {

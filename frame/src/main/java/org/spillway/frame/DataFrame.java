@@ -21,7 +21,6 @@ import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.PinnedChunk;
-import org.spillway.spill.vector.ColumnVector;
 
 /**
  * A lazy, immutable, chunked table. Transformations ({@link #filter}, {@link #select},
@@ -266,57 +265,9 @@ public final class DataFrame {
      * computed in one parallel pass (quantiles interpolated, std the sample standard deviation).
      */
     public DataFrame describe() {
-        List<String> numeric = new ArrayList<>();
-        for (int i = 0; i < schema().size(); i++) {
-            if (schema().type(i).isNumeric()) {
-                numeric.add(schema().field(i).name());
-            }
-        }
-        if (numeric.isEmpty()) {
-            throw new SpillwayException("describe() summarises numeric columns, and this frame has none: " + schema());
-        }
-        String[] stats = {"count", "null_count", "mean", "std", "min", "25%", "50%", "75%", "max"};
-        List<AggregateExpr> aggs = new ArrayList<>();
-        aggs.add(Functions.count().as("__rows"));
-        for (int c = 0; c < numeric.size(); c++) {
-            String n = numeric.get(c);
-            aggs.add(Functions.count(n).as("__" + c + "_count"));
-            aggs.add(Functions.mean(n).as("__" + c + "_mean"));
-            aggs.add(Functions.std(n).as("__" + c + "_std"));
-            aggs.add(Functions.min(Functions.col(n).cast(DataType.FLOAT64)).as("__" + c + "_min"));
-            aggs.add(Functions.quantile(n, 0.25).as("__" + c + "_q1"));
-            aggs.add(Functions.quantile(n, 0.5).as("__" + c + "_q2"));
-            aggs.add(Functions.quantile(n, 0.75).as("__" + c + "_q3"));
-            aggs.add(Functions.max(Functions.col(n).cast(DataType.FLOAT64)).as("__" + c + "_max"));
-        }
-        Row r = agg(aggs.toArray(AggregateExpr[]::new)).rows().getFirst();
-        List<org.spillway.spill.Field> fields = new ArrayList<>();
-        fields.add(new org.spillway.spill.Field("statistic", DataType.STRING));
-        for (String n : numeric) {
-            fields.add(new org.spillway.spill.Field(n, DataType.FLOAT64));
-        }
-        List<Object[]> out = new ArrayList<>();
-        long rows = r.getLong("__rows");
-        for (String stat : stats) {
-            Object[] row = new Object[numeric.size() + 1];
-            row[0] = stat;
-            for (int c = 0; c < numeric.size(); c++) {
-                String p = "__" + c + "_";
-                row[c + 1] = switch (stat) {
-                    case "count" -> (double) r.getLong(p + "count");
-                    case "null_count" -> (double) (rows - r.getLong(p + "count"));
-                    case "mean" -> r.get(p + "mean");
-                    case "std" -> r.get(p + "std");
-                    case "min" -> r.get(p + "min");
-                    case "25%" -> r.get(p + "q1");
-                    case "50%" -> r.get(p + "q2");
-                    case "75%" -> r.get(p + "q3");
-                    default -> r.get(p + "max");
-                };
-            }
-            out.add(row);
-        }
-        return session.createDataFrame(new Schema(fields), out);
+        List<String> numeric = DescribeStats.numericColumns(schema());
+        Row r = agg(DescribeStats.aggregates(numeric)).rows().getFirst();
+        return session.createDataFrame(DescribeStats.schema(numeric), DescribeStats.table(r, numeric));
     }
 
     /** The first {@code n} rows, in input order. */
@@ -362,27 +313,8 @@ public final class DataFrame {
      */
     public DataFrame union(DataFrame other) {
         checkSameSession(other, "union");
-        Schema l = schema();
-        Schema r = other.schema();
-        if (l.size() != r.size()) {
-            throw new SpillwayException("union() matches columns by position, but this frame has " + l.size() + " columns "
-                    + l.names() + " and the other " + r.size() + " " + r.names() + "; select the same number of columns first"
-                    + " (or use unionByName)");
-        }
-        List<Expr> renamed = new ArrayList<>();
-        boolean identity = true;
-        for (int i = 0; i < l.size(); i++) {
-            String ln = l.field(i).name();
-            String rn = r.field(i).name();
-            if (l.type(i) != r.type(i)) {
-                throw new SpillwayException("union(): column " + (i + 1) + " is '" + ln + "' " + l.type(i) + " on the left but '"
-                        + rn + "' " + r.type(i) + " on the right; cast one of them first, e.g. col(\"" + rn + "\").cast(DataType."
-                        + l.type(i).name() + ")");
-            }
-            renamed.add(ln.equals(rn) ? new ColumnRef(rn) : new ColumnRef(rn).as(ln));
-            identity &= ln.equals(rn);
-        }
-        LogicalPlan right = identity ? other.plan : LogicalPlan.Project.of(other.plan, renamed);
+        List<Expr> renamed = UnionAlignment.byPosition(schema(), other.schema());
+        LogicalPlan right = other.columns().equals(columns()) ? other.plan : LogicalPlan.Project.of(other.plan, renamed);
         return with(new LogicalPlan.Union(List.of(plan, right)));
     }
 
@@ -395,29 +327,8 @@ public final class DataFrame {
      */
     public DataFrame unionByName(DataFrame other) {
         checkSameSession(other, "unionByName");
-        Schema l = schema();
-        Schema r = other.schema();
-        for (int i = 0; i < l.size(); i++) {
-            String n = l.field(i).name();
-            int j = r.indexOf(n);
-            if (j < 0) {
-                throw new SpillwayException("unionByName(): column '" + n + "' of this frame is missing from the other frame, "
-                        + "whose columns are " + r.names());
-            }
-            if (r.type(j) != l.type(i)) {
-                throw new SpillwayException("unionByName(): column '" + n + "' is " + l.type(i) + " in this frame but "
-                        + r.type(j) + " in the other; cast one of them first, e.g. col(\"" + n + "\").cast(DataType."
-                        + l.type(i).name() + ")");
-            }
-        }
-        for (String n : r.names()) {
-            if (l.indexOf(n) < 0) {
-                throw new SpillwayException("unionByName(): column '" + n + "' of the other frame is missing from this frame, "
-                        + "whose columns are " + l.names());
-            }
-        }
-        LogicalPlan right = r.names().equals(l.names()) ? other.plan
-                : LogicalPlan.Project.of(other.plan, l.names().stream().map(n -> (Expr) new ColumnRef(n)).toList());
+        List<Expr> aligned = UnionAlignment.byName(schema(), other.schema());
+        LogicalPlan right = other.columns().equals(columns()) ? other.plan : LogicalPlan.Project.of(other.plan, aligned);
         return with(new LogicalPlan.Union(List.of(plan, right)));
     }
 
@@ -506,20 +417,7 @@ public final class DataFrame {
     public List<Row> rows() {
         Schema s = schema();
         List<Row> out = new ArrayList<>();
-        forEachChunkInOrder(c -> {
-            int m = c.columnCount();
-            ColumnVector[] cols = new ColumnVector[m];
-            for (int j = 0; j < m; j++) {
-                cols[j] = c.column(j);
-            }
-            for (int i = 0; i < c.rows(); i++) {
-                Object[] v = new Object[m];
-                for (int j = 0; j < m; j++) {
-                    v[j] = cols[j].getObject(i);
-                }
-                out.add(new Row(s, v));
-            }
-        });
+        forEachChunkInOrder(c -> ChunkRows.appendRows(c, s, out));
         return out;
     }
 
@@ -527,71 +425,33 @@ public final class DataFrame {
     public List<Object> column(String name) {
         DataFrame one = select(name);
         List<Object> out = new ArrayList<>();
-        one.forEachChunkInOrder(c -> {
-            ColumnVector v = c.column(0);
-            for (int i = 0; i < c.rows(); i++) {
-                out.add(v.getObject(i));
-            }
-        });
+        one.forEachChunkInOrder(c -> ChunkRows.appendFirstColumn(c, out));
         return out;
     }
 
     /** An int32 column as an array (small results; a null is an error naming the row). */
     public int[] intColumn(String name) {
-        List<Object> v = typedColumn(name, DataType.INT32);
-        int[] out = new int[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (Integer) nonNull(v, i, name);
-        }
-        return out;
+        return ColumnArrays.ints(typedColumn(name, DataType.INT32), name);
     }
 
     /** An integral column (int32 or int64) as a long array (small results; a null is an error naming the row). */
     public long[] longColumn(String name) {
-        List<Object> v = typedColumn(name, DataType.INT32, DataType.INT64);
-        long[] out = new long[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) nonNull(v, i, name)).longValue();
-        }
-        return out;
+        return ColumnArrays.longs(typedColumn(name, DataType.INT32, DataType.INT64), name);
     }
 
     /** A numeric column as a double array; nulls become NaN (small results). */
     public double[] doubleColumn(String name) {
-        List<Object> v = typedColumn(name, DataType.INT32, DataType.INT64, DataType.FLOAT64);
-        double[] out = new double[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = v.get(i) == null ? Double.NaN : ((Number) v.get(i)).doubleValue();
-        }
-        return out;
+        return ColumnArrays.doubles(typedColumn(name, DataType.INT32, DataType.INT64, DataType.FLOAT64));
     }
 
     /** A column of any type as strings (nulls stay null; small results). */
     public String[] stringColumn(String name) {
-        List<Object> v = column(name);
-        String[] out = new String[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = v.get(i) == null ? null : v.get(i).toString();
-        }
-        return out;
+        return ColumnArrays.strings(column(name));
     }
 
     private List<Object> typedColumn(String name, DataType... allowed) {
-        DataType t = type(name);
-        if (!List.of(allowed).contains(t)) {
-            throw new SpillwayException("Column '" + name + "' is " + t + ", not " + List.of(allowed)
-                    + "; cast it first, e.g. col(\"" + name + "\").cast(DataType." + allowed[allowed.length - 1].name() + ")");
-        }
+        ColumnArrays.checkType(name, type(name), allowed);
         return column(name);
-    }
-
-    private static Object nonNull(List<Object> v, int i, String name) {
-        Object o = v.get(i);
-        if (o == null) {
-            throw new SpillwayException("Column '" + name + "' is null at row " + i
-                    + "; use column(name) to get nulls, or filter them out first");
-        }
-        return o;
     }
 
     /**
@@ -665,19 +525,7 @@ public final class DataFrame {
      * @throws SpillwayException if there is no weight, or a weight is negative, NaN or infinite, or all are zero
      */
     public DataFrame[] randomSplit(double[] weights, long seed) {
-        if (weights == null || weights.length == 0) {
-            throw new SpillwayException("randomSplit needs at least one weight");
-        }
-        double total = 0;
-        for (double w : weights) {
-            if (!(w >= 0) || Double.isInfinite(w)) {
-                throw new SpillwayException("randomSplit weights must be finite and not negative, got " + Arrays.toString(weights));
-            }
-            total += w;
-        }
-        if (total == 0) {
-            throw new SpillwayException("randomSplit weights must not all be zero: " + Arrays.toString(weights));
-        }
+        SplitWeights.check(weights);
         DataFrame in = collect();
         StoredFrame f = ((LogicalPlan.ChunkScan) in.plan).frame();
         try {
