@@ -42,32 +42,23 @@ import org.spillway.spill.vector.ColumnVector;
  * first one and its value: a missing column, a label other than 0/1, a probability outside [0, 1],
  * a NaN score, a null anywhere used, a negative weight, an empty frame.
  */
-public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetrics> {
+public final class BinaryClassificationEvaluator extends ScanningEvaluator<BinaryMetrics, BinaryClassificationEvaluator> {
     /** Probabilities are clipped to [EPS, 1 - EPS] in the log loss. */
     public static final double EPS = 1e-15;
     /** The metric names {@link #metricName(String)} accepts. */
     public static final List<String> METRICS = List.of("areaUnderROC", "areaUnderPR", "logLoss", "accuracy", "precision", "recall",
             "f1");
-    private static final String NAME = "BinaryClassificationEvaluator";
     /** Curve points kept: the curve moves at most 1/RESOLUTION between two of them. */
     private static final int RESOLUTION = 2000;
 
-    private String labelCol = "label";
     private String probabilityCol = "probability";
     private String rawPredictionCol;
     private String predictionCol;
-    private String weightCol;
     private double threshold = 0.5;
-    private String metricName = "areaUnderROC";
 
     /** An evaluator with the defaults: label, probability, threshold 0.5, areaUnderROC. */
     public BinaryClassificationEvaluator() {
-    }
-
-    /** The label column (0/1 values; default {@code label}). */
-    public BinaryClassificationEvaluator labelCol(String name) {
-        this.labelCol = Objects.requireNonNull(name, "labelCol");
-        return this;
+        super("BinaryClassificationEvaluator", METRICS, "areaUnderROC");
     }
 
     /** The column of P(label = 1) (default {@code probability}). */
@@ -88,33 +79,13 @@ public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetr
         return this;
     }
 
-    /** A column of non-negative row weights (default none: every row weighs 1); null clears it. */
-    public BinaryClassificationEvaluator weightCol(String name) {
-        this.weightCol = name;
-        return this;
-    }
-
     /** The probability above which a row is predicted positive (default 0.5), within [0, 1]. */
     public BinaryClassificationEvaluator threshold(double t) {
         if (!(t >= 0 && t <= 1)) {
-            throw new MlException(NAME + ": threshold(" + t + ") must be within [0, 1]");
+            throw new MlException(name() + ": threshold(" + t + ") must be within [0, 1]");
         }
         this.threshold = t;
         return this;
-    }
-
-    /** The metric {@link #metric} returns: one of {@link #METRICS} (default {@code areaUnderROC}). */
-    public BinaryClassificationEvaluator metricName(String name) {
-        if (!METRICS.contains(name)) {
-            throw new MlException(NAME + ": unknown metric '" + name + "'; use one of " + METRICS);
-        }
-        this.metricName = name;
-        return this;
-    }
-
-    /** The label column. */
-    public String labelCol() {
-        return labelCol;
     }
 
     /** The probability column. */
@@ -132,24 +103,14 @@ public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetr
         return predictionCol;
     }
 
-    /** The weight column, or null. */
-    public String weightCol() {
-        return weightCol;
-    }
-
     /** The decision threshold on the probability. */
     public double threshold() {
         return threshold;
     }
 
     @Override
-    public String metricName() {
-        return metricName;
-    }
-
-    @Override
     public boolean isLargerBetter() {
-        return !metricName.equals("logLoss");
+        return !metricName().equals("logLoss");
     }
 
     @Override
@@ -165,18 +126,19 @@ public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetr
      */
     @Override
     public double metric(DataFrame predictions) {
+        String metricName = metricName();
         boolean ranked = metricName.equals("areaUnderROC") || metricName.equals("areaUnderPR");
         BinaryMetrics m = evaluate(predictions, ranked);
         double v = m.get(metricName);
         if (Double.isNaN(v)) {
-            throw new MlException(NAME + ": " + metricName + " is undefined on this frame: " + undefinedReason(m));
+            throw new MlException(name() + ": " + metricName + " is undefined on this frame: " + undefinedReason(m));
         }
         return v;
     }
 
     private String undefinedReason(BinaryMetrics m) {
-        return switch (metricName) {
-            case "areaUnderROC", "areaUnderPR" -> "column '" + labelCol + "' must hold both 0 and 1 with positive weight, but it has "
+        return switch (metricName()) {
+            case "areaUnderROC", "areaUnderPR" -> "column '" + labelCol() + "' must hold both 0 and 1 with positive weight, but it has "
                     + EvalColumns.count(m.positives()) + " ones and " + EvalColumns.count(m.negatives()) + " zeros in "
                     + EvalColumns.count(m.count()) + " rows; evaluate on data with both classes";
             case "logLoss" -> "it needs the probability column '" + probabilityCol + "'; set probabilityCol(...)";
@@ -192,24 +154,22 @@ public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetr
     }
 
     private Roles roles(DataFrame f) {
-        EvalColumns.require(NAME, f, "label", labelCol, "labelCol", EvalColumns.LABEL_TYPES);
+        requireLabel(f, EvalColumns.LABEL_TYPES);
         String prob = null;
         if (rawPredictionCol == null || f.columns().contains(probabilityCol)) {
-            EvalColumns.require(NAME, f, "probability", probabilityCol, "probabilityCol", EvalColumns.NUMERIC);
+            require(f, "probability", probabilityCol, "probabilityCol", EvalColumns.NUMERIC);
             prob = probabilityCol;
         }
         String score = prob;
         if (rawPredictionCol != null) {
-            EvalColumns.require(NAME, f, "raw prediction (score)", rawPredictionCol, "rawPredictionCol", EvalColumns.NUMERIC);
+            require(f, "raw prediction (score)", rawPredictionCol, "rawPredictionCol", EvalColumns.NUMERIC);
             score = rawPredictionCol;
         }
         if (predictionCol != null) {
-            EvalColumns.require(NAME, f, "prediction", predictionCol, "predictionCol", EvalColumns.LABEL_TYPES);
+            require(f, "prediction", predictionCol, "predictionCol", EvalColumns.LABEL_TYPES);
         }
-        if (weightCol != null) {
-            EvalColumns.require(NAME, f, "weight", weightCol, "weightCol", EvalColumns.NUMERIC);
-        }
-        return new Roles(labelCol, score, score.equals(prob), prob, predictionCol, weightCol);
+        requireWeight(f);
+        return new Roles(labelCol(), score, score.equals(prob), prob, predictionCol, weightCol());
     }
 
     private BinaryMetrics evaluate(DataFrame predictions, boolean ranked) {
@@ -226,14 +186,7 @@ public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetr
 
         Totals total = new Totals();
         in.mapChunksOrdered(c -> scan(c, li, si, r.scoreIsProbability(), pi, di, wi), total::addLater);
-        total.problems.throwIfAny(NAME, kinds(r), total.rows);
-        if (total.rows == 0) {
-            throw new MlException(NAME + ": the frame has no rows; evaluate predictions on a non-empty test set");
-        }
-        if (!(total.weight > 0)) {
-            throw new MlException(NAME + ": the weights in column '" + r.weight() + "' add up to " + total.weight + " over "
-                    + EvalColumns.count(total.rows) + " rows; at least one weight must be positive");
-        }
+        checkPass(total.problems, kinds(r), total.rows, total.weight);
 
         RankSweep sweep = null;
         if (ranked) {
@@ -293,28 +246,25 @@ public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetr
     private static final int BAD_WEIGHT = 9;
     private static final int KINDS = 10;
 
-    private static List<RowProblems.Kind> kinds(Roles r) {
-        String dropNulls = "drop those rows first, e.g. filter(col(\"%s\").isNotNull())";
+    private List<RowProblems.Kind> kinds(Roles r) {
         List<RowProblems.Kind> k = new ArrayList<>();
-        k.add(new RowProblems.Kind(r.label(), "not be null", "are null", dropNulls.formatted(r.label()), false));
+        k.add(nullKind(r.label()));
         k.add(new RowProblems.Kind(r.label(), "hold only the labels 0 and 1 (or false and true)", "do not",
                 "recode it to 0/1, or use MulticlassClassificationEvaluator for more classes", true));
-        k.add(new RowProblems.Kind(r.score(), "not be null", "are null", dropNulls.formatted(r.score()), false));
+        k.add(nullKind(r.score()));
         k.add(r.scoreIsProbability()
                 ? new RowProblems.Kind(r.score(), "hold probabilities within [0, 1]", "do not (or are NaN)",
                         "pass P(label = 1) as the model's transform computes it, or name a real-valued score with rawPredictionCol(...)",
                         true)
                 : new RowProblems.Kind(r.score(), "hold numbers, not NaN", "are NaN", "fix the model or drop those rows", true));
         String prob = r.probability() == null ? "" : r.probability();
-        k.add(new RowProblems.Kind(prob, "not be null", "are null", dropNulls.formatted(prob), false));
+        k.add(nullKind(prob));
         k.add(new RowProblems.Kind(prob, "hold probabilities within [0, 1]", "do not (or are NaN)",
                 "pass P(label = 1) as the model's transform computes it", true));
         String pred = r.prediction() == null ? "" : r.prediction();
-        k.add(new RowProblems.Kind(pred, "not be null", "are null", dropNulls.formatted(pred), false));
+        k.add(nullKind(pred));
         k.add(new RowProblems.Kind(pred, "hold only the predictions 0 and 1", "do not", "recode it to 0/1", true));
-        String w = r.weight() == null ? "" : r.weight();
-        k.add(new RowProblems.Kind(w, "not be null", "are null", dropNulls.formatted(w), false));
-        k.add(new RowProblems.Kind(w, "hold finite, non-negative weights", "do not", "fix or drop those rows", true));
+        k.addAll(weightKinds());
         return k;
     }
 
@@ -359,9 +309,9 @@ public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetr
         double[] p = pv != null ? EvalColumns.values(pv) : (pi >= 0 ? s : null);
         double[] d = dv != null ? EvalColumns.values(dv) : null;
         double[] w = wv != null ? EvalColumns.values(wv) : null;
-        boolean nulls = lv.hasNulls() || sv.hasNulls() || (pv != null && pv.hasNulls()) || (dv != null && dv.hasNulls())
-                || (wv != null && wv.hasNulls());
         RowProblems pr = t.problems;
+        boolean[] nullRow = pr.nullRows(n, new ColumnVector[] {lv, sv, pv, dv, wv},
+                new int[] {NULL_LABEL, NULL_SCORE, NULL_PROB, NULL_PRED, NULL_WEIGHT});
         double thr = threshold;
         long positives = 0;
         double weight = 0;
@@ -372,32 +322,10 @@ public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetr
         double tn = 0;
         double fn = 0;
         for (int i = 0; i < n; i++) {
-            boolean bad = false;
-            if (nulls) {
-                if (lv.isNull(i)) {
-                    pr.add(NULL_LABEL, i, 0);
-                    bad = true;
-                }
-                if (sv.isNull(i)) {
-                    pr.add(NULL_SCORE, i, 0);
-                    bad = true;
-                }
-                if (pv != null && pv.isNull(i)) {
-                    pr.add(NULL_PROB, i, 0);
-                    bad = true;
-                }
-                if (dv != null && dv.isNull(i)) {
-                    pr.add(NULL_PRED, i, 0);
-                    bad = true;
-                }
-                if (wv != null && wv.isNull(i)) {
-                    pr.add(NULL_WEIGHT, i, 0);
-                    bad = true;
-                }
-                if (bad) {
-                    continue;
-                }
+            if (nullRow != null && nullRow[i]) {
+                continue;
             }
+            boolean bad = false;
             double yi = y[i];
             if (yi != 0 && yi != 1) {
                 pr.add(BAD_LABEL, i, yi);
@@ -416,15 +344,8 @@ public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetr
                 pr.add(BAD_PRED, i, d[i]);
                 bad = true;
             }
-            double wt = 1;
-            if (w != null) {
-                wt = w[i];
-                if (!(wt >= 0 && wt < Double.POSITIVE_INFINITY)) {
-                    pr.add(BAD_WEIGHT, i, wt);
-                    bad = true;
-                }
-            }
-            if (bad) {
+            double wt = pr.weight(w, i, BAD_WEIGHT);
+            if (bad || Double.isNaN(wt)) {
                 continue;
             }
             boolean positive = yi == 1;
@@ -469,9 +390,9 @@ public final class BinaryClassificationEvaluator implements Evaluator<BinaryMetr
 
     @Override
     public String toString() {
-        return NAME + "[label=" + labelCol + ", probability=" + probabilityCol
+        return name() + "[label=" + labelCol() + ", probability=" + probabilityCol
                 + (rawPredictionCol == null ? "" : ", rawPrediction=" + rawPredictionCol)
                 + (predictionCol == null ? "" : ", prediction=" + predictionCol)
-                + (weightCol == null ? "" : ", weight=" + weightCol) + ", threshold=" + threshold + ", metric=" + metricName + "]";
+                + (weightCol() == null ? "" : ", weight=" + weightCol()) + ", threshold=" + threshold + ", metric=" + metricName() + "]";
     }
 }

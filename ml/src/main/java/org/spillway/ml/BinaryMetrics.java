@@ -28,12 +28,9 @@ import java.util.Map;
  * loss without a probability column, the threshold metrics without a probability or prediction
  * column. Holds a few thousand curve points on the heap, whatever the size of the data.
  */
-public final class BinaryMetrics implements Metrics {
-    private final long count;
+public final class BinaryMetrics extends CountedMetrics {
     private final long positives;
-    private final double totalWeight;
     private final double positiveWeight;
-    private final boolean weighted;
     private final double auc;
     private final double prAuc;
     private final double logLoss;
@@ -48,11 +45,9 @@ public final class BinaryMetrics implements Metrics {
 
     BinaryMetrics(long count, long positives, double totalWeight, double positiveWeight, boolean weighted, double logLoss,
             ConfusionMatrix confusion, String noConfusionReason, RankSweep sweep) {
-        this.count = count;
+        super(count, totalWeight, weighted);
         this.positives = positives;
-        this.totalWeight = totalWeight;
         this.positiveWeight = positiveWeight;
-        this.weighted = weighted;
         this.logLoss = logLoss;
         this.confusion = confusion;
         this.noConfusionReason = noConfusionReason;
@@ -150,11 +145,6 @@ public final class BinaryMetrics implements Metrics {
         return confusion;
     }
 
-    /** The number of rows evaluated. */
-    public long count() {
-        return count;
-    }
-
     /** The number of rows with label 1. */
     public long positives() {
         return positives;
@@ -162,22 +152,12 @@ public final class BinaryMetrics implements Metrics {
 
     /** The number of rows with label 0. */
     public long negatives() {
-        return count - positives;
-    }
-
-    /** The total weight (the row count without a weight column). */
-    public double totalWeight() {
-        return totalWeight;
+        return count() - positives;
     }
 
     /** The total weight of the rows with label 1 (their count without a weight column). */
     public double positiveWeight() {
         return positiveWeight;
-    }
-
-    /** True if the evaluator had a weight column. */
-    public boolean isWeighted() {
-        return weighted;
     }
 
     /** The number of distinct scores (with non-zero weight), or -1 if the areas were not computed. */
@@ -259,9 +239,9 @@ public final class BinaryMetrics implements Metrics {
         m.put("precision", precision());
         m.put("recall", recall());
         m.put("f1", f1());
-        m.put("count", (double) count);
+        m.put("count", (double) count());
         m.put("positives", (double) positives);
-        m.put("totalWeight", totalWeight);
+        m.put("totalWeight", totalWeight());
         return Collections.unmodifiableMap(m);
     }
 
@@ -278,7 +258,7 @@ public final class BinaryMetrics implements Metrics {
         return String.format(Locale.ROOT,
                 "BinaryMetrics[rows=%,d, positives=%,d%s, auc=%.6f, prAuc=%.6f, logLoss=%.6f, accuracy=%.6f, precision=%.6f,"
                         + " recall=%.6f, f1=%.6f]",
-                count, positives, weighted ? String.format(Locale.ROOT, ", totalWeight=%.6g", totalWeight) : "", auc, prAuc,
+                count(), positives, isWeighted() ? String.format(Locale.ROOT, ", totalWeight=%.6g", totalWeight()) : "", auc, prAuc,
                 logLoss, accuracy(), precision(), recall(), f1());
     }
 }

@@ -6,13 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
-import org.spillway.frame.ColumnNotFoundException;
-import org.spillway.frame.udf.HeapColumn;
-import org.spillway.frame.udf.VectorFunction;
 import org.spillway.spill.DataType;
-import org.spillway.spill.Schema;
-import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.vector.BoolVector;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.IntVector;
@@ -25,17 +19,15 @@ import org.spillway.spill.vector.StringVector;
  * {@code missingCode}, or is an error when {@code missingCode} is {@link #ERROR}. A dictionary
  * string column is looked up once per dictionary entry, not per row.
  */
-final class CategoryCodes implements VectorFunction {
+final class CategoryCodes extends SlotCodes {
     /** {@code missingCode} meaning an unknown value is an error. */
     static final int ERROR = Integer.MIN_VALUE;
 
-    private final String column;
     private final String owner;
     private final boolean strings;
     private final Object2IntOpenHashMap<String> byString = new Object2IntOpenHashMap<>();
     private final Long2IntOpenHashMap byLong = new Long2IntOpenHashMap();
     private final int missingCode;
-    private final Map<String, String> metadata;
 
     /**
      * @param column      the input column
@@ -47,10 +39,9 @@ final class CategoryCodes implements VectorFunction {
      */
     CategoryCodes(String column, boolean strings, Map<String, Integer> codes, int missingCode, Map<String, String> metadata,
                      String owner) {
-        this.column = column;
+        super(column, metadata);
         this.strings = strings;
         this.missingCode = missingCode;
-        this.metadata = Map.copyOf(metadata);
         this.owner = owner;
         byString.defaultReturnValue(Integer.MIN_VALUE + 1);
         byLong.defaultReturnValue(Integer.MIN_VALUE + 1);
@@ -64,37 +55,19 @@ final class CategoryCodes implements VectorFunction {
     }
 
     @Override
-    public DataType resultType(Schema schema) {
-        int i = schema.indexOf(column);
-        if (i < 0) {
-            throw new ColumnNotFoundException(column, schema.names());
-        }
-        DataType t = schema.type(i);
+    void checkType(DataType t) {
         boolean isString = t == DataType.STRING;
         if (isString != strings || (!isString && !Categories.isCategorical(t))) {
             throw new MlException(owner + ": column '" + column + "' is " + t + " but was " + (strings ? "a string" : "an integer")
                     + " column when the encoder was fitted");
         }
-        return DataType.INT32;
     }
 
     @Override
-    public Map<String, String> metadata(Schema schema) {
-        return metadata;
-    }
-
-    @Override
-    public HeapColumn apply(Chunk chunk) {
-        ColumnVector v = chunk.column(column);
-        int n = v.size();
-        HeapColumn out = new HeapColumn(DataType.INT32, n);
-        long[] r = out.longs;
+    void codes(ColumnVector v, int n, long[] r) {
         switch (v) {
             case StringVector sv when sv.isDictionary() -> {
-                int[] byEntry = new int[sv.dictionarySize()];
-                for (int e = 0; e < byEntry.length; e++) {
-                    byEntry[e] = byString.getInt(entry(sv, e));
-                }
+                int[] byEntry = codesByEntry(sv, byString::getInt);
                 for (int i = 0; i < n; i++) {
                     r[i] = sv.isNull(i) ? missing(null) : known(byEntry[sv.code(i)], sv, i);
                 }
@@ -121,7 +94,6 @@ final class CategoryCodes implements VectorFunction {
             }
             default -> throw new MlException(owner + ": column '" + column + "' is " + v.type() + ", not categorical");
         }
-        return out;
     }
 
     private int known(int code, ColumnVector v, int i) {
@@ -153,11 +125,6 @@ final class CategoryCodes implements VectorFunction {
         }
         int c = strings ? byString.getInt(value.toString()) : byLong.get(Categories.toLong(value, column));
         return c == Integer.MIN_VALUE + 1 ? missing(value) : c;
-    }
-
-    @Override
-    public Set<String> inputColumns() {
-        return Set.of(column);
     }
 
     @Override

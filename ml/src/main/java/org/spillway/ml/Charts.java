@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -57,19 +58,10 @@ public final class Charts {
                     + EvalColumns.count(metrics.positives()) + " positives, " + EvalColumns.count(metrics.negatives())
                     + " negatives)");
         }
-        double[] x = new double[pts.size()];
-        double[] y = new double[pts.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = pts.get(i).fpr();
-            y[i] = pts.get(i).tpr();
-        }
         XYChart chart = new XYChartBuilder().width(width).height(height)
                 .title(String.format(Locale.ROOT, "ROC curve (AUC = %.4f)", metrics.auc()))
                 .xAxisTitle("False positive rate").yAxisTitle("True positive rate").build();
-        unitSquare(chart, Styler.LegendPosition.InsideSE);
-        line(chart.addSeries("model", x, y), SeriesLines.SOLID);
-        line(chart.addSeries("random", new double[] {0, 1}, new double[] {0, 1}), SeriesLines.DASH_DASH);
-        write(chart, png);
+        drawCurve(chart, Styler.LegendPosition.InsideSE, pts, RocPoint::fpr, RocPoint::tpr, 0, 1, png);
     }
 
     /** {@link #prCurve(BinaryMetrics, Path, int, int)} at {@value #WIDTH} x {@value #HEIGHT}. */
@@ -89,20 +81,11 @@ public final class Charts {
         if (pts.isEmpty()) {
             throw new MlException("Cannot draw a precision-recall curve: the evaluated frame had no positives");
         }
-        double[] x = new double[pts.size()];
-        double[] y = new double[pts.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = pts.get(i).recall();
-            y[i] = pts.get(i).precision();
-        }
         double base = metrics.positiveWeight() / metrics.totalWeight();
         XYChart chart = new XYChartBuilder().width(width).height(height)
                 .title(String.format(Locale.ROOT, "Precision-recall curve (area = %.4f)", metrics.prAuc()))
                 .xAxisTitle("Recall").yAxisTitle("Precision").build();
-        unitSquare(chart, Styler.LegendPosition.InsideSW);
-        line(chart.addSeries("model", x, y), SeriesLines.SOLID);
-        line(chart.addSeries("random", new double[] {0, 1}, new double[] {base, base}), SeriesLines.DASH_DASH);
-        write(chart, png);
+        drawCurve(chart, Styler.LegendPosition.InsideSW, pts, PrPoint::recall, PrPoint::precision, base, base, png);
     }
 
     /** {@link #lossCurve(double[], Path, int, int)} at {@value #WIDTH} x {@value #HEIGHT}. */
@@ -144,6 +127,24 @@ public final class Charts {
         XYSeries s = chart.addSeries("objective", x, objectivePerIteration.clone());
         s.setLineStyle(SeriesLines.SOLID);
         s.setMarker(x.length <= 50 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        write(chart, png);
+    }
+
+    /**
+     * Draws a curve of {@code pts} on the unit square with the line of a random classifier, from
+     * (0, {@code random0}) to (1, {@code random1}), and writes the chart to {@code png}.
+     */
+    private static <P> void drawCurve(XYChart chart, Styler.LegendPosition legend, List<P> pts, ToDoubleFunction<P> xOf,
+            ToDoubleFunction<P> yOf, double random0, double random1, Path png) {
+        double[] x = new double[pts.size()];
+        double[] y = new double[pts.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = xOf.applyAsDouble(pts.get(i));
+            y[i] = yOf.applyAsDouble(pts.get(i));
+        }
+        unitSquare(chart, legend);
+        line(chart.addSeries("model", x, y), SeriesLines.SOLID);
+        line(chart.addSeries("random", new double[] {0, 1}, new double[] {random0, random1}), SeriesLines.DASH_DASH);
         write(chart, png);
     }
 

@@ -1,9 +1,6 @@
 package org.spillway.ml;
 
-import java.util.Set;
-import org.spillway.frame.ColumnNotFoundException;
 import org.spillway.frame.udf.HeapColumn;
-import org.spillway.frame.udf.VectorFunction;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
@@ -14,22 +11,17 @@ import org.spillway.spill.vector.DoubleVector;
  * A numeric column as float64 with its missing values (null, and NaN) replaced by {@code fill}, or,
  * when {@code fill} is NaN, turned into null (to aggregate over the present values only).
  */
-final class FillMissing implements VectorFunction {
-    private final String column;
+final class FillMissing extends OneColumnFunction {
     private final double fill;
 
     FillMissing(String column, double fill) {
-        this.column = column;
+        super(column);
         this.fill = fill;
     }
 
     @Override
     public DataType resultType(Schema schema) {
-        int i = schema.indexOf(column);
-        if (i < 0) {
-            throw new ColumnNotFoundException(column, schema.names());
-        }
-        DataType t = schema.type(i);
+        DataType t = inputType(schema);
         if (t != DataType.INT32 && t != DataType.INT64 && t != DataType.FLOAT64) {
             throw new org.spillway.ml.MlException("Imputer: column '" + column + "' is " + t + ", not numeric");
         }
@@ -54,11 +46,6 @@ final class FillMissing implements VectorFunction {
             }
         }
         return out;
-    }
-
-    @Override
-    public Set<String> inputColumns() {
-        return Set.of(column);
     }
 
     @Override

@@ -3,10 +3,8 @@ package org.spillway.ml;
 import org.spillway.frame.DataFrame;
 import org.spillway.ml.linear.LinearEstimator;
 import org.spillway.ml.linear.LinearFitter;
-import org.spillway.ml.linear.LinearModelData;
 import org.spillway.ml.linear.Loss;
 import org.spillway.ml.linear.TrainingSet;
-import org.spillway.ml.linear.TrainingSummary;
 
 /**
  * Linear regression by least squares, with ridge (L2), lasso (L1) or elastic-net regularization,
@@ -44,10 +42,7 @@ public final class LinearRegression extends LinearEstimator<LinearRegression, Li
     public LinearRegressionModel fit(DataFrame frame) {
         return train(frame, TrainingSet.LabelKind.REAL, (ts, val, p, listener) -> {
             LinearFitter.Fit fit = LinearFitter.fit(ts, Loss.SQUARED, 1, p, new double[] {ts.labelMean()}, listener, val);
-            TrainingSummary summary = new TrainingSummary(fit.solver(), fit.iterations(), fit.passes() + 1, fit.converged(),
-                    fit.reason(), fit.history(), ts.rows(), fit.nanos() / 1e9);
-            return new LinearRegressionModel(new LinearModelData(ts.layout(), fit.coefficients(), fit.intercepts()), summary,
-                    predictionCol);
+            return new LinearRegressionModel(LinearFitResults.data(fit, ts), LinearFitResults.summary(fit, ts), predictionCol);
         });
     }
 }

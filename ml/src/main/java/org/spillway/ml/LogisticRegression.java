@@ -6,7 +6,6 @@ import org.spillway.ml.linear.LinearEstimator;
 import org.spillway.ml.linear.LinearFitter;
 import org.spillway.ml.linear.Loss;
 import org.spillway.ml.linear.TrainingSet;
-import org.spillway.ml.linear.TrainingSummary;
 
 /**
  * Logistic regression, binary or multinomial (softmax), as Spark MLlib's: labels 0/1 (binary) or
@@ -24,11 +23,10 @@ import org.spillway.ml.linear.TrainingSummary;
  * {@code family} is {@code "auto"} (binary for two classes, else multinomial; the default),
  * {@code "binomial"} or {@code "multinomial"}.
  */
-public final class LogisticRegression extends LinearEstimator<LogisticRegression, LogisticRegressionModel> {
+public final class LogisticRegression extends LinearClassifier<LogisticRegression, LogisticRegressionModel> {
     private static final List<String> FAMILIES = List.of("auto", "binomial", "multinomial");
     private String family = "auto";
     private double threshold = 0.5;
-    private org.spillway.ml.linear.OutputCols outputCols = org.spillway.ml.linear.OutputCols.DEFAULT;
 
     /** A learner with the defaults of {@link LinearEstimator}, family "auto" and threshold 0.5. */
     public LogisticRegression() {
@@ -52,21 +50,9 @@ public final class LogisticRegression extends LinearEstimator<LogisticRegression
         return this;
     }
 
-    /** The name of the predicted-class column the model adds; default {@code prediction}. */
-    public LogisticRegression predictionCol(String c) {
-        outputCols = outputCols.withPrediction(c);
-        return this;
-    }
-
     /** The name of the probability column (prefix {@code name_k} for K classes); default {@code probability}. */
     public LogisticRegression probabilityCol(String c) {
-        outputCols = outputCols.withProbability(c);
-        return this;
-    }
-
-    /** The name of the margin column (prefix {@code name_k} for K classes); default {@code rawPrediction}. */
-    public LogisticRegression rawPredictionCol(String c) {
-        outputCols = outputCols.withRawPrediction(c);
+        outputCols(outputCols().withProbability(c));
         return this;
     }
 
@@ -93,10 +79,8 @@ public final class LogisticRegression extends LinearEstimator<LogisticRegression
                 }
                 fit = LinearFitter.fit(ts, null, classes, p, start, listener, val);
             }
-            TrainingSummary summary = new TrainingSummary(fit.solver(), fit.iterations(), fit.passes() + 1, fit.converged(),
-                    fit.reason(), fit.history(), ts.rows(), fit.nanos() / 1e9);
-            return new LogisticRegressionModel(new org.spillway.ml.linear.LinearModelData(ts.layout(), fit.coefficients(),
-                    fit.intercepts()), summary, binary ? 2 : classes, threshold, outputCols);
+            return new LogisticRegressionModel(LinearFitResults.data(fit, ts), LinearFitResults.summary(fit, ts), binary ? 2 : classes,
+                    threshold, outputCols());
         });
     }
 }

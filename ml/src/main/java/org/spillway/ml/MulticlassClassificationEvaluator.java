@@ -24,28 +24,20 @@ import org.spillway.spill.vector.ColumnVector;
  * matrices added in row order (so the result does not depend on the number of workers); the heap
  * holds a few such matrices, nothing proportional to the data.
  */
-public final class MulticlassClassificationEvaluator implements Evaluator<MulticlassMetrics> {
+public final class MulticlassClassificationEvaluator
+        extends ScanningEvaluator<MulticlassMetrics, MulticlassClassificationEvaluator> {
     /** The most classes a frame may have. */
     public static final int MAX_CLASSES = 1024;
     /** The metric names {@link #metricName(String)} accepts. */
     public static final List<String> METRICS = List.of("f1", "accuracy", "macroF1", "weightedPrecision", "weightedRecall", "logLoss");
-    private static final String NAME = "MulticlassClassificationEvaluator";
     private static final double EPS = BinaryClassificationEvaluator.EPS;
 
-    private String labelCol = "label";
     private String predictionCol = "prediction";
     private String probabilityPrefix = "probability";
-    private String weightCol;
-    private String metricName = "f1";
 
     /** An evaluator with the defaults: label, prediction, probability_k, metric f1 (weighted). */
     public MulticlassClassificationEvaluator() {
-    }
-
-    /** The label column (class indices; default {@code label}). */
-    public MulticlassClassificationEvaluator labelCol(String name) {
-        this.labelCol = Objects.requireNonNull(name, "labelCol");
-        return this;
+        super("MulticlassClassificationEvaluator", METRICS, "f1");
     }
 
     /** The prediction column (class indices; default {@code prediction}); if the frame lacks it, the most probable class is used. */
@@ -60,26 +52,6 @@ public final class MulticlassClassificationEvaluator implements Evaluator<Multic
         return this;
     }
 
-    /** A column of non-negative row weights (default none); null clears it. */
-    public MulticlassClassificationEvaluator weightCol(String name) {
-        this.weightCol = name;
-        return this;
-    }
-
-    /** The metric {@link #metric} returns: one of {@link #METRICS} (default {@code f1}, the weighted F1 as in Spark). */
-    public MulticlassClassificationEvaluator metricName(String name) {
-        if (!METRICS.contains(name)) {
-            throw new MlException(NAME + ": unknown metric '" + name + "'; use one of " + METRICS);
-        }
-        this.metricName = name;
-        return this;
-    }
-
-    /** The label column. */
-    public String labelCol() {
-        return labelCol;
-    }
-
     /** The prediction column. */
     public String predictionCol() {
         return predictionCol;
@@ -90,19 +62,9 @@ public final class MulticlassClassificationEvaluator implements Evaluator<Multic
         return probabilityPrefix;
     }
 
-    /** The weight column, or null. */
-    public String weightCol() {
-        return weightCol;
-    }
-
-    @Override
-    public String metricName() {
-        return metricName;
-    }
-
     @Override
     public boolean isLargerBetter() {
-        return !metricName.equals("logLoss");
+        return !metricName().equals("logLoss");
     }
 
     /**
@@ -112,9 +74,9 @@ public final class MulticlassClassificationEvaluator implements Evaluator<Multic
      */
     @Override
     public double metric(DataFrame predictions) {
-        double v = evaluate(predictions).get(metricName);
+        double v = evaluate(predictions).get(metricName());
         if (Double.isNaN(v)) {
-            throw new MlException(NAME + ": " + metricName + " needs the probability columns " + probabilityPrefix + "_0, "
+            throw new MlException(name() + ": " + metricName() + " needs the probability columns " + probabilityPrefix + "_0, "
                     + probabilityPrefix + "_1, ...; the frame has none (set probabilityPrefix(...))");
         }
         return v;
@@ -123,28 +85,28 @@ public final class MulticlassClassificationEvaluator implements Evaluator<Multic
     @Override
     public MulticlassMetrics evaluate(DataFrame predictions) {
         Objects.requireNonNull(predictions, "predictions");
-        EvalColumns.require(NAME, predictions, "label", labelCol, "labelCol", EvalColumns.LABEL_TYPES);
+        requireLabel(predictions, EvalColumns.LABEL_TYPES);
+        String labelCol = labelCol();
+        String weightCol = weightCol();
         List<String> probs = new ArrayList<>();
         while (predictions.columns().contains(probabilityPrefix + "_" + probs.size())) {
             probs.add(probabilityPrefix + "_" + probs.size());
         }
         boolean hasPrediction = predictions.columns().contains(predictionCol);
         if (!hasPrediction && probs.isEmpty()) {
-            throw new MlException(NAME + ": the frame has neither the prediction column '" + predictionCol
+            throw new MlException(name() + ": the frame has neither the prediction column '" + predictionCol
                     + "' nor probability columns " + probabilityPrefix + "_0, " + probabilityPrefix + "_1, ...; its columns are "
                     + predictions.columns() + "; name them with predictionCol(...) or probabilityPrefix(...)");
         }
         if (hasPrediction) {
-            EvalColumns.require(NAME, predictions, "prediction", predictionCol, "predictionCol", EvalColumns.LABEL_TYPES);
+            require(predictions, "prediction", predictionCol, "predictionCol", EvalColumns.LABEL_TYPES);
         }
         for (String p : probs) {
-            EvalColumns.require(NAME, predictions, "probability", p, "probabilityPrefix", EvalColumns.NUMERIC);
+            require(predictions, "probability", p, "probabilityPrefix", EvalColumns.NUMERIC);
         }
-        if (weightCol != null) {
-            EvalColumns.require(NAME, predictions, "weight", weightCol, "weightCol", EvalColumns.NUMERIC);
-        }
+        requireWeight(predictions);
         if (probs.size() > MAX_CLASSES) {
-            throw new MlException(NAME + ": the frame has " + probs.size() + " probability columns, more than the "
+            throw new MlException(name() + ": the frame has " + probs.size() + " probability columns, more than the "
                     + MAX_CLASSES + " classes supported");
         }
         List<String> cols = new ArrayList<>();
@@ -165,14 +127,7 @@ public final class MulticlassClassificationEvaluator implements Evaluator<Multic
 
         Counts total = new Counts(Math.max(2, probs.size()), pi.length);
         predictions.select(selected).mapChunksOrdered(c -> scan(c, li, di, pi, wi), total::addLater);
-        total.problems.throwIfAny(NAME, kinds(hasPrediction, probs), total.rows);
-        if (total.rows == 0) {
-            throw new MlException(NAME + ": the frame has no rows; evaluate predictions on a non-empty test set");
-        }
-        if (!(total.weight > 0)) {
-            throw new MlException(NAME + ": the weights in column '" + weightCol + "' add up to " + total.weight + " over "
-                    + EvalColumns.count(total.rows) + " rows; at least one weight must be positive");
-        }
+        checkPass(total.problems, kinds(probs), total.rows, total.weight);
         double logLoss = probs.isEmpty() ? Double.NaN : total.logLoss / total.weight;
         return new MulticlassMetrics(new ConfusionMatrix(total.classes, total.matrix()), total.rows, weightCol != null, logLoss);
     }
@@ -188,23 +143,20 @@ public final class MulticlassClassificationEvaluator implements Evaluator<Multic
     private static final int LABEL_NO_PROB = 6;
     private static final int FIRST_PROB = 7; // then NULL, BAD for each probability column
 
-    private List<RowProblems.Kind> kinds(boolean hasPrediction, List<String> probs) {
-        String dropNulls = "drop those rows first, e.g. filter(col(\"%s\").isNotNull())";
+    private List<RowProblems.Kind> kinds(List<String> probs) {
         String classes = "hold class indices 0, 1, 2, ... (integers below " + MAX_CLASSES + ")";
         List<RowProblems.Kind> k = new ArrayList<>();
-        k.add(new RowProblems.Kind(labelCol, "not be null", "are null", dropNulls.formatted(labelCol), false));
-        k.add(new RowProblems.Kind(labelCol, classes, "do not", "recode the labels to 0 .. K-1", true));
-        k.add(new RowProblems.Kind(predictionCol, "not be null", "are null", dropNulls.formatted(predictionCol), false));
+        k.add(nullKind(labelCol()));
+        k.add(new RowProblems.Kind(labelCol(), classes, "do not", "recode the labels to 0 .. K-1", true));
+        k.add(nullKind(predictionCol));
         k.add(new RowProblems.Kind(predictionCol, classes, "do not", "recode the predictions to 0 .. K-1", true));
-        String w = weightCol == null ? "" : weightCol;
-        k.add(new RowProblems.Kind(w, "not be null", "are null", dropNulls.formatted(w), false));
-        k.add(new RowProblems.Kind(w, "hold finite, non-negative weights", "do not", "fix or drop those rows", true));
-        k.add(new RowProblems.Kind(labelCol, "hold classes that have a probability column (" + probabilityPrefix + "_0 .. "
+        k.addAll(weightKinds());
+        k.add(new RowProblems.Kind(labelCol(), "hold classes that have a probability column (" + probabilityPrefix + "_0 .. "
                 + probabilityPrefix + "_" + (probs.size() - 1) + ")", "do not",
                 "the model was trained on fewer classes than the test labels have; add the missing classes to the training set",
                 true));
         for (String p : probs) {
-            k.add(new RowProblems.Kind(p, "not be null", "are null", dropNulls.formatted(p), false));
+            k.add(nullKind(p));
             k.add(new RowProblems.Kind(p, "hold probabilities within [0, 1]", "do not (or are NaN)",
                     "pass the class probabilities as the model's transform computes them", true));
         }
@@ -285,43 +237,33 @@ public final class MulticlassClassificationEvaluator implements Evaluator<Multic
         ColumnVector wv = wi >= 0 ? c.column(wi) : null;
         ColumnVector[] pv = new ColumnVector[kp];
         double[][] p = new double[kp][];
-        boolean nulls = lv.hasNulls() || (dv != null && dv.hasNulls()) || (wv != null && wv.hasNulls());
+        // the null kinds: label, prediction, weight, then each probability column's
+        ColumnVector[] used = new ColumnVector[3 + kp];
+        int[] nullKinds = new int[3 + kp];
+        used[0] = lv;
+        used[1] = dv;
+        used[2] = wv;
+        nullKinds[0] = NULL_LABEL;
+        nullKinds[1] = NULL_PRED;
+        nullKinds[2] = NULL_WEIGHT;
         for (int j = 0; j < kp; j++) {
             pv[j] = c.column(pi[j]);
             p[j] = EvalColumns.values(pv[j]);
-            nulls |= pv[j].hasNulls();
+            used[3 + j] = pv[j];
+            nullKinds[3 + j] = FIRST_PROB + 2 * j;
         }
         double[] y = EvalColumns.values(lv);
         double[] d = dv != null ? EvalColumns.values(dv) : null;
         double[] w = wv != null ? EvalColumns.values(wv) : null;
         RowProblems pr = t.problems;
+        boolean[] nullRow = pr.nullRows(n, used, nullKinds);
         double weight = 0;
         double loss = 0;
         for (int i = 0; i < n; i++) {
-            boolean bad = false;
-            if (nulls) {
-                if (lv.isNull(i)) {
-                    pr.add(NULL_LABEL, i, 0);
-                    bad = true;
-                }
-                if (dv != null && dv.isNull(i)) {
-                    pr.add(NULL_PRED, i, 0);
-                    bad = true;
-                }
-                if (wv != null && wv.isNull(i)) {
-                    pr.add(NULL_WEIGHT, i, 0);
-                    bad = true;
-                }
-                for (int j = 0; j < kp; j++) {
-                    if (pv[j].isNull(i)) {
-                        pr.add(FIRST_PROB + 2 * j, i, 0);
-                        bad = true;
-                    }
-                }
-                if (bad) {
-                    continue;
-                }
+            if (nullRow != null && nullRow[i]) {
+                continue;
             }
+            boolean bad = false;
             double yi = y[i];
             if (!isClass(yi)) {
                 pr.add(BAD_LABEL, i, yi);
@@ -348,15 +290,8 @@ public final class MulticlassClassificationEvaluator implements Evaluator<Multic
                     bad = true;
                 }
             }
-            double wt = 1;
-            if (w != null) {
-                wt = w[i];
-                if (!(wt >= 0 && wt < Double.POSITIVE_INFINITY)) {
-                    pr.add(BAD_WEIGHT, i, wt);
-                    bad = true;
-                }
-            }
-            if (bad) {
+            double wt = pr.weight(w, i, BAD_WEIGHT);
+            if (bad || Double.isNaN(wt)) {
                 continue;
             }
             int a = (int) yi;
@@ -379,7 +314,7 @@ public final class MulticlassClassificationEvaluator implements Evaluator<Multic
 
     @Override
     public String toString() {
-        return NAME + "[label=" + labelCol + ", prediction=" + predictionCol + ", probability=" + probabilityPrefix + "_k"
-                + (weightCol == null ? "" : ", weight=" + weightCol) + ", metric=" + metricName + "]";
+        return name() + "[label=" + labelCol() + ", prediction=" + predictionCol + ", probability=" + probabilityPrefix + "_k"
+                + (weightCol() == null ? "" : ", weight=" + weightCol()) + ", metric=" + metricName() + "]";
     }
 }

@@ -1,6 +1,5 @@
 package org.spillway.ml;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -14,11 +13,8 @@ import java.util.Map;
  * (scikit-learn's {@code average="macro"}); the weighted ones weigh each class by its share of the
  * labels (Spark's {@code weightedFMeasure}, scikit-learn's {@code average="weighted"}).
  */
-public final class MulticlassMetrics implements Metrics {
+public final class MulticlassMetrics extends CountedMetrics {
     private final ConfusionMatrix confusion;
-    private final long count;
-    private final double totalWeight;
-    private final boolean weighted;
     private final double logLoss;
     private final double[] precision;
     private final double[] recall;
@@ -27,9 +23,8 @@ public final class MulticlassMetrics implements Metrics {
     private final double[] predicted;
 
     MulticlassMetrics(ConfusionMatrix confusion, long count, boolean weighted, double logLoss) {
+        super(count, confusion.total(), weighted); // the total weight is the cells' total
         this.confusion = confusion;
-        this.count = count;
-        this.weighted = weighted;
         this.logLoss = logLoss;
         int k = confusion.numClasses();
         precision = new double[k];
@@ -37,16 +32,13 @@ public final class MulticlassMetrics implements Metrics {
         f1 = new double[k];
         support = new double[k];
         predicted = new double[k];
-        double total = 0;
         for (int a = 0; a < k; a++) {
             for (int p = 0; p < k; p++) {
                 double c = confusion.get(a, p);
                 support[a] += c;
                 predicted[p] += c;
-                total += c;
             }
         }
-        this.totalWeight = total;
         for (int c = 0; c < k; c++) {
             double tp = confusion.get(c, c);
             precision[c] = predicted[c] == 0 ? 0 : tp / predicted[c];
@@ -65,28 +57,13 @@ public final class MulticlassMetrics implements Metrics {
         return confusion;
     }
 
-    /** The number of rows evaluated. */
-    public long count() {
-        return count;
-    }
-
-    /** The total weight (the row count without a weight column). */
-    public double totalWeight() {
-        return totalWeight;
-    }
-
-    /** True if the evaluator had a weight column. */
-    public boolean isWeighted() {
-        return weighted;
-    }
-
     /** The share of rows (of weight) predicted right. */
     public double accuracy() {
         double right = 0;
         for (int c = 0; c < numClasses(); c++) {
             right += confusion.get(c, c);
         }
-        return right / totalWeight;
+        return right / totalWeight();
     }
 
     /** The precision of class {@code k}. */
@@ -147,7 +124,7 @@ public final class MulticlassMetrics implements Metrics {
         for (int c = 0; c < numClasses(); c++) {
             s += support[c] * perClass[c];
         }
-        return s / totalWeight;
+        return s / totalWeight();
     }
 
     private int check(int k) {
@@ -170,9 +147,7 @@ public final class MulticlassMetrics implements Metrics {
         m.put("weightedPrecision", weightedPrecision());
         m.put("weightedRecall", weightedRecall());
         m.put("logLoss", logLoss);
-        m.put("count", (double) count);
-        m.put("totalWeight", totalWeight);
-        return Collections.unmodifiableMap(m);
+        return withCounts(m);
     }
 
     /** Prints {@link #toString()}, the per-class figures and the confusion matrix. */
@@ -190,6 +165,6 @@ public final class MulticlassMetrics implements Metrics {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "MulticlassMetrics[classes=%d, rows=%,d, accuracy=%.6f, f1=%.6f, macroF1=%.6f, logLoss=%.6f]",
-                numClasses(), count, accuracy(), weightedF1(), macroF1(), logLoss);
+                numClasses(), count(), accuracy(), weightedF1(), macroF1(), logLoss);
     }
 }

@@ -1,5 +1,6 @@
 package org.spillway.ml;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.spillway.frame.DataFrame;
@@ -17,24 +18,15 @@ import org.spillway.spill.vector.ColumnVector;
  * are merged in row order with Chan's formula: accurate when the labels have a large mean and a
  * small spread, and the same at any number of workers.
  */
-public final class RegressionEvaluator implements Evaluator<RegressionMetrics> {
+public final class RegressionEvaluator extends ScanningEvaluator<RegressionMetrics, RegressionEvaluator> {
     /** The metric names {@link #metricName(String)} accepts. */
     public static final List<String> METRICS = List.of("rmse", "mse", "mae", "r2", "explainedVariance");
-    private static final String NAME = "RegressionEvaluator";
 
-    private String labelCol = "label";
     private String predictionCol = "prediction";
-    private String weightCol;
-    private String metricName = "rmse";
 
     /** An evaluator with the defaults: label, prediction, rmse. */
     public RegressionEvaluator() {
-    }
-
-    /** The label column (default {@code label}). */
-    public RegressionEvaluator labelCol(String name) {
-        this.labelCol = Objects.requireNonNull(name, "labelCol");
-        return this;
+        super("RegressionEvaluator", METRICS, "rmse");
     }
 
     /** The prediction column (default {@code prediction}). */
@@ -43,44 +35,14 @@ public final class RegressionEvaluator implements Evaluator<RegressionMetrics> {
         return this;
     }
 
-    /** A column of non-negative row weights (default none); null clears it. */
-    public RegressionEvaluator weightCol(String name) {
-        this.weightCol = name;
-        return this;
-    }
-
-    /** The metric {@link #metric} returns: one of {@link #METRICS} (default {@code rmse}). */
-    public RegressionEvaluator metricName(String name) {
-        if (!METRICS.contains(name)) {
-            throw new MlException(NAME + ": unknown metric '" + name + "'; use one of " + METRICS);
-        }
-        this.metricName = name;
-        return this;
-    }
-
-    /** The label column. */
-    public String labelCol() {
-        return labelCol;
-    }
-
     /** The prediction column. */
     public String predictionCol() {
         return predictionCol;
     }
 
-    /** The weight column, or null. */
-    public String weightCol() {
-        return weightCol;
-    }
-
-    @Override
-    public String metricName() {
-        return metricName;
-    }
-
     @Override
     public boolean isLargerBetter() {
-        return metricName.equals("r2") || metricName.equals("explainedVariance");
+        return metricName().equals("r2") || metricName().equals("explainedVariance");
     }
 
     /**
@@ -91,9 +53,9 @@ public final class RegressionEvaluator implements Evaluator<RegressionMetrics> {
     @Override
     public double metric(DataFrame predictions) {
         RegressionMetrics m = evaluate(predictions);
-        double v = m.get(metricName);
+        double v = m.get(metricName());
         if (Double.isNaN(v)) {
-            throw new MlException(NAME + ": " + metricName + " is undefined because every label in column '" + labelCol
+            throw new MlException(name() + ": " + metricName() + " is undefined because every label in column '" + labelCol()
                     + "' is " + m.labelMean() + " (" + EvalColumns.count(m.count()) + " rows); use rmse or mae");
         }
         return v;
@@ -102,26 +64,18 @@ public final class RegressionEvaluator implements Evaluator<RegressionMetrics> {
     @Override
     public RegressionMetrics evaluate(DataFrame predictions) {
         Objects.requireNonNull(predictions, "predictions");
-        EvalColumns.require(NAME, predictions, "label", labelCol, "labelCol", EvalColumns.NUMERIC);
-        EvalColumns.require(NAME, predictions, "prediction", predictionCol, "predictionCol", EvalColumns.NUMERIC);
-        if (weightCol != null) {
-            EvalColumns.require(NAME, predictions, "weight", weightCol, "weightCol", EvalColumns.NUMERIC);
-        }
-        String[] cols = EvalColumns.distinct(labelCol, predictionCol, weightCol);
+        requireLabel(predictions, EvalColumns.NUMERIC);
+        require(predictions, "prediction", predictionCol, "predictionCol", EvalColumns.NUMERIC);
+        requireWeight(predictions);
+        String weightCol = weightCol();
+        String[] cols = EvalColumns.distinct(labelCol(), predictionCol, weightCol);
         List<String> names = List.of(cols);
-        int li = names.indexOf(labelCol);
+        int li = names.indexOf(labelCol());
         int pi = names.indexOf(predictionCol);
         int wi = weightCol == null ? -1 : names.indexOf(weightCol);
         Moments total = new Moments();
         predictions.select(cols).mapChunksOrdered(c -> scan(c, li, pi, wi), total::addLater);
-        total.problems.throwIfAny(NAME, kinds(), total.rows);
-        if (total.rows == 0) {
-            throw new MlException(NAME + ": the frame has no rows; evaluate predictions on a non-empty test set");
-        }
-        if (!(total.w > 0)) {
-            throw new MlException(NAME + ": the weights in column '" + weightCol + "' add up to " + total.w + " over "
-                    + EvalColumns.count(total.rows) + " rows; at least one weight must be positive");
-        }
+        checkPass(total.problems, kinds(), total.rows, total.w);
         return new RegressionMetrics(total.rows, total.w, weightCol != null, total.yMean, total.yM2, total.rMean, total.rM2,
                 total.sq, total.abs);
     }
@@ -135,15 +89,13 @@ public final class RegressionEvaluator implements Evaluator<RegressionMetrics> {
     private static final int KINDS = 6;
 
     private List<RowProblems.Kind> kinds() {
-        String dropNulls = "drop those rows first, e.g. filter(col(\"%s\").isNotNull())";
-        String w = weightCol == null ? "" : weightCol;
-        return List.of(
-                new RowProblems.Kind(labelCol, "not be null", "are null", dropNulls.formatted(labelCol), false),
-                new RowProblems.Kind(labelCol, "hold finite numbers", "do not", "fix or drop those rows", true),
-                new RowProblems.Kind(predictionCol, "not be null", "are null", dropNulls.formatted(predictionCol), false),
-                new RowProblems.Kind(predictionCol, "hold finite numbers", "do not", "check the model for divergence", true),
-                new RowProblems.Kind(w, "not be null", "are null", dropNulls.formatted(w), false),
-                new RowProblems.Kind(w, "hold finite, non-negative weights", "do not", "fix or drop those rows", true));
+        List<RowProblems.Kind> k = new ArrayList<>();
+        k.add(nullKind(labelCol()));
+        k.add(new RowProblems.Kind(labelCol(), "hold finite numbers", "do not", "fix or drop those rows", true));
+        k.add(nullKind(predictionCol));
+        k.add(new RowProblems.Kind(predictionCol, "hold finite numbers", "do not", "check the model for divergence", true));
+        k.addAll(weightKinds());
+        return k;
     }
 
     /**
@@ -202,32 +154,18 @@ public final class RegressionEvaluator implements Evaluator<RegressionMetrics> {
         double[] y = EvalColumns.values(lv);
         double[] p = EvalColumns.values(pv);
         double[] w = wv != null ? EvalColumns.values(wv) : null;
-        boolean nulls = lv.hasNulls() || pv.hasNulls() || (wv != null && wv.hasNulls());
         // pass 1 over the chunk: validity (invalid rows get weight 0), total weight and means
         double[] wt = new double[n];
         double sw = 0;
         double swy = 0;
         double swr = 0;
         RowProblems pr = m.problems;
+        boolean[] nullRow = pr.nullRows(n, new ColumnVector[] {lv, pv, wv}, new int[] {NULL_LABEL, NULL_PRED, NULL_WEIGHT});
         for (int i = 0; i < n; i++) {
-            boolean bad = false;
-            if (nulls) {
-                if (lv.isNull(i)) {
-                    pr.add(NULL_LABEL, i, 0);
-                    bad = true;
-                }
-                if (pv.isNull(i)) {
-                    pr.add(NULL_PRED, i, 0);
-                    bad = true;
-                }
-                if (wv != null && wv.isNull(i)) {
-                    pr.add(NULL_WEIGHT, i, 0);
-                    bad = true;
-                }
-                if (bad) {
-                    continue;
-                }
+            if (nullRow != null && nullRow[i]) {
+                continue;
             }
+            boolean bad = false;
             if (!Double.isFinite(y[i])) {
                 pr.add(BAD_LABEL, i, y[i]);
                 bad = true;
@@ -236,15 +174,8 @@ public final class RegressionEvaluator implements Evaluator<RegressionMetrics> {
                 pr.add(BAD_PRED, i, p[i]);
                 bad = true;
             }
-            double wi2 = 1;
-            if (w != null) {
-                wi2 = w[i];
-                if (!(wi2 >= 0 && wi2 < Double.POSITIVE_INFINITY)) {
-                    pr.add(BAD_WEIGHT, i, wi2);
-                    bad = true;
-                }
-            }
-            if (bad) {
+            double wi2 = pr.weight(w, i, BAD_WEIGHT);
+            if (bad || Double.isNaN(wi2)) {
                 continue;
             }
             wt[i] = wi2;
@@ -291,7 +222,7 @@ public final class RegressionEvaluator implements Evaluator<RegressionMetrics> {
 
     @Override
     public String toString() {
-        return NAME + "[label=" + labelCol + ", prediction=" + predictionCol + (weightCol == null ? "" : ", weight=" + weightCol)
-                + ", metric=" + metricName + "]";
+        return name() + "[label=" + labelCol() + ", prediction=" + predictionCol
+                + (weightCol() == null ? "" : ", weight=" + weightCol()) + ", metric=" + metricName() + "]";
     }
 }

@@ -1,6 +1,5 @@
 package org.spillway.ml;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,10 +14,7 @@ import java.util.Map;
  *       {@code explained_variance_score}), NaN when every label is equal.</li>
  * </ul>
  */
-public final class RegressionMetrics implements Metrics {
-    private final long count;
-    private final double totalWeight;
-    private final boolean weighted;
+public final class RegressionMetrics extends CountedMetrics {
     private final double labelMean;
     private final double labelM2;
     private final double residualMean;
@@ -28,9 +24,7 @@ public final class RegressionMetrics implements Metrics {
 
     RegressionMetrics(long count, double totalWeight, boolean weighted, double labelMean, double labelM2, double residualMean,
             double residualM2, double sumSquares, double sumAbs) {
-        this.count = count;
-        this.totalWeight = totalWeight;
-        this.weighted = weighted;
+        super(count, totalWeight, weighted);
         this.labelMean = labelMean;
         this.labelM2 = labelM2;
         this.residualMean = residualMean;
@@ -41,7 +35,7 @@ public final class RegressionMetrics implements Metrics {
 
     /** The mean squared error. */
     public double mse() {
-        return sumSquares / totalWeight;
+        return sumSquares / totalWeight();
     }
 
     /** The root mean squared error. */
@@ -51,7 +45,7 @@ public final class RegressionMetrics implements Metrics {
 
     /** The mean absolute error. */
     public double mae() {
-        return sumAbs / totalWeight;
+        return sumAbs / totalWeight();
     }
 
     /** The coefficient of determination (NaN when the labels do not vary). */
@@ -74,21 +68,6 @@ public final class RegressionMetrics implements Metrics {
         return residualMean;
     }
 
-    /** The number of rows evaluated. */
-    public long count() {
-        return count;
-    }
-
-    /** The total weight (the row count without a weight column). */
-    public double totalWeight() {
-        return totalWeight;
-    }
-
-    /** True if the evaluator had a weight column. */
-    public boolean isWeighted() {
-        return weighted;
-    }
-
     /** {@code rmse}, {@code mse}, {@code mae}, {@code r2}, {@code explainedVariance}, {@code count}, {@code totalWeight}, in this order. */
     @Override
     public Map<String, Double> asMap() {
@@ -98,14 +77,12 @@ public final class RegressionMetrics implements Metrics {
         m.put("mae", mae());
         m.put("r2", r2());
         m.put("explainedVariance", explainedVariance());
-        m.put("count", (double) count);
-        m.put("totalWeight", totalWeight);
-        return Collections.unmodifiableMap(m);
+        return withCounts(m);
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "RegressionMetrics[rows=%,d, rmse=%.6g, mse=%.6g, mae=%.6g, r2=%.6f, explainedVariance=%.6f]",
-                count, rmse(), mse(), mae(), r2(), explainedVariance());
+                count(), rmse(), mse(), mae(), r2(), explainedVariance());
     }
 }

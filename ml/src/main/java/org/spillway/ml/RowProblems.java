@@ -1,6 +1,7 @@
 package org.spillway.ml;
 
 import java.util.List;
+import org.spillway.spill.vector.ColumnVector;
 
 /**
  * Invalid rows found while scanning, by kind: how many, and the first one (its row number in row
@@ -32,6 +33,48 @@ final class RowProblems {
             firstRow[kind] = row;
             firstValue[kind] = value;
         }
+    }
+
+    /**
+     * Records every null of {@code columns[j]} (an absent column is null) as a problem of kind
+     * {@code nullKinds[j]}; returns which of the chunk's {@code n} rows hold a null, or null if none
+     * does. A row's problems are independent of each other, so reading column by column records the
+     * same first rows as reading row by row.
+     */
+    boolean[] nullRows(int n, ColumnVector[] columns, int[] nullKinds) {
+        boolean[] rows = null;
+        for (int j = 0; j < columns.length; j++) {
+            ColumnVector v = columns[j];
+            if (v == null || !v.hasNulls()) {
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                if (v.isNull(i)) {
+                    add(nullKinds[j], i, 0);
+                    if (rows == null) {
+                        rows = new boolean[n];
+                    }
+                    rows[i] = true;
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Row {@code i}'s weight: 1 without a weight column ({@code w} null), else {@code w[i]} if it is
+     * finite and non-negative; otherwise NaN, recorded as a problem of kind {@code badKind}.
+     */
+    double weight(double[] w, int i, int badKind) {
+        if (w == null) {
+            return 1;
+        }
+        double wt = w[i];
+        if (!(wt >= 0 && wt < Double.POSITIVE_INFINITY)) {
+            add(badKind, i, wt);
+            return Double.NaN;
+        }
+        return wt;
     }
 
     /** Adds the problems of a chunk that comes after those already merged, starting at row {@code offset}. */

@@ -372,20 +372,9 @@ public final class TrainingSet implements AutoCloseable {
             }
         }
         if (kind == LabelKind.REAL) {
-            double wsum = 0;
-            double m = 0;
-            double m2 = 0;
-            for (int i = 0; i < n; i++) {
-                if (w[i] == 0) {
-                    continue;
-                }
-                wsum += w[i];
-                double delta = y[i] - m;
-                m += w[i] * delta / wsum;
-                m2 += w[i] * delta * (y[i] - m);
-            }
-            p.labelMean = m;
-            p.labelM2 = m2;
+            double[] mm = weightedMoments(y, w, n);
+            p.labelMean = mm[0];
+            p.labelM2 = mm[1];
         } else {
             int max = -1;
             for (int i = 0; i < n; i++) {
@@ -421,20 +410,9 @@ public final class TrainingSet implements AutoCloseable {
                 }
                 if (bl.kind() == FeatureLayout.Kind.NUMERIC) {
                     int s = slotOf[b];
-                    double wsum = 0;
-                    double m = 0;
-                    double m2 = 0;
-                    for (int i = 0; i < n; i++) {
-                        if (w[i] == 0) {
-                            continue;
-                        }
-                        wsum += w[i];
-                        double delta = x[i] - m;
-                        m += w[i] * delta / wsum;
-                        m2 += w[i] * delta * (x[i] - m);
-                    }
-                    p.mean[s] = m;
-                    p.m2[s] = m2;
+                    double[] mm = weightedMoments(x, w, n);
+                    p.mean[s] = mm[0];
+                    p.m2[s] = mm[1];
                 }
             } else {
                 org.spillway.spill.vector.IntVector iv = (org.spillway.spill.vector.IntVector) v;
@@ -463,6 +441,27 @@ public final class TrainingSet implements AutoCloseable {
             }
         }
         return p;
+    }
+
+    /**
+     * The weighted mean and sum of squared deviations of {@code v[0..n)} under weights {@code w} (a
+     * weight of 0 leaves a row out), by West's weighted update of Welford's, so a large mean loses no
+     * digits of the spread: {@code {mean, m2}}.
+     */
+    private static double[] weightedMoments(double[] v, double[] w, int n) {
+        double wsum = 0;
+        double m = 0;
+        double m2 = 0;
+        for (int i = 0; i < n; i++) {
+            if (w[i] == 0) {
+                continue;
+            }
+            wsum += w[i];
+            double delta = v[i] - m;
+            m += w[i] * delta / wsum;
+            m2 += w[i] * delta * (v[i] - m);
+        }
+        return new double[] {m, m2};
     }
 
     private static Part problem(Part p, int row, String message) {
