@@ -20,15 +20,20 @@ import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 
 /** What the ML module builds on: column metadata, ordered chunk maps and random splits. */
+@SpillwayTest
 class MlHooksTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path dir;
 
     Spillway session(int parallelism, String memory) {
-        return Spillway.builder().parallelism(parallelism).memoryLimit(memory).chunkRows(1000).progress(false)
-                .spillDir(dir.resolve("spill")).build();
+        return sessions.open(memory, parallelism, 1000);
     }
 
     static DataFrame ids(Spillway sw, int n) {

@@ -26,7 +26,7 @@ public final class SpillwaySessions implements AutoCloseable {
      * The settings of a session.
      *
      * @param memoryLimit the memory budget, e.g. {@code "64m"}
-     * @param parallelism worker threads
+     * @param parallelism worker threads, 0 for the session's default (every core)
      * @param chunkRows target rows per chunk, 0 for the session's default
      */
     public record Settings(String memoryLimit, int parallelism, int chunkRows) {
@@ -40,7 +40,7 @@ public final class SpillwaySessions implements AutoCloseable {
             return new Settings(limit, parallelism, chunkRows);
         }
 
-        /** These settings with another parallelism. */
+        /** These settings with another parallelism (0 for the session's default). */
         public Settings withParallelism(int n) {
             return new Settings(memoryLimit, n, chunkRows);
         }
@@ -52,7 +52,7 @@ public final class SpillwaySessions implements AutoCloseable {
 
         @Override
         public String toString() {
-            return memoryLimit + ", parallelism " + parallelism + (chunkRows > 0 ? ", " + chunkRows + "-row chunks" : "");
+            return memoryLimit + (parallelism > 0 ? ", parallelism " + parallelism : "") + (chunkRows > 0 ? ", " + chunkRows + "-row chunks" : "");
         }
     }
 
@@ -86,7 +86,7 @@ public final class SpillwaySessions implements AutoCloseable {
         return open(defaults.withMemoryLimit(memoryLimit).withParallelism(parallelism));
     }
 
-    /** A session with the default settings but this memory budget, parallelism and chunk size. */
+    /** A session with this memory budget, parallelism and chunk size (0 for the session's defaults). */
     public Spillway open(String memoryLimit, int parallelism, int chunkRows) {
         return open(new Settings(memoryLimit, parallelism, chunkRows));
     }
@@ -105,8 +105,10 @@ public final class SpillwaySessions implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("these sessions are closed");
         }
-        Spillway.Builder b = Spillway.builder().memoryLimit(settings.memoryLimit()).parallelism(settings.parallelism())
-                .spillDir(spillRoot).progress(false);
+        Spillway.Builder b = Spillway.builder().memoryLimit(settings.memoryLimit()).spillDir(spillRoot).progress(false);
+        if (settings.parallelism() > 0) {
+            b.parallelism(settings.parallelism());
+        }
         if (settings.chunkRows() > 0) {
             b.chunkRows(settings.chunkRows());
         }
