@@ -16,11 +16,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
-import org.spillway.frame.testkit.SpillwaySessions;
-import org.spillway.frame.testkit.SpillwayTest;
 
 @SpillwayTest(chunkRows = 2)
 class DataFrameTest {

@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.datasets.Flights;
 import org.spillway.datasets.Synthetic;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.RowGenerator;
 import org.spillway.spill.vector.IntVectorBuilder;
 import org.spillway.spill.vector.VectorBuilder;
-import org.spillway.frame.testkit.SpillwaySessions;
-import org.spillway.frame.testkit.SpillwayTest;
 
 /** {@link Spillway#generate}: frames made from generators without a file. */
 @SpillwayTest

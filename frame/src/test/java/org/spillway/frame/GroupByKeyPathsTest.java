@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
-import org.spillway.frame.testkit.SpillwaySessions;
-import org.spillway.frame.testkit.SpillwayTest;
 
 /**
  * The group-by's special paths for one int key agree with a plain map: keys looked up in a direct

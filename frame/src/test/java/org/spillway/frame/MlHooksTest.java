@@ -16,12 +16,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.expr.Values;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
-import org.spillway.frame.testkit.SpillwaySessions;
-import org.spillway.frame.testkit.SpillwayTest;
 
 /** What the ML module builds on: column metadata, ordered chunk maps and random splits. */
 @SpillwayTest

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.datasets.Events;
-import org.spillway.spill.vector.IntVector;
-import org.spillway.spill.vector.LongVector;
 import org.spillway.frame.testkit.DuckOracle;
 import org.spillway.frame.testkit.SpillwaySessions;
 import org.spillway.frame.testkit.SpillwayTest;
+import org.spillway.spill.vector.IntVector;
+import org.spillway.spill.vector.LongVector;
 
 /**
  * Data several times larger than both the memory budget and the test JVM's heap ({@code -Xmx64m},

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
-import org.spillway.frame.testkit.SpillwaySessions;
-import org.spillway.frame.testkit.SpillwayTest;
 
 /**
  * The merge phase of the external sort: many runs merged in several passes and then in parallel key

@@ -43,10 +43,10 @@ import org.spillway.frame.testkit.TestData;
 /**
  * The spill matrix: every DuckDB-checked query case (group by, top-k, join, sort, pipeline) is
  * declared once, as its Spillway form and its SQL, and runs at each {@link Budget}: the default
- * budget at parallelism 2 (and 1 for the cases that always ran serially too), and a tiny budget with small chunks, where the session's counters
- * must show that the query really went out of core (hash tables flushed, partitioned join, sorted
- * runs merged, collected chunks spilled). The tiny runs use the same small files (tens of thousands
- * of rows), so the whole matrix stays quick.
+ * budget at parallelism 2 (and 1 for the cases that always ran serially too), and a tiny budget
+ * with small chunks, where the session's counters must show that the query really went out of
+ * core (hash tables flushed, partitioned join, sorted runs spilled, collected chunks spilled). The
+ * tiny runs use the same small files (tens of thousands of rows), so the whole matrix stays quick.
  *
  * <p>The SQL names the shared tables ({@link TestData}) as {@code {g}} (group-by data), {@code {l}},
  * {@code {r}}, {@code {skewed}} (join sides), {@code {s}} (sort data) and {@code {p}} (pipeline data).
@@ -86,20 +86,21 @@ class SpillMatrixTest {
 
     /**
      * What a tiny-budget run of each kind of query must have done, read from the session's
-     * counters, and its tiny budget: 1 MB (the least a session takes) and 2,048-row chunks, but
-     * 2 MB and 4,096-row chunks for group by, whose 21 aggregates (holistic ones among them) take
-     * several times as long at 1 MB without reaching another code path.
+     * counters, and its tiny budget: 1 MB (the least a session takes) and 1,024-row chunks (the
+     * smallest a session picks by itself), but 2 MB for group by, the budget the group-by tests
+     * always used: its 21 aggregates (holistic ones among them) take several times as long at 1 MB
+     * without reaching another code path.
      */
     enum Family {
-        GROUP_BY(new SpillwaySessions.Settings("2m", 2, 4_096), sw -> assertTrue(sw.counters().getOrDefault("groupby.flushedGroups", 0L) > 0
+        GROUP_BY(new SpillwaySessions.Settings("2m", 2, 1_024), sw -> assertTrue(sw.counters().getOrDefault("groupby.flushedGroups", 0L) > 0
                 || sw.counters().getOrDefault("groupby.sortedValues", 0L) > 0,
                 "a group by under a tiny budget must flush its tables: " + sw.counters() + "; " + sw.memoryReport())),
-        JOIN(new SpillwaySessions.Settings("1m", 2, 2_048), sw -> assertTrue(sw.counters().getOrDefault("join.partitioned", 0L) > 0,
+        JOIN(new SpillwaySessions.Settings("1m", 2, 1_024), sw -> assertTrue(sw.counters().getOrDefault("join.partitioned", 0L) > 0,
                 "a join under a tiny budget must be partitioned: " + sw.counters() + "; " + sw.memoryReport())),
-        SORT(new SpillwaySessions.Settings("1m", 2, 2_048), sw -> assertTrue(sw.counters().getOrDefault("sort.runs", 0L) > 1
+        SORT(new SpillwaySessions.Settings("1m", 2, 1_024), sw -> assertTrue(sw.counters().getOrDefault("sort.runs", 0L) > 1
                 && sw.spilledBytes() > 0, "a sort under a tiny budget must spill sorted runs: " + sw.counters() + "; " + sw.memoryReport())),
         // a scan-filter-project pipeline has no operator state: what goes out of core is the collect
-        PIPELINE(new SpillwaySessions.Settings("1m", 2, 2_048),
+        PIPELINE(new SpillwaySessions.Settings("1m", 2, 1_024),
                 sw -> assertTrue(sw.spilledBytes() > 0, "collecting under a tiny budget must spill: " + sw.memoryReport()));
 
         final SpillwaySessions.Settings tiny;
