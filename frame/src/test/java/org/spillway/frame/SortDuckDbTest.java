@@ -61,20 +61,9 @@ class SortDuckDbTest {
         assertEquals(ROWS, byRn.size());
     }
 
-    /** "s desc nulls first, i" as SortOrders. */
+    /** "s desc nulls first, i" as SortOrders (the spill matrix's parser). */
     static SortOrder[] orders(String spec) {
-        List<SortOrder> out = new ArrayList<>();
-        for (String part : spec.split(",\\s*")) {
-            String[] t = part.trim().split("\\s+");
-            SortOrder o = t.length > 1 && t[1].equals("desc") ? desc(t[0]) : asc(t[0]);
-            if (part.contains("nulls first")) {
-                o = o.nullsFirst();
-            } else if (part.contains("nulls last")) {
-                o = o.nullsLast();
-            }
-            out.add(o);
-        }
-        return out.toArray(SortOrder[]::new);
+        return SpillMatrixTest.orders(spec);
     }
 
     /** The input rows (as text) in DuckDB's order {@code ORDER BY orderBy, rn} (the stable order). */

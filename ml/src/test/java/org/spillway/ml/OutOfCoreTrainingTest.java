@@ -102,7 +102,7 @@ class OutOfCoreTrainingTest {
                 assertEquals(-0.5, inMemory[W.length], 0.02, "true intercept");
             }
         }
-        try (Stream<Path> s = Files.walk(dir.resolve("spill"))) {
+        try (Stream<Path> s = Files.walk(sessions.spillRoot())) {
             assertTrue(s.noneMatch(Files::isRegularFile), "spill files left behind");
         }
     }
