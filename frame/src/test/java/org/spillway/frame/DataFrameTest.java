@@ -13,24 +13,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 
+@SpillwayTest(chunkRows = 2)
 class DataFrameTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path dir;
 
+    /** Two-row chunks, so that every operation runs over several chunks. */
     Spillway sw;
     DataFrame people;
 
     @BeforeEach
     void setUp() throws Exception {
-        sw = Spillway.builder().memoryLimit("64m").spillDir(dir.resolve("spill")).parallelism(2).chunkRows(2).progress(false).build();
         Path csv = dir.resolve("people.csv");
         Files.writeString(csv, """
                 name,age,city,score
@@ -41,11 +46,6 @@ class DataFrameTest {
                 Alan,41,Wilmslow,95.0
                 """);
         people = sw.readCsv(csv.toString());
-    }
-
-    @AfterEach
-    void tearDown() {
-        sw.close();
     }
 
     @Test
@@ -135,7 +135,7 @@ class DataFrameTest {
         for (long i = 0; i < 10_000; i++) {
             rows.add(new Object[] {i, i % 3 == 0 ? null : "t" + (i % 7)});
         }
-        try (Spillway s2 = Spillway.builder().memoryLimit("64m").spillDir(dir.resolve("s2")).chunkRows(1000).progress(false).build()) {
+        try (Spillway s2 = sessions.open("64m", 0, 1000)) {
             DataFrame f = s2.createDataFrame(s, rows);
             assertEquals(10, s2.createDataFrame(s, rows).filter(col("id").geq(9990)).count());
             assertEquals(1000, f.filter(col("id").lt(2000).and(col("id").geq(1000))).count());

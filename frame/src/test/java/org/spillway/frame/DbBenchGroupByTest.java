@@ -24,12 +24,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.spillway.datasets.GroupByData;
+import org.spillway.frame.testkit.DuckOracle;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 
 /**
  * The ten db-benchmark groupby questions on generated {@code G1} tables (with and without nulls,
  * few and many groups) give DuckDB's results, at parallelism 1 and 2 and under a budget far
  * smaller than the hash tables (spilling proven).
  */
+@SpillwayTest
 class DbBenchGroupByTest {
     @TempDir
     static Path dir;
@@ -73,32 +77,31 @@ class DbBenchGroupByTest {
 
     @ParameterizedTest(name = "G1 n={0} k={1} nas={2}, parallelism {3}, memory {4}")
     @MethodSource("tables")
-    void allTenQuestionsMatchDuckDb(long n, int k, int nas, int parallelism, String memory) throws Exception {
+    void allTenQuestionsMatchDuckDb(long n, int k, int nas, int parallelism, String memory, SpillwaySessions sessions) throws Exception {
         GroupByData g = GroupByData.of(n, k).nas(nas);
         Path csv = g.writeCsvInto(dir);
         String table = "(SELECT * FROM read_csv('" + csv + "', header = true))";
-        try (Spillway sw = Spillway.builder().memoryLimit(memory).parallelism(parallelism).spillDir(dir.resolve("spill"))
-                .progress(false).build()) {
-            DataFrame x = sw.readCsv(csv.toString()).collect();
-            long spilledAfterLoad = sw.budget().spilledBytes();
-            for (Q q : QUESTIONS) {
-                List<List<Object>> expected = GroupByDuckDbTest.sorted(PipelineDuckDbTest.duck(q.sql().replace(" FROM x", " FROM " + table)));
-                List<List<Object>> actual = GroupByDuckDbTest.sorted(PipelineDuckDbTest.normalize(q.api().apply(x).collect().rows()));
-                assertEquals(expected.size(), actual.size(), q.name() + " group count");
-                for (int i = 0; i < expected.size(); i++) {
-                    List<Object> e = expected.get(i);
-                    List<Object> a = actual.get(i);
-                    for (int j = 0; j < e.size(); j++) {
-                        if (!GroupByDuckDbTest.close(e.get(j), a.get(j))) {
-                            fail(q.name() + " row " + i + " column " + j + ": DuckDB " + e + "\nSpillway " + a);
-                        }
+        Spillway sw = sessions.open(memory, parallelism);
+        DataFrame x = sw.readCsv(csv.toString()).collect();
+        long spilledAfterLoad = sw.budget().spilledBytes();
+        for (Q q : QUESTIONS) {
+            List<List<Object>> expected = DuckOracle.sorted(DuckOracle.query(q.sql().replace(" FROM x", " FROM " + table)));
+            List<List<Object>> actual = DuckOracle.sorted(DuckOracle.rows(q.api().apply(x).collect()));
+            assertEquals(expected.size(), actual.size(), q.name() + " group count");
+            for (int i = 0; i < expected.size(); i++) {
+                List<Object> e = expected.get(i);
+                List<Object> a = actual.get(i);
+                for (int j = 0; j < e.size(); j++) {
+                    if (!DuckOracle.same(e.get(j), a.get(j))) {
+                        fail(q.name() + " row " + i + " column " + j + ": DuckDB " + e + "\nSpillway " + a);
                     }
                 }
             }
-            if (memory.equals("2m")) {
-                assertTrue(sw.budget().spilledBytes() > spilledAfterLoad, "the questions must spill: " + sw.memoryReport());
-            }
         }
-        assertTrue(!OutOfCoreTest.hasFiles(dir.resolve("spill")), "spill files left behind");
+        if (memory.equals("2m")) {
+            assertTrue(sw.budget().spilledBytes() > spilledAfterLoad, "the questions must spill: " + sw.memoryReport());
+        }
+        sw.close(); // the extension would close it too, but the files are checked after the close
+        assertTrue(!OutOfCoreTest.hasFiles(sessions.spillRoot()), "spill files left behind");
     }
 }

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.datasets.Flights;
 import org.spillway.datasets.Synthetic;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -22,7 +24,11 @@ import org.spillway.spill.vector.IntVectorBuilder;
 import org.spillway.spill.vector.VectorBuilder;
 
 /** {@link Spillway#generate}: frames made from generators without a file. */
+@SpillwayTest
 class GenerateTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path dir;
 
@@ -38,8 +44,7 @@ class GenerateTest {
     }
 
     private Spillway session(int parallelism, String memory, String spill) {
-        return Spillway.builder().parallelism(parallelism).memoryLimit(memory).chunkRows(4_096).spillDir(dir.resolve(spill))
-                .progress(false).build();
+        return sessions.open(memory, parallelism, 4_096);
     }
 
     @Test
@@ -64,8 +69,8 @@ class GenerateTest {
         Synthetic big = Synthetic.classification(200_000).numericFeatures(8).categoricalFeatures(2, 12).labelNoise(0.02).seed(9);
         Path csv = dir.resolve("big.csv");
         big.writeCsv(csv);
-        Path spill = dir.resolve("tiny");
-        try (Spillway sw = Spillway.builder().parallelism(2).memoryLimit("2m").spillDir(spill).progress(false).build()) {
+        Path spill = sessions.spillRoot();
+        try (Spillway sw = sessions.open("2m", 2, 0)) {
             DataFrame g = sw.generate(big);
             assertTrue(sw.budget().spilledBytes() > 0, "200,000 rows of 8 doubles exceed 2m: " + sw.memoryReport());
             assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
@@ -127,8 +132,8 @@ class GenerateTest {
 
     @Test
     void aFailingGeneratorLeaksNothing() throws Exception {
-        Path spill = dir.resolve("failing");
-        try (Spillway sw = Spillway.builder().parallelism(2).memoryLimit("2m").chunkRows(4_096).spillDir(spill).progress(false).build()) {
+        Path spill = sessions.spillRoot();
+        try (Spillway sw = sessions.open("2m", 2, 4_096)) {
             DataFrame kept = sw.generate(new IndexRows(100_000, -1, false, new AtomicInteger()));
             int before = sw.storedChunks();
             long usedBefore = sw.budget().used();

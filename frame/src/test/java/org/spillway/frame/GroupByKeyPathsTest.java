@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -22,7 +24,11 @@ import org.spillway.spill.Schema;
  * array while a chunk's values lie in the window the first chunk set up, hashed when a chunk falls
  * outside it (the two mixed in one table), and aggregates read straight from the vectors.
  */
+@SpillwayTest
 class GroupByKeyPathsTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @Test
     void directWindowAndHashedChunksGiveTheSameGroups() {
         int rows = 60_000;
@@ -49,7 +55,7 @@ class GroupByKeyPathsTest {
         }
         Schema schema = Schema.of(new Field("k", DataType.INT32), new Field("v", DataType.INT32), new Field("d", DataType.FLOAT64));
         for (int p : new int[] {1, 2}) {
-            try (Spillway sw = Spillway.builder().memoryLimit("64m").parallelism(p).chunkRows(4096).progress(false).build()) {
+            try (Spillway sw = sessions.open("64m", p, 4096)) {
                 DataFrame f = sw.createDataFrame(schema, data);
                 List<Row> got = f.groupBy("k").agg(count().as("n"), sum("v").as("s"), min("v").as("lo"), max("v").as("hi"),
                         mean("d").as("m")).sort("k").rows();
@@ -85,7 +91,7 @@ class GroupByKeyPathsTest {
         }
         Schema schema = Schema.of(new Field("k", DataType.FLOAT64), new Field("v", DataType.INT64));
         for (int p : new int[] {1, 2}) {
-            try (Spillway sw = Spillway.builder().memoryLimit("4m").parallelism(p).chunkRows(65_536).progress(false).build()) {
+            try (Spillway sw = sessions.open("4m", p, 65_536)) {
                 DataFrame f = sw.createDataFrame(schema, data);
                 Row r = f.groupBy("k").agg(count().as("n"), sum("v").as("s"))
                         .agg(count().as("groups"), sum("n").as("rows"), max("n").as("most"), sum("s").as("total")).rows().get(0);
@@ -120,7 +126,7 @@ class GroupByKeyPathsTest {
         }
         Schema schema = Schema.of(new Field("s", DataType.STRING), new Field("k", DataType.INT32), new Field("v", DataType.INT32));
         for (int p : new int[] {1, 2}) {
-            try (Spillway sw = Spillway.builder().memoryLimit("64m").parallelism(p).chunkRows(4096).progress(false).build()) {
+            try (Spillway sw = sessions.open("64m", p, 4096)) {
                 DataFrame f = sw.createDataFrame(schema, data);
                 List<Row> got = f.groupBy("s", "k").agg(count().as("n"), sum("v").as("t")).rows();
                 assertEquals(expected.size(), got.size());
@@ -173,7 +179,7 @@ class GroupByKeyPathsTest {
         Schema schema = Schema.of(new Field("a", DataType.INT32), new Field("b", DataType.INT32), new Field("v", DataType.INT32));
         for (String memory : new String[] {"64m", "2m"}) {
             for (int p : new int[] {1, 2}) {
-                try (Spillway sw = Spillway.builder().memoryLimit(memory).parallelism(p).chunkRows(4096).progress(false).build()) {
+                try (Spillway sw = sessions.open(memory, p, 4096)) {
                     DataFrame f = sw.createDataFrame(schema, data);
                     List<Row> got = f.groupBy("a", "b").agg(count().as("n"), sum("v").as("t"),
                             Functions.median("v").as("m")).rows();
@@ -226,7 +232,7 @@ class GroupByKeyPathsTest {
                 new Field("name", DataType.STRING));
         for (String memory : new String[] {"64m", "2m"}) {
             for (int p : new int[] {1, 2}) {
-                try (Spillway sw = Spillway.builder().memoryLimit(memory).parallelism(p).chunkRows(4096).progress(false).build()) {
+                try (Spillway sw = sessions.open(memory, p, 4096)) {
                     DataFrame f = sw.createDataFrame(schema, data);
                     String where = memory + ", parallelism " + p;
                     List<Row> got = f.groupBy("s", "a").agg(count().as("n"), sum("v").as("t")).rows();

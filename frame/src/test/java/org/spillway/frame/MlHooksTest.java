@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.frame.udf.HeapColumn;
 import org.spillway.frame.udf.VectorFunction;
 import org.spillway.spill.DataType;
@@ -23,13 +25,16 @@ import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 
 /** What the ML module builds on: column metadata, ordered chunk maps and random splits. */
+@SpillwayTest
 class MlHooksTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path dir;
 
     Spillway session(int parallelism, String memory) {
-        return Spillway.builder().parallelism(parallelism).memoryLimit(memory).chunkRows(1000).progress(false)
-                .spillDir(dir.resolve("spill")).build();
+        return sessions.open(memory, parallelism, 1000);
     }
 
     static DataFrame ids(Spillway sw, int n) {

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.datasets.Events;
+import org.spillway.frame.testkit.DuckOracle;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.vector.IntVector;
 import org.spillway.spill.vector.LongVector;
 
@@ -25,6 +28,7 @@ import org.spillway.spill.vector.LongVector;
  * to DuckDB's, nothing left behind, and a failing query that leaks nothing.
  */
 @Tag("outofcore")
+@SpillwayTest(memoryLimit = "8m")
 class OutOfCoreTest {
     @TempDir
     static Path dir;
@@ -41,48 +45,44 @@ class OutOfCoreTest {
     }
 
     @Test
-    void collectSpillsAndQueriesMatchDuckDb() throws Exception {
+    void collectSpillsAndQueriesMatchDuckDb(Spillway sw) throws Exception {
         String glob = data + "/events-*.csv";
-        long expectedDe = (Long) PipelineDuckDbTest.duck("SELECT count(*) FROM read_csv('" + glob
-                + "') WHERE amount > 100 AND country = 'DE'").getFirst().getFirst();
-        long expectedQty = ((Number) PipelineDuckDbTest.duck("SELECT sum(quantity) FROM read_csv('" + glob
-                + "') WHERE NOT returned").getFirst().getFirst()).longValue();
-        Path spill = dir.resolve("spill");
-        try (Spillway sw = Spillway.builder().memoryLimit("8m").spillDir(spill).parallelism(2).progress(false).build()) {
-            DataFrame events = sw.readCsv(glob);
-            assertEquals(ROWS, events.count());
-            assertEquals(expectedDe, events.filter(col("amount").gt(100).and(col("country").eq("DE"))).count());
+        long expectedDe = DuckOracle.scalarLong("SELECT count(*) FROM read_csv('" + glob
+                + "') WHERE amount > 100 AND country = 'DE'");
+        long expectedQty = DuckOracle.scalarLong("SELECT sum(quantity) FROM read_csv('" + glob + "') WHERE NOT returned");
+        DataFrame events = sw.readCsv(glob);
+        assertEquals(ROWS, events.count());
+        assertEquals(expectedDe, events.filter(col("amount").gt(100).and(col("country").eq("DE"))).count());
 
-            DataFrame all = events.collect();
-            assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
-            assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
-            assertEquals(ROWS, all.count());
-            assertEquals(expectedDe, all.filter(col("amount").gt(100).and(col("country").eq("DE"))).count());
-            long qty = all.filter(col("returned").not()).select("quantity")
-                    .reduceChunks(() -> new long[1], (acc, c) -> {
-                        IntVector v = (IntVector) c.column(0);
-                        for (int i = 0; i < c.rows(); i++) {
-                            acc[0] += v.get(i);
-                        }
-                    }, (a, b) -> new long[] {a[0] + b[0]})[0];
-            assertEquals(expectedQty, qty);
-            long idSum = all.select("id").reduceChunks(() -> new long[1], (acc, c) -> {
-                // the generator's id is inferred as int32 (it fits), int64 on larger data
-                for (int i = 0; i < c.rows(); i++) {
-                    acc[0] += c.column(0) instanceof IntVector iv ? iv.get(i) : ((LongVector) c.column(0)).get(i);
-                }
-            }, (a, b) -> new long[] {a[0] + b[0]})[0];
-            assertEquals(ROWS * (ROWS + 1) / 2, idSum);
-            // id is increasing, so statistics skip all but the last chunks
-            assertEquals(1000, all.filter(col("id").gt(ROWS - 1000)).count());
-        }
-        assertFalse(Files.exists(spill) && hasFiles(spill), "spill files left behind in " + spill);
+        DataFrame all = events.collect();
+        assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
+        assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
+        assertEquals(ROWS, all.count());
+        assertEquals(expectedDe, all.filter(col("amount").gt(100).and(col("country").eq("DE"))).count());
+        long qty = all.filter(col("returned").not()).select("quantity")
+                .reduceChunks(() -> new long[1], (acc, c) -> {
+                    IntVector v = (IntVector) c.column(0);
+                    for (int i = 0; i < c.rows(); i++) {
+                        acc[0] += v.get(i);
+                    }
+                }, (a, b) -> new long[] {a[0] + b[0]})[0];
+        assertEquals(expectedQty, qty);
+        long idSum = all.select("id").reduceChunks(() -> new long[1], (acc, c) -> {
+            // the generator's id is inferred as int32 (it fits), int64 on larger data
+            for (int i = 0; i < c.rows(); i++) {
+                acc[0] += c.column(0) instanceof IntVector iv ? iv.get(i) : ((LongVector) c.column(0)).get(i);
+            }
+        }, (a, b) -> new long[] {a[0] + b[0]})[0];
+        assertEquals(ROWS * (ROWS + 1) / 2, idSum);
+        // id is increasing, so statistics skip all but the last chunks
+        assertEquals(1000, all.filter(col("id").gt(ROWS - 1000)).count());
+        // the extension checks on close that no spill file is left
     }
 
     @Test
-    void aFailingQueryLeaksNothing() throws Exception {
-        Path spill = dir.resolve("spill-fail");
-        Spillway sw = Spillway.builder().memoryLimit("8m").spillDir(spill).parallelism(2).progress(false).build();
+    void aFailingQueryLeaksNothing(SpillwaySessions sessions) throws Exception {
+        Path spill = sessions.spillRoot();
+        Spillway sw = sessions.open();
         DataFrame events = sw.readCsv(data + "/events-*.csv");
         DataFrame all = events.collect();
         RuntimeException e = assertThrows(RuntimeException.class,
@@ -94,17 +94,17 @@ class OutOfCoreTest {
     }
 
     @Test
-    void externalSortOfEightTimesTheBudgetMatchesDuckDb() throws Exception {
+    void externalSortOfEightTimesTheBudgetMatchesDuckDb(SpillwaySessions sessions) throws Exception {
         String glob = data + "/events-*.csv";
         String src = "read_csv('" + glob + "')";
         // the stable order: equal (country, amount) keep input order, which is id order
-        long expectedSum = ((Number) PipelineDuckDbTest.duck("SELECT sum(r * id) FROM (SELECT id, row_number() OVER "
-                + "(ORDER BY country, amount DESC NULLS LAST, id) AS r FROM " + src + ")").getFirst().getFirst()).longValue();
-        List<List<Object>> expectedTop = PipelineDuckDbTest.duck("SELECT id FROM " + src
+        long expectedSum = DuckOracle.scalarLong("SELECT sum(r * id) FROM (SELECT id, row_number() OVER "
+                + "(ORDER BY country, amount DESC NULLS LAST, id) AS r FROM " + src + ")");
+        List<List<Object>> expectedTop = DuckOracle.query("SELECT id FROM " + src
                 + " ORDER BY amount DESC NULLS LAST, country DESC, id LIMIT 7");
-        Path spill = dir.resolve("spill-sort");
+        Path spill = sessions.spillRoot();
         Path out = dir.resolve("sorted.csv");
-        try (Spillway sw = Spillway.builder().memoryLimit("8m").spillDir(spill).parallelism(2).progress(false).build()) {
+        try (Spillway sw = sessions.open()) { // closed here: the file is checked after the session is gone
             assertTrue(csvBytes > 8 * sw.memoryLimit(), "the data must be 8x the budget: " + csvBytes);
             DataFrame events = sw.readCsv(glob);
             events.sort(Functions.asc("country"), Functions.desc("amount")).writeCsv(out.toString());
@@ -112,7 +112,7 @@ class OutOfCoreTest {
             assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
             assertEquals(expectedTop.stream().map(r -> r.getFirst()).toList(),
                     events.sort(Functions.desc("amount"), Functions.desc("country")).limit(7).column("id").stream()
-                            .map(PipelineDuckDbTest::norm).toList());
+                            .map(DuckOracle::normalise).toList());
         }
         assertFalse(hasFiles(spill), "spill files left behind in " + spill);
         // check the order line by line (heap stays small) and a checksum of (position, id) against DuckDB
@@ -146,7 +146,8 @@ class OutOfCoreTest {
     }
 
     @Test
-    void joinOfTwoSidesEachEightTimesTheBudgetMatchesDuckDb() throws Exception {
+    @SpillwayTest(memoryLimit = "4m")
+    void joinOfTwoSidesEachEightTimesTheBudgetMatchesDuckDb(Spillway sw) throws Exception {
         org.spillway.datasets.JoinData jd = org.spillway.datasets.JoinData.of(1_000_000);
         Path x = dir.resolve("x.csv");
         Path big = dir.resolve("big.csv");
@@ -154,29 +155,26 @@ class OutOfCoreTest {
         assertTrue(bytes > Runtime.getRuntime().maxMemory(), "the data must exceed the heap: " + bytes);
         String dx = "read_csv('" + x + "')";
         String db = "read_csv('" + big + "')";
-        List<Object> inner = PipelineDuckDbTest.duck("SELECT count(*), sum(x.v1), sum(b.v2) FROM " + dx + " x JOIN " + db
-                + " b ON x.id3 = b.id3").getFirst();
-        List<Object> left = PipelineDuckDbTest.duck("SELECT count(*), sum(x.v1), sum(b.v2), count(b.id1) FROM " + dx + " x LEFT JOIN "
-                + db + " b ON x.id6 = b.id6").getFirst();
-        Path spill = dir.resolve("spill-join");
-        try (Spillway sw = Spillway.builder().memoryLimit("4m").spillDir(spill).parallelism(2).progress(false).build()) {
-            DataFrame xs = sw.readCsv(x.toString());
-            DataFrame bs = sw.readCsv(big.toString());
-            assertTrue(Files.size(x) > 8 * sw.memoryLimit() && Files.size(big) > 8 * sw.memoryLimit(), "each side must be 8x the budget");
-            Row r = xs.join(bs, on("id3")).agg(Functions.count(), Functions.sum("v1"), Functions.sum("v2")).rows().getFirst();
-            assertSame(inner, r);
-            r = xs.join(bs, on("id6"), JoinType.LEFT)
-                    .agg(Functions.count(), Functions.sum("v1"), Functions.sum("v2"), Functions.count("id1_right")).rows().getFirst();
-            assertSame(left, r);
-            assertTrue(sw.counters().getOrDefault("join.partitioned", 0L) >= 2, sw.counters().toString());
-            assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
-            assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
-        }
-        assertFalse(hasFiles(spill), "spill files left behind in " + spill);
+        List<Object> inner = DuckOracle.queryRow("SELECT count(*), sum(x.v1), sum(b.v2) FROM " + dx + " x JOIN " + db
+                + " b ON x.id3 = b.id3");
+        List<Object> left = DuckOracle.queryRow("SELECT count(*), sum(x.v1), sum(b.v2), count(b.id1) FROM " + dx + " x LEFT JOIN "
+                + db + " b ON x.id6 = b.id6");
+        DataFrame xs = sw.readCsv(x.toString());
+        DataFrame bs = sw.readCsv(big.toString());
+        assertTrue(Files.size(x) > 8 * sw.memoryLimit() && Files.size(big) > 8 * sw.memoryLimit(), "each side must be 8x the budget");
+        Row r = xs.join(bs, on("id3")).agg(Functions.count(), Functions.sum("v1"), Functions.sum("v2")).rows().getFirst();
+        assertSame(inner, r);
+        r = xs.join(bs, on("id6"), JoinType.LEFT)
+                .agg(Functions.count(), Functions.sum("v1"), Functions.sum("v2"), Functions.count("id1_right")).rows().getFirst();
+        assertSame(left, r);
+        assertTrue(sw.counters().getOrDefault("join.partitioned", 0L) >= 2, sw.counters().toString());
+        assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
+        assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
     }
 
     @Test
-    void skewedJoinWhereOneKeyHoldsHalfTheRowsMatchesDuckDb() throws Exception {
+    @SpillwayTest(memoryLimit = "2m")
+    void skewedJoinWhereOneKeyHoldsHalfTheRowsMatchesDuckDb(Spillway sw) throws Exception {
         Path l = dir.resolve("skew-left.csv");
         Path r = dir.resolve("skew-right.csv");
         try (java.io.BufferedWriter w = Files.newBufferedWriter(r)) {
@@ -193,32 +191,26 @@ class OutOfCoreTest {
         }
         String dl = "read_csv('" + l + "')";
         String dr = "read_csv('" + r + "')";
-        Path spill = dir.resolve("spill-skew");
-        try (Spillway sw = Spillway.builder().memoryLimit("2m").spillDir(spill).parallelism(2).progress(false).build()) {
-            DataFrame left = sw.readCsv(l.toString());
-            DataFrame right = sw.readCsv(r.toString());
-            for (JoinType t : List.of(JoinType.INNER, JoinType.LEFT, JoinType.ANTI)) {
-                String sql = t == JoinType.ANTI
-                        ? "SELECT count(*), sum(v), sum(v) FROM " + dl + " a WHERE NOT EXISTS (SELECT 1 FROM " + dr + " b WHERE a.k = b.k)"
-                        : "SELECT count(*), sum(v), sum(w) FROM " + dl + " a " + t + " JOIN " + dr + " b ON a.k = b.k";
-                List<Object> expected = PipelineDuckDbTest.duck(sql).getFirst();
-                DataFrame j = left.join(right, on("k"), t);
-                Row got = j.agg(Functions.count(), Functions.sum("v"), Functions.sum(t == JoinType.ANTI ? "v" : "w").as("s2")).rows().getFirst();
-                assertSame(expected, got);
-            }
-            assertTrue(sw.counters().getOrDefault("join.pieces", 0L) > 1, "the skewed partition is joined in pieces: " + sw.counters());
-            assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
+        DataFrame left = sw.readCsv(l.toString());
+        DataFrame right = sw.readCsv(r.toString());
+        for (JoinType t : List.of(JoinType.INNER, JoinType.LEFT, JoinType.ANTI)) {
+            String sql = t == JoinType.ANTI
+                    ? "SELECT count(*), sum(v), sum(v) FROM " + dl + " a WHERE NOT EXISTS (SELECT 1 FROM " + dr + " b WHERE a.k = b.k)"
+                    : "SELECT count(*), sum(v), sum(w) FROM " + dl + " a " + t + " JOIN " + dr + " b ON a.k = b.k";
+            List<Object> expected = DuckOracle.queryRow(sql);
+            DataFrame j = left.join(right, on("k"), t);
+            Row got = j.agg(Functions.count(), Functions.sum("v"), Functions.sum(t == JoinType.ANTI ? "v" : "w").as("s2")).rows().getFirst();
+            assertSame(expected, got);
         }
-        assertFalse(hasFiles(spill), "spill files left behind in " + spill);
+        assertTrue(sw.counters().getOrDefault("join.pieces", 0L) > 1, "the skewed partition is joined in pieces: " + sw.counters());
+        assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
     }
 
     /** DuckDB's (count, sums...) equal Spillway's row, sums to a relative 1e-9. */
     private static void assertSame(List<Object> expected, Row actual) {
         assertEquals(expected.size(), actual.size());
         for (int i = 0; i < expected.size(); i++) {
-            Object e = PipelineDuckDbTest.norm(expected.get(i));
-            Object a = PipelineDuckDbTest.norm(actual.get(i));
-            assertTrue(GroupByDuckDbTest.close(e, a), "column " + i + ": DuckDB " + expected + ", Spillway " + actual.values());
+            assertTrue(DuckOracle.same(expected.get(i), actual.get(i)), "column " + i + ": DuckDB " + expected + ", Spillway " + actual.values());
         }
     }
 

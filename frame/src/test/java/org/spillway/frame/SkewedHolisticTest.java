@@ -1,7 +1,6 @@
 package org.spillway.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.spillway.frame.Functions.count;
 import static org.spillway.frame.Functions.countDistinct;
@@ -20,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spillway.frame.testkit.DuckOracle;
+import org.spillway.frame.testkit.SpillwayTest;
 
 /**
  * Holistic aggregates (median, quantile, countDistinct, top-k) of a group that alone holds more
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * equal DuckDB's; the test JVM's heap is {@code -Xmx64m} (frame/pom.xml), the budget 2 MB.
  */
 @Tag("outofcore")
+@SpillwayTest(memoryLimit = "2m")
 class SkewedHolisticTest {
     @TempDir
     static Path dir;
@@ -49,38 +51,30 @@ class SkewedHolisticTest {
     }
 
     @Test
-    void medianQuantileAndDistinctOfAGroupLargerThanTheBudgetMatchDuckDb() throws Exception {
+    void medianQuantileAndDistinctOfAGroupLargerThanTheBudgetMatchDuckDb(Spillway sw) {
         String t = "read_csv('" + csv + "')";
-        List<List<Object>> expected = PipelineDuckDbTest.duck("SELECT k, median(v), quantile_cont(v, 0.9), count(DISTINCT s), "
+        List<List<Object>> expected = DuckOracle.query("SELECT k, median(v), quantile_cont(v, 0.9), count(DISTINCT s), "
                 + "count(DISTINCT v), sum(v), count(*) FROM " + t + " GROUP BY k ORDER BY k");
-        Path spill = dir.resolve("spill");
-        try (Spillway sw = Spillway.builder().memoryLimit("2m").spillDir(spill).parallelism(2).progress(false).build()) {
-            DataFrame f = sw.readCsv(csv.toString());
-            List<Row> got = f.groupBy("k").agg(median("v"), quantile("v", 0.9), countDistinct("s"), countDistinct("v"),
-                    sum("v"), count()).sort("k").rows();
-            assertRows(expected, got);
-            assertTrue(sw.counters().getOrDefault("groupby.sortedValues", 0L) > 0,
-                    "the skewed group's values were sorted out of core: " + sw.counters());
-            assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
-            assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
-        }
-        assertFalse(OutOfCoreTest.hasFiles(spill), "spill files left behind in " + spill);
+        DataFrame f = sw.readCsv(csv.toString());
+        List<Row> got = f.groupBy("k").agg(median("v"), quantile("v", 0.9), countDistinct("s"), countDistinct("v"),
+                sum("v"), count()).sort("k").rows();
+        assertRows(expected, got);
+        assertTrue(sw.counters().getOrDefault("groupby.sortedValues", 0L) > 0,
+                "the skewed group's values were sorted out of core: " + sw.counters());
+        assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
+        assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
     }
 
     @Test
-    void topKOfAGroupLargerThanTheBudgetMatchesDuckDb() throws Exception {
+    void topKOfAGroupLargerThanTheBudgetMatchesDuckDb(Spillway sw) {
         String t = "read_csv('" + csv + "')";
-        List<List<Object>> expected = PipelineDuckDbTest.duck("SELECT k, v FROM (SELECT k, v, row_number() OVER "
+        List<List<Object>> expected = DuckOracle.query("SELECT k, v FROM (SELECT k, v, row_number() OVER "
                 + "(PARTITION BY k ORDER BY v DESC) AS rn FROM " + t + " WHERE v IS NOT NULL) WHERE rn <= 3 ORDER BY k, v DESC");
-        Path spill = dir.resolve("spill-topk");
-        try (Spillway sw = Spillway.builder().memoryLimit("2m").spillDir(spill).parallelism(2).progress(false).build()) {
-            DataFrame f = sw.readCsv(csv.toString());
-            List<Row> got = f.groupBy("k").topK(3, desc("v")).sort(Functions.asc("k"), desc("v")).rows();
-            assertRows(expected, got);
-            assertTrue(sw.counters().getOrDefault("groupby.sortedValues", 0L) > 0, "sorted out of core: " + sw.counters());
-            assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
-        }
-        assertFalse(OutOfCoreTest.hasFiles(spill), "spill files left behind in " + spill);
+        DataFrame f = sw.readCsv(csv.toString());
+        List<Row> got = f.groupBy("k").topK(3, desc("v")).sort(Functions.asc("k"), desc("v")).rows();
+        assertRows(expected, got);
+        assertTrue(sw.counters().getOrDefault("groupby.sortedValues", 0L) > 0, "sorted out of core: " + sw.counters());
+        assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
     }
 
     private static void assertRows(List<List<Object>> expected, List<Row> got) {
@@ -89,10 +83,10 @@ class SkewedHolisticTest {
             List<Object> e = expected.get(r);
             List<Object> a = new ArrayList<>();
             for (int j = 0; j < e.size(); j++) {
-                a.add(PipelineDuckDbTest.norm(got.get(r).get(j)));
+                a.add(DuckOracle.normalise(got.get(r).get(j)));
             }
             for (int j = 0; j < e.size(); j++) {
-                assertTrue(GroupByDuckDbTest.close(e.get(j), a.get(j)), "row " + r + " column " + j + ": DuckDB " + e
+                assertTrue(DuckOracle.same(e.get(j), a.get(j)), "row " + r + " column " + j + ": DuckDB " + e
                         + ", Spillway " + a);
             }
         }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -23,7 +25,11 @@ import org.spillway.spill.Schema;
  * Java's stable {@code List.sort} of the input rows, so equal keys must keep input order (checked by
  * the row id column {@code id}, which is the input position).
  */
+@SpillwayTest
 class SortMergeTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path dir;
 
@@ -73,15 +79,14 @@ class SortMergeTest {
     }
 
     Spillway session(String memory, int parallelism, int chunkRows, String spill) {
-        return Spillway.builder().memoryLimit(memory).parallelism(parallelism).chunkRows(chunkRows)
-                .spillDir(dir.resolve(spill)).progress(false).build();
+        return sessions.open(memory, parallelism, chunkRows);
     }
 
     @Test
     void manyRunsMergeInPassesThenInParallelRanges() throws Exception {
         List<Object[]> rows = rows(150_000, 7, false);
         List<Object> want = expectedIds(rows);
-        Path spill = dir.resolve("spill-many");
+        Path spill = sessions.spillRoot();
         try (Spillway sw = session("2m", 2, 256, "spill-many")) {
             DataFrame f = sw.createDataFrame(SCHEMA, rows);
             assertEquals(want, f.sort(orders()).column("id"));

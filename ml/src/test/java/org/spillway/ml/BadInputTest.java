@@ -7,31 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 
 /** Every kind of bad input is an exception that names the column, row or file. */
+@SpillwayTest(memoryLimit = "32m", chunkRows = 100)
 class BadInputTest {
     @TempDir
     Path dir;
     Spillway sw;
-
-    @BeforeEach
-    void open() {
-        sw = Spillway.builder().memoryLimit("32m").chunkRows(100).parallelism(2).progress(false).spillDir(dir.resolve("spill")).build();
-    }
-
-    @AfterEach
-    void close() {
-        sw.close();
-    }
 
     DataFrame frame(Object[]... rows) {
         return sw.createDataFrame(Schema.of(new Field("x", DataType.FLOAT64), new Field("k", DataType.INT32),

@@ -18,11 +18,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 
+@SpillwayTest
 class BinaryClassificationEvaluatorTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path tmp;
 
@@ -31,7 +37,7 @@ class BinaryClassificationEvaluatorTest {
 
     @Test
     void smallExampleByHand() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             BinaryMetrics m = new BinaryClassificationEvaluator().evaluate(TestFrames.binary(sw, Y4, P4));
             assertEquals(0.75, m.auc(), 0);
             // Spark's areaUnderPR: points (0,1) (0.5,1) (0.5,0.5) (1,2/3) (1,0.5); trapezoids 0.5 + 0.5 * (0.5 + 2/3) / 2
@@ -69,7 +75,7 @@ class BinaryClassificationEvaluatorTest {
 
     @Test
     void tiesCountHalf() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             var ev = new BinaryClassificationEvaluator();
             BinaryMetrics all = ev.evaluate(TestFrames.binary(sw, new int[] {0, 1, 1, 0, 1}, new double[] {0.5, 0.5, 0.5, 0.5, 0.5}));
             assertEquals(0.5, all.auc(), 0);
@@ -89,7 +95,7 @@ class BinaryClassificationEvaluatorTest {
 
     @Test
     void logLossClipsAtZeroAndOne() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             // a confident miss at p = 0 and at p = 1, and two confident hits
             BinaryMetrics m = new BinaryClassificationEvaluator()
                     .evaluate(TestFrames.binary(sw, new int[] {1, 0, 1, 0}, new double[] {0.0, 1.0, 1.0, 0.0}));
@@ -107,7 +113,7 @@ class BinaryClassificationEvaluatorTest {
 
     @Test
     void weightedByHand() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             double[] w = {1, 2, 3, 4};
             BinaryMetrics m = new BinaryClassificationEvaluator().weightCol("weight")
                     .evaluate(TestFrames.weighted(sw, Y4, P4, w));
@@ -148,7 +154,7 @@ class BinaryClassificationEvaluatorTest {
                 rp.add(p[i]);
             }
         }
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             BinaryMetrics weighted = new BinaryClassificationEvaluator().weightCol("weight").evaluate(TestFrames.weighted(sw, y, p, w));
             BinaryMetrics repeated = new BinaryClassificationEvaluator()
                     .evaluate(TestFrames.binary(sw, ry.stream().mapToInt(Integer::intValue).toArray(),
@@ -232,7 +238,7 @@ class BinaryClassificationEvaluatorTest {
                 w[i] = 0.25 * (1 + rnd.nextInt(8));
                 ones[i] = 1;
             }
-            try (Spillway sw = TestFrames.session(tmp.resolve("t" + trial))) {
+            try (Spillway sw = TestFrames.session(sessions)) {
                 BinaryMetrics m = new BinaryClassificationEvaluator().evaluate(TestFrames.binary(sw, y, s));
                 assertEquals(bruteAuc(y, s, ones), m.auc(), 1e-13, "trial " + trial);
                 assertEquals(heapPrAuc(y, s, ones), m.prAuc(), 1e-12, "trial " + trial);
@@ -274,7 +280,7 @@ class BinaryClassificationEvaluatorTest {
             s[i] = rnd.nextDouble();
             y[i] = rnd.nextDouble() < s[i] ? 1 : 0;
         }
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             BinaryMetrics m = new BinaryClassificationEvaluator().evaluate(TestFrames.binary(sw, y, s));
             assertEquals(n, m.distinctScores());
             List<RocPoint> all = m.rocCurve(1_000_000);
@@ -317,7 +323,7 @@ class BinaryClassificationEvaluatorTest {
         }
         Schema schema = Schema.of(new Field("y", DataType.INT64), new Field("rawPrediction", DataType.FLOAT64),
                 new Field("prediction", DataType.FLOAT64));
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             DataFrame f = sw.createDataFrame(schema, rows);
             var ev = new BinaryClassificationEvaluator().labelCol("y").rawPredictionCol("rawPrediction");
             BinaryMetrics raw = ev.evaluate(f);
@@ -338,7 +344,7 @@ class BinaryClassificationEvaluatorTest {
 
     @Test
     void labelTypesBoolLongAndDouble() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             for (DataType t : List.of(DataType.BOOL, DataType.INT64, DataType.FLOAT64)) {
                 Schema schema = Schema.of(new Field("label", t), new Field("probability", DataType.FLOAT64));
                 List<Object[]> rows = new ArrayList<>();
@@ -359,7 +365,7 @@ class BinaryClassificationEvaluatorTest {
 
     @Test
     void metricAndDirection() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             DataFrame f = TestFrames.binary(sw, Y4, P4);
             var ev = new BinaryClassificationEvaluator();
             assertEquals("areaUnderROC", ev.metricName());
@@ -388,7 +394,7 @@ class BinaryClassificationEvaluatorTest {
 
     @Test
     void errorsNameTheColumnAndTheRows() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             var ev = new BinaryClassificationEvaluator();
             DataFrame renamed = TestFrames.binary(sw, Y4, P4).withColumnRenamed("probability", "score");
             MlException missing = assertThrows(MlException.class, () -> ev.evaluate(renamed));
@@ -455,7 +461,7 @@ class BinaryClassificationEvaluatorTest {
         Map<String, Double> first = null;
         List<RocPoint> firstCurve = null;
         for (int parallelism : new int[] {1, 2}) {
-            try (Spillway sw = TestFrames.tiny(tmp.resolve("p" + parallelism), parallelism)) {
+            try (Spillway sw = TestFrames.tiny(sessions, parallelism)) {
                 DataFrame f = TestFrames.weighted(sw, y, s, w);
                 assertTrue(sw.budget().spilledBytes() > 0, sw.memoryReport());
                 BinaryMetrics m = new BinaryClassificationEvaluator().evaluate(f);

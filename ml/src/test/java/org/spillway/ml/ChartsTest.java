@@ -18,8 +18,14 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 
+@SpillwayTest
 class ChartsTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path tmp;
 
@@ -72,7 +78,7 @@ class ChartsTest {
 
     @Test
     void rocAndPrCurvesArePngsOfTheSizeAsked() throws IOException {
-        try (Spillway sw = TestFrames.session(tmp.resolve("spill"))) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             BinaryMetrics m = metrics(sw);
             Path roc = tmp.resolve("charts/roc.png");
             Charts.rocCurve(m, roc, 640, 480);

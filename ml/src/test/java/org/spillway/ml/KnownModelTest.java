@@ -11,18 +11,24 @@ import org.spillway.datasets.Flights;
 import org.spillway.datasets.Synthetic;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 
 /**
  * Learners recover the coefficients of the model that generated the data. Tolerances are about
  * four standard errors at these sizes; categorical effects are compared as differences from the
  * reference level {@code a}, which do not depend on which level the encoding leaves out.
  */
+@SpillwayTest
 class KnownModelTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path dir;
 
     Spillway session() {
-        return Spillway.builder().memoryLimit("256m").parallelism(2).progress(false).spillDir(dir.resolve("spill")).build();
+        return sessions.open("256m", 2, 0);
     }
 
     static void assertRecovered(Map<String, Double> truth, java.util.function.ToDoubleFunction<String> fitted, double tolPerStd,

@@ -12,12 +12,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 
 /** The learners reach the optimum of their documented objective, as exact heap solvers compute it. */
+@SpillwayTest
 class LinearLearnersTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path dir;
 
@@ -81,8 +87,7 @@ class LinearLearnersTest {
     }
 
     Spillway session(int parallelism, String memory) {
-        return Spillway.builder().parallelism(parallelism).memoryLimit(memory).chunkRows(400).progress(false)
-                .spillDir(dir.resolve("spill")).build();
+        return sessions.open(memory, parallelism, 400);
     }
 
     @Test

@@ -12,18 +12,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 
 /** Multinomial logistic regression, SGD and the linear SVM. */
+@SpillwayTest
 class MoreLearnersTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path dir;
 
     Spillway session(int parallelism) {
-        return Spillway.builder().parallelism(parallelism).memoryLimit("64m").chunkRows(500).progress(false)
-                .spillDir(dir.resolve("spill")).build();
+        return sessions.open("64m", parallelism, 500);
     }
 
     static final double[][] CLASS_W = {{1.0, -1.0, 0.5}, {-0.5, 1.5, 0.0}, {0.0, 0.0, -1.0}};

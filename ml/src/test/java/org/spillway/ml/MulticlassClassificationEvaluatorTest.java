@@ -15,11 +15,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 
+@SpillwayTest
 class MulticlassClassificationEvaluatorTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path tmp;
 
@@ -43,7 +49,7 @@ class MulticlassClassificationEvaluatorTest {
 
     @Test
     void smallExampleByHand() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             MulticlassMetrics m = new MulticlassClassificationEvaluator().evaluate(frame(sw, Y, PRED, PROB, null));
             assertEquals(3, m.numClasses());
             assertArrayEquals(new double[][] {{2, 1, 0}, {0, 2, 0}, {1, 0, 2}}, m.confusion().toArray());
@@ -75,7 +81,7 @@ class MulticlassClassificationEvaluatorTest {
 
     @Test
     void withoutPredictionsTheMostProbableClassIsPredicted() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             DataFrame f = frame(sw, Y, PRED, PROB, null);
             MulticlassMetrics withPred = new MulticlassClassificationEvaluator().evaluate(f);
             MulticlassMetrics argmax = new MulticlassClassificationEvaluator().evaluate(f.drop("prediction"));
@@ -121,7 +127,7 @@ class MulticlassClassificationEvaluatorTest {
         double[][] rprob = rep.stream().map(i -> prob[i]).toArray(double[][]::new);
         Map<String, Double> first = null;
         for (int parallelism : new int[] {1, 2}) {
-            try (Spillway sw = TestFrames.tiny(tmp.resolve("p" + parallelism), parallelism)) {
+            try (Spillway sw = TestFrames.tiny(sessions, parallelism)) {
                 MulticlassMetrics weighted = new MulticlassClassificationEvaluator().weightCol("weight")
                         .evaluate(frame(sw, y, pred, prob, w));
                 MulticlassMetrics repeated = new MulticlassClassificationEvaluator().evaluate(frame(sw, ry, rpred, rprob, null));
@@ -141,7 +147,7 @@ class MulticlassClassificationEvaluatorTest {
 
     @Test
     void labelsMayBeLongDoubleOrBoolAndClassesGrowPastProbabilities() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             Schema s = Schema.of(new Field("label", DataType.FLOAT64), new Field("prediction", DataType.INT64));
             List<Object[]> rows = List.of(new Object[] {0.0, 0L}, new Object[] {7.0, 7L}, new Object[] {3.0, 7L}, new Object[] {7.0, 7L});
             MulticlassMetrics m = new MulticlassClassificationEvaluator().evaluate(sw.createDataFrame(s, rows));
@@ -161,7 +167,7 @@ class MulticlassClassificationEvaluatorTest {
 
     @Test
     void errorsNameTheColumnAndTheRows() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             var ev = new MulticlassClassificationEvaluator();
             Schema s = Schema.of(new Field("label", DataType.FLOAT64), new Field("prediction", DataType.FLOAT64));
             MlException frac = assertThrows(MlException.class, () -> ev.evaluate(sw.createDataFrame(s,

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -28,7 +30,11 @@ import org.spillway.spill.Schema;
  * count in one loop; the frame holds the rows in the permuted order, so the evaluator really sorts.
  */
 @Tag("outofcore")
+@SpillwayTest
 class OutOfCoreEvaluationTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     static final long N = 3_000_000;
     static final long A = 1_000_003; // prime, and not a factor of N: i -> (A i + B) mod N is a permutation
     static final long B = 12_345;
@@ -101,8 +107,8 @@ class OutOfCoreEvaluationTest {
         long dataBytes = N * (8 + 8 + 8);
         assertTrue(dataBytes > heap, "the data (" + dataBytes + " bytes) must exceed the heap (" + heap + ")");
         Oracle want = Oracle.compute();
-        Path spill = tmp.resolve("spill");
-        try (Spillway sw = Spillway.builder().memoryLimit("16m").parallelism(2).progress(false).spillDir(spill).build()) {
+        Path spill = sessions.spillRoot();
+        try (Spillway sw = sessions.open("16m", 2, 0)) {
             DataFrame f = TestFrames.inPieces(sw, SCHEMA, N, 100_000, i -> {
                 long r = (A * i + B) % N;
                 return new Object[] {(long) label(r), score(r), weight(r)};

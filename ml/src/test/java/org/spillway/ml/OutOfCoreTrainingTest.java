@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 
 /**
  * Training on data larger than both the memory budget and the JVM heap ({@code -Xmx64m}, set by the
@@ -24,7 +26,11 @@ import org.spillway.frame.Spillway;
  * spilling is proven, and no spill file is left.
  */
 @Tag("outofcore")
+@SpillwayTest
 class OutOfCoreTrainingTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     static final int ROWS = 1_600_000;
     static final double[] W = {1.0, -0.5, 0.25, 2.0, -1.5};
     @TempDir
@@ -52,8 +58,7 @@ class OutOfCoreTrainingTest {
     }
 
     Spillway session(String memory) {
-        return Spillway.builder().memoryLimit(memory).parallelism(2).chunkRows(16_384).progress(false)
-                .spillDir(dir.resolve("spill")).build();
+        return sessions.open(memory, 2, 16_384);
     }
 
     double[] train(String memory, boolean sgd) {
@@ -97,7 +102,7 @@ class OutOfCoreTrainingTest {
                 assertEquals(-0.5, inMemory[W.length], 0.02, "true intercept");
             }
         }
-        try (Stream<Path> s = Files.walk(dir.resolve("spill"))) {
+        try (Stream<Path> s = Files.walk(sessions.spillRoot())) {
             assertTrue(s.noneMatch(Files::isRegularFile), "spill files left behind");
         }
     }

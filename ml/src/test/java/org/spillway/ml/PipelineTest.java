@@ -20,9 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Row;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 
 /** Encoders, scalers and learners chained in a pipeline over CSV input, as the README uses them. */
+@SpillwayTest
 class PipelineTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path dir;
 
@@ -47,8 +53,7 @@ class PipelineTest {
     }
 
     Spillway session(String memory) {
-        return Spillway.builder().memoryLimit(memory).parallelism(2).chunkRows(1000).progress(false)
-                .spillDir(dir.resolve("spill")).build();
+        return sessions.open(memory, 2, 1000);
     }
 
     @Test

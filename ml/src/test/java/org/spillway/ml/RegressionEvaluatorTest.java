@@ -13,11 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 
+@SpillwayTest
 class RegressionEvaluatorTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path tmp;
 
@@ -34,7 +40,7 @@ class RegressionEvaluatorTest {
 
     @Test
     void scikitLearnsExample() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             RegressionMetrics m = new RegressionEvaluator()
                     .evaluate(frame(sw, new double[] {3, -0.5, 2, 7}, new double[] {2.5, 0.0, 2, 8}, null));
             assertEquals(0.375, m.mse(), 1e-15);
@@ -86,7 +92,7 @@ class RegressionEvaluatorTest {
         }
         Map<String, Double> first = null;
         for (int parallelism : new int[] {1, 2}) {
-            try (Spillway sw = TestFrames.tiny(tmp.resolve("p" + parallelism), parallelism)) {
+            try (Spillway sw = TestFrames.tiny(sessions, parallelism)) {
                 RegressionMetrics m = new RegressionEvaluator().weightCol("weight").evaluate(frame(sw, y, p, w));
                 assertTrue(sw.budget().spilledBytes() > 0, sw.memoryReport());
                 assertEquals(sse / sw0, m.mse(), 1e-12);
@@ -124,7 +130,7 @@ class RegressionEvaluatorTest {
             yc[i] = y[i] - offset; // the same values as stored at the offset
             pc[i] = p[i] - offset;
         }
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             RegressionMetrics far = new RegressionEvaluator().evaluate(frame(sw, y, p, null));
             RegressionMetrics near = new RegressionEvaluator().evaluate(frame(sw, yc, pc, null));
             // sums of squares at 1e18 would lose everything; merged deviations keep about 1e-12 relative
@@ -137,7 +143,7 @@ class RegressionEvaluatorTest {
 
     @Test
     void integerColumnsAndErrors() {
-        try (Spillway sw = TestFrames.session(tmp)) {
+        try (Spillway sw = TestFrames.session(sessions)) {
             Schema ints = Schema.of(new Field("y", DataType.INT64), new Field("yhat", DataType.INT32));
             RegressionMetrics m = new RegressionEvaluator().labelCol("y").predictionCol("yhat").evaluate(sw.createDataFrame(ints,
                     List.of(new Object[] {1L, 2}, new Object[] {3L, 3}, new Object[] {5L, 2})));

@@ -1,11 +1,11 @@
 package org.spillway.ml;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -55,13 +55,13 @@ final class TestFrames {
         return all;
     }
 
-    /** A session with a tiny memory budget that must spill. */
-    static Spillway tiny(Path spill, int parallelism) {
-        return Spillway.builder().memoryLimit("2m").chunkRows(1000).parallelism(parallelism).progress(false).spillDir(spill).build();
+    /** A session with a tiny memory budget that must spill, closed by the test's extension. */
+    static Spillway tiny(SpillwaySessions sessions, int parallelism) {
+        return sessions.open("2m", parallelism, 1000);
     }
 
-    /** A small in-memory session. */
-    static Spillway session(Path spill) {
-        return Spillway.builder().memoryLimit("64m").chunkRows(1000).progress(false).spillDir(spill).build();
+    /** A small in-memory session, closed by the test's extension. */
+    static Spillway session(SpillwaySessions sessions) {
+        return sessions.open("64m", 0, 1000);
     }
 }

@@ -11,9 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.spillway.datasets.Synthetic;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.SpillwaySessions;
+import org.spillway.frame.testkit.SpillwayTest;
 
 /** Grid search picks the parameters that validate best, and frees its splits. */
+@SpillwayTest
 class TuningTest {
+    /** Sessions for this test; the extension closes them (and checks for leaks) after it. */
+    SpillwaySessions sessions;
+
     @TempDir
     Path dir;
 
@@ -29,7 +35,7 @@ class TuningTest {
     @Test
     void trainValidationSplitAndCrossValidationPreferTheWeakPenaltyOnPlentifulData() {
         Synthetic g = Synthetic.classification(40_000).numericFeatures(6).positiveRate(0.4).seed(8);
-        try (Spillway sw = Spillway.builder().memoryLimit("64m").parallelism(2).progress(false).spillDir(dir.resolve("spill")).build()) {
+        try (Spillway sw = sessions.open("64m", 2, 0)) {
             DataFrame data = sw.generate(g);
             List<ParamMap> grid = new ParamGridBuilder().addGrid("regParam", 0.0, 0.5, 5.0).build();
             var tvs = new TrainValidationSplit<LogisticRegressionModel>(p -> new LogisticRegression().regParam(p.getDouble("regParam"))
