@@ -5,7 +5,11 @@ import org.spillway.spill.chunk.Chunk;
 
 /**
  * The end of a pipeline: counts, collects or reduces the chunks that reach it, with one local state
- * per worker merged at the end.
+ * per worker merged at the end. It is the chunk-level counterpart of {@link org.spillway.parallel.Sink}:
+ * the executor's pipeline sink takes a morsel, runs the source and the operators over it and hands
+ * each chunk here; {@code parallel} never sees a chunk, so the two cannot be one type. Protocol:
+ * {@link #newLocal} once per worker, {@link #accept} per chunk, {@link #morselDone} per morsel, then
+ * {@link #finish} once over every local (combine and finalize), or {@link #abort} after a failure.
  *
  * @param <L> per-worker state
  * @param <R> the result
