@@ -270,6 +270,15 @@ public sealed interface Expr
      * @param literalType its type, or null for a null literal
      */
     record Literal(Object value, DataType literalType) implements Expr {
+        /** Checks that the type is the value's: evaluators rely on it. */
+        public Literal {
+            if (value instanceof Float || value instanceof Short || value instanceof Byte
+                    || !Objects.equals(literalType, Literals.typeOf(value))) {
+                throw new IllegalArgumentException("literal " + value + " cannot have type " + literalType
+                        + ": use new Literal(value) or Functions.lit(value)");
+            }
+        }
+
         /** A literal of a Java value (number, String, Boolean, LocalDate, Instant, or null). */
         public Literal(Object value) {
             this(value instanceof Float f ? (Object) f.doubleValue()
