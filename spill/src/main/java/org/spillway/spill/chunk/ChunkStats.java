@@ -21,6 +21,10 @@ import org.spillway.spill.vector.StringVector;
  * {@link String}. Strings compare by unsigned UTF-8 bytes (code-point order). Numeric bounds come
  * from the vectors' own min/max; float64 bounds ignore NaN, so a column of only NaN and null has
  * null bounds.
+ *
+ * <p>Statistics that come from a file's metadata (a Parquet row group's) may be partial: a column
+ * whose statistics the file lacks, or that cannot be trusted, is {@link ColumnStats#UNKNOWN}, and
+ * pruning never skips on it. Such bounds may also be looser than the values (truncated strings).
  */
 public final class ChunkStats {
     private final int rows;
@@ -34,15 +38,34 @@ public final class ChunkStats {
      * @param max largest non-null value, or null if there is none
      */
     public record ColumnStats(int nullCount, Object min, Object max) {
+        /** Nothing is known about the column (null count -1, no bounds): never a reason to skip. */
+        public static final ColumnStats UNKNOWN = new ColumnStats(-1, null, null);
+
         /** True when the column has no non-null (for float64: no non-NaN) value. */
         public boolean allNull() {
-            return min == null;
+            return nullCount >= 0 && min == null;
+        }
+
+        /** False for {@link #UNKNOWN}: the null count and bounds say nothing. */
+        public boolean known() {
+            return nullCount >= 0;
         }
     }
 
     private ChunkStats(int rows, List<ColumnStats> columns) {
         this.rows = rows;
         this.columns = List.copyOf(columns);
+    }
+
+    /**
+     * Statistics given by their parts (for example read from a file's metadata): {@code rows} rows
+     * and one entry per column, {@link ColumnStats#UNKNOWN} where nothing is known.
+     */
+    public static ChunkStats of(int rows, List<ColumnStats> columns) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows < 0: " + rows);
+        }
+        return new ChunkStats(rows, columns);
     }
 
     /** Computes the statistics of every column of {@code chunk}. */

@@ -31,7 +31,7 @@ public final class StatsPruner {
             case BinaryExpr b -> comparison(b, schema, stats);
             case UnaryExpr u when u.child() instanceof ColumnRef c && u.op() == UnaryExpr.Op.IS_NULL -> {
                 int i = schema.indexOf(c.column());
-                yield i >= 0 && stats.column(i).nullCount() == 0;
+                yield i >= 0 && stats.column(i).known() && stats.column(i).nullCount() == 0;
             }
             case UnaryExpr u when u.child() instanceof ColumnRef c && u.op() == UnaryExpr.Op.IS_NOT_NULL -> {
                 int i = schema.indexOf(c.column());
@@ -63,6 +63,9 @@ public final class StatsPruner {
             return false;
         }
         ChunkStats.ColumnStats cs = stats.column(i);
+        if (!cs.known()) {
+            return false;
+        }
         DataType t = schema.type(i);
         if (cs.min() == null || cs.max() == null) {
             // every value is null (or, for float64, NaN): a comparison is never true
