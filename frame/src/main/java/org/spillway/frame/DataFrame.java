@@ -571,6 +571,16 @@ public final class DataFrame {
         }
     }
 
+    /** Writes the frame as Parquet (a directory of part files, or one file when the path ends in {@code .parquet}). */
+    public void writeParquet(String path) {
+        writeParquet(Path.of(path), org.spillway.frame.io.ParquetWriteOptions.defaults());
+    }
+
+    /** {@link #writeParquet(String)} with options (codec, row-group and page size, dictionary, partition columns). */
+    public void writeParquet(Path path, org.spillway.frame.io.ParquetWriteOptions options) {
+        throw new UnsupportedOperationException("Parquet writing is being built");
+    }
+
     /** Runs the plan into stored chunks (unless already stored) and visits them in row order, one pinned at a time. */
     private void forEachChunkInOrder(java.util.function.Consumer<Chunk> visit) {
         StoredFrame f;

@@ -24,6 +24,7 @@ import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.ChunkStore;
+import org.spillway.frame.io.parquet.ParquetSource;
 import org.spillway.spill.chunk.RowGenerator;
 import org.spillway.spill.file.SpillDirectory;
 import org.spillway.spill.memory.MemoryBudget;
@@ -161,6 +162,29 @@ public final class Spillway implements AutoCloseable {
     public DataFrame readCsv(String pathOrGlobOrDir, CsvOptions options) {
         checkOpen();
         return new DataFrame(this, new LogicalPlan.CsvScan(CsvSource.open(pathOrGlobOrDir, options), null));
+    }
+
+    /**
+     * A lazy frame over Parquet data: a file, a directory (every {@code *.parquet} file below it, with
+     * Hive-style {@code key=value/} directories as columns) or a glob such as {@code lake/*.parquet}.
+     * Only the footers are read now. Files whose schemas differ are unified by column name (see
+     * {@link ParquetSource}). Queries read only the columns they use, skip row groups and pages whose
+     * statistics rule out a filter, and decode row groups in parallel; {@code count()} of an
+     * unfiltered scan is answered from the footers. Errors name the file (and row group and column).
+     *
+     * <pre>{@code
+     * DataFrame trips = sw.readParquet("lake/trips/");
+     * trips.filter(col("fare").gt(100)).groupBy("vendor").agg(count()).show();
+     * }</pre>
+     */
+    public DataFrame readParquet(String pathOrGlobOrDir) {
+        checkOpen();
+        return new DataFrame(this, new LogicalPlan.ParquetScan(ParquetSource.open(pathOrGlobOrDir), null, null));
+    }
+
+    /** {@link #readParquet(String)} for a path. */
+    public DataFrame readParquet(Path path) {
+        return readParquet(path.toString());
     }
 
     /** {@link #readCsv(String, CsvOptions)} for a path. */

@@ -34,6 +34,9 @@ import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.plan.LogicalPlan;
 import org.spillway.frame.plan.LogicalPlan.ChunkScan;
 import org.spillway.frame.plan.LogicalPlan.CsvScan;
+import org.spillway.frame.plan.LogicalPlan.ParquetScan;
+import org.spillway.frame.io.parquet.RowGroupRef;
+import org.spillway.frame.exec.scan.ParquetChunkSource;
 import org.spillway.frame.plan.LogicalPlan.Filter;
 import org.spillway.frame.plan.LogicalPlan.Limit;
 import org.spillway.frame.plan.LogicalPlan.Project;
@@ -73,6 +76,15 @@ public final class Executor implements PlanRunner {
                 for (ChunkHandle h : s.items()) {
                     n += h.rows();
                 }
+                return c.limit >= 0 ? Math.min(n, c.limit) : n;
+            }
+            if (c.ops.isEmpty() && c.source instanceof ParquetChunkSource s) {
+                // answered from the footers: no page is read
+                long n = 0;
+                for (RowGroupRef rg : s.items()) {
+                    n += rg.rows();
+                }
+                ctx.counters().add("parquet.countFromMetadata", 1);
                 return c.limit >= 0 ? Math.min(n, c.limit) : n;
             }
             return run(c, new CountTerminal(c.limit), "count");
@@ -312,6 +324,9 @@ public final class Executor implements PlanRunner {
                             s.projection() == null ? all(s.source().schema()) : s.projection(), chunkRows, ctx.budget());
                     case ChunkScan s -> c.source = new StoredChunkSource(s.frame(),
                             s.projection() == null ? all(s.frame().schema()) : s.projection(), s.skipFilter());
+                    case ParquetScan s -> c.source = new ParquetChunkSource(s.source(),
+                            s.projection() == null ? all(s.source().schema()) : s.projection(), s.skipFilter(), chunkRows,
+                            ctx.budget(), ctx.counters());
                 }
             }
             Collections.reverse(c.ops);
@@ -433,7 +448,24 @@ public final class Executor implements PlanRunner {
 
         @Override
         public R finish(List<Worker<S, L>> locals) {
-            return terminal.finish(locals.stream().map(w -> w.local).toList());
+            try {
+                return terminal.finish(locals.stream().map(w -> w.local).toList());
+            } finally {
+                closeSourceStates(locals);
+            }
+        }
+
+        /** Closes per-worker source states that hold resources (a Parquet reader's buffers and file handles). */
+        private static void closeSourceStates(List<? extends Worker<?, ?>> locals) {
+            for (Worker<?, ?> w : locals) {
+                if (w.sourceState instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("closing a scan's reader failed: " + e.getMessage(), e);
+                    }
+                }
+            }
         }
 
         @Override
@@ -443,7 +475,11 @@ public final class Executor implements PlanRunner {
 
         @Override
         public void abort(List<Worker<S, L>> locals) {
-            terminal.abort(locals.stream().map(w -> w.local).toList());
+            try {
+                terminal.abort(locals.stream().map(w -> w.local).toList());
+            } finally {
+                closeSourceStates(locals);
+            }
         }
     }
 }

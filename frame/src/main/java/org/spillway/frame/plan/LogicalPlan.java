@@ -9,6 +9,7 @@ import org.spillway.frame.SpillwayException;
 import org.spillway.frame.Expr.Alias;
 import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.io.CsvSource;
+import org.spillway.frame.io.parquet.ParquetSource;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -125,6 +126,39 @@ public sealed interface LogicalPlan {
 
         ChunkScan withColumns(java.util.Set<String> names) {
             return new ChunkScan(frame, narrow(frame.schema(), projection, names), skipFilter);
+        }
+    }
+
+    /**
+     * Reads Parquet files. {@code projection} holds positions in the source schema (null: all
+     * columns); row groups (and pages, where the file has a page index) whose statistics prove
+     * {@code skipFilter} false for every row are not read (null: read all). The rows of what is read
+     * are still filtered by the {@link Filter} above.
+     */
+    record ParquetScan(ParquetSource source, int[] projection, Expr skipFilter) implements LogicalPlan {
+        /** Checks the source is given. */
+        public ParquetScan {
+            Objects.requireNonNull(source, "source");
+        }
+
+        @Override
+        public Schema schema() {
+            return projection == null ? source.schema() : source.schema().select(projection);
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of();
+        }
+
+        @Override
+        public String describe() {
+            return String.format(Locale.ROOT, "ParquetScan %s columns=%s%s", source.describe(), schema().names(),
+                    skipFilter == null ? "" : " pushed=" + skipFilter + " (row-group statistics, page index)");
+        }
+
+        ParquetScan withColumns(java.util.Set<String> names) {
+            return new ParquetScan(source, narrow(source.schema(), projection, names), skipFilter);
         }
     }
 

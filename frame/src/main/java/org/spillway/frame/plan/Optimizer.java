@@ -8,6 +8,7 @@ import org.spillway.frame.Expr;
 import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.plan.LogicalPlan.ChunkScan;
 import org.spillway.frame.plan.LogicalPlan.CsvScan;
+import org.spillway.frame.plan.LogicalPlan.ParquetScan;
 import org.spillway.frame.plan.LogicalPlan.Filter;
 import org.spillway.frame.plan.LogicalPlan.Limit;
 import org.spillway.frame.plan.LogicalPlan.Project;
@@ -58,6 +59,7 @@ public final class Optimizer {
         return switch (plan) {
             case CsvScan s -> s;
             case ChunkScan s -> s;
+            case ParquetScan s -> s;
             case Filter f -> {
                 LogicalPlan child = simplify(f.child());
                 if (child instanceof Filter inner) {
@@ -217,6 +219,7 @@ public final class Optimizer {
         return switch (plan) {
             case CsvScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
             case ChunkScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
+            case ParquetScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
             case Filter f -> {
                 Set<String> need = new LinkedHashSet<>(required);
                 need.addAll(f.predicate().columns());
@@ -304,10 +307,14 @@ public final class Optimizer {
         return switch (plan) {
             case CsvScan s -> s;
             case ChunkScan s -> s;
+            case ParquetScan s -> s;
             case Filter f -> {
                 LogicalPlan child = skipByStats(f.child());
                 if (child instanceof ChunkScan s && s.skipFilter() == null) {
                     child = new ChunkScan(s.frame(), s.projection(), f.predicate());
+                }
+                if (child instanceof ParquetScan s && s.skipFilter() == null) {
+                    child = new ParquetScan(s.source(), s.projection(), f.predicate());
                 }
                 yield new Filter(child, f.predicate());
             }

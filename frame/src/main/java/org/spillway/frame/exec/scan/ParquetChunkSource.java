@@ -1,0 +1,99 @@
+package org.spillway.frame.exec.scan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.spillway.frame.Expr;
+import org.spillway.frame.exec.pipeline.Counters;
+import org.spillway.frame.io.parquet.ParquetRowGroupReader;
+import org.spillway.frame.io.parquet.ParquetSource;
+import org.spillway.frame.io.parquet.RowGroupRef;
+import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.ChunkStats;
+import org.spillway.spill.memory.MemoryBudget;
+
+/**
+ * Reads the row groups of Parquet files in parallel: a row group is a morsel, decoded by a
+ * per-worker {@link ParquetRowGroupReader}. Row groups whose footer statistics prove the skip filter
+ * false for every row are dropped before the scan starts (counted as {@code parquet.rowGroupsSkipped});
+ * the reader may skip pages by the page index as well.
+ */
+public final class ParquetChunkSource implements ChunkSource<RowGroupRef, ParquetRowGroupReader> {
+    private final ParquetSource source;
+    private final int[] projection;
+    private final int chunkRows;
+    private final MemoryBudget budget;
+    private final Expr skipFilter;
+    private final Counters counters;
+    private final Schema schema;
+    private final List<RowGroupRef> items;
+
+    /** A scan of {@code projection} (positions in the source schema), pruned by {@code skipFilter} (may be null). */
+    public ParquetChunkSource(ParquetSource source, int[] projection, Expr skipFilter, int chunkRows, MemoryBudget budget, Counters counters) {
+        this.source = source;
+        this.projection = projection;
+        this.chunkRows = chunkRows;
+        this.budget = budget;
+        this.skipFilter = skipFilter;
+        this.counters = counters;
+        this.schema = source.schema().select(projection);
+        this.items = prune(source, skipFilter, counters);
+    }
+
+    private static List<RowGroupRef> prune(ParquetSource source, Expr filter, Counters counters) {
+        List<RowGroupRef> all = source.rowGroups();
+        if (filter == null) {
+            return all;
+        }
+        Set<String> used = new LinkedHashSet<>(filter.columns());
+        Schema full = source.schema();
+        int[] positions = used.stream().mapToInt(full::indexOf).filter(i -> i >= 0).toArray();
+        if (positions.length == 0) {
+            return all;
+        }
+        Schema filterSchema = full.select(positions);
+        List<RowGroupRef> keep = new ArrayList<>(all.size());
+        long skipped = 0;
+        for (RowGroupRef rg : all) {
+            ChunkStats stats = source.stats(rg, positions);
+            if (stats != null && StatsPruner.canSkip(filter, filterSchema, stats)) {
+                skipped++;
+            } else {
+                keep.add(rg);
+            }
+        }
+        counters.add("parquet.rowGroupsSkipped", skipped);
+        return keep;
+    }
+
+    @Override
+    public Schema schema() {
+        return schema;
+    }
+
+    @Override
+    public List<RowGroupRef> items() {
+        return items;
+    }
+
+    @Override
+    public long weight(RowGroupRef item) {
+        return item.compressedBytes();
+    }
+
+    @Override
+    public String unit() {
+        return "MB";
+    }
+
+    @Override
+    public ParquetRowGroupReader newState() {
+        return source.newReader(projection, chunkRows, budget);
+    }
+
+    @Override
+    public void produce(RowGroupRef item, ParquetRowGroupReader reader, Output out) {
+        reader.read(item, skipFilter, counters::add, c -> out.accept(c, true));
+    }
+}
