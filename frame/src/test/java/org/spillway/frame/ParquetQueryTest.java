@@ -1,0 +1,157 @@
+package org.spillway.frame;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spillway.frame.Functions.col;
+import static org.spillway.frame.Functions.count;
+import static org.spillway.frame.Functions.max;
+import static org.spillway.frame.Functions.min;
+import static org.spillway.frame.Functions.on;
+import static org.spillway.frame.Functions.sum;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spillway.frame.io.ParquetFormatException;
+import org.spillway.frame.testkit.DuckOracle;
+import org.spillway.frame.testkit.SpillwayTest;
+import org.spillway.frame.testkit.TestData;
+
+/**
+ * Queries over Parquet files DuckDB wrote, through the plan: projection and filter pushdown, row
+ * groups skipped by statistics (counted), count from the footers, partitioned directories, globs of
+ * evolved schemas; results equal DuckDB's over the same files.
+ */
+@SpillwayTest
+class ParquetQueryTest {
+    @TempDir
+    static Path dir;
+    static Path groupBy;
+    static Path sorted;
+
+    @BeforeAll
+    static void write() throws Exception {
+        TestData.Table g = TestData.groupBy(dir);
+        groupBy = dir.resolve("g.parquet");
+        DuckOracle.query("COPY (SELECT * FROM " + g.scan() + ") TO '" + groupBy + "' (FORMAT parquet, ROW_GROUP_SIZE 8192)");
+        sorted = dir.resolve("sorted.parquet");
+        DuckOracle.query("COPY (SELECT i AS id, i % 7 AS k, 'v' || (i % 13) AS s FROM range(200000) t(i) ORDER BY i) TO '"
+                + sorted + "' (FORMAT parquet, ROW_GROUP_SIZE 10000)");
+    }
+
+    private static String pq(Path p) {
+        return "read_parquet('" + p + "')";
+    }
+
+    @Test
+    void groupByEqualsDuckDb(Spillway sw) {
+        DataFrame f = sw.readParquet(groupBy.toString());
+        assertEquals(DuckOracle.scalarLong("SELECT count(*) FROM " + pq(groupBy)), f.count());
+        DataFrame r = f.groupBy("k_str", "k_bool").agg(count(), sum("v_int"), min("k_date"), max("v_dbl"));
+        List<List<Object>> expected = DuckOracle.query("SELECT k_str, k_bool, count(*), sum(v_int), min(k_date), max(v_dbl) FROM "
+                + pq(groupBy) + " GROUP BY ALL");
+        DuckOracle.assertSameRows(expected, DuckOracle.rows(r.collect()));
+    }
+
+    @Test
+    void everyRowAndValueEqualsDuckDb(Spillway sw) {
+        List<List<Object>> expected = DuckOracle.query("SELECT * FROM " + pq(groupBy));
+        DuckOracle.assertSameOrderedRows(expected, DuckOracle.rows(sw.readParquet(groupBy).collect()), 0);
+    }
+
+    @Test
+    void joinOfTwoParquetFilesEqualsDuckDb(Spillway sw) {
+        DataFrame a = sw.readParquet(groupBy.toString()).select("rn", "k_int", "v_dbl");
+        DataFrame b = sw.readParquet(groupBy.toString()).groupBy("k_int").agg(count().as("n"));
+        DataFrame j = a.join(b, on("k_int"), JoinType.INNER).groupBy("n").agg(count(), sum("rn"));
+        List<List<Object>> expected = DuckOracle.query("SELECT n, count(*), sum(rn) FROM " + pq(groupBy)
+                + " a JOIN (SELECT k_int, count(*) AS n FROM " + pq(groupBy) + " GROUP BY k_int) b USING (k_int) GROUP BY n");
+        DuckOracle.assertSameRows(expected, DuckOracle.rows(j.collect()));
+    }
+
+    @Test
+    void aSelectiveFilterOnASortedColumnSkipsRowGroups(Spillway sw) {
+        DataFrame f = sw.readParquet(sorted.toString());
+        Map<String, Long> before = sw.counters();
+        DataFrame q = f.filter(col("id").geq(195_500).and(col("k").eq(3)));
+        String plan = q.explainString();
+        assertTrue(plan.contains("ParquetScan") && plan.contains("pushed="), plan);
+        long n = q.count();
+        Map<String, Long> after = sw.counters();
+        assertEquals(DuckOracle.scalarLong("SELECT count(*) FROM " + pq(sorted) + " WHERE id >= 195500 AND k = 3"), n);
+        long skipped = after.getOrDefault("parquet.rowGroupsSkipped", 0L) - before.getOrDefault("parquet.rowGroupsSkipped", 0L);
+        assertEquals(19, skipped, "20 row groups of 10,000 rows; all but the last are below 195,500: " + after);
+        // the same answer without pushdown: a filter the statistics cannot use
+        assertEquals(n, f.filter(col("id").add(0).geq(195_500).and(col("k").eq(3))).count());
+    }
+
+    @Test
+    void countComesFromTheFooters(Spillway sw) {
+        long before = sw.counters().getOrDefault("parquet.countFromMetadata", 0L);
+        long pagesBefore = sw.counters().getOrDefault("parquet.pagesRead", 0L);
+        assertEquals(200_000, sw.readParquet(sorted.toString()).count());
+        assertEquals(before + 1, sw.counters().getOrDefault("parquet.countFromMetadata", 0L));
+        assertEquals(pagesBefore, sw.counters().getOrDefault("parquet.pagesRead", 0L));
+    }
+
+    @Test
+    void onlyTheUsedColumnsAreRead(Spillway sw) {
+        DataFrame q = sw.readParquet(groupBy.toString()).select("k_int");
+        String plan = q.explainString();
+        assertTrue(plan.contains("columns=[k_int]"), plan);
+        assertEquals(DuckOracle.scalarLong("SELECT count(k_int) FROM " + pq(groupBy)), q.filter(col("k_int").isNotNull()).count());
+    }
+
+    @Test
+    void hivePartitionedDirectoryEqualsDuckDb(Spillway sw) {
+        Path part = dir.resolve("part");
+        DuckOracle.query("COPY (SELECT * FROM " + pq(sorted) + " WHERE id < 5000) TO '" + part
+                + "' (FORMAT parquet, PARTITION_BY (k), OVERWRITE_OR_IGNORE)");
+        DataFrame f = sw.readParquet(part.toString());
+        assertTrue(f.schema().contains("k"), f.schema().toString());
+        List<List<Object>> expected = DuckOracle.query("SELECT k, count(*), sum(id) FROM read_parquet('" + part
+                + "/**/*.parquet', hive_partitioning = true) GROUP BY k");
+        DuckOracle.assertSameRows(expected, DuckOracle.rows(f.groupBy("k").agg(count(), sum("id")).collect()));
+        // a filter on the partition column skips the other directories' row groups
+        long before = sw.counters().getOrDefault("parquet.rowGroupsSkipped", 0L);
+        assertEquals(DuckOracle.scalarLong("SELECT count(*) FROM " + pq(sorted) + " WHERE id < 5000 AND k = 2"),
+                f.filter(col("k").eq(2)).count());
+        assertTrue(sw.counters().getOrDefault("parquet.rowGroupsSkipped", 0L) - before >= 6, sw.counters().toString());
+    }
+
+    @Test
+    void evolvedSchemasAreUnifiedByName(Spillway sw) throws Exception {
+        Path evolved = Files.createDirectories(dir.resolve("evolved"));
+        DuckOracle.query("COPY (SELECT i::INTEGER AS a, 'x' || i AS b FROM range(3) t(i)) TO '" + evolved.resolve("1.parquet") + "' (FORMAT parquet)");
+        DuckOracle.query("COPY (SELECT (i + 10)::BIGINT AS a, i * 0.5 AS c FROM range(2) t(i)) TO '" + evolved.resolve("2.parquet")
+                + "' (FORMAT parquet)");
+        DataFrame f = sw.readParquet(evolved + "/*.parquet");
+        assertEquals(List.of("a", "b", "c"), f.schema().names());
+        List<List<Object>> expected = DuckOracle.query("SELECT a, b, c FROM read_parquet('" + evolved
+                + "/*.parquet', union_by_name = true)");
+        DuckOracle.assertSameRows(expected, DuckOracle.rows(f.collect()));
+    }
+
+    @Test
+    void conflictingTypesNameBothFilesAndTheColumn(Spillway sw) throws Exception {
+        Path bad = Files.createDirectories(dir.resolve("conflict"));
+        DuckOracle.query("COPY (SELECT 1 AS a) TO '" + bad.resolve("1.parquet") + "' (FORMAT parquet)");
+        DuckOracle.query("COPY (SELECT 'one' AS a) TO '" + bad.resolve("2.parquet") + "' (FORMAT parquet)");
+        ParquetFormatException e = assertThrows(ParquetFormatException.class, () -> sw.readParquet(bad.toString()));
+        assertTrue(e.getMessage().contains("1.parquet") && e.getMessage().contains("2.parquet") && e.getMessage().contains("a"),
+                e.getMessage());
+        // the session stays usable
+        assertEquals(200_000, sw.readParquet(sorted.toString()).count());
+    }
+
+    @Test
+    void aMissingPathIsAClearError(Spillway sw) {
+        ParquetFormatException e = assertThrows(ParquetFormatException.class, () -> sw.readParquet(dir.resolve("nope.parquet").toString()));
+        assertTrue(e.getMessage().contains("nope.parquet"), e.getMessage());
+    }
+}
