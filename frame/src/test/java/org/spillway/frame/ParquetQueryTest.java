@@ -127,8 +127,9 @@ class ParquetQueryTest {
     @Test
     void evolvedSchemasAreUnifiedByName(Spillway sw) throws Exception {
         Path evolved = Files.createDirectories(dir.resolve("evolved"));
-        DuckOracle.query("COPY (SELECT i::INTEGER AS a, 'x' || i AS b FROM range(3) t(i)) TO '" + evolved.resolve("1.parquet") + "' (FORMAT parquet)");
-        DuckOracle.query("COPY (SELECT (i + 10)::BIGINT AS a, i * 0.5 AS c FROM range(2) t(i)) TO '" + evolved.resolve("2.parquet")
+        DuckOracle.query("COPY (SELECT i::INTEGER AS a, 'x' || i AS b FROM range(3) t(i)) TO '" + evolved.resolve("1.parquet")
+                + "' (FORMAT parquet)");
+        DuckOracle.query("COPY (SELECT (i + 10)::BIGINT AS a, (i * 0.5)::DOUBLE AS c FROM range(2) t(i)) TO '" + evolved.resolve("2.parquet")
                 + "' (FORMAT parquet)");
         DataFrame f = sw.readParquet(evolved + "/*.parquet");
         assertEquals(List.of("a", "b", "c"), f.schema().names());
