@@ -87,7 +87,7 @@ class ParquetQueryTest {
         long skipped = after.getOrDefault("parquet.rowGroupsSkipped", 0L) - before.getOrDefault("parquet.rowGroupsSkipped", 0L);
         assertEquals(19, skipped, "20 row groups of 10,000 rows; all but the last are below 195,500: " + after);
         // the same answer without pushdown: a filter the statistics cannot use
-        assertEquals(n, f.filter(col("id").add(0).geq(195_500).and(col("k").eq(3))).count());
+        assertEquals(n, f.filter(col("id").plus(0).geq(195_500).and(col("k").eq(3))).count());
     }
 
     @Test
