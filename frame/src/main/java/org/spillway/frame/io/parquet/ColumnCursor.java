@@ -592,6 +592,7 @@ final class ColumnCursor {
                     if (nanos % 1000 != 0) {
                         throw subMicro();
                     }
+                    // wrapping arithmetic, as Spark's writer and reader: microseconds past 2^63 - 2440588 days round-trip
                     pLong[i] = (day - JULIAN_EPOCH_DAY) * MICROS_PER_DAY + nanos / 1000;
                 }
             }
