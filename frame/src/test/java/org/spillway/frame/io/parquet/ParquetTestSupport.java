@@ -20,6 +20,22 @@ final class ParquetTestSupport {
     private ParquetTestSupport() {
     }
 
+    private static java.sql.Connection connection;
+
+    /** Runs a statement that returns no rows (COPY, CREATE) on a DuckDB connection of these tests. */
+    static synchronized void exec(String sql) {
+        try {
+            if (connection == null) {
+                connection = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+            }
+            try (java.sql.Statement st = connection.createStatement()) {
+                st.execute(sql);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("DuckDB failed on: " + sql + "\n" + e.getMessage(), e);
+        }
+    }
+
     static Path resource(String name) {
         try {
             return Path.of(ParquetTestSupport.class.getResource("/parquet-testing/" + name).toURI());
