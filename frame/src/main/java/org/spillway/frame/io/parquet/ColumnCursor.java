@@ -55,6 +55,7 @@ final class ColumnCursor {
     private String file;
     private int rowGroup;
     long pagesRead;
+    long pagesSkipped;
 
     // the current page
     private byte[] pageBuf = new byte[0];
@@ -141,6 +142,7 @@ final class ColumnCursor {
         pageValues = 0;
         pageRead = 0;
         pagesRead = 0;
+        pagesSkipped = 0;
         return len;
     }
 
@@ -155,6 +157,62 @@ final class ColumnCursor {
             copy(k, out);
             need -= k;
         }
+    }
+
+    /**
+     * Skips the next {@code n} rows: whole data pages within them are passed over by their header
+     * alone (not decompressed nor decoded), the rest of a page by advancing its position.
+     */
+    void skip(long n) {
+        while (n > 0) {
+            if (pageRead == pageValues) {
+                long whole = skipWholePage(n);
+                if (whole > 0) {
+                    n -= whole;
+                    continue;
+                }
+                loadPage();
+            }
+            int k = (int) Math.min(n, pageValues - pageRead);
+            int defined = k;
+            if (!allDefined) {
+                defined = 0;
+                for (int j = pageRead; j < pageRead + k; j++) {
+                    defined += defs[j] == maxDef ? 1 : 0;
+                }
+            }
+            valueIdx += defined;
+            pageRead += k;
+            n -= k;
+        }
+    }
+
+    /** Passes over the next page if it is a data page of at most {@code n} rows; returns its rows, or 0. */
+    private long skipWholePage(long n) {
+        if (valuesLeft <= 0 || pos >= end) {
+            return 0;
+        }
+        PosStream in = new PosStream(chunk, pos, end - pos);
+        PageHeader h;
+        try {
+            h = Util.readPageHeader(in);
+        } catch (IOException | RuntimeException e) {
+            return 0; // loadPage reports it
+        }
+        int rows = switch (h.getType()) {
+            case DATA_PAGE -> h.isSetData_page_header() ? h.getData_page_header().getNum_values() : -1;
+            case DATA_PAGE_V2 -> h.isSetData_page_header_v2() ? h.getData_page_header_v2().getNum_values() : -1;
+            default -> -1;
+        };
+        int dataStart = in.position();
+        int comp = h.getCompressed_page_size();
+        if (rows <= 0 || rows > n || comp < 0 || comp > end - dataStart) {
+            return 0;
+        }
+        pos = dataStart + comp;
+        valuesLeft -= rows;
+        pagesSkipped++;
+        return rows;
     }
 
     /** Releases the big buffers (the reader is closing). */

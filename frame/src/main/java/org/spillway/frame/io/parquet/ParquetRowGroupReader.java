@@ -60,8 +60,13 @@ public final class ParquetRowGroupReader implements AutoCloseable {
      * page-index bounds exclude it; rows of read pages are not filtered here. {@code counters}
      * receives counts such as {@code parquet.pagesSkipped}.
      *
-     * <p>The page index is not used yet: every page of the projected columns is read (and no
-     * {@code parquet.pagesSkipped} is counted); {@code filter} is accepted for the contract.
+     * <p>Page index: when the file has a column index and offset index for columns of
+     * {@code filter}, the row ranges whose pages' bounds exclude the filter (by
+     * {@link org.spillway.frame.exec.scan.StatsPruner}) are left out: only rows of the kept ranges
+     * are emitted, every projected column aligned on them, and the data pages of the projected
+     * columns that lie wholly outside the kept ranges are passed over by their header, neither
+     * decompressed nor decoded (counted as {@code parquet.pagesSkipped}). Kept ranges may still hold
+     * rows the filter drops; the plan filters them.
      */
     public void read(RowGroupRef rowGroup, Expr filter, ObjLongConsumer<String> counters, Consumer<Chunk> out) {
         int f = rowGroup.file();
@@ -101,22 +106,52 @@ public final class ParquetRowGroupReader implements AutoCloseable {
                     }
                 }
             }
-            long done = 0;
-            while (done < rows) {
-                int n = (int) Math.min(chunkRows, rows - done);
-                out.accept(decode(f, cs, n));
-                done += n;
+            long[] kept = null;
+            if (filter != null && projection.length > 0) {
+                try {
+                    kept = PageIndex.keep(source, f, rg, rows, filter, channel);
+                } catch (IOException | RuntimeException e) {
+                    kept = null; // a page index that cannot be read is not used: every page is read
+                }
             }
+            if (kept == null) {
+                emit(f, cs, rows, out);
+            } else {
+                long at = 0;
+                for (int k = 0; k < kept.length; k += 2) {
+                    for (ColumnCursor c : cs) {
+                        if (c != null) {
+                            c.skip(kept[k] - at);
+                        }
+                    }
+                    emit(f, cs, kept[k + 1] - kept[k], out);
+                    at = kept[k + 1];
+                }
+            }
+            long skipped = 0;
             for (ColumnCursor c : cs) {
                 if (c != null) {
                     pages += c.pagesRead;
+                    skipped += c.pagesSkipped;
                 }
+            }
+            if (kept != null) {
+                counters.accept("parquet.pagesSkipped", skipped);
             }
             counters.accept("parquet.rowGroupsRead", 1);
             counters.accept("parquet.pagesRead", pages);
             counters.accept("parquet.bytesRead", read);
         } finally {
             io.close();
+        }
+    }
+
+    private void emit(int f, ColumnCursor[] cs, long rows, Consumer<Chunk> out) {
+        long done = 0;
+        while (done < rows) {
+            int n = (int) Math.min(chunkRows, rows - done);
+            out.accept(decode(f, cs, n));
+            done += n;
         }
     }
 

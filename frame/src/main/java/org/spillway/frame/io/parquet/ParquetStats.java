@@ -67,7 +67,7 @@ final class ParquetStats {
     }
 
     /** One bound as a storage value of {@code target}, or null when it cannot be used. */
-    private static Object value(byte[] b, ParquetTypes.Mapping m, DataType target, boolean upper) {
+    static Object value(byte[] b, ParquetTypes.Mapping m, DataType target, boolean upper) {
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         return switch (m.physical()) {
             case BOOLEAN -> b.length >= 1 ? (Object) (b[0] != 0) : null;
