@@ -127,6 +127,11 @@ public final class ParquetRowGroupReader implements AutoCloseable {
                     emit(f, cs, kept[k + 1] - kept[k], out);
                     at = kept[k + 1];
                 }
+                for (ColumnCursor c : cs) {
+                    if (c != null) {
+                        c.skip(rows - at); // the pages after the last kept range, by header only (counted)
+                    }
+                }
             }
             long skipped = 0;
             for (ColumnCursor c : cs) {
