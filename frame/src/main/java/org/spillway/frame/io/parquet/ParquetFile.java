@@ -28,6 +28,7 @@ final class ParquetFile {
      * @param element the schema element
      * @param mapping how it is decoded, or null when Spillway cannot represent it
      * @param maxDef  the maximum definition level (0 = required, 1 = optional)
+     * @param unsupported what the column is when {@code mapping} is null (e.g. {@code DECIMAL(10,2)}), else null
      */
     record Column(String name, int leaf, SchemaElement element, ParquetTypes.Mapping mapping, int maxDef, String unsupported) {
     }

@@ -36,7 +36,8 @@ public final class ParquetRowGroupReader implements AutoCloseable {
     private final MemoryBudget budget;
     private final Schema schema;
     private final ColumnBuffer[] buffers;
-    private ColumnCursor[][] cursors; // per file, per projected column (lazily)
+    private ColumnCursor[] cursors; // per projected column, for the file cursorFile
+    private int cursorFile = -1;
     private FileChannel channel;
     private int channelFile = -1;
     private long channelSize;
@@ -51,7 +52,6 @@ public final class ParquetRowGroupReader implements AutoCloseable {
         for (int i = 0; i < projection.length; i++) {
             buffers[i] = new ColumnBuffer(schema.type(i), chunkRows);
         }
-        this.cursors = new ColumnCursor[source.files.size()][];
     }
 
     /**
@@ -201,28 +201,22 @@ public final class ParquetRowGroupReader implements AutoCloseable {
         }
     }
 
+    /** The cursors of file {@code f}'s projected columns (null for columns the file lacks), made when the file changes. */
     private ColumnCursor[] cursorsFor(int f) {
-        ColumnCursor[] cs = cursors[f];
-        if (cs == null) {
-            ParquetFile pf = source.files.get(f);
-            cs = new ColumnCursor[projection.length];
-            for (int i = 0; i < projection.length; i++) {
-                int p = projection[i];
-                if (p < source.fileColumns && source.columnOf[f][p] >= 0) {
-                    ParquetFile.Column col = pf.columns.get(source.columnOf[f][p]);
-                    // share one cursor per column position across files of the same mapping would save buffers;
-                    // files are few, so one per file keeps it simple
-                    cs[i] = new ColumnCursor(col.name(), col.mapping(), schema.type(i), col.maxDef());
-                }
-            }
-            // only one file is decoded at a time: release the previous files' cursors' buffers
-            for (int g = 0; g < cursors.length; g++) {
-                if (g != f && cursors[g] != null) {
-                    cursors[g] = null;
-                }
-            }
-            cursors[f] = cs;
+        if (cursorFile == f) {
+            return cursors;
         }
+        ParquetFile pf = source.files.get(f);
+        ColumnCursor[] cs = new ColumnCursor[projection.length];
+        for (int i = 0; i < projection.length; i++) {
+            int p = projection[i];
+            if (p < source.fileColumns && source.columnOf[f][p] >= 0) {
+                ParquetFile.Column col = pf.columns.get(source.columnOf[f][p]);
+                cs[i] = new ColumnCursor(col.name(), col.mapping(), schema.type(i), col.maxDef());
+            }
+        }
+        cursors = cs;
+        cursorFile = f;
         return cs;
     }
 
@@ -257,6 +251,7 @@ public final class ParquetRowGroupReader implements AutoCloseable {
     @Override
     public void close() {
         closeChannel();
-        cursors = new ColumnCursor[source.files.size()][];
+        cursors = null;
+        cursorFile = -1;
     }
 }

@@ -195,6 +195,18 @@ class ParquetSourceFilesTest {
                 && e.getMessage().contains("'t'"), e.getMessage());
     }
 
+    @Test
+    void unsignedBeyondInt64FailsAtReadTime() throws Exception {
+        Path ok = copy("SELECT 9223372036854775807::UBIGINT AS u, 4294967295::UINTEGER AS u32", dir.resolve("u64/ok.parquet"));
+        assertEquals(List.of(List.of(9223372036854775807L, 4294967295L)), ParquetTestSupport.read(ParquetSource.open(ok.toString()), 10));
+        Path big = copy("SELECT 18446744073709551615::UBIGINT AS u", dir.resolve("u64/big.parquet"));
+        ParquetSource src = ParquetSource.open(big.toString());
+        assertEquals(DataType.INT64, src.schema().type(0));
+        assertEquals(ChunkStats.ColumnStats.UNKNOWN, src.stats(src.rowGroups().getFirst(), new int[] {0}).column(0));
+        ParquetFormatException e = assertThrows(ParquetFormatException.class, () -> ParquetTestSupport.read(src, 10));
+        assertTrue(e.getMessage().contains("18446744073709551615") && e.getMessage().contains("'u'"), e.getMessage());
+    }
+
     private Path utcNanos(String sql, String name) throws Exception {
         Path ns = copy(sql, dir.resolve("ns/" + name + ".parquet"));
         byte[] bytes = Files.readAllBytes(ns);
