@@ -75,7 +75,7 @@ final class ColumnBuffer {
     /** Marks row {@code row} (the next one, being appended) null; its value slot is the caller's. */
     void markNull(int row) {
         if (nulls == 0) {
-            setValidRange(0, row, true);
+            setValidRange(0, row);
         }
         nulls++;
     }
@@ -83,11 +83,11 @@ final class ColumnBuffer {
     /** Marks rows [from, to) valid when bits are kept. */
     void markValid(int from, int to) {
         if (nulls > 0) {
-            setValidRange(from, to, false);
+            setValidRange(from, to);
         }
     }
 
-    private void setValidRange(int from, int to, boolean fresh) {
+    private void setValidRange(int from, int to) {
         for (int i = from; i < to; i++) {
             valid[i >>> 3] |= (byte) (1 << (i & 7));
         }

@@ -602,7 +602,7 @@ final class ColumnCursor {
                 pStrBuf = ownStr;
                 if (m.conversion() == ParquetTypes.Conversion.UUID) {
                     byte[] copy = Arrays.copyOf(ownStr, at);
-                    uuids(copy, count, true);
+                    uuids(copy, count);
                 }
             }
             default -> throw new IOException("encoding " + enc + " is not supported");
@@ -698,7 +698,7 @@ final class ColumnCursor {
                 }
                 pStrBuf = b;
                 if (m.conversion() == ParquetTypes.Conversion.UUID) {
-                    uuids(b, count, false);
+                    uuids(b, count);
                 }
             }
         }
@@ -707,7 +707,7 @@ final class ColumnCursor {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** Replaces 16-byte values (at pStart in src) by their canonical text in ownStr. */
-    private void uuids(byte[] src, int count, boolean fresh) {
+    private void uuids(byte[] src, int count) {
         byte[] out = new byte[36 * count];
         for (int i = 0; i < count; i++) {
             int s = pStart[i];

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -369,9 +368,5 @@ public final class ParquetSource {
     @Override
     public String toString() {
         return describe();
-    }
-
-    List<ParquetFile> parquetFiles() {
-        return Collections.unmodifiableList(files);
     }
 }
