@@ -66,6 +66,14 @@ final class ParquetStats {
         };
     }
 
+    /** The format's rule for zeros: a lower bound of 0 may hide -0.0, an upper bound of -0.0 may hide +0.0. */
+    private static double signedZero(double d, boolean upper) {
+        if (d == 0.0) {
+            return upper ? 0.0 : -0.0;
+        }
+        return d;
+    }
+
     /** One bound as a storage value of {@code target}, or null when it cannot be used. */
     static Object value(byte[] b, ParquetTypes.Mapping m, DataType target, boolean upper) {
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
@@ -97,15 +105,15 @@ final class ParquetStats {
                 if (b.length < 4) {
                     yield null;
                 }
-                float f = bb.getFloat(0);
-                yield Float.isNaN(f) ? null : (Object) (double) f;
+                double f = bb.getFloat(0);
+                yield Double.isNaN(f) ? null : (Object) signedZero(f, upper);
             }
             case DOUBLE -> {
                 if (b.length < 8) {
                     yield null;
                 }
                 double d = bb.getDouble(0);
-                yield Double.isNaN(d) ? null : (Object) d;
+                yield Double.isNaN(d) ? null : (Object) signedZero(d, upper);
             }
             case BYTE_ARRAY -> {
                 try {

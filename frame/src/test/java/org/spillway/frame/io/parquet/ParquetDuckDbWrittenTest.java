@@ -89,6 +89,53 @@ class ParquetDuckDbWrittenTest {
     }
 
     @Test
+    void readersOfOneSourceRunInParallel() throws Exception {
+        Path p = write("parallel.parquet", "COMPRESSION zstd, ROW_GROUP_SIZE 1000");
+        ParquetSource src = ParquetSource.open(p.toString());
+        int[] proj = ParquetTestSupport.all(src.schema());
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ConcurrentHashMap<Integer, List<Object>> byId = new java.util.concurrent.ConcurrentHashMap<>();
+        try (org.spillway.spill.memory.MemoryBudget budget = new org.spillway.spill.memory.MemoryBudget(1L << 30)) {
+            Thread[] workers = new Thread[2];
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            for (int w = 0; w < workers.length; w++) {
+                workers[w] = new Thread(() -> {
+                    try (ParquetRowGroupReader r = src.newReader(proj, 500, budget)) {
+                        int g;
+                        while ((g = next.getAndIncrement()) < src.rowGroups().size()) {
+                            r.read(src.rowGroups().get(g), null, (k, v) -> { }, chunk -> {
+                                try (chunk) {
+                                    for (int i = 0; i < chunk.rows(); i++) {
+                                        List<Object> row = new java.util.ArrayList<>();
+                                        for (int j = 0; j < chunk.columnCount(); j++) {
+                                            row.add(DuckOracle.normalise(chunk.column(j).getObject(i)));
+                                        }
+                                        byId.put(((Long) row.getLast()).intValue(), row);
+                                    }
+                                }
+                            });
+                        }
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                });
+                workers[w].start();
+            }
+            for (Thread t : workers) {
+                t.join();
+            }
+            assertNull(failure.get());
+            assertEquals(0, budget.used());
+        }
+        List<List<Object>> ours = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            ours.add(byId.get(i));
+        }
+        DuckOracle.assertSameOrderedRows(ParquetTestSupport.duck("SELECT * FROM read_parquet(" + ParquetTestSupport.sqlPath(p)
+                + ") ORDER BY id"), ours, 0);
+    }
+
+    @Test
     void emptyProjectionCountsRows() {
         Path p = write("count.parquet", "ROW_GROUP_SIZE 1000");
         ParquetSource src = ParquetSource.open(p.toString());
