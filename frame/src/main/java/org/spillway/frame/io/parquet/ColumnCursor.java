@@ -215,11 +215,20 @@ final class ColumnCursor {
         return rows;
     }
 
-    /** Releases the big buffers (the reader is closing). */
-    void release() {
-        chunk = new byte[0];
-        pageBuf = new byte[0];
-        scratch = new byte[0];
+    /** Takes over the scratch buffers of the cursor of the same column in the previous file (they only grow). */
+    void adopt(ColumnCursor old) {
+        chunk = old.chunk;
+        pageBuf = old.pageBuf;
+        scratch = old.scratch;
+        defs = old.defs;
+        pInt = old.pInt;
+        pLong = old.pLong;
+        pDouble = old.pDouble;
+        pBool = old.pBool;
+        pCodes = old.pCodes;
+        pStart = old.pStart;
+        pLen = old.pLen;
+        ownStr = old.ownStr;
     }
 
     private static final class PosStream extends ByteArrayInputStream {

@@ -213,6 +213,9 @@ public final class ParquetRowGroupReader implements AutoCloseable {
             if (p < source.fileColumns && source.columnOf[f][p] >= 0) {
                 ParquetFile.Column col = pf.columns.get(source.columnOf[f][p]);
                 cs[i] = new ColumnCursor(col.name(), col.mapping(), schema.type(i), col.maxDef());
+                if (cursors != null && cursors[i] != null) {
+                    cs[i].adopt(cursors[i]);
+                }
             }
         }
         cursors = cs;

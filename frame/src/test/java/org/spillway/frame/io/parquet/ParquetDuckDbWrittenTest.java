@@ -136,6 +136,18 @@ class ParquetDuckDbWrittenTest {
     }
 
     @Test
+    void aBudgetTooSmallFailsAndLeavesNothingReserved() {
+        Path p = write("budget.parquet", "COMPRESSION uncompressed, ROW_GROUP_SIZE 1000");
+        ParquetSource src = ParquetSource.open(p.toString());
+        try (org.spillway.spill.memory.MemoryBudget budget = new org.spillway.spill.memory.MemoryBudget(16 * 1024);
+             ParquetRowGroupReader r = src.newReader(ParquetTestSupport.all(src.schema()), 4096, budget)) {
+            org.junit.jupiter.api.Assertions.assertThrows(org.spillway.spill.memory.BudgetExceededException.class,
+                    () -> r.read(src.rowGroups().getFirst(), null, (k, v) -> { }, org.spillway.spill.chunk.Chunk::close));
+            assertEquals(0, budget.used());
+        }
+    }
+
+    @Test
     void emptyProjectionCountsRows() {
         Path p = write("count.parquet", "ROW_GROUP_SIZE 1000");
         ParquetSource src = ParquetSource.open(p.toString());
