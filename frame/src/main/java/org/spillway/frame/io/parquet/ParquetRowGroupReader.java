@@ -1,16 +1,57 @@
 package org.spillway.frame.io.parquet;
 
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.RowGroup;
 import org.spillway.frame.Expr;
+import org.spillway.frame.io.ParquetFormatException;
+import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
+import org.spillway.spill.memory.MemoryBudget;
+import org.spillway.spill.memory.Reservation;
+import org.spillway.spill.vector.ColumnVector;
 
 /**
  * Decodes row groups of a {@link ParquetSource} into chunks of the projected columns, one worker's
  * buffers reused across row groups. Not thread-safe: one per worker.
+ *
+ * <p>Only the column chunks of the projected columns are read (positional reads of a
+ * {@link FileChannel}, kept open while consecutive row groups come from the same file). The bytes of
+ * the column chunks being decoded are reserved from the budget as consumer {@code "ParquetRead"}
+ * for the duration of the row group, and each emitted chunk's off-heap memory as
+ * {@code "ParquetScan"} (owned by the chunk, freed when it is closed).
  */
 public final class ParquetRowGroupReader implements AutoCloseable {
-    ParquetRowGroupReader() {
+    private final ParquetSource source;
+    private final int[] projection;
+    private final int chunkRows;
+    private final MemoryBudget budget;
+    private final Schema schema;
+    private final ColumnBuffer[] buffers;
+    private ColumnCursor[] cursors; // per projected column, for the file cursorFile
+    private int cursorFile = -1;
+    private FileChannel channel;
+    private int channelFile = -1;
+    private long channelSize;
+
+    ParquetRowGroupReader(ParquetSource source, int[] projection, int chunkRows, MemoryBudget budget) {
+        this.source = source;
+        this.projection = projection;
+        this.chunkRows = chunkRows;
+        this.budget = budget;
+        this.schema = source.schema().select(projection);
+        this.buffers = new ColumnBuffer[projection.length];
+        for (int i = 0; i < projection.length; i++) {
+            buffers[i] = new ColumnBuffer(schema.type(i), chunkRows);
+        }
     }
 
     /**
@@ -18,12 +59,202 @@ public final class ParquetRowGroupReader implements AutoCloseable {
      * to {@code out}, in row order. {@code filter} (may be null) lets the reader skip pages whose
      * page-index bounds exclude it; rows of read pages are not filtered here. {@code counters}
      * receives counts such as {@code parquet.pagesSkipped}.
+     *
+     * <p>Page index: when the file has a column index and offset index for columns of
+     * {@code filter}, the row ranges whose pages' bounds exclude the filter (by
+     * {@link org.spillway.frame.exec.scan.StatsPruner}) are left out: only rows of the kept ranges
+     * are emitted, every projected column aligned on them, and the data pages of the projected
+     * columns that lie wholly outside the kept ranges are passed over by their header, neither
+     * decompressed nor decoded (counted as {@code parquet.pagesSkipped}). Kept ranges may still hold
+     * rows the filter drops; the plan filters them.
      */
     public void read(RowGroupRef rowGroup, Expr filter, ObjLongConsumer<String> counters, Consumer<Chunk> out) {
-        throw new UnsupportedOperationException();
+        int f = rowGroup.file();
+        ParquetFile pf = source.files.get(f);
+        RowGroup rg = pf.meta.getRow_groups().get(rowGroup.rowGroup());
+        long rows = rg.getNum_rows();
+        String fileName = pf.path.toString();
+        ColumnCursor[] cs = cursorsFor(f);
+        ColumnMetaData[] metas = new ColumnMetaData[projection.length];
+        long bytes = 0;
+        for (int i = 0; i < projection.length; i++) {
+            if (cs[i] != null) {
+                ParquetFile.Column col = pf.columns.get(source.columnOf[f][projection[i]]);
+                List<ColumnChunk> ccs = rg.getColumns();
+                if (col.leaf() >= ccs.size() || !ccs.get(col.leaf()).isSetMeta_data()) {
+                    throw new ParquetFormatException("Cannot read column '" + col.name() + "' of '" + fileName + "', row group "
+                            + rowGroup.rowGroup() + ": the footer has no metadata for its column chunk");
+                }
+                metas[i] = ccs.get(col.leaf()).getMeta_data();
+                bytes += metas[i].getTotal_compressed_size();
+            }
+        }
+        Reservation io = budget.reserve("ParquetRead", bytes);
+        try {
+            long pages = 0;
+            if (bytes > 0 || hasFileColumn(cs)) {
+                openChannel(f, pf);
+            }
+            long read = 0;
+            for (int i = 0; i < projection.length; i++) {
+                if (cs[i] != null) {
+                    try {
+                        read += cs[i].start(fileName, rowGroup.rowGroup(), metas[i], channel, channelSize);
+                    } catch (IOException e) {
+                        throw new ParquetFormatException("Cannot read column '" + schema.field(i).name() + "' of '" + fileName
+                                + "', row group " + rowGroup.rowGroup() + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+            long[] kept = null;
+            if (filter != null && projection.length > 0) {
+                try {
+                    kept = PageIndex.keep(source, f, rg, rows, filter, channel);
+                } catch (IOException | RuntimeException e) {
+                    kept = null; // a page index that cannot be read is not used: every page is read
+                }
+            }
+            if (kept == null) {
+                emit(f, cs, rows, out);
+            } else {
+                long at = 0;
+                for (int k = 0; k < kept.length; k += 2) {
+                    for (ColumnCursor c : cs) {
+                        if (c != null) {
+                            c.skip(kept[k] - at);
+                        }
+                    }
+                    emit(f, cs, kept[k + 1] - kept[k], out);
+                    at = kept[k + 1];
+                }
+                for (ColumnCursor c : cs) {
+                    if (c != null) {
+                        c.skip(rows - at); // the pages after the last kept range, by header only (counted)
+                    }
+                }
+            }
+            long skipped = 0;
+            for (ColumnCursor c : cs) {
+                if (c != null) {
+                    pages += c.pagesRead;
+                    skipped += c.pagesSkipped;
+                }
+            }
+            if (kept != null) {
+                counters.accept("parquet.pagesSkipped", skipped);
+            }
+            counters.accept("parquet.rowGroupsRead", 1);
+            counters.accept("parquet.pagesRead", pages);
+            counters.accept("parquet.bytesRead", read);
+        } finally {
+            io.close();
+        }
+    }
+
+    private void emit(int f, ColumnCursor[] cs, long rows, Consumer<Chunk> out) {
+        long done = 0;
+        while (done < rows) {
+            int n = (int) Math.min(chunkRows, rows - done);
+            out.accept(decode(f, cs, n));
+            done += n;
+        }
+    }
+
+    private static boolean hasFileColumn(ColumnCursor[] cs) {
+        for (ColumnCursor c : cs) {
+            if (c != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Chunk decode(int f, ColumnCursor[] cs, int n) {
+        if (projection.length == 0) {
+            return Chunk.empty(schema, n);
+        }
+        long bytes = 0;
+        for (int i = 0; i < projection.length; i++) {
+            ColumnBuffer b = buffers[i];
+            b.reset();
+            if (cs[i] != null) {
+                cs[i].read(n, b);
+            } else if (projection[i] >= source.fileColumns) {
+                b.appendConstant(source.partitionValues[f][projection[i] - source.fileColumns], n);
+            } else {
+                b.appendNulls(n);
+            }
+            bytes += b.offHeapBytes();
+        }
+        Reservation r = budget.reserve("ParquetScan", bytes);
+        Arena arena = Arena.ofShared();
+        try {
+            ColumnVector[] cols = new ColumnVector[projection.length];
+            for (int i = 0; i < cols.length; i++) {
+                cols[i] = buffers[i].build(arena);
+            }
+            return new Chunk(schema, cols, arena, r);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            r.close();
+            throw e;
+        }
+    }
+
+    /** The cursors of file {@code f}'s projected columns (null for columns the file lacks), made when the file changes. */
+    private ColumnCursor[] cursorsFor(int f) {
+        if (cursorFile == f) {
+            return cursors;
+        }
+        ParquetFile pf = source.files.get(f);
+        ColumnCursor[] cs = new ColumnCursor[projection.length];
+        for (int i = 0; i < projection.length; i++) {
+            int p = projection[i];
+            if (p < source.fileColumns && source.columnOf[f][p] >= 0) {
+                ParquetFile.Column col = pf.columns.get(source.columnOf[f][p]);
+                cs[i] = new ColumnCursor(col.name(), col.mapping(), schema.type(i), col.maxDef());
+                if (cursors != null && cursors[i] != null) {
+                    cs[i].adopt(cursors[i]);
+                }
+            }
+        }
+        cursors = cs;
+        cursorFile = f;
+        return cs;
+    }
+
+    private void openChannel(int f, ParquetFile pf) {
+        if (channelFile == f && channel != null) {
+            return;
+        }
+        closeChannel();
+        try {
+            channel = FileChannel.open(pf.path, StandardOpenOption.READ);
+            channelSize = channel.size();
+            channelFile = f;
+        } catch (NoSuchFileException e) {
+            throw new ParquetFormatException("No such file or directory: '" + pf.path + "' (it was there when the source was opened)", e);
+        } catch (IOException e) {
+            throw new ParquetFormatException("Cannot open '" + pf.path + "': " + e, e);
+        }
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // read-only channel: nothing to lose
+            }
+            channel = null;
+            channelFile = -1;
+        }
     }
 
     @Override
     public void close() {
+        closeChannel();
+        cursors = null;
+        cursorFile = -1;
     }
 }

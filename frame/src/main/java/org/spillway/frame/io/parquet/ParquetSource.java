@@ -1,43 +1,313 @@
 package org.spillway.frame.io.parquet;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.RowGroup;
+import org.spillway.frame.io.ParquetFormatException;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.ChunkStats;
+import org.spillway.spill.chunk.ChunkStats.ColumnStats;
 import org.spillway.spill.memory.MemoryBudget;
 
 /**
  * The Parquet files of a path, glob or directory, with their footers read: the unified schema
  * (Hive-style {@code key=value/} directories become columns), the row groups and their statistics.
  * Immutable and thread-safe; opening reads only footers.
+ *
+ * <p><b>Files.</b> A directory means every {@code *.parquet} file below it, recursively; a glob
+ * ({@code data/*.parquet}, {@code data/**}{@code /*.parquet}) the files it matches. Either way the
+ * files are read in path order, and hidden or metadata names ({@code .crc}, {@code _SUCCESS},
+ * {@code _delta_log/}, anything starting with {@code .} or {@code _}) are skipped.
+ *
+ * <p><b>Schema unification.</b> The schema is the union of the files' columns by name, in the order
+ * they are first seen, followed by the partition columns. A column missing from a file reads as
+ * nulls in that file's rows. int32 in one file and int64 in another read as int64 (float and double
+ * are float64 anyway); any other disagreement on a column's type fails with a
+ * {@link ParquetFormatException} naming both files, the column and both types.
+ *
+ * <p><b>Partitions.</b> Directories {@code key=value} between the root (the directory given, or the
+ * fixed directory part of a glob) and a file become columns. A key's type is inferred from all its
+ * values: int32 if all are integers that fit, else int64, else float64 if all are numbers, else date
+ * if all are ISO dates ({@code 2024-01-31}), else string; {@code __HIVE_DEFAULT_PARTITION__} is null.
+ *
+ * <p><b>Unsupported columns.</b> A column whose type Spillway cannot represent yet (see
+ * {@link ParquetTypes}: decimals, unannotated binary, nested lists/maps/structs, ...) does not fail
+ * opening: it is left out of {@link #schema()} and listed by {@link #unsupportedColumns()} (and
+ * {@link #describe()}), so the other columns can be read.
  */
 public final class ParquetSource {
-    private ParquetSource() {
+    static final String HIVE_NULL = "__HIVE_DEFAULT_PARTITION__";
+
+    private final String spec;
+    final List<ParquetFile> files;
+    private final List<Path> paths;
+    private final Schema schema;
+    final int fileColumns;
+    /** Per file: for each schema column of the files, the index into that file's columns or -1. */
+    final int[][] columnOf;
+    /** Per file: the partition columns' values (storage values, null for null). */
+    final Object[][] partitionValues;
+    private final List<RowGroupRef> rowGroups;
+    private final long rows;
+    private final List<String> unsupported;
+
+    private ParquetSource(String spec, List<ParquetFile> files, Schema schema, int fileColumns, int[][] columnOf,
+                          Object[][] partitionValues, List<String> unsupported) {
+        this.spec = spec;
+        this.files = files;
+        List<Path> ps = new ArrayList<>();
+        for (ParquetFile f : files) {
+            ps.add(f.path);
+        }
+        this.paths = List.copyOf(ps);
+        this.schema = schema;
+        this.fileColumns = fileColumns;
+        this.columnOf = columnOf;
+        this.partitionValues = partitionValues;
+        this.unsupported = List.copyOf(unsupported);
+        List<RowGroupRef> rgs = new ArrayList<>();
+        long total = 0;
+        for (int f = 0; f < files.size(); f++) {
+            List<RowGroup> groups = files.get(f).meta.getRow_groups();
+            if (groups == null) {
+                continue;
+            }
+            for (int g = 0; g < groups.size(); g++) {
+                RowGroup rg = groups.get(g);
+                if (rg.getNum_rows() <= 0) {
+                    continue;
+                }
+                long bytes = 0;
+                for (ColumnChunk cc : rg.getColumns()) {
+                    if (cc.isSetMeta_data()) {
+                        bytes += cc.getMeta_data().getTotal_compressed_size();
+                    }
+                }
+                rgs.add(new RowGroupRef(f, g, rg.getNum_rows(), bytes));
+                total += rg.getNum_rows();
+            }
+        }
+        this.rowGroups = List.copyOf(rgs);
+        this.rows = total;
     }
 
     /** Opens a file, a glob ({@code data/*.parquet}) or a directory (all {@code *.parquet} below it). */
     public static ParquetSource open(String pathOrGlobOrDir) {
-        throw new UnsupportedOperationException("Parquet reading is being built");
+        ParquetFiles.Resolved r = ParquetFiles.resolve(pathOrGlobOrDir);
+        List<ParquetFile> files = new ArrayList<>();
+        for (Path p : r.files()) {
+            files.add(ParquetFile.open(p));
+        }
+        // file columns
+        record Seen(DataType type, Path file, DataType fileType) {
+        }
+        Map<String, Seen> seen = new LinkedHashMap<>();
+        Map<String, String> unsupported = new LinkedHashMap<>();
+        for (ParquetFile f : files) {
+            for (ParquetFile.Column c : f.columns) {
+                if (c.mapping() == null) {
+                    unsupported.putIfAbsent(c.name(), c.name() + ": " + c.unsupported() + " (not yet supported)");
+                    continue;
+                }
+                DataType t = c.mapping().type();
+                Seen s = seen.get(c.name());
+                if (s == null) {
+                    seen.put(c.name(), new Seen(t, f.path, t));
+                } else if (s.type != t) {
+                    if (ParquetTypes.widens(s.type, t) || ParquetTypes.widens(t, s.type)) {
+                        seen.put(c.name(), new Seen(DataType.INT64, s.file, s.fileType));
+                    } else {
+                        throw new ParquetFormatException("Column '" + c.name() + "' is " + s.fileType + " in '" + s.file
+                                + "' but " + t + " in '" + f.path + "': files read together must agree on column types "
+                                + "(only int32 and int64 mix, as int64)");
+                    }
+                }
+            }
+        }
+        List<Field> fields = new ArrayList<>();
+        for (Map.Entry<String, Seen> e : seen.entrySet()) {
+            if (!unsupported.containsKey(e.getKey())) {
+                fields.add(new Field(e.getKey(), e.getValue().type));
+            }
+        }
+        int fileColumns = fields.size();
+        // partitions
+        List<Map<String, String>> parts = new ArrayList<>();
+        Map<String, List<String>> keyValues = new LinkedHashMap<>();
+        for (ParquetFile f : files) {
+            Map<String, String> kv = partitions(r.root(), f.path);
+            parts.add(kv);
+            for (Map.Entry<String, String> e : kv.entrySet()) {
+                keyValues.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+            }
+        }
+        List<String> keys = new ArrayList<>(keyValues.keySet());
+        DataType[] partTypes = new DataType[keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            String key = keys.get(k);
+            if (seen.containsKey(key) || unsupported.containsKey(key)) {
+                throw new ParquetFormatException("The partition directory '" + key + "=...' names a column that file '"
+                        + files.getFirst().path + "' (or another) also holds: rename the directory or the column");
+            }
+            partTypes[k] = inferType(keyValues.get(key));
+            fields.add(new Field(key, partTypes[k]));
+        }
+        Schema schema = new Schema(fields);
+        int[][] columnOf = new int[files.size()][fileColumns];
+        Object[][] partitionValues = new Object[files.size()][keys.size()];
+        for (int f = 0; f < files.size(); f++) {
+            ParquetFile pf = files.get(f);
+            for (int c = 0; c < fileColumns; c++) {
+                columnOf[f][c] = -1;
+                for (int j = 0; j < pf.columns.size(); j++) {
+                    if (pf.columns.get(j).name().equals(schema.field(c).name())) {
+                        columnOf[f][c] = j;
+                        break;
+                    }
+                }
+            }
+            for (int k = 0; k < keys.size(); k++) {
+                partitionValues[f][k] = parseValue(parts.get(f).get(keys.get(k)), partTypes[k]);
+            }
+        }
+        return new ParquetSource(pathOrGlobOrDir, files, schema, fileColumns, columnOf, partitionValues,
+                new ArrayList<>(unsupported.values()));
+    }
+
+    private static Map<String, String> partitions(Path root, Path file) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (root == null) {
+            return out;
+        }
+        Path dir = file.getParent();
+        if (dir == null) {
+            return out;
+        }
+        Path rel = root.toString().isEmpty() ? dir : root.relativize(dir);
+        for (Path part : rel) {
+            String s = part.toString();
+            int eq = s.indexOf('=');
+            if (eq > 0) {
+                String v = unescape(s.substring(eq + 1));
+                out.put(unescape(s.substring(0, eq)), v.equals(HIVE_NULL) ? null : v);
+            }
+        }
+        return out;
+    }
+
+    /** Undoes Hive's {@code %XX} escaping (a plus stays a plus). */
+    static String unescape(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+                out.write(hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));
+                i += 2;
+            } else {
+                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16);
+    }
+
+    static DataType inferType(List<String> values) {
+        boolean allLong = true;
+        boolean allInt = true;
+        boolean allDouble = true;
+        boolean allDate = true;
+        for (String v : values) {
+            if (v == null) {
+                continue;
+            }
+            try {
+                long x = Long.parseLong(v);
+                allInt &= x == (int) x;
+            } catch (NumberFormatException e) {
+                allLong = false;
+                allInt = false;
+            }
+            if (!allLong) {
+                try {
+                    double d = Double.parseDouble(v);
+                    allDouble &= !v.isBlank() && !Double.isNaN(d) && Character.isDigit(v.charAt(v.length() - 1));
+                } catch (NumberFormatException e) {
+                    allDouble = false;
+                }
+            }
+            try {
+                allDate &= v.length() == 10 && LocalDate.parse(v) != null;
+            } catch (DateTimeParseException e) {
+                allDate = false;
+            }
+        }
+        if (allInt) {
+            return DataType.INT32;
+        }
+        if (allLong) {
+            return DataType.INT64;
+        }
+        if (allDouble) {
+            return DataType.FLOAT64;
+        }
+        return allDate ? DataType.DATE : DataType.STRING;
+    }
+
+    private static Object parseValue(String v, DataType t) {
+        if (v == null) {
+            return null;
+        }
+        return switch (t) {
+            case INT32 -> Integer.parseInt(v);
+            case INT64 -> Long.parseLong(v);
+            case FLOAT64 -> Double.parseDouble(v);
+            case DATE -> (int) LocalDate.parse(v).toEpochDay();
+            default -> v;
+        };
     }
 
     /** The unified schema: the files' columns, then the partition columns. */
     public Schema schema() {
-        throw new UnsupportedOperationException();
+        return schema;
     }
 
     /** The files, in read order. */
     public List<Path> files() {
-        throw new UnsupportedOperationException();
+        return paths;
     }
 
     /** Every row group of every file, in row order. */
     public List<RowGroupRef> rowGroups() {
-        throw new UnsupportedOperationException();
+        return rowGroups;
     }
 
     /** Total rows, from the footers. */
     public long rows() {
-        throw new UnsupportedOperationException();
+        return rows;
+    }
+
+    /**
+     * The columns left out of {@link #schema()} because Spillway cannot represent their type yet,
+     * each as {@code "name: TYPE (not yet supported)"}, e.g. {@code "price: DECIMAL(10,2) (not yet supported)"}.
+     */
+    public List<String> unsupportedColumns() {
+        return unsupported;
     }
 
     /**
@@ -46,16 +316,57 @@ public final class ParquetSource {
      * {@link ChunkStats.ColumnStats#UNKNOWN} where the file has none or they cannot be trusted.
      */
     public ChunkStats stats(RowGroupRef rowGroup, int[] projection) {
-        throw new UnsupportedOperationException();
+        int rgRows = (int) Math.min(Integer.MAX_VALUE, rowGroup.rows());
+        ParquetFile f = files.get(rowGroup.file());
+        RowGroup rg = f.meta.getRow_groups().get(rowGroup.rowGroup());
+        List<ColumnStats> out = new ArrayList<>(projection.length);
+        for (int p : projection) {
+            if (p >= fileColumns) {
+                Object v = partitionValues[rowGroup.file()][p - fileColumns];
+                out.add(v == null ? new ColumnStats(rgRows, null, null) : new ColumnStats(0, v, v));
+                continue;
+            }
+            int c = columnOf[rowGroup.file()][p];
+            if (c < 0) {
+                out.add(new ColumnStats(rgRows, null, null));
+                continue;
+            }
+            ParquetFile.Column col = f.columns.get(c);
+            ColumnChunk cc = col.leaf() < rg.getColumnsSize() ? rg.getColumns().get(col.leaf()) : null;
+            out.add(cc == null || !cc.isSetMeta_data() ? ColumnStats.UNKNOWN
+                    : ParquetStats.of(cc.getMeta_data(), col.mapping(), schema.type(p), rgRows));
+        }
+        return ChunkStats.of(rgRows, out);
     }
 
     /** A reader of the columns {@code projection}; one per worker (not thread-safe). */
     public ParquetRowGroupReader newReader(int[] projection, int chunkRows, MemoryBudget budget) {
-        throw new UnsupportedOperationException();
+        for (int p : projection) {
+            if (p < 0 || p >= schema.size()) {
+                throw new IndexOutOfBoundsException("Column position " + p + " is outside the schema of " + schema.size() + " columns");
+            }
+        }
+        if (chunkRows <= 0) {
+            throw new IllegalArgumentException("chunkRows must be positive: " + chunkRows);
+        }
+        return new ParquetRowGroupReader(this, projection.clone(), chunkRows, budget);
     }
 
     /** A short description for {@code explain()}: path, files, row groups. */
     public String describe() {
-        throw new UnsupportedOperationException();
+        StringBuilder sb = new StringBuilder();
+        sb.append("parquet '").append(spec).append("': ").append(files.size()).append(files.size() == 1 ? " file, " : " files, ")
+                .append(rowGroups.size()).append(rowGroups.size() == 1 ? " row group, " : " row groups, ")
+                .append(rows).append(" rows");
+        if (!unsupported.isEmpty()) {
+            sb.append("; ").append(unsupported.size()).append(unsupported.size() == 1 ? " column skipped: " : " columns skipped: ")
+                    .append(String.join(", ", unsupported));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }
