@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import org.spillway.frame.ColumnNotFoundException;
 import org.spillway.frame.DataFrame;
@@ -54,7 +55,7 @@ import org.spillway.spill.vector.StringVector;
  * <p><b>Pipeline.</b> The plan's chunks are copied to the heap in parallel ({@code mapChunksOrdered}),
  * split by partition, and handed over in row order; row groups are cut from them in order (a chunk
  * may span row groups, several chunks may fill one), each full row group is encoded and compressed
- * as a fork-join task on the session's pool, and encoded row groups are appended to their file in
+ * as a task on a fork-join pool of the session's parallelism owned by the write, and encoded row groups are appended to their file in
  * order. The output is deterministic: the same frame and options give the same row groups. Buffered
  * rows and encoded row groups are reserved from the session's memory budget (twice the heap copy);
  * when the budget runs short, pending row groups are written early (smaller) before more is reserved.
@@ -90,6 +91,10 @@ public final class ParquetWriteJob {
     private final Map<String, Sink> sinks = new LinkedHashMap<>();
     private final int maxInFlight;
     private Reservation reservation;
+    // Row groups are encoded on a pool of their own: the in-order consumer runs under the ordered
+    // map's lock on a session worker, and waiting there for tasks on the session's own pool can
+    // deadlock (the worker that would run the task may be waiting for that lock).
+    private ForkJoinPool encoders;
     private int inFlight;
     private int partNumber;
 
@@ -141,6 +146,7 @@ public final class ParquetWriteJob {
         prepare();
         boolean published = false;
         reservation = df.session().budget().newReservation("parquet writer " + target.getFileName());
+        encoders = new ForkJoinPool(df.session().parallelism());
         try {
             if (!singleFile) {
                 Files.createDirectory(staging);
@@ -157,6 +163,7 @@ public final class ParquetWriteJob {
                 abort();
             }
             reservation.close();
+            encoders.shutdownNow();
         }
     }
 
@@ -459,8 +466,7 @@ public final class ParquetWriteJob {
                 return;
             }
             List<RowGroupEncoder.Piece> pieces = List.copyOf(pending);
-            ForkJoinTask<RowGroupEncoder.Encoded> t = ForkJoinTask.adapt(() -> RowGroupEncoder.encode(dataSchema, pieces, options));
-            t.fork();
+            ForkJoinTask<RowGroupEncoder.Encoded> t = encoders.submit(() -> RowGroupEncoder.encode(dataSchema, pieces, options));
             queue.add(new InFlight(t, pendingCharge));
             inFlight++;
             pending.clear();
