@@ -10,7 +10,6 @@ import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
 import org.spillway.frame.io.ParquetWriteOptions;
 import org.spillway.frame.io.ParquetWriteOptions.Codec;
-import org.spillway.frame.testkit.DuckOracle;
 
 /**
  * A measurement, not a check: writes a collected 1e6-row events frame with every codec and prints
@@ -27,14 +26,16 @@ class ParquetWriteSpeedTest {
         int rows = Integer.getInteger("spillway.parquet.rows", 1_000_000);
         Path csv = dir.resolve("events.csv");
         Events.rows(rows).writeCsv(csv);
-        try (Spillway sw = Spillway.builder().memoryLimit("1g").build()) {
+        try (Spillway sw = Spillway.builder().memoryLimit("1g").build();
+             java.sql.Connection duckdb = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement st = duckdb.createStatement()) {
             DataFrame df = sw.readCsv(csv.toString()).collect();
             long mem = sw.budget().used();
             System.out.printf("frame: %d rows, %d columns, %.1f MB in memory, %d workers%n", rows, df.columns().size(), mem / 1e6,
                     sw.parallelism());
             Path ref = dir.resolve("ref.parquet");
             df.writeParquet(ref, ParquetWriteOptions.defaults());
-            DuckOracle.query("CREATE OR REPLACE TABLE bench AS SELECT * FROM '" + ref + "'");
+            st.execute("CREATE OR REPLACE TABLE bench AS SELECT * FROM '" + ref + "'");
             for (Codec c : Codec.values()) {
                 Path f = dir.resolve(c + ".parquet");
                 long best = Long.MAX_VALUE;
@@ -47,7 +48,7 @@ class ParquetWriteSpeedTest {
                 Path g = dir.resolve("duck-" + c + ".parquet");
                 for (int rep = 0; rep < 3; rep++) {
                     long t0 = System.nanoTime();
-                    DuckOracle.query("COPY bench TO '" + g + "' (FORMAT parquet, COMPRESSION " + c.name().toLowerCase() + ")");
+                    st.execute("COPY bench TO '" + g + "' (FORMAT parquet, COMPRESSION " + c.name().toLowerCase() + ")");
                     duck = Math.min(duck, System.nanoTime() - t0);
                 }
                 System.out.printf("%-12s spillway %6.0f ms %7.1f MB (%5.0f MB/s of memory)   duckdb %6.0f ms %7.1f MB%n", c, best / 1e6,
