@@ -74,6 +74,11 @@ import org.spillway.spill.vector.StringVector;
 public final class ParquetWriteJob {
     /** Row groups per part file of a directory target. */
     public static final int ROW_GROUPS_PER_PART_FILE = 4;
+    /**
+     * Part files open at once at most (partitioned writes): opening one more finishes the least
+     * recently written one, and its partition continues in a new part file.
+     */
+    public static final int MAX_OPEN_FILES = 64;
     /** The directory name of a null partition value (Hive's). */
     public static final String DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__";
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]", Locale.ROOT);
@@ -89,6 +94,7 @@ public final class ParquetWriteJob {
     private final String jobId = UUID.randomUUID().toString();
     private final Path staging;
     private final Map<String, Sink> sinks = new LinkedHashMap<>();
+    private final java.util.LinkedHashSet<Sink> openFiles = new java.util.LinkedHashSet<>(); // least recently written first
     private final int maxInFlight;
     private Reservation reservation;
     // Row groups are encoded on a pool of their own: the in-order consumer runs under the ordered
@@ -491,12 +497,16 @@ public final class ParquetWriteJob {
                 RowGroupEncoder.Encoded rg = f.task().join();
                 try {
                     if (file != null && !singleFile && file.rowGroupCount() >= ROW_GROUPS_PER_PART_FILE) {
-                        file.finish();
-                        file = null;
+                        closeFile();
                     }
                     if (file == null) {
+                        if (openFiles.size() >= MAX_OPEN_FILES) {
+                            openFiles.getFirst().closeFile();
+                        }
                         file = new ParquetFileWriter(nextPath(), dataSchema);
                     }
+                    openFiles.remove(this);
+                    openFiles.add(this);
                     file.append(rg);
                 } catch (IOException e) {
                     throw new SpillwayException("Cannot write " + target + ": " + e + "; the previous "
@@ -517,11 +527,18 @@ public final class ParquetWriteJob {
         }
 
         void finish() throws IOException {
-            if (file == null) {
+            if (file == null && partNumber == 0) {
                 file = new ParquetFileWriter(nextPath(), dataSchema); // an empty frame: a file with the schema
             }
+            if (file != null) {
+                closeFile();
+            }
+        }
+
+        private void closeFile() throws IOException {
             file.finish();
             file = null;
+            openFiles.remove(this);
         }
 
         void cancel() {

@@ -127,4 +127,45 @@ class ParquetWriteEdgeTest {
             assertExactlyEqual(frameRows(df), duckRows(f, "id, i, l, d, s, b, dt, ts, cat"));
         }
     }
+
+    @Test
+    void manyPartitionsKeepAtMostMaxOpenFilesOpenAndLoseNothing() throws Exception {
+        DataFrame df = frame(sw, 30_000, 41).withColumn("k", org.spillway.frame.Functions.col("id").mod(150));
+        Path out = dir.resolve("many");
+        df.writeParquet(out, ParquetWriteOptions.defaults().withPartitionBy("k").withRowGroupRows(50));
+        assertEquals(150L, DuckOracle.scalarLong("SELECT count(DISTINCT k) FROM read_parquet('" + sql(out)
+                + "/**/*.parquet', hive_partitioning=true)"));
+        List<List<Object>> got = DuckOracle.query("SELECT id, k, s FROM read_parquet('" + sql(out)
+                + "/**/*.parquet', hive_partitioning=true) ORDER BY id");
+        List<List<Object>> want = frameRows(df).stream().map(r -> Arrays.asList(r.get(0), r.get(9), r.get(4))).toList();
+        assertExactlyEqual(want, got);
+        assertTrue(ParquetWriteTestSupport.parquetFiles(out).size() > 150, "evicted files continue in new part files");
+    }
+
+    @Test
+    void pageCrcsMatchTheCompressedBytes() throws Exception {
+        Path f = dir.resolve("crc.parquet");
+        frame(sw, 5000, 43).writeParquet(f, ParquetWriteOptions.defaults().withPageSizeBytes(4096).withRowGroupRows(2000));
+        byte[] all = java.nio.file.Files.readAllBytes(f);
+        int pages = 0;
+        for (org.apache.parquet.format.RowGroup g : ParquetWriteTestSupport.footer(f).getRow_groups()) {
+            for (ColumnChunk c : g.getColumns()) {
+                var md = c.getMeta_data();
+                long pos = md.isSetDictionary_page_offset() ? md.getDictionary_page_offset() : md.getData_page_offset();
+                long end = pos + md.getTotal_compressed_size();
+                while (pos < end) {
+                    var in = new java.io.ByteArrayInputStream(all, (int) pos, (int) (end - pos));
+                    org.apache.parquet.format.PageHeader h = org.apache.parquet.format.Util.readPageHeader(in);
+                    int headerLen = (int) (end - pos) - in.available();
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(all, (int) pos + headerLen, h.getCompressed_page_size());
+                    assertEquals((int) crc.getValue(), h.getCrc(), "page at " + pos);
+                    pos += headerLen + h.getCompressed_page_size();
+                    pages++;
+                }
+                assertEquals(end, pos);
+            }
+        }
+        assertTrue(pages > 30, "pages: " + pages);
+    }
 }
