@@ -168,4 +168,45 @@ class ParquetWriteEdgeTest {
         }
         assertTrue(pages > 30, "pages: " + pages);
     }
+
+    @Test
+    void pageIndexesDescribeEveryDataPage() throws Exception {
+        Path f = dir.resolve("idx.parquet");
+        frame(sw, 6000, 44).writeParquet(f, ParquetWriteOptions.defaults().withPageSizeBytes(2048).withRowGroupRows(2500));
+        byte[] all = java.nio.file.Files.readAllBytes(f);
+        FileMetaData m = ParquetWriteTestSupport.footer(f);
+        int withColumnIndex = 0;
+        for (org.apache.parquet.format.RowGroup g : m.getRow_groups()) {
+            for (ColumnChunk c : g.getColumns()) {
+                var oi = org.apache.parquet.format.Util.readOffsetIndex(new java.io.ByteArrayInputStream(all,
+                        (int) c.getOffset_index_offset(), c.getOffset_index_length()));
+                long rows = 0;
+                long first = -1;
+                for (var loc : oi.getPage_locations()) {
+                    assertTrue(loc.getFirst_row_index() > first);
+                    first = loc.getFirst_row_index();
+                    var h = org.apache.parquet.format.Util.readPageHeader(new java.io.ByteArrayInputStream(all, (int) loc.getOffset(),
+                            loc.getCompressed_page_size()));
+                    assertEquals(org.apache.parquet.format.PageType.DATA_PAGE, h.getType());
+                    assertEquals(rows, loc.getFirst_row_index());
+                    rows += h.getData_page_header().getNum_values();
+                }
+                assertEquals(g.getNum_rows(), rows);
+                assertEquals(0, oi.getPage_locations().getFirst().getFirst_row_index());
+                assertEquals(c.getMeta_data().getData_page_offset(), oi.getPage_locations().getFirst().getOffset());
+                if (c.isSetColumn_index_offset()) {
+                    withColumnIndex++;
+                    var ci = org.apache.parquet.format.Util.readColumnIndex(new java.io.ByteArrayInputStream(all,
+                            (int) c.getColumn_index_offset(), c.getColumn_index_length()));
+                    int n = oi.getPage_locations().size();
+                    assertEquals(n, ci.getNull_pages().size());
+                    assertEquals(n, ci.getMin_values().size());
+                    assertEquals(n, ci.getMax_values().size());
+                    assertEquals(n, ci.getNull_counts().size());
+                    assertEquals(c.getMeta_data().getStatistics().getNull_count(), ci.getNull_counts().stream().mapToLong(x -> x).sum());
+                }
+            }
+        }
+        assertTrue(withColumnIndex >= m.getRow_groups().size() * 7, "columns without NaN have a column index: " + withColumnIndex);
+    }
 }
