@@ -571,14 +571,28 @@ public final class DataFrame {
         }
     }
 
-    /** Writes the frame as Parquet (a directory of part files, or one file when the path ends in {@code .parquet}). */
+    /**
+     * Writes the frame as Parquet with the {@linkplain org.spillway.frame.io.ParquetWriteOptions#defaults() defaults}
+     * (ZSTD, 1,048,576-row row groups, 1 MiB pages, dictionary encoding): to one file when the path
+     * ends in {@code .parquet}, else to a directory of part files. An existing target is replaced
+     * atomically; see {@link #writeParquet(Path, org.spillway.frame.io.ParquetWriteOptions)}.
+     */
     public void writeParquet(String path) {
         writeParquet(Path.of(path), org.spillway.frame.io.ParquetWriteOptions.defaults());
     }
 
-    /** {@link #writeParquet(String)} with options (codec, row-group and page size, dictionary, partition columns). */
+    /**
+     * Writes the frame as Parquet with {@code options}: one file when the path ends in
+     * {@code .parquet}; otherwise a directory of {@code part-NNNNN-<uuid>.parquet} files and a
+     * {@code _SUCCESS} marker, Hive-partitioned ({@code a=1/b=x/}) when
+     * {@link org.spillway.frame.io.ParquetWriteOptions#withPartitionBy(String...)} names columns.
+     * Row groups are encoded in parallel; rows keep their order. The result appears atomically and
+     * replaces an existing file, or a directory that holds only a Parquet dataset (any other
+     * directory is refused); a failed write leaves the previous target untouched and no staging
+     * files behind. See {@link org.spillway.frame.io.parquet.ParquetWriteJob}.
+     */
     public void writeParquet(Path path, org.spillway.frame.io.ParquetWriteOptions options) {
-        throw new UnsupportedOperationException("Parquet writing is being built");
+        org.spillway.frame.io.parquet.ParquetWriteJob.write(this, path, options);
     }
 
     /** Runs the plan into stored chunks (unless already stored) and visits them in row order, one pinned at a time. */

@@ -1,0 +1,209 @@
+package org.spillway.frame.io.parquet;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnIndex;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.ColumnOrder;
+import org.apache.parquet.format.ConvertedType;
+import org.apache.parquet.format.DateType;
+import org.apache.parquet.format.FieldRepetitionType;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.IntType;
+import org.apache.parquet.format.LogicalType;
+import org.apache.parquet.format.MicroSeconds;
+import org.apache.parquet.format.OffsetIndex;
+import org.apache.parquet.format.PageLocation;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.StringType;
+import org.apache.parquet.format.TimeUnit;
+import org.apache.parquet.format.TimestampType;
+import org.apache.parquet.format.TypeDefinedOrder;
+import org.apache.parquet.format.Util;
+import org.spillway.spill.Field;
+import org.spillway.spill.Schema;
+
+/**
+ * Appends encoded row groups to one Parquet file and writes its page index and footer: {@code PAR1},
+ * the row groups in the order given, every column index, every offset index, the Thrift
+ * {@link FileMetaData}, its length and {@code PAR1}. Writes to the path it is given (a staging
+ * path; publishing is the caller's business). Not thread-safe: one appender at a time.
+ */
+final class ParquetFileWriter implements AutoCloseable {
+    /** The {@code created_by} of every file, in parquet-java's {@code <app> version <v> (build <id>)} form. */
+    static final String CREATED_BY = "spillway version 0.1.0 (build spillway)";
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+
+    private final Path path;
+    private final Schema schema;
+    private final FileChannel channel;
+    private final List<RowGroup> rowGroups = new ArrayList<>();
+    private final List<ColumnIndex[]> columnIndexes = new ArrayList<>();
+    private final List<OffsetIndex[]> offsetIndexes = new ArrayList<>();
+    private long position;
+    private long rows;
+    private boolean closed;
+
+    ParquetFileWriter(Path path, Schema schema) throws IOException {
+        this.path = path;
+        this.schema = schema;
+        this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        write(ByteBuffer.wrap(MAGIC));
+    }
+
+    Path path() {
+        return path;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    int rowGroupCount() {
+        return rowGroups.size();
+    }
+
+    private void write(ByteBuffer bb) throws IOException {
+        position += bb.remaining();
+        while (bb.hasRemaining()) {
+            channel.write(bb);
+        }
+    }
+
+    /** Appends a row group; its chunks' offsets are moved to where it lands. */
+    void append(RowGroupEncoder.Encoded rg) throws IOException {
+        long start = position;
+        List<ColumnChunk> chunks = new ArrayList<>(rg.columns().length);
+        ColumnIndex[] cis = new ColumnIndex[rg.columns().length];
+        OffsetIndex[] ois = new OffsetIndex[rg.columns().length];
+        long uncompressed = 0;
+        for (int c = 0; c < rg.columns().length; c++) {
+            ColumnChunkEncoder.Encoded e = rg.columns()[c];
+            long base = position;
+            write(ByteBuffer.wrap(e.bytes()));
+            ColumnMetaData m = e.meta().deepCopy();
+            m.setData_page_offset(base + m.getData_page_offset());
+            if (e.hasDictionary()) {
+                m.setDictionary_page_offset(base + m.getDictionary_page_offset());
+            }
+            ColumnChunk cc = new ColumnChunk(base);
+            cc.setMeta_data(m);
+            chunks.add(cc);
+            uncompressed += e.uncompressedSize();
+            cis[c] = e.columnIndex();
+            List<PageLocation> locs = new ArrayList<>();
+            for (PageLocation l : e.offsetIndex().getPage_locations()) {
+                locs.add(new PageLocation(base + l.getOffset(), l.getCompressed_page_size(), l.getFirst_row_index()));
+            }
+            ois[c] = new OffsetIndex(locs);
+        }
+        RowGroup g = new RowGroup(chunks, uncompressed, rg.rows());
+        g.setFile_offset(start);
+        g.setTotal_compressed_size(position - start);
+        g.setOrdinal((short) Math.min(Short.MAX_VALUE, rowGroups.size()));
+        rowGroups.add(g);
+        columnIndexes.add(cis);
+        offsetIndexes.add(ois);
+        rows += rg.rows();
+    }
+
+    /** Writes the page index and the footer, syncs and closes the file. */
+    void finish() throws IOException {
+        ParquetWriteBuffer buf = new ParquetWriteBuffer(1 << 12);
+        for (int g = 0; g < rowGroups.size(); g++) {
+            for (int c = 0; c < schema.size(); c++) {
+                ColumnIndex ci = columnIndexes.get(g)[c];
+                if (ci != null) {
+                    buf.clear();
+                    Util.writeColumnIndex(ci, buf);
+                    ColumnChunk cc = rowGroups.get(g).getColumns().get(c);
+                    cc.setColumn_index_offset(position);
+                    cc.setColumn_index_length(buf.len);
+                    write(ByteBuffer.wrap(buf.buf, 0, buf.len));
+                }
+            }
+        }
+        for (int g = 0; g < rowGroups.size(); g++) {
+            for (int c = 0; c < schema.size(); c++) {
+                buf.clear();
+                Util.writeOffsetIndex(offsetIndexes.get(g)[c], buf);
+                ColumnChunk cc = rowGroups.get(g).getColumns().get(c);
+                cc.setOffset_index_offset(position);
+                cc.setOffset_index_length(buf.len);
+                write(ByteBuffer.wrap(buf.buf, 0, buf.len));
+            }
+        }
+        FileMetaData fmd = new FileMetaData(1, schemaElements(schema), rows, rowGroups);
+        fmd.setCreated_by(CREATED_BY);
+        List<ColumnOrder> orders = new ArrayList<>();
+        for (int c = 0; c < schema.size(); c++) {
+            orders.add(ColumnOrder.TYPE_ORDER(new TypeDefinedOrder()));
+        }
+        fmd.setColumn_orders(orders);
+        buf.clear();
+        Util.writeFileMetaData(fmd, buf);
+        int footerLen = buf.len;
+        buf.putInt(footerLen);
+        buf.write(MAGIC, 0, MAGIC.length);
+        write(ByteBuffer.wrap(buf.buf, 0, buf.len));
+        channel.force(true);
+        closed = true;
+        channel.close();
+    }
+
+    static List<SchemaElement> schemaElements(Schema schema) {
+        List<SchemaElement> out = new ArrayList<>();
+        SchemaElement root = new SchemaElement("spark_schema");
+        root.setNum_children(schema.size());
+        out.add(root);
+        for (Field f : schema.fields()) {
+            SchemaElement e = new SchemaElement(f.name());
+            e.setType(ColumnChunkEncoder.physicalType(f.type()));
+            e.setRepetition_type(FieldRepetitionType.OPTIONAL);
+            switch (f.type()) {
+                case INT32 -> {
+                    e.setLogicalType(LogicalType.INTEGER(new IntType((byte) 32, true)));
+                    e.setConverted_type(ConvertedType.INT_32);
+                }
+                case INT64 -> {
+                    e.setLogicalType(LogicalType.INTEGER(new IntType((byte) 64, true)));
+                    e.setConverted_type(ConvertedType.INT_64);
+                }
+                case STRING -> {
+                    e.setLogicalType(LogicalType.STRING(new StringType()));
+                    e.setConverted_type(ConvertedType.UTF8);
+                }
+                case DATE -> {
+                    e.setLogicalType(LogicalType.DATE(new DateType()));
+                    e.setConverted_type(ConvertedType.DATE);
+                }
+                case TIMESTAMP -> {
+                    e.setLogicalType(LogicalType.TIMESTAMP(new TimestampType(true, TimeUnit.MICROS(new MicroSeconds()))));
+                    e.setConverted_type(ConvertedType.TIMESTAMP_MICROS);
+                }
+                default -> {
+                    // BOOL, FLOAT64: the physical type says it all
+                }
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** Closes the channel without finishing (after a failure); the caller deletes the file. */
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            channel.close();
+        }
+    }
+}
