@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.spillway.frame.Literals;
 import org.spillway.frame.SpillwayException;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
@@ -178,6 +179,9 @@ public final class CsvWriter implements AutoCloseable {
             return;
         }
         switch (v.type()) {
+            case BINARY -> putAscii(Literals.hex(((StringVector) v).getBytes(r))); // lower-case hex, no prefix
+            case TIMESTAMP_NTZ -> putAscii(Literals.formatTimestampNtz(((LongVector) v).get(r)));
+            case TIME -> putAscii(Literals.formatTime(((LongVector) v).get(r)));
             case STRING -> {
                 StringVector s = (StringVector) v;
                 int n = s.length(r);

@@ -20,8 +20,7 @@ import org.spillway.spill.vector.StringVector;
  * <p>Bounds are of the column's storage value type: {@link Integer} for int32 and date (epoch days),
  * {@link Long} for int64, timestamp and timestamp_ntz (epoch microseconds) and time (microseconds since
  * midnight), {@link Double}, {@link Boolean}, {@link String}, and {@code byte[]} for binary. Strings and
- * binary compare by unsigned bytes (for strings: code-point order); binary bounds are informative only
- * (scans do not prune on them), but they are present whenever a value is, so {@link ColumnStats#allNull()} holds. Numeric bounds come
+ * binary compare by unsigned bytes (for strings: code-point order). Numeric bounds come
  * from the vectors' own min/max; float64 bounds ignore NaN, so a column of only NaN and null has
  * null bounds.
  *
