@@ -211,7 +211,8 @@ public final class CsvSplitParser {
                 b = scratch;
                 s = 0;
             }
-            if (len == 0 || ((f & CsvTokenizer.QUOTED) == 0 && nullTokens.length > 0 && isNullToken(b, s, len))) {
+            if ((len == 0 && !(kind == K_BINARY && (f & CsvTokenizer.QUOTED) != 0)) // "" is an empty binary value
+                    || ((f & CsvTokenizer.QUOTED) == 0 && nullTokens.length > 0 && isNullToken(b, s, len))) {
                 nulls[j] = true;
                 continue;
             }

@@ -179,7 +179,10 @@ public final class CsvWriter implements AutoCloseable {
             return;
         }
         switch (v.type()) {
-            case BINARY -> putAscii(Literals.hex(((StringVector) v).getBytes(r))); // lower-case hex, no prefix
+            case BINARY -> { // lower-case hex without a prefix; an empty value as "", as an empty string
+                byte[] hex = Literals.hex(((StringVector) v).getBytes(r)).getBytes(StandardCharsets.US_ASCII);
+                putString(hex, 0, hex.length);
+            }
             case TIMESTAMP_NTZ -> putAscii(Literals.formatTimestampNtz(((LongVector) v).get(r)));
             case TIME -> putAscii(Literals.formatTime(((LongVector) v).get(r)));
             case STRING -> {
