@@ -262,6 +262,25 @@ class NewTypesTest {
     }
 
     @Test
+    void otherOperatorsMatchDuckDb(Spillway sw) {
+        DataFrame df = sw.createDataFrame(SCHEMA, data(2000));
+        String v = duckScan(df, dir);
+        check(df.groupBy(col("id").mod(3).as("g")).agg(Functions.countDistinct("ts"), Functions.countDistinct("t"),
+                Functions.countDistinct("b")), "SELECT id % 3, count(DISTINCT ts), count(DISTINCT t), count(DISTINCT b) FROM " + v + " GROUP BY 1");
+        check(df.union(df.filter(col("id").lt(100))).select("ts", "t", "b"),
+                "SELECT ts, t, b FROM " + v + " UNION ALL SELECT ts, t, b FROM " + v + " WHERE id < 100");
+        check(df.select(col("id"), Functions.when(col("id").mod(2).eq(0), col("ts")).otherwise(lit(null)).as("x"),
+                Functions.when(col("id").mod(2).eq(0), col("b")).otherwise(col("b")).as("y")),
+                "SELECT id, CASE WHEN id % 2 = 0 THEN ts END, b FROM " + v);
+        check(df.dropDuplicates("b").select("b"), "SELECT DISTINCT b FROM " + v);
+        check(df.filter(col("t").isNotNull().and(col("b").isNull())).select("id"), "SELECT id FROM " + v + " WHERE t IS NOT NULL AND b IS NULL");
+        assertTrue(df.filter(col("b").eq(lit(new byte[] {1, (byte) 0xab}))).explainString().contains("X'01ab'"),
+                df.filter(col("b").eq(lit(new byte[] {1, (byte) 0xab}))).explainString());
+        assertEquals(lit(new byte[] {1, 2}), lit(new byte[] {1, 2}));
+        assertEquals(List.of("statistic", "id"), df.describe().schema().names()); // only numeric columns are described
+    }
+
+    @Test
     @SpillwayTest(memoryLimit = "2m", chunkRows = 2048)
     void spillRoundTripUnderATinyBudget(Spillway sw) {
         List<Object[]> data = data(60_000);
