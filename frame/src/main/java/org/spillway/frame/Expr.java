@@ -267,7 +267,7 @@ public sealed interface Expr
     /**
      * A constant. A null literal takes its type from where it is used (string when alone).
      *
-     * @param value the Java value (Integer, Long, Double, Boolean, String, LocalDate, Instant or LocalDateTime; or null)
+     * @param value the Java value (Integer, Long, Double, Boolean, String, LocalDate, Instant, LocalDateTime, LocalTime or byte[]; or null)
      * @param literalType its type, or null for a null literal
      */
     record Literal(Object value, DataType literalType) implements Expr {
