@@ -86,10 +86,12 @@ public final class LongVectorBuilder extends FixedWidthVectorBuilder {
     public void appendObject(Object value) {
         switch (value) {
             case null -> appendNull();
-            case Instant t -> append(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
-            case LocalDateTime t -> append(Math.addExact(Math.multiplyExact(t.toEpochSecond(ZoneOffset.UTC), 1_000_000L),
-                    t.getNano() / 1000));
-            case LocalTime t -> append(t.toNanoOfDay() / 1000);
+            // a timestamp_ntz column takes an Instant's UTC wall clock, a timestamp column a LocalDateTime's read as UTC
+            case Instant t when type != DataType.TIME ->
+                    append(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
+            case LocalDateTime t when type != DataType.TIME ->
+                    append(Math.addExact(Math.multiplyExact(t.toEpochSecond(ZoneOffset.UTC), 1_000_000L), t.getNano() / 1000));
+            case LocalTime t when type == DataType.TIME -> append(t.toNanoOfDay() / 1000);
             case Number n -> append(n.longValue());
             default -> throw new IllegalArgumentException("Cannot append " + value.getClass().getSimpleName() + " to " + type);
         }
