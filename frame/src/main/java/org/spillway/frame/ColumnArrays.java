@@ -56,7 +56,7 @@ final class ColumnArrays {
     static String[] strings(List<Object> v) {
         String[] out = new String[v.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = v.get(i) == null ? null : v.get(i).toString();
+            out[i] = Row.text(v.get(i)); // binary as hex, timestamp_ntz and time as they print
         }
         return out;
     }

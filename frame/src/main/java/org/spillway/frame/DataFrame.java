@@ -444,7 +444,7 @@ public final class DataFrame {
         return ColumnArrays.doubles(typedColumn(name, DataType.INT32, DataType.INT64, DataType.FLOAT64));
     }
 
-    /** A column of any type as strings (nulls stay null; small results). */
+    /** A column of any type as strings (nulls stay null; binary as hex, timestamp_ntz and time as they print; small results). */
     public String[] stringColumn(String name) {
         return ColumnArrays.strings(column(name));
     }

@@ -1,6 +1,7 @@
 package org.spillway.frame;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -266,7 +267,7 @@ public sealed interface Expr
     /**
      * A constant. A null literal takes its type from where it is used (string when alone).
      *
-     * @param value the Java value (Integer, Long, Double, Boolean, String, LocalDate, Instant or LocalDateTime; or null)
+     * @param value the Java value (Integer, Long, Double, Boolean, String, LocalDate, Instant, LocalDateTime, LocalTime or byte[]; or null)
      * @param literalType its type, or null for a null literal
      */
     record Literal(Object value, DataType literalType) implements Expr {
@@ -279,7 +280,7 @@ public sealed interface Expr
             }
         }
 
-        /** A literal of a Java value (number, String, Boolean, LocalDate, Instant, or null). */
+        /** A literal of a Java value (number, String, Boolean, LocalDate, Instant, LocalDateTime, LocalTime, byte[], or null). */
         public Literal(Object value) {
             this(value instanceof Float f ? (Object) f.doubleValue()
                     : value instanceof Short || value instanceof Byte ? (Object) ((Number) value).intValue() : value,
@@ -293,10 +294,24 @@ public sealed interface Expr
 
         @Override
         public String toString() {
-            if (value instanceof String s) {
-                return "'" + s.replace("'", "''") + "'";
-            }
-            return String.valueOf(value);
+            return switch (value) {
+                case String s -> "'" + s.replace("'", "''") + "'";
+                case byte[] b -> "X'" + Literals.hex(b) + "'";
+                case java.time.LocalTime t -> "TIME '" + Literals.formatTime(t.toNanoOfDay() / 1000) + "'";
+                case null, default -> String.valueOf(value);
+            };
+        }
+
+        /** Equal literals: binary values by content. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Literal l && literalType == l.literalType
+                    && (value instanceof byte[] b && l.value instanceof byte[] c ? Arrays.equals(b, c) : Objects.equals(value, l.value));
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(literalType) * 31 + (value instanceof byte[] b ? Arrays.hashCode(b) : Objects.hashCode(value));
         }
     }
 

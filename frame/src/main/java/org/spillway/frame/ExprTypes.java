@@ -104,22 +104,31 @@ final class ExprTypes {
         if (a == b || (a.isNumeric() && b.isNumeric())) {
             return true;
         }
-        // a date/timestamp column against a string literal such as '2024-01-31'
-        boolean aTemporal = a == DataType.DATE || a == DataType.TIMESTAMP;
-        boolean bTemporal = b == DataType.DATE || b == DataType.TIMESTAMP;
+        // a timestamp_ntz column against a LocalDateTime literal (typed timestamp): the same wall-clock microseconds
+        if ((a == DataType.TIMESTAMP_NTZ && r instanceof Literal rl && rl.value() instanceof java.time.LocalDateTime)
+                || (b == DataType.TIMESTAMP_NTZ && l instanceof Literal ll && ll.value() instanceof java.time.LocalDateTime)) {
+            return true;
+        }
+        // a date/timestamp/time column against a string literal such as '2024-01-31'
+        boolean aTemporal = isTemporal(a);
+        boolean bTemporal = isTemporal(b);
         return (aTemporal && b == DataType.STRING && r instanceof Literal)
                 || (bTemporal && a == DataType.STRING && l instanceof Literal);
     }
 
+    private static boolean isTemporal(DataType t) {
+        return t == DataType.DATE || t == DataType.TIMESTAMP || t == DataType.TIMESTAMP_NTZ || t == DataType.TIME;
+    }
+
     /** A string literal compared with a date or timestamp must parse as one: fail here, not when a chunk is evaluated. */
     private static void checkTemporalLiteral(BinaryExpr b, Expr e, DataType otherType) {
-        if (e instanceof Literal l && l.value() instanceof String text
-                && (otherType == DataType.DATE || otherType == DataType.TIMESTAMP)) {
+        if (e instanceof Literal l && l.value() instanceof String text && isTemporal(otherType)) {
             try {
                 Literals.toLong(text, otherType);
             } catch (RuntimeException ex) {
                 throw new SpillwayException("Type error in " + b + ": " + l + " is not a valid " + otherType.displayName()
-                        + " (" + ex.getMessage() + "); write dates as 2024-01-31 and timestamps as 2024-01-31T10:15:30Z");
+                        + " (" + ex.getMessage() + "); write dates as 2024-01-31, timestamps as 2024-01-31T10:15:30Z,"
+                        + " timestamp_ntz values as 2024-01-31 10:15:30 and times as 10:15:30");
             }
         }
     }
@@ -167,7 +176,9 @@ final class ExprTypes {
         boolean ok = from == target || target == DataType.STRING || from == DataType.STRING
                 || (from.isNumeric() && target.isNumeric())
                 || (from == DataType.BOOL && target.isNumeric()) || (from.isNumeric() && target == DataType.BOOL)
-                || (from == DataType.DATE && target == DataType.TIMESTAMP) || (from == DataType.TIMESTAMP && target == DataType.DATE);
+                || (from == DataType.DATE && target == DataType.TIMESTAMP) || (from == DataType.TIMESTAMP && target == DataType.DATE)
+                || (from == DataType.TIMESTAMP_NTZ && (target == DataType.TIMESTAMP || target == DataType.DATE))
+                || ((from == DataType.TIMESTAMP || from == DataType.DATE) && target == DataType.TIMESTAMP_NTZ);
         if (!ok) {
             throw new SpillwayException("Cannot cast " + c.child() + " from " + from + " to " + target);
         }

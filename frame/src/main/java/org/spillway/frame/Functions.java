@@ -19,8 +19,10 @@ public final class Functions {
     }
 
     /**
-     * A literal: a number, String, Boolean, LocalDate, Instant or null. An {@code Expr} is returned
-     * unchanged, so every method taking an operand accepts both.
+     * A literal: a number, String, Boolean, LocalDate, Instant, LocalDateTime, LocalTime (a time), byte[] (a binary
+     * value) or null. An {@code Expr} is returned unchanged, so every method taking an operand accepts both.
+     * A LocalDateTime is a timestamp literal (its wall clock read as UTC); compared with a timestamp_ntz column it is
+     * that column's wall clock.
      */
     public static Expr lit(Object value) {
         return value instanceof Expr e ? e : new Literal(value);

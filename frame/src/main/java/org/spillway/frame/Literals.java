@@ -3,7 +3,9 @@ package org.spillway.frame;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import org.spillway.spill.DataType;
 
 /** Conversions of Java values to Spillway types, shared by literals, casts and rows. */
@@ -25,22 +27,29 @@ public final class Literals {
             case String s -> DataType.STRING;
             case LocalDate d -> DataType.DATE;
             case Instant t -> DataType.TIMESTAMP;
+            // a LocalDateTime literal is a timestamp (UTC wall clock) as before; compared with a
+            // timestamp_ntz column it takes that column's type (the same microseconds)
             case LocalDateTime t -> DataType.TIMESTAMP;
+            case LocalTime t -> DataType.TIME;
+            case byte[] b -> DataType.BINARY;
             default -> throw new SpillwayException("Cannot use a " + v.getClass().getName()
-                    + " as a literal: use a number, String, Boolean, LocalDate or Instant");
+                    + " as a literal: use a number, String, Boolean, LocalDate, Instant, LocalDateTime, LocalTime or byte[]");
         };
     }
 
-    /** A Java value as the long representation of an integral, date or timestamp type. */
+    /** A Java value as the long representation of an integral, date, timestamp, timestamp_ntz or time type. */
     public static long toLong(Object v, DataType type) {
         return switch (v) {
             case LocalDate d -> d.toEpochDay();
             case Instant t -> Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
             case LocalDateTime t -> toLong(t.toInstant(ZoneOffset.UTC), type);
+            case LocalTime t -> t.toNanoOfDay() / 1000;
             case Boolean b -> b ? 1 : 0;
             case Number n -> n.longValue();
             case String s when type == DataType.DATE -> LocalDate.parse(s).toEpochDay();
             case String s when type == DataType.TIMESTAMP -> toLong(parseTimestamp(s), type);
+            case String s when type == DataType.TIMESTAMP_NTZ -> toLong(parseTimestampNtz(s), type);
+            case String s when type == DataType.TIME -> parseTime(s).toNanoOfDay() / 1000;
             default -> throw new SpillwayException("Cannot use " + v + " as " + type);
         };
     }
@@ -63,5 +72,95 @@ public final class Literals {
                 return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
             }
         }
+    }
+
+    /**
+     * Parses a wall-clock date-time without a zone: {@code 2024-01-02 03:04:05[.ffffff]}, with a space
+     * or 'T'; a date alone is midnight. A zone or offset is an error (cast a timestamp instead).
+     */
+    public static LocalDateTime parseTimestampNtz(String s) {
+        String t = s.trim().replace(' ', 'T');
+        if (t.length() == 10 && t.indexOf('T') < 0) {
+            return LocalDate.parse(t).atStartOfDay();
+        }
+        return LocalDateTime.parse(t);
+    }
+
+    /** Parses a time of day {@code 03:04[:05[.ffffff]]}. */
+    public static LocalTime parseTime(String s) {
+        return LocalTime.parse(s.trim());
+    }
+
+    /** A timestamp_ntz's microseconds as a {@link LocalDateTime}. */
+    public static LocalDateTime toLocalDateTime(long micros) {
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000,
+                ZoneOffset.UTC);
+    }
+
+    /**
+     * Formats a timestamp_ntz's microseconds as DuckDB prints a {@code TIMESTAMP}: {@code 2024-01-02 03:04:05},
+     * with the fraction only when it is not zero and without its trailing zeros ({@code 03:04:05.5}).
+     */
+    public static String formatTimestampNtz(long micros) {
+        long days = Math.floorDiv(micros, 86_400_000_000L);
+        long inDay = Math.floorMod(micros, 86_400_000_000L);
+        String date = LocalDate.ofEpochDay(days).toString();
+        if (date.startsWith("+")) {
+            date = date.substring(1); // years past 9999: DuckDB prints no sign
+        }
+        return date + ' ' + formatTime(inDay);
+    }
+
+    /** Formats a time's microseconds since midnight as DuckDB does: {@code 03:04:05}, {@code 03:04:05.123456}, {@code 03:04:05.5}. */
+    public static String formatTime(long micros) {
+        long secs = micros / 1_000_000L;
+        int frac = (int) (micros % 1_000_000L);
+        StringBuilder sb = new StringBuilder(15);
+        two(sb, secs / 3600).append(':');
+        two(sb, secs / 60 % 60).append(':');
+        two(sb, secs % 60);
+        if (frac != 0) {
+            String f = Integer.toString(1_000_000 + frac).substring(1);
+            int end = f.length();
+            while (f.charAt(end - 1) == '0') {
+                end--;
+            }
+            sb.append('.').append(f, 0, end);
+        }
+        return sb.toString();
+    }
+
+    private static StringBuilder two(StringBuilder sb, long v) {
+        if (v < 10) {
+            sb.append('0');
+        }
+        return sb.append(v);
+    }
+
+    /** Bytes as lower-case hex without a prefix, e.g. {@code 0a1bff}: how binary values print and are written to CSV. */
+    public static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** Parses hex (either case, an optional {@code 0x} or {@code \x} prefix) into bytes. */
+    public static byte[] parseHex(String s) {
+        String t = s.trim();
+        if (t.startsWith("0x") || t.startsWith("0X") || t.startsWith("\\x")) {
+            t = t.substring(2);
+        }
+        return HexFormat.of().parseHex(t);
+    }
+
+    /**
+     * The heap form of a binary value in evaluators: one char per byte (ISO-8859-1), so that
+     * {@link String#compareTo} orders values as unsigned bytes.
+     */
+    public static String binaryToHeap(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The bytes of a binary value's heap form ({@link #binaryToHeap}). */
+    public static byte[] heapToBinary(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -8,7 +8,8 @@ import org.spillway.spill.Schema;
 /**
  * One row of a result, for small results on the heap ({@link DataFrame#rows()}, {@link DataFrame#head(int)}).
  * Values are Java objects: Integer (int32), Long (int64), Double, Boolean, String, LocalDate (date),
- * Instant (timestamp), or null.
+ * Instant (timestamp), LocalDateTime (timestamp_ntz), LocalTime (time), byte[] (binary), or null.
+ * Rows compare binary values by content.
  */
 public final class Row {
     private final Schema schema;
@@ -72,10 +73,37 @@ public final class Row {
         return (Boolean) nonNull(column);
     }
 
-    /** The named value as a string (null stays null). */
+    /**
+     * The named value as a string (null stays null): timestamp_ntz, time and binary values as they
+     * print ({@code 2024-01-02 03:04:05.5}, {@code 03:04:05}, lower-case hex), others by {@code toString}.
+     */
     public String getString(String column) {
-        Object v = get(column);
-        return v == null ? null : v.toString();
+        return text(get(column));
+    }
+
+    /** The named binary value (null stays null). */
+    public byte[] getBytes(String column) {
+        return (byte[]) get(column);
+    }
+
+    /** The named timestamp_ntz value (null stays null). */
+    public java.time.LocalDateTime getLocalDateTime(String column) {
+        return (java.time.LocalDateTime) get(column);
+    }
+
+    /** The named time value (null stays null). */
+    public java.time.LocalTime getLocalTime(String column) {
+        return (java.time.LocalTime) get(column);
+    }
+
+    static String text(Object v) {
+        return switch (v) {
+            case null -> null;
+            case byte[] b -> Literals.hex(b);
+            case java.time.LocalDateTime t -> Literals.formatTimestampNtz(Literals.toLong(t, org.spillway.spill.DataType.TIMESTAMP_NTZ));
+            case java.time.LocalTime t -> Literals.formatTime(t.toNanoOfDay() / 1000);
+            default -> v.toString();
+        };
     }
 
     /** The values as an unmodifiable list (nulls allowed). */
@@ -93,12 +121,12 @@ public final class Row {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Row r && r.schema.names().equals(schema.names()) && Arrays.equals(r.values, values);
+        return o instanceof Row r && r.schema.names().equals(schema.names()) && Arrays.deepEquals(r.values, values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(schema.names(), Arrays.hashCode(values));
+        return Objects.hash(schema.names(), Arrays.deepHashCode(values));
     }
 
     @Override
@@ -108,7 +136,7 @@ public final class Row {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(schema.field(i).name()).append('=').append(values[i]);
+            sb.append(schema.field(i).name()).append('=').append(values[i] instanceof byte[] b ? Literals.hex(b) : values[i]);
         }
         return sb.append(')').toString();
     }

@@ -195,7 +195,8 @@ public final class Spillway implements AutoCloseable {
 
     /**
      * A collected frame of {@code rows}, each an {@code Object[]} or a {@code List} of values in
-     * schema order (Integer/Long/Double/Boolean/String/LocalDate/Instant or null).
+     * schema order (Integer/Long/Double/Boolean/String/LocalDate/Instant, LocalDateTime for timestamp_ntz, LocalTime for
+     * time, byte[] for binary, or null).
      */
     public DataFrame createDataFrame(Schema schema, List<?> rows) {
         checkOpen();

@@ -206,7 +206,9 @@ public final class CsvOptions {
     /**
      * Declares the type of one column (by its header name, or {@code column_N} without a header),
      * overriding inference for it; may be called for several columns. Naming a column the files
-     * do not have is an error when the source is opened.
+     * do not have is an error when the source is opened. Types inference never picks may be given
+     * here: {@code timestamp_ntz} ({@code 2024-01-02 03:04:05[.ffffff]}, space or 'T'), {@code time}
+     * ({@code 03:04:05[.ffffff]}) and {@code binary} (hex; a quoted empty field is an empty value).
      */
     public CsvOptions columnType(String column, DataType type) {
         Objects.requireNonNull(column, "column");

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.spillway.frame.Literals;
 import org.spillway.frame.SpillwayException;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
@@ -43,6 +44,9 @@ public final class CsvSplitParser {
     private static final int K_BOOL = 4;
     private static final int K_DATE = 5;
     private static final int K_TIMESTAMP = 6;
+    private static final int K_TIMESTAMP_NTZ = 7;
+    private static final int K_TIME = 8;
+    private static final int K_BINARY = 9;
     private static final int READ_BUFFER = 1 << 20;
 
     private final CsvSource source;
@@ -57,6 +61,7 @@ public final class CsvSplitParser {
     private final CsvTokenizer tok;
     private final long[] values;
     private final boolean[] nulls;
+    private final byte[][] binaries; // per projected binary column: the current row's bytes
     private final byte[][] nullTokens; // the non-empty ones
     private final boolean emptyStringIsNull;
     private final BadRowPolicy policy;
@@ -84,12 +89,16 @@ public final class CsvSplitParser {
                 case BOOL -> K_BOOL;
                 case DATE -> K_DATE;
                 case TIMESTAMP -> K_TIMESTAMP;
+                case TIMESTAMP_NTZ -> K_TIMESTAMP_NTZ;
+                case TIME -> K_TIME;
+                case BINARY -> K_BINARY;
             };
         }
         this.builderList = List.of(builders);
         this.tok = new CsvTokenizer(o, READ_BUFFER);
         this.values = new long[projection.length];
         this.nulls = new boolean[projection.length];
+        this.binaries = new byte[projection.length][];
         this.nullTokens = o.nullValues().stream().filter(s -> !s.isEmpty())
                 .map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
         this.emptyStringIsNull = o.nullValues().contains("");
@@ -202,7 +211,8 @@ public final class CsvSplitParser {
                 b = scratch;
                 s = 0;
             }
-            if (len == 0 || ((f & CsvTokenizer.QUOTED) == 0 && nullTokens.length > 0 && isNullToken(b, s, len))) {
+            if ((len == 0 && !(kind == K_BINARY && (f & CsvTokenizer.QUOTED) != 0)) // "" is an empty binary value
+                    || ((f & CsvTokenizer.QUOTED) == 0 && nullTokens.length > 0 && isNullToken(b, s, len))) {
                 nulls[j] = true;
                 continue;
             }
@@ -230,6 +240,19 @@ public final class CsvSplitParser {
                 case K_DATE -> {
                     v = Utf8ValueParser.parseDate(b, s, len);
                     ok = v != Utf8ValueParser.BAD_DATE;
+                }
+                case K_TIMESTAMP_NTZ, K_TIME -> {
+                    v = parseSlow(b, s, len, kind == K_TIME ? DataType.TIME : DataType.TIMESTAMP_NTZ);
+                    ok = v != Long.MIN_VALUE;
+                }
+                case K_BINARY -> {
+                    v = 0;
+                    try {
+                        binaries[j] = Literals.parseHex(new String(b, s, len, StandardCharsets.ISO_8859_1));
+                        ok = true;
+                    } catch (IllegalArgumentException e) {
+                        ok = false;
+                    }
                 }
                 default -> {
                     v = Utf8ValueParser.parseTimestamp(b, s, len);
@@ -266,7 +289,14 @@ public final class CsvSplitParser {
                         ((IntVectorBuilder) vb).append((int) values[j]);
                     }
                 }
-                case K_INT64, K_TIMESTAMP -> {
+                case K_BINARY -> {
+                    if (nulls[j]) {
+                        vb.appendNull();
+                    } else {
+                        ((StringVectorBuilder) vb).append(binaries[j], 0, binaries[j].length);
+                    }
+                }
+                case K_INT64, K_TIMESTAMP, K_TIMESTAMP_NTZ, K_TIME -> {
                     if (nulls[j]) {
                         vb.appendNull();
                     } else {
@@ -290,6 +320,18 @@ public final class CsvSplitParser {
             }
         }
         return true;
+    }
+
+    /**
+     * A timestamp_ntz or time value given in a schema override (the sniffer never infers them), parsed
+     * through java.time: {@code Long.MIN_VALUE} when it does not parse.
+     */
+    private static long parseSlow(byte[] b, int s, int len, DataType type) {
+        try {
+            return Literals.toLong(new String(b, s, len, StandardCharsets.UTF_8), type);
+        } catch (RuntimeException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     private void appendString(StringVectorBuilder vb, int col, int[] st, int[] en, byte[] fl) {

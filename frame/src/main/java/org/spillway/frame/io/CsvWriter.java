@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.spillway.frame.Literals;
 import org.spillway.frame.SpillwayException;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
@@ -178,6 +179,12 @@ public final class CsvWriter implements AutoCloseable {
             return;
         }
         switch (v.type()) {
+            case BINARY -> { // lower-case hex without a prefix; an empty value as "", as an empty string
+                byte[] hex = Literals.hex(((StringVector) v).getBytes(r)).getBytes(StandardCharsets.US_ASCII);
+                putString(hex, 0, hex.length);
+            }
+            case TIMESTAMP_NTZ -> putAscii(Literals.formatTimestampNtz(((LongVector) v).get(r)));
+            case TIME -> putAscii(Literals.formatTime(((LongVector) v).get(r)));
             case STRING -> {
                 StringVector s = (StringVector) v;
                 int n = s.length(r);

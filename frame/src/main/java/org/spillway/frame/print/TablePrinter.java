@@ -4,13 +4,18 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.Locale;
+import org.spillway.frame.Literals;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 
 /**
  * Renders rows as a box-drawn table in the style of Polars: a header with column names and types,
- * numbers right-aligned, nulls as {@code null}, long strings cut with an ellipsis, and a footer
+ * numbers right-aligned, nulls as {@code null}, long strings cut with an ellipsis, timestamp_ntz and
+ * time values as DuckDB prints them ({@code 2024-01-02 03:04:05.5}), binary values as lower-case hex
+ * ({@code 0a1bff}), and a footer
  * with the row and column counts.
  */
 public final class TablePrinter {
@@ -72,6 +77,19 @@ public final class TablePrinter {
             }
             String s = new BigDecimal(d).round(new MathContext(10)).stripTrailingZeros().toPlainString();
             return s.contains(".") ? s : s + ".0";
+        }
+        switch (v) {
+            case byte[] b -> {
+                return Literals.hex(b); // binary: lower-case hex without a prefix, as in CSV
+            }
+            case LocalDateTime t -> {
+                return Literals.formatTimestampNtz(Literals.toLong(t, DataType.TIMESTAMP_NTZ));
+            }
+            case LocalTime t -> {
+                return Literals.formatTime(t.toNanoOfDay() / 1000);
+            }
+            default -> {
+            }
         }
         if (v instanceof String s) {
             return s.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");

@@ -1,6 +1,7 @@
 package org.spillway.frame.udf;
 
 import java.util.Arrays;
+import org.spillway.frame.Literals;
 import org.spillway.spill.DataType;
 import org.spillway.spill.vector.BoolVector;
 import org.spillway.spill.vector.BoolVectorBuilder;
@@ -17,8 +18,9 @@ import org.spillway.spill.vector.VectorBuilder;
 
 /**
  * The heap result of evaluating an expression over one chunk: one primitive array by type
- * (int32, int64, date and timestamp in {@code longs}; float64 in {@code doubles}; bool in
- * {@code bools}; strings as Java strings) and a null mask ({@code null} when nothing is null).
+ * (int32, int64, date, timestamp, timestamp_ntz and time in {@code longs}; float64 in {@code doubles}; bool in
+ * {@code bools}; strings as Java strings; binary values as Java strings of one char per byte, ISO-8859-1, so
+ * that {@code compareTo} orders them as unsigned bytes: see {@code Literals.binaryToHeap}) and a null mask ({@code null} when nothing is null).
  * Intermediates stay on the heap and live for one chunk; only the final output is copied
  * off-heap into a budgeted chunk.
  */
@@ -27,13 +29,13 @@ public final class HeapColumn {
     public final DataType type;
     /** Number of rows. */
     public final int n;
-    /** Integral values (int32, int64, date, timestamp). */
+    /** Integral values (int32, int64, date, timestamp, timestamp_ntz, time). */
     public long[] longs;
     /** float64 values. */
     public double[] doubles;
     /** bool values. */
     public boolean[] bools;
-    /** string values. */
+    /** string values (and binary values, one char per byte). */
     public String[] strings;
     /** nulls[i] = row i is null; null array when there are none. */
     public boolean[] nulls;
@@ -43,10 +45,10 @@ public final class HeapColumn {
         this.type = type;
         this.n = n;
         switch (type) {
-            case INT32, INT64, DATE, TIMESTAMP -> longs = new long[n];
+            case INT32, INT64, DATE, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs = new long[n];
             case FLOAT64 -> doubles = new double[n];
             case BOOL -> bools = new boolean[n];
-            case STRING -> strings = new String[n];
+            case STRING, BINARY -> strings = new String[n];
         }
     }
 
@@ -94,6 +96,7 @@ public final class HeapColumn {
                 }
             }
             case StringVector sv -> {
+                boolean binary = sv.type() == DataType.BINARY;
                 if (sv.isDictionary()) {
                     String[] dict = new String[sv.dictionarySize()];
                     for (int i = 0; i < n; i++) {
@@ -101,7 +104,7 @@ public final class HeapColumn {
                             int c = sv.code(i);
                             String s = dict[c];
                             if (s == null) {
-                                s = sv.getString(i);
+                                s = binary ? Literals.binaryToHeap(sv.getBytes(i)) : sv.getString(i);
                                 dict[c] = s;
                             }
                             out.strings[i] = s;
@@ -109,7 +112,7 @@ public final class HeapColumn {
                     }
                 } else {
                     for (int i = 0; i < n; i++) {
-                        out.strings[i] = sv.isNull(i) ? null : sv.getString(i);
+                        out.strings[i] = sv.isNull(i) ? null : binary ? Literals.binaryToHeap(sv.getBytes(i)) : sv.getString(i);
                     }
                 }
             }
@@ -146,7 +149,14 @@ public final class HeapColumn {
                 case LongVectorBuilder lb -> lb.append(longs[i]);
                 case DoubleVectorBuilder db -> db.append(doubles[i]);
                 case BoolVectorBuilder bb -> bb.append(bools[i]);
-                case StringVectorBuilder sb -> sb.append(strings[i]);
+                case StringVectorBuilder sb -> {
+                    if (sb.type() == DataType.BINARY) {
+                        byte[] bytes = Literals.heapToBinary(strings[i]);
+                        sb.append(bytes, 0, bytes.length);
+                    } else {
+                        sb.append(strings[i]);
+                    }
+                }
             }
         }
     }

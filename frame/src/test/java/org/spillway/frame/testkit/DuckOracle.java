@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.spillway.frame.DataFrame;
@@ -30,7 +31,9 @@ import org.spillway.frame.Row;
  * BigInteger or a HUGEINT within the long range) becomes a {@link Long}; Float, Double and
  * BigDecimal (DuckDB's DECIMAL, e.g. of a literal such as {@code 1.5}) become a {@link Double};
  * dates become {@link LocalDate}; timestamps become an {@link Instant} (DuckDB's TIMESTAMP has no
- * zone and Spillway's timestamps are UTC instants); strings, booleans and null stay as they are.
+ * zone and Spillway's timestamps are UTC instants; Spillway's timestamp_ntz values, LocalDateTime, too);
+ * times become {@link java.time.LocalTime}; binary values (byte[], DuckDB's BLOB) become lower-case hex
+ * strings; strings, booleans and null stay as they are.
  * A HUGEINT outside the long range stays a BigInteger, so a mismatch shows the value.
  *
  * <p>One in-memory DuckDB connection serves the whole test JVM (opening one per query costs more
@@ -106,6 +109,15 @@ public final class DuckOracle {
             case java.sql.Timestamp t -> t.toLocalDateTime().toInstant(ZoneOffset.UTC);
             case LocalDateTime t -> t.toInstant(ZoneOffset.UTC);
             case OffsetDateTime t -> t.toInstant();
+            case java.sql.Time t -> t.toLocalTime();
+            case byte[] b -> HexFormat.of().formatHex(b);
+            case java.sql.Blob b -> {
+                try {
+                    yield HexFormat.of().formatHex(b.getBytes(1, (int) b.length()));
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             default -> o;
         };
     }

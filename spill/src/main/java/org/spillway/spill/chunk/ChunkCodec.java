@@ -23,9 +23,9 @@ import org.spillway.spill.vector.StringVector;
  *   per column  type ordinal int, flags int, nullCount int, extra int,
  *               4 buffer lengths long, min long, max long                    64 bytes each
  *   buffers     per column in order: validity, then
- *                 int/date, int64/timestamp, float64, bool: data
- *                 plain string:      offsets, bytes
- *                 dictionary string: codes, dictionary offsets, dictionary bytes
+ *                 int/date, int64/timestamp/timestamp_ntz/time, float64, bool: data
+ *                 plain string/binary: offsets, bytes
+ *                 dictionary string/binary: codes, dictionary offsets, dictionary bytes
  *               each padded to a multiple of 8 bytes
  * </pre>
  * {@code flags}: 1 = has a validity bitmap, 2 = dictionary strings. {@code extra}: the dictionary
@@ -162,13 +162,13 @@ public final class ChunkCodec {
             MemorySegment validity = (flags & FLAG_VALIDITY) != 0 ? b[0] : null;
             vectors[c] = switch (type) {
                 case INT32, DATE -> new IntVector(type, rows, b[1], validity, nullCount, (int) min, (int) max);
-                case INT64, TIMESTAMP -> new LongVector(type, rows, b[1], validity, nullCount, min, max);
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> new LongVector(type, rows, b[1], validity, nullCount, min, max);
                 case FLOAT64 -> new DoubleVector(rows, b[1], validity, nullCount,
                         Double.longBitsToDouble(min), Double.longBitsToDouble(max));
                 case BOOL -> new BoolVector(rows, b[1], validity, nullCount, extra);
-                case STRING -> (flags & FLAG_DICTIONARY) != 0
-                        ? StringVector.dictionary(rows, b[1], extra, b[2], b[3], validity, nullCount)
-                        : StringVector.plain(rows, b[1], b[2], validity, nullCount);
+                case STRING, BINARY -> (flags & FLAG_DICTIONARY) != 0
+                        ? StringVector.dictionary(type, rows, b[1], extra, b[2], b[3], validity, nullCount)
+                        : StringVector.plain(type, rows, b[1], b[2], validity, nullCount);
             };
         }
         return new Chunk(schema, vectors, arena, reservation);

@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.spillway.spill.DataType;
 import org.spillway.spill.vector.BoolVector;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.DoubleVector;
@@ -17,8 +18,9 @@ import org.spillway.spill.vector.StringVector;
  * skip chunks (even spilled ones) whose bounds exclude a predicate. Immutable.
  *
  * <p>Bounds are of the column's storage value type: {@link Integer} for int32 and date (epoch days),
- * {@link Long} for int64 and timestamp (epoch microseconds), {@link Double}, {@link Boolean} and
- * {@link String}. Strings compare by unsigned UTF-8 bytes (code-point order). Numeric bounds come
+ * {@link Long} for int64, timestamp and timestamp_ntz (epoch microseconds) and time (microseconds since
+ * midnight), {@link Double}, {@link Boolean}, {@link String}, and {@code byte[]} for binary. Strings and
+ * binary compare by unsigned bytes (for strings: code-point order). Numeric bounds come
  * from the vectors' own min/max; float64 bounds ignore NaN, so a column of only NaN and null has
  * null bounds.
  *
@@ -147,6 +149,9 @@ public final class ChunkStats {
         if (minStart < 0) {
             return new ColumnStats(sv.nullCount(), null, null);
         }
+        if (sv.type() == DataType.BINARY) {
+            return new ColumnStats(sv.nullCount(), bytes(bytes, minStart, minLen), bytes(bytes, maxStart, maxLen));
+        }
         return new ColumnStats(sv.nullCount(), string(bytes, minStart, minLen), string(bytes, maxStart, maxLen));
     }
 
@@ -166,9 +171,13 @@ public final class ChunkStats {
     }
 
     private static String string(MemorySegment seg, long start, int len) {
+        return new String(bytes(seg, start, len), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(MemorySegment seg, long start, int len) {
         byte[] b = new byte[len];
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, start, b, 0, len);
-        return new String(b, StandardCharsets.UTF_8);
+        return b;
     }
 
     /** Number of rows of the chunk. */

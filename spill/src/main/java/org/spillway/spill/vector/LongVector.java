@@ -3,9 +3,15 @@ package org.spillway.spill.vector;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import org.spillway.spill.DataType;
 
-/** int64 values ({@link DataType#INT64}, or {@link DataType#TIMESTAMP} as microseconds since the epoch). */
+/**
+ * int64 values ({@link DataType#INT64}, {@link DataType#TIMESTAMP} and {@link DataType#TIMESTAMP_NTZ} as microseconds
+ * since the epoch, {@link DataType#TIME} as microseconds since midnight).
+ */
 public final class LongVector extends FixedWidthVector {
     private static final ValueLayout.OfLong LAYOUT = ValueLayout.JAVA_LONG;
     private final long min;
@@ -14,7 +20,7 @@ public final class LongVector extends FixedWidthVector {
     /** Wraps segments already filled; {@code min}/{@code max} are over the non-null values. */
     public LongVector(DataType type, int size, MemorySegment data, MemorySegment validity, int nullCount, long min, long max) {
         super(type, size, data, validity, nullCount);
-        if (type != DataType.INT64 && type != DataType.TIMESTAMP) {
+        if (!type.isInt64Stored()) {
             throw new IllegalArgumentException("LongVector cannot hold " + type);
         }
         this.min = min;
@@ -41,10 +47,13 @@ public final class LongVector extends FixedWidthVector {
         if (isNull(i)) {
             return null;
         }
-        if (type() == DataType.TIMESTAMP) {
-            long micros = get(i);
-            return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-        }
-        return get(i);
+        long micros = get(i);
+        return switch (type()) {
+            case TIMESTAMP -> Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+            case TIMESTAMP_NTZ -> LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                    (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+            case TIME -> LocalTime.ofNanoOfDay(micros * 1000L);
+            default -> micros;
+        };
     }
 }

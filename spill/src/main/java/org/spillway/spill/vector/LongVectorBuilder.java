@@ -4,6 +4,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import org.spillway.spill.DataType;
 
@@ -83,7 +86,12 @@ public final class LongVectorBuilder extends FixedWidthVectorBuilder {
     public void appendObject(Object value) {
         switch (value) {
             case null -> appendNull();
-            case Instant t -> append(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
+            // a timestamp_ntz column takes an Instant's UTC wall clock, a timestamp column a LocalDateTime's read as UTC
+            case Instant t when type != DataType.TIME ->
+                    append(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
+            case LocalDateTime t when type != DataType.TIME ->
+                    append(Math.addExact(Math.multiplyExact(t.toEpochSecond(ZoneOffset.UTC), 1_000_000L), t.getNano() / 1000));
+            case LocalTime t when type == DataType.TIME -> append(t.toNanoOfDay() / 1000);
             case Number n -> append(n.longValue());
             default -> throw new IllegalArgumentException("Cannot append " + value.getClass().getSimpleName() + " to " + type);
         }

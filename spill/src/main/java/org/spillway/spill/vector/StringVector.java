@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.spillway.spill.DataType;
 
 /**
- * UTF-8 strings. Two layouts behind one reader interface:
+ * UTF-8 strings ({@link DataType#STRING}), or arbitrary bytes ({@link DataType#BINARY}, same layout). Two layouts behind one reader interface:
  * <ul>
  *   <li><b>plain</b>: {@code offsets} (int32, size + 1) into {@code bytes};</li>
  *   <li><b>dictionary</b>: {@code codes} (int32 per row) into a dictionary of distinct strings
@@ -22,9 +22,12 @@ public final class StringVector extends ColumnVector {
     private final MemorySegment codes; // null for plain
     private final int dictionarySize;
 
-    private StringVector(int size, MemorySegment offsets, MemorySegment bytes, MemorySegment codes, int dictionarySize,
+    private StringVector(DataType type, int size, MemorySegment offsets, MemorySegment bytes, MemorySegment codes, int dictionarySize,
                          MemorySegment validity, int nullCount) {
-        super(DataType.STRING, size, validity, nullCount);
+        super(type, size, validity, nullCount);
+        if (type != DataType.STRING && type != DataType.BINARY) {
+            throw new IllegalArgumentException("StringVector cannot hold " + type);
+        }
         this.offsets = offsets;
         this.bytes = bytes;
         this.codes = codes;
@@ -33,13 +36,25 @@ public final class StringVector extends ColumnVector {
 
     /** A plain vector: row {@code i} is {@code bytes[offsets[i], offsets[i+1])}. */
     public static StringVector plain(int size, MemorySegment offsets, MemorySegment bytes, MemorySegment validity, int nullCount) {
-        return new StringVector(size, offsets, bytes, null, -1, validity, nullCount);
+        return plain(DataType.STRING, size, offsets, bytes, validity, nullCount);
+    }
+
+    /** A plain vector of {@code type} ({@link DataType#STRING} or {@link DataType#BINARY}). */
+    public static StringVector plain(DataType type, int size, MemorySegment offsets, MemorySegment bytes, MemorySegment validity,
+                                     int nullCount) {
+        return new StringVector(type, size, offsets, bytes, null, -1, validity, nullCount);
     }
 
     /** A dictionary vector: row {@code i} is dictionary entry {@code codes[i]}. */
     public static StringVector dictionary(int size, MemorySegment codes, int dictionarySize, MemorySegment dictOffsets,
                                           MemorySegment dictBytes, MemorySegment validity, int nullCount) {
-        return new StringVector(size, dictOffsets, dictBytes, codes, dictionarySize, validity, nullCount);
+        return dictionary(DataType.STRING, size, codes, dictionarySize, dictOffsets, dictBytes, validity, nullCount);
+    }
+
+    /** A dictionary vector of {@code type} ({@link DataType#STRING} or {@link DataType#BINARY}). */
+    public static StringVector dictionary(DataType type, int size, MemorySegment codes, int dictionarySize, MemorySegment dictOffsets,
+                                          MemorySegment dictBytes, MemorySegment validity, int nullCount) {
+        return new StringVector(type, size, dictOffsets, dictBytes, codes, dictionarySize, validity, nullCount);
     }
 
     /** True when rows are codes into a dictionary. */
@@ -145,8 +160,12 @@ public final class StringVector extends ColumnVector {
                 + (validity() == null ? 0 : validity().byteSize());
     }
 
+    /** Row {@code i} as a Java value: a String, or for {@link DataType#BINARY} a {@code byte[]} (null when null). */
     @Override
     public Object getObject(int i) {
+        if (type() == DataType.BINARY) {
+            return isNull(i) ? null : getBytes(i);
+        }
         return getString(i);
     }
 }

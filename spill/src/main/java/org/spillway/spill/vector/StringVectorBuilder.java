@@ -34,7 +34,11 @@ public final class StringVectorBuilder extends VectorBuilder {
     private int[] tableHash = new int[64];
 
     StringVectorBuilder(int capacity) {
-        super(DataType.STRING, capacity);
+        this(DataType.STRING, capacity);
+    }
+
+    StringVectorBuilder(DataType type, int capacity) {
+        super(type, capacity);
         int cap = Math.max(16, capacity);
         codes = new int[cap];
         offsets = new int[cap + 1];
@@ -366,6 +370,8 @@ public final class StringVectorBuilder extends VectorBuilder {
     public void appendObject(Object value) {
         if (value == null) {
             appendNull();
+        } else if (value instanceof byte[] b) {
+            append(b, 0, b.length);
         } else {
             append(value.toString());
         }
@@ -422,7 +428,7 @@ public final class StringVectorBuilder extends VectorBuilder {
             MemorySegment.copy(offsets, 0, off, ValueLayout.JAVA_INT, 0, size + 1);
             MemorySegment data = arena.allocate(Math.max(byteCount, 1), 8);
             MemorySegment.copy(bytes, 0, data, ColumnVector.BYTE, 0, byteCount);
-            return StringVector.plain(size, off, data, valid, nullCount);
+            return StringVector.plain(type, size, off, data, valid, nullCount);
         }
         if (keepDictionary) {
             StringVector compact = buildCompacted(arena, valid);
@@ -436,7 +442,7 @@ public final class StringVectorBuilder extends VectorBuilder {
         MemorySegment.copy(dictOffsets, 0, off, ValueLayout.JAVA_INT, 0, dictSize + 1);
         MemorySegment data = arena.allocate(Math.max(dictByteCount, 1), 8);
         MemorySegment.copy(dictBytes, 0, data, ColumnVector.BYTE, 0, dictByteCount);
-        return StringVector.dictionary(size, c, dictSize, off, data, valid, nullCount);
+        return StringVector.dictionary(type, size, c, dictSize, off, data, valid, nullCount);
     }
 
     /**
@@ -511,7 +517,7 @@ public final class StringVectorBuilder extends VectorBuilder {
             int old = inverse[e];
             MemorySegment.copy(dictBytes, dictOffsets[old], data, ColumnVector.BYTE, off[e], off[e + 1] - off[e]);
         }
-        return StringVector.dictionary(size, c, entries, o, data, valid, nullCount);
+        return StringVector.dictionary(type, size, c, entries, o, data, valid, nullCount);
     }
 
     private static int hash(byte[] b, int off, int len) {

@@ -29,10 +29,10 @@ public abstract sealed class VectorBuilder
     public static VectorBuilder forType(DataType type, int capacity) {
         return switch (type) {
             case INT32, DATE -> new IntVectorBuilder(type, capacity);
-            case INT64, TIMESTAMP -> new LongVectorBuilder(type, capacity);
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> new LongVectorBuilder(type, capacity);
             case FLOAT64 -> new DoubleVectorBuilder(capacity);
             case BOOL -> new BoolVectorBuilder(capacity);
-            case STRING -> new StringVectorBuilder(capacity);
+            case STRING, BINARY -> new StringVectorBuilder(type, capacity);
         };
     }
 
@@ -141,7 +141,9 @@ public abstract sealed class VectorBuilder
         return e - i;
     }
 
-    /** Appends a Java value (Integer, Long, Double, Boolean, String, LocalDate, Instant) or null; slow path for tests and small frames. */
+    /**
+     * Appends a Java value (Integer, Long, Double, Boolean, String, LocalDate, Instant, LocalDateTime, LocalTime, byte[]) or null;
+     * slow path for tests and small frames. */
     public abstract void appendObject(Object value);
 
     /** Off-heap bytes {@link #build} will allocate now. */

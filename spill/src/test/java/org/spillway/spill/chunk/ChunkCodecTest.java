@@ -94,6 +94,42 @@ class ChunkCodecTest {
     }
 
     @Test
+    void roundTripsTimestampNtzTimeAndBinaryInBothLayouts() {
+        Schema schema = Schema.of(new Field("ntz", DataType.TIMESTAMP_NTZ), new Field("t", DataType.TIME),
+                new Field("plain", DataType.BINARY), new Field("dict", DataType.BINARY));
+        List<VectorBuilder> builders = new java.util.ArrayList<>();
+        for (Field f : schema.fields()) {
+            builders.add(VectorBuilder.forType(f.type(), 1000));
+        }
+        for (int r = 0; r < 1000; r++) {
+            java.time.LocalDateTime ntz = java.time.LocalDateTime.of(1960, 1, 1, 0, 0).plusSeconds(r * 86_413L).plusNanos(r * 1000L);
+            builders.get(0).appendObject(r % 7 == 0 ? null : ntz);
+            builders.get(1).appendObject(r % 5 == 0 ? null : java.time.LocalTime.ofNanoOfDay(r * 86_399_999L % 86_400_000_000L * 1000));
+            builders.get(2).appendObject(r % 9 == 0 ? null : new byte[] {(byte) r, (byte) (r >> 8), (byte) 0xff, 0});
+            builders.get(3).appendObject(r % 4 == 0 ? null : new byte[] {(byte) (r % 3 == 0 ? 1 : 0x80 + r % 3)});
+        }
+        try (Chunk in = Chunk.build(schema, builders, budget, "in"); Chunk out = roundTrip(in)) {
+            assertSameVectors(in, out);
+            assertFalse(((StringVector) out.column("plain")).isDictionary());
+            assertTrue(((StringVector) out.column("dict")).isDictionary());
+            for (int c = 0; c < 4; c++) {
+                assertEquals(schema.type(c), out.column(c).type());
+                for (int r = 0; r < 1000; r++) {
+                    assertTrue(java.util.Objects.deepEquals(in.column(c).getObject(r), out.column(c).getObject(r)), "column " + c + " row " + r);
+                }
+            }
+            assertEquals(java.time.LocalDateTime.of(1960, 1, 1, 0, 0).plusSeconds(86_413L).plusNanos(1000L), out.column(0).getObject(1));
+            assertEquals(java.time.LocalTime.ofNanoOfDay(86_399_999_000L), out.column(1).getObject(1));
+            assertTrue(java.util.Arrays.equals(new byte[] {1, 0, (byte) 0xff, 0}, (byte[]) out.column(2).getObject(1)));
+            ChunkStats st = ChunkStats.of(out);
+            assertTrue(java.util.Arrays.equals(new byte[] {1}, (byte[]) st.column(3).min()), "unsigned byte order");
+            assertTrue(java.util.Arrays.equals(new byte[] {(byte) 0x82}, (byte[]) st.column(3).max()));
+            assertFalse(st.column(2).allNull());
+            assertEquals(-315_619_200_000_000L + 86_413_000_001L, st.column(0).min());
+        }
+    }
+
+    @Test
     void roundTripsZeroColumnChunk() {
         Schema empty = Schema.of();
         try (Chunk in = Chunk.empty(empty, 42); Chunk out = roundTrip(in)) {
@@ -130,7 +166,7 @@ class ChunkCodecTest {
             assertEquals(a.validity() == null, b.validity() == null);
             for (int r = 0; r < a.size(); r++) {
                 assertEquals(a.isNull(r), b.isNull(r));
-                assertEquals(a.getObject(r), b.getObject(r));
+                assertTrue(java.util.Objects.deepEquals(a.getObject(r), b.getObject(r)), "row " + r); // binary: byte[]
             }
             switch (a) {
                 case IntVector x -> {

@@ -150,10 +150,10 @@ class AggregateSpec {
         raw = rf.size() > keys.size() ? new Schema(rf) : null;
         int sc = 0;
         for (DataType t : keyTypes) {
-            sc += t == DataType.STRING ? 1 : 0;
+            sc += t.isVariableWidth() ? 1 : 0;
         }
         for (AggregateExpr a : aggs) {
-            sc += a.input() != null && a.input().type(input) == DataType.STRING ? 1 : 0;
+            sc += a.input() != null && a.input().type(input).isVariableWidth() ? 1 : 0;
         }
         stringColumns = sc;
         canPassThrough = raw == null && !keys.isEmpty() && java.util.Arrays.stream(keyColumns).allMatch(java.util.Objects::nonNull);
@@ -235,7 +235,7 @@ class AggregateSpec {
     long partialRowBytes() {
         long b = 16;
         for (int c = 0; c < partial.size(); c++) {
-            b += partial.type(c) == DataType.STRING ? 24 : 8;
+            b += partial.type(c).isVariableWidth() ? 24 : 8;
         }
         return b;
     }

@@ -19,7 +19,7 @@ final class PlainKeys {
     void choose(GroupTable t, int[] order, int from, int to, VectorBuilder[] b, DataType[] keyTypes) {
         int n = Math.min(to - from, SAMPLE);
         for (int k = 0; k < keyTypes.length; k++) {
-            if (keyTypes[k] != DataType.STRING || !(b[k] instanceof StringVectorBuilder sb)) {
+            if (!keyTypes[k].isVariableWidth() || !(b[k] instanceof StringVectorBuilder sb)) {
                 continue;
             }
             // a set of twice the sample's size, so a small chunk clears only what it uses

@@ -83,7 +83,7 @@ final class CaseWhenEval implements PhysicalExpr {
         switch (to.type) {
             case FLOAT64 -> to.doubles[i] = from.doubles[i];
             case BOOL -> to.bools[i] = from.bools[i];
-            case STRING -> to.strings[i] = from.strings[i];
+            case STRING, BINARY -> to.strings[i] = from.strings[i];
             default -> to.longs[i] = from.longs[i];
         }
     }

@@ -85,12 +85,27 @@ final class CastEval implements PhysicalExpr {
             };
             case DATE -> out.longs[i] = switch (v.type) {
                 case STRING -> LocalDate.parse(v.strings[i].trim()).toEpochDay();
-                case TIMESTAMP -> Math.floorDiv(v.longs[i], 86_400_000_000L);
+                case TIMESTAMP, TIMESTAMP_NTZ -> Math.floorDiv(v.longs[i], 86_400_000_000L);
+                default -> throw new IllegalStateException();
+            };
+            case TIMESTAMP_NTZ -> out.longs[i] = switch (v.type) {
+                case STRING -> Literals.toLong(Literals.parseTimestampNtz(v.strings[i]), DataType.TIMESTAMP_NTZ);
+                case DATE -> v.longs[i] * 86_400_000_000L;
+                case TIMESTAMP -> v.longs[i]; // the UTC wall clock
+                default -> throw new IllegalStateException();
+            };
+            case TIME -> out.longs[i] = switch (v.type) {
+                case STRING -> Literals.parseTime(v.strings[i]).toNanoOfDay() / 1000;
+                default -> throw new IllegalStateException();
+            };
+            case BINARY -> out.strings[i] = switch (v.type) {
+                case STRING -> Literals.binaryToHeap(Literals.parseHex(v.strings[i]));
                 default -> throw new IllegalStateException();
             };
             case TIMESTAMP -> out.longs[i] = switch (v.type) {
                 case STRING -> Literals.toLong(Literals.parseTimestamp(v.strings[i]), DataType.TIMESTAMP);
                 case DATE -> v.longs[i] * 86_400_000_000L;
+                case TIMESTAMP_NTZ -> v.longs[i]; // read as a UTC wall clock
                 default -> throw new IllegalStateException();
             };
         }
@@ -116,6 +131,9 @@ final class CastEval implements PhysicalExpr {
             case DATE -> LocalDate.ofEpochDay(v.longs[i]).toString();
             case TIMESTAMP -> Instant.ofEpochSecond(Math.floorDiv(v.longs[i], 1_000_000L),
                     Math.floorMod(v.longs[i], 1_000_000L) * 1000).toString();
+            case TIMESTAMP_NTZ -> Literals.formatTimestampNtz(v.longs[i]);
+            case TIME -> Literals.formatTime(v.longs[i]);
+            case BINARY -> Literals.hex(Literals.heapToBinary(v.strings[i]));
             default -> Long.toString(v.longs[i]);
         };
     }

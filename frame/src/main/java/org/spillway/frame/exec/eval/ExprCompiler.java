@@ -60,11 +60,16 @@ public final class ExprCompiler {
             // also when the other side is a literal: lit(null).eq(lit(1)) and
             // lit("2024-01-31").eq(lit(LocalDate...)) must compare values of one type
             DataType ot = other.type(schema);
-            if (lit.value() == null || (lit.literalType() == DataType.STRING && (ot == DataType.DATE || ot == DataType.TIMESTAMP))) {
+            if (lit.value() == null || (lit.literalType() == DataType.STRING && isTemporal(ot))
+                    || (lit.value() instanceof java.time.LocalDateTime && ot == DataType.TIMESTAMP_NTZ)) {
                 return constant(lit, ot);
             }
         }
         return compile(e, schema);
+    }
+
+    private static boolean isTemporal(DataType t) {
+        return t == DataType.DATE || t == DataType.TIMESTAMP || t == DataType.TIMESTAMP_NTZ || t == DataType.TIME;
     }
 
     private static PhysicalExpr caseWhen(CaseWhen w, Schema schema) {
@@ -108,9 +113,11 @@ public final class ExprCompiler {
         DataType type = lit.literalType();
         Object v = target == type ? value
                 : target == DataType.FLOAT64 && value instanceof Number n ? (Object) n.doubleValue()
+                : target == DataType.STRING ? value.toString()
+                : target == DataType.BINARY && value instanceof String s ? Literals.parseHex(s)
                 : (Object) Literals.toLong(value, target);
         return switch (target) {
-            case INT32, INT64, DATE, TIMESTAMP -> {
+            case INT32, INT64, DATE, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
                 long x = Literals.toLong(v, target);
                 yield chunk -> {
                     HeapColumn out = new HeapColumn(target, chunk.rows());
@@ -134,8 +141,8 @@ public final class ExprCompiler {
                     return out;
                 };
             }
-            case STRING -> {
-                String x = v.toString();
+            case STRING, BINARY -> {
+                String x = v instanceof byte[] b ? Literals.binaryToHeap(b) : v.toString();
                 yield chunk -> {
                     HeapColumn out = new HeapColumn(target, chunk.rows());
                     Arrays.fill(out.strings, x);

@@ -188,8 +188,9 @@ public final class KeyBatch {
                     x = v.bools[i] ? 1 : 0;
                     h = Hashing.ofLong(x);
                 }
-                case STRING -> {
-                    byte[] b = v.strings[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                case STRING, BINARY -> {
+                    byte[] b = v.type == DataType.BINARY ? org.spillway.frame.Literals.heapToBinary(v.strings[i])
+                            : v.strings[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     h = Hashing.ofBytes(b, 0, b.length);
                     x = pool.intern(b, 0, b.length, h);
                 }

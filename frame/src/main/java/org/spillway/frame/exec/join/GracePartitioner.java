@@ -5,7 +5,6 @@ import java.util.List;
 import org.spillway.frame.exec.pipeline.ChunkOps;
 import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.frame.exec.pipeline.Terminal;
-import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
@@ -151,7 +150,7 @@ final class GracePartitioner implements Terminal<GracePartitioner.PartitionWorke
     private static boolean[] stringFlags(Schema s, int[] cols) {
         boolean[] r = new boolean[cols.length];
         for (int k = 0; k < cols.length; k++) {
-            r[k] = s.type(cols[k]) == DataType.STRING;
+            r[k] = s.type(cols[k]).isVariableWidth();
         }
         return r;
     }

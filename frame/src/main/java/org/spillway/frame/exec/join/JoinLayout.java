@@ -6,7 +6,6 @@ import org.spillway.frame.JoinType;
 import org.spillway.frame.plan.LogicalPlan;
 import org.spillway.frame.plan.LogicalPlan.Join;
 import org.spillway.frame.plan.LogicalPlan.JoinColumn;
-import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 
 /**
@@ -56,7 +55,7 @@ final class JoinLayout {
         for (int k = 0; k < bk.size(); k++) {
             buildKeys[k] = buildSchema.indexOf(bk.get(k));
             probeKeys[k] = probeSchema.indexOf(pk.get(k));
-            stringKey[k] = buildSchema.type(buildKeys[k]) == DataType.STRING;
+            stringKey[k] = buildSchema.type(buildKeys[k]).isVariableWidth();
         }
         this.probeOuter = t == JoinType.LEFT || t == JoinType.RIGHT || t == JoinType.FULL;
         this.buildOuter = t == JoinType.FULL;

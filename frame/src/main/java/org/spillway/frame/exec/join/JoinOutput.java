@@ -189,10 +189,10 @@ final class JoinOutput {
             long x = rec[g * w + slot];
             switch (t) {
                 case INT32, DATE -> ((IntVectorBuilder) b).append((int) x);
-                case INT64, TIMESTAMP -> ((LongVectorBuilder) b).append(x);
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> ((LongVectorBuilder) b).append(x);
                 case FLOAT64 -> ((DoubleVectorBuilder) b).append(Double.longBitsToDouble(x));
                 case BOOL -> ((BoolVectorBuilder) b).append(x != 0);
-                case STRING -> {
+                case STRING, BINARY -> {
                     int len = (int) (x >>> 56);
                     if (len <= 7) {
                         for (int k = 0; k < len; k++) {

@@ -121,7 +121,7 @@ public final class StatsPruner {
     /** Compares a statistic (the column's Java value) with a literal, in the column's type. */
     static int compare(Object stat, Object literal, DataType t) {
         switch (t) {
-            case INT32, INT64, DATE, TIMESTAMP -> {
+            case INT32, INT64, DATE, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
                 long s = ((Number) stat).longValue();
                 if (literal instanceof Double || literal instanceof Float) {
                     return Double.compare((double) s, ((Number) literal).doubleValue());
@@ -142,6 +142,10 @@ public final class StatsPruner {
             }
             case BOOL -> {
                 return Boolean.compare((Boolean) stat, (Boolean) literal);
+            }
+            case BINARY -> {
+                // bounds and filters both order binary values as unsigned bytes
+                return Arrays.compareUnsigned((byte[]) stat, (byte[]) literal);
             }
         }
         throw new IllegalArgumentException(t.toString());

@@ -144,6 +144,10 @@ public abstract class AggFn {
             case FLOAT64 -> bits(v.doubles[i]);
             case BOOL -> v.bools[i] ? 1 : 0;
             case STRING -> pool.intern(v.strings[i]);
+            case BINARY -> {
+                byte[] b = org.spillway.frame.Literals.heapToBinary(v.strings[i]);
+                yield pool.intern(b, 0, b.length, Hashing.ofBytes(b, 0, b.length));
+            }
             default -> v.longs[i];
         };
     }
@@ -178,7 +182,7 @@ public abstract class AggFn {
     static int compare(long a, long bb, DataType t, StringPool pool) {
         return switch (t) {
             case FLOAT64 -> Double.compare(asDouble(a), asDouble(bb));
-            case STRING -> pool.compare((int) a, (int) bb);
+            case STRING, BINARY -> pool.compare((int) a, (int) bb);
             default -> Long.compare(a, bb);
         };
     }

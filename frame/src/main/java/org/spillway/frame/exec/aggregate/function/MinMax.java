@@ -40,7 +40,7 @@ final class MinMax extends AggFn {
 
     @Override
     public boolean mergesStates() {
-        return inType != DataType.STRING;
+        return !inType.isVariableWidth();
     }
 
     @Override
@@ -85,7 +85,7 @@ final class MinMax extends AggFn {
     @Override
     public void update(long[] st, int stride, int[] gids, int n, HeapColumn in, HeapColumn in2, long pos0, StringPool pool) {
         boolean[] nulls = in.nulls;
-        if (inType != DataType.FLOAT64 && inType != DataType.STRING && inType != DataType.BOOL) {
+        if (inType != DataType.FLOAT64 && !inType.isVariableWidth() && inType != DataType.BOOL) {
             long[] v = in.longs;
             for (int i = 0; i < n; i++) {
                 if (nulls != null && nulls[i]) {
