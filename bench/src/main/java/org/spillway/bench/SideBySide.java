@@ -14,7 +14,9 @@ import org.spillway.frame.Spillway;
 
 /**
  * Times Spillway and DuckDB (in-process, JDBC) on the same CSV file in one process and prints
- * both times, the throughput and the ratio Spillway/DuckDB, with a row-count check for each.
+ * both times, the throughput and the ratio Spillway/DuckDB, with a row-count check for each. The groupby
+ * and join suites can read Parquet instead ({@link InputFormat#PARQUET}): then both engines read the file
+ * on every run. Parquet reading and writing themselves are timed by {@link ParquetBench}.
  * Each engine runs the job twice; the better run counts (the first pays for warm-up and the page
  * cache). Both use every core unless {@code --threads} says otherwise.
  */
@@ -411,7 +413,7 @@ public final class SideBySide {
     }
 
     /** DuckDB's {@code columns = {...}} for a join table's CSV: its column names and SQL types. */
-    private static String duckColumns(JoinData.Table t) {
+    static String duckColumns(JoinData.Table t) {
         StringBuilder sb = new StringBuilder("{");
         for (var e : t.columnTypes().entrySet()) {
             String type = switch (e.getValue()) {

@@ -15,8 +15,9 @@ public final class Main {
               demo [--rows N] [--memory SIZE] [--keep DIR] [--train-rows N]
                                    generate an events data set 4x larger than the memory limit, read it
                                    with a progress bar, run a filter/derived-column/count pipeline,
-                                   a group by and a join with a lookup table, show the results, the
-                                   timings and how much spilled; cleans up after
+                                   a group by and a join with a lookup table, write it as Parquet and
+                                   query the file lazily (filter pushdown, row groups skipped), show the
+                                   results, the timings and how much spilled; cleans up after
                                    itself (defaults: --rows 5000000 --memory 64m)
               shell [script.jsh]   JShell with Spillway on the class path and its imports made; with a
                                    script, runs it and exits non-zero if a snippet fails
