@@ -94,11 +94,13 @@ public final class ParquetBench {
         JoinData j = JoinData.of(n);
         Map<String, Path> inputs = new LinkedHashMap<>();
         Path g1 = dataDir.resolve(g.tableName() + InputFormat.PARQUET.extension());
+        boolean cached = Files.exists(g1);
         if (!Files.exists(g1)) {
             BenchData.parquetOf(BenchData.groupbyCsv(g, dataDir, out), GroupByData.columnTypes(), out);
         }
         inputs.put(g.tableName(), g1);
         Path j1 = dataDir.resolve(j.tableName(JoinData.Table.X) + InputFormat.PARQUET.extension());
+        cached &= Files.exists(j1);
         if (!Files.exists(j1)) {
             BenchData.parquetOf(BenchData.joinCsv(j, JoinData.Table.X, dataDir, out), JoinData.Table.X.columnTypes(), out);
         }
@@ -106,8 +108,9 @@ public final class ParquetBench {
         String codecName = codec.name().toLowerCase(Locale.ROOT);
         out.printf(Locale.ROOT, "Parquet read and write, %,d rows per table, %d threads, memory limit %s, codec %s, best of %d runs, %s%n",
                 n, threads, memory, codecName, RUNS, java.time.LocalDate.now());
+        out.println("  inputs (written by Spillway's writer with its default options when missing" + (cached ? "; these were already there)" : ")"));
         for (var e : inputs.entrySet()) {
-            out.printf(Locale.ROOT, "  %s: %.1f MB (written by Spillway, default options)%n", e.getValue(), Files.size(e.getValue()) / 1e6);
+            out.printf(Locale.ROOT, "  %s: %.1f MB%n", e.getValue(), Files.size(e.getValue()) / 1e6);
         }
         if (!WRITER_TAKES_CODEC && codec != SPILLWAY_DEFAULT_CODEC) {
             out.println("  note: Spillway's writer takes no codec on this build yet; it writes "
