@@ -28,7 +28,6 @@ public final class GroupByQuestions {
         private final String name;
         private final UnaryOperator<DataFrame> spillway;
         private final String sql;
-        List<String> measureColumns = List.of();
 
         Question(String name, UnaryOperator<DataFrame> spillway, String sql) {
             this.name = name;

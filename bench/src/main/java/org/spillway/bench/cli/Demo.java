@@ -23,6 +23,7 @@ import org.spillway.datasets.Events;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.JoinType;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.io.ParquetWriteOptions;
 import org.spillway.datasets.Flights;
 import org.spillway.ml.BinaryClassificationEvaluator;
 import org.spillway.ml.BinaryMetrics;
@@ -42,7 +43,7 @@ import org.spillway.spill.memory.MemoryBudget;
  * {@code ./spillway demo}: generates an events data set at least four times larger than the
  * memory limit, reads it with a progress bar, runs a filter / derived column / count pipeline,
  * collects the whole set (which must spill), queries the collected frame (a group by, and a join
- * with a small lookup table of countries), trains a logistic regression on flight data about three
+ * with a small lookup table of countries), writes it as Parquet and queries the file lazily, trains a logistic regression on flight data about three
  * times the memory limit, prints the timings and how much spilled, and deletes everything it wrote.
  */
 final class Demo {
@@ -131,9 +132,11 @@ final class Demo {
                 regions.show(10);
                 System.out.println();
                 System.out.println("   " + sw.memoryReport());
+
+                parquet(sw, events, all, rows, bytes, work, timings);
             }
             train(o, memory, limit, work, timings);
-            System.out.println("\n9. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
+            System.out.println("\n10. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
                     + MemoryBudget.formatBytes(limit) + "):");
             for (Timing t : timings) {
                 System.out.printf(Locale.ROOT, "   %-30s %8.2f s  %s%n", t.step(), t.seconds(), t.result());
@@ -148,13 +151,62 @@ final class Demo {
     }
 
     /**
-     * Step 8: a logistic regression on flight-delay data about three times the memory limit, one-hot
+     * Step 8: the collected events written as one Parquet file ({@code writeParquet}, default options),
+     * read back lazily ({@code readParquet}), and a selective filter + group by run on it and on the CSV
+     * files: its plan (the Parquet scan with the pushed filter), the {@code parquet.*} counters it moved
+     * (row groups skipped, ...), the sizes on disk and both query times.
+     */
+    private static void parquet(Spillway sw, DataFrame csv, DataFrame all, long rows, long csvBytes, Path work,
+                                List<Timing> timings) throws Exception {
+        System.out.println("\n8. Parquet: all.writeParquet(...) writes the collected frame as one file (ZSTD by default);"
+                + " sw.readParquet(...) reads it back lazily:");
+        Path file = work.resolve("events.parquet");
+        long bytes = time(timings, "writeParquet (collected)", () -> {
+            all.writeParquet(file, ParquetWriteOptions.defaults());
+            return Files.size(file);
+        }, b -> mb(b));
+        System.out.printf(Locale.ROOT, "   %s of Parquet for %s of CSV (%.1fx smaller)%n", mb(bytes), mb(csvBytes), (double) csvBytes / bytes);
+        long cutoff = rows - rows / 20; // the last 5% of ids: row groups of smaller ids are skipped by their statistics
+        java.util.function.UnaryOperator<DataFrame> query = f -> f.filter(col("id").gt(cutoff).and(col("country").eq("DE")))
+                .groupBy("category").agg(count().as("orders"), sum("quantity").as("items"), mean("amount").as("avg_amount"))
+                .sort(asc("category"));
+        DataFrame onParquet = query.apply(sw.readParquet(file));
+        System.out.printf(Locale.ROOT, "   id > %,d and country = 'DE', grouped by category; explain() shows what the scan was given:%n", cutoff);
+        System.out.println(indent(onParquet.explainString()));
+        java.util.Map<String, Long> before = sw.counters();
+        DataFrame fromParquet = time(timings, "filter+group by (Parquet)", onParquet::collect, f -> "");
+        java.util.Map<String, Long> after = sw.counters();
+        double parquetSeconds = timings.getLast().seconds();
+        DataFrame fromCsv = time(timings, "filter+group by (CSV)", query.apply(csv)::collect, f -> "");
+        double csvSeconds = timings.getLast().seconds();
+        fromParquet.show(12);
+        StringBuilder moved = new StringBuilder();
+        for (var e : new java.util.TreeMap<>(after).entrySet()) {
+            long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (e.getKey().startsWith("parquet.") && delta != 0) {
+                moved.append(moved.isEmpty() ? "" : ", ").append(e.getKey()).append('=').append(delta);
+            }
+        }
+        System.out.println("   counters of this query: " + (moved.isEmpty() ? "(no parquet.* counter moved)" : moved));
+        boolean same = fromParquet.select("category", "orders", "items").rows()
+                .equals(fromCsv.select("category", "orders", "items").rows());
+        System.out.printf(Locale.ROOT, "   the same query: %.2f s on %s of Parquet, %.2f s on %s of CSV; %s%n", parquetSeconds, mb(bytes),
+                csvSeconds, mb(csvBytes), same ? "the same groups, orders and items" : "DIFFERENT RESULTS");
+        fromParquet.unpersist();
+        fromCsv.unpersist();
+        if (!same) {
+            throw new IllegalStateException("the query's answers on Parquet and on CSV differ");
+        }
+    }
+
+    /**
+     * Step 9: a logistic regression on flight-delay data about three times the memory limit, one-hot
      * encoded in a pipeline, trained by L-BFGS streaming the spilled chunks on every pass; then its
      * test AUC, log loss and summary, and (with --keep) ROC and loss-curve charts.
      */
     private static void train(Options o, String memory, long limit, Path work, List<Timing> timings) throws Exception {
         long trainRows = o.count("train-rows", Math.max(200_000, 3 * limit / 32)); // ~32 bytes a row once encoded
-        System.out.printf(Locale.ROOT, "%n8. Machine learning: a logistic regression on %,d flights (hour, weekday, month, origin, "
+        System.out.printf(Locale.ROOT, "%n9. Machine learning: a logistic regression on %,d flights (hour, weekday, month, origin, "
                 + "dest, log distance -> delayed?), about 3x the memory limit, trained out of core:%n", trainRows);
         try (Spillway sw = Spillway.builder().memoryLimit(memory).spillDir(work.resolve("spill")).progress(true).build()) {
             DataFrame train = sw.generate(Flights.rows(trainRows).seed(1));

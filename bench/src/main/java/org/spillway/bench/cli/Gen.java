@@ -7,25 +7,31 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.spillway.bench.BenchData;
+import org.spillway.bench.InputFormat;
 import org.spillway.datasets.Events;
 import org.spillway.datasets.Flights;
 import org.spillway.datasets.JoinData;
 import org.spillway.datasets.Synthetic;
+import org.spillway.frame.Spillway;
+import org.spillway.frame.io.ParquetWriteOptions;
 
 /**
  * {@code ./spillway gen <dataset> ...}: writes generated data sets as CSV. The labelled data sets
  * (classification, multiclass, regression, flights) go to {@code DIR/train.csv} and
  * {@code DIR/test.csv} (other rows of the same true model) with the true model in
- * {@code DIR/true-model.csv}.
+ * {@code DIR/true-model.csv}. The events, groupby and join tables can be written as Parquet instead
+ * ({@code --format parquet}): generated as CSV into a hidden directory in the output directory, written as
+ * Parquet by Spillway, and the CSV deleted.
  */
 final class Gen {
     private Gen() {
     }
 
     static final String USAGE = """
-            usage: ./spillway gen events --rows N --out DIR [--files K] [--seed S]
-                   ./spillway gen groupby --n N --k K [--nas PERCENT] [--sort 0|1] [--seed S] --out DIR
-                   ./spillway gen join --n N [--nas PERCENT] [--seed S] --out DIR
+            usage: ./spillway gen events --rows N --out DIR [--files K] [--seed S] [--format csv|parquet]
+                   ./spillway gen groupby --n N --k K [--nas PERCENT] [--sort 0|1] [--seed S] [--format csv|parquet] --out DIR
+                   ./spillway gen join --n N [--nas PERCENT] [--seed S] [--format csv|parquet] --out DIR
                    ./spillway gen classification --n N --features D [--categorical K] [--levels L] [--informative I]
                           [--positive-rate P] [--label-noise E] [--signal S] [--seed S] [--test-fraction F] --out DIR
                    ./spillway gen multiclass --n N --features D --classes C [--categorical K] [--levels L]
@@ -36,6 +42,8 @@ final class Gen {
             The labelled data sets write DIR/train.csv and DIR/test.csv (F of the N rows, default 0.2, drawn
             independently from the same true model; --test-fraction 0 writes no test set) and the true model's
             coefficients to DIR/true-model.csv. Columns: f0.. (float64), c0.. (string levels a, b, ..), label.
+            --format parquet (events, groupby, join) writes the same rows as Parquet instead, one file per CSV file
+            it replaces (e.g. G1_1e7_1e2_0_0.parquet), with Spillway's writer and its default options (ZSTD).
             """;
 
     static int run(String[] args) throws Exception {
@@ -46,13 +54,29 @@ final class Gen {
         Options o = Options.parse(Arrays.copyOfRange(args, 1, args.length));
         switch (args[0]) {
             case "events" -> {
-                o.allowOnly("gen events", Set.of("rows", "out", "files", "seed"));
+                o.allowOnly("gen events", Set.of("rows", "out", "files", "seed", "format"));
+                InputFormat format = format(o);
                 long rows = o.count("rows", 1_000_000);
                 Path out = Path.of(o.get("out", "data"));
                 int files = (int) o.count("files", 1);
                 long seed = o.count("seed", 42);
                 Files.createDirectories(out);
                 long t0 = System.nanoTime();
+                if (format == InputFormat.PARQUET) {
+                    Path tmp = csvStaging(out);
+                    try {
+                        Events.rows(rows).seed(seed).writeCsv(tmp, files);
+                        long bytes = 0;
+                        for (int i = 0; i < files; i++) {
+                            bytes += toParquet(tmp.resolve(Events.fileName(i, files)), Events.columnTypes(), out);
+                        }
+                        System.out.printf(Locale.ROOT, "wrote %,d rows (%.1f MB of Parquet) in %d file(s) to %s in %.1f s%n",
+                                rows, bytes / 1e6, files, out, (System.nanoTime() - t0) / 1e9);
+                    } finally {
+                        Demo.deleteTree(tmp);
+                    }
+                    return 0;
+                }
                 long bytes = Events.rows(rows).seed(seed).writeCsv(out, files);
                 double s = (System.nanoTime() - t0) / 1e9;
                 System.out.printf(Locale.ROOT, "wrote %,d rows (%.1f MB) in %d file(s) to %s in %.1f s%n",
@@ -60,7 +84,8 @@ final class Gen {
                 return 0;
             }
             case "groupby" -> {
-                o.allowOnly("gen groupby", Set.of("n", "k", "nas", "sort", "seed", "out"));
+                o.allowOnly("gen groupby", Set.of("n", "k", "nas", "sort", "seed", "out", "format"));
+                InputFormat format = format(o);
                 org.spillway.datasets.GroupByData g = org.spillway.datasets.GroupByData.of(o.count("n", 10_000_000), (int) o.count("k", 100))
                         .nas((int) o.count("nas", 0)).sorted(o.count("sort", 0) != 0);
                 if (o.named().containsKey("seed")) {
@@ -68,25 +93,50 @@ final class Gen {
                 }
                 Path out = Files.createDirectories(Path.of(o.get("out", "data")));
                 long t0 = System.nanoTime();
+                if (format == InputFormat.PARQUET) {
+                    Path tmp = csvStaging(out);
+                    try {
+                        Path file = out.resolve(g.tableName() + format.extension());
+                        long bytes = toParquet(g.writeCsvInto(tmp), org.spillway.datasets.GroupByData.columnTypes(), out);
+                        System.out.printf(Locale.ROOT, "wrote %s (%,d rows, %.1f MB) in %.1f s%n", file, g.rows(), bytes / 1e6,
+                                (System.nanoTime() - t0) / 1e9);
+                    } finally {
+                        Demo.deleteTree(tmp);
+                    }
+                    return 0;
+                }
                 Path file = g.writeCsvInto(out);
                 System.out.printf(Locale.ROOT, "wrote %s (%,d rows, %.1f MB) in %.1f s%n", file, g.rows(), Files.size(file) / 1e6,
                         (System.nanoTime() - t0) / 1e9);
                 return 0;
             }
             case "join" -> {
-                o.allowOnly("gen join", Set.of("n", "nas", "seed", "out"));
+                o.allowOnly("gen join", Set.of("n", "nas", "seed", "out", "format"));
+                InputFormat format = format(o);
                 JoinData j = JoinData.of(o.count("n", 10_000_000)).nas((int) o.count("nas", 0));
                 if (o.named().containsKey("seed")) {
                     j = j.seed(o.count("seed", 0));
                 }
                 Path out = Files.createDirectories(Path.of(o.get("out", "data")));
                 long t0 = System.nanoTime();
-                for (JoinData.Table t : JoinData.Table.values()) {
-                    long t1 = System.nanoTime();
-                    Path file = out.resolve(j.fileName(t));
-                    long bytes = j.writeCsv(t, file);
-                    System.out.printf(Locale.ROOT, "wrote %s (%s, %,d rows, %.1f MB) in %.1f s%n", file, t.label(), j.rows(t),
-                            bytes / 1e6, (System.nanoTime() - t1) / 1e9);
+                Path tmp = format == InputFormat.PARQUET ? csvStaging(out) : null;
+                try {
+                    for (JoinData.Table t : JoinData.Table.values()) {
+                        long t1 = System.nanoTime();
+                        Path file = out.resolve(j.tableName(t) + format.extension());
+                        long bytes = tmp == null ? j.writeCsv(t, file) : 0;
+                        if (tmp != null) {
+                            Path csv = tmp.resolve(j.fileName(t));
+                            j.writeCsv(t, csv);
+                            bytes = toParquet(csv, t.columnTypes(), out);
+                        }
+                        System.out.printf(Locale.ROOT, "wrote %s (%s, %,d rows, %.1f MB) in %.1f s%n", file, t.label(), j.rows(t),
+                                bytes / 1e6, (System.nanoTime() - t1) / 1e9);
+                    }
+                } finally {
+                    if (tmp != null) {
+                        Demo.deleteTree(tmp);
+                    }
                 }
                 System.out.printf(Locale.ROOT, "join tables of N = %,d written in %.1f s%n", j.n(), (System.nanoTime() - t0) / 1e9);
                 return 0;
@@ -116,6 +166,29 @@ final class Gen {
     }
 
     private static final Set<String> COMMON = Set.of("n", "seed", "test-fraction", "out");
+
+    /** {@code --format csv|parquet} (default csv). */
+    static InputFormat format(Options o) {
+        return o.choice("format", InputFormat.CSV, InputFormat.class);
+    }
+
+    /** A new hidden directory in {@code out} for the CSV files that {@code --format parquet} converts, deleted after. */
+    private static Path csvStaging(Path out) throws IOException {
+        return Files.createTempDirectory(out, ".spillway-gen-csv-");
+    }
+
+    /**
+     * Writes {@code csv} (read with {@code columnTypes}) as {@code out/<name>.parquet} with Spillway's writer and
+     * its default options, then deletes {@code csv}; returns the Parquet file's size.
+     */
+    private static long toParquet(Path csv, Map<String, String> columnTypes, Path out) throws IOException {
+        Path pq = out.resolve(BenchData.parquetName(csv).getFileName().toString());
+        try (Spillway sw = Spillway.builder().progress(false).build()) {
+            BenchData.writeParquetAtomically(sw.readCsv(csv, BenchData.csvOptions(columnTypes)), pq, ParquetWriteOptions.defaults());
+        }
+        Files.delete(csv);
+        return Files.size(pq);
+    }
 
     /** {@code gen classification|multiclass|regression}: train/test CSV files and the true model. */
     private static int synthetic(String task, Options o) throws IOException {

@@ -2,8 +2,10 @@ package org.spillway.bench.cli;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.spillway.bench.InputFormat;
+import org.spillway.frame.io.ParquetWriteOptions.Codec;
 
-/** The {@code ./spillway} subcommands other than {@code shell}: {@code demo}, {@code gen}, {@code help}. */
+/** The {@code ./spillway} subcommands other than {@code shell}: {@code demo}, {@code gen}, {@code bench}, {@code help}. */
 public final class Main {
     private Main() {
     }
@@ -13,18 +15,20 @@ public final class Main {
               demo [--rows N] [--memory SIZE] [--keep DIR] [--train-rows N]
                                    generate an events data set 4x larger than the memory limit, read it
                                    with a progress bar, run a filter/derived-column/count pipeline,
-                                   a group by and a join with a lookup table, show the results, the
-                                   timings and how much spilled; cleans up after
+                                   a group by and a join with a lookup table, write it as Parquet and
+                                   query the file lazily (filter pushdown, row groups skipped), show the
+                                   results, the timings and how much spilled; cleans up after
                                    itself (defaults: --rows 5000000 --memory 64m)
               shell [script.jsh]   JShell with Spillway on the class path and its imports made; with a
                                    script, runs it and exits non-zero if a snippet fails
-              gen events --rows N --out DIR [--files K] [--seed S]
-                                   write the events data set as CSV files
-              gen groupby --n 1e7 --k 100 [--nas 0] [--sort 0] --out DIR
-                                   write the db-benchmark groupby table G1_<n>_<k>_<nas>_<sort>.csv
-              gen join --n 1e7 [--nas 0] [--seed S] --out DIR
+              gen events --rows N --out DIR [--files K] [--seed S] [--format csv|parquet]
+                                   write the events data set as CSV files (or Parquet: events-000.parquet, ..)
+              gen groupby --n 1e7 --k 100 [--nas 0] [--sort 0] [--format csv|parquet] --out DIR
+                                   write the db-benchmark groupby table G1_<n>_<k>_<nas>_<sort>.csv (or .parquet)
+              gen join --n 1e7 [--nas 0] [--seed S] [--format csv|parquet] --out DIR
                                    write the db-benchmark join tables J1_<n>_NA_<nas>_0.csv (x) and
-                                   J1_<n>_<n/1e6|n/1e3|n>_<nas>_0.csv (small, medium, big)
+                                   J1_<n>_<n/1e6|n/1e3|n>_<nas>_0.csv (small, medium, big), or .parquet;
+                                   Parquet is written by Spillway's writer with its default options
               gen classification --n 1e7 --features 20 [--categorical K] [--levels L] [--positive-rate P]
                   [--label-noise E] [--seed S] [--test-fraction 0.2] --out DIR
                                    labelled data from a known logistic model: DIR/train.csv, DIR/test.csv
@@ -40,11 +44,24 @@ public final class Main {
               bench ingest [--rows N] [--threads T] [--memory SIZE]
                                    time CSV ingest in Spillway and DuckDB side by side
               bench groupby [--n 1e7] [--k 100] [--nas 0] [--threads T] [--memory SIZE] [--questions 1,2,..]
-                                   the ten db-benchmark groupby questions, Spillway beside DuckDB
+                  [--format csv|parquet] [--data DIR]
+                                   the ten db-benchmark groupby questions, Spillway beside DuckDB; the
+                                   table is generated into DIR if missing (default: the temp directory's
+                                   spillway-bench)
               bench join [--n 1e7] [--threads T] [--memory SIZE] [--data DIR] [--questions 1,2,..]
+                  [--format csv|parquet]
                                    the five db-benchmark join questions and a sort of x (question 6),
                                    Spillway beside DuckDB; the four tables are generated into DIR if
                                    missing (default: the temp directory's spillway-bench)
+                                   --format csv (default) loads the CSV into both engines once, then times
+                                   the questions; --format parquet writes each table once as Parquet with
+                                   Spillway's writer (kept next to the CSV) and every run reads the file:
+                                   sw.readParquet(file) beside DuckDB's read_parquet('file')
+              bench parquet [--n 1e7] [--threads T] [--memory 4g] [--codec zstd|snappy|gzip|lz4_raw|uncompressed]
+                  [--data DIR]
+                                   Parquet read (into memory) and write (of the read table) of the groupby
+                                   table G1_<n>_1e2_0_0 and the join table x, Spillway beside DuckDB: best
+                                   of 3 runs, the ratio, row counts and file sizes (default codec zstd)
               bench ml [--n 1e7] [--features 20] [--threads 1,2] [--memory 8g] [--spilled-memory 256m] [--passes 3]
                                    time a full logistic-regression gradient pass (one L-BFGS iteration) and
                                    one SGD epoch, in memory and spilled, per worker count
@@ -63,6 +80,10 @@ public final class Main {
         } catch (Options.UsageError e) {
             System.err.println("spillway " + cmd + ": " + e.getMessage());
             status = 2;
+        } catch (UnsupportedOperationException e) {
+            // e.g. Parquet on a build whose reader or writer is not there yet
+            System.err.println("spillway " + cmd + ": not supported by this build: " + e.getMessage());
+            status = 1;
         }
         System.exit(status);
     }
@@ -97,18 +118,25 @@ public final class Main {
                         (int) o.count("threads", Runtime.getRuntime().availableProcessors()), o.get("memory", "4g"));
             }
             case "groupby" -> {
-                Options o = checked("bench groupby", rest, "n", "k", "nas", "threads", "memory", "questions");
+                Options o = checked("bench groupby", rest, "n", "k", "nas", "threads", "memory", "questions", "format", "data");
+                InputFormat format = Gen.format(o);
                 return org.spillway.bench.SideBySide.groupby(o.count("n", 10_000_000), (int) o.count("k", 100),
                         (int) o.count("nas", 0), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
-                        o.get("memory", "4g"), questions(o));
+                        o.get("memory", "4g"), questions(o), format, dataDir(o), System.out);
             }
             case "join" -> {
-                Options o = checked("bench join", rest, "n", "threads", "memory", "data", "questions");
-                java.nio.file.Path data = o.named().containsKey("data") ? java.nio.file.Path.of(o.get("data", "data"))
-                        : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "spillway-bench");
+                Options o = checked("bench join", rest, "n", "threads", "memory", "data", "questions", "format");
+                InputFormat format = Gen.format(o);
                 return org.spillway.bench.SideBySide.join(o.count("n", 10_000_000),
-                        (int) o.count("threads", Runtime.getRuntime().availableProcessors()), o.get("memory", "4g"), data,
-                        questions(o));
+                        (int) o.count("threads", Runtime.getRuntime().availableProcessors()), o.get("memory", "4g"), dataDir(o),
+                        questions(o), format);
+            }
+            case "parquet" -> {
+                Options o = checked("bench parquet", rest, "n", "threads", "memory", "codec", "data");
+                Codec codec = codec(o);
+                return org.spillway.bench.ParquetBench.run(o.count("n", 10_000_000),
+                        (int) o.count("threads", Runtime.getRuntime().availableProcessors()), o.get("memory", "4g"), codec,
+                        dataDir(o));
             }
             case "ml" -> {
                 Options o = checked("bench ml", rest, "n", "features", "threads", "memory", "spilled-memory", "passes");
@@ -125,7 +153,7 @@ public final class Main {
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|join|ml|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|join|parquet|ml|jmh ...\n" + USAGE);
                 return 2;
             }
         }
@@ -139,6 +167,16 @@ public final class Main {
         Options o = Options.parse(args);
         o.allowOnly(command, java.util.Set.of(known));
         return o;
+    }
+
+    /** {@code --data DIR}, or the temp directory's {@code spillway-bench}. */
+    static java.nio.file.Path dataDir(Options o) {
+        return o.named().containsKey("data") ? java.nio.file.Path.of(o.get("data", "data")) : org.spillway.bench.BenchData.defaultDir();
+    }
+
+    /** {@code --codec zstd|snappy|gzip|lz4_raw|uncompressed} (default zstd, Spillway's writer's default). */
+    static Codec codec(Options o) {
+        return o.choice("codec", Codec.ZSTD, Codec.class);
     }
 
     /** The question numbers of {@code --questions 1,2,q3} (empty: all). */

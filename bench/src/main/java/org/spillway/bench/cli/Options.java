@@ -66,6 +66,26 @@ record Options(Map<String, String> named, List<String> positional) {
         }
     }
 
+    /**
+     * An option naming one constant of {@code type}, written in any case with {@code -} or {@code _}
+     * (e.g. {@code --format parquet}, {@code --codec lz4-raw}); fails naming the accepted values.
+     */
+    <E extends Enum<E>> E choice(String name, E dflt, Class<E> type) {
+        String v = named.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        String wanted = v.strip().replace('-', '_');
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(wanted)) {
+                return e;
+            }
+        }
+        throw new UsageError("--" + name + " takes one of " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(", "))
+                + "; not '" + v + "'");
+    }
+
     /** Fails on an option not in {@code known} or on a positional word, naming {@code command} and its options. */
     void allowOnly(String command, java.util.Set<String> known) {
         for (String name : named.keySet()) {
