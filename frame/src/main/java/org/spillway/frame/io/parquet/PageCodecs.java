@@ -73,7 +73,7 @@ final class PageCodecs {
     }
 
     /**
-     * Hadoop's LZ4 framing ([4-byte BE uncompressed length][4-byte BE compressed length][block]...),
+     * Hadoop's LZ4 framing ([4-byte BE uncompressed length of a block]([4-byte BE compressed length][LZ4 block])+ ...),
      * else one raw LZ4 block (what some writers call LZ4).
      */
     private static int hadoopLz4(byte[] src, int off, int len, byte[] dst, int size) throws IOException {
@@ -82,21 +82,32 @@ final class PageCodecs {
             int end = off + len;
             int out = 0;
             while (p < end) {
-                if (end - p < 8) {
+                // one block: its uncompressed length, then compressed pieces until it is complete
+                if (end - p < 4) {
                     throw new IOException("short frame");
                 }
                 int ulen = be(src, p);
-                int clen = be(src, p + 4);
-                p += 8;
-                if (ulen < 0 || clen < 0 || clen > end - p || out + ulen > size) {
+                p += 4;
+                if (ulen < 0 || out + ulen > size) {
                     throw new IOException("bad frame");
                 }
-                int got = LZ4.decompress(src, p, clen, dst, out, ulen);
-                if (got != ulen) {
-                    throw new IOException("bad frame");
+                int blockEnd = out + ulen;
+                while (out < blockEnd) {
+                    if (end - p < 4) {
+                        throw new IOException("short frame");
+                    }
+                    int clen = be(src, p);
+                    p += 4;
+                    if (clen < 0 || clen > end - p) {
+                        throw new IOException("bad frame");
+                    }
+                    int got = LZ4.decompress(src, p, clen, dst, out, blockEnd - out);
+                    if (got <= 0) {
+                        throw new IOException("bad frame");
+                    }
+                    out += got;
+                    p += clen;
                 }
-                out += ulen;
-                p += clen;
             }
             if (out == size) {
                 return out;

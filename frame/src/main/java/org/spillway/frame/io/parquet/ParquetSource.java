@@ -38,12 +38,14 @@ import org.spillway.spill.memory.MemoryBudget;
  * <p><b>Partitions.</b> Directories {@code key=value} between the root (the directory given, or the
  * fixed directory part of a glob) and a file become columns. A key's type is inferred from all its
  * values: int32 if all are integers that fit, else int64, else float64 if all are numbers, else date
- * if all are ISO dates ({@code 2024-01-31}), else string; {@code __HIVE_DEFAULT_PARTITION__} is null.
+ * if all are ISO dates ({@code 2024-01-31}), else string; {@code __HIVE_DEFAULT_PARTITION__} is null,
+ * and so is a key in the rows of a file whose path lacks it. A key that is also a column of the
+ * files fails opening. Names and values are unescaped ({@code %2F} is {@code /}).
  *
  * <p><b>Unsupported columns.</b> A column whose type Spillway cannot represent yet (see
  * {@link ParquetTypes}: decimals, unannotated binary, nested lists/maps/structs, ...) does not fail
- * opening: it is left out of {@link #schema()} and listed by {@link #unsupportedColumns()} (and
- * {@link #describe()}), so the other columns can be read.
+ * opening: it is left out of {@link #schema()} (if any file holds it with such a type) and listed
+ * by {@link #unsupportedColumns()} (and {@link #describe()}), so the other columns can be read.
  */
 public final class ParquetSource {
     static final String HIVE_NULL = "__HIVE_DEFAULT_PARTITION__";
