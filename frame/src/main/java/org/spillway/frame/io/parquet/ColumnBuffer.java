@@ -47,10 +47,10 @@ final class ColumnBuffer {
         this.valid = new byte[((capacity + 7) >>> 3) + 1];
         switch (type) {
             case INT32, DATE -> ints = new int[capacity];
-            case INT64, TIMESTAMP -> longs = new long[capacity];
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs = new long[capacity];
             case FLOAT64 -> doubles = new double[capacity];
             case BOOL -> bools = new byte[capacity];
-            case STRING -> {
+            case STRING, BINARY -> {
                 codes = new int[capacity];
                 offsets = new int[capacity + 1];
                 bytes = new byte[Math.max(1024, capacity * 8)];
@@ -197,9 +197,9 @@ final class ColumnBuffer {
         long v = nulls > 0 ? ((size + 7L) >>> 3) + 64 : 0;
         return v + 64 + switch (type) {
             case INT32, DATE -> 4L * size;
-            case INT64, TIMESTAMP, FLOAT64 -> 8L * size;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, FLOAT64 -> 8L * size;
             case BOOL -> size;
-            case STRING -> emitAsDictionary() ? 4L * size + 4L * (dict.size + 1) + dict.offsets[dict.size] + 128
+            case STRING, BINARY -> emitAsDictionary() ? 4L * size + 4L * (dict.size + 1) + dict.offsets[dict.size] + 128
                     : 4L * (size + 1) + (dictMode ? plainBytes() : byteCount) + 64;
         };
     }
@@ -236,7 +236,7 @@ final class ColumnBuffer {
                 }
                 return new IntVector(type, n, d, validity, nulls, min, max);
             }
-            case INT64, TIMESTAMP -> {
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
                 MemorySegment d = arena.allocate(Math.max(8L * n, 8), 8);
                 MemorySegment.copy(longs, 0, d, ValueLayout.JAVA_LONG, 0, n);
                 long min = Long.MAX_VALUE;
@@ -282,7 +282,7 @@ final class ColumnBuffer {
                     int nb = dict.offsets[ds];
                     MemorySegment b = arena.allocate(Math.max(nb, 1), 8);
                     MemorySegment.copy(dict.bytes, 0, b, ValueLayout.JAVA_BYTE, 0, nb);
-                    return StringVector.dictionary(n, c, ds, o, b, validity, nulls);
+                    return StringVector.dictionary(type, n, c, ds, o, b, validity, nulls);
                 }
                 toPlainIfDict();
                 if (n == 0) {
@@ -292,7 +292,7 @@ final class ColumnBuffer {
                 MemorySegment.copy(offsets, 0, o, ValueLayout.JAVA_INT, 0, n + 1);
                 MemorySegment b = arena.allocate(Math.max(byteCount, 1), 8);
                 MemorySegment.copy(bytes, 0, b, ValueLayout.JAVA_BYTE, 0, byteCount);
-                return StringVector.plain(n, o, b, validity, nulls);
+                return StringVector.plain(type, n, o, b, validity, nulls);
             }
         }
     }

@@ -94,10 +94,10 @@ final class ColumnCursor {
         this.maxDef = maxDef;
         this.kind = switch (target) {
             case INT32, DATE -> K_INT;
-            case INT64, TIMESTAMP -> K_LONG;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> K_LONG;
             case FLOAT64 -> K_DOUBLE;
             case BOOL -> K_BOOL;
-            case STRING -> K_STRING;
+            case STRING, BINARY -> K_STRING;
         };
     }
 
@@ -756,6 +756,10 @@ final class ColumnCursor {
                     if (m.conversion() == ParquetTypes.Conversion.UINT32) {
                         for (int i = 0; i < count; i++) {
                             pLong[i] = pInt[i] & 0xffffffffL;
+                        }
+                    } else if (m.conversion() == ParquetTypes.Conversion.TIME_MILLIS) {
+                        for (int i = 0; i < count; i++) {
+                            pLong[i] = pInt[i] * 1000L;
                         }
                     } else {
                         for (int i = 0; i < count; i++) {

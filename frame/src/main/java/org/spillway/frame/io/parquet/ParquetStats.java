@@ -84,6 +84,9 @@ final class ParquetStats {
                     yield null;
                 }
                 int v = bb.getInt(0);
+                if (m.conversion() == ParquetTypes.Conversion.TIME_MILLIS) {
+                    yield v * 1000L;
+                }
                 if (m.conversion() == ParquetTypes.Conversion.UINT32 || target == DataType.INT64) {
                     yield m.conversion() == ParquetTypes.Conversion.UINT32 ? Integer.toUnsignedLong(v) : (long) v;
                 }
@@ -115,7 +118,13 @@ final class ParquetStats {
                 double d = bb.getDouble(0);
                 yield Double.isNaN(d) ? null : (Object) signedZero(d, upper);
             }
-            case BYTE_ARRAY -> {
+            case BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY -> {
+                if (target == DataType.BINARY) {
+                    yield b.clone(); // unsigned byte order, as the format's type-defined order
+                }
+                if (m.physical() != org.apache.parquet.format.Type.BYTE_ARRAY) {
+                    yield null; // UUID text: no bounds
+                }
                 try {
                     yield StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                             .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
@@ -123,7 +132,7 @@ final class ParquetStats {
                     yield null;
                 }
             }
-            default -> null; // INT96, UUID: no bounds
+            default -> null; // INT96: no bounds
         };
     }
 }

@@ -25,11 +25,16 @@ import org.spillway.spill.DataType;
  *   <tr><td>INT32 DATE</td><td>date</td></tr>
  *   <tr><td>INT64 TIMESTAMP(UTC, MILLIS/MICROS/NANOS), TIMESTAMP_MILLIS/MICROS, INT96</td>
  *       <td>timestamp (nanoseconds must be whole microseconds)</td></tr>
+ *   <tr><td>INT64 TIMESTAMP(not adjusted to UTC, MILLIS/MICROS/NANOS)</td>
+ *       <td>timestamp_ntz (nanoseconds must be whole microseconds)</td></tr>
+ *   <tr><td>INT32 TIME(MILLIS), INT64 TIME(MICROS/NANOS), TIME_MILLIS/MICROS</td>
+ *       <td>time (nanoseconds must be whole microseconds)</td></tr>
+ *   <tr><td>BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY without annotation</td><td>binary</td></tr>
  * </table>
  *
  * <p>Not yet representable (the column is left out of the schema and listed by
- * {@link ParquetSource#unsupportedColumns()}): DECIMAL, BYTE_ARRAY without annotation, TIME,
- * TIMESTAMP not adjusted to UTC, INTERVAL, FLOAT16, BSON, nested LIST/MAP/STRUCT and repeated fields.
+ * {@link ParquetSource#unsupportedColumns()}): DECIMAL, INTERVAL, FLOAT16, BSON, nested
+ * LIST/MAP/STRUCT and repeated fields.
  */
 public final class ParquetTypes {
     private ParquetTypes() {
@@ -52,7 +57,9 @@ public final class ParquetTypes {
         /** INT96 (Julian day + nanoseconds of day) to microseconds (whole microseconds only). */
         INT96,
         /** 16 bytes to the canonical UUID text. */
-        UUID
+        UUID,
+        /** int32 milliseconds of the day to int64 microseconds. */
+        TIME_MILLIS
     }
 
     /**
@@ -80,7 +87,16 @@ public final class ParquetTypes {
         if (lt != null && lt.getSetField() == null) {
             lt = null;
         }
-        if (lt != null && (lt.isSetDECIMAL() || lt.isSetTIME() || lt.isSetFLOAT16() || lt.isSetBSON() || lt.isSetVARIANT()
+        if (lt != null && lt.isSetTIME()) {
+            return time(t, lt.getTIME().getUnit());
+        }
+        if (lt == null && ct == ConvertedType.TIME_MILLIS && t == Type.INT32) {
+            return new Mapping(t, DataType.TIME, Conversion.TIME_MILLIS, 0);
+        }
+        if (lt == null && ct == ConvertedType.TIME_MICROS && t == Type.INT64) {
+            return new Mapping(t, DataType.TIME, Conversion.NONE, 0);
+        }
+        if (lt != null && (lt.isSetDECIMAL() || lt.isSetFLOAT16() || lt.isSetBSON() || lt.isSetVARIANT()
                 || lt.isSetGEOMETRY() || lt.isSetGEOGRAPHY() || lt.isSetLIST() || lt.isSetMAP())) {
             return null;
         }
@@ -112,10 +128,8 @@ public final class ParquetTypes {
             }
             case INT64 -> {
                 if (lt != null && lt.isSetTIMESTAMP()) {
-                    if (!lt.getTIMESTAMP().isIsAdjustedToUTC()) {
-                        yield null;
-                    }
-                    yield timestamp(lt.getTIMESTAMP().getUnit());
+                    yield timestamp(lt.getTIMESTAMP().getUnit(), lt.getTIMESTAMP().isIsAdjustedToUTC()
+                            ? DataType.TIMESTAMP : DataType.TIMESTAMP_NTZ);
                 }
                 if (lt == null && ct == ConvertedType.TIMESTAMP_MILLIS) {
                     yield new Mapping(t, DataType.TIMESTAMP, Conversion.MILLIS, 0);
@@ -141,21 +155,42 @@ public final class ParquetTypes {
             case BYTE_ARRAY -> {
                 boolean text = lt != null ? lt.isSetSTRING() || lt.isSetENUM() || lt.isSetJSON()
                         : ct == ConvertedType.UTF8 || ct == ConvertedType.ENUM || ct == ConvertedType.JSON;
-                yield text ? new Mapping(t, DataType.STRING, Conversion.NONE, 0) : null;
+                if (text) {
+                    yield new Mapping(t, DataType.STRING, Conversion.NONE, 0);
+                }
+                yield lt == null && ct == null ? new Mapping(t, DataType.BINARY, Conversion.NONE, 0) : null;
             }
-            case FIXED_LEN_BYTE_ARRAY -> lt != null && lt.isSetUUID() && e.getType_length() == 16
-                    ? new Mapping(t, DataType.STRING, Conversion.UUID, 16) : null;
+            case FIXED_LEN_BYTE_ARRAY -> {
+                if (lt != null && lt.isSetUUID() && e.getType_length() == 16) {
+                    yield new Mapping(t, DataType.STRING, Conversion.UUID, 16);
+                }
+                yield lt == null && ct == null && e.getType_length() > 0
+                        ? new Mapping(t, DataType.BINARY, Conversion.NONE, e.getType_length()) : null;
+            }
         };
     }
 
-    private static Mapping timestamp(TimeUnit unit) {
+    private static Mapping timestamp(TimeUnit unit, DataType type) {
         if (unit.isSetMILLIS()) {
-            return new Mapping(Type.INT64, DataType.TIMESTAMP, Conversion.MILLIS, 0);
+            return new Mapping(Type.INT64, type, Conversion.MILLIS, 0);
         }
         if (unit.isSetMICROS()) {
-            return new Mapping(Type.INT64, DataType.TIMESTAMP, Conversion.NONE, 0);
+            return new Mapping(Type.INT64, type, Conversion.NONE, 0);
         }
-        return new Mapping(Type.INT64, DataType.TIMESTAMP, Conversion.NANOS, 0);
+        return new Mapping(Type.INT64, type, Conversion.NANOS, 0);
+    }
+
+    private static Mapping time(Type physical, TimeUnit unit) {
+        if (physical == Type.INT32 && unit.isSetMILLIS()) {
+            return new Mapping(physical, DataType.TIME, Conversion.TIME_MILLIS, 0);
+        }
+        if (physical == Type.INT64 && unit.isSetMICROS()) {
+            return new Mapping(physical, DataType.TIME, Conversion.NONE, 0);
+        }
+        if (physical == Type.INT64 && unit.isSetNANOS()) {
+            return new Mapping(physical, DataType.TIME, Conversion.NANOS, 0);
+        }
+        return null;
     }
 
     /** A readable description of a leaf's Parquet type, e.g. {@code DECIMAL(10,2)} or {@code BYTE_ARRAY}. */
