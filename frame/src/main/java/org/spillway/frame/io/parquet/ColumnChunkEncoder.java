@@ -139,6 +139,7 @@ final class ColumnChunkEncoder {
             Statistics ps = new Statistics().setNull_count(pageNulls);
             if (mm != null && mm[0] != null && mm[1] != null) {
                 ps.setMin_value(mm[0]).setMax_value(mm[1]);
+                ps.setIs_min_value_exact(mm[3] == null).setIs_max_value_exact(mm[4] == null);
             }
             dph.setStatistics(ps);
             ph.setData_page_header(dph);

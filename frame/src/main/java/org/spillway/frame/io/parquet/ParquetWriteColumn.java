@@ -116,6 +116,9 @@ final class ParquetWriteColumn {
     /** Appends rows {@code rows[0, n)} of {@code v} (or rows {@code from} to {@code from + n} when {@code rows} is null). */
     void appendVector(ColumnVector v, int[] rows, int from, int n) {
         ensureRows(n);
+        if (rows == null && bulk(v, from, n)) {
+            return;
+        }
         for (int k = 0; k < n; k++) {
             int r = rows == null ? from + k : rows[k];
             int at = size + k;
@@ -141,6 +144,43 @@ final class ParquetWriteColumn {
             }
         }
         size += n;
+    }
+
+    /** Copies a run of rows in bulk (fixed-width numbers, plain strings); false if this layout needs the row loop. */
+    private boolean bulk(ColumnVector v, int from, int n) {
+        switch (type) {
+            case INT32, DATE -> MemorySegment.copy(((IntVector) v).data(), ValueLayout.JAVA_INT_UNALIGNED, 4L * from, ints, size, n);
+            case INT64, TIMESTAMP -> MemorySegment.copy(((LongVector) v).data(), ValueLayout.JAVA_LONG_UNALIGNED, 8L * from, longs, size, n);
+            case FLOAT64 -> MemorySegment.copy(((DoubleVector) v).data(), ValueLayout.JAVA_DOUBLE_UNALIGNED, 8L * from, doubles, size, n);
+            case STRING -> {
+                StringVector sv = (StringVector) v;
+                if (sv.isDictionary()) {
+                    return false;
+                }
+                int b0 = sv.offsets().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, from);
+                int b1 = sv.offsets().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, from + n);
+                ensureBytes(b1 - b0);
+                MemorySegment.copy(sv.bytes(), ValueLayout.JAVA_BYTE, b0, bytes, byteLen, b1 - b0);
+                MemorySegment.copy(sv.offsets(), ValueLayout.JAVA_INT_UNALIGNED, 4L * (from + 1), offsets, size + 1, n);
+                int shift = byteLen - b0;
+                for (int k = 1; k <= n; k++) {
+                    offsets[size + k] += shift;
+                }
+                byteLen += b1 - b0;
+            }
+            default -> {
+                return false;
+            }
+        }
+        if (v.hasNulls()) {
+            for (int k = 0; k < n; k++) {
+                if (v.isNull(from + k)) {
+                    markNull(size + k);
+                }
+            }
+        }
+        size += n;
+        return true;
     }
 
     /** Appends rows {@code [from, to)} of another column of the same type. */

@@ -152,4 +152,22 @@ class ParquetWriteDirectoryTest {
         frame(sw, 3000, 13).writeParquet(g, ParquetWriteOptions.defaults().withRowGroupRows(1000).withPageSizeBytes(1000));
         assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(g), "the same frame and options give the same bytes");
     }
+
+    @Test
+    void partitionValuesOfEveryTypeReadBackThroughDuckDb() {
+        java.util.List<java.util.List<Object>> rows = new ArrayList<>();
+        java.time.Instant[] ts = {java.time.Instant.parse("1969-07-20T20:17:40.123456Z"), java.time.Instant.parse("2024-02-29T00:00:00Z")};
+        for (int k = 0; k < 40; k++) {
+            rows.add(java.util.Arrays.asList(k, k % 3 - 1, (long) (k % 2) * Long.MIN_VALUE, k % 4 == 0 ? null : -1.5 * (k % 2),
+                    "v" + k, k % 2 == 0, java.time.LocalDate.of(1900 + k % 3 * 100, 1, 1), ts[k % 2], "c"));
+        }
+        DataFrame df = sw.createDataFrame(ParquetWriteTestSupport.SCHEMA, rows);
+        Path out = dir.resolve("typed");
+        df.writeParquet(out, ParquetWriteOptions.defaults().withPartitionBy("i", "l", "d", "dt", "ts"));
+        List<List<Object>> got = DuckOracle.query("SELECT id, i, l, d, dt, ts FROM read_parquet('" + sql(out) + "/**/*.parquet', "
+                + "hive_partitioning=true, hive_types={'i': INTEGER, 'l': BIGINT, 'd': DOUBLE, 'dt': DATE, 'ts': TIMESTAMPTZ}) ORDER BY id");
+        List<List<Object>> want = frameRows(df).stream().map(r -> java.util.Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3), r.get(6),
+                r.get(7))).toList();
+        assertExactlyEqual(want, got);
+    }
 }

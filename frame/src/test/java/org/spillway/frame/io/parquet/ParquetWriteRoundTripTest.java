@@ -135,4 +135,29 @@ class ParquetWriteRoundTripTest {
         frame(sw, 100, 5).filter(org.spillway.frame.Functions.col("id").lt(0)).writeParquet(ed, ParquetWriteOptions.defaults());
         assertEquals(0L, DuckOracle.scalarLong("SELECT count(*) FROM '" + sql(ed) + "/*.parquet'"));
     }
+
+    @Test
+    void aCsvScanWrittenAsADatasetEqualsDuckDbsReadingOfTheCsv() throws java.io.IOException {
+        Path csv = dir.resolve("in.csv");
+        StringBuilder sb = new StringBuilder("id,name,amount,day,flag\n");
+        java.util.Random r = new java.util.Random(9);
+        for (int i = 0; i < 40_000; i++) {
+            sb.append(i).append(',').append(r.nextInt(5) == 0 ? "" : "n" + r.nextInt(50)).append(',')
+                    .append(r.nextInt(7) == 0 ? "" : String.valueOf(r.nextInt(100_000) / 100.0)).append(',')
+                    .append(java.time.LocalDate.ofEpochDay(r.nextInt(30_000) - 10_000)).append(',')
+                    .append(r.nextBoolean()).append('\n');
+        }
+        java.nio.file.Files.writeString(csv, sb);
+        DataFrame df = sw.readCsv(csv.toString());
+        Path out = dir.resolve("csvds");
+        df.writeParquet(out, ParquetWriteOptions.defaults().withRowGroupRows(3000));
+        String pq = "read_parquet('" + sql(out) + "/*.parquet')";
+        String cs = "read_csv('" + sql(csv) + "', columns={'id': 'INTEGER', 'name': 'VARCHAR', 'amount': 'DOUBLE', 'day': 'DATE',"
+                + " 'flag': 'BOOLEAN'}, header=true)";
+        assertEquals(40_000L, DuckOracle.scalarLong("SELECT count(*) FROM " + pq));
+        assertEquals(0L, DuckOracle.scalarLong("SELECT count(*) FROM (SELECT id, name, amount, day, flag FROM " + pq
+                + " EXCEPT ALL SELECT * FROM " + cs + ")"));
+        assertEquals(0L, DuckOracle.scalarLong("SELECT count(*) FROM (SELECT * FROM " + cs
+                + " EXCEPT ALL SELECT id, name, amount, day, flag FROM " + pq + ")"));
+    }
 }
