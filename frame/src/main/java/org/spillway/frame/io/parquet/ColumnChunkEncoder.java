@@ -48,9 +48,9 @@ final class ColumnChunkEncoder {
         return switch (t) {
             case BOOL -> Type.BOOLEAN;
             case INT32, DATE -> Type.INT32;
-            case INT64, TIMESTAMP -> Type.INT64;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> Type.INT64;
             case FLOAT64 -> Type.DOUBLE;
-            case STRING -> Type.BYTE_ARRAY;
+            case STRING, BINARY -> Type.BYTE_ARRAY;
         };
     }
 
@@ -202,7 +202,7 @@ final class ColumnChunkEncoder {
     /** The end of the page starting at {@code from}: about {@code pageSize} bytes of values, at least one row. */
     private static int pageEnd(ParquetWriteColumn col, int from, int pageSize, int dictBitWidth) {
         int n = col.size;
-        if (col.type == DataType.STRING && dictBitWidth < 0) {
+        if ((col.type == DataType.STRING || col.type == DataType.BINARY) && dictBitWidth < 0) {
             long bytes = 0;
             int i = from;
             while (i < n && (i == from || bytes < pageSize)) {
@@ -250,7 +250,7 @@ final class ColumnChunkEncoder {
                     }
                 }
             }
-            case INT64, TIMESTAMP -> {
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
                 page.ensure(8 * (to - from));
                 for (int i = from; i < to; i++) {
                     if (!col.isNull(i)) {
@@ -266,7 +266,7 @@ final class ColumnChunkEncoder {
                     }
                 }
             }
-            case STRING -> {
+            case STRING, BINARY -> {
                 for (int i = from; i < to; i++) {
                     if (!col.isNull(i)) {
                         int s = col.offsets[i];
@@ -335,7 +335,7 @@ final class ColumnChunkEncoder {
                 r[0] = le(min, 4);
                 r[1] = le(max, 4);
             }
-            case INT64, TIMESTAMP -> {
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
                 long min = Long.MAX_VALUE;
                 long max = Long.MIN_VALUE;
                 for (int i = from; i < to; i++) {
@@ -380,7 +380,7 @@ final class ColumnChunkEncoder {
                     r[1] = le(Double.doubleToRawLongBits(max), 8);
                 }
             }
-            case STRING -> {
+            case STRING, BINARY -> {
                 int minI = -1;
                 int maxI = -1;
                 byte[] b = col.bytes;

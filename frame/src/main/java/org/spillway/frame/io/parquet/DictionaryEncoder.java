@@ -34,7 +34,7 @@ final class DictionaryEncoder {
         int size = 0;
         int width = switch (col.type) {
             case INT32, DATE -> 4;
-            case INT64, TIMESTAMP, FLOAT64 -> 8;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, FLOAT64 -> 8;
             default -> 0;
         };
         int limit = Math.min(MAX_ENTRIES, width > 0 ? MAX_DICTIONARY_BYTES / width : Integer.MAX_VALUE);
@@ -61,7 +61,7 @@ final class DictionaryEncoder {
                     codes[i] = c;
                 }
             }
-            case INT64, TIMESTAMP, FLOAT64 -> {
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, FLOAT64 -> {
                 Long2IntOpenHashMap map = new Long2IntOpenHashMap();
                 map.defaultReturnValue(-1);
                 boolean dbl = col.type == org.spillway.spill.DataType.FLOAT64;
@@ -81,7 +81,7 @@ final class DictionaryEncoder {
                     codes[i] = c;
                 }
             }
-            case STRING -> {
+            case STRING, BINARY -> {
                 size = strings(col, codes, page, limit);
                 if (size < 0) {
                     return null;

@@ -189,8 +189,16 @@ final class ParquetFileWriter implements AutoCloseable {
                     e.setLogicalType(LogicalType.TIMESTAMP(new TimestampType(true, TimeUnit.MICROS(new MicroSeconds()))));
                     e.setConverted_type(ConvertedType.TIMESTAMP_MICROS);
                 }
+                case TIMESTAMP_NTZ -> {
+                    // no converted type: TIMESTAMP_MICROS would say "adjusted to UTC" to legacy readers
+                    e.setLogicalType(LogicalType.TIMESTAMP(new TimestampType(false, TimeUnit.MICROS(new MicroSeconds()))));
+                }
+                case TIME -> {
+                    e.setLogicalType(LogicalType.TIME(new org.apache.parquet.format.TimeType(true, TimeUnit.MICROS(new MicroSeconds()))));
+                    e.setConverted_type(ConvertedType.TIME_MICROS);
+                }
                 default -> {
-                    // BOOL, FLOAT64: the physical type says it all
+                    // BOOL, FLOAT64, BINARY: the physical type says it all
                 }
             }
             out.add(e);

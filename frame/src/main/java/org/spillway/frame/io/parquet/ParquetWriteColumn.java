@@ -33,9 +33,9 @@ final class ParquetWriteColumn {
         int cap = Math.max(1, capacity);
         switch (type) {
             case BOOL, INT32, DATE -> ints = new int[cap];
-            case INT64, TIMESTAMP -> longs = new long[cap];
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs = new long[cap];
             case FLOAT64 -> doubles = new double[cap];
-            case STRING -> {
+            case STRING, BINARY -> {
                 offsets = new int[cap + 1];
                 bytes = new byte[Math.max(16, cap * 8)];
             }
@@ -67,17 +67,17 @@ final class ParquetWriteColumn {
         int need = size + extra;
         int cap = switch (type) {
             case BOOL, INT32, DATE -> ints.length;
-            case INT64, TIMESTAMP -> longs.length;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs.length;
             case FLOAT64 -> doubles.length;
-            case STRING -> offsets.length - 1;
+            case STRING, BINARY -> offsets.length - 1;
         };
         if (need > cap) {
             int n = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, (long) cap * 2));
             switch (type) {
                 case BOOL, INT32, DATE -> ints = Arrays.copyOf(ints, n);
-                case INT64, TIMESTAMP -> longs = Arrays.copyOf(longs, n);
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs = Arrays.copyOf(longs, n);
                 case FLOAT64 -> doubles = Arrays.copyOf(doubles, n);
-                case STRING -> offsets = Arrays.copyOf(offsets, n + 1);
+                case STRING, BINARY -> offsets = Arrays.copyOf(offsets, n + 1);
             }
             if (nulls != null) {
                 nulls = Arrays.copyOf(nulls, n);
@@ -99,9 +99,9 @@ final class ParquetWriteColumn {
         if (nulls == null) {
             int cap = switch (type) {
                 case BOOL, INT32, DATE -> ints.length;
-                case INT64, TIMESTAMP -> longs.length;
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs.length;
                 case FLOAT64 -> doubles.length;
-                case STRING -> offsets.length - 1;
+                case STRING, BINARY -> offsets.length - 1;
             };
             nulls = new boolean[cap];
         }
@@ -129,9 +129,9 @@ final class ParquetWriteColumn {
             switch (type) {
                 case BOOL -> ints[at] = !isNull && ((BoolVector) v).get(r) ? 1 : 0;
                 case INT32, DATE -> ints[at] = isNull ? 0 : ((IntVector) v).get(r);
-                case INT64, TIMESTAMP -> longs[at] = isNull ? 0 : ((LongVector) v).get(r);
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs[at] = isNull ? 0 : ((LongVector) v).get(r);
                 case FLOAT64 -> doubles[at] = isNull ? 0 : ((DoubleVector) v).get(r);
-                case STRING -> {
+                case STRING, BINARY -> {
                     StringVector s = (StringVector) v;
                     int len = isNull ? 0 : s.length(r);
                     ensureBytes(len);
@@ -150,9 +150,10 @@ final class ParquetWriteColumn {
     private boolean bulk(ColumnVector v, int from, int n) {
         switch (type) {
             case INT32, DATE -> MemorySegment.copy(((IntVector) v).data(), ValueLayout.JAVA_INT_UNALIGNED, 4L * from, ints, size, n);
-            case INT64, TIMESTAMP -> MemorySegment.copy(((LongVector) v).data(), ValueLayout.JAVA_LONG_UNALIGNED, 8L * from, longs, size, n);
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME ->
+                    MemorySegment.copy(((LongVector) v).data(), ValueLayout.JAVA_LONG_UNALIGNED, 8L * from, longs, size, n);
             case FLOAT64 -> MemorySegment.copy(((DoubleVector) v).data(), ValueLayout.JAVA_DOUBLE_UNALIGNED, 8L * from, doubles, size, n);
-            case STRING -> {
+            case STRING, BINARY -> {
                 StringVector sv = (StringVector) v;
                 if (sv.isDictionary()) {
                     return false;
@@ -196,9 +197,9 @@ final class ParquetWriteColumn {
         }
         switch (type) {
             case BOOL, INT32, DATE -> System.arraycopy(c.ints, from, ints, size, n);
-            case INT64, TIMESTAMP -> System.arraycopy(c.longs, from, longs, size, n);
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> System.arraycopy(c.longs, from, longs, size, n);
             case FLOAT64 -> System.arraycopy(c.doubles, from, doubles, size, n);
-            case STRING -> {
+            case STRING, BINARY -> {
                 int b0 = c.offsets[from];
                 int len = c.offsets[to] - b0;
                 ensureBytes(len);

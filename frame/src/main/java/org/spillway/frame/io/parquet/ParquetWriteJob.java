@@ -374,7 +374,10 @@ public final class ParquetWriteJob {
             case FLOAT64 -> Double.toString(((DoubleVector) v).get(r));
             case BOOL -> Boolean.toString(((BoolVector) v).get(r));
             case DATE -> LocalDate.ofEpochDay(((IntVector) v).get(r)).toString();
-            case TIMESTAMP -> {
+            case TIME -> org.spillway.frame.Literals.formatTime(((LongVector) v).get(r));
+            case BINARY -> throw new IllegalArgumentException("cannot partition by a binary column: partition values are "
+                    + "directory names; cast it to a string (hex) first");
+            case TIMESTAMP, TIMESTAMP_NTZ -> {
                 long us = ((LongVector) v).get(r);
                 LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(us, 1_000_000L),
                         (int) Math.floorMod(us, 1_000_000L) * 1000, ZoneOffset.UTC);
