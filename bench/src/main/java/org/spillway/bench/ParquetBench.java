@@ -42,15 +42,6 @@ public final class ParquetBench {
     /** Timed runs per engine and job; the best counts. */
     public static final int RUNS = 3;
 
-    /**
-     * Whether Spillway's writer is given {@code --codec}. TODO(parquet merge): {@code ParquetWriteOptions.withCodec}
-     * does not exist on this branch yet; when it does, set this to true and use it in {@link #writeOptions}.
-     */
-    static final boolean WRITER_TAKES_CODEC = false;
-
-    /** The codec Spillway's writer uses by default. */
-    static final Codec SPILLWAY_DEFAULT_CODEC = Codec.ZSTD;
-
     private ParquetBench() {
     }
 
@@ -111,10 +102,6 @@ public final class ParquetBench {
         out.println("  inputs (written by Spillway's writer with its default options when missing" + (cached ? "; these were already there)" : ")"));
         for (var e : inputs.entrySet()) {
             out.printf(Locale.ROOT, "  %s: %.1f MB%n", e.getValue(), Files.size(e.getValue()) / 1e6);
-        }
-        if (!WRITER_TAKES_CODEC && codec != SPILLWAY_DEFAULT_CODEC) {
-            out.println("  note: Spillway's writer takes no codec on this build yet; it writes "
-                    + SPILLWAY_DEFAULT_CODEC.name().toLowerCase(Locale.ROOT) + " while DuckDB writes " + codecName);
         }
         Path outDir = Files.createDirectories(dataDir.resolve("parquet-bench-out"));
         List<Line> lines = new ArrayList<>();
@@ -262,12 +249,9 @@ public final class ParquetBench {
         return new Line("write " + table + " " + codecName, sw, dk, swRows, dkRows, swBytes, dkBytes, swError, dkError);
     }
 
-    /**
-     * Spillway's writer options for {@code codec}. TODO(parquet merge): return
-     * {@code ParquetWriteOptions.defaults().withCodec(codec)} once it exists, and set {@link #WRITER_TAKES_CODEC}.
-     */
+    /** Spillway's writer options for {@code codec} (the same codec DuckDB writes with). */
     static ParquetWriteOptions writeOptions(Codec codec) {
-        return ParquetWriteOptions.defaults();
+        return ParquetWriteOptions.defaults().withCodec(codec);
     }
 
     /** DuckDB's statement of the READ job: {@code CREATE OR REPLACE TABLE t AS SELECT * FROM read_parquet('file')}. */

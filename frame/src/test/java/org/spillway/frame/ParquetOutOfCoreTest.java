@@ -39,7 +39,7 @@ class ParquetOutOfCoreTest {
         Events.rows(ROWS).seed(5).writeCsv(csv, 4);
         lake = Files.createDirectories(dir.resolve("lake"));
         // uncompressed, so that the files themselves are 8x the budget (not only their decoded rows)
-        DuckOracle.query("COPY (SELECT * FROM read_csv('" + csv + "/events-*.csv')) TO '" + lake
+        DuckOracle.execute("COPY (SELECT * FROM read_csv('" + csv + "/events-*.csv')) TO '" + lake
                 + "' (FORMAT parquet, PER_THREAD_OUTPUT, ROW_GROUP_SIZE 50000, COMPRESSION uncompressed)");
         try (Stream<Path> s = Files.walk(lake)) {
             parquetBytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();

@@ -38,9 +38,9 @@ class ParquetQueryTest {
     static void write() throws Exception {
         TestData.Table g = TestData.groupBy(dir);
         groupBy = dir.resolve("g.parquet");
-        DuckOracle.query("COPY (SELECT * FROM " + g.scan() + ") TO '" + groupBy + "' (FORMAT parquet, ROW_GROUP_SIZE 8192)");
+        DuckOracle.execute("COPY (SELECT * FROM " + g.scan() + ") TO '" + groupBy + "' (FORMAT parquet, ROW_GROUP_SIZE 8192)");
         sorted = dir.resolve("sorted.parquet");
-        DuckOracle.query("COPY (SELECT i AS id, i % 7 AS k, 'v' || (i % 13) AS s FROM range(200000) t(i) ORDER BY i) TO '"
+        DuckOracle.execute("COPY (SELECT i AS id, i % 7 AS k, 'v' || (i % 13) AS s FROM range(200000) t(i) ORDER BY i) TO '"
                 + sorted + "' (FORMAT parquet, ROW_GROUP_SIZE 10000)");
     }
 
@@ -110,7 +110,7 @@ class ParquetQueryTest {
     @Test
     void hivePartitionedDirectoryEqualsDuckDb(Spillway sw) {
         Path part = dir.resolve("part");
-        DuckOracle.query("COPY (SELECT * FROM " + pq(sorted) + " WHERE id < 5000) TO '" + part
+        DuckOracle.execute("COPY (SELECT * FROM " + pq(sorted) + " WHERE id < 5000) TO '" + part
                 + "' (FORMAT parquet, PARTITION_BY (k), OVERWRITE_OR_IGNORE)");
         DataFrame f = sw.readParquet(part.toString());
         assertTrue(f.schema().contains("k"), f.schema().toString());
@@ -127,9 +127,9 @@ class ParquetQueryTest {
     @Test
     void evolvedSchemasAreUnifiedByName(Spillway sw) throws Exception {
         Path evolved = Files.createDirectories(dir.resolve("evolved"));
-        DuckOracle.query("COPY (SELECT i::INTEGER AS a, 'x' || i AS b FROM range(3) t(i)) TO '" + evolved.resolve("1.parquet")
+        DuckOracle.execute("COPY (SELECT i::INTEGER AS a, 'x' || i AS b FROM range(3) t(i)) TO '" + evolved.resolve("1.parquet")
                 + "' (FORMAT parquet)");
-        DuckOracle.query("COPY (SELECT (i + 10)::BIGINT AS a, (i * 0.5)::DOUBLE AS c FROM range(2) t(i)) TO '" + evolved.resolve("2.parquet")
+        DuckOracle.execute("COPY (SELECT (i + 10)::BIGINT AS a, (i * 0.5)::DOUBLE AS c FROM range(2) t(i)) TO '" + evolved.resolve("2.parquet")
                 + "' (FORMAT parquet)");
         DataFrame f = sw.readParquet(evolved + "/*.parquet");
         assertEquals(List.of("a", "b", "c"), f.schema().names());
@@ -141,8 +141,8 @@ class ParquetQueryTest {
     @Test
     void conflictingTypesNameBothFilesAndTheColumn(Spillway sw) throws Exception {
         Path bad = Files.createDirectories(dir.resolve("conflict"));
-        DuckOracle.query("COPY (SELECT 1 AS a) TO '" + bad.resolve("1.parquet") + "' (FORMAT parquet)");
-        DuckOracle.query("COPY (SELECT 'one' AS a) TO '" + bad.resolve("2.parquet") + "' (FORMAT parquet)");
+        DuckOracle.execute("COPY (SELECT 1 AS a) TO '" + bad.resolve("1.parquet") + "' (FORMAT parquet)");
+        DuckOracle.execute("COPY (SELECT 'one' AS a) TO '" + bad.resolve("2.parquet") + "' (FORMAT parquet)");
         ParquetFormatException e = assertThrows(ParquetFormatException.class, () -> sw.readParquet(bad.toString()));
         assertTrue(e.getMessage().contains("1.parquet") && e.getMessage().contains("2.parquet") && e.getMessage().contains("a"),
                 e.getMessage());

@@ -56,6 +56,15 @@ public final class DuckOracle {
         return connection;
     }
 
+    /** Runs a statement that returns no rows ({@code COPY ... TO}, {@code CREATE ...}). */
+    public static synchronized void execute(String sql) {
+        try (Statement st = connection().createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new AssertionError("DuckDB failed on: " + sql + "\n" + e.getMessage(), e);
+        }
+    }
+
     /** The rows of {@code sql}, each value {@linkplain #normalise(Object) normalised}. */
     public static synchronized List<List<Object>> query(String sql) {
         List<List<Object>> out = new ArrayList<>();

@@ -50,7 +50,9 @@ class ParquetTestingAllFilesTest {
             } catch (AssertionError e) {
                 duckReads = false;
             }
-            if (duckReads) {
+            if (duckReads && p.getFileName().toString().equals("byte_stream_split_extended.gzip.parquet")) {
+                ParquetTestSupport.assertSameAsDuckDbExcept(p, 1000, java.util.Map.of("flba5_byte_stream_split", "flba5_plain"));
+            } else if (duckReads) {
                 ParquetTestSupport.assertSameAsDuckDb(p, 1000);
             }
         }));
