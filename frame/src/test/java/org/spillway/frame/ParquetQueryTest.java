@@ -151,6 +151,46 @@ class ParquetQueryTest {
     }
 
     @Test
+    void everySpillwayTypeRoundTripsThroughSpillwayAndDuckDb(Spillway sw) {
+        org.spillway.spill.Schema schema = org.spillway.spill.Schema.of(
+                new org.spillway.spill.Field("b", org.spillway.spill.DataType.BOOL),
+                new org.spillway.spill.Field("i", org.spillway.spill.DataType.INT32),
+                new org.spillway.spill.Field("l", org.spillway.spill.DataType.INT64),
+                new org.spillway.spill.Field("d", org.spillway.spill.DataType.FLOAT64),
+                new org.spillway.spill.Field("s", org.spillway.spill.DataType.STRING),
+                new org.spillway.spill.Field("dt", org.spillway.spill.DataType.DATE),
+                new org.spillway.spill.Field("ts", org.spillway.spill.DataType.TIMESTAMP),
+                new org.spillway.spill.Field("ntz", org.spillway.spill.DataType.TIMESTAMP_NTZ),
+                new org.spillway.spill.Field("t", org.spillway.spill.DataType.TIME),
+                new org.spillway.spill.Field("bin", org.spillway.spill.DataType.BINARY));
+        java.util.List<Object[]> rows = new java.util.ArrayList<>();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(17);
+        for (int k = 0; k < 3000; k++) {
+            boolean n = r.nextInt(9) == 0;
+            rows.add(new Object[] {n ? null : r.nextBoolean(), n ? null : r.nextInt(), n ? null : r.nextLong(),
+                n ? null : k % 50 == 0 ? Double.NaN : r.nextDouble() * 1e6 - 5e5, n ? null : k % 7 == 0 ? "" : "s" + r.nextInt(100) + "é",
+                n ? null : java.time.LocalDate.ofEpochDay(r.nextInt(-30000, 30000)),
+                n ? null : java.time.Instant.ofEpochSecond(r.nextLong(-2_000_000_000L, 4_000_000_000L), r.nextInt(1_000_000) * 1000L),
+                n ? null : java.time.LocalDateTime.of(1900 + r.nextInt(200), 1 + r.nextInt(12), 1 + r.nextInt(28), r.nextInt(24),
+                        r.nextInt(60), r.nextInt(60), r.nextInt(1_000_000) * 1000),
+                n ? null : java.time.LocalTime.ofNanoOfDay(r.nextLong(86_400_000_000L) * 1000),
+                n ? null : new byte[] {(byte) r.nextInt(256), 0, (byte) k}});
+        }
+        DataFrame f = sw.createDataFrame(schema, rows);
+        Path file = dir.resolve("types.parquet");
+        f.writeParquet(file.toString());
+        DataFrame back = sw.readParquet(file.toString());
+        assertEquals(schema, back.schema());
+        List<List<Object>> expected = DuckOracle.rows(f);
+        DuckOracle.assertSameOrderedRows(expected, DuckOracle.rows(back.collect()), 0);
+        List<List<Object>> duck = DuckOracle.query("SELECT * FROM " + pq(file));
+        DuckOracle.assertSameOrderedRows(expected, duck, 0);
+        List<List<Object>> types = DuckOracle.query("SELECT column_type FROM (DESCRIBE SELECT * FROM " + pq(file) + ")");
+        assertEquals(List.of("BOOLEAN", "INTEGER", "BIGINT", "DOUBLE", "VARCHAR", "DATE", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP",
+                "TIME", "BLOB"), types.stream().map(x -> x.getFirst()).toList());
+    }
+
+    @Test
     void aMissingPathIsAClearError(Spillway sw) {
         ParquetFormatException e = assertThrows(ParquetFormatException.class, () -> sw.readParquet(dir.resolve("nope.parquet").toString()));
         assertTrue(e.getMessage().contains("nope.parquet"), e.getMessage());

@@ -194,7 +194,8 @@ final class ParquetFileWriter implements AutoCloseable {
                     e.setLogicalType(LogicalType.TIMESTAMP(new TimestampType(false, TimeUnit.MICROS(new MicroSeconds()))));
                 }
                 case TIME -> {
-                    e.setLogicalType(LogicalType.TIME(new org.apache.parquet.format.TimeType(true, TimeUnit.MICROS(new MicroSeconds()))));
+                    // a local time of day (not adjusted to UTC), as DuckDB and Spark write TIME
+                    e.setLogicalType(LogicalType.TIME(new org.apache.parquet.format.TimeType(false, TimeUnit.MICROS(new MicroSeconds()))));
                     e.setConverted_type(ConvertedType.TIME_MICROS);
                 }
                 default -> {
