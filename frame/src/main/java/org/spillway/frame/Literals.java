@@ -150,17 +150,4 @@ public final class Literals {
         }
         return HexFormat.of().parseHex(t);
     }
-
-    /**
-     * The heap form of a binary value in evaluators: one char per byte (ISO-8859-1), so that
-     * {@link String#compareTo} orders values as unsigned bytes.
-     */
-    public static String binaryToHeap(byte[] b) {
-        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /** The bytes of a binary value's heap form ({@link #binaryToHeap}). */
-    public static byte[] heapToBinary(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
 }

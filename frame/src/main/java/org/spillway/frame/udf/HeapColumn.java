@@ -1,7 +1,6 @@
 package org.spillway.frame.udf;
 
 import java.util.Arrays;
-import org.spillway.frame.Literals;
 import org.spillway.spill.DataType;
 import org.spillway.spill.vector.BoolVector;
 import org.spillway.spill.vector.BoolVectorBuilder;
@@ -20,7 +19,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * The heap result of evaluating an expression over one chunk: one primitive array by type
  * (int32, int64, date, timestamp, timestamp_ntz and time in {@code longs}; float64 in {@code doubles}; bool in
  * {@code bools}; strings as Java strings; binary values as Java strings of one char per byte, ISO-8859-1, so
- * that {@code compareTo} orders them as unsigned bytes: see {@code Literals.binaryToHeap}) and a null mask ({@code null} when nothing is null).
+ * that {@code compareTo} orders them as unsigned bytes: see {@code binaryToHeap}) and a null mask ({@code null} when nothing is null).
  * Intermediates stay on the heap and live for one chunk; only the final output is copied
  * off-heap into a budgeted chunk.
  */
@@ -104,7 +103,7 @@ public final class HeapColumn {
                             int c = sv.code(i);
                             String s = dict[c];
                             if (s == null) {
-                                s = binary ? Literals.binaryToHeap(sv.getBytes(i)) : sv.getString(i);
+                                s = binary ? binaryToHeap(sv.getBytes(i)) : sv.getString(i);
                                 dict[c] = s;
                             }
                             out.strings[i] = s;
@@ -112,7 +111,7 @@ public final class HeapColumn {
                     }
                 } else {
                     for (int i = 0; i < n; i++) {
-                        out.strings[i] = sv.isNull(i) ? null : binary ? Literals.binaryToHeap(sv.getBytes(i)) : sv.getString(i);
+                        out.strings[i] = sv.isNull(i) ? null : binary ? binaryToHeap(sv.getBytes(i)) : sv.getString(i);
                     }
                 }
             }
@@ -151,7 +150,7 @@ public final class HeapColumn {
                 case BoolVectorBuilder bb -> bb.append(bools[i]);
                 case StringVectorBuilder sb -> {
                     if (sb.type() == DataType.BINARY) {
-                        byte[] bytes = Literals.heapToBinary(strings[i]);
+                        byte[] bytes = heapToBinary(strings[i]);
                         sb.append(bytes, 0, bytes.length);
                     } else {
                         sb.append(strings[i]);
@@ -159,5 +158,18 @@ public final class HeapColumn {
                 }
             }
         }
+    }
+
+    /**
+     * The heap form of a binary value in evaluators: one char per byte (ISO-8859-1), so that
+     * {@link String#compareTo} orders values as unsigned bytes.
+     */
+    public static String binaryToHeap(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The bytes of a binary value's heap form ({@link #binaryToHeap}). */
+    public static byte[] heapToBinary(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

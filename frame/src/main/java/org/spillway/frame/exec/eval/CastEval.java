@@ -99,7 +99,7 @@ final class CastEval implements PhysicalExpr {
                 default -> throw new IllegalStateException();
             };
             case BINARY -> out.strings[i] = switch (v.type) {
-                case STRING -> Literals.binaryToHeap(Literals.parseHex(v.strings[i]));
+                case STRING -> org.spillway.frame.udf.HeapColumn.binaryToHeap(Literals.parseHex(v.strings[i]));
                 default -> throw new IllegalStateException();
             };
             case TIMESTAMP -> out.longs[i] = switch (v.type) {
@@ -133,7 +133,7 @@ final class CastEval implements PhysicalExpr {
                     Math.floorMod(v.longs[i], 1_000_000L) * 1000).toString();
             case TIMESTAMP_NTZ -> Literals.formatTimestampNtz(v.longs[i]);
             case TIME -> Literals.formatTime(v.longs[i]);
-            case BINARY -> Literals.hex(Literals.heapToBinary(v.strings[i]));
+            case BINARY -> Literals.hex(org.spillway.frame.udf.HeapColumn.heapToBinary(v.strings[i]));
             default -> Long.toString(v.longs[i]);
         };
     }

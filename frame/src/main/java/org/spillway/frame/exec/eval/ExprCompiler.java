@@ -142,7 +142,7 @@ public final class ExprCompiler {
                 };
             }
             case STRING, BINARY -> {
-                String x = v instanceof byte[] b ? Literals.binaryToHeap(b) : v.toString();
+                String x = v instanceof byte[] b ? org.spillway.frame.udf.HeapColumn.binaryToHeap(b) : v.toString();
                 yield chunk -> {
                     HeapColumn out = new HeapColumn(target, chunk.rows());
                     Arrays.fill(out.strings, x);

@@ -189,7 +189,7 @@ public final class KeyBatch {
                     h = Hashing.ofLong(x);
                 }
                 case STRING, BINARY -> {
-                    byte[] b = v.type == DataType.BINARY ? org.spillway.frame.Literals.heapToBinary(v.strings[i])
+                    byte[] b = v.type == DataType.BINARY ? org.spillway.frame.udf.HeapColumn.heapToBinary(v.strings[i])
                             : v.strings[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     h = Hashing.ofBytes(b, 0, b.length);
                     x = pool.intern(b, 0, b.length, h);

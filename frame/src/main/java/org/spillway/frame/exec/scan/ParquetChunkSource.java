@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.spillway.frame.Expr;
+import org.spillway.frame.stats.StatsPruner;
 import org.spillway.frame.exec.pipeline.Counters;
 import org.spillway.frame.io.parquet.ParquetRowGroupReader;
 import org.spillway.frame.io.parquet.ParquetSource;

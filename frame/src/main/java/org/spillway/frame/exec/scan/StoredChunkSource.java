@@ -3,6 +3,7 @@ package org.spillway.frame.exec.scan;
 import java.util.ArrayList;
 import java.util.List;
 import org.spillway.frame.Expr;
+import org.spillway.frame.stats.StatsPruner;
 import org.spillway.frame.exec.pipeline.ChunkOps;
 import org.spillway.frame.plan.StoredFrame;
 import org.spillway.spill.Schema;

@@ -28,7 +28,7 @@
  * are the same whichever worker fills them. Progress counts each item's {@code weight} in its
  * {@code unit}: bytes for CSV, rows otherwise, plain morsels for a union of mixed units.
  *
- * <p>Pruning: {@link org.spillway.frame.exec.scan.StatsPruner} decides, from a chunk's
+ * <p>Pruning: {@link org.spillway.frame.stats.StatsPruner} decides, from a chunk's
  * {@code ChunkStats} only, that a filter (column-literal comparisons, IS [NOT] NULL, AND, OR) is false or
  * null for every row, and {@code StoredChunkSource} then drops the chunk before the scan starts, never
  * pinning (nor reading back) it. It only skips what the filter would drop anyway: the optimizer copies

@@ -15,7 +15,7 @@ import org.apache.parquet.format.PageLocation;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.Util;
 import org.spillway.frame.Expr;
-import org.spillway.frame.exec.scan.StatsPruner;
+import org.spillway.frame.stats.StatsPruner;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.ChunkStats;

@@ -62,7 +62,7 @@ public final class ParquetRowGroupReader implements AutoCloseable {
      *
      * <p>Page index: when the file has a column index and offset index for columns of
      * {@code filter}, the row ranges whose pages' bounds exclude the filter (by
-     * {@link org.spillway.frame.exec.scan.StatsPruner}) are left out: only rows of the kept ranges
+     * {@link org.spillway.frame.stats.StatsPruner}) are left out: only rows of the kept ranges
      * are emitted, every projected column aligned on them, and the data pages of the projected
      * columns that lie wholly outside the kept ranges are passed over by their header, neither
      * decompressed nor decoded (counted as {@code parquet.pagesSkipped}). Kept ranges may still hold

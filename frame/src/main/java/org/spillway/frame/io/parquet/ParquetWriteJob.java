@@ -26,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import org.spillway.frame.ColumnNotFoundException;
-import org.spillway.frame.DataFrame;
 import org.spillway.frame.SpillwayException;
 import org.spillway.frame.io.ParquetWriteOptions;
 import org.spillway.spill.Field;
@@ -83,7 +82,7 @@ public final class ParquetWriteJob {
     public static final String DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__";
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]", Locale.ROOT);
 
-    private final DataFrame df;
+    private final Input df;
     private final Path target;
     private final ParquetWriteOptions options;
     private final boolean singleFile;
@@ -104,7 +103,7 @@ public final class ParquetWriteJob {
     private int inFlight;
     private int partNumber;
 
-    private ParquetWriteJob(DataFrame df, Path target, ParquetWriteOptions options) {
+    private ParquetWriteJob(Input df, Path target, ParquetWriteOptions options) {
         this.df = df;
         this.target = target.toAbsolutePath().normalize();
         this.options = options;
@@ -137,11 +136,30 @@ public final class ParquetWriteJob {
         dataCols = data.stream().mapToInt(Integer::intValue).toArray();
         dataSchema = new Schema(fields);
         staging = this.target.resolveSibling("." + name + ".spillway-" + jobId + ".tmp");
-        maxInFlight = df.session().parallelism() + 1;
+        maxInFlight = df.parallelism() + 1;
+    }
+
+    /**
+     * What is written: the rows of a frame, produced in parallel and handed over in order, with the
+     * session's budget and parallelism. {@code DataFrame.writeParquet} passes its frame as one; the
+     * interface keeps this package below the API that calls it.
+     */
+    public interface Input {
+        /** The columns. */
+        Schema schema();
+
+        /** The session's memory budget, which encoded row groups are reserved from. */
+        org.spillway.spill.memory.MemoryBudget budget();
+
+        /** The session's number of workers. */
+        int parallelism();
+
+        /** Maps every chunk in parallel and passes the results to {@code inOrder} one at a time, in row order. */
+        <R> void mapChunksOrdered(java.util.function.Function<Chunk, R> map, java.util.function.Consumer<R> inOrder);
     }
 
     /** Writes {@code df} to {@code target} with {@code options} (see the class comment). */
-    public static void write(DataFrame df, Path target, ParquetWriteOptions options) {
+    public static void write(Input df, Path target, ParquetWriteOptions options) {
         java.util.Objects.requireNonNull(df, "df");
         java.util.Objects.requireNonNull(target, "target");
         java.util.Objects.requireNonNull(options, "options");
@@ -151,8 +169,8 @@ public final class ParquetWriteJob {
     private void run() {
         prepare();
         boolean published = false;
-        reservation = df.session().budget().newReservation("parquet writer " + target.getFileName());
-        encoders = new ForkJoinPool(df.session().parallelism());
+        reservation = df.budget().newReservation("parquet writer " + target.getFileName());
+        encoders = new ForkJoinPool(df.parallelism());
         try {
             if (!singleFile) {
                 Files.createDirectory(staging);

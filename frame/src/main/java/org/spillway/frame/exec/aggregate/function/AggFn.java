@@ -145,7 +145,7 @@ public abstract class AggFn {
             case BOOL -> v.bools[i] ? 1 : 0;
             case STRING -> pool.intern(v.strings[i]);
             case BINARY -> {
-                byte[] b = org.spillway.frame.Literals.heapToBinary(v.strings[i]);
+                byte[] b = org.spillway.frame.udf.HeapColumn.heapToBinary(v.strings[i]);
                 yield pool.intern(b, 0, b.length, Hashing.ofBytes(b, 0, b.length));
             }
             default -> v.longs[i];

@@ -1,4 +1,4 @@
-package org.spillway.frame.exec.scan;
+package org.spillway.frame.stats;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

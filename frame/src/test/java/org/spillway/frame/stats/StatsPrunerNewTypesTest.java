@@ -1,4 +1,4 @@
-package org.spillway.frame.exec.scan;
+package org.spillway.frame.stats;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
