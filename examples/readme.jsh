@@ -38,6 +38,17 @@ events.orderBy(desc(col("amount").multiply(col("quantity")))).limit(3).show(); /
 var recent = events.filter(col("id").gt(3_990_000));
 recent.union(recent.limit(5)).count();                   // 10005: UNION ALL, columns by position
 recent.select("user", "id").unionByName(recent.select("id", "user")).count(); // 20000: by name
+events.writeParquet("data/events-parquet");              // a directory of part files, ZSTD, encoded in parallel
+var lake = sw.readParquet("data/events-parquet");         // lazy: only the footers are read
+lake.count();                                            // 4000000, from the footers: no page is read
+var late = lake.filter(col("id").gt(3_990_000));
+late.explain();                                          // ParquetScan ... columns=[...] pushed=(id > 3990000)
+late.count();                                            // 10000; row groups whose min/max exclude it are skipped
+sw.counters();                                           // parquet.rowGroupsSkipped=..., parquet.rowGroupsRead=...
+lake.groupBy("country").agg(count().as("orders")).show(5);
+events.select("id", "country", "amount").writeParquet(Path.of("out/by-country"),
+        ParquetWriteOptions.defaults().withPartitionBy("country").withCodec(ParquetWriteOptions.Codec.SNAPPY));
+sw.readParquet("out/by-country").filter(col("country").eq("DE")).count(); // reads only country=DE/
 sw.close();                                              // deletes spill files, checks for leaks
 
 import org.spillway.ml.*;

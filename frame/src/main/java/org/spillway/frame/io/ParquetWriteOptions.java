@@ -11,7 +11,7 @@ import java.util.Objects;
  * <ul>
  *   <li>codec {@link Codec#ZSTD} at level 3: files markedly smaller than {@link Codec#SNAPPY} at a
  *       similar write speed and a read speed that is rarely the bottleneck; it is what Polars writes
- *       by default and what DuckDB recommends (see {@code frame/PARQUET-WRITING.md} for numbers);</li>
+ *       by default and what DuckDB recommends (see {@code frame/PARQUET.md} for numbers);</li>
  *   <li>compression level 3 for ZSTD (zstd's own default), 6 for GZIP; ignored by the other codecs;</li>
  *   <li>1,048,576 rows per row group (DuckDB's and Polars' order of magnitude: large enough for good
  *       compression and cheap footers, small enough to parallelise reading and to skip by statistics);</li>
