@@ -191,6 +191,55 @@ class ParquetQueryTest {
     }
 
     @Test
+    void longBinaryAndStringBoundsNeverExcludeTheirValues(Spillway sw) {
+        byte[] ff = new byte[65];
+        java.util.Arrays.fill(ff, (byte) 0xFF);
+        byte[] jpeg = new byte[100];
+        jpeg[0] = (byte) 0xFF;
+        jpeg[1] = (byte) 0xD8;
+        String longText = "日本".repeat(40);
+        org.spillway.spill.Schema schema = org.spillway.spill.Schema.of(new org.spillway.spill.Field("b", org.spillway.spill.DataType.BINARY),
+                new org.spillway.spill.Field("s", org.spillway.spill.DataType.STRING));
+        DataFrame f = sw.createDataFrame(schema, List.of(new Object[] {ff, longText}, new Object[] {jpeg, "a"}));
+        Path file = dir.resolve("bounds.parquet");
+        f.writeParquet(file.toString());
+        DataFrame back = sw.readParquet(file.toString());
+        assertEquals(1, back.filter(col("b").eq(Functions.lit(ff))).count());
+        assertEquals(1, back.filter(col("b").eq(Functions.lit(jpeg))).count());
+        assertEquals(1, back.filter(col("s").eq(longText)).count());
+        assertEquals(1, DuckOracle.scalarLong("SELECT count(*) FROM " + pq(file) + " WHERE s = '" + longText + "'"));
+    }
+
+    @Test
+    void anIntegerColumnComparedWithNegativeZeroKeepsItsZeros(Spillway sw) {
+        DataFrame f = sw.readParquet(sorted.toString());
+        assertEquals(1, f.filter(col("id").leq(-0.0)).count());
+        assertEquals(1, f.filter(col("id").eq(-0.0)).count());
+        assertEquals(200_000, f.filter(col("id").neq(Double.NaN)).count());
+    }
+
+    @Test
+    void aBinaryColumnMissingFromALaterFileReadsAsNull(Spillway sw) throws Exception {
+        Path d = Files.createDirectories(dir.resolve("missing-binary"));
+        DuckOracle.execute("COPY (SELECT i AS id, ('x' || i)::BLOB AS b FROM range(3000) t(i)) TO '" + d.resolve("1.parquet") + "' (FORMAT parquet)");
+        DuckOracle.execute("COPY (SELECT i + 3000 AS id FROM range(3000) t(i)) TO '" + d.resolve("2.parquet") + "' (FORMAT parquet)");
+        DataFrame f = sw.readParquet(d.toString());
+        assertEquals(3000, f.filter(col("b").isNull()).count());
+        Path copy = dir.resolve("missing-binary-copy.parquet");
+        f.writeParquet(copy.toString());
+        assertEquals(3000, DuckOracle.scalarLong("SELECT count(b) FROM " + pq(copy)));
+    }
+
+    @Test
+    void partitionDirectoriesStartingWithAnUnderscoreAreRead(Spillway sw) {
+        Path out = dir.resolve("underscore");
+        sw.readParquet(sorted.toString()).filter(col("id").lt(100)).withColumnRenamed("k", "_k").writeParquet(out,
+                org.spillway.frame.io.ParquetWriteOptions.defaults().withPartitionBy("_k"));
+        assertEquals(100, sw.readParquet(out.toString()).count());
+        assertEquals(List.of("id", "s", "_k"), sw.readParquet(out.toString()).schema().names());
+    }
+
+    @Test
     void aMissingPathIsAClearError(Spillway sw) {
         ParquetFormatException e = assertThrows(ParquetFormatException.class, () -> sw.readParquet(dir.resolve("nope.parquet").toString()));
         assertTrue(e.getMessage().contains("nope.parquet"), e.getMessage());

@@ -124,7 +124,13 @@ public final class StatsPruner {
             case INT32, INT64, DATE, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
                 long s = ((Number) stat).longValue();
                 if (literal instanceof Double || literal instanceof Float) {
-                    return Double.compare((double) s, ((Number) literal).doubleValue());
+                    // as the filter compares an integer with a double: -0.0 equals 0, NaN equals nothing
+                    double a = (double) s;
+                    double b = ((Number) literal).doubleValue();
+                    if (Double.isNaN(b)) {
+                        throw new IllegalArgumentException("NaN");
+                    }
+                    return a < b ? -1 : a > b ? 1 : 0;
                 }
                 return Long.compare(s, Literals.toLong(literal, t));
             }

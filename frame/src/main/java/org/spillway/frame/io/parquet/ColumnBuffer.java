@@ -101,7 +101,7 @@ final class ColumnBuffer {
 
     /** Appends {@code k} nulls. */
     void appendNulls(int k) {
-        if (type == DataType.STRING) {
+        if (offsets != null) { // string and binary
             toPlainIfDict();
             for (int i = 0; i < k; i++) {
                 offsets[size + i + 1] = byteCount;
@@ -117,7 +117,7 @@ final class ColumnBuffer {
     private void clearSlot(int r) {
         switch (type) {
             case INT32, DATE -> ints[r] = 0;
-            case INT64, TIMESTAMP -> longs[r] = 0;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs[r] = 0;
             case FLOAT64 -> doubles[r] = 0;
             case BOOL -> bools[r] = 0;
             default -> {
@@ -133,7 +133,7 @@ final class ColumnBuffer {
         }
         switch (type) {
             case INT32, DATE -> Arrays.fill(ints, size, size + k, (Integer) v);
-            case INT64, TIMESTAMP -> Arrays.fill(longs, size, size + k, (Long) v);
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> Arrays.fill(longs, size, size + k, (Long) v);
             case FLOAT64 -> Arrays.fill(doubles, size, size + k, (Double) v);
             case BOOL -> Arrays.fill(bools, size, size + k, (byte) ((Boolean) v ? 1 : 0));
             case STRING -> {

@@ -428,8 +428,14 @@ final class ColumnChunkEncoder {
         return out;
     }
 
-    /** The longest prefix of at most 64 bytes ending on a UTF-8 character boundary: not above the value. */
+    /**
+     * A prefix of at most 64 bytes, not above the value: for UTF-8 text it ends on a character
+     * boundary (so it stays text); for other bytes (binary) it is simply the first 64.
+     */
     static byte[] truncateMin(byte[] v) {
+        if (!isUtf8(v)) {
+            return Arrays.copyOf(v, MAX_STATS_BYTES);
+        }
         int cut = MAX_STATS_BYTES;
         while (cut > 0 && (v[cut] & 0xC0) == 0x80) {
             cut--;
@@ -438,10 +444,23 @@ final class ColumnChunkEncoder {
     }
 
     /**
-     * A short value above {@code v}: its 64-byte prefix (at a character boundary) with the last code
-     * point that can be incremented incremented and what follows dropped, or null if none can be.
+     * A short value above {@code v} in unsigned byte order, or null if there is none. For UTF-8 text:
+     * its 64-byte prefix (at a character boundary) with the last code point that can be incremented
+     * incremented and what follows dropped, so the bound is text too. For other bytes (binary, or text
+     * that is not valid UTF-8), as parquet-java's {@code BinaryTruncator}: the 64-byte prefix with
+     * trailing 0xFF bytes dropped and the last remaining byte incremented.
      */
     static byte[] truncateMax(byte[] v) {
+        if (!isUtf8(v)) {
+            for (int k = MAX_STATS_BYTES - 1; k >= 0; k--) {
+                if (v[k] != (byte) 0xFF) {
+                    byte[] out = Arrays.copyOf(v, k + 1);
+                    out[k]++;
+                    return out;
+                }
+            }
+            return null;
+        }
         String prefix = new String(truncateMin(v), StandardCharsets.UTF_8);
         int[] cps = prefix.codePoints().toArray();
         for (int k = cps.length - 1; k >= 0; k--) {
@@ -456,5 +475,16 @@ final class ColumnChunkEncoder {
             }
         }
         return null;
+    }
+
+    /** True if {@code v} is valid UTF-8. */
+    private static boolean isUtf8(byte[] v) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(v));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 }

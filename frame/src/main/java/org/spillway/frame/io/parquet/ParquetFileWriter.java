@@ -56,7 +56,12 @@ final class ParquetFileWriter implements AutoCloseable {
         this.path = path;
         this.schema = schema;
         this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        write(ByteBuffer.wrap(MAGIC));
+        try {
+            write(ByteBuffer.wrap(MAGIC));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     Path path() {
@@ -195,8 +200,8 @@ final class ParquetFileWriter implements AutoCloseable {
                 }
                 case TIME -> {
                     // a local time of day (not adjusted to UTC), as DuckDB and Spark write TIME
+                    // no converted type: TIME_MICROS would say "adjusted to UTC" to legacy readers
                     e.setLogicalType(LogicalType.TIME(new org.apache.parquet.format.TimeType(false, TimeUnit.MICROS(new MicroSeconds()))));
-                    e.setConverted_type(ConvertedType.TIME_MICROS);
                 }
                 default -> {
                     // BOOL, FLOAT64, BINARY: the physical type says it all

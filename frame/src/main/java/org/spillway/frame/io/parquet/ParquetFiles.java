@@ -80,9 +80,12 @@ final class ParquetFiles {
         return new Resolved(out, root);
     }
 
-    /** Hidden or metadata names that are never data: {@code .crc}, {@code _SUCCESS}, {@code _delta_log}. */
+    /**
+     * Hidden or metadata names that are never data: {@code .crc}, {@code _SUCCESS}, {@code _delta_log}.
+     * A {@code _key=value} partition directory is data (as Spark decides).
+     */
     static boolean skipped(String name) {
-        return name.startsWith(".") || name.startsWith("_");
+        return name.startsWith(".") || (name.startsWith("_") && !name.contains("="));
     }
 
     private static List<Path> list(Path dir, boolean deep, Path root, Predicate<Path> keep) {

@@ -248,7 +248,7 @@ public final class ParquetSource {
             if (!allLong) {
                 try {
                     double d = Double.parseDouble(v);
-                    allDouble &= !v.isBlank() && !Double.isNaN(d) && Character.isDigit(v.charAt(v.length() - 1));
+                    allDouble &= !v.isBlank() && v.strip().equals(v) && !Double.isNaN(d) && Character.isDigit(v.charAt(v.length() - 1));
                 } catch (NumberFormatException e) {
                     allDouble = false;
                 }
@@ -336,9 +336,15 @@ public final class ParquetSource {
             ParquetFile.Column col = f.columns.get(c);
             ColumnChunk cc = col.leaf() < rg.getColumnsSize() ? rg.getColumns().get(col.leaf()) : null;
             out.add(cc == null || !cc.isSetMeta_data() ? ColumnStats.UNKNOWN
-                    : ParquetStats.of(cc.getMeta_data(), col.mapping(), schema.type(p), rgRows));
+                    : ParquetStats.of(cc.getMeta_data(), col.mapping(), schema.type(p), rgRows, typeDefinedOrder(f, col.leaf())));
         }
         return ChunkStats.of(rgRows, out);
+    }
+
+    /** True if the footer says the leaf's statistics follow the type-defined order (parquet-format's ColumnOrder). */
+    private static boolean typeDefinedOrder(ParquetFile f, int leaf) {
+        return f.meta.isSetColumn_orders() && leaf < f.meta.getColumn_ordersSize()
+                && f.meta.getColumn_orders().get(leaf).isSetTYPE_ORDER();
     }
 
     /** A reader of the columns {@code projection}; one per worker (not thread-safe). */

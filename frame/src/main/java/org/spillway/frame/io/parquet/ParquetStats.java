@@ -20,6 +20,15 @@ final class ParquetStats {
     }
 
     static ColumnStats of(ColumnMetaData md, ParquetTypes.Mapping m, DataType target, int rows) {
+        return of(md, m, target, rows, true);
+    }
+
+    /**
+     * {@code typeDefinedOrder}: the footer's column_orders say TYPE_ORDER for this column; without
+     * them min_value/max_value are undefined by the format, and are used only where no order is
+     * ambiguous (signed integers, floats, booleans).
+     */
+    static ColumnStats of(ColumnMetaData md, ParquetTypes.Mapping m, DataType target, int rows, boolean typeDefinedOrder) {
         if (!md.isSetStatistics()) {
             return ColumnStats.UNKNOWN;
         }
@@ -36,12 +45,13 @@ final class ParquetStats {
         }
         byte[] min;
         byte[] max;
-        if (s.isSetMin_value() && s.isSetMax_value()) {
-            min = s.getMin_value();
-            max = s.getMax_value();
+        // bufferFor*, not get*: Thrift's getters write the field back, and footers are shared between threads
+        if (s.isSetMin_value() && s.isSetMax_value() && (typeDefinedOrder || legacyOrderIsSigned(m))) {
+            min = bytes(s.bufferForMin_value());
+            max = bytes(s.bufferForMax_value());
         } else if (s.isSetMin() && s.isSetMax() && legacyOrderIsSigned(m)) {
-            min = s.getMin();
-            max = s.getMax();
+            min = bytes(s.bufferForMin());
+            max = bytes(s.bufferForMax());
         } else {
             return ColumnStats.UNKNOWN;
         }
@@ -55,6 +65,13 @@ final class ParquetStats {
         } catch (RuntimeException e) {
             return ColumnStats.UNKNOWN;
         }
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer b) {
+        java.nio.ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
     }
 
     /** The deprecated min/max were written in signed order: trustworthy for signed ints, floats and booleans only. */

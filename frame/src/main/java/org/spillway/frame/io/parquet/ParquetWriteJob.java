@@ -80,7 +80,7 @@ public final class ParquetWriteJob {
     public static final int MAX_OPEN_FILES = 64;
     /** The directory name of a null partition value (Hive's). */
     public static final String DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__";
-    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]", Locale.ROOT);
+    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss[.SSSSSS]", Locale.ROOT);
 
     private final Input df;
     private final Path target;
