@@ -13,6 +13,12 @@ public class ColumnNotFoundException extends SpillwayException {
         this.column = column;
     }
 
+    /** Creates the error for {@code column} given the available names, with the reason it is missing. */
+    public ColumnNotFoundException(String column, List<String> available, String reason) {
+        super("No column named '" + column + "': " + reason + "; the frame has " + available);
+        this.column = column;
+    }
+
     /** The name that was not found. */
     public String column() {
         return column;

@@ -48,6 +48,44 @@ public final class DataFrame {
         return new DataFrame(session, p);
     }
 
+    /**
+     * A frame of the plan {@code build} makes on top of this one. A column the plan cannot find that a
+     * Parquet scan below left out (a type Spillway cannot hold yet, such as a decimal) is named as such.
+     */
+    private DataFrame with(java.util.function.Supplier<LogicalPlan> build) {
+        try {
+            return new DataFrame(session, build.get());
+        } catch (ColumnNotFoundException e) {
+            String why = unreadableColumn(plan, e.column());
+            if (why == null) {
+                throw e;
+            }
+            ColumnNotFoundException explained = new ColumnNotFoundException(e.column(), columns(), "the Parquet column " + why
+                    + ", which Spillway cannot read yet; select the other columns (they read as usual)");
+            explained.initCause(e);
+            throw explained;
+        }
+    }
+
+    /** How a Parquet scan under {@code p} described the unreadable column {@code name}, or null. */
+    private static String unreadableColumn(LogicalPlan p, String name) {
+        if (p instanceof LogicalPlan.ParquetScan s) {
+            for (String u : s.source().unsupportedColumns()) {
+                if (u.startsWith(name + ": ")) {
+                    return "'" + name + "' is " + u.substring(name.length() + 2).replace(" (not yet supported)", "");
+                }
+            }
+            return null;
+        }
+        for (LogicalPlan c : p.children()) {
+            String w = unreadableColumn(c, name);
+            if (w != null) {
+                return w;
+            }
+        }
+        return null;
+    }
+
     /** The session this frame belongs to. */
     public Spillway session() {
         return session;
@@ -80,7 +118,7 @@ public final class DataFrame {
         if (exprs.length == 0) {
             throw new SpillwayException("select() needs at least one column");
         }
-        return with(LogicalPlan.Project.of(plan, List.of(exprs)));
+        return with(() -> LogicalPlan.Project.of(plan, List.of(exprs)));
     }
 
     /** Adds a column, or replaces the column of that name in place. */
@@ -98,7 +136,7 @@ public final class DataFrame {
         if (!replaced) {
             out.add(expr.as(name));
         }
-        return with(LogicalPlan.Project.of(plan, out));
+        return with(() -> LogicalPlan.Project.of(plan, out));
     }
 
     /** Renames a column (a missing one is an error). */
@@ -110,7 +148,7 @@ public final class DataFrame {
         for (String c : columns()) {
             out.add(c.equals(existing) ? new ColumnRef(c).as(newName) : new ColumnRef(c));
         }
-        return with(LogicalPlan.Project.of(plan, out));
+        return with(() -> LogicalPlan.Project.of(plan, out));
     }
 
     /** Same as {@link #withColumnRenamed}, Polars' name. */
@@ -135,12 +173,12 @@ public final class DataFrame {
         if (out.isEmpty()) {
             throw new SpillwayException("drop" + gone + " would leave no columns");
         }
-        return with(LogicalPlan.Project.of(plan, out));
+        return with(() -> LogicalPlan.Project.of(plan, out));
     }
 
     /** The rows where {@code condition} is true (rows where it is null are dropped, as in SQL). */
     public DataFrame filter(Expr condition) {
-        return with(new LogicalPlan.Filter(plan, condition));
+        return with(() -> new LogicalPlan.Filter(plan, condition));
     }
 
     /** Same as {@link #filter}, Spark's other name. */
@@ -148,8 +186,8 @@ public final class DataFrame {
         return filter(condition);
     }
 
-    DataFrame withPlan(LogicalPlan p) {
-        return with(p);
+    DataFrame withPlan(java.util.function.Supplier<LogicalPlan> build) {
+        return with(build);
     }
 
     /** Groups by the named columns; aggregate with {@link GroupedData#agg}. */
@@ -170,12 +208,12 @@ public final class DataFrame {
         if (aggs.length == 0) {
             throw new SpillwayException("agg() needs at least one aggregate, e.g. agg(count())");
         }
-        return with(LogicalPlan.Aggregate.of(plan, List.of(), Arrays.asList(aggs)));
+        return with(() -> LogicalPlan.Aggregate.of(plan, List.of(), Arrays.asList(aggs)));
     }
 
     /** The distinct rows (in unspecified order). */
     public DataFrame distinct() {
-        return with(LogicalPlan.Aggregate.of(plan, columns().stream().map(c -> (Expr) new ColumnRef(c)).toList(), List.of()));
+        return with(() -> LogicalPlan.Aggregate.of(plan, columns().stream().map(c -> (Expr) new ColumnRef(c)).toList(), List.of()));
     }
 
     /**
@@ -232,7 +270,7 @@ public final class DataFrame {
         if (type == JoinType.CROSS) {
             throw new SpillwayException("A cross join takes no keys; use crossJoin(other)");
         }
-        return with(LogicalPlan.Join.of(plan, sameSession(other), on.leftKeys(), on.rightKeys(), on.isUsing(), type,
+        return with(() -> LogicalPlan.Join.of(plan, sameSession(other), on.leftKeys(), on.rightKeys(), on.isUsing(), type,
                 checkSuffix(suffix)));
     }
 
@@ -241,7 +279,7 @@ public final class DataFrame {
      * columns get {@code _right}. {@code other} must fit in half the memory limit.
      */
     public DataFrame crossJoin(DataFrame other) {
-        return with(LogicalPlan.Join.of(plan, sameSession(other), List.of(), List.of(), false, JoinType.CROSS, "_right"));
+        return with(() -> LogicalPlan.Join.of(plan, sameSession(other), List.of(), List.of(), false, JoinType.CROSS, "_right"));
     }
 
     private LogicalPlan sameSession(DataFrame other) {
@@ -273,7 +311,7 @@ public final class DataFrame {
 
     /** The first {@code n} rows, in input order. */
     public DataFrame limit(long n) {
-        return with(new LogicalPlan.Limit(plan, n));
+        return with(() -> new LogicalPlan.Limit(plan, n));
     }
 
     /**
@@ -286,7 +324,7 @@ public final class DataFrame {
      * merged. {@code sort(...).limit(k)} runs as a top-k, keeping only the best k rows per worker.
      */
     public DataFrame sort(SortOrder... orders) {
-        return with(new LogicalPlan.Sort(plan, List.of(orders), -1));
+        return with(() -> new LogicalPlan.Sort(plan, List.of(orders), -1));
     }
 
     /** The rows ordered by the named columns, each ascending (nulls last); see {@link #sort(SortOrder...)}. */
@@ -316,7 +354,7 @@ public final class DataFrame {
         checkSameSession(other, "union");
         List<Expr> renamed = UnionAlignment.byPosition(schema(), other.schema());
         LogicalPlan right = other.columns().equals(columns()) ? other.plan : LogicalPlan.Project.of(other.plan, renamed);
-        return with(new LogicalPlan.Union(List.of(plan, right)));
+        return with(() -> new LogicalPlan.Union(List.of(plan, right)));
     }
 
     /**
@@ -330,7 +368,7 @@ public final class DataFrame {
         checkSameSession(other, "unionByName");
         List<Expr> aligned = UnionAlignment.byName(schema(), other.schema());
         LogicalPlan right = other.columns().equals(columns()) ? other.plan : LogicalPlan.Project.of(other.plan, aligned);
-        return with(new LogicalPlan.Union(List.of(plan, right)));
+        return with(() -> new LogicalPlan.Union(List.of(plan, right)));
     }
 
     private void checkSameSession(DataFrame other, String op) {

@@ -30,7 +30,7 @@ public final class GroupedData {
 
     /** One row per group: the keys, then each aggregate. */
     public DataFrame agg(AggregateExpr... aggs) {
-        return frame.withPlan(LogicalPlan.Aggregate.of(frame.plan(), keys, Arrays.asList(aggs)));
+        return frame.withPlan(() -> LogicalPlan.Aggregate.of(frame.plan(), keys, Arrays.asList(aggs)));
     }
 
     /**

@@ -240,6 +240,23 @@ class ParquetQueryTest {
     }
 
     @Test
+    void aDecimalColumnIsNamedWhenUsedAndSelectingAroundItWorks(Spillway sw) {
+        Path file = dir.resolve("decimal.parquet");
+        DuckOracle.execute("COPY (SELECT i AS id, (i / 100)::DECIMAL(10,2) AS price, [i, i] AS pair FROM range(50) t(i)) TO '" + file
+                + "' (FORMAT parquet)");
+        DataFrame f = sw.readParquet(file.toString());
+        assertEquals(List.of("id"), f.schema().names());
+        assertTrue(f.explainString().contains("price"), f.explainString());
+        ColumnNotFoundException e = assertThrows(ColumnNotFoundException.class, () -> f.select("id", "price"));
+        assertTrue(e.getMessage().contains("'price' is DECIMAL(10,2)") && e.getMessage().contains("select the other columns"),
+                e.getMessage());
+        e = assertThrows(ColumnNotFoundException.class, () -> f.filter(col("pair").isNotNull()));
+        assertTrue(e.getMessage().contains("'pair' is"), e.getMessage());
+        assertEquals(1225, DuckOracle.scalarLong("SELECT sum(id) FROM " + pq(file)));
+        assertEquals(49, f.filter(col("id").gt(0)).count());
+    }
+
+    @Test
     void aMissingPathIsAClearError(Spillway sw) {
         ParquetFormatException e = assertThrows(ParquetFormatException.class, () -> sw.readParquet(dir.resolve("nope.parquet").toString()));
         assertTrue(e.getMessage().contains("nope.parquet"), e.getMessage());
