@@ -1,18 +1,10 @@
 package org.spillway.frame.io;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.spillway.frame.SpillwayException;
 
 /**
@@ -38,12 +30,8 @@ final class CsvFiles {
         if (spec == null || spec.isEmpty()) {
             throw new SpillwayException("No CSV path given: pass a file, a directory or a glob such as data/*.csv");
         }
-        int glob = firstGlobChar(spec);
-        // a name that exists as typed wins, so that a file called "a[1].csv" is not taken for a glob
-        if (glob >= 0 && exists(spec)) {
-            glob = -1;
-        }
-        if (glob < 0) {
+        FileSpecs.Glob glob = FileSpecs.glob(spec);
+        if (glob == null) {
             Path p;
             try {
                 p = Path.of(spec);
@@ -51,13 +39,13 @@ final class CsvFiles {
                 throw new SpillwayException("Not a valid path: '" + spec + "' (" + e.getMessage() + ")");
             }
             if (Files.isDirectory(p)) {
-                List<Path> out = list(p, false, f -> {
+                List<Path> out = FileSpecs.list(p, false, f -> {
                     String name = f.getFileName().toString();
                     return !name.startsWith(".") && name.toLowerCase(Locale.ROOT).endsWith(".csv");
                 });
                 if (out.isEmpty()) {
                     throw new SpillwayException("The directory '" + spec + "' holds no .csv files (working directory: "
-                            + cwd() + "); to read files with another extension use a glob such as '"
+                            + FileSpecs.cwd() + "); to read files with another extension use a glob such as '"
                             + p.resolve("*.txt") + "'");
                 }
                 return out;
@@ -65,71 +53,18 @@ final class CsvFiles {
             if (Files.isRegularFile(p)) {
                 return List.of(p);
             }
-            throw new SpillwayException("No such file: '" + spec + "' (working directory: " + cwd()
+            throw new SpillwayException("No such file: '" + spec + "' (working directory: " + FileSpecs.cwd()
                     + "); check the path, or use a glob such as data/*.csv");
         }
-        int slash = Math.max(spec.lastIndexOf('/', glob), spec.lastIndexOf(java.io.File.separatorChar, glob));
-        String baseText = slash < 0 ? "" : spec.substring(0, slash + 1);
-        String pattern = spec.substring(slash + 1);
-        Path base = Path.of(baseText);
-        if (!baseText.isEmpty() && !Files.isDirectory(base)) {
-            throw new SpillwayException("No file matches '" + spec + "': the directory '" + baseText
-                    + "' does not exist (working directory: " + cwd() + ")");
+        if (!glob.baseText().isEmpty() && !Files.isDirectory(glob.base())) {
+            throw new SpillwayException("No file matches '" + spec + "': the directory '" + glob.baseText()
+                    + "' does not exist (working directory: " + FileSpecs.cwd() + ")");
         }
-        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        // Java's ** needs at least one directory before "/"; users expect it to match zero as well.
-        PathMatcher m0 = pattern.contains("**/")
-                ? FileSystems.getDefault().getPathMatcher("glob:" + pattern.replace("**/", ""))
-                : null;
-        boolean deep = pattern.indexOf('/') >= 0 || pattern.contains("**");
-        List<Path> out = list(base, deep, f -> {
-            Path rel = baseText.isEmpty() ? f : base.relativize(f);
-            return m.matches(rel) || (m0 != null && m0.matches(rel));
-        });
+        List<Path> out = FileSpecs.list(glob.base(), glob.deep(), glob::matches);
         if (out.isEmpty()) {
-            throw new SpillwayException("No file matches '" + spec + "' (working directory: " + cwd()
+            throw new SpillwayException("No file matches '" + spec + "' (working directory: " + FileSpecs.cwd()
                     + "); check the pattern: '*' stays within a directory, '**' crosses directories");
         }
         return out;
-    }
-
-    private static List<Path> list(Path dir, boolean deep, Predicate<Path> keep) {
-        boolean here = dir.toString().isEmpty(); // a glob without a directory: the working directory
-        Path root = here ? Path.of(".") : dir;
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> s = deep ? Files.walk(root) : Files.list(root)) {
-            s.forEach(f -> {
-                Path g = here ? f.normalize() : f; // "./x.csv" -> "x.csv", as the user would write it
-                if (Files.isRegularFile(g) && keep.test(g)) {
-                    out.add(g);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list '" + root + "': " + e.getMessage(), e);
-        }
-        out.sort(Comparator.comparing(Path::toString));
-        return out;
-    }
-
-    private static boolean exists(String spec) {
-        try {
-            return Files.exists(Path.of(spec));
-        } catch (InvalidPathException e) {
-            return false;
-        }
-    }
-
-    private static int firstGlobChar(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == '{') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static String cwd() {
-        return Path.of("").toAbsolutePath().toString();
     }
 }

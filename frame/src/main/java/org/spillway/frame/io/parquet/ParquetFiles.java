@@ -1,18 +1,11 @@
 package org.spillway.frame.io.parquet;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
+import org.spillway.frame.io.FileSpecs;
 import org.spillway.frame.io.ParquetFormatException;
 
 /** Resolves a file, directory or glob to the Parquet files to read, and the root their partitions hang from. */
@@ -33,11 +26,8 @@ final class ParquetFiles {
         if (spec == null || spec.isEmpty()) {
             throw new ParquetFormatException("No Parquet path given: pass a file, a directory or a glob such as data/*.parquet");
         }
-        int glob = firstGlobChar(spec);
-        if (glob >= 0 && exists(spec)) {
-            glob = -1;
-        }
-        if (glob < 0) {
+        FileSpecs.Glob glob = FileSpecs.glob(spec);
+        if (glob == null) {
             Path p;
             try {
                 p = Path.of(spec);
@@ -45,39 +35,41 @@ final class ParquetFiles {
                 throw new ParquetFormatException("Not a valid path: '" + spec + "' (" + e.getMessage() + ")");
             }
             if (Files.isDirectory(p)) {
-                List<Path> out = list(p, true, p, f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet"));
+                List<Path> out = FileSpecs.list(p, true, f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet")
+                        && isData(p.relativize(f)));
                 if (out.isEmpty()) {
                     throw new ParquetFormatException("The directory '" + spec + "' holds no .parquet files (working directory: "
-                            + cwd() + "); to read files with another extension use a glob such as '" + p.resolve("*.parq") + "'");
+                            + FileSpecs.cwd() + "); to read files with another extension use a glob such as '" + p.resolve("*.parq") + "'");
                 }
                 return new Resolved(out, p);
             }
             if (Files.isRegularFile(p)) {
                 return new Resolved(List.of(p), null);
             }
-            throw new ParquetFormatException("No such file or directory: '" + spec + "' (working directory: " + cwd() + ")");
+            throw new ParquetFormatException("No such file or directory: '" + spec + "' (working directory: " + FileSpecs.cwd() + ")");
         }
-        int slash = Math.max(spec.lastIndexOf('/', glob), spec.lastIndexOf(java.io.File.separatorChar, glob));
-        String baseText = slash < 0 ? "" : spec.substring(0, slash + 1);
-        String pattern = spec.substring(slash + 1);
-        Path base = Path.of(baseText);
-        if (!baseText.isEmpty() && !Files.isDirectory(base)) {
-            throw new ParquetFormatException("No such file or directory: '" + baseText + "' (in the glob '" + spec
-                    + "', working directory: " + cwd() + ")");
+        if (!glob.baseText().isEmpty() && !Files.isDirectory(glob.base())) {
+            throw new ParquetFormatException("No such file or directory: '" + glob.baseText() + "' (in the glob '" + spec
+                    + "', working directory: " + FileSpecs.cwd() + ")");
         }
-        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        PathMatcher m0 = pattern.contains("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + pattern.replace("**/", "")) : null;
-        boolean deep = pattern.indexOf('/') >= 0 || pattern.contains("**");
-        Path root = baseText.isEmpty() ? Path.of("") : base;
-        List<Path> out = list(base, deep, root, f -> {
-            Path rel = baseText.isEmpty() ? f : base.relativize(f);
-            return m.matches(rel) || (m0 != null && m0.matches(rel));
-        });
+        Path root = glob.baseText().isEmpty() ? Path.of("") : glob.base();
+        List<Path> out = FileSpecs.list(glob.base(), glob.deep(),
+                f -> glob.matches(f) && isData(glob.baseText().isEmpty() ? f : glob.base().relativize(f)));
         if (out.isEmpty()) {
             throw new ParquetFormatException("No such file or directory: no file matches '" + spec + "' (working directory: "
-                    + cwd() + "); '*' stays within a directory, '**' crosses directories");
+                    + FileSpecs.cwd() + "); '*' stays within a directory, '**' crosses directories");
         }
         return new Resolved(out, root);
+    }
+
+    /** False if a directory or file on the relative path {@code rel} is hidden or metadata (see {@link #skipped}). */
+    private static boolean isData(Path rel) {
+        for (Path part : rel) {
+            if (skipped(part.toString())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -86,52 +78,5 @@ final class ParquetFiles {
      */
     static boolean skipped(String name) {
         return name.startsWith(".") || (name.startsWith("_") && !name.contains("="));
-    }
-
-    private static List<Path> list(Path dir, boolean deep, Path root, Predicate<Path> keep) {
-        boolean here = dir.toString().isEmpty();
-        Path start = here ? Path.of(".") : dir;
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> s = deep ? Files.walk(start) : Files.list(start)) {
-            s.forEach(f -> {
-                Path g = here ? f.normalize() : f;
-                if (!Files.isRegularFile(g) || !keep.test(g)) {
-                    return;
-                }
-                Path rel = here ? g : start.relativize(g);
-                for (Path part : rel) {
-                    if (skipped(part.toString())) {
-                        return;
-                    }
-                }
-                out.add(g);
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list '" + start + "': " + e.getMessage(), e);
-        }
-        out.sort(Comparator.comparing(Path::toString));
-        return out;
-    }
-
-    private static boolean exists(String spec) {
-        try {
-            return Files.exists(Path.of(spec));
-        } catch (InvalidPathException e) {
-            return false;
-        }
-    }
-
-    private static int firstGlobChar(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == '{') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static String cwd() {
-        return Path.of("").toAbsolutePath().toString();
     }
 }
