@@ -78,7 +78,7 @@ class ArchitectureTest {
      */
     static final Set<String> FRAME_FACADE = Set.of(
             "org.spillway.frame.Spillway", "org.spillway.frame.DataFrame", "org.spillway.frame.GroupedData",
-            "org.spillway.frame.Split");
+            "org.spillway.frame.Split", "org.spillway.frame.ParquetWriteInput");
 
     /** The ml root classes that {@code ml.linear} may use. */
     static final Set<String> ML_CONTRACTS = Set.of(

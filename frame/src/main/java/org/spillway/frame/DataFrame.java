@@ -18,7 +18,6 @@ import org.spillway.frame.plan.StoredFrame;
 import org.spillway.frame.print.TablePrinter;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
-import org.spillway.spill.memory.MemoryBudget;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.PinnedChunk;
@@ -631,28 +630,7 @@ public final class DataFrame {
      * files behind. See {@link org.spillway.frame.io.parquet.ParquetWriteJob}.
      */
     public void writeParquet(Path path, org.spillway.frame.io.ParquetWriteOptions options) {
-        DataFrame self = this;
-        org.spillway.frame.io.parquet.ParquetWriteJob.write(new org.spillway.frame.io.parquet.ParquetWriteJob.Input() {
-            @Override
-            public Schema schema() {
-                return self.schema();
-            }
-
-            @Override
-            public MemoryBudget budget() {
-                return session.budget();
-            }
-
-            @Override
-            public int parallelism() {
-                return session.parallelism();
-            }
-
-            @Override
-            public <R> void mapChunksOrdered(java.util.function.Function<Chunk, R> map, java.util.function.Consumer<R> inOrder) {
-                self.mapChunksOrdered(map, inOrder);
-            }
-        }, path, options);
+        org.spillway.frame.io.parquet.ParquetWriteJob.write(new ParquetWriteInput(this), path, options);
     }
 
     /** Runs the plan into stored chunks (unless already stored) and visits them in row order, one pinned at a time. */
