@@ -16,7 +16,9 @@ import org.spillway.spill.memory.MemoryBudget;
 
 /**
  * Reads the row groups of Parquet files in parallel: a row group is a morsel, decoded by a
- * per-worker {@link ParquetRowGroupReader}. Row groups whose footer statistics prove the skip filter
+ * per-worker {@link ParquetRowGroupReader}; a row group of more than {@link #splitRows} rows
+ * (max(4 x chunk rows, 1,000,000)) is split into row ranges of about that many rows, each a morsel,
+ * so that one big row group still keeps every worker busy. Row groups whose footer statistics prove the skip filter
  * false for every row are dropped before the scan starts (counted as {@code parquet.rowGroupsSkipped});
  * the reader may skip pages by the page index as well.
  */
@@ -39,7 +41,33 @@ public final class ParquetChunkSource implements ChunkSource<RowGroupRef, Parque
         this.skipFilter = skipFilter;
         this.counters = counters;
         this.schema = source.schema().select(projection);
-        this.items = prune(source, skipFilter, counters);
+        this.items = split(prune(source, skipFilter, counters), splitRows(chunkRows));
+    }
+
+    /** Row groups of more rows than this are split into row ranges of about this many rows. */
+    static long splitRows(int chunkRows) {
+        return Math.max(4L * chunkRows, 1_000_000L);
+    }
+
+    /** Each row group of more than {@code target} rows as ranges of about {@code target} rows (equal sizes, in order). */
+    static List<RowGroupRef> split(List<RowGroupRef> groups, long target) {
+        List<RowGroupRef> out = new ArrayList<>(groups.size());
+        for (RowGroupRef rg : groups) {
+            if (rg.rows() <= target) {
+                out.add(rg);
+                continue;
+            }
+            long parts = (rg.rows() + target - 1) / target;
+            long at = rg.firstRow();
+            long end = rg.firstRow() + rg.rows();
+            for (long p = 0; p < parts; p++) {
+                long next = rg.firstRow() + rg.rows() * (p + 1) / parts;
+                out.add(rg.range(at, next - at));
+                at = next;
+            }
+            assert at == end;
+        }
+        return out;
     }
 
     private static List<RowGroupRef> prune(ParquetSource source, Expr filter, Counters counters) {

@@ -114,6 +114,44 @@ final class PageIndex {
         return skippedAny ? Arrays.copyOf(out, k) : null;
     }
 
+    /** The ranges {@code [s0, e0, s1, e1, ...]} (sorted, disjoint) cut to {@code [first, last)}; empty ones dropped. */
+    static long[] intersect(long[] ranges, long first, long last) {
+        long[] out = new long[ranges.length];
+        int k = 0;
+        for (int i = 0; i + 1 < ranges.length; i += 2) {
+            long s = Math.max(ranges[i], first);
+            long e = Math.min(ranges[i + 1], last);
+            if (s < e) {
+                out[k++] = s;
+                out[k++] = e;
+            }
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    /**
+     * The offset index of a column chunk as {first row of each page, file offset of each page}, or
+     * null when it has none or it cannot be read.
+     */
+    static long[][] offsets(FileChannel ch, ColumnChunk cc) {
+        if (ch == null || !cc.isSetOffset_index_offset() || cc.getOffset_index_length() <= 0) {
+            return null;
+        }
+        try {
+            OffsetIndex oi = Util.readOffsetIndex(stream(ch, cc.getOffset_index_offset(), cc.getOffset_index_length()));
+            List<PageLocation> locs = oi.getPage_locations();
+            long[] rows = new long[locs.size()];
+            long[] offs = new long[locs.size()];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = locs.get(i).getFirst_row_index();
+                offs[i] = locs.get(i).getOffset();
+            }
+            return new long[][] {rows, offs};
+        } catch (IOException | RuntimeException e) {
+            return null; // not used: the pages are walked by their headers
+        }
+    }
+
     private static ColumnStats pageStats(Indexed c, int page, int len) {
         ColumnIndex ci = c.index;
         // null counts are optional in the format, but without them (or with a negative one, as
