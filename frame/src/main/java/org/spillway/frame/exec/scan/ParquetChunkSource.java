@@ -41,7 +41,7 @@ public final class ParquetChunkSource implements ChunkSource<RowGroupRef, Parque
         this.skipFilter = skipFilter;
         this.counters = counters;
         this.schema = source.schema().select(projection);
-        this.items = split(prune(source, skipFilter, counters), splitRows(chunkRows));
+        this.items = split(source, projection, prune(source, skipFilter, counters), splitRows(chunkRows));
     }
 
     /** Row groups of more rows than this are split into row ranges of about this many rows. */
@@ -49,15 +49,23 @@ public final class ParquetChunkSource implements ChunkSource<RowGroupRef, Parque
         return Math.max(4L * chunkRows, 1_000_000L);
     }
 
-    /** Each row group of more than {@code target} rows as ranges of about {@code target} rows (equal sizes, in order). */
-    static List<RowGroupRef> split(List<RowGroupRef> groups, long target) {
+    /**
+     * Each row group of more than {@code target} rows as ranges of about {@code target} rows (equal
+     * sizes, in order), but no more ranges than half the data pages of its projected column with the
+     * fewest: a range decodes every page it overlaps, so a column chunk of one big page (DuckDB writes
+     * those) would be decoded once per range.
+     */
+    static List<RowGroupRef> split(ParquetSource source, int[] projection, List<RowGroupRef> groups, long target) {
         List<RowGroupRef> out = new ArrayList<>(groups.size());
         for (RowGroupRef rg : groups) {
-            if (rg.rows() <= target) {
+            long parts = (rg.rows() + target - 1) / target;
+            if (parts > 1) {
+                parts = Math.min(parts, source.dataPages(rg, projection, (int) Math.min(Integer.MAX_VALUE, 2 * parts)) / 2);
+            }
+            if (parts <= 1) {
                 out.add(rg);
                 continue;
             }
-            long parts = (rg.rows() + target - 1) / target;
             long at = rg.firstRow();
             long end = rg.firstRow() + rg.rows();
             for (long p = 0; p < parts; p++) {

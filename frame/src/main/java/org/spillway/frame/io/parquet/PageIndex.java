@@ -152,6 +152,54 @@ final class PageIndex {
         }
     }
 
+    /**
+     * The number of data pages of a column chunk, up to {@code cap}: the offset index's page count,
+     * or (without one) counted by walking the page headers.
+     */
+    static int dataPages(FileChannel ch, ColumnChunk cc, int cap) throws IOException {
+        long[][] ix = offsets(ch, cc);
+        if (ix != null) {
+            return Math.min(cap, ix[0].length);
+        }
+        org.apache.parquet.format.ColumnMetaData md = cc.getMeta_data();
+        long at = md.getData_page_offset();
+        if (md.isSetDictionary_page_offset() && md.getDictionary_page_offset() > 0 && md.getDictionary_page_offset() < at) {
+            at = md.getDictionary_page_offset();
+        }
+        long limit = at + md.getTotal_compressed_size();
+        if (at < 4 || limit > ch.size()) {
+            throw new IOException("the column chunk lies outside the file");
+        }
+        int pages = 0;
+        int peek = 256;
+        while (at < limit && pages < cap) {
+            int len = (int) Math.min(limit - at, peek);
+            ByteBuffer bb = ByteBuffer.allocate(len);
+            ParquetFile.readFully(ch, bb, at);
+            ByteArrayInputStream in = new ByteArrayInputStream(bb.array(), 0, len);
+            org.apache.parquet.format.PageHeader h;
+            try {
+                h = Util.readPageHeader(in);
+            } catch (IOException | RuntimeException e) {
+                if (len == limit - at || peek >= 1 << 24) {
+                    throw new IOException("corrupt page header", e);
+                }
+                peek *= 4;
+                continue;
+            }
+            int headerLen = len - in.available();
+            if (h.getCompressed_page_size() < 0) {
+                throw new IOException("negative page size");
+            }
+            if (h.getType() == org.apache.parquet.format.PageType.DATA_PAGE
+                    || h.getType() == org.apache.parquet.format.PageType.DATA_PAGE_V2) {
+                pages++;
+            }
+            at += headerLen + (long) h.getCompressed_page_size();
+        }
+        return pages;
+    }
+
     private static ColumnStats pageStats(Indexed c, int page, int len) {
         ColumnIndex ci = c.index;
         // null counts are optional in the format, but without them (or with a negative one, as
