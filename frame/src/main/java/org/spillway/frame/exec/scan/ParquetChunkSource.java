@@ -44,6 +44,9 @@ public final class ParquetChunkSource implements ChunkSource<RowGroupRef, Parque
         this.items = split(source, projection, prune(source, skipFilter, counters), splitRows(chunkRows));
     }
 
+    /** Column chunks smaller than this (uncompressed) do not limit how a row group is split. */
+    static final long SMALL_CHUNK = 4L << 20;
+
     /** Row groups of more rows than this are split into row ranges of about this many rows. */
     static long splitRows(int chunkRows) {
         return Math.max(4L * chunkRows, 1_000_000L);
@@ -51,16 +54,17 @@ public final class ParquetChunkSource implements ChunkSource<RowGroupRef, Parque
 
     /**
      * Each row group of more than {@code target} rows as ranges of about {@code target} rows (equal
-     * sizes, in order), but no more ranges than half the data pages of its projected column with the
-     * fewest: a range decodes every page it overlaps, so a column chunk of one big page (DuckDB writes
-     * those) would be decoded once per range.
+     * sizes, in order), but no more ranges than the data pages of its projected column chunk of at
+     * least {@link #SMALL_CHUNK} uncompressed bytes with the fewest: a range decodes every page it
+     * overlaps, so a big column chunk of one page (DuckDB writes those) would be decoded once per
+     * range. Smaller column chunks (a dictionary-encoded column has few pages) are cheap to decode twice.
      */
     static List<RowGroupRef> split(ParquetSource source, int[] projection, List<RowGroupRef> groups, long target) {
         List<RowGroupRef> out = new ArrayList<>(groups.size());
         for (RowGroupRef rg : groups) {
             long parts = (rg.rows() + target - 1) / target;
             if (parts > 1) {
-                parts = Math.min(parts, source.dataPages(rg, projection, (int) Math.min(Integer.MAX_VALUE, 2 * parts)) / 2);
+                parts = Math.min(parts, source.dataPages(rg, projection, SMALL_CHUNK, (int) Math.min(Integer.MAX_VALUE, parts)));
             }
             if (parts <= 1) {
                 out.add(rg);

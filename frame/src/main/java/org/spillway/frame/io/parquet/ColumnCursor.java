@@ -202,6 +202,21 @@ final class ColumnCursor {
         return (long) chunk.length + pageBuf.length;
     }
 
+    /**
+     * Drops the window and page buffers when a big page grew them past the block (they are reserved
+     * only while a row group is read; idle, they should not stay large).
+     */
+    void trim() {
+        if (chunk.length > BLOCK) {
+            chunk = new byte[0];
+            end = 0;
+        }
+        if (pageBuf.length > 4 * BLOCK) {
+            pageBuf = new byte[0];
+        }
+        pStrBuf = null;
+    }
+
     /** Appends the next {@code n} rows to {@code out}. */
     void read(int n, ColumnBuffer out) {
         int need = n;

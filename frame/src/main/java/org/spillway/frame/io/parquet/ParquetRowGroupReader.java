@@ -180,6 +180,11 @@ public final class ParquetRowGroupReader implements AutoCloseable {
             counters.accept("parquet.bytesRead", read);
         } finally {
             io.close();
+            for (ColumnCursor c : cs) {
+                if (c != null) {
+                    c.trim();
+                }
+            }
         }
     }
 

@@ -306,13 +306,13 @@ public final class ParquetSource {
 
     /**
      * The fewest data pages among the column chunks of {@code projection} (positions in
-     * {@link #schema()}) in the row group: from the offset index when the file has one, else by
-     * walking the page headers (small positional reads, page bodies untouched), counting up to
-     * {@code cap}. {@code cap} when no projected column is stored in the file; 1 when a column chunk
-     * cannot be walked. The scan splits a row group into row ranges only when its pages are small
-     * enough for ranges to share few of them.
+     * {@link #schema()}) in the row group of at least {@code minBytes} uncompressed bytes: from the
+     * offset index when the file has one, else by walking the page headers (small positional reads,
+     * page bodies untouched), counting up to {@code cap}. {@code cap} when no such column chunk is
+     * stored in the file; 1 when one cannot be walked. The scan splits a row group into row ranges
+     * only as far as its big column chunks' pages allow.
      */
-    public int dataPages(RowGroupRef rowGroup, int[] projection, int cap) {
+    public int dataPages(RowGroupRef rowGroup, int[] projection, long minBytes, int cap) {
         ParquetFile f = files.get(rowGroup.file());
         RowGroup rg = f.meta.getRow_groups().get(rowGroup.rowGroup());
         int min = cap;
@@ -324,6 +324,9 @@ public final class ParquetSource {
                 int leaf = f.columns.get(columnOf[rowGroup.file()][p]).leaf();
                 if (leaf >= rg.getColumnsSize() || !rg.getColumns().get(leaf).isSetMeta_data()) {
                     return 1;
+                }
+                if (rg.getColumns().get(leaf).getMeta_data().getTotal_uncompressed_size() < minBytes) {
+                    continue;
                 }
                 min = Math.min(min, PageIndex.dataPages(ch, rg.getColumns().get(leaf), min));
             }
