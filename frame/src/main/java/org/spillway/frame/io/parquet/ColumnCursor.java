@@ -211,7 +211,7 @@ final class ColumnCursor {
             chunk = new byte[0];
             end = 0;
         }
-        if (pageBuf.length > 4 * BLOCK) {
+        if (pageBuf.length > BLOCK + 16) {
             pageBuf = new byte[0];
         }
         pStrBuf = null;

@@ -133,7 +133,8 @@ public final class ParquetRowGroupReader implements AutoCloseable {
             }
             boolean whole = first == 0 && last == rows;
             long[] ranges = PageIndex.intersect(kept == null ? new long[] {0, rows} : kept, first, last);
-            if (ranges.length == 0 || ranges[0] > 0 || kept != null) {
+            if (ranges.length > 0 && (ranges[0] > 0 || ranges.length > 2 || kept != null)) {
+                // rows to skip: seek by the offset index where the file has one
                 for (int i = 0; i < projection.length; i++) {
                     if (cs[i] != null) {
                         long[][] ix = PageIndex.offsets(channel, chunks[i]);
