@@ -71,6 +71,11 @@ class ParquetBigRowGroupTest {
         DataFrame filtered = f.filter(col("id").geq(1_234_567).and(col("id").lt(1_300_000))).agg(count(), sum("x"), count("s"));
         DuckOracle.assertSameRows(DuckOracle.query("SELECT count(*), sum(x), count(s) FROM " + pq
                 + " WHERE id >= 1234567 AND id < 1300000"), DuckOracle.rows(filtered.collect()), 1e-9);
+
+        // rows across a morsel boundary (833,333 when split in three) come back in file order
+        DataFrame across = f.filter(col("id").geq(800_000).and(col("id").lt(870_000))).select("id", "x", "s");
+        DuckOracle.assertSameOrderedRows(DuckOracle.query("SELECT id, x, s FROM " + pq + " WHERE id >= 800000 AND id < 870000 ORDER BY id"),
+                DuckOracle.rows(across.collect()), 0);
         assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
     }
 
