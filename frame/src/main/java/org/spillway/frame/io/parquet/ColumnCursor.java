@@ -1,6 +1,7 @@
 package org.spillway.frame.io.parquet;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,15 +19,20 @@ import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DataPageHeaderV2;
 import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.Type;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.io.api.Binary;
 import org.spillway.frame.io.ParquetFormatException;
 import org.spillway.spill.DataType;
+import org.spillway.spill.memory.BudgetExceededException;
+import org.spillway.spill.memory.Reservation;
 
 /**
- * Decodes one column chunk at a time, page by page, into {@link ColumnBuffer}s: the column chunk's
- * bytes are read once into a reused buffer, each page is decompressed into another, its definition
+ * Decodes one column chunk at a time, page by page, into {@link ColumnBuffer}s: the column chunk is
+ * streamed through a reused window (positional reads of about {@link #BLOCK} bytes ahead, a page
+ * larger than that read whole), so a cursor holds O(largest page), never the whole column chunk;
+ * each page is decompressed into another reused buffer, its definition
  * levels and values decoded into reused typed arrays (dictionary indices resolved against the
  * dictionary decoded once per column chunk), then copied out in runs. One per projected column per
  * reader; not thread-safe.
@@ -45,11 +51,27 @@ final class ColumnCursor {
     private final int maxDef;
     private final int kind;
 
-    // the column chunk
+    /** Read-ahead of the window in bytes (a page larger than this is read whole). */
+    static final int BLOCK = 1 << 20;
+    /** Bytes first read for a page header when the page body may not be wanted. */
+    private static final int HEADER_PEEK = 512;
+    /** A page header that does not parse within this many bytes is corrupt. */
+    private static final int MAX_HEADER = 16 << 20;
+
+    // the column chunk: a window chunk[0, end) holding its bytes from file offset chunkOffset; pos is
+    // the index of the next page header (past end when pages were skipped without being read)
     private byte[] chunk = new byte[0];
     private int pos;
     private int end;
     private long chunkOffset;
+    private long limit;
+    private int headerEnd;
+    private long bytesRead;
+    private FileChannel channel;
+    private Reservation mem;
+    private long rowPos;
+    private long[] ixFirstRow;
+    private long[] ixOffset;
     private CompressionCodec codec;
     private long valuesLeft;
     private String file;
@@ -110,12 +132,18 @@ final class ColumnCursor {
                 + ": " + what, cause);
     }
 
-    /** Reads the column chunk's bytes; returns how many were read. */
-    long start(String file, int rowGroup, ColumnMetaData md, FileChannel ch, long fileSize) throws IOException {
+    /**
+     * Starts reading a column chunk: nothing but its dictionary page (when it has one) is read here;
+     * data pages are read as they are needed (see the class comment). {@code mem} is grown by what
+     * the cursor's buffers grow.
+     */
+    void start(String file, int rowGroup, ColumnMetaData md, FileChannel ch, long fileSize, Reservation mem) throws IOException {
         this.file = file;
         this.rowGroup = rowGroup;
         this.pageOffset = -1;
         this.codec = md.getCodec();
+        this.mem = mem;
+        this.channel = ch;
         if (!PageCodecs.supported(codec)) {
             throw new ParquetFormatException("Cannot read column '" + column + "' of '" + file + "': its codec " + codec
                     + " is not supported (Spillway reads UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4 and LZ4_RAW)");
@@ -128,14 +156,10 @@ final class ColumnCursor {
         if (start < 4 || len < 0 || start + len > fileSize || len > Integer.MAX_VALUE - 16) {
             throw error("the column chunk at byte " + start + " (" + len + " bytes) lies outside the file of " + fileSize + " bytes", null);
         }
-        if (chunk.length < len) {
-            chunk = new byte[(int) Math.max(len, Math.min(Integer.MAX_VALUE - 16, chunk.length * 3L / 2))];
-        }
-        ByteBuffer bb = ByteBuffer.wrap(chunk, 0, (int) len);
-        ParquetFile.readFully(ch, bb, start);
         chunkOffset = start;
+        limit = start + len;
         pos = 0;
-        end = (int) len;
+        end = 0;
         valuesLeft = md.getNum_values();
         hasDict = false;
         sdict = null;
@@ -143,7 +167,54 @@ final class ColumnCursor {
         pageRead = 0;
         pagesRead = 0;
         pagesSkipped = 0;
-        return len;
+        bytesRead = 0;
+        rowPos = 0;
+        ixFirstRow = null;
+        ixOffset = null;
+        nextPage(true);
+    }
+
+    /**
+     * The offset index of the column chunk (first row and file offset of each data page), so that
+     * {@link #skip} seeks to the page holding its target instead of walking page headers. Ignored
+     * unless the pages are in order, start at row 0 and lie inside the column chunk.
+     */
+    void offsetIndex(long[] firstRows, long[] offsets) {
+        if (firstRows == null || offsets == null || firstRows.length == 0 || firstRows.length != offsets.length || firstRows[0] != 0) {
+            return;
+        }
+        for (int i = 0; i < firstRows.length; i++) {
+            if (offsets[i] < chunkOffset || offsets[i] >= limit || i > 0 && (firstRows[i] <= firstRows[i - 1] || offsets[i] <= offsets[i - 1])) {
+                return;
+            }
+        }
+        ixFirstRow = firstRows;
+        ixOffset = offsets;
+    }
+
+    /** The bytes read from the file for the current column chunk so far. */
+    long bytesRead() {
+        return bytesRead;
+    }
+
+    /** The heap bytes of the cursor's I/O buffers (the read window and the decompressed page). */
+    long bufferBytes() {
+        return (long) chunk.length + pageBuf.length;
+    }
+
+    /**
+     * Drops the window and page buffers when a big page grew them past the block (they are reserved
+     * only while a row group is read; idle, they should not stay large).
+     */
+    void trim() {
+        if (chunk.length > BLOCK) {
+            chunk = new byte[0];
+            end = 0;
+        }
+        if (pageBuf.length > BLOCK + 16) {
+            pageBuf = new byte[0];
+        }
+        pStrBuf = null;
     }
 
     /** Appends the next {@code n} rows to {@code out}. */
@@ -157,23 +228,30 @@ final class ColumnCursor {
             copy(k, out);
             need -= k;
         }
+        rowPos += n;
     }
 
     /**
-     * Skips the next {@code n} rows: whole data pages within them are passed over by their header
-     * alone (not decompressed nor decoded), the rest of a page by advancing its position.
+     * Skips the next {@code n} rows: whole data pages within them are passed over without reading
+     * their bodies (with the offset index, by seeking to the page holding the target row; without
+     * it, by reading each page's header alone), the rest of a page by advancing its position.
      */
     void skip(long n) {
-        while (n > 0) {
+        long target = rowPos + n;
+        while (rowPos < target) {
+            long left = target - rowPos;
             if (pageRead == pageValues) {
-                long whole = skipWholePage(n);
+                if (seek(target)) {
+                    continue;
+                }
+                long whole = skipWholePage(left);
                 if (whole > 0) {
-                    n -= whole;
+                    rowPos += whole;
                     continue;
                 }
                 loadPage();
             }
-            int k = (int) Math.min(n, pageValues - pageRead);
+            int k = (int) Math.min(left, pageValues - pageRead);
             int defined = k;
             if (!allDefined) {
                 defined = 0;
@@ -183,19 +261,48 @@ final class ColumnCursor {
             }
             valueIdx += defined;
             pageRead += k;
-            n -= k;
+            rowPos += k;
         }
+    }
+
+    /** At a page boundary, jumps by the offset index to the last page starting at or before {@code target}; false if it cannot. */
+    private boolean seek(long target) {
+        if (ixFirstRow == null) {
+            return false;
+        }
+        int j = Arrays.binarySearch(ixFirstRow, rowPos);
+        if (j < 0) {
+            return false;
+        }
+        int i = Arrays.binarySearch(ixFirstRow, target);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        if (i <= j) {
+            return false;
+        }
+        long rows = ixFirstRow[i] - rowPos;
+        long at = ixOffset[i] - chunkOffset;
+        if (at < pos || at > Integer.MAX_VALUE - 16 || rows > valuesLeft) {
+            return false;
+        }
+        pos = (int) at;
+        valuesLeft -= rows;
+        pagesSkipped += i - j;
+        rowPos = ixFirstRow[i];
+        return true;
     }
 
     /** Passes over the next page if it is a data page of at most {@code n} rows; returns its rows, or 0. */
     private long skipWholePage(long n) {
-        if (valuesLeft <= 0 || pos >= end) {
+        if (valuesLeft <= 0 || chunkOffset + pos >= limit) {
             return 0;
         }
-        PosStream in = new PosStream(chunk, pos, end - pos);
         PageHeader h;
         try {
-            h = Util.readPageHeader(in);
+            h = header(HEADER_PEEK);
+        } catch (BudgetExceededException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             return 0; // loadPage reports it
         }
@@ -204,15 +311,77 @@ final class ColumnCursor {
             case DATA_PAGE_V2 -> h.isSetData_page_header_v2() ? h.getData_page_header_v2().getNum_values() : -1;
             default -> -1;
         };
-        int dataStart = in.position();
+        int dataStart = headerEnd;
         int comp = h.getCompressed_page_size();
-        if (rows <= 0 || rows > n || comp < 0 || comp > end - dataStart) {
+        if (rows <= 0 || rows > n || comp < 0 || comp > limit - (chunkOffset + dataStart)) {
             return 0;
         }
         pos = dataStart + comp;
         valuesLeft -= rows;
         pagesSkipped++;
         return rows;
+    }
+
+    /**
+     * Makes bytes {@code [pos, pos + need)} of the column chunk available in {@code chunk}: the bytes
+     * still ahead in the window are moved to its front and it is filled from the file, at least
+     * {@code need} bytes and up to {@code want} (never past the column chunk). The window grows (and
+     * the reservation with it) only to hold {@code max(need, want)} bytes.
+     */
+    private void fill(int need, int want) throws IOException {
+        if (pos + need <= end) {
+            return;
+        }
+        long at = chunkOffset + pos;
+        long left = limit - at;
+        if (need > left) {
+            throw new EOFException("the column chunk ends " + left + " bytes after byte " + at + ", " + need + " were needed");
+        }
+        int keep = Math.max(0, end - pos);
+        int size = (int) Math.min(left, Math.max(need, want));
+        if (chunk.length < size) {
+            int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size, Math.min(chunk.length * 3L / 2, Math.max(BLOCK, size))));
+            byte[] bigger = new byte[cap];
+            if (mem != null) {
+                mem.grow(cap - chunk.length);
+            }
+            if (keep > 0) {
+                System.arraycopy(chunk, pos, bigger, 0, keep);
+            }
+            chunk = bigger;
+        } else if (keep > 0) {
+            System.arraycopy(chunk, pos, chunk, 0, keep);
+        }
+        chunkOffset = at;
+        pos = 0;
+        end = keep;
+        ParquetFile.readFully(channel, ByteBuffer.wrap(chunk, end, size - end), chunkOffset + end);
+        bytesRead += size - end;
+        end = size;
+    }
+
+    /**
+     * Parses the page header at {@code pos} (filling the window, first {@code peek} bytes, more if
+     * the header is longer) and sets {@link #headerEnd} to the window index where its body starts;
+     * {@code pos} is unchanged.
+     */
+    private PageHeader header(int peek) throws IOException {
+        long left = limit - (chunkOffset + pos);
+        int size = (int) Math.min(left, peek);
+        while (true) {
+            fill(size, Math.max(size, peek));
+            PosStream in = new PosStream(chunk, pos, end - pos);
+            try {
+                PageHeader h = Util.readPageHeader(in);
+                headerEnd = in.position();
+                return h;
+            } catch (IOException | RuntimeException e) {
+                if (end - pos >= left || end - pos >= MAX_HEADER) {
+                    throw e;
+                }
+                size = (int) Math.min(left, Math.max(2L * (end - pos), 4096));
+            }
+        }
     }
 
     /** Takes over the scratch buffers of the cursor of the same column in the previous file (they only grow). */
@@ -242,62 +411,82 @@ final class ColumnCursor {
     }
 
     private void loadPage() {
-        while (true) {
-            if (valuesLeft <= 0 || pos >= end) {
-                pageOffset = chunkOffset + pos;
-                throw error("the column chunk ends before all its rows were read", null);
-            }
+        while (!nextPage(false)) {
+            // dictionary, index and empty pages: on to the next
+        }
+    }
+
+    /**
+     * Reads and decodes the next page; true when it was a data page with rows. With
+     * {@code dictionaryOnly} nothing but a dictionary page is consumed (and false returned either way).
+     */
+    private boolean nextPage(boolean dictionaryOnly) {
+        if (valuesLeft <= 0 || chunkOffset + pos >= limit) {
             pageOffset = chunkOffset + pos;
-            PageHeader h;
-            PosStream in = new PosStream(chunk, pos, end - pos);
-            try {
-                h = Util.readPageHeader(in);
-            } catch (IOException | RuntimeException e) {
-                throw error("corrupt page header (" + e.getMessage() + ")", e);
+            if (dictionaryOnly) {
+                return false;
             }
-            int dataStart = in.position();
-            int comp = h.getCompressed_page_size();
-            int uncomp = h.getUncompressed_page_size();
-            if (comp < 0 || uncomp < 0 || comp > end - dataStart) {
-                throw error("the page's size (" + comp + " bytes) runs past the column chunk", null);
+            throw error("the column chunk ends before all its rows were read", null);
+        }
+        pageOffset = chunkOffset + pos;
+        PageHeader h;
+        try {
+            h = header(dictionaryOnly ? HEADER_PEEK : BLOCK);
+        } catch (BudgetExceededException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw error("corrupt page header (" + e.getMessage() + ")", e);
+        }
+        if (dictionaryOnly && h.getType() != PageType.DICTIONARY_PAGE) {
+            return false;
+        }
+        int comp = h.getCompressed_page_size();
+        int uncomp = h.getUncompressed_page_size();
+        if (comp < 0 || uncomp < 0 || comp > limit - (chunkOffset + headerEnd)) {
+            throw error("the page's size (" + comp + " bytes) runs past the column chunk", null);
+        }
+        int headerLen = headerEnd - pos;
+        try {
+            fill(headerLen + comp, BLOCK);
+        } catch (BudgetExceededException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw error("cannot read the page (" + e.getMessage() + ")", e);
+        }
+        int dataStart = pos + headerLen;
+        pos = dataStart + comp;
+        pagesRead++;
+        if (h.isSetCrc()) {
+            CRC32 crc = new CRC32();
+            crc.update(chunk, dataStart, comp);
+            if ((int) crc.getValue() != h.getCrc()) {
+                throw error("page checksum mismatch (CRC32 of the page is " + Integer.toHexString((int) crc.getValue())
+                        + ", the header says " + Integer.toHexString(h.getCrc()) + "): the file is corrupt", null);
             }
-            pos = dataStart + comp;
-            pagesRead++;
-            if (h.isSetCrc()) {
-                CRC32 crc = new CRC32();
-                crc.update(chunk, dataStart, comp);
-                if ((int) crc.getValue() != h.getCrc()) {
-                    throw error("page checksum mismatch (CRC32 of the page is " + Integer.toHexString((int) crc.getValue())
-                            + ", the header says " + Integer.toHexString(h.getCrc()) + "): the file is corrupt", null);
+        }
+        try {
+            switch (h.getType()) {
+                case DICTIONARY_PAGE -> {
+                    byte[] b = body(dataStart, comp, uncomp, true);
+                    int off = b == chunk ? dataStart : 0;
+                    readDictionary(h.getDictionary_page_header().getNum_values(), h.getDictionary_page_header().getEncoding(),
+                            b, off, off + uncomp);
+                    return false;
+                }
+                case DATA_PAGE -> {
+                    return dataPageV1(h, dataStart, comp, uncomp);
+                }
+                case DATA_PAGE_V2 -> {
+                    return dataPageV2(h, dataStart, comp, uncomp);
+                }
+                default -> {
+                    return false; // index pages and unknown page types carry no rows
                 }
             }
-            try {
-                switch (h.getType()) {
-                    case DICTIONARY_PAGE -> {
-                        byte[] b = body(dataStart, comp, uncomp, true);
-                        int off = b == chunk ? dataStart : 0;
-                        readDictionary(h.getDictionary_page_header().getNum_values(), h.getDictionary_page_header().getEncoding(),
-                                b, off, off + uncomp);
-                    }
-                    case DATA_PAGE -> {
-                        if (dataPageV1(h, dataStart, comp, uncomp)) {
-                            return;
-                        }
-                    }
-                    case DATA_PAGE_V2 -> {
-                        if (dataPageV2(h, dataStart, comp, uncomp)) {
-                            return;
-                        }
-                    }
-                    default -> {
-                        // index pages and unknown page types carry no rows
-                    }
-                }
-            } catch (ParquetFormatException e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                throw error(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-            }
+        } catch (ParquetFormatException | BudgetExceededException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw error(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -310,7 +499,11 @@ final class ColumnCursor {
             return chunk;
         }
         if (pageBuf.length < uncomp + 16) {
-            pageBuf = new byte[Math.max(uncomp + 16, pageBuf.length * 3 / 2)];
+            int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(uncomp + 16L, pageBuf.length * 3L / 2));
+            if (mem != null) {
+                mem.grow(cap - pageBuf.length);
+            }
+            pageBuf = new byte[cap];
         }
         try {
             PageCodecs.decompress(codec, chunk, dataStart, comp, pageBuf, uncomp);

@@ -114,6 +114,92 @@ final class PageIndex {
         return skippedAny ? Arrays.copyOf(out, k) : null;
     }
 
+    /** The ranges {@code [s0, e0, s1, e1, ...]} (sorted, disjoint) cut to {@code [first, last)}; empty ones dropped. */
+    static long[] intersect(long[] ranges, long first, long last) {
+        long[] out = new long[ranges.length];
+        int k = 0;
+        for (int i = 0; i + 1 < ranges.length; i += 2) {
+            long s = Math.max(ranges[i], first);
+            long e = Math.min(ranges[i + 1], last);
+            if (s < e) {
+                out[k++] = s;
+                out[k++] = e;
+            }
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    /**
+     * The offset index of a column chunk as {first row of each page, file offset of each page}, or
+     * null when it has none or it cannot be read.
+     */
+    static long[][] offsets(FileChannel ch, ColumnChunk cc) {
+        if (ch == null || !cc.isSetOffset_index_offset() || cc.getOffset_index_length() <= 0) {
+            return null;
+        }
+        try {
+            OffsetIndex oi = Util.readOffsetIndex(stream(ch, cc.getOffset_index_offset(), cc.getOffset_index_length()));
+            List<PageLocation> locs = oi.getPage_locations();
+            long[] rows = new long[locs.size()];
+            long[] offs = new long[locs.size()];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = locs.get(i).getFirst_row_index();
+                offs[i] = locs.get(i).getOffset();
+            }
+            return new long[][] {rows, offs};
+        } catch (IOException | RuntimeException e) {
+            return null; // not used: the pages are walked by their headers
+        }
+    }
+
+    /**
+     * The number of data pages of a column chunk, up to {@code cap}: the offset index's page count,
+     * or (without one) counted by walking the page headers.
+     */
+    static int dataPages(FileChannel ch, ColumnChunk cc, int cap) throws IOException {
+        long[][] ix = offsets(ch, cc);
+        if (ix != null) {
+            return Math.min(cap, ix[0].length);
+        }
+        org.apache.parquet.format.ColumnMetaData md = cc.getMeta_data();
+        long at = md.getData_page_offset();
+        if (md.isSetDictionary_page_offset() && md.getDictionary_page_offset() > 0 && md.getDictionary_page_offset() < at) {
+            at = md.getDictionary_page_offset();
+        }
+        long limit = at + md.getTotal_compressed_size();
+        if (at < 4 || limit > ch.size()) {
+            throw new IOException("the column chunk lies outside the file");
+        }
+        int pages = 0;
+        int peek = 256;
+        while (at < limit && pages < cap) {
+            int len = (int) Math.min(limit - at, peek);
+            ByteBuffer bb = ByteBuffer.allocate(len);
+            ParquetFile.readFully(ch, bb, at);
+            ByteArrayInputStream in = new ByteArrayInputStream(bb.array(), 0, len);
+            org.apache.parquet.format.PageHeader h;
+            try {
+                h = Util.readPageHeader(in);
+            } catch (IOException | RuntimeException e) {
+                if (len == limit - at || peek >= 1 << 24) {
+                    throw new IOException("corrupt page header", e);
+                }
+                peek *= 4;
+                continue;
+            }
+            int headerLen = len - in.available();
+            if (h.getCompressed_page_size() < 0) {
+                throw new IOException("negative page size");
+            }
+            if (h.getType() == org.apache.parquet.format.PageType.DATA_PAGE
+                    || h.getType() == org.apache.parquet.format.PageType.DATA_PAGE_V2) {
+                pages++;
+            }
+            at += headerLen + (long) h.getCompressed_page_size();
+        }
+        return pages;
+    }
+
     private static ColumnStats pageStats(Indexed c, int page, int len) {
         ColumnIndex ci = c.index;
         // null counts are optional in the format, but without them (or with a negative one, as

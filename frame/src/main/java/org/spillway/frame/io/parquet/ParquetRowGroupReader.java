@@ -23,11 +23,13 @@ import org.spillway.spill.vector.ColumnVector;
  * Decodes row groups of a {@link ParquetSource} into chunks of the projected columns, one worker's
  * buffers reused across row groups. Not thread-safe: one per worker.
  *
- * <p>Only the column chunks of the projected columns are read (positional reads of a
- * {@link FileChannel}, kept open while consecutive row groups come from the same file). The bytes of
- * the column chunks being decoded are reserved from the budget as consumer {@code "ParquetRead"}
- * for the duration of the row group, and each emitted chunk's off-heap memory as
- * {@code "ParquetScan"} (owned by the chunk, freed when it is closed).
+ * <p>Only the column chunks of the projected columns are read, streamed page by page (positional
+ * reads of a {@link FileChannel} of about a MiB ahead, kept open while consecutive row groups come
+ * from the same file): a reader holds about the largest page plus a MiB per projected column, and the
+ * dictionaries, never whole column chunks. Those read and decompression buffers are reserved from the
+ * budget as consumer {@code "ParquetRead"} while a row group is read (grown as they grow), and each
+ * emitted chunk's off-heap memory as {@code "ParquetScan"} (owned by the chunk, freed when it is
+ * closed).
  */
 public final class ParquetRowGroupReader implements AutoCloseable {
     private final ParquetSource source;
@@ -67,16 +69,30 @@ public final class ParquetRowGroupReader implements AutoCloseable {
      * columns that lie wholly outside the kept ranges are passed over by their header, neither
      * decompressed nor decoded (counted as {@code parquet.pagesSkipped}). Kept ranges may still hold
      * rows the filter drops; the plan filters them.
+     *
+     * <p>Row ranges: only rows {@code [firstRow, firstRow + rows)} of {@code rowGroup} are read (the
+     * kept ranges of the page index are cut to them). The pages before {@code firstRow} are passed
+     * over without reading their bodies: with the column's offset index by seeking straight to the
+     * page holding {@code firstRow}, without one by walking the page headers from the start of the
+     * column chunk (the dictionary page is always read). {@code parquet.rowGroupsRead} counts the row
+     * groups (once, by the range starting at row 0), {@code parquet.morselsRead} every call.
      */
     public void read(RowGroupRef rowGroup, Expr filter, ObjLongConsumer<String> counters, Consumer<Chunk> out) {
         int f = rowGroup.file();
         ParquetFile pf = source.files.get(f);
         RowGroup rg = pf.meta.getRow_groups().get(rowGroup.rowGroup());
         long rows = rg.getNum_rows();
+        long first = rowGroup.firstRow();
+        long last = first + rowGroup.rows();
         String fileName = pf.path.toString();
+        if (first < 0 || rowGroup.rows() < 0 || last > rows) {
+            throw new ParquetFormatException("Cannot read rows [" + first + ", " + last + ") of '" + fileName + "', row group "
+                    + rowGroup.rowGroup() + ": it has " + rows + " rows");
+        }
         ColumnCursor[] cs = cursorsFor(f);
         ColumnMetaData[] metas = new ColumnMetaData[projection.length];
-        long bytes = 0;
+        ColumnChunk[] chunks = new ColumnChunk[projection.length];
+        long held = 0;
         for (int i = 0; i < projection.length; i++) {
             if (cs[i] != null) {
                 ParquetFile.Column col = pf.columns.get(source.columnOf[f][projection[i]]);
@@ -85,21 +101,22 @@ public final class ParquetRowGroupReader implements AutoCloseable {
                     throw new ParquetFormatException("Cannot read column '" + col.name() + "' of '" + fileName + "', row group "
                             + rowGroup.rowGroup() + ": the footer has no metadata for its column chunk");
                 }
-                metas[i] = ccs.get(col.leaf()).getMeta_data();
-                bytes += metas[i].getTotal_compressed_size();
+                chunks[i] = ccs.get(col.leaf());
+                metas[i] = chunks[i].getMeta_data();
+                held += cs[i].bufferBytes();
             }
         }
-        Reservation io = budget.reserve("ParquetRead", bytes);
+        // the cursors' reused buffers, grown (and the reservation with them) as pages need
+        Reservation io = budget.reserve("ParquetRead", held);
         try {
             long pages = 0;
-            if (bytes > 0 || hasFileColumn(cs)) {
+            if (hasFileColumn(cs)) {
                 openChannel(f, pf);
             }
-            long read = 0;
             for (int i = 0; i < projection.length; i++) {
                 if (cs[i] != null) {
                     try {
-                        read += cs[i].start(fileName, rowGroup.rowGroup(), metas[i], channel, channelSize);
+                        cs[i].start(fileName, rowGroup.rowGroup(), metas[i], channel, channelSize, io);
                     } catch (IOException e) {
                         throw new ParquetFormatException("Cannot read column '" + schema.field(i).name() + "' of '" + fileName
                                 + "', row group " + rowGroup.rowGroup() + ": " + e.getMessage(), e);
@@ -107,47 +124,68 @@ public final class ParquetRowGroupReader implements AutoCloseable {
                 }
             }
             long[] kept = null;
-            if (filter != null && projection.length > 0) {
+            if (filter != null && hasFileColumn(cs)) {
                 try {
                     kept = PageIndex.keep(source, f, rg, rows, filter, channel);
                 } catch (IOException | RuntimeException e) {
                     kept = null; // a page index that cannot be read is not used: every page is read
                 }
             }
-            if (kept == null) {
-                emit(f, cs, rows, out);
-            } else {
-                long at = 0;
-                for (int k = 0; k < kept.length; k += 2) {
-                    for (ColumnCursor c : cs) {
-                        if (c != null) {
-                            c.skip(kept[k] - at);
+            boolean whole = first == 0 && last == rows;
+            long[] ranges = PageIndex.intersect(kept == null ? new long[] {0, rows} : kept, first, last);
+            if (ranges.length > 0 && (ranges[0] > 0 || ranges.length > 2 || kept != null)) {
+                // rows to skip: seek by the offset index where the file has one
+                for (int i = 0; i < projection.length; i++) {
+                    if (cs[i] != null) {
+                        long[][] ix = PageIndex.offsets(channel, chunks[i]);
+                        if (ix != null) {
+                            cs[i].offsetIndex(ix[0], ix[1]);
                         }
                     }
-                    emit(f, cs, kept[k + 1] - kept[k], out);
-                    at = kept[k + 1];
                 }
+            }
+            long at = 0;
+            for (int k = 0; k < ranges.length; k += 2) {
                 for (ColumnCursor c : cs) {
                     if (c != null) {
-                        c.skip(rows - at); // the pages after the last kept range, by header only (counted)
+                        c.skip(ranges[k] - at);
+                    }
+                }
+                emit(f, cs, ranges[k + 1] - ranges[k], out);
+                at = ranges[k + 1];
+            }
+            if (kept != null && last == rows) {
+                for (ColumnCursor c : cs) {
+                    if (c != null) {
+                        c.skip(rows - at); // the pages after the last kept range, without their bodies (counted)
                     }
                 }
             }
             long skipped = 0;
+            long read = 0;
             for (ColumnCursor c : cs) {
                 if (c != null) {
                     pages += c.pagesRead;
                     skipped += c.pagesSkipped;
+                    read += c.bytesRead();
                 }
             }
-            if (kept != null) {
+            if (kept != null || !whole) {
                 counters.accept("parquet.pagesSkipped", skipped);
             }
-            counters.accept("parquet.rowGroupsRead", 1);
+            if (first == 0) {
+                counters.accept("parquet.rowGroupsRead", 1);
+            }
+            counters.accept("parquet.morselsRead", 1);
             counters.accept("parquet.pagesRead", pages);
             counters.accept("parquet.bytesRead", read);
         } finally {
             io.close();
+            for (ColumnCursor c : cs) {
+                if (c != null) {
+                    c.trim();
+                }
+            }
         }
     }
 

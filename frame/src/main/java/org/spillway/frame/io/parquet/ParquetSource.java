@@ -305,6 +305,38 @@ public final class ParquetSource {
     }
 
     /**
+     * The fewest data pages among the column chunks of {@code projection} (positions in
+     * {@link #schema()}) in the row group of at least {@code minBytes} uncompressed bytes: from the
+     * offset index when the file has one, else by walking the page headers (small positional reads,
+     * page bodies untouched), counting up to {@code cap}. {@code cap} when no such column chunk is
+     * stored in the file; 1 when one cannot be walked. The scan splits a row group into row ranges
+     * only as far as its big column chunks' pages allow.
+     */
+    public int dataPages(RowGroupRef rowGroup, int[] projection, long minBytes, int cap) {
+        ParquetFile f = files.get(rowGroup.file());
+        RowGroup rg = f.meta.getRow_groups().get(rowGroup.rowGroup());
+        int min = cap;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f.path, java.nio.file.StandardOpenOption.READ)) {
+            for (int p : projection) {
+                if (p >= fileColumns || columnOf[rowGroup.file()][p] < 0) {
+                    continue;
+                }
+                int leaf = f.columns.get(columnOf[rowGroup.file()][p]).leaf();
+                if (leaf >= rg.getColumnsSize() || !rg.getColumns().get(leaf).isSetMeta_data()) {
+                    return 1;
+                }
+                if (rg.getColumns().get(leaf).getMeta_data().getTotal_uncompressed_size() < minBytes) {
+                    continue;
+                }
+                min = Math.min(min, PageIndex.dataPages(ch, rg.getColumns().get(leaf), min));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 1;
+        }
+        return min;
+    }
+
+    /**
      * The columns left out of {@link #schema()} because Spillway cannot represent their type yet,
      * each as {@code "name: TYPE (not yet supported)"}, e.g. {@code "price: DECIMAL(10,2) (not yet supported)"}.
      */

@@ -81,6 +81,11 @@ class ParquetPageIndexTest {
      * index for both (the writers at hand, DuckDB's, write neither multi-page chunks nor page indexes).
      */
     static Path writeIndexed(Path file, int rows, int idPage, int vPage) throws Exception {
+        return writeIndexed(file, rows, idPage, vPage, true);
+    }
+
+    /** As {@link #writeIndexed(Path, int, int, int)}; without {@code withIndex}, no column index nor offset index. */
+    static Path writeIndexed(Path file, int rows, int idPage, int vPage, boolean withIndex) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         out.write("PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         List<org.apache.parquet.format.ColumnChunk> chunks = new ArrayList<>();
@@ -163,6 +168,13 @@ class ParquetPageIndexTest {
         }
         for (org.apache.parquet.format.ColumnChunk cc : chunks) {
             Object[] ix = indexes.remove(cc);
+            if (!withIndex) {
+                cc.unsetColumn_index_offset();
+                cc.unsetOffset_index_offset();
+                cc.unsetColumn_index_length();
+                cc.unsetOffset_index_length();
+                continue;
+            }
             long at = out.size();
             org.apache.parquet.format.Util.writeColumnIndex((org.apache.parquet.format.ColumnIndex) ix[0], out);
             cc.setColumn_index_offset(at);
