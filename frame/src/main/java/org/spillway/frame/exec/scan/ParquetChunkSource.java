@@ -16,8 +16,8 @@ import org.spillway.spill.memory.MemoryBudget;
 
 /**
  * Reads the row groups of Parquet files in parallel: a row group is a morsel, decoded by a
- * per-worker {@link ParquetRowGroupReader}; a row group of more than {@link #splitRows} rows
- * (max(4 x chunk rows, 1,000,000)) is split into row ranges of about that many rows, each a morsel,
+ * per-worker {@link ParquetRowGroupReader}; a row group of at least twice {@link #splitRows} rows
+ * (max(4 x chunk rows, 1,000,000)) is split into row ranges of that many rows or a little more, each a morsel,
  * so that one big row group still keeps every worker busy. Row groups whose footer statistics prove the skip filter
  * false for every row are dropped before the scan starts (counted as {@code parquet.rowGroupsSkipped});
  * the reader may skip pages by the page index as well.
@@ -47,22 +47,24 @@ public final class ParquetChunkSource implements ChunkSource<RowGroupRef, Parque
     /** Column chunks smaller than this (uncompressed) do not limit how a row group is split. */
     static final long SMALL_CHUNK = 4L << 20;
 
-    /** Row groups of more rows than this are split into row ranges of about this many rows. */
+    /** Row groups of twice this many rows or more are split into row ranges of about this many rows. */
     static long splitRows(int chunkRows) {
         return Math.max(4L * chunkRows, 1_000_000L);
     }
 
     /**
-     * Each row group of more than {@code target} rows as ranges of about {@code target} rows (equal
-     * sizes, in order), but no more ranges than the data pages of its projected column chunk of at
-     * least {@link #SMALL_CHUNK} uncompressed bytes with the fewest: a range decodes every page it
+     * Each row group of at least twice {@code target} rows as ranges of {@code target} rows or a
+     * little more (equal sizes, in order; a group of 1,048,576 rows, Spillway's own default, stays
+     * whole), but no more ranges than the data pages of its projected column chunk of at least
+     * {@link #SMALL_CHUNK} uncompressed bytes with the fewest: a range decodes every page it
      * overlaps, so a big column chunk of one page (DuckDB writes those) would be decoded once per
-     * range. Smaller column chunks (a dictionary-encoded column has few pages) are cheap to decode twice.
+     * range. Smaller column chunks (a dictionary-encoded column has few pages) are cheap to decode
+     * twice.
      */
     static List<RowGroupRef> split(ParquetSource source, int[] projection, List<RowGroupRef> groups, long target) {
         List<RowGroupRef> out = new ArrayList<>(groups.size());
         for (RowGroupRef rg : groups) {
-            long parts = (rg.rows() + target - 1) / target;
+            long parts = rg.rows() / target;
             if (parts > 1) {
                 parts = Math.min(parts, source.dataPages(rg, projection, SMALL_CHUNK, (int) Math.min(Integer.MAX_VALUE, parts)));
             }
