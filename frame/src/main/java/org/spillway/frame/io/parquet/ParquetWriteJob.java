@@ -27,6 +27,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import org.spillway.frame.ColumnNotFoundException;
 import org.spillway.frame.SpillwayException;
+import org.spillway.frame.io.FileSpecs;
 import org.spillway.frame.io.ParquetWriteOptions;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -203,7 +204,7 @@ public final class ParquetWriteJob {
         String oldPrefix = "." + target.getFileName() + ".spillway-old-";
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(oldPrefix))) {
             for (Path p : ds) {
-                deleteRecursively(p); // left by a crash between the two renames of a directory swap
+                FileSpecs.deleteTree(p); // left by a crash between the two renames of a directory swap
             }
         } catch (IOException e) {
             // a leftover we cannot delete does not stop this write
@@ -285,7 +286,7 @@ public final class ParquetWriteJob {
         }
         syncDirectory(target.getParent());
         try {
-            deleteRecursively(old);
+            FileSpecs.deleteTree(old);
         } catch (IOException e) {
             // the next write to this target deletes it
         }
@@ -304,30 +305,12 @@ public final class ParquetWriteJob {
             s.cancel();
         }
         try {
-            deleteRecursively(staging);
+            FileSpecs.deleteTree(staging);
         } catch (IOException e) {
             // reported by the original failure's caller at best; nothing better to do here
         }
     }
 
-    static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                Files.delete(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 
     // ---------------------------------------------------------------- chunks to row groups
 
