@@ -169,6 +169,14 @@ public final class AggregateExpr {
         return switch (kind) {
             case COUNT_ALL, COUNT, COUNT_DISTINCT -> DataType.INT64;
             case SUM -> {
+                if (t != null && t.kind() == DataType.Kind.DECIMAL) {
+                    yield DataType.decimal(DataType.MAX_DECIMAL64_PRECISION, t.scale()); // exact; overflow is an error
+                }
+                if (t != null && t.kind() == DataType.Kind.DECIMAL128) {
+                    throw new SpillwayException(String.format(Locale.ROOT, "%s: sums of decimals wider than 18 digits are not"
+                            + " supported yet (%s is %s); cast it to a decimal of at most 18 digits for an exact sum, or to"
+                            + " float64", this, input, t));
+                }
                 numeric(t, input);
                 yield t == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.INT64;
             }
@@ -178,15 +186,46 @@ public final class AggregateExpr {
                 yield t;
             }
             case MEAN, VAR, VAR_POP, STD, STD_POP, MEDIAN, QUANTILE -> {
-                numeric(t, input);
+                numericOrDecimal(t, input);
                 yield DataType.FLOAT64;
             }
             case CORR -> {
-                numeric(t, input);
-                numeric(input2.type(schema), input2);
+                numericOrDecimal(t, input);
+                numericOrDecimal(input2.type(schema), input2);
                 yield DataType.FLOAT64;
             }
         };
+    }
+
+    private void numericOrDecimal(DataType t, Expr e) {
+        if (t == null || !t.isDecimal()) {
+            numeric(t, e);
+        }
+    }
+
+    /**
+     * This aggregate with decimal inputs cast to float64 where it computes a float64 statistic (mean,
+     * var, std, median, quantile, corr), keeping its output name; otherwise this aggregate. The
+     * aggregate operators then see numbers only.
+     */
+    public AggregateExpr decimalsAsDouble(Schema schema) {
+        boolean statistic = switch (kind) {
+            case MEAN, VAR, VAR_POP, STD, STD_POP, MEDIAN, QUANTILE, CORR -> true;
+            default -> false;
+        };
+        if (!statistic) {
+            return this;
+        }
+        Expr i1 = asDouble(input, schema);
+        Expr i2 = input2 == null ? null : asDouble(input2, schema);
+        if (i1 == input && i2 == input2) {
+            return this;
+        }
+        return new AggregateExpr(kind, i1, i2, q, name(), k, descending);
+    }
+
+    private static Expr asDouble(Expr e, Schema schema) {
+        return e.type(schema).isDecimal() ? new Expr.CastExpr(e, DataType.FLOAT64) : e;
     }
 
     private void numeric(DataType t, Expr e) {

@@ -76,8 +76,11 @@ final class ExprTypes {
             if (l == null) {
                 return op == Op.DIVIDE ? DataType.FLOAT64 : DataType.INT64;
             }
-            if (!l.isNumeric() || !r.isNumeric()) {
+            if (!numberLike(l) || !numberLike(r)) {
                 throw mismatch(b, lt, rt, "needs numbers");
+            }
+            if (l.isDecimal() || r.isDecimal()) {
+                return DataType.FLOAT64; // arithmetic on decimals computes in float64 (documented on DataType)
             }
             if (op == Op.DIVIDE || l == DataType.FLOAT64 || r == DataType.FLOAT64) {
                 return DataType.FLOAT64;
@@ -100,8 +103,18 @@ final class ExprTypes {
         return DataType.BOOL;
     }
 
+    /** Numbers and decimals. */
+    private static boolean numberLike(DataType t) {
+        return t.isNumeric() || t.isDecimal();
+    }
+
     private static boolean comparable(DataType a, DataType b, Expr l, Expr r) {
-        if (a == b || (a.isNumeric() && b.isNumeric())) {
+        if (a == b || (numberLike(a) && numberLike(b))) {
+            return true;
+        }
+        // a decimal column against a number written as a string literal, e.g. '12.50'
+        if ((a.isDecimal() && r instanceof Literal rl && rl.value() instanceof String rs && Literals.isDecimalText(rs))
+                || (b.isDecimal() && l instanceof Literal ll && ll.value() instanceof String ls && Literals.isDecimalText(ls))) {
             return true;
         }
         // a timestamp_ntz column against a LocalDateTime literal (typed timestamp): the same wall-clock microseconds
@@ -174,8 +187,8 @@ final class ExprTypes {
         DataType from = c.child().type(schema);
         DataType target = c.target();
         boolean ok = from == target || target == DataType.STRING || from == DataType.STRING
-                || (from.isNumeric() && target.isNumeric())
-                || (from == DataType.BOOL && target.isNumeric()) || (from.isNumeric() && target == DataType.BOOL)
+                || (numberLike(from) && numberLike(target))
+                || (from == DataType.BOOL && target.isNumeric()) || (numberLike(from) && target == DataType.BOOL)
                 || (from == DataType.DATE && target == DataType.TIMESTAMP) || (from == DataType.TIMESTAMP && target == DataType.DATE)
                 || (from == DataType.TIMESTAMP_NTZ && (target == DataType.TIMESTAMP || target == DataType.DATE))
                 || ((from == DataType.TIMESTAMP || from == DataType.DATE) && target == DataType.TIMESTAMP_NTZ);

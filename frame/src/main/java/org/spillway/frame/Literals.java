@@ -1,5 +1,6 @@
 package org.spillway.frame;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -32,9 +33,46 @@ public final class Literals {
             case LocalDateTime t -> DataType.TIMESTAMP;
             case LocalTime t -> DataType.TIME;
             case byte[] b -> DataType.BINARY;
+            case BigDecimal d -> decimalTypeOf(d);
             default -> throw new SpillwayException("Cannot use a " + v.getClass().getName()
-                    + " as a literal: use a number, String, Boolean, LocalDate, Instant, LocalDateTime, LocalTime or byte[]");
+                    + " as a literal: use a number, BigDecimal, String, Boolean, LocalDate, Instant, LocalDateTime, LocalTime or byte[]");
         };
+    }
+
+    /**
+     * The narrowest decimal type that holds {@code d} exactly (a negative scale counts as 0); float64 for
+     * a value of more than 38 digits (compared with a decimal column it still compares exactly).
+     */
+    public static DataType decimalTypeOf(BigDecimal d) {
+        BigDecimal v = d.scale() < 0 ? d.setScale(0) : d;
+        int scale = v.scale();
+        int precision = Math.max(v.precision(), scale + 1);
+        return precision > DataType.MAX_DECIMAL_PRECISION ? DataType.FLOAT64 : DataType.decimal(precision, scale);
+    }
+
+    /** A number, BigDecimal or decimal text as an exact BigDecimal (NaN and infinities are errors). */
+    public static BigDecimal toBigDecimal(Object v) {
+        return switch (v) {
+            case BigDecimal d -> d;
+            case java.math.BigInteger i -> new BigDecimal(i);
+            case Double d when d.isNaN() || d.isInfinite() -> throw new ArithmeticException(d + " is not a decimal");
+            case Float f when f.isNaN() || f.isInfinite() -> throw new ArithmeticException(f + " is not a decimal");
+            case Double d -> BigDecimal.valueOf(d);
+            case Float f -> new BigDecimal(Float.toString(f));
+            case Number n -> BigDecimal.valueOf(n.longValue());
+            case String s -> new BigDecimal(s.trim());
+            default -> throw new SpillwayException("Cannot use " + v + " as a decimal");
+        };
+    }
+
+    /** True if {@code s} is a decimal number such as {@code -12.50} or {@code 1e3}. */
+    public static boolean isDecimalText(String s) {
+        try {
+            new BigDecimal(s.trim());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** A Java value as the long representation of an integral, date, timestamp, timestamp_ntz or time type. */

@@ -91,6 +91,11 @@ public final class Row {
         return (java.time.LocalDateTime) get(column);
     }
 
+    /** The named decimal value (null stays null). */
+    public java.math.BigDecimal getDecimal(String column) {
+        return (java.math.BigDecimal) get(column);
+    }
+
     /** The named time value (null stays null). */
     public java.time.LocalTime getLocalTime(String column) {
         return (java.time.LocalTime) get(column);
@@ -102,6 +107,7 @@ public final class Row {
             case byte[] b -> Literals.hex(b);
             case java.time.LocalDateTime t -> Literals.formatTimestampNtz(Literals.toLong(t, org.spillway.spill.DataType.TIMESTAMP_NTZ));
             case java.time.LocalTime t -> Literals.formatTime(t.toNanoOfDay() / 1000);
+            case java.math.BigDecimal d -> d.toPlainString();
             default -> v.toString();
         };
     }

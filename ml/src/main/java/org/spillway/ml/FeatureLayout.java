@@ -135,7 +135,7 @@ public final class FeatureLayout {
     }
 
     private static void checkNumeric(Field f) {
-        switch (f.type()) {
+        switch (f.type().kind()) {
             case INT32, INT64, FLOAT64, BOOL -> {
             }
             case STRING -> throw new MlException("Feature column '" + f.name() + "' holds strings: encode it first with "

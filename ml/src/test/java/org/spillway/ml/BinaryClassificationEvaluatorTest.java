@@ -349,7 +349,7 @@ class BinaryClassificationEvaluatorTest {
                 Schema schema = Schema.of(new Field("label", t), new Field("probability", DataType.FLOAT64));
                 List<Object[]> rows = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
-                    Object v = switch (t) {
+                    Object v = switch (t.kind()) {
                         case BOOL -> Y4[i] == 1;
                         case INT64 -> (long) Y4[i];
                         default -> (double) Y4[i];

@@ -47,6 +47,7 @@ public final class CsvSplitParser {
     private static final int K_TIMESTAMP_NTZ = 7;
     private static final int K_TIME = 8;
     private static final int K_BINARY = 9;
+    private static final int K_DECIMAL = 10;
     private static final int READ_BUFFER = 1 << 20;
 
     private final CsvSource source;
@@ -81,7 +82,7 @@ public final class CsvSplitParser {
         for (int j = 0; j < projection.length; j++) {
             DataType t = projected.type(j);
             builders[j] = VectorBuilder.forType(t, chunkRows);
-            kinds[j] = switch (t) {
+            kinds[j] = switch (t.kind()) {
                 case STRING -> K_STRING;
                 case INT32 -> K_INT32;
                 case INT64 -> K_INT64;
@@ -92,6 +93,7 @@ public final class CsvSplitParser {
                 case TIMESTAMP_NTZ -> K_TIMESTAMP_NTZ;
                 case TIME -> K_TIME;
                 case BINARY -> K_BINARY;
+                case DECIMAL, DECIMAL128 -> K_DECIMAL;
             };
         }
         this.builderList = List.of(builders);
@@ -245,6 +247,22 @@ public final class CsvSplitParser {
                     v = parseSlow(b, s, len, kind == K_TIME ? DataType.TIME : DataType.TIMESTAMP_NTZ);
                     ok = v != Long.MIN_VALUE;
                 }
+                case K_DECIMAL -> {
+                    v = 0;
+                    DataType dt = builders[j].type();
+                    try {
+                        java.math.BigInteger u = org.spillway.spill.Decimals.unscaled(
+                                new java.math.BigDecimal(new String(b, s, len, StandardCharsets.ISO_8859_1).trim()), dt);
+                        if (dt.kind() == DataType.Kind.DECIMAL) {
+                            v = u.longValueExact();
+                        } else {
+                            binaries[j] = org.spillway.spill.Decimals.wideBytes(u);
+                        }
+                        ok = true;
+                    } catch (NumberFormatException | ArithmeticException e) {
+                        ok = false;
+                    }
+                }
                 case K_BINARY -> {
                     v = 0;
                     try {
@@ -292,6 +310,15 @@ public final class CsvSplitParser {
                 case K_BINARY -> {
                     if (nulls[j]) {
                         vb.appendNull();
+                    } else {
+                        ((StringVectorBuilder) vb).append(binaries[j], 0, binaries[j].length);
+                    }
+                }
+                case K_DECIMAL -> {
+                    if (nulls[j]) {
+                        vb.appendNull();
+                    } else if (vb instanceof LongVectorBuilder lb) {
+                        lb.append(values[j]);
                     } else {
                         ((StringVectorBuilder) vb).append(binaries[j], 0, binaries[j].length);
                     }

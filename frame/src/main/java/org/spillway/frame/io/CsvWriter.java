@@ -178,13 +178,14 @@ public final class CsvWriter implements AutoCloseable {
             putBytes(nullText, 0, nullText.length);
             return;
         }
-        switch (v.type()) {
+        switch (v.type().kind()) {
             case BINARY -> { // lower-case hex without a prefix; an empty value as "", as an empty string
                 byte[] hex = Literals.hex(((StringVector) v).getBytes(r)).getBytes(StandardCharsets.US_ASCII);
                 putString(hex, 0, hex.length);
             }
             case TIMESTAMP_NTZ -> putAscii(Literals.formatTimestampNtz(((LongVector) v).get(r)));
             case TIME -> putAscii(Literals.formatTime(((LongVector) v).get(r)));
+            case DECIMAL, DECIMAL128 -> putAscii(org.spillway.spill.Decimals.format(v, r)); // at its scale: 12.50
             case STRING -> {
                 StringVector s = (StringVector) v;
                 int n = s.length(r);

@@ -477,7 +477,7 @@ final class Utf8ValueParser {
     }
 
     private static int rank(DataType t) {
-        return switch (t) {
+        return switch (t.kind()) {
             case INT32 -> 0;
             case INT64 -> 1;
             default -> 2;

@@ -260,7 +260,10 @@ public sealed interface LogicalPlan {
                 }
                 fields.add(new Field(k.name(), k.type(in)));
             }
-            for (org.spillway.frame.AggregateExpr a : aggs) {
+            List<org.spillway.frame.AggregateExpr> typed = new ArrayList<>();
+            for (org.spillway.frame.AggregateExpr a0 : aggs) {
+                org.spillway.frame.AggregateExpr a = a0.decimalsAsDouble(in);
+                typed.add(a);
                 if (a.kind() == org.spillway.frame.AggregateExpr.Kind.TOP_K && aggs.size() > 1) {
                     throw new SpillwayException("topK(...) makes several rows per group and cannot be combined with "
                             + "other aggregates; join its result with a separate agg(...) instead");
@@ -271,7 +274,7 @@ public sealed interface LogicalPlan {
                 }
                 fields.add(new Field(a.name(), a.type(in)));
             }
-            return new Aggregate(child, List.copyOf(keys), List.copyOf(aggs), new Schema(fields));
+            return new Aggregate(child, List.copyOf(keys), List.copyOf(typed), new Schema(fields));
         }
 
         @Override

@@ -88,6 +88,9 @@ public final class TablePrinter {
             case LocalTime t -> {
                 return Literals.formatTime(t.toNanoOfDay() / 1000);
             }
+            case BigDecimal d -> {
+                return d.toPlainString(); // a decimal at its scale: 12.50
+            }
             default -> {
             }
         }

@@ -120,7 +120,7 @@ public final class StatsPruner {
 
     /** Compares a statistic (the column's Java value) with a literal, in the column's type. */
     static int compare(Object stat, Object literal, DataType t) {
-        switch (t) {
+        switch (t.kind()) {
             case INT32, INT64, DATE, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
                 long s = ((Number) stat).longValue();
                 if (literal instanceof Double || literal instanceof Float) {
@@ -152,6 +152,19 @@ public final class StatsPruner {
             case BINARY -> {
                 // bounds and filters both order binary values as unsigned bytes
                 return Arrays.compareUnsigned((byte[]) stat, (byte[]) literal);
+            }
+            case DECIMAL, DECIMAL128 -> {
+                // bounds are unscaled (int64 or stored bytes); the filter compares exactly, as here
+                java.math.BigDecimal a = stat instanceof byte[] b ? org.spillway.spill.Decimals.ofWide(b, t.scale())
+                        : java.math.BigDecimal.valueOf(((Number) stat).longValue(), t.scale());
+                if (literal instanceof String str && !Literals.isDecimalText(str)) {
+                    throw new IllegalArgumentException("not a number");
+                }
+                try {
+                    return a.compareTo(Literals.toBigDecimal(literal));
+                } catch (ArithmeticException | org.spillway.frame.SpillwayException e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
             }
         }
         throw new IllegalArgumentException(t.toString());

@@ -43,11 +43,11 @@ public final class HeapColumn {
     public HeapColumn(DataType type, int n) {
         this.type = type;
         this.n = n;
-        switch (type) {
-            case INT32, INT64, DATE, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs = new long[n];
+        switch (type.kind()) {
+            case INT32, INT64, DATE, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> longs = new long[n];
             case FLOAT64 -> doubles = new double[n];
             case BOOL -> bools = new boolean[n];
-            case STRING, BINARY -> strings = new String[n];
+            case STRING, BINARY, DECIMAL128 -> strings = new String[n];
         }
     }
 
@@ -95,7 +95,7 @@ public final class HeapColumn {
                 }
             }
             case StringVector sv -> {
-                boolean binary = sv.type() == DataType.BINARY;
+                boolean binary = sv.type() != DataType.STRING;
                 if (sv.isDictionary()) {
                     String[] dict = new String[sv.dictionarySize()];
                     for (int i = 0; i < n; i++) {
@@ -149,7 +149,7 @@ public final class HeapColumn {
                 case DoubleVectorBuilder db -> db.append(doubles[i]);
                 case BoolVectorBuilder bb -> bb.append(bools[i]);
                 case StringVectorBuilder sb -> {
-                    if (sb.type() == DataType.BINARY) {
+                    if (sb.type() != DataType.STRING) {
                         byte[] bytes = heapToBinary(strings[i]);
                         sb.append(bytes, 0, bytes.length);
                     } else {

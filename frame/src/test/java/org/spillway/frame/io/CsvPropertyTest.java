@@ -193,7 +193,7 @@ class CsvPropertyTest {
     }
 
     private static Object randomValue(Random rnd, DataType t) {
-        return switch (t) {
+        return switch (t.kind()) {
             case INT32 -> rnd.nextBoolean() ? rnd.nextInt() : rnd.nextInt(100) - 50;
             case INT64 -> (rnd.nextBoolean() ? 1 : -1) * (3_000_000_000L + (rnd.nextLong() >>> 2));
             case FLOAT64 -> switch (rnd.nextInt(5)) {

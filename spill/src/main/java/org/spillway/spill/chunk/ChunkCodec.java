@@ -41,7 +41,6 @@ public final class ChunkCodec {
     private static final int FLAG_DICTIONARY = 2;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final DataType[] TYPES = DataType.values();
 
     private ChunkCodec() {
     }
@@ -87,7 +86,7 @@ public final class ChunkCodec {
         for (int c = 0; c < cols; c++) {
             Parts p = parts[c];
             long d = HEADER + (long) COLUMN * c;
-            dst.set(INT, d, chunk.column(c).type().ordinal());
+            dst.set(INT, d, typeCode(chunk.column(c).type()));
             dst.set(INT, d + 4, p.flags());
             dst.set(INT, d + 8, chunk.column(c).nullCount());
             dst.set(INT, d + 12, p.extra());
@@ -141,11 +140,11 @@ public final class ChunkCodec {
         check(src, 0, pos);
         for (int c = 0; c < cols; c++) {
             long d = HEADER + (long) COLUMN * c;
-            int ordinal = src.get(INT, d);
-            DataType type = ordinal >= 0 && ordinal < TYPES.length ? TYPES[ordinal] : null;
-            if (type != schema.type(c)) {
-                throw new IllegalArgumentException("Encoded column " + c + " ('" + schema.field(c).name() + "') has type "
-                        + (type == null ? "#" + ordinal : type) + " but the schema says " + schema.type(c));
+            int code = src.get(INT, d);
+            DataType type = schema.type(c);
+            if (code != typeCode(type)) {
+                throw new IllegalArgumentException("Encoded column " + c + " ('" + schema.field(c).name() + "') has type code "
+                        + code + " but the schema says " + type + " (code " + typeCode(type) + ")");
             }
             int flags = src.get(INT, d + 4);
             int nullCount = src.get(INT, d + 8);
@@ -160,18 +159,23 @@ public final class ChunkCodec {
             long min = src.get(LONG, d + 48);
             long max = src.get(LONG, d + 56);
             MemorySegment validity = (flags & FLAG_VALIDITY) != 0 ? b[0] : null;
-            vectors[c] = switch (type) {
+            vectors[c] = switch (type.kind()) {
                 case INT32, DATE -> new IntVector(type, rows, b[1], validity, nullCount, (int) min, (int) max);
-                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> new LongVector(type, rows, b[1], validity, nullCount, min, max);
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> new LongVector(type, rows, b[1], validity, nullCount, min, max);
                 case FLOAT64 -> new DoubleVector(rows, b[1], validity, nullCount,
                         Double.longBitsToDouble(min), Double.longBitsToDouble(max));
                 case BOOL -> new BoolVector(rows, b[1], validity, nullCount, extra);
-                case STRING, BINARY -> (flags & FLAG_DICTIONARY) != 0
+                case STRING, BINARY, DECIMAL128 -> (flags & FLAG_DICTIONARY) != 0
                         ? StringVector.dictionary(type, rows, b[1], extra, b[2], b[3], validity, nullCount)
                         : StringVector.plain(type, rows, b[1], b[2], validity, nullCount);
             };
         }
         return new Chunk(schema, vectors, arena, reservation);
+    }
+
+    /** The type's kind, precision and scale in one int (a decimal's parameters are part of its type). */
+    private static int typeCode(DataType t) {
+        return t.kind().ordinal() | t.precision() << 8 | t.scale() << 16;
     }
 
     private static Parts parts(ColumnVector v) {

@@ -149,7 +149,7 @@ public final class ChunkStats {
         if (minStart < 0) {
             return new ColumnStats(sv.nullCount(), null, null);
         }
-        if (sv.type() == DataType.BINARY) {
+        if (sv.type() != DataType.STRING) {
             return new ColumnStats(sv.nullCount(), bytes(bytes, minStart, minLen), bytes(bytes, maxStart, maxLen));
         }
         return new ColumnStats(sv.nullCount(), string(bytes, minStart, minLen), string(bytes, maxStart, maxLen));

@@ -48,11 +48,12 @@ public final class LongVector extends FixedWidthVector {
             return null;
         }
         long micros = get(i);
-        return switch (type()) {
+        return switch (type().kind()) {
             case TIMESTAMP -> Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
             case TIMESTAMP_NTZ -> LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                     (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
             case TIME -> LocalTime.ofNanoOfDay(micros * 1000L);
+            case DECIMAL -> org.spillway.spill.Decimals.of(micros, type().scale());
             default -> micros;
         };
     }

@@ -25,7 +25,7 @@ public final class StringVector extends ColumnVector {
     private StringVector(DataType type, int size, MemorySegment offsets, MemorySegment bytes, MemorySegment codes, int dictionarySize,
                          MemorySegment validity, int nullCount) {
         super(type, size, validity, nullCount);
-        if (type != DataType.STRING && type != DataType.BINARY) {
+        if (type != DataType.STRING && type != DataType.BINARY && type.kind() != DataType.Kind.DECIMAL128) {
             throw new IllegalArgumentException("StringVector cannot hold " + type);
         }
         this.offsets = offsets;
@@ -160,11 +160,17 @@ public final class StringVector extends ColumnVector {
                 + (validity() == null ? 0 : validity().byteSize());
     }
 
-    /** Row {@code i} as a Java value: a String, or for {@link DataType#BINARY} a {@code byte[]} (null when null). */
+    /**
+     * Row {@code i} as a Java value: a String, for {@link DataType#BINARY} a {@code byte[]}, for a wide
+     * decimal a {@code BigDecimal} (null when null).
+     */
     @Override
     public Object getObject(int i) {
         if (type() == DataType.BINARY) {
             return isNull(i) ? null : getBytes(i);
+        }
+        if (type().kind() == DataType.Kind.DECIMAL128) {
+            return isNull(i) ? null : org.spillway.spill.Decimals.ofWide(getBytes(i), type().scale());
         }
         return getString(i);
     }

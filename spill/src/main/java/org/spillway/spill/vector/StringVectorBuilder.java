@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.spillway.spill.DataType;
+import org.spillway.spill.Decimals;
 
 /**
  * Builds a {@link StringVector}. It starts in dictionary mode, interning each value in a small
@@ -370,6 +371,9 @@ public final class StringVectorBuilder extends VectorBuilder {
     public void appendObject(Object value) {
         if (value == null) {
             appendNull();
+        } else if (type.kind() == DataType.Kind.DECIMAL128) {
+            byte[] b = Decimals.wideBytes(Decimals.unscaled(toBigDecimal(value, type), type));
+            append(b, 0, b.length);
         } else if (value instanceof byte[] b) {
             append(b, 0, b.length);
         } else {
@@ -694,5 +698,18 @@ public final class StringVectorBuilder extends VectorBuilder {
             start = end;
         }
         return true;
+    }
+
+    /** A Java number or decimal text as a BigDecimal, for appending to a decimal column. */
+    static java.math.BigDecimal toBigDecimal(Object value, DataType type) {
+        return switch (value) {
+            case java.math.BigDecimal d -> d;
+            case java.math.BigInteger i -> new java.math.BigDecimal(i);
+            case Double d -> java.math.BigDecimal.valueOf(d);
+            case Float f -> java.math.BigDecimal.valueOf(f);
+            case Number n -> java.math.BigDecimal.valueOf(n.longValue());
+            case String str -> new java.math.BigDecimal(str.trim());
+            default -> throw new IllegalArgumentException("Cannot append " + value.getClass().getSimpleName() + " to " + type);
+        };
     }
 }

@@ -27,12 +27,12 @@ public abstract sealed class VectorBuilder
 
     /** A builder for {@code type} sized for about {@code capacity} rows. */
     public static VectorBuilder forType(DataType type, int capacity) {
-        return switch (type) {
+        return switch (type.kind()) {
             case INT32, DATE -> new IntVectorBuilder(type, capacity);
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> new LongVectorBuilder(type, capacity);
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> new LongVectorBuilder(type, capacity);
             case FLOAT64 -> new DoubleVectorBuilder(capacity);
             case BOOL -> new BoolVectorBuilder(capacity);
-            case STRING, BINARY -> new StringVectorBuilder(type, capacity);
+            case STRING, BINARY, DECIMAL128 -> new StringVectorBuilder(type, capacity);
         };
     }
 

@@ -80,10 +80,10 @@ final class CaseWhenEval implements PhysicalExpr {
             return;
         }
         to.nulls[i] = false;
-        switch (to.type) {
+        switch (to.type.kind()) {
             case FLOAT64 -> to.doubles[i] = from.doubles[i];
             case BOOL -> to.bools[i] = from.bools[i];
-            case STRING, BINARY -> to.strings[i] = from.strings[i];
+            case STRING, BINARY, DECIMAL128 -> to.strings[i] = from.strings[i];
             default -> to.longs[i] = from.longs[i];
         }
     }

@@ -1,5 +1,7 @@
 package org.spillway.frame.exec.eval;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import org.spillway.frame.Expr.CastExpr;
@@ -7,6 +9,7 @@ import org.spillway.frame.Literals;
 import org.spillway.frame.SpillwayException;
 import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.DataType;
+import org.spillway.spill.Decimals;
 import org.spillway.spill.chunk.Chunk;
 
 /** Converts values to another type; a value that cannot convert is an error naming it (or null outside a CASE branch's rows). */
@@ -53,15 +56,31 @@ final class CastEval implements PhysicalExpr {
     }
 
     private void convert(HeapColumn v, int i, HeapColumn out) {
-        switch (target) {
+        switch (target.kind()) {
+            case DECIMAL, DECIMAL128 -> {
+                BigDecimal d = switch (v.type.kind()) {
+                    case STRING -> new BigDecimal(v.strings[i].trim());
+                    case FLOAT64 -> Literals.toBigDecimal(v.doubles[i]);
+                    case BOOL -> v.bools[i] ? BigDecimal.ONE : BigDecimal.ZERO;
+                    case DECIMAL, DECIMAL128 -> decimal(v, i);
+                    default -> BigDecimal.valueOf(v.longs[i]);
+                };
+                BigInteger u = Decimals.unscaled(d, target); // rounds half-up to the scale; fails beyond the precision
+                if (target.kind() == DataType.Kind.DECIMAL) {
+                    out.longs[i] = u.longValueExact();
+                } else {
+                    out.strings[i] = HeapColumn.binaryToHeap(Decimals.wideBytes(u));
+                }
+            }
             case STRING -> out.strings[i] = render(v, i);
-            case FLOAT64 -> out.doubles[i] = switch (v.type) {
+            case FLOAT64 -> out.doubles[i] = switch (v.type.kind()) {
                 case STRING -> Double.parseDouble(v.strings[i].trim());
                 case BOOL -> v.bools[i] ? 1 : 0;
+                case DECIMAL, DECIMAL128 -> decimal(v, i).doubleValue();
                 default -> v.asDouble(i);
             };
             case INT32, INT64 -> {
-                long x = switch (v.type) {
+                long x = switch (v.type.kind()) {
                     case STRING -> Long.parseLong(v.strings[i].trim());
                     case BOOL -> v.bools[i] ? 1 : 0;
                     case FLOAT64 -> {
@@ -71,6 +90,7 @@ final class CastEval implements PhysicalExpr {
                         }
                         yield (long) d;
                     }
+                    case DECIMAL, DECIMAL128 -> decimal(v, i).toBigInteger().longValueExact(); // truncates, as Spark
                     default -> v.longs[i];
                 };
                 if (target == DataType.INT32 && (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE)) {
@@ -78,37 +98,44 @@ final class CastEval implements PhysicalExpr {
                 }
                 out.longs[i] = x;
             }
-            case BOOL -> out.bools[i] = switch (v.type) {
+            case BOOL -> out.bools[i] = switch (v.type.kind()) {
                 case STRING -> parseBool(v.strings[i]);
                 case FLOAT64 -> v.doubles[i] != 0;
+                case DECIMAL, DECIMAL128 -> decimal(v, i).signum() != 0;
                 default -> v.longs[i] != 0;
             };
-            case DATE -> out.longs[i] = switch (v.type) {
+            case DATE -> out.longs[i] = switch (v.type.kind()) {
                 case STRING -> LocalDate.parse(v.strings[i].trim()).toEpochDay();
                 case TIMESTAMP, TIMESTAMP_NTZ -> Math.floorDiv(v.longs[i], 86_400_000_000L);
                 default -> throw new IllegalStateException();
             };
-            case TIMESTAMP_NTZ -> out.longs[i] = switch (v.type) {
+            case TIMESTAMP_NTZ -> out.longs[i] = switch (v.type.kind()) {
                 case STRING -> Literals.toLong(Literals.parseTimestampNtz(v.strings[i]), DataType.TIMESTAMP_NTZ);
                 case DATE -> v.longs[i] * 86_400_000_000L;
                 case TIMESTAMP -> v.longs[i]; // the UTC wall clock
                 default -> throw new IllegalStateException();
             };
-            case TIME -> out.longs[i] = switch (v.type) {
+            case TIME -> out.longs[i] = switch (v.type.kind()) {
                 case STRING -> Literals.parseTime(v.strings[i]).toNanoOfDay() / 1000;
                 default -> throw new IllegalStateException();
             };
-            case BINARY -> out.strings[i] = switch (v.type) {
+            case BINARY -> out.strings[i] = switch (v.type.kind()) {
                 case STRING -> org.spillway.frame.udf.HeapColumn.binaryToHeap(Literals.parseHex(v.strings[i]));
                 default -> throw new IllegalStateException();
             };
-            case TIMESTAMP -> out.longs[i] = switch (v.type) {
+            case TIMESTAMP -> out.longs[i] = switch (v.type.kind()) {
                 case STRING -> Literals.toLong(Literals.parseTimestamp(v.strings[i]), DataType.TIMESTAMP);
                 case DATE -> v.longs[i] * 86_400_000_000L;
                 case TIMESTAMP_NTZ -> v.longs[i]; // read as a UTC wall clock
                 default -> throw new IllegalStateException();
             };
         }
+    }
+
+    /** Row i of a decimal column as a BigDecimal. */
+    static BigDecimal decimal(HeapColumn v, int i) {
+        return v.type.kind() == DataType.Kind.DECIMAL ? BigDecimal.valueOf(v.longs[i], v.type.scale())
+                : Decimals.ofWide(HeapColumn.heapToBinary(v.strings[i]), v.type.scale());
     }
 
     private static boolean parseBool(String s) {
@@ -124,7 +151,7 @@ final class CastEval implements PhysicalExpr {
 
     /** Renders row i as text (the same text writeCsv uses). */
     static String render(HeapColumn v, int i) {
-        return switch (v.type) {
+        return switch (v.type.kind()) {
             case STRING -> v.strings[i];
             case BOOL -> Boolean.toString(v.bools[i]);
             case FLOAT64 -> Double.toString(v.doubles[i]);
@@ -134,6 +161,7 @@ final class CastEval implements PhysicalExpr {
             case TIMESTAMP_NTZ -> Literals.formatTimestampNtz(v.longs[i]);
             case TIME -> Literals.formatTime(v.longs[i]);
             case BINARY -> Literals.hex(org.spillway.frame.udf.HeapColumn.heapToBinary(v.strings[i]));
+            case DECIMAL, DECIMAL128 -> decimal(v, i).toPlainString();
             default -> Long.toString(v.longs[i]);
         };
     }

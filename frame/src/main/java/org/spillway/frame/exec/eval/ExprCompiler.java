@@ -30,6 +30,7 @@ public final class ExprCompiler {
                 yield chunk -> HeapColumn.of(chunk.column(column));
             }
             case Literal l -> constant(l, l.literalType() == null ? DataType.STRING : l.literalType());
+            case Expr.BinaryExpr b when DecimalCompare.applies(b, schema) -> DecimalCompare.compile(b, schema);
             case Expr.BinaryExpr b -> new BinaryEval(b, operand(b.left(), b.right(), schema), operand(b.right(), b.left(), schema));
             case Expr.UnaryExpr u -> new UnaryEval(u, u.child() instanceof Literal l && l.value() == null
                     ? constant(l, u.type(schema)) : compile(u.child(), schema));
@@ -111,13 +112,30 @@ public final class ExprCompiler {
             return chunk -> HeapColumn.nulls(target, chunk.rows());
         }
         DataType type = lit.literalType();
+        if (target.isDecimal()) {
+            java.math.BigInteger u = org.spillway.spill.Decimals.unscaled(Literals.toBigDecimal(value), target);
+            if (target.kind() == DataType.Kind.DECIMAL) {
+                long x = u.longValueExact();
+                return chunk -> {
+                    HeapColumn out = new HeapColumn(target, chunk.rows());
+                    Arrays.fill(out.longs, x);
+                    return out;
+                };
+            }
+            String x = HeapColumn.binaryToHeap(org.spillway.spill.Decimals.wideBytes(u));
+            return chunk -> {
+                HeapColumn out = new HeapColumn(target, chunk.rows());
+                Arrays.fill(out.strings, x);
+                return out;
+            };
+        }
         Object v = target == type ? value
                 : target == DataType.FLOAT64 && value instanceof Number n ? (Object) n.doubleValue()
                 : target == DataType.STRING ? value.toString()
                 : target == DataType.BINARY && value instanceof String s ? Literals.parseHex(s)
                 : (Object) Literals.toLong(value, target);
-        return switch (target) {
-            case INT32, INT64, DATE, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
+        return switch (target.kind()) {
+            case DECIMAL, INT32, INT64, DATE, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
                 long x = Literals.toLong(v, target);
                 yield chunk -> {
                     HeapColumn out = new HeapColumn(target, chunk.rows());
@@ -141,7 +159,7 @@ public final class ExprCompiler {
                     return out;
                 };
             }
-            case STRING, BINARY -> {
+            case STRING, BINARY, DECIMAL128 -> {
                 String x = v instanceof byte[] b ? org.spillway.frame.udf.HeapColumn.binaryToHeap(b) : v.toString();
                 yield chunk -> {
                     HeapColumn out = new HeapColumn(target, chunk.rows());

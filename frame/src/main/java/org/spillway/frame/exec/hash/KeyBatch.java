@@ -179,7 +179,7 @@ public final class KeyBatch {
             }
             long x;
             long h;
-            switch (v.type) {
+            switch (v.type.kind()) {
                 case FLOAT64 -> {
                     x = Hashing.canonicalBits(v.doubles[i]);
                     h = Hashing.ofLong(x);
@@ -188,8 +188,8 @@ public final class KeyBatch {
                     x = v.bools[i] ? 1 : 0;
                     h = Hashing.ofLong(x);
                 }
-                case STRING, BINARY -> {
-                    byte[] b = v.type == DataType.BINARY ? org.spillway.frame.udf.HeapColumn.heapToBinary(v.strings[i])
+                case STRING, BINARY, DECIMAL128 -> {
+                    byte[] b = v.type != DataType.STRING ? org.spillway.frame.udf.HeapColumn.heapToBinary(v.strings[i])
                             : v.strings[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     h = Hashing.ofBytes(b, 0, b.length);
                     x = pool.intern(b, 0, b.length, h);

@@ -187,12 +187,12 @@ final class JoinOutput {
                 continue;
             }
             long x = rec[g * w + slot];
-            switch (t) {
+            switch (t.kind()) {
                 case INT32, DATE -> ((IntVectorBuilder) b).append((int) x);
-                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> ((LongVectorBuilder) b).append(x);
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> ((LongVectorBuilder) b).append(x);
                 case FLOAT64 -> ((DoubleVectorBuilder) b).append(Double.longBitsToDouble(x));
                 case BOOL -> ((BoolVectorBuilder) b).append(x != 0);
-                case STRING, BINARY -> {
+                case STRING, BINARY, DECIMAL128 -> {
                     int len = (int) (x >>> 56);
                     if (len <= 7) {
                         for (int k = 0; k < len; k++) {

@@ -45,12 +45,12 @@ final class ColumnBuffer {
     ColumnBuffer(DataType type, int capacity) {
         this.type = type;
         this.valid = new byte[((capacity + 7) >>> 3) + 1];
-        switch (type) {
+        switch (type.kind()) {
             case INT32, DATE -> ints = new int[capacity];
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs = new long[capacity];
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> longs = new long[capacity];
             case FLOAT64 -> doubles = new double[capacity];
             case BOOL -> bools = new byte[capacity];
-            case STRING, BINARY -> {
+            case STRING, BINARY, DECIMAL128 -> {
                 codes = new int[capacity];
                 offsets = new int[capacity + 1];
                 bytes = new byte[Math.max(1024, capacity * 8)];
@@ -115,9 +115,9 @@ final class ColumnBuffer {
     }
 
     private void clearSlot(int r) {
-        switch (type) {
+        switch (type.kind()) {
             case INT32, DATE -> ints[r] = 0;
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs[r] = 0;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> longs[r] = 0;
             case FLOAT64 -> doubles[r] = 0;
             case BOOL -> bools[r] = 0;
             default -> {
@@ -131,9 +131,9 @@ final class ColumnBuffer {
             appendNulls(k);
             return;
         }
-        switch (type) {
+        switch (type.kind()) {
             case INT32, DATE -> Arrays.fill(ints, size, size + k, (Integer) v);
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> Arrays.fill(longs, size, size + k, (Long) v);
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> Arrays.fill(longs, size, size + k, (Long) v);
             case FLOAT64 -> Arrays.fill(doubles, size, size + k, (Double) v);
             case BOOL -> Arrays.fill(bools, size, size + k, (byte) ((Boolean) v ? 1 : 0));
             case STRING -> {
@@ -195,11 +195,11 @@ final class ColumnBuffer {
     /** Off-heap bytes {@link #build} will allocate, with slack for alignment. */
     long offHeapBytes() {
         long v = nulls > 0 ? ((size + 7L) >>> 3) + 64 : 0;
-        return v + 64 + switch (type) {
+        return v + 64 + switch (type.kind()) {
             case INT32, DATE -> 4L * size;
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, FLOAT64 -> 8L * size;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL, FLOAT64 -> 8L * size;
             case BOOL -> size;
-            case STRING, BINARY -> emitAsDictionary() ? 4L * size + 4L * (dict.size + 1) + dict.offsets[dict.size] + 128
+            case STRING, BINARY, DECIMAL128 -> emitAsDictionary() ? 4L * size + 4L * (dict.size + 1) + dict.offsets[dict.size] + 128
                     : 4L * (size + 1) + (dictMode ? plainBytes() : byteCount) + 64;
         };
     }
@@ -222,7 +222,7 @@ final class ColumnBuffer {
             MemorySegment.copy(valid, 0, validity, ValueLayout.JAVA_BYTE, 0, nb);
         }
         int n = size;
-        switch (type) {
+        switch (type.kind()) {
             case INT32, DATE -> {
                 MemorySegment d = arena.allocate(Math.max(4L * n, 4), 8);
                 MemorySegment.copy(ints, 0, d, ValueLayout.JAVA_INT, 0, n);
@@ -236,7 +236,7 @@ final class ColumnBuffer {
                 }
                 return new IntVector(type, n, d, validity, nulls, min, max);
             }
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> {
                 MemorySegment d = arena.allocate(Math.max(8L * n, 8), 8);
                 MemorySegment.copy(longs, 0, d, ValueLayout.JAVA_LONG, 0, n);
                 long min = Long.MAX_VALUE;

@@ -45,12 +45,13 @@ final class ColumnChunkEncoder {
     }
 
     static Type physicalType(DataType t) {
-        return switch (t) {
+        return switch (t.kind()) {
             case BOOL -> Type.BOOLEAN;
             case INT32, DATE -> Type.INT32;
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> Type.INT64;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> Type.INT64;
             case FLOAT64 -> Type.DOUBLE;
             case STRING, BINARY -> Type.BYTE_ARRAY;
+            case DECIMAL128 -> Type.FIXED_LEN_BYTE_ARRAY; // 16 bytes, big-endian two's complement
         };
     }
 
@@ -60,7 +61,8 @@ final class ColumnChunkEncoder {
         int level = options.compressionLevel();
         ParquetWriteBuffer out = new ParquetWriteBuffer(1 << 16);
         long uncompressedTotal = 0;
-        DictionaryEncoder.Dictionary dict = options.dictionary() && col.type != DataType.BOOL && n > col.nullCount
+        DictionaryEncoder.Dictionary dict = options.dictionary() && col.type != DataType.BOOL
+                && col.type.kind() != DataType.Kind.DECIMAL128 && n > col.nullCount
                 ? DictionaryEncoder.build(col) : null;
         List<PageEncodingStats> encStats = new ArrayList<>();
         ParquetWriteBuffer header = new ParquetWriteBuffer(64);
@@ -212,9 +214,10 @@ final class ColumnChunkEncoder {
             return i;
         }
         double perRow = dictBitWidth >= 0 ? Math.max(dictBitWidth, 1) / 8.0
-                : switch (col.type) {
+                : switch (col.type.kind()) {
                     case BOOL -> 1 / 8.0;
                     case INT32, DATE -> 4;
+                    case DECIMAL128 -> 16;
                     default -> 8;
                 };
         long rows = Math.max(1, (long) (pageSize / perRow));
@@ -222,7 +225,7 @@ final class ColumnChunkEncoder {
     }
 
     private static void plain(ParquetWriteColumn col, int from, int to, ParquetWriteBuffer page) {
-        switch (col.type) {
+        switch (col.type.kind()) {
             case BOOL -> {
                 page.ensure((to - from) / 8 + 1);
                 int acc = 0;
@@ -250,7 +253,7 @@ final class ColumnChunkEncoder {
                     }
                 }
             }
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> {
                 page.ensure(8 * (to - from));
                 for (int i = from; i < to; i++) {
                     if (!col.isNull(i)) {
@@ -273,6 +276,17 @@ final class ColumnChunkEncoder {
                         int len = col.offsets[i + 1] - s;
                         page.putInt(len);
                         page.write(col.bytes, s, len);
+                    }
+                }
+            }
+            case DECIMAL128 -> {
+                // FIXED_LEN_BYTE_ARRAY(16): the stored bytes with the sign bit flipped back
+                for (int i = from; i < to; i++) {
+                    if (!col.isNull(i)) {
+                        int s = col.offsets[i];
+                        int at = page.len;
+                        page.write(col.bytes, s, 16);
+                        page.buf[at] ^= (byte) 0x80;
                     }
                 }
             }
@@ -305,7 +319,7 @@ final class ColumnChunkEncoder {
     static byte[][] minMax(ParquetWriteColumn col, int from, int to) {
         byte[][] r = new byte[5][];
         boolean any = false;
-        switch (col.type) {
+        switch (col.type.kind()) {
             case BOOL -> {
                 boolean sawFalse = false;
                 boolean sawTrue = false;
@@ -335,7 +349,7 @@ final class ColumnChunkEncoder {
                 r[0] = le(min, 4);
                 r[1] = le(max, 4);
             }
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> {
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> {
                 long min = Long.MAX_VALUE;
                 long max = Long.MIN_VALUE;
                 for (int i = from; i < to; i++) {
@@ -380,7 +394,7 @@ final class ColumnChunkEncoder {
                     r[1] = le(Double.doubleToRawLongBits(max), 8);
                 }
             }
-            case STRING, BINARY -> {
+            case STRING, BINARY, DECIMAL128 -> {
                 int minI = -1;
                 int maxI = -1;
                 byte[] b = col.bytes;
@@ -411,6 +425,11 @@ final class ColumnChunkEncoder {
                     if (max.length > MAX_STATS_BYTES) {
                         max = truncateMax(max);
                         r[4] = MARK;
+                    }
+                    if (col.type.kind() == DataType.Kind.DECIMAL128) {
+                        // ordered as stored (numeric order); written as two's complement
+                        min[0] ^= (byte) 0x80;
+                        max[0] ^= (byte) 0x80;
                     }
                     r[0] = min;
                     r[1] = max;

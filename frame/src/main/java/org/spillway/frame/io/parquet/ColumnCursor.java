@@ -114,12 +114,12 @@ final class ColumnCursor {
         this.column = column;
         this.m = m;
         this.maxDef = maxDef;
-        this.kind = switch (target) {
+        this.kind = switch (target.kind()) {
             case INT32, DATE -> K_INT;
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> K_LONG;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> K_LONG;
             case FLOAT64 -> K_DOUBLE;
             case BOOL -> K_BOOL;
-            case STRING, BINARY -> K_STRING;
+            case STRING, BINARY, DECIMAL128 -> K_STRING;
         };
     }
 
@@ -990,9 +990,61 @@ final class ColumnCursor {
                     }
                 }
             }
+            case BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY -> {
+                if (m.conversion() == ParquetTypes.Conversion.DECIMAL_BYTES) {
+                    decimalBytes(count);
+                }
+            }
             default -> {
             }
         }
+    }
+
+    private byte[] decBuf = new byte[0];
+
+    /** Big-endian two's complement decimals to int64 unscaled values, or to 16 order-preserving bytes. */
+    private void decimalBytes(int count) {
+        byte[] src = pStrBuf;
+        if (kind == K_LONG) {
+            for (int i = 0; i < count; i++) {
+                int s = pStart[i];
+                int len = pLen[i];
+                int from = Math.max(0, len - 8);
+                long v = len == 0 ? 0 : src[s + from]; // sign-extended first byte
+                for (int k = from + 1; k < len; k++) {
+                    v = (v << 8) | (src[s + k] & 0xff);
+                }
+                for (int k = 0; k < from; k++) {
+                    if (src[s + k] != (v < 0 ? (byte) -1 : 0)) {
+                        throw new ParquetFormatException("Column '" + column + "' of '" + file + "', row group " + rowGroup
+                                + ", holds a decimal wider than its precision of " + m.type().precision() + " digits");
+                    }
+                }
+                pLong[i] = v;
+            }
+            return;
+        }
+        if (decBuf.length < 16 * count) {
+            decBuf = new byte[Math.max(16 * count, decBuf.length * 3 / 2)];
+        }
+        byte[] out = decBuf;
+        for (int i = 0; i < count; i++) {
+            int s = pStart[i];
+            int len = pLen[i];
+            int o = 16 * i;
+            if (len > 16) {
+                throw new ParquetFormatException("Column '" + column + "' of '" + file + "', row group " + rowGroup
+                        + ", holds a decimal of " + len + " bytes; Spillway reads decimals of up to 16 bytes (38 digits)");
+            }
+            byte fill = len > 0 && src[s] < 0 ? (byte) -1 : 0;
+            int pad = 16 - len;
+            Arrays.fill(out, o, o + pad, fill);
+            System.arraycopy(src, s, out, o + pad, len);
+            out[o] ^= (byte) 0x80;
+            pStart[i] = o;
+            pLen[i] = 16;
+        }
+        pStrBuf = out;
     }
 
     private void readDictionary(int count, Encoding enc, byte[] b, int off, int stop) throws IOException {

@@ -32,16 +32,16 @@ final class DictionaryEncoder {
         int[] codes = new int[n];
         ParquetWriteBuffer page = new ParquetWriteBuffer(1024);
         int size = 0;
-        int width = switch (col.type) {
+        int width = switch (col.type.kind()) {
             case INT32, DATE -> 4;
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, FLOAT64 -> 8;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL, FLOAT64 -> 8;
             default -> 0;
         };
         int limit = Math.min(MAX_ENTRIES, width > 0 ? MAX_DICTIONARY_BYTES / width : Integer.MAX_VALUE);
         if (nonNull >= 1000) {
             limit = Math.min(limit, nonNull / 4 * 3);
         }
-        switch (col.type) {
+        switch (col.type.kind()) {
             case INT32, DATE -> {
                 Int2IntOpenHashMap map = new Int2IntOpenHashMap();
                 map.defaultReturnValue(-1);
@@ -61,7 +61,7 @@ final class DictionaryEncoder {
                     codes[i] = c;
                 }
             }
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, FLOAT64 -> {
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL, FLOAT64 -> {
                 Long2IntOpenHashMap map = new Long2IntOpenHashMap();
                 map.defaultReturnValue(-1);
                 boolean dbl = col.type == org.spillway.spill.DataType.FLOAT64;
@@ -81,7 +81,7 @@ final class DictionaryEncoder {
                     codes[i] = c;
                 }
             }
-            case STRING, BINARY -> {
+            case STRING, BINARY, DECIMAL128 -> {
                 size = strings(col, codes, page, limit);
                 if (size < 0) {
                     return null;

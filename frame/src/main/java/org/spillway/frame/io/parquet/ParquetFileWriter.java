@@ -28,6 +28,7 @@ import org.apache.parquet.format.TimeUnit;
 import org.apache.parquet.format.TimestampType;
 import org.apache.parquet.format.TypeDefinedOrder;
 import org.apache.parquet.format.Util;
+import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 
@@ -173,7 +174,7 @@ final class ParquetFileWriter implements AutoCloseable {
             SchemaElement e = new SchemaElement(f.name());
             e.setType(ColumnChunkEncoder.physicalType(f.type()));
             e.setRepetition_type(FieldRepetitionType.OPTIONAL);
-            switch (f.type()) {
+            switch (f.type().kind()) {
                 case INT32 -> {
                     e.setLogicalType(LogicalType.INTEGER(new IntType((byte) 32, true)));
                     e.setConverted_type(ConvertedType.INT_32);
@@ -202,6 +203,18 @@ final class ParquetFileWriter implements AutoCloseable {
                     // a local time of day (not adjusted to UTC), as DuckDB and Spark write TIME
                     // no converted type: TIME_MICROS would say "adjusted to UTC" to legacy readers
                     e.setLogicalType(LogicalType.TIME(new org.apache.parquet.format.TimeType(false, TimeUnit.MICROS(new MicroSeconds()))));
+                }
+                case DECIMAL, DECIMAL128 -> {
+                    // int64 up to 18 digits, else FIXED_LEN_BYTE_ARRAY(16); both allowed by the spec for their precisions
+                    int p = f.type().precision();
+                    int sc = f.type().scale();
+                    e.setLogicalType(LogicalType.DECIMAL(new org.apache.parquet.format.DecimalType(sc, p)));
+                    e.setConverted_type(ConvertedType.DECIMAL);
+                    e.setScale(sc);
+                    e.setPrecision(p);
+                    if (f.type().kind() == DataType.Kind.DECIMAL128) {
+                        e.setType_length(16);
+                    }
                 }
                 default -> {
                     // BOOL, FLOAT64, BINARY: the physical type says it all

@@ -127,11 +127,11 @@ public final class ParquetSource {
                     seen.put(c.name(), new Seen(t, f.path, t));
                 } else if (s.type != t) {
                     if (ParquetTypes.widens(s.type, t) || ParquetTypes.widens(t, s.type)) {
-                        seen.put(c.name(), new Seen(DataType.INT64, s.file, s.fileType));
+                        seen.put(c.name(), new Seen(ParquetTypes.widens(s.type, t) ? t : s.type, s.file, s.fileType));
                     } else {
                         throw new ParquetFormatException("Column '" + c.name() + "' is " + s.fileType + " in '" + s.file
                                 + "' but " + t + " in '" + f.path + "': files read together must agree on column types "
-                                + "(only int32 and int64 mix, as int64)");
+                                + "(only int32 and int64 mix, as int64, and decimals of one scale, as the widest)");
                     }
                 }
             }
@@ -275,7 +275,7 @@ public final class ParquetSource {
         if (v == null) {
             return null;
         }
-        return switch (t) {
+        return switch (t.kind()) {
             case INT32 -> Integer.parseInt(v);
             case INT64 -> Long.parseLong(v);
             case FLOAT64 -> Double.parseDouble(v);

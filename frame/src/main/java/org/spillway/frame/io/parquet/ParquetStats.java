@@ -104,7 +104,7 @@ final class ParquetStats {
                 if (m.conversion() == ParquetTypes.Conversion.TIME_MILLIS) {
                     yield v * 1000L;
                 }
-                if (m.conversion() == ParquetTypes.Conversion.UINT32 || target == DataType.INT64) {
+                if (m.conversion() == ParquetTypes.Conversion.UINT32 || target == DataType.INT64 || target.isDecimal()) {
                     yield m.conversion() == ParquetTypes.Conversion.UINT32 ? Integer.toUnsignedLong(v) : (long) v;
                 }
                 yield v;
@@ -136,6 +136,15 @@ final class ParquetStats {
                 yield Double.isNaN(d) ? null : (Object) signedZero(d, upper);
             }
             case BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY -> {
+                if (m.conversion() == ParquetTypes.Conversion.DECIMAL_BYTES) {
+                    // big-endian two's complement, ordered as numbers
+                    if (b.length == 0 || b.length > 16) {
+                        yield null;
+                    }
+                    java.math.BigInteger u = new java.math.BigInteger(b);
+                    yield target.kind() == DataType.Kind.DECIMAL ? (u.bitLength() < 64 ? (Object) u.longValue() : null)
+                            : org.spillway.spill.Decimals.wideBytes(u);
+                }
                 if (target == DataType.BINARY) {
                     yield b.clone(); // unsigned byte order, as the format's type-defined order
                 }

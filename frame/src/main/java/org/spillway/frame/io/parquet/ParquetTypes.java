@@ -30,11 +30,14 @@ import org.spillway.spill.DataType;
  *   <tr><td>INT32 TIME(MILLIS), INT64 TIME(MICROS/NANOS), TIME_MILLIS/MICROS</td>
  *       <td>time (nanoseconds must be whole microseconds)</td></tr>
  *   <tr><td>BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY without annotation</td><td>binary</td></tr>
+ *   <tr><td>DECIMAL(p,s) on INT32, INT64 (p &lt;= 18), BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY (up to 16 bytes)</td>
+ *       <td>decimal(p,s), exact (int64 unscaled up to 18 digits, 16 bytes up to 38)</td></tr>
  * </table>
  *
  * <p>Not yet representable (the column is left out of the schema and listed by
- * {@link ParquetSource#unsupportedColumns()}): DECIMAL, INTERVAL, FLOAT16, BSON, nested
- * LIST/MAP/STRUCT and repeated fields.
+ * {@link ParquetSource#unsupportedColumns()}): INTERVAL, FLOAT16, BSON, nested
+ * LIST/MAP/STRUCT and repeated fields, and decimals the spec does not allow (precision over 38,
+ * over 18 on INT32/INT64).
  */
 public final class ParquetTypes {
     private ParquetTypes() {
@@ -59,7 +62,12 @@ public final class ParquetTypes {
         /** 16 bytes to the canonical UUID text. */
         UUID,
         /** int32 milliseconds of the day to int64 microseconds. */
-        TIME_MILLIS
+        TIME_MILLIS,
+        /**
+         * A decimal's big-endian two's complement bytes (BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY) to its
+         * int64 unscaled value (precision up to 18) or its 16 stored bytes (wider).
+         */
+        DECIMAL_BYTES
     }
 
     /**
@@ -96,7 +104,13 @@ public final class ParquetTypes {
         if (lt == null && ct == ConvertedType.TIME_MICROS && t == Type.INT64) {
             return new Mapping(t, DataType.TIME, Conversion.NONE, 0);
         }
-        if (lt != null && (lt.isSetDECIMAL() || lt.isSetFLOAT16() || lt.isSetBSON() || lt.isSetVARIANT()
+        if (lt != null && lt.isSetDECIMAL()) {
+            return decimal(e, lt.getDECIMAL().getPrecision(), lt.getDECIMAL().getScale());
+        }
+        if (lt == null && ct == ConvertedType.DECIMAL) {
+            return decimal(e, e.getPrecision(), e.isSetScale() ? e.getScale() : 0);
+        }
+        if (lt != null && (lt.isSetFLOAT16() || lt.isSetBSON() || lt.isSetVARIANT()
                 || lt.isSetGEOMETRY() || lt.isSetGEOGRAPHY() || lt.isSetLIST() || lt.isSetMAP())) {
             return null;
         }
@@ -170,6 +184,24 @@ public final class ParquetTypes {
         };
     }
 
+    /**
+     * A DECIMAL(p,s) on INT32 or INT64 (precision up to 18, read as int64 unscaled values), or on
+     * BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY (any precision up to 38); null for what the spec does not allow.
+     */
+    private static Mapping decimal(SchemaElement e, int precision, int scale) {
+        if (precision < 1 || precision > DataType.MAX_DECIMAL_PRECISION || scale < 0 || scale > precision) {
+            return null;
+        }
+        DataType type = DataType.decimal(precision, scale);
+        return switch (e.getType()) {
+            case INT32, INT64 -> precision <= DataType.MAX_DECIMAL64_PRECISION ? new Mapping(e.getType(), type, Conversion.NONE, 0) : null;
+            case BYTE_ARRAY -> new Mapping(e.getType(), type, Conversion.DECIMAL_BYTES, 0);
+            case FIXED_LEN_BYTE_ARRAY -> e.getType_length() > 0 && e.getType_length() <= 16
+                    ? new Mapping(e.getType(), type, Conversion.DECIMAL_BYTES, e.getType_length()) : null;
+            default -> null;
+        };
+    }
+
     private static Mapping timestamp(TimeUnit unit, DataType type) {
         if (unit.isSetMILLIS()) {
             return new Mapping(Type.INT64, type, Conversion.MILLIS, 0);
@@ -227,8 +259,12 @@ public final class ParquetTypes {
         return u.isSetMILLIS() ? "MILLIS" : u.isSetMICROS() ? "MICROS" : "NANOS";
     }
 
-    /** Whether a column of {@code from} can be read as {@code to} when files disagree (int32 to int64). */
+    /**
+     * Whether a column of {@code from} can be read as {@code to} when files disagree (int32 to int64;
+     * a decimal to a wider one of the same scale and storage).
+     */
     static boolean widens(DataType from, DataType to) {
-        return from == to || (from == DataType.INT32 && to == DataType.INT64);
+        return from == to || (from == DataType.INT32 && to == DataType.INT64)
+                || (from.isDecimal() && from.kind() == to.kind() && from.scale() == to.scale() && from.precision() <= to.precision());
     }
 }

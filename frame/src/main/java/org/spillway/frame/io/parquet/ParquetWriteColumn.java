@@ -31,11 +31,11 @@ final class ParquetWriteColumn {
     ParquetWriteColumn(DataType type, int capacity) {
         this.type = type;
         int cap = Math.max(1, capacity);
-        switch (type) {
+        switch (type.kind()) {
             case BOOL, INT32, DATE -> ints = new int[cap];
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs = new long[cap];
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> longs = new long[cap];
             case FLOAT64 -> doubles = new double[cap];
-            case STRING, BINARY -> {
+            case STRING, BINARY, DECIMAL128 -> {
                 offsets = new int[cap + 1];
                 bytes = new byte[Math.max(16, cap * 8)];
             }
@@ -65,19 +65,19 @@ final class ParquetWriteColumn {
 
     private void ensureRows(int extra) {
         int need = size + extra;
-        int cap = switch (type) {
+        int cap = switch (type.kind()) {
             case BOOL, INT32, DATE -> ints.length;
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs.length;
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> longs.length;
             case FLOAT64 -> doubles.length;
-            case STRING, BINARY -> offsets.length - 1;
+            case STRING, BINARY, DECIMAL128 -> offsets.length - 1;
         };
         if (need > cap) {
             int n = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, (long) cap * 2));
-            switch (type) {
+            switch (type.kind()) {
                 case BOOL, INT32, DATE -> ints = Arrays.copyOf(ints, n);
-                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs = Arrays.copyOf(longs, n);
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> longs = Arrays.copyOf(longs, n);
                 case FLOAT64 -> doubles = Arrays.copyOf(doubles, n);
-                case STRING, BINARY -> offsets = Arrays.copyOf(offsets, n + 1);
+                case STRING, BINARY, DECIMAL128 -> offsets = Arrays.copyOf(offsets, n + 1);
             }
             if (nulls != null) {
                 nulls = Arrays.copyOf(nulls, n);
@@ -97,11 +97,11 @@ final class ParquetWriteColumn {
 
     private void markNull(int row) {
         if (nulls == null) {
-            int cap = switch (type) {
+            int cap = switch (type.kind()) {
                 case BOOL, INT32, DATE -> ints.length;
-                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs.length;
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> longs.length;
                 case FLOAT64 -> doubles.length;
-                case STRING, BINARY -> offsets.length - 1;
+                case STRING, BINARY, DECIMAL128 -> offsets.length - 1;
             };
             nulls = new boolean[cap];
         }
@@ -126,12 +126,12 @@ final class ParquetWriteColumn {
             if (isNull) {
                 markNull(at);
             }
-            switch (type) {
+            switch (type.kind()) {
                 case BOOL -> ints[at] = !isNull && ((BoolVector) v).get(r) ? 1 : 0;
                 case INT32, DATE -> ints[at] = isNull ? 0 : ((IntVector) v).get(r);
-                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> longs[at] = isNull ? 0 : ((LongVector) v).get(r);
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> longs[at] = isNull ? 0 : ((LongVector) v).get(r);
                 case FLOAT64 -> doubles[at] = isNull ? 0 : ((DoubleVector) v).get(r);
-                case STRING, BINARY -> {
+                case STRING, BINARY, DECIMAL128 -> {
                     StringVector s = (StringVector) v;
                     int len = isNull ? 0 : s.length(r);
                     ensureBytes(len);
@@ -148,12 +148,12 @@ final class ParquetWriteColumn {
 
     /** Copies a run of rows in bulk (fixed-width numbers, plain strings); false if this layout needs the row loop. */
     private boolean bulk(ColumnVector v, int from, int n) {
-        switch (type) {
+        switch (type.kind()) {
             case INT32, DATE -> MemorySegment.copy(((IntVector) v).data(), ValueLayout.JAVA_INT_UNALIGNED, 4L * from, ints, size, n);
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME ->
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL ->
                     MemorySegment.copy(((LongVector) v).data(), ValueLayout.JAVA_LONG_UNALIGNED, 8L * from, longs, size, n);
             case FLOAT64 -> MemorySegment.copy(((DoubleVector) v).data(), ValueLayout.JAVA_DOUBLE_UNALIGNED, 8L * from, doubles, size, n);
-            case STRING, BINARY -> {
+            case STRING, BINARY, DECIMAL128 -> {
                 StringVector sv = (StringVector) v;
                 if (sv.isDictionary()) {
                     return false;
@@ -195,11 +195,11 @@ final class ParquetWriteColumn {
                 }
             }
         }
-        switch (type) {
+        switch (type.kind()) {
             case BOOL, INT32, DATE -> System.arraycopy(c.ints, from, ints, size, n);
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> System.arraycopy(c.longs, from, longs, size, n);
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> System.arraycopy(c.longs, from, longs, size, n);
             case FLOAT64 -> System.arraycopy(c.doubles, from, doubles, size, n);
-            case STRING, BINARY -> {
+            case STRING, BINARY, DECIMAL128 -> {
                 int b0 = c.offsets[from];
                 int len = c.offsets[to] - b0;
                 ensureBytes(len);

@@ -368,7 +368,7 @@ public final class ParquetWriteJob {
         if (v.isNull(r)) {
             return DEFAULT_PARTITION;
         }
-        String s = switch (v.type()) {
+        String s = switch (v.type().kind()) {
             case STRING -> ((StringVector) v).getString(r);
             case INT32 -> Integer.toString(((IntVector) v).get(r));
             case INT64 -> Long.toString(((LongVector) v).get(r));
@@ -376,6 +376,7 @@ public final class ParquetWriteJob {
             case BOOL -> Boolean.toString(((BoolVector) v).get(r));
             case DATE -> LocalDate.ofEpochDay(((IntVector) v).get(r)).toString();
             case TIME -> org.spillway.frame.Literals.formatTime(((LongVector) v).get(r));
+            case DECIMAL, DECIMAL128 -> org.spillway.spill.Decimals.format(v, r);
             case BINARY -> throw new IllegalArgumentException("cannot partition by a binary column: partition values are "
                     + "directory names; cast it to a string (hex) first");
             case TIMESTAMP, TIMESTAMP_NTZ -> {

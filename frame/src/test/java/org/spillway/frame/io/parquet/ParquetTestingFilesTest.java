@@ -57,14 +57,14 @@ class ParquetTestingFilesTest {
     }
 
     @Test
-    void nestedAndDecimalColumnsAreListedNotRead() {
+    void nestedColumnsAreListedNotReadAndDecimalsAreRead() {
         ParquetSource nested = ParquetSource.open(ParquetTestSupport.resource("nested_lists.snappy.parquet").toString());
         assertFalse(nested.unsupportedColumns().isEmpty());
         assertTrue(nested.describe().contains("skipped"), nested.describe());
         ParquetSource dec = ParquetSource.open(ParquetTestSupport.resource("fixed_length_decimal.parquet").toString());
-        assertEquals(List.of("value: DECIMAL(25,2) (not yet supported)"), dec.unsupportedColumns());
-        assertEquals(0, dec.schema().size());
-        assertEquals(24, ParquetTestSupport.read(dec, 10).size());
+        assertEquals(List.of(), dec.unsupportedColumns());
+        assertEquals(org.spillway.spill.DataType.decimal(25, 2), dec.schema().type(0));
+        ParquetTestSupport.assertSameAsDuckDb(ParquetTestSupport.resource("fixed_length_decimal.parquet"), 10);
     }
 
     @Test

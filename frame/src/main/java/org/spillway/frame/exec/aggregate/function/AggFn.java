@@ -140,11 +140,11 @@ public abstract class AggFn {
 
     /** A value of type {@code t} as a state long (strings interned). */
     static long code(HeapColumn v, int i, DataType t, StringPool pool) {
-        return switch (t) {
+        return switch (t.kind()) {
             case FLOAT64 -> bits(v.doubles[i]);
             case BOOL -> v.bools[i] ? 1 : 0;
             case STRING -> pool.intern(v.strings[i]);
-            case BINARY -> {
+            case BINARY, DECIMAL128 -> {
                 byte[] b = org.spillway.frame.udf.HeapColumn.heapToBinary(v.strings[i]);
                 yield pool.intern(b, 0, b.length, Hashing.ofBytes(b, 0, b.length));
             }
@@ -180,9 +180,9 @@ public abstract class AggFn {
 
     /** Orders two state longs of type {@code t}: doubles numerically (NaN largest), strings by UTF-8 bytes. */
     static int compare(long a, long bb, DataType t, StringPool pool) {
-        return switch (t) {
+        return switch (t.kind()) {
             case FLOAT64 -> Double.compare(asDouble(a), asDouble(bb));
-            case STRING, BINARY -> pool.compare((int) a, (int) bb);
+            case STRING, BINARY, DECIMAL128 -> pool.compare((int) a, (int) bb);
             default -> Long.compare(a, bb);
         };
     }
