@@ -49,6 +49,9 @@ lake.groupBy("country").agg(count().as("orders")).show(5);
 events.select("id", "country", "amount").writeParquet(Path.of("out/by-country"),
         ParquetWriteOptions.defaults().withPartitionBy("country").withCodec(ParquetWriteOptions.Codec.SNAPPY));
 sw.readParquet("out/by-country").filter(col("country").eq("DE")).count(); // reads only country=DE/
+var priced = lake.select(col("id"), col("amount").cast(DataType.decimal(10, 2)).as("price"));  // exact decimals
+priced.filter(col("price").gt(new BigDecimal("99.995"))).agg(sum("price")).show();  // sum: decimal(18,2), exact
+priced.writeParquet("out/priced.parquet");               // DECIMAL(10,2), as Spark and DuckDB read it
 sw.close();                                              // deletes spill files, checks for leaks
 
 import org.spillway.ml.*;

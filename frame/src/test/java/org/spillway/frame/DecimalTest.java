@@ -257,6 +257,23 @@ class DecimalTest {
     }
 
     @Test
+    @SpillwayTest(memoryLimit = "1m")
+    void decimalsSpillAndComeBackExactlyThroughSortGroupByAndJoin(Spillway sw) {
+        DataFrame f = sw.readParquet(duckFile);
+        DataFrame sorted = f.sort(Functions.desc("d38_10"), Functions.asc("id")).select("id", "d4_2", "d38_10");
+        assertEquals(duckText("SELECT id::VARCHAR, d4_2::VARCHAR, d38_10::VARCHAR FROM " + pq(duckFile)
+                + " ORDER BY d38_10 DESC NULLS LAST, id"), ourText(sorted));
+        DataFrame byWide = f.groupBy("d20_0").agg(count().as("n"), max("d18_6").as("hi"));
+        assertEquals(duckText("SELECT d20_0::VARCHAR, count(*)::VARCHAR, max(d18_6)::VARCHAR FROM " + pq(duckFile)
+                + " GROUP BY d20_0 ORDER BY d20_0 NULLS LAST"), ourText(byWide.sort("d20_0")));
+        DataFrame self = f.select("id", "d38_10").join(f.select(col("d38_10"), col("id").as("id2")), Functions.on("d38_10"),
+                JoinType.INNER);
+        assertEquals(DuckOracle.scalarLong("SELECT count(*) FROM " + pq(duckFile) + " a JOIN " + pq(duckFile) + " b USING (d38_10)"),
+                self.count());
+        assertTrue(sw.spilledBytes() > 0, "expected spilling: " + sw.memoryReport());
+    }
+
+    @Test
     void wideSumsAreAClearError(Spillway sw) {
         SpillwayException e = assertThrows(SpillwayException.class,
                 () -> sw.readParquet(duckFile).groupBy("k").agg(sum("d38_10")));

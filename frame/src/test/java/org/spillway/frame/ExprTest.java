@@ -584,7 +584,7 @@ class ExprTest {
         planError(() -> df.filter(col("a").plus(1)), "filter() needs a bool condition", "int64");
         planError(() -> df.select(col("nope").plus(1)), "No column named 'nope'");
         assertThrows(ColumnNotFoundException.class, () -> df.filter(col("aa").gt(1)));
-        planError(() -> lit(new BigDecimal("1.5")), "BigDecimal");
+        assertEquals(DataType.decimal(2, 1), ((Expr.Literal) lit(new BigDecimal("1.5"))).literalType());
         planError(() -> lit(new StringBuilder("x")), "as a literal");
     }
 

@@ -138,6 +138,8 @@ public final class FeatureLayout {
         switch (f.type().kind()) {
             case INT32, INT64, FLOAT64, BOOL -> {
             }
+            case DECIMAL, DECIMAL128 -> throw new MlException("Feature column '" + f.name() + "' is " + f.type()
+                    + ": cast it to float64 first (col(\"" + f.name() + "\").cast(DataType.FLOAT64))");
             case STRING -> throw new MlException("Feature column '" + f.name() + "' holds strings: encode it first with "
                     + "OneHotEncoder (few categories) or FeatureHasher (many), or leave it out with featuresCols(...)");
             default -> throw new MlException("Feature column '" + f.name() + "' is " + f.type()

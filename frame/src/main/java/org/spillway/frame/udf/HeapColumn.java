@@ -19,7 +19,9 @@ import org.spillway.spill.vector.VectorBuilder;
  * The heap result of evaluating an expression over one chunk: one primitive array by type
  * (int32, int64, date, timestamp, timestamp_ntz and time in {@code longs}; float64 in {@code doubles}; bool in
  * {@code bools}; strings as Java strings; binary values as Java strings of one char per byte, ISO-8859-1, so
- * that {@code compareTo} orders them as unsigned bytes: see {@code binaryToHeap}) and a null mask ({@code null} when nothing is null).
+ * that {@code compareTo} orders them as unsigned bytes: see {@code binaryToHeap}; decimals as their unscaled
+ * values, in {@code longs} up to 18 digits and as the 16 stored bytes in {@code strings} beyond, see
+ * {@code org.spillway.spill.Decimals}) and a null mask ({@code null} when nothing is null).
  * Intermediates stay on the heap and live for one chunk; only the final output is copied
  * off-heap into a budgeted chunk.
  */
