@@ -251,12 +251,12 @@ public final class CsvSplitParser {
                     v = 0;
                     DataType dt = builders[j].type();
                     try {
-                        java.math.BigInteger u = org.spillway.spill.Decimals.unscaled(
+                        java.math.BigInteger u = org.spillway.spill.vector.DecimalValues.unscaled(
                                 new java.math.BigDecimal(new String(b, s, len, StandardCharsets.ISO_8859_1).trim()), dt);
                         if (dt.kind() == DataType.Kind.DECIMAL) {
                             v = u.longValueExact();
                         } else {
-                            binaries[j] = org.spillway.spill.Decimals.wideBytes(u);
+                            binaries[j] = org.spillway.spill.vector.DecimalValues.wideBytes(u);
                         }
                         ok = true;
                     } catch (NumberFormatException | ArithmeticException e) {

@@ -185,7 +185,7 @@ public final class CsvWriter implements AutoCloseable {
             }
             case TIMESTAMP_NTZ -> putAscii(Literals.formatTimestampNtz(((LongVector) v).get(r)));
             case TIME -> putAscii(Literals.formatTime(((LongVector) v).get(r)));
-            case DECIMAL, DECIMAL128 -> putAscii(org.spillway.spill.Decimals.format(v, r)); // at its scale: 12.50
+            case DECIMAL, DECIMAL128 -> putAscii(org.spillway.spill.vector.DecimalValues.format(v, r)); // at its scale: 12.50
             case STRING -> {
                 StringVector s = (StringVector) v;
                 int n = s.length(r);

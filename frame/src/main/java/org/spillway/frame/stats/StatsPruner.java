@@ -155,7 +155,7 @@ public final class StatsPruner {
             }
             case DECIMAL, DECIMAL128 -> {
                 // bounds are unscaled (int64 or stored bytes); the filter compares exactly, as here
-                java.math.BigDecimal a = stat instanceof byte[] b ? org.spillway.spill.Decimals.ofWide(b, t.scale())
+                java.math.BigDecimal a = stat instanceof byte[] b ? org.spillway.spill.vector.DecimalValues.ofWide(b, t.scale())
                         : java.math.BigDecimal.valueOf(((Number) stat).longValue(), t.scale());
                 if (literal instanceof String str && !Literals.isDecimalText(str)) {
                     throw new IllegalArgumentException("not a number");

@@ -21,7 +21,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * {@code bools}; strings as Java strings; binary values as Java strings of one char per byte, ISO-8859-1, so
  * that {@code compareTo} orders them as unsigned bytes: see {@code binaryToHeap}; decimals as their unscaled
  * values, in {@code longs} up to 18 digits and as the 16 stored bytes in {@code strings} beyond, see
- * {@code org.spillway.spill.Decimals}) and a null mask ({@code null} when nothing is null).
+ * {@code org.spillway.spill.vector.DecimalValues}) and a null mask ({@code null} when nothing is null).
  * Intermediates stay on the heap and live for one chunk; only the final output is copied
  * off-heap into a budgeted chunk.
  */

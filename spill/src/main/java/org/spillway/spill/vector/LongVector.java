@@ -53,7 +53,7 @@ public final class LongVector extends FixedWidthVector {
             case TIMESTAMP_NTZ -> LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                     (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
             case TIME -> LocalTime.ofNanoOfDay(micros * 1000L);
-            case DECIMAL -> org.spillway.spill.Decimals.of(micros, type().scale());
+            case DECIMAL -> DecimalValues.of(micros, type().scale());
             default -> micros;
         };
     }

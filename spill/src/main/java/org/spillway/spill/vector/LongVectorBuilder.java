@@ -9,7 +9,6 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import org.spillway.spill.DataType;
-import org.spillway.spill.Decimals;
 
 /** Builds an {@link LongVector} (int64 or timestamp). */
 public final class LongVectorBuilder extends FixedWidthVectorBuilder {
@@ -88,7 +87,7 @@ public final class LongVectorBuilder extends FixedWidthVectorBuilder {
         switch (value) {
             case null -> appendNull();
             case Object o when type.kind() == DataType.Kind.DECIMAL ->
-                    append(Decimals.unscaled(StringVectorBuilder.toBigDecimal(o, type), type).longValueExact());
+                    append(DecimalValues.unscaled(StringVectorBuilder.toBigDecimal(o, type), type).longValueExact());
             // a timestamp_ntz column takes an Instant's UTC wall clock, a timestamp column a LocalDateTime's read as UTC
             case Instant t when type != DataType.TIME ->
                     append(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));

@@ -170,7 +170,7 @@ public final class StringVector extends ColumnVector {
             return isNull(i) ? null : getBytes(i);
         }
         if (type().kind() == DataType.Kind.DECIMAL128) {
-            return isNull(i) ? null : org.spillway.spill.Decimals.ofWide(getBytes(i), type().scale());
+            return isNull(i) ? null : DecimalValues.ofWide(getBytes(i), type().scale());
         }
         return getString(i);
     }

@@ -6,7 +6,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.spillway.spill.DataType;
-import org.spillway.spill.Decimals;
 
 /**
  * Builds a {@link StringVector}. It starts in dictionary mode, interning each value in a small
@@ -372,7 +371,7 @@ public final class StringVectorBuilder extends VectorBuilder {
         if (value == null) {
             appendNull();
         } else if (type.kind() == DataType.Kind.DECIMAL128) {
-            byte[] b = Decimals.wideBytes(Decimals.unscaled(toBigDecimal(value, type), type));
+            byte[] b = DecimalValues.wideBytes(DecimalValues.unscaled(toBigDecimal(value, type), type));
             append(b, 0, b.length);
         } else if (value instanceof byte[] b) {
             append(b, 0, b.length);

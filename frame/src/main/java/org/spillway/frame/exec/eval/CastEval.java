@@ -9,7 +9,7 @@ import org.spillway.frame.Literals;
 import org.spillway.frame.SpillwayException;
 import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.DataType;
-import org.spillway.spill.Decimals;
+import org.spillway.spill.vector.DecimalValues;
 import org.spillway.spill.chunk.Chunk;
 
 /** Converts values to another type; a value that cannot convert is an error naming it (or null outside a CASE branch's rows). */
@@ -65,11 +65,11 @@ final class CastEval implements PhysicalExpr {
                     case DECIMAL, DECIMAL128 -> decimal(v, i);
                     default -> BigDecimal.valueOf(v.longs[i]);
                 };
-                BigInteger u = Decimals.unscaled(d, target); // rounds half-up to the scale; fails beyond the precision
+                BigInteger u = DecimalValues.unscaled(d, target); // rounds half-up to the scale; fails beyond the precision
                 if (target.kind() == DataType.Kind.DECIMAL) {
                     out.longs[i] = u.longValueExact();
                 } else {
-                    out.strings[i] = HeapColumn.binaryToHeap(Decimals.wideBytes(u));
+                    out.strings[i] = HeapColumn.binaryToHeap(DecimalValues.wideBytes(u));
                 }
             }
             case STRING -> out.strings[i] = render(v, i);
@@ -135,7 +135,7 @@ final class CastEval implements PhysicalExpr {
     /** Row i of a decimal column as a BigDecimal. */
     static BigDecimal decimal(HeapColumn v, int i) {
         return v.type.kind() == DataType.Kind.DECIMAL ? BigDecimal.valueOf(v.longs[i], v.type.scale())
-                : Decimals.ofWide(HeapColumn.heapToBinary(v.strings[i]), v.type.scale());
+                : DecimalValues.ofWide(HeapColumn.heapToBinary(v.strings[i]), v.type.scale());
     }
 
     private static boolean parseBool(String s) {

@@ -10,7 +10,7 @@ import org.spillway.frame.Expr.Literal;
 import org.spillway.frame.Literals;
 import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.DataType;
-import org.spillway.spill.Decimals;
+import org.spillway.spill.vector.DecimalValues;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 
@@ -82,15 +82,15 @@ final class DecimalCompare {
         BigInteger floor = scaled.setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
         boolean exact = scaled.compareTo(new BigDecimal(floor)) == 0;
         Sign sign;
-        if (!Decimals.fits(floor, t.precision()) && floor.signum() > 0) {
+        if (!DecimalValues.fits(floor, t.precision()) && floor.signum() > 0) {
             sign = (v, i) -> -1; // the literal is above every value of the type
-        } else if (!Decimals.fits(floor.add(BigInteger.ONE), t.precision()) && floor.signum() < 0) {
+        } else if (!DecimalValues.fits(floor.add(BigInteger.ONE), t.precision()) && floor.signum() < 0) {
             sign = (v, i) -> 1; // below every value
         } else if (t.kind() == DataType.Kind.DECIMAL) {
             long f = floor.longValueExact();
             sign = exact ? (v, i) -> Long.compare(v.longs[i], f) : (v, i) -> v.longs[i] <= f ? -1 : 1;
         } else {
-            String f = HeapColumn.binaryToHeap(Decimals.wideBytes(floor));
+            String f = HeapColumn.binaryToHeap(DecimalValues.wideBytes(floor));
             sign = exact ? (v, i) -> Integer.signum(v.strings[i].compareTo(f)) : (v, i) -> v.strings[i].compareTo(f) <= 0 ? -1 : 1;
         }
         return chunk -> apply(op, side.eval(chunk), null, sign, chunk);

@@ -113,7 +113,7 @@ public final class ExprCompiler {
         }
         DataType type = lit.literalType();
         if (target.isDecimal()) {
-            java.math.BigInteger u = org.spillway.spill.Decimals.unscaled(Literals.toBigDecimal(value), target);
+            java.math.BigInteger u = org.spillway.spill.vector.DecimalValues.unscaled(Literals.toBigDecimal(value), target);
             if (target.kind() == DataType.Kind.DECIMAL) {
                 long x = u.longValueExact();
                 return chunk -> {
@@ -122,7 +122,7 @@ public final class ExprCompiler {
                     return out;
                 };
             }
-            String x = HeapColumn.binaryToHeap(org.spillway.spill.Decimals.wideBytes(u));
+            String x = HeapColumn.binaryToHeap(org.spillway.spill.vector.DecimalValues.wideBytes(u));
             return chunk -> {
                 HeapColumn out = new HeapColumn(target, chunk.rows());
                 Arrays.fill(out.strings, x);

@@ -143,7 +143,7 @@ final class ParquetStats {
                     }
                     java.math.BigInteger u = new java.math.BigInteger(b);
                     yield target.kind() == DataType.Kind.DECIMAL ? (u.bitLength() < 64 ? (Object) u.longValue() : null)
-                            : org.spillway.spill.Decimals.wideBytes(u);
+                            : org.spillway.spill.vector.DecimalValues.wideBytes(u);
                 }
                 if (target == DataType.BINARY) {
                     yield b.clone(); // unsigned byte order, as the format's type-defined order

@@ -376,7 +376,7 @@ public final class ParquetWriteJob {
             case BOOL -> Boolean.toString(((BoolVector) v).get(r));
             case DATE -> LocalDate.ofEpochDay(((IntVector) v).get(r)).toString();
             case TIME -> org.spillway.frame.Literals.formatTime(((LongVector) v).get(r));
-            case DECIMAL, DECIMAL128 -> org.spillway.spill.Decimals.format(v, r);
+            case DECIMAL, DECIMAL128 -> org.spillway.spill.vector.DecimalValues.format(v, r);
             case BINARY -> throw new IllegalArgumentException("cannot partition by a binary column: partition values are "
                     + "directory names; cast it to a string (hex) first");
             case TIMESTAMP, TIMESTAMP_NTZ -> {

@@ -1,15 +1,16 @@
-package org.spillway.spill;
+package org.spillway.spill.vector;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import org.spillway.spill.DataType;
 
 /**
  * Conversions of decimal values between {@link BigDecimal} and their stored forms: the int64 unscaled
  * value of a {@code decimal(p,s)} with {@code p <= 18}, and the 16 order-preserving bytes of a wider one
  * (big-endian two's complement with the sign bit flipped, so unsigned byte order is numeric order).
  */
-public final class Decimals {
+public final class DecimalValues {
     /** Bytes of a stored wide decimal. */
     public static final int WIDE_BYTES = 16;
     private static final BigInteger[] MAX_UNSCALED = new BigInteger[DataType.MAX_DECIMAL_PRECISION + 1];
@@ -25,7 +26,7 @@ public final class Decimals {
         }
     }
 
-    private Decimals() {
+    private DecimalValues() {
     }
 
     /** 10 to the power {@code n}, for {@code 0 <= n <= 18}. */
@@ -107,18 +108,18 @@ public final class Decimals {
     }
 
     /** Row {@code r} of a decimal vector (not null) as text at its scale. */
-    public static String format(org.spillway.spill.vector.ColumnVector v, int r) {
-        if (v instanceof org.spillway.spill.vector.LongVector lv) {
+    public static String format(ColumnVector v, int r) {
+        if (v instanceof LongVector lv) {
             return toString(lv.get(r), v.type().scale());
         }
-        return ofWide(((org.spillway.spill.vector.StringVector) v).getBytes(r), v.type().scale()).toPlainString();
+        return ofWide(((StringVector) v).getBytes(r), v.type().scale()).toPlainString();
     }
 
     /** Row {@code r} of a decimal vector (not null) as a BigDecimal. */
-    public static BigDecimal get(org.spillway.spill.vector.ColumnVector v, int r) {
-        if (v instanceof org.spillway.spill.vector.LongVector lv) {
+    public static BigDecimal get(ColumnVector v, int r) {
+        if (v instanceof LongVector lv) {
             return of(lv.get(r), v.type().scale());
         }
-        return ofWide(((org.spillway.spill.vector.StringVector) v).getBytes(r), v.type().scale());
+        return ofWide(((StringVector) v).getBytes(r), v.type().scale());
     }
 }
