@@ -154,7 +154,13 @@ public sealed interface LogicalPlan {
         @Override
         public String describe() {
             return String.format(Locale.ROOT, "ParquetScan %s columns=%s%s", source.describe(), schema().names(),
-                    skipFilter == null ? "" : " pushed=" + skipFilter + " (row-group statistics, page index)");
+                    skipFilter == null ? "" : " pushed=" + skipFilter + " (row-group statistics, page index" + bloom() + ")");
+        }
+
+        /** The filter's columns that have bloom filters in the files, as ", bloom filters of [a, b]", or "". */
+        private String bloom() {
+            List<String> cols = source.bloomFilterColumns().stream().filter(skipFilter.columns()::contains).toList();
+            return cols.isEmpty() ? "" : ", bloom filters of " + cols;
         }
 
         ParquetScan withColumns(java.util.Set<String> names) {

@@ -62,6 +62,7 @@ public final class ParquetSource {
     private final List<RowGroupRef> rowGroups;
     private final long rows;
     private final List<String> unsupported;
+    private final java.util.Set<String> bloomColumns;
 
     private ParquetSource(String spec, List<ParquetFile> files, Schema schema, int fileColumns, int[][] columnOf,
                           Object[][] partitionValues, List<String> unsupported) {
@@ -101,6 +102,29 @@ public final class ParquetSource {
         }
         this.rowGroups = List.copyOf(rgs);
         this.rows = total;
+        this.bloomColumns = bloomColumns(files, schema, fileColumns, columnOf);
+    }
+
+    private static java.util.Set<String> bloomColumns(List<ParquetFile> files, Schema schema, int fileColumns, int[][] columnOf) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (int f = 0; f < files.size(); f++) {
+            List<RowGroup> groups = files.get(f).meta.getRow_groups();
+            for (int c = 0; c < fileColumns && groups != null; c++) {
+                int j = columnOf[f][c];
+                if (j < 0) {
+                    continue;
+                }
+                int leaf = files.get(f).columns.get(j).leaf();
+                for (RowGroup rg : groups) {
+                    if (leaf < rg.getColumnsSize() && rg.getColumns().get(leaf).isSetMeta_data()
+                            && rg.getColumns().get(leaf).getMeta_data().isSetBloom_filter_offset()) {
+                        out.add(schema.field(c).name());
+                        break;
+                    }
+                }
+            }
+        }
+        return java.util.Collections.unmodifiableSet(out);
     }
 
     /** Opens a file, a glob ({@code data/*.parquet}) or a directory (all {@code *.parquet} below it). */
@@ -334,6 +358,11 @@ public final class ParquetSource {
             return 1;
         }
         return min;
+    }
+
+    /** The columns of {@link #schema()} that have a bloom filter in at least one row group, in schema order (see {@link BloomPruner}). */
+    public java.util.Set<String> bloomFilterColumns() {
+        return bloomColumns;
     }
 
     /**
