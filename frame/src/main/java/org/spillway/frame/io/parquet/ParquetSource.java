@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.RowGroup;
 import org.spillway.frame.io.ParquetFormatException;
 import org.spillway.spill.DataType;
@@ -63,6 +64,7 @@ public final class ParquetSource {
     private final long rows;
     private final List<String> unsupported;
     private final java.util.Set<String> bloomColumns;
+    private final java.util.Set<String> dictionaryColumns;
 
     private ParquetSource(String spec, List<ParquetFile> files, Schema schema, int fileColumns, int[][] columnOf,
                           Object[][] partitionValues, List<String> unsupported) {
@@ -102,10 +104,13 @@ public final class ParquetSource {
         }
         this.rowGroups = List.copyOf(rgs);
         this.rows = total;
-        this.bloomColumns = bloomColumns(files, schema, fileColumns, columnOf);
+        this.bloomColumns = columnsWhere(files, schema, fileColumns, columnOf, ColumnMetaData::isSetBloom_filter_offset);
+        this.dictionaryColumns = columnsWhere(files, schema, fileColumns, columnOf, ParquetDictionaries::fullyDictionaryEncoded);
     }
 
-    private static java.util.Set<String> bloomColumns(List<ParquetFile> files, Schema schema, int fileColumns, int[][] columnOf) {
+    /** The file columns of which some column chunk's metadata passes {@code test}, in schema order. */
+    private static java.util.Set<String> columnsWhere(List<ParquetFile> files, Schema schema, int fileColumns, int[][] columnOf,
+                                                      java.util.function.Predicate<ColumnMetaData> test) {
         java.util.Set<String> out = new java.util.LinkedHashSet<>();
         for (int f = 0; f < files.size(); f++) {
             List<RowGroup> groups = files.get(f).meta.getRow_groups();
@@ -117,7 +122,7 @@ public final class ParquetSource {
                 int leaf = files.get(f).columns.get(j).leaf();
                 for (RowGroup rg : groups) {
                     if (leaf < rg.getColumnsSize() && rg.getColumns().get(leaf).isSetMeta_data()
-                            && rg.getColumns().get(leaf).getMeta_data().isSetBloom_filter_offset()) {
+                            && test.test(rg.getColumns().get(leaf).getMeta_data())) {
                         out.add(schema.field(c).name());
                         break;
                     }
@@ -360,9 +365,17 @@ public final class ParquetSource {
         return min;
     }
 
-    /** The columns of {@link #schema()} that have a bloom filter in at least one row group, in schema order (see {@link BloomPruner}). */
+    /** The columns of {@link #schema()} that have a bloom filter in at least one row group, in schema order (see {@link EqualityPruner}). */
     public java.util.Set<String> bloomFilterColumns() {
         return bloomColumns;
+    }
+
+    /**
+     * The columns of {@link #schema()} that are fully dictionary encoded (by the footer's encoding_stats) in at least one
+     * row group, in schema order (see {@link EqualityPruner}).
+     */
+    public java.util.Set<String> dictionaryColumns() {
+        return dictionaryColumns;
     }
 
     /**

@@ -33,9 +33,10 @@ import org.spillway.frame.Expr;
 import org.spillway.spill.DataType;
 
 /**
- * Bloom filters DuckDB wrote, read by {@link BloomPruner}: a row group is skipped only when the
- * value is truly absent from it (checked against the decoded rows for many random values of every
- * type), and nearly always when it is absent; literals are hashed in the column's physical type.
+ * Bloom filters and dictionaries DuckDB wrote, read by {@link EqualityPruner}: a row group is skipped
+ * only when the value is truly absent from it (checked against the decoded rows for many random values
+ * of every type), nearly always by the bloom filter and otherwise by the dictionary; literals are
+ * hashed in the column's physical type.
  */
 class ParquetBloomFilterTest {
     static final int GROUP = 10240;
@@ -86,6 +87,7 @@ class ParquetBloomFilterTest {
     void everyDictionaryColumnHasABloomFilter() {
         assertEquals(List.of("k64", "k32", "s", "d", "f", "f32", "ts", "tsms", "tsns", "u32", "kn", "t"),
                 List.copyOf(src.bloomFilterColumns()));
+        assertEquals(src.bloomFilterColumns(), src.dictionaryColumns());
     }
 
     /** Literals of each column for a key (several Java types where the filter accepts them). */
@@ -110,7 +112,7 @@ class ParquetBloomFilterTest {
         List<List<Long>> stored = keys.stream().map(s -> List.copyOf(new java.util.TreeSet<>(s))).toList();
         for (String column : src.bloomFilterColumns()) {
             long absentPairs = 0;
-            long skipped = 0;
+            long skipped = 0; // by the bloom filters
             long presentPairs = 0;
             for (LongFunction<Object> lit : literals(column)) {
                 for (int n = 0; n < 150; n++) {
@@ -119,26 +121,32 @@ class ParquetBloomFilterTest {
                     long k = rnd.nextBoolean() ? some.get(rnd.nextInt(some.size())) : rnd.nextInt(6100);
                     Object v = lit.apply(k);
                     Expr filter = col(column).eq(v);
-                    try (BloomPruner p = BloomPruner.of(src, filter, src.schema())) {
+                    try (EqualityPruner p = EqualityPruner.of(src, filter, src.schema())) {
                         assertNotNull(p, column);
                         for (int g = 0; g < GROUPS; g++) {
                             boolean present = (column.equals("kn") ? nullableKeys : keys).get(g).contains(k);
-                            boolean skip = p.canSkip(src.rowGroups().get(g), null);
+                            EqualityPruner.Verdict verdict = p.judge(src.rowGroups().get(g), null);
                             if (present) {
                                 presentPairs++;
-                                assertFalse(skip, column + " = " + v + " is in row group " + g + " but was skipped");
+                                assertEquals(EqualityPruner.Verdict.KEEP, verdict, column + " = " + v + " is in row group " + g);
                             } else {
                                 absentPairs++;
-                                skipped += skip ? 1 : 0;
+                                skipped += verdict == EqualityPruner.Verdict.BLOOM ? 1 : 0;
+                                // every data page is dictionary encoded: the dictionary decides the rest exactly
+                                assertTrue(verdict != EqualityPruner.Verdict.KEEP, column + " = " + v + " kept in row group " + g);
                             }
                         }
-                        assertTrue(p.bytesRead() > 0 && p.filtersRead() <= GROUPS, column);
+                        assertTrue(p.bloomBytesRead() > 0 && p.filtersRead() <= GROUPS, column);
                     }
                 }
             }
             assertTrue(presentPairs > 100, column + ": too few present values tried: " + presentPairs);
             assertTrue(skipped >= absentPairs * 0.95, column + ": only " + skipped + " of " + absentPairs + " absent values skipped");
         }
+    }
+
+    private static boolean skips(EqualityPruner p, RowGroupRef rg) {
+        return p.judge(rg, null) != EqualityPruner.Verdict.KEEP;
     }
 
     @Test
@@ -150,21 +158,21 @@ class ParquetBloomFilterTest {
         // two absent keys (ending in 0 and 9): every row group skipped; one present in group 0: only groups with it kept
         Expr absent = col("k64").eq(10L).or(col("k64").eq(1009L));
         Expr withPresent = col("k64").eq(10L).or(col("k64").eq(present[0]));
-        try (BloomPruner a = BloomPruner.of(src, absent, src.schema());
-             BloomPruner b = BloomPruner.of(src, withPresent, src.schema());
-             BloomPruner c = BloomPruner.of(src, col("id").geq(0L).and(col("s").eq("key-20")), src.schema());
-             BloomPruner d = BloomPruner.of(src, col("id").geq(0L).or(col("s").eq("key-20")), src.schema())) {
+        try (EqualityPruner a = EqualityPruner.of(src, absent, src.schema());
+             EqualityPruner b = EqualityPruner.of(src, withPresent, src.schema());
+             EqualityPruner c = EqualityPruner.of(src, col("id").geq(0L).and(col("s").eq("key-20")), src.schema());
+             EqualityPruner d = EqualityPruner.of(src, col("id").geq(0L).or(col("s").eq("key-20")), src.schema())) {
             for (int g = 0; g < GROUPS; g++) {
                 RowGroupRef rg = src.rowGroups().get(g);
-                assertTrue(a.canSkip(rg, null), "group " + g);
-                assertEquals(!keys.get(g).contains(present[0]), b.canSkip(rg, null), "group " + g);
-                assertTrue(c.canSkip(rg, null), "group " + g);
-                assertFalse(d.canSkip(rg, null), "group " + g);
+                assertTrue(skips(a, rg), "group " + g);
+                assertEquals(!keys.get(g).contains(present[0]), skips(b, rg), "group " + g);
+                assertTrue(skips(c, rg), "group " + g);
+                assertFalse(skips(d, rg), "group " + g);
             }
         }
         // no equality on a column with a bloom filter: no pruner at all
-        assertNull(BloomPruner.of(src, col("id").eq(5L), src.schema()));
-        assertNull(BloomPruner.of(src, col("k64").gt(5L), src.schema()));
+        assertNull(EqualityPruner.of(src, col("id").eq(5L), src.schema()));
+        assertNull(EqualityPruner.of(src, col("k64").gt(5L), src.schema()));
     }
 
     @Test
@@ -172,9 +180,9 @@ class ParquetBloomFilterTest {
         for (Expr f : List.of(col("k64").eq(2.5), col("k32").eq(5_000_000_000L), col("f32").eq(0.1),
                 col("tsms").eq(LocalDateTime.of(2020, 1, 1, 0, 0, 0, 1000)), col("u32").eq(-1L),
                 col("k64").eq(Double.NaN), col("f").eq(Double.NaN))) {
-            try (BloomPruner p = BloomPruner.of(src, f, src.schema())) {
+            try (EqualityPruner p = EqualityPruner.of(src, f, src.schema())) {
                 for (RowGroupRef rg : src.rowGroups()) {
-                    assertFalse(p.canSkip(rg, null), f.toString());
+                    assertFalse(skips(p, rg), f.toString());
                 }
             }
         }

@@ -20,20 +20,22 @@ import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.ChunkStats;
 
 /**
- * Decides from the row groups' bloom filters (and their statistics) that a filter is false for every
- * row of a row group. Understands {@code column = literal} (either side), AND and OR (so an IN-list
- * written as {@code a = 1 OR a = 2} is pruned when no literal can be present); any other part of the
- * filter is judged by {@link StatsPruner} alone. A literal is hashed as the file stores the column
- * (its physical type and unit, see {@link ParquetBloomFilters#hashes}); where that is not exact (a
- * null literal, NaN, a value the column cannot hold, INT96) the bloom filter is not used. A bloom
- * filter has no false negatives, so a row group is skipped only if no row can match.
+ * Decides from the row groups' bloom filters and dictionaries (and their statistics) that a filter is
+ * false for every row of a row group. Understands {@code column = literal} (either side), AND and OR
+ * (so an IN-list written as {@code a = 1 OR a = 2} is pruned when no literal can be present); any other
+ * part of the filter is judged by {@link StatsPruner} alone. A literal is hashed as the file stores the
+ * column (its physical type and unit, see {@link ParquetBloomFilters#hashes}); where that is not exact
+ * (a null literal, NaN, a value the column cannot hold, INT96) neither is used. A bloom filter has no
+ * false negatives, and a dictionary holds every value of a column chunk whose data pages are all
+ * dictionary encoded (by the footer's encoding_stats), so a row group is skipped only if no row can match.
  *
- * <p>Filters are read lazily, only for the row groups asked about and only for the columns of
- * equalities that statistics did not already decide, one positional read each (the header and bitset
- * together when the footer gives {@code bloom_filter_length}); {@link #bytesRead()} counts them. A
- * filter that cannot be read or is of an unknown kind is ignored. Not thread-safe.
+ * <p>{@link #judge} tries statistics and bloom filters first, then dictionaries (they cost a page
+ * read and decompression). Filters and dictionaries are read lazily, only for the row groups asked
+ * about and only for the columns of equalities not yet decided, once per row group and column;
+ * {@link #bloomBytesRead()} and {@link #dictionaryBytesRead()} count them. One that cannot be read or
+ * is of an unknown kind is ignored. Not thread-safe.
  */
-public final class BloomPruner implements AutoCloseable {
+public final class EqualityPruner implements AutoCloseable {
     private final ParquetSource source;
     private final Expr filter;
     private final Schema filterSchema;
@@ -42,10 +44,22 @@ public final class BloomPruner implements AutoCloseable {
     private long channelSize;
     private RowGroupRef cached;
     private final Map<Integer, Optional<BlockSplitBloomFilter>> filters = new HashMap<>();
-    private long bytesRead;
+    private final Map<Integer, Optional<ParquetDictionaries.Read>> dictionaries = new HashMap<>();
+    private long bloomBytes;
+    private long dictionaryBytes;
     private long filtersRead;
 
-    private BloomPruner(ParquetSource source, Expr filter, Schema filterSchema) {
+    /** What decided a row group. */
+    public enum Verdict {
+        /** Nothing proves the filter false: read the row group. */
+        KEEP,
+        /** Statistics and bloom filters prove it false. */
+        BLOOM,
+        /** Only with the dictionaries is it proven false. */
+        DICTIONARY
+    }
+
+    private EqualityPruner(ParquetSource source, Expr filter, Schema filterSchema) {
         this.source = source;
         this.filter = filter;
         this.filterSchema = filterSchema;
@@ -54,13 +68,13 @@ public final class BloomPruner implements AutoCloseable {
     /**
      * A pruner of row groups of {@code source} for {@code filter} (whose statistics come in the order
      * of {@code filterSchema}), or null when no equality of the filter is on a column that has a bloom
-     * filter in some row group.
+     * filter or a fully dictionary-encoded column chunk in some row group.
      */
-    public static BloomPruner of(ParquetSource source, Expr filter, Schema filterSchema) {
+    public static EqualityPruner of(ParquetSource source, Expr filter, Schema filterSchema) {
         Set<String> eq = new LinkedHashSet<>();
         equalityColumns(filter, eq);
-        eq.retainAll(source.bloomFilterColumns());
-        return eq.isEmpty() ? null : new BloomPruner(source, filter, filterSchema);
+        eq.removeIf(c -> !source.bloomFilterColumns().contains(c) && !source.dictionaryColumns().contains(c));
+        return eq.isEmpty() ? null : new EqualityPruner(source, filter, filterSchema);
     }
 
     private static void equalityColumns(Expr e, Set<String> out) {
@@ -79,30 +93,39 @@ public final class BloomPruner implements AutoCloseable {
     }
 
     /**
-     * True if no row of {@code rowGroup} can pass the filter, judged by its bloom filters together
-     * with {@code stats} (the row group's statistics of the filter's columns, or null when unknown).
+     * Whether {@code rowGroup} can be skipped, and by what: {@link Verdict#BLOOM} if its statistics
+     * ({@code stats}: of the filter's columns, or null when unknown) and bloom filters prove the filter
+     * false for every row, else {@link Verdict#DICTIONARY} if the dictionaries do too, else
+     * {@link Verdict#KEEP}.
      */
-    public boolean canSkip(RowGroupRef rowGroup, ChunkStats stats) {
+    public Verdict judge(RowGroupRef rowGroup, ChunkStats stats) {
         if (cached == null || cached.file() != rowGroup.file() || cached.rowGroup() != rowGroup.rowGroup()) {
             filters.clear();
+            dictionaries.clear();
             cached = rowGroup;
         }
-        return skip(filter, rowGroup, stats);
+        if (skip(filter, rowGroup, stats, false)) {
+            return Verdict.BLOOM;
+        }
+        return skip(filter, rowGroup, stats, true) ? Verdict.DICTIONARY : Verdict.KEEP;
     }
 
-    private boolean skip(Expr e, RowGroupRef rg, ChunkStats stats) {
+    private boolean skip(Expr e, RowGroupRef rg, ChunkStats stats, boolean dict) {
         if (e instanceof BinaryExpr b && b.op() == BinaryExpr.Op.AND) {
-            return skip(b.left(), rg, stats) || skip(b.right(), rg, stats);
+            return skip(b.left(), rg, stats, dict) || skip(b.right(), rg, stats, dict);
         }
         if (e instanceof BinaryExpr b && b.op() == BinaryExpr.Op.OR) {
-            return skip(b.left(), rg, stats) && skip(b.right(), rg, stats);
+            return skip(b.left(), rg, stats, dict) && skip(b.right(), rg, stats, dict);
         }
         boolean byStats = stats != null && StatsPruner.canSkip(e, filterSchema, stats);
-        return byStats || (e instanceof BinaryExpr b && b.op() == BinaryExpr.Op.EQ && absent(b, rg));
+        return byStats || (e instanceof BinaryExpr b && b.op() == BinaryExpr.Op.EQ && absent(b, rg, dict));
     }
 
-    /** True if the bloom filter of the equality's column proves the literal absent from the row group. */
-    private boolean absent(BinaryExpr b, RowGroupRef rg) {
+    /**
+     * True if the bloom filter of the equality's column proves the literal absent from the row group,
+     * or (with {@code dict}) its dictionary does.
+     */
+    private boolean absent(BinaryExpr b, RowGroupRef rg, boolean dict) {
         ColumnRef col;
         Literal lit;
         if (b.left() instanceof ColumnRef c && b.right() instanceof Literal l) {
@@ -125,18 +148,19 @@ public final class BloomPruner implements AutoCloseable {
         ParquetFile pf = source.files.get(rg.file());
         ParquetFile.Column column = pf.columns.get(c);
         RowGroup g = pf.meta.getRow_groups().get(rg.rowGroup());
-        if (column.mapping() == null || column.leaf() >= g.getColumnsSize()) {
+        if (column.mapping() == null || column.leaf() >= g.getColumnsSize() || !g.getColumns().get(column.leaf()).isSetMeta_data()) {
             return false;
         }
         ColumnChunk cc = g.getColumns().get(column.leaf());
-        if (!cc.isSetMeta_data() || !cc.getMeta_data().isSetBloom_filter_offset()) {
-            return false;
-        }
         long[] hashes = ParquetBloomFilters.hashes(lit.value(), column.mapping());
         if (hashes == null) {
             return false;
         }
-        BlockSplitBloomFilter bf = load(rg, column.leaf(), cc);
+        if (dict) {
+            ParquetDictionaries.Read d = dictionary(rg, column, cc);
+            return d != null && ParquetDictionaries.absent(d, hashes);
+        }
+        BlockSplitBloomFilter bf = cc.getMeta_data().isSetBloom_filter_offset() ? load(rg, column.leaf(), cc) : null;
         if (bf == null) {
             return false;
         }
@@ -148,6 +172,25 @@ public final class BloomPruner implements AutoCloseable {
         return true;
     }
 
+    private ParquetDictionaries.Read dictionary(RowGroupRef rg, ParquetFile.Column column, ColumnChunk cc) {
+        if (!ParquetDictionaries.fullyDictionaryEncoded(cc.getMeta_data())) {
+            return null;
+        }
+        return dictionaries.computeIfAbsent(column.leaf(), k -> {
+            try {
+                FileChannel ch = channel(rg.file());
+                ParquetDictionaries.Read r = ParquetDictionaries.read(ch, channelSize, cc.getMeta_data(), column.mapping().physical(),
+                        column.mapping().typeLength());
+                if (r != null) {
+                    dictionaryBytes += r.bytes();
+                }
+                return Optional.ofNullable(r);
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty(); // a dictionary that cannot be read is not used
+            }
+        }).orElse(null);
+    }
+
     private BlockSplitBloomFilter load(RowGroupRef rg, int leaf, ColumnChunk cc) {
         return filters.computeIfAbsent(leaf, k -> {
             try {
@@ -156,7 +199,7 @@ public final class BloomPruner implements AutoCloseable {
                 if (r == null) {
                     return Optional.empty();
                 }
-                bytesRead += r.bytes();
+                bloomBytes += r.bytes();
                 filtersRead++;
                 return Optional.of(r.filter());
             } catch (IOException | RuntimeException e) {
@@ -185,8 +228,13 @@ public final class BloomPruner implements AutoCloseable {
     }
 
     /** Bytes of bloom filters read so far (headers and bitsets). */
-    public long bytesRead() {
-        return bytesRead;
+    public long bloomBytesRead() {
+        return bloomBytes;
+    }
+
+    /** Bytes of dictionary pages read so far (headers and bodies). */
+    public long dictionaryBytesRead() {
+        return dictionaryBytes;
     }
 
     /** Bloom filters read so far. */
