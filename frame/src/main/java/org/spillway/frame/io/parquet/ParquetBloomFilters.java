@@ -253,17 +253,17 @@ final class ParquetBloomFilters {
                 default -> throw new IllegalArgumentException("no bloom filter for " + col.type + " columns");
             };
         }
-        long[] sorted = Arrays.copyOf(hashes, n);
-        Arrays.sort(sorted);
-        long distinct = 0;
+        // sorted in place: the distinct hashes are counted and inserted once each (insertion order does not matter)
+        Arrays.sort(hashes, 0, n);
+        int distinct = 0;
         for (int i = 0; i < n; i++) {
-            if (i == 0 || sorted[i] != sorted[i - 1]) {
-                distinct++;
+            if (i == 0 || hashes[i] != hashes[i - 1]) {
+                hashes[distinct++] = hashes[i];
             }
         }
         int bytes = Math.max(0, BlockSplitBloomFilter.optimalNumOfBits(distinct, fpp) / 8);
         BlockSplitBloomFilter bf = new BlockSplitBloomFilter(bytes, MAX_WRITE_BYTES);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < distinct; i++) {
             bf.insertHash(hashes[i]);
         }
         BloomFilterHeader header = new BloomFilterHeader(bf.getBitsetSize(), BloomFilterAlgorithm.BLOCK(new SplitBlockAlgorithm()),
