@@ -154,7 +154,14 @@ public sealed interface LogicalPlan {
         @Override
         public String describe() {
             return String.format(Locale.ROOT, "ParquetScan %s columns=%s%s", source.describe(), schema().names(),
-                    skipFilter == null ? "" : " pushed=" + skipFilter + " (row-group statistics, page index)");
+                    skipFilter == null ? "" : " pushed=" + skipFilter + " (row-group statistics, page index" + equalities() + ")");
+        }
+
+        /** The filter's columns with bloom filters or dictionaries in the files: ", bloom filters of [a], dictionaries of [a, b]". */
+        private String equalities() {
+            List<String> bloom = source.bloomFilterColumns().stream().filter(skipFilter.columns()::contains).toList();
+            List<String> dict = source.dictionaryColumns().stream().filter(skipFilter.columns()::contains).toList();
+            return (bloom.isEmpty() ? "" : ", bloom filters of " + bloom) + (dict.isEmpty() ? "" : ", dictionaries of " + dict);
         }
 
         ParquetScan withColumns(java.util.Set<String> names) {

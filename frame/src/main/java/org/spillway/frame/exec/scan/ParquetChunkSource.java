@@ -7,6 +7,7 @@ import java.util.Set;
 import org.spillway.frame.Expr;
 import org.spillway.frame.stats.StatsPruner;
 import org.spillway.frame.exec.pipeline.Counters;
+import org.spillway.frame.io.parquet.EqualityPruner;
 import org.spillway.frame.io.parquet.ParquetRowGroupReader;
 import org.spillway.frame.io.parquet.ParquetSource;
 import org.spillway.frame.io.parquet.RowGroupRef;
@@ -19,8 +20,11 @@ import org.spillway.spill.memory.MemoryBudget;
  * per-worker {@link ParquetRowGroupReader}; a row group of at least twice {@link #splitRows} rows
  * (max(4 x chunk rows, 1,000,000)) is split into row ranges of that many rows or a little more, each a morsel,
  * so that one big row group still keeps every worker busy. Row groups whose footer statistics prove the skip filter
- * false for every row are dropped before the scan starts (counted as {@code parquet.rowGroupsSkipped});
- * the reader may skip pages by the page index as well.
+ * false for every row are dropped before the scan starts (counted as {@code parquet.rowGroupsSkipped}); of the
+ * others, those whose bloom filters, else dictionaries, prove an equality of the filter false are dropped too
+ * ({@link EqualityPruner}: {@code parquet.rowGroupsSkippedByBloom}, {@code parquet.rowGroupsSkippedByDictionary}; bytes
+ * read in {@code parquet.bloomFilterBytesRead}, {@code parquet.dictionaryBytesRead} and {@code parquet.bytesRead}); the
+ * reader may skip pages by the page index as well.
  */
 public final class ParquetChunkSource implements ChunkSource<RowGroupRef, ParquetRowGroupReader> {
     private final ParquetSource source;
@@ -98,15 +102,37 @@ public final class ParquetChunkSource implements ChunkSource<RowGroupRef, Parque
         Schema filterSchema = full.select(positions);
         List<RowGroupRef> keep = new ArrayList<>(all.size());
         long skipped = 0;
-        for (RowGroupRef rg : all) {
-            ChunkStats stats = source.stats(rg, positions);
-            if (stats != null && StatsPruner.canSkip(filter, filterSchema, stats)) {
-                skipped++;
-            } else {
-                keep.add(rg);
+        long skippedByBloom = 0;
+        long skippedByDictionary = 0;
+        EqualityPruner eq = EqualityPruner.of(source, filter, filterSchema);
+        try {
+            for (RowGroupRef rg : all) {
+                ChunkStats stats = source.stats(rg, positions);
+                if (stats != null && StatsPruner.canSkip(filter, filterSchema, stats)) {
+                    skipped++;
+                    continue;
+                }
+                // bloom filters and dictionaries: read only for the row groups the statistics kept
+                EqualityPruner.Verdict v = eq == null ? EqualityPruner.Verdict.KEEP : eq.judge(rg, stats);
+                switch (v) {
+                    case BLOOM -> skippedByBloom++;
+                    case DICTIONARY -> skippedByDictionary++;
+                    case KEEP -> keep.add(rg);
+                }
+            }
+        } finally {
+            if (eq != null) {
+                eq.close();
             }
         }
         counters.add("parquet.rowGroupsSkipped", skipped);
+        if (eq != null) {
+            counters.add("parquet.rowGroupsSkippedByBloom", skippedByBloom);
+            counters.add("parquet.rowGroupsSkippedByDictionary", skippedByDictionary);
+            counters.add("parquet.bloomFilterBytesRead", eq.bloomBytesRead());
+            counters.add("parquet.dictionaryBytesRead", eq.dictionaryBytesRead());
+            counters.add("parquet.bytesRead", eq.bloomBytesRead() + eq.dictionaryBytesRead());
+        }
         return keep;
     }
 

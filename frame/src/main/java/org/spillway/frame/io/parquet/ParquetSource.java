@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.RowGroup;
 import org.spillway.frame.io.ParquetFormatException;
 import org.spillway.spill.DataType;
@@ -62,6 +63,8 @@ public final class ParquetSource {
     private final List<RowGroupRef> rowGroups;
     private final long rows;
     private final List<String> unsupported;
+    private final java.util.Set<String> bloomColumns;
+    private final java.util.Set<String> dictionaryColumns;
 
     private ParquetSource(String spec, List<ParquetFile> files, Schema schema, int fileColumns, int[][] columnOf,
                           Object[][] partitionValues, List<String> unsupported) {
@@ -101,6 +104,32 @@ public final class ParquetSource {
         }
         this.rowGroups = List.copyOf(rgs);
         this.rows = total;
+        this.bloomColumns = columnsWhere(files, schema, fileColumns, columnOf, ColumnMetaData::isSetBloom_filter_offset);
+        this.dictionaryColumns = columnsWhere(files, schema, fileColumns, columnOf, ParquetDictionaries::fullyDictionaryEncoded);
+    }
+
+    /** The file columns of which some column chunk's metadata passes {@code test}, in schema order. */
+    private static java.util.Set<String> columnsWhere(List<ParquetFile> files, Schema schema, int fileColumns, int[][] columnOf,
+                                                      java.util.function.Predicate<ColumnMetaData> test) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (int f = 0; f < files.size(); f++) {
+            List<RowGroup> groups = files.get(f).meta.getRow_groups();
+            for (int c = 0; c < fileColumns && groups != null; c++) {
+                int j = columnOf[f][c];
+                if (j < 0) {
+                    continue;
+                }
+                int leaf = files.get(f).columns.get(j).leaf();
+                for (RowGroup rg : groups) {
+                    if (leaf < rg.getColumnsSize() && rg.getColumns().get(leaf).isSetMeta_data()
+                            && test.test(rg.getColumns().get(leaf).getMeta_data())) {
+                        out.add(schema.field(c).name());
+                        break;
+                    }
+                }
+            }
+        }
+        return java.util.Collections.unmodifiableSet(out);
     }
 
     /** Opens a file, a glob ({@code data/*.parquet}) or a directory (all {@code *.parquet} below it). */
@@ -334,6 +363,19 @@ public final class ParquetSource {
             return 1;
         }
         return min;
+    }
+
+    /** The columns of {@link #schema()} that have a bloom filter in at least one row group, in schema order (see {@link EqualityPruner}). */
+    public java.util.Set<String> bloomFilterColumns() {
+        return bloomColumns;
+    }
+
+    /**
+     * The columns of {@link #schema()} that are fully dictionary encoded (by the footer's encoding_stats) in at least one
+     * row group, in schema order (see {@link EqualityPruner}).
+     */
+    public java.util.Set<String> dictionaryColumns() {
+        return dictionaryColumns;
     }
 
     /**

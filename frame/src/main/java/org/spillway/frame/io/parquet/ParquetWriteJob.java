@@ -123,6 +123,7 @@ public final class ParquetWriteJob {
                 throw new ColumnNotFoundException(parts.get(i), schema.names());
             }
         }
+        checkBloomFilterColumns(options, schema);
         if (!parts.isEmpty() && parts.size() == schema.size()) {
             throw new SpillwayException("Cannot partition by every column " + parts + ": the files would hold no columns");
         }
@@ -138,6 +139,23 @@ public final class ParquetWriteJob {
         dataSchema = new Schema(fields);
         staging = this.target.resolveSibling("." + name + ".spillway-" + jobId + ".tmp");
         maxInFlight = df.parallelism() + 1;
+    }
+
+    private static void checkBloomFilterColumns(ParquetWriteOptions options, Schema schema) {
+        for (String c : options.bloomFilterColumns()) {
+            if (schema.indexOf(c) < 0) {
+                throw new IllegalArgumentException("withBloomFilter names column '" + c + "', which the frame does not have;"
+                        + " its columns are " + schema.names());
+            }
+            if (options.partitionBy().contains(c)) {
+                throw new IllegalArgumentException("withBloomFilter names column '" + c + "', a partition column:"
+                        + " partition columns are directory names, not stored in the files");
+            }
+            if (schema.type(schema.indexOf(c)) == org.spillway.spill.DataType.BOOL) {
+                throw new IllegalArgumentException("withBloomFilter names column '" + c + "', a bool column: a bloom filter"
+                        + " cannot help with two values (statistics already tell)");
+            }
+        }
     }
 
     /**

@@ -19,12 +19,18 @@ final class RowGroupEncoder {
         }
     }
 
-    /** An encoded row group, not yet placed in a file. */
-    record Encoded(long rows, ColumnChunkEncoder.Encoded[] columns) {
+    /**
+     * An encoded row group, not yet placed in a file; {@code bloomFilters} holds each column's
+     * serialized bloom filter (header and bitset), null for columns without one.
+     */
+    record Encoded(long rows, ColumnChunkEncoder.Encoded[] columns, byte[][] bloomFilters) {
         long bytes() {
             long b = 0;
             for (ColumnChunkEncoder.Encoded c : columns) {
                 b += c.bytes().length;
+            }
+            for (byte[] f : bloomFilters) {
+                b += f == null ? 0 : f.length;
             }
             return b;
         }
@@ -40,11 +46,12 @@ final class RowGroupEncoder {
         }
         final int total = rows;
         ColumnChunkEncoder.Encoded[] out = new ColumnChunkEncoder.Encoded[schema.size()];
+        byte[][] blooms = new byte[schema.size()][];
         List<ForkJoinTask<?>> tasks = new ArrayList<>(schema.size());
         for (int c = 0; c < schema.size(); c++) {
             final int col = c;
             tasks.add(ForkJoinTask.adapt(() -> {
-                out[col] = encodeColumn(schema, pieces, options, col, total);
+                encodeColumn(schema, pieces, options, col, total, out, blooms);
             }));
         }
         if (ForkJoinTask.inForkJoinPool()) {
@@ -52,19 +59,26 @@ final class RowGroupEncoder {
         } else {
             tasks.forEach(ForkJoinTask::invoke);
         }
-        return new Encoded(rows, out);
+        return new Encoded(rows, out, blooms);
     }
 
-    private static ColumnChunkEncoder.Encoded encodeColumn(Schema schema, List<Piece> pieces, ParquetWriteOptions options, int c,
-                                                           int rows) {
+    /** Encodes column {@code c} into {@code out[c]}, and its bloom filter into {@code blooms[c]} when the options ask for one. */
+    private static void encodeColumn(Schema schema, List<Piece> pieces, ParquetWriteOptions options, int c, int rows,
+                                     ColumnChunkEncoder.Encoded[] out, byte[][] blooms) {
         Piece only = pieces.getFirst();
+        ParquetWriteColumn col;
         if (pieces.size() == 1 && only.from() == 0 && only.to() == only.columns()[c].size) {
-            return ColumnChunkEncoder.encode(only.columns()[c], schema.field(c).name(), options);
+            col = only.columns()[c];
+        } else {
+            col = new ParquetWriteColumn(schema.type(c), rows);
+            for (Piece p : pieces) {
+                col.appendColumn(p.columns()[c], p.from(), p.to());
+            }
         }
-        ParquetWriteColumn col = new ParquetWriteColumn(schema.type(c), rows);
-        for (Piece p : pieces) {
-            col.appendColumn(p.columns()[c], p.from(), p.to());
+        String name = schema.field(c).name();
+        out[c] = ColumnChunkEncoder.encode(col, name, options);
+        if (options.bloomFilterColumns().contains(name)) {
+            blooms[c] = ParquetBloomFilters.build(col, 0, col.size, options.bloomFilterFpp());
         }
-        return ColumnChunkEncoder.encode(col, schema.field(c).name(), options);
     }
 }
