@@ -116,7 +116,7 @@ final class ParquetBloomFilters {
         }
         BlockSplitBloomFilter h = new BlockSplitBloomFilter(BlockSplitBloomFilter.LOWER_BOUND_BYTES);
         try {
-            return switch (m.type()) {
+            return switch (m.type().kind()) {
                 case INT32, INT64 -> {
                     Long x = integral(literal);
                     yield x == null ? null : integer(h, x, m);
@@ -245,9 +245,9 @@ final class ParquetBloomFilters {
             if (col.isNull(i)) {
                 continue;
             }
-            hashes[n++] = switch (col.type) {
+            hashes[n++] = switch (col.type.kind()) {
                 case INT32, DATE -> hasher.hash(col.ints[i]);
-                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME -> hasher.hash(col.longs[i]);
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> hasher.hash(col.longs[i]);
                 case FLOAT64 -> hasher.hash(col.doubles[i]);
                 case STRING, BINARY -> hasher.hash(Binary.fromConstantByteArray(col.bytes, col.offsets[i], col.offsets[i + 1] - col.offsets[i]));
                 default -> throw new IllegalArgumentException("no bloom filter for " + col.type + " columns");

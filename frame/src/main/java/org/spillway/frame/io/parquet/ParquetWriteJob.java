@@ -155,6 +155,10 @@ public final class ParquetWriteJob {
                 throw new IllegalArgumentException("withBloomFilter names column '" + c + "', a bool column: a bloom filter"
                         + " cannot help with two values (statistics already tell)");
             }
+            if (schema.type(schema.indexOf(c)).kind() == org.spillway.spill.DataType.Kind.DECIMAL128) {
+                throw new IllegalArgumentException("withBloomFilter names column '" + c + "', a decimal of more than 18 digits:"
+                        + " bloom filters are written for decimals of up to 18 digits only");
+            }
         }
     }
 
