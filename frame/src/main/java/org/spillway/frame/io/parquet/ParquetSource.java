@@ -132,6 +132,66 @@ public final class ParquetSource {
         return java.util.Collections.unmodifiableSet(out);
     }
 
+    /**
+     * A source over the data files of a table snapshot (Delta, Iceberg, ...): the schema is the table's,
+     * not the footers'. Each column of {@code fileSchema} is read from the file column of its name
+     * (absent from a file: null there; a file column of a narrower type is widened as {@link #open}
+     * does; any other type is an error naming the file and column). The columns of
+     * {@code partitionSchema} follow, with each file's {@code partitionValues} (storage values: Integer
+     * for int32 and date, Long for int64, timestamps and decimals up to 18 digits, Double, Boolean,
+     * String; null for null).
+     *
+     * @param spec            what the source reads, for {@code explain()} and errors (e.g. the table path)
+     * @param files           the data files, in read order
+     * @param fileSchema      the columns stored in the files
+     * @param partitionSchema the columns whose values come from {@code partitionValues}
+     * @param partitionValues per file, one value per partition column
+     */
+    public static ParquetSource ofFiles(String spec, List<Path> files, Schema fileSchema, Schema partitionSchema,
+                                        List<Object[]> partitionValues) {
+        if (partitionValues.size() != files.size()) {
+            throw new IllegalArgumentException(files.size() + " files but " + partitionValues.size() + " partition value rows");
+        }
+        List<ParquetFile> opened = new ArrayList<>();
+        for (Path p : files) {
+            opened.add(ParquetFile.open(p));
+        }
+        int fileColumns = fileSchema.size();
+        int[][] columnOf = new int[opened.size()][fileColumns];
+        for (int f = 0; f < opened.size(); f++) {
+            ParquetFile pf = opened.get(f);
+            for (int c = 0; c < fileColumns; c++) {
+                columnOf[f][c] = -1;
+                String name = fileSchema.field(c).name();
+                for (int j = 0; j < pf.columns.size(); j++) {
+                    ParquetFile.Column col = pf.columns.get(j);
+                    if (!col.name().equals(name)) {
+                        continue;
+                    }
+                    DataType want = fileSchema.type(c);
+                    if (col.mapping() == null || !ParquetTypes.widens(col.mapping().type(), want)) {
+                        throw new ParquetFormatException("Column '" + name + "' of '" + pf.path + "' is "
+                                + (col.mapping() == null ? col.unsupported() : col.mapping().type()) + ", but " + spec
+                                + " says " + want + ": the file does not belong to this table's schema");
+                    }
+                    columnOf[f][c] = j;
+                    break;
+                }
+            }
+        }
+        List<Field> fields = new ArrayList<>(fileSchema.fields());
+        fields.addAll(partitionSchema.fields());
+        Object[][] values = new Object[opened.size()][];
+        for (int f = 0; f < opened.size(); f++) {
+            values[f] = partitionValues.get(f).clone();
+            if (values[f].length != partitionSchema.size()) {
+                throw new IllegalArgumentException("file " + files.get(f) + ": " + values[f].length + " partition values for "
+                        + partitionSchema.size() + " partition columns");
+            }
+        }
+        return new ParquetSource(spec, opened, new Schema(fields), fileColumns, columnOf, values, List.of());
+    }
+
     /** Opens a file, a glob ({@code data/*.parquet}) or a directory (all {@code *.parquet} below it). */
     public static ParquetSource open(String pathOrGlobOrDir) {
         ParquetFiles.Resolved r = ParquetFiles.resolve(pathOrGlobOrDir);
@@ -234,6 +294,11 @@ public final class ParquetSource {
             }
         }
         return out;
+    }
+
+    /** Undoes Hive's {@code %XX} escaping of a partition directory name (a plus stays a plus). */
+    public static String unescapePath(String s) {
+        return unescape(s);
     }
 
     /** Undoes Hive's {@code %XX} escaping (a plus stays a plus). */

@@ -87,6 +87,10 @@ public final class ParquetWriteJob {
     private final Path target;
     private final ParquetWriteOptions options;
     private final boolean singleFile;
+    /** Writing a table's data files straight into its directory (see {@link #writeFiles}). */
+    private final boolean tableFiles;
+    private final List<WrittenFile> written = new ArrayList<>();
+    private final List<Path> created = new ArrayList<>();
     private final Schema schema;
     private final Schema dataSchema;
     private final int[] dataCols;
@@ -104,13 +108,14 @@ public final class ParquetWriteJob {
     private int inFlight;
     private int partNumber;
 
-    private ParquetWriteJob(Input df, Path target, ParquetWriteOptions options) {
+    private ParquetWriteJob(Input df, Path target, ParquetWriteOptions options, boolean tableFiles) {
         this.df = df;
         this.target = target.toAbsolutePath().normalize();
         this.options = options;
         this.schema = df.schema();
+        this.tableFiles = tableFiles;
         String name = this.target.getFileName() == null ? "" : this.target.getFileName().toString();
-        this.singleFile = name.toLowerCase(Locale.ROOT).endsWith(".parquet");
+        this.singleFile = !tableFiles && name.toLowerCase(Locale.ROOT).endsWith(".parquet");
         List<String> parts = options.partitionBy();
         if (singleFile && !parts.isEmpty()) {
             throw new SpillwayException("Cannot partition " + target + " by " + parts + ": a path ending in .parquet is one file;"
@@ -137,7 +142,7 @@ public final class ParquetWriteJob {
         }
         dataCols = data.stream().mapToInt(Integer::intValue).toArray();
         dataSchema = new Schema(fields);
-        staging = this.target.resolveSibling("." + name + ".spillway-" + jobId + ".tmp");
+        staging = tableFiles ? this.target : this.target.resolveSibling("." + name + ".spillway-" + jobId + ".tmp");
         maxInFlight = df.parallelism() + 1;
     }
 
@@ -186,16 +191,50 @@ public final class ParquetWriteJob {
         java.util.Objects.requireNonNull(df, "df");
         java.util.Objects.requireNonNull(target, "target");
         java.util.Objects.requireNonNull(options, "options");
-        new ParquetWriteJob(df, target, options).run();
+        new ParquetWriteJob(df, target, options, false).run();
+    }
+
+    /**
+     * A data file written by {@link #writeFiles}.
+     *
+     * @param path      the file
+     * @param partition its partition directory relative to the target ({@code a=1/b=x}, Hive-escaped; empty
+     *                  without partitions)
+     * @param size      bytes
+     * @param rows      rows
+     */
+    public record WrittenFile(Path path, String partition, long size, long rows) {
+    }
+
+    /**
+     * Writes {@code df} as new part files straight into the directory {@code dir} (created if missing),
+     * Hive-partitioned as {@link ParquetWriteOptions#partitionBy()} says, for a table format that
+     * publishes them in its own commit: nothing is staged or renamed and no {@code _SUCCESS} marker is
+     * written. Each file is forced to disk before this returns. An empty frame writes no file. On
+     * failure, the files this call wrote are deleted and nothing else in {@code dir} is touched.
+     *
+     * @return the files written, in the order they were finished
+     */
+    public static List<WrittenFile> writeFiles(Input df, Path dir, ParquetWriteOptions options) {
+        java.util.Objects.requireNonNull(df, "df");
+        java.util.Objects.requireNonNull(dir, "dir");
+        java.util.Objects.requireNonNull(options, "options");
+        ParquetWriteJob job = new ParquetWriteJob(df, dir, options, true);
+        job.run();
+        return List.copyOf(job.written);
     }
 
     private void run() {
-        prepare();
+        if (!tableFiles) {
+            prepare();
+        }
         boolean published = false;
         reservation = df.budget().newReservation("parquet writer " + target.getFileName());
         encoders = new ForkJoinPool(df.parallelism());
         try {
-            if (!singleFile) {
+            if (tableFiles) {
+                Files.createDirectories(staging);
+            } else if (!singleFile) {
                 Files.createDirectory(staging);
             }
             df.mapChunksOrdered(this::route, this::accept);
@@ -282,6 +321,17 @@ public final class ParquetWriteJob {
     }
 
     private void publish() throws IOException {
+        if (tableFiles) {
+            java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+            for (Path p : created) {
+                dirs.add(p.getParent());
+            }
+            for (Path d : dirs) {
+                syncDirectory(d);
+            }
+            syncDirectory(target);
+            return;
+        }
         if (singleFile) {
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -325,6 +375,16 @@ public final class ParquetWriteJob {
     private void abort() {
         for (Sink s : sinks.values()) {
             s.cancel();
+        }
+        if (tableFiles) {
+            for (Path p : created) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // an unreferenced file: the table's vacuum removes it
+                }
+            }
+            return;
         }
         try {
             FileSpecs.deleteTree(staging);
@@ -447,7 +507,7 @@ public final class ParquetWriteJob {
     }
 
     private void finishAll() throws IOException {
-        if (!singleFile && partCols.length == 0 && sinks.isEmpty()) {
+        if (!tableFiles && !singleFile && partCols.length == 0 && sinks.isEmpty()) {
             sinks.put("", new Sink(""));
         }
         if (singleFile && sinks.isEmpty()) {
@@ -472,6 +532,7 @@ public final class ParquetWriteJob {
         private long pendingCharge;
         private final ArrayDeque<InFlight> queue = new ArrayDeque<>();
         private ParquetFileWriter file;
+        private Path filePath;
 
         Sink(String partition) {
             this.partition = partition;
@@ -530,7 +591,8 @@ public final class ParquetWriteJob {
                         if (openFiles.size() >= MAX_OPEN_FILES) {
                             openFiles.getFirst().closeFile();
                         }
-                        file = new ParquetFileWriter(nextPath(), dataSchema);
+                        filePath = nextPath();
+                        file = new ParquetFileWriter(filePath, dataSchema);
                     }
                     openFiles.remove(this);
                     openFiles.add(this);
@@ -550,12 +612,15 @@ public final class ParquetWriteJob {
             }
             Path dir = partition.isEmpty() ? staging : staging.resolve(partition);
             Files.createDirectories(dir);
-            return dir.resolve(String.format(Locale.ROOT, "part-%05d-%s.parquet", partNumber++, jobId));
+            Path p = dir.resolve(String.format(Locale.ROOT, "part-%05d-%s.parquet", partNumber++, jobId));
+            created.add(p);
+            return p;
         }
 
         void finish() throws IOException {
-            if (file == null && partNumber == 0) {
-                file = new ParquetFileWriter(nextPath(), dataSchema); // an empty frame: a file with the schema
+            if (file == null && partNumber == 0 && !tableFiles) {
+                filePath = nextPath();
+                file = new ParquetFileWriter(filePath, dataSchema); // an empty frame: a file with the schema
             }
             if (file != null) {
                 closeFile();
@@ -564,6 +629,9 @@ public final class ParquetWriteJob {
 
         private void closeFile() throws IOException {
             file.finish();
+            if (tableFiles) {
+                written.add(new WrittenFile(filePath, partition, Files.size(filePath), file.rows()));
+            }
             file = null;
             openFiles.remove(this);
         }

@@ -1,0 +1,122 @@
+package org.spillway.frame.delta;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.spillway.frame.io.ParquetWriteOptions;
+
+/**
+ * Options of {@code DataFrame.writeDelta}: immutable; each {@code with...} returns a copy.
+ *
+ * <ul>
+ *   <li>{@link #withMergeSchema(boolean)}: an append may add columns the table does not have (they are
+ *       null in older rows); without it such an append is rejected and the table is unchanged.</li>
+ *   <li>{@link #withOverwriteSchema(boolean)}: an {@link SaveMode#OVERWRITE} may replace the schema and
+ *       partitioning.</li>
+ *   <li>{@link #withPartitionBy(String...)}: the partition columns of a new table (an existing table
+ *       keeps its own; naming others is an error).</li>
+ *   <li>{@link #withTxn(String, long)}: an idempotent write: skipped if the table already holds a commit of
+ *       {@code appId} with this version or a later one (Delta's {@code txnAppId}/{@code txnVersion}).</li>
+ *   <li>{@link #withProperties(Map)}: table properties ({@code delta.*} and user keys) of a new table.</li>
+ *   <li>{@link #withParquet(ParquetWriteOptions)}: codec, row group and page sizes of the data files
+ *       (default: {@link ParquetWriteOptions#defaults()}, ZSTD).</li>
+ * </ul>
+ */
+public final class DeltaWriteOptions {
+    private static final DeltaWriteOptions DEFAULTS = new DeltaWriteOptions(false, false, List.of(), null, -1, Map.of(),
+            ParquetWriteOptions.defaults());
+
+    private final boolean mergeSchema;
+    private final boolean overwriteSchema;
+    private final List<String> partitionBy;
+    private final String txnAppId;
+    private final long txnVersion;
+    private final Map<String, String> properties;
+    private final ParquetWriteOptions parquet;
+
+    private DeltaWriteOptions(boolean mergeSchema, boolean overwriteSchema, List<String> partitionBy, String txnAppId,
+                              long txnVersion, Map<String, String> properties, ParquetWriteOptions parquet) {
+        this.mergeSchema = mergeSchema;
+        this.overwriteSchema = overwriteSchema;
+        this.partitionBy = List.copyOf(partitionBy);
+        this.txnAppId = txnAppId;
+        this.txnVersion = txnVersion;
+        this.properties = Map.copyOf(properties);
+        this.parquet = parquet;
+    }
+
+    /** No schema merging, no partitions, no transaction id, no properties, default Parquet options. */
+    public static DeltaWriteOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** With or without schema merging on append. */
+    public DeltaWriteOptions withMergeSchema(boolean merge) {
+        return new DeltaWriteOptions(merge, overwriteSchema, partitionBy, txnAppId, txnVersion, properties, parquet);
+    }
+
+    /** With or without replacing the schema on overwrite. */
+    public DeltaWriteOptions withOverwriteSchema(boolean overwrite) {
+        return new DeltaWriteOptions(mergeSchema, overwrite, partitionBy, txnAppId, txnVersion, properties, parquet);
+    }
+
+    /** The partition columns of a new table. */
+    public DeltaWriteOptions withPartitionBy(String... columns) {
+        return new DeltaWriteOptions(mergeSchema, overwriteSchema, List.of(columns), txnAppId, txnVersion, properties, parquet);
+    }
+
+    /** An idempotent write as version {@code version} of application {@code appId} (version &gt;= 0). */
+    public DeltaWriteOptions withTxn(String appId, long version) {
+        Objects.requireNonNull(appId, "appId");
+        if (version < 0) {
+            throw new IllegalArgumentException("A transaction version must be 0 or more, not " + version);
+        }
+        return new DeltaWriteOptions(mergeSchema, overwriteSchema, partitionBy, appId, version, properties, parquet);
+    }
+
+    /** Table properties of a new table. */
+    public DeltaWriteOptions withProperties(Map<String, String> props) {
+        return new DeltaWriteOptions(mergeSchema, overwriteSchema, partitionBy, txnAppId, txnVersion, props, parquet);
+    }
+
+    /** The data files' Parquet options (their partitioning is set by the table). */
+    public DeltaWriteOptions withParquet(ParquetWriteOptions options) {
+        return new DeltaWriteOptions(mergeSchema, overwriteSchema, partitionBy, txnAppId, txnVersion, properties,
+                Objects.requireNonNull(options, "options"));
+    }
+
+    /** Whether an append may add columns. */
+    public boolean mergeSchema() {
+        return mergeSchema;
+    }
+
+    /** Whether an overwrite may replace the schema. */
+    public boolean overwriteSchema() {
+        return overwriteSchema;
+    }
+
+    /** The partition columns for a new table. */
+    public List<String> partitionBy() {
+        return partitionBy;
+    }
+
+    /** The transaction's application id, or null. */
+    public String txnAppId() {
+        return txnAppId;
+    }
+
+    /** The transaction's version (-1 without a transaction id). */
+    public long txnVersion() {
+        return txnVersion;
+    }
+
+    /** Table properties of a new table. */
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    /** The data files' Parquet options. */
+    public ParquetWriteOptions parquet() {
+        return parquet;
+    }
+}

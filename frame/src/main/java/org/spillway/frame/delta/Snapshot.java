@@ -1,0 +1,152 @@
+package org.spillway.frame.delta;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.spillway.spill.Schema;
+
+/**
+ * The state of a table at one version, from replaying its log (PROTOCOL.md "Action Reconciliation"):
+ * the protocol, the metadata, the live data files (by path and deletion vector) and the application
+ * transactions. Immutable once loaded.
+ */
+final class Snapshot {
+    /** Reader features Spillway reads correctly. */
+    static final Set<String> SUPPORTED_READER_FEATURES = Set.of("timestampNtz", "vacuumProtocolCheck");
+
+    final DeltaLog log;
+    final long version;
+    final Action.Protocol protocol;
+    final Action.Metadata metadata;
+    /** Live files by {@link Action.AddFile#key()}, in the order they were added. */
+    final Map<String, Action.AddFile> files;
+    /** Last committed version per application id. */
+    final Map<String, Long> txns;
+    private final List<DeltaSchemas.DeltaField> fields;
+    private final Schema schema;
+
+    private Snapshot(DeltaLog log, long version, Action.Protocol protocol, Action.Metadata metadata,
+                     Map<String, Action.AddFile> files, Map<String, Long> txns) {
+        this.log = log;
+        this.version = version;
+        this.protocol = protocol;
+        this.metadata = metadata;
+        this.files = files;
+        this.txns = txns;
+        this.fields = DeltaSchemas.fields(metadata.schemaString(), log.table.toString());
+        this.schema = DeltaSchemas.toSchema(fields, log.table.toString());
+    }
+
+    /**
+     * Replays the log up to {@code version} (inclusive).
+     *
+     * @throws DeltaException if the version does not exist, a commit is missing or corrupt, or the
+     *                        table has no protocol or metadata
+     */
+    static Snapshot load(DeltaLog log, long version) {
+        java.util.TreeSet<Long> versions = log.commitVersions();
+        if (versions.isEmpty()) {
+            throw new DeltaException("No Delta table at " + log.table + " (no commits in " + log.dir + ")");
+        }
+        if (version < 0 || version > versions.last()) {
+            throw new DeltaException("Table " + log.table + " has versions " + versions.first() + " to " + versions.last()
+                    + "; version " + version + " does not exist");
+        }
+        if (versions.first() > 0) {
+            throw new DeltaException("Table " + log.table + ": the log starts at version " + versions.first()
+                    + " (older commits were cleaned up behind a checkpoint); reading from checkpoints is not supported yet");
+        }
+        Action.Protocol protocol = null;
+        Action.Metadata metadata = null;
+        Map<String, Action.AddFile> files = new LinkedHashMap<>();
+        Map<String, Long> txns = new LinkedHashMap<>();
+        for (long v = 0; v <= version; v++) {
+            for (Action a : log.readCommit(v)) {
+                switch (a) {
+                    case Action.Protocol p -> protocol = p;
+                    case Action.Metadata m -> metadata = m;
+                    case Action.AddFile add -> files.put(add.key(), add);
+                    case Action.RemoveFile rm -> files.remove(rm.key());
+                    case Action.Txn t -> txns.put(t.appId(), t.version());
+                    case Action.CommitInfo c -> {
+                    }
+                    case Action.Other o -> {
+                    }
+                }
+            }
+        }
+        if (protocol == null || metadata == null) {
+            throw new DeltaException("Table " + log.table + " at version " + version + " has no "
+                    + (protocol == null ? "protocol" : "metaData") + " action: the log is corrupt");
+        }
+        return new Snapshot(log, version, protocol, metadata, files, txns);
+    }
+
+    /** Fails, naming the feature, if reading this table needs something Spillway does not support. */
+    void checkReadable() {
+        int rv = protocol.minReaderVersion();
+        String where = "Table " + log.table + " (version " + version + ")";
+        if (rv == 2 || (rv >= 3 && protocol.readerFeature("columnMapping"))) {
+            throw new DeltaException(where + " uses column mapping, which Spillway cannot read yet");
+        }
+        if (rv >= 3) {
+            for (String f : protocol.readerFeatures() == null ? List.<String>of() : protocol.readerFeatures()) {
+                if (!SUPPORTED_READER_FEATURES.contains(f) && !f.equals("columnMapping")) {
+                    throw new DeltaException(where + " needs the reader feature '" + f + "', which Spillway does not support yet;"
+                            + " it is not read rather than read wrongly");
+                }
+            }
+        }
+        if (rv > 3) {
+            throw new DeltaException(where + " needs reader version " + rv + "; Spillway reads versions up to 3");
+        }
+    }
+
+    /** The table's columns (data columns, then partition columns, in schema order). */
+    Schema schema() {
+        return schema;
+    }
+
+    /** The Delta fields of the schema, with their metadata. */
+    List<DeltaSchemas.DeltaField> fields() {
+        return fields;
+    }
+
+    /** The partition columns, in order. */
+    List<String> partitionColumns() {
+        return metadata.partitionColumns() == null ? List.of() : metadata.partitionColumns();
+    }
+
+    /** A table property, or {@code fallback}. */
+    String property(String key, String fallback) {
+        String v = metadata.configuration() == null ? null : metadata.configuration().get(key);
+        return v == null ? fallback : v;
+    }
+
+    /** The live files. */
+    List<Action.AddFile> addFiles() {
+        return new ArrayList<>(files.values());
+    }
+
+    /** The file of an add action: a path relative to the table (URI-encoded) or an absolute URI. */
+    Path filePath(Action.AddFile add) {
+        return resolve(log.table, add.path());
+    }
+
+    static Path resolve(Path table, String path) {
+        try {
+            URI u = new URI(path);
+            if (u.isAbsolute()) {
+                return Path.of(u);
+            }
+            return table.resolve(u.getPath());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return table.resolve(path);
+        }
+    }
+}
