@@ -146,6 +146,32 @@ class DeltaKernelOracleTest {
         assertThrows(UnsupportedOperationException.class, () -> DeltaKernelOracle.appendRows(t, schema, List.of(row(1L, "x"))));
     }
 
+    /** Deletion vectors (written by the oracle, applied by Kernel): on disk, then inline on top, old versions intact. */
+    @Test
+    void deletionVectors() {
+        Path t = dir.resolve("dv");
+        TableSchema schema = TableSchema.of("id long", "k string").partitionedBy("k");
+        List<List<Object>> rows = new ArrayList<>();
+        for (long i = 0; i < 3000; i++) {
+            rows.add(row(i, i % 2 == 0 ? "even" : "odd"));
+        }
+        assertEquals(0, DeltaKernelOracle.appendRows(t, schema, rows, Map.of("delta.enableDeletionVectors", "true")));
+        assertTrue(DeltaKernelOracle.readerFeatures(t, 0).contains("deletionVectors"));
+        assertEquals(1, DeltaKernelOracle.deleteRows(t, r -> (Long) r.getFirst() % 3 == 0, false));
+        assertEquals(2, DeltaKernelOracle.deleteRows(t, r -> (Long) r.getFirst() < 10 && "odd".equals(r.get(1)), true));
+        assertEquals(2, DeltaKernelOracle.deleteRows(t, r -> (Long) r.getFirst() < 0, true)); // nothing matches: no commit
+
+        assertEquals(rows, byId(DeltaKernelOracle.read(t, 0)));
+        assertEquals(rows.stream().filter(r -> (Long) r.getFirst() % 3 != 0).toList(), byId(DeltaKernelOracle.read(t, 1)));
+        assertEquals(rows.stream().filter(r -> (Long) r.getFirst() % 3 != 0 && ((Long) r.getFirst() >= 10 || "even".equals(r.get(1))))
+                .toList(), byId(DeltaKernelOracle.read(t, 2)));
+        List<DataFile> files = DeltaKernelOracle.dataFiles(t, 2);
+        assertEquals(2, files.size());
+        assertTrue(files.stream().allMatch(DataFile::deletionVector), files.toString());
+        assertTrue(files.stream().allMatch(f -> f.stats().contains("\"tightBounds\":false")), files.toString());
+        assertThrows(IllegalStateException.class, () -> DeltaKernelOracle.deleteRows(table, r -> true, false)); // no DV support
+    }
+
     @Test
     void missingTable() {
         Path missing = dir.resolve("missing");
