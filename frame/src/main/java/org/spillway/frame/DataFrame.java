@@ -633,6 +633,33 @@ public final class DataFrame {
         org.spillway.frame.io.parquet.ParquetWriteJob.write(new ParquetWriteInput(this), path, options);
     }
 
+    /**
+     * Writes the frame to the Delta Lake table at {@code path}: creates it, or appends to it
+     * ({@link org.spillway.frame.delta.SaveMode#APPEND}). See
+     * {@link #writeDelta(Path, org.spillway.frame.delta.SaveMode, org.spillway.frame.delta.DeltaWriteOptions)}.
+     */
+    public void writeDelta(String path) {
+        writeDelta(Path.of(path), org.spillway.frame.delta.SaveMode.APPEND, org.spillway.frame.delta.DeltaWriteOptions.defaults());
+    }
+
+    /** Writes the frame to the Delta Lake table at {@code path} in {@code mode}. */
+    public void writeDelta(String path, org.spillway.frame.delta.SaveMode mode) {
+        writeDelta(Path.of(path), mode, org.spillway.frame.delta.DeltaWriteOptions.defaults());
+    }
+
+    /**
+     * Writes the frame to the Delta Lake table at {@code path}: its rows become Parquet data files in the
+     * table directory (Hive-partitioned for a partitioned table), then one commit publishes them, all or
+     * nothing. {@code mode} says what happens to an existing table (append, overwrite, fail, or nothing);
+     * {@code options} carry schema merging and overwriting, partition columns, an idempotent
+     * transaction id and the Parquet options. An append whose columns or types do not fit the table
+     * is rejected and the table is unchanged. Concurrent writers: blind appends both land; an overwrite
+     * that loses to a conflicting commit fails with a {@link org.spillway.frame.delta.ConcurrentModificationException}.
+     */
+    public void writeDelta(Path path, org.spillway.frame.delta.SaveMode mode, org.spillway.frame.delta.DeltaWriteOptions options) {
+        org.spillway.frame.delta.DeltaTableWrites.write(this, ParquetWriteInput::new, path, mode, options);
+    }
+
     /** Runs the plan into stored chunks (unless already stored) and visits them in row order, one pinned at a time. */
     private void forEachChunkInOrder(java.util.function.Consumer<Chunk> visit) {
         StoredFrame f;

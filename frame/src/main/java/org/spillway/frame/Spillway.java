@@ -187,6 +187,24 @@ public final class Spillway implements AutoCloseable {
         return readParquet(path.toString());
     }
 
+    /**
+     * A lazy frame over an opened {@link ParquetSource}, e.g. the data files of a table snapshot
+     * ({@link ParquetSource#ofFiles}).
+     */
+    public DataFrame readParquet(ParquetSource source) {
+        checkOpen();
+        return new DataFrame(this, new LogicalPlan.ParquetScan(source, null, null));
+    }
+
+    /**
+     * The latest version of the Delta Lake table at {@code path}, as a lazy frame with Parquet
+     * pushdown; see {@link org.spillway.frame.delta.DeltaTable} for other versions and the history.
+     */
+    public DataFrame readDelta(String path) {
+        checkOpen();
+        return org.spillway.frame.delta.DeltaTable.forPath(this, path).toDF();
+    }
+
     /** {@link #readCsv(String, CsvOptions)} for a path. */
     public DataFrame readCsv(Path path, CsvOptions options) {
         checkOpen();

@@ -1,0 +1,250 @@
+package org.spillway.frame.delta;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.spillway.frame.DataFrame;
+import org.spillway.frame.Literals;
+import org.spillway.frame.Spillway;
+import org.spillway.frame.io.parquet.ParquetSource;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Field;
+import org.spillway.spill.Schema;
+import org.spillway.spill.vector.DecimalValues;
+
+/**
+ * A Delta Lake table (a directory of Parquet files and a {@code _delta_log/} of JSON commits, as
+ * delta-io/delta's PROTOCOL.md specifies), for reading any of its versions and for its history. Named
+ * as Delta's own Java API names it.
+ *
+ * <pre>{@code
+ * df.writeDelta("lake/events");                            // creates the table, then appends
+ * var t = DeltaTable.forPath(sw, "lake/events");
+ * t.version();                                             // the latest version
+ * t.toDF().filter(col("amount").gt(10)).count();          // lazy, with Parquet pushdown
+ * t.asOfVersion(0).count();                                // time travel
+ * t.history().show();                                      // version, timestamp, operation, metrics
+ * }</pre>
+ *
+ * <p>Reading refuses, naming the feature, a table that needs a reader feature Spillway lacks (today:
+ * deletion vectors, column mapping, type widening, V2 checkpoints) rather than reading it wrongly.
+ * Every call that reads reads the log again (there is no cached snapshot): a table handle sees other
+ * writers' commits.
+ */
+public final class DeltaTable {
+    private final Spillway sw;
+    private final DeltaLog log;
+
+    private DeltaTable(Spillway sw, DeltaLog log) {
+        this.sw = sw;
+        this.log = log;
+    }
+
+    /** The table at {@code path}; fails if there is no Delta table there. */
+    public static DeltaTable forPath(Spillway sw, String path) {
+        return forPath(sw, Path.of(path));
+    }
+
+    /** The table at {@code path}; fails if there is no Delta table there. */
+    public static DeltaTable forPath(Spillway sw, Path path) {
+        DeltaLog log = new DeltaLog(path);
+        if (!log.exists()) {
+            throw new DeltaException("No Delta table at " + log.table + " (no commits in " + log.dir + ")");
+        }
+        return new DeltaTable(sw, log);
+    }
+
+    /** True if {@code path} holds a Delta table (a log with at least one commit). */
+    public static boolean isDeltaTable(String path) {
+        return new DeltaLog(Path.of(path)).exists();
+    }
+
+    /** The table's directory. */
+    public Path path() {
+        return log.table;
+    }
+
+    /** The latest version. */
+    public long version() {
+        TreeSet<Long> v = log.commitVersions();
+        if (v.isEmpty()) {
+            throw new DeltaException("No Delta table at " + log.table + " any more (no commits in " + log.dir + ")");
+        }
+        return v.last();
+    }
+
+    /** The columns of the latest version. */
+    public Schema schema() {
+        return Snapshot.load(log, version()).schema();
+    }
+
+    /** The latest version's rows, as a lazy frame. */
+    public DataFrame toDF() {
+        return read(Snapshot.load(log, version()));
+    }
+
+    /** The rows of {@code version}; fails if it does not exist (or its files were vacuumed). */
+    public DataFrame asOfVersion(long version) {
+        return read(Snapshot.load(log, version));
+    }
+
+    /**
+     * The rows of the latest version committed at or before {@code timestamp} (commit timestamps: the
+     * in-commit timestamp where the table records one, else the commit file's time). Fails if the
+     * timestamp is before the first commit or after the latest, as Delta does.
+     */
+    public DataFrame asOfTimestamp(Instant timestamp) {
+        return asOfVersion(versionAt(timestamp));
+    }
+
+    /** The version {@link #asOfTimestamp} reads. */
+    public long versionAt(Instant timestamp) {
+        long ms = timestamp.toEpochMilli();
+        java.util.NavigableMap<Long, Long> times = commitTimestamps();
+        long found = -1;
+        for (Map.Entry<Long, Long> e : times.entrySet()) {
+            if (e.getValue() <= ms) {
+                found = e.getKey();
+            }
+        }
+        if (found < 0) {
+            throw new DeltaException("Table " + log.table + " has no version at or before " + timestamp + ": its first commit is at "
+                    + Instant.ofEpochMilli(times.firstEntry().getValue()));
+        }
+        long last = times.lastEntry().getValue();
+        if (ms > last) {
+            // Delta refuses timestamps after the latest commit; so does Spillway, naming the latest one
+            throw new DeltaException("The timestamp " + timestamp + " is after the latest commit of table " + log.table + " (version "
+                    + times.lastKey() + " at " + Instant.ofEpochMilli(last) + "); use toDF() for the latest version");
+        }
+        return found;
+    }
+
+    /**
+     * Each version's commit timestamp in milliseconds: its in-commit timestamp where the table records
+     * one, else its commit file's time, made strictly increasing as Delta does (a commit whose file time
+     * is not after its predecessor's counts as one millisecond later).
+     */
+    java.util.NavigableMap<Long, Long> commitTimestamps() {
+        java.util.TreeMap<Long, Long> out = new java.util.TreeMap<>();
+        long prev = Long.MIN_VALUE;
+        for (long v : log.commitVersions()) {
+            Long ict = null;
+            for (Action a : log.readCommit(v)) {
+                if (a instanceof Action.CommitInfo c && c.inCommitTimestamp() != null) {
+                    ict = c.inCommitTimestamp();
+                }
+            }
+            long t = ict != null ? ict : Math.max(log.modificationTime(v), prev == Long.MIN_VALUE ? Long.MIN_VALUE : prev + 1);
+            out.put(v, t);
+            prev = t;
+        }
+        return out;
+    }
+
+    /**
+     * The table's commits, newest first, as a frame: {@code version} (int64), {@code timestamp} (the commit
+     * timestamp time travel uses),
+     * {@code operation}, {@code operationParameters} and {@code operationMetrics} (JSON text),
+     * {@code readVersion} (int64, null when absent), {@code isBlindAppend} (bool) and {@code engineInfo}.
+     */
+    public DataFrame history() {
+        Schema schema = Schema.of(new Field("version", DataType.INT64), new Field("timestamp", DataType.TIMESTAMP),
+                new Field("operation", DataType.STRING), new Field("operationParameters", DataType.STRING),
+                new Field("operationMetrics", DataType.STRING), new Field("readVersion", DataType.INT64),
+                new Field("isBlindAppend", DataType.BOOL), new Field("engineInfo", DataType.STRING));
+        List<Object[]> rows = new ArrayList<>();
+        java.util.NavigableMap<Long, Long> times = commitTimestamps();
+        for (long v : times.descendingKeySet()) {
+            Action.CommitInfo info = null;
+            for (Action a : log.readCommit(v)) {
+                if (a instanceof Action.CommitInfo c) {
+                    info = c;
+                }
+            }
+            long ts = times.get(v);
+            var j = info == null ? DeltaSchemas.JSON.createObjectNode() : info.value();
+            rows.add(new Object[] {v, Instant.ofEpochMilli(ts), j.path("operation").asText(null),
+                j.has("operationParameters") ? j.get("operationParameters").toString() : null,
+                j.has("operationMetrics") ? j.get("operationMetrics").toString() : null,
+                j.hasNonNull("readVersion") ? j.get("readVersion").asLong() : null,
+                j.hasNonNull("isBlindAppend") ? j.get("isBlindAppend").asBoolean() : null,
+                j.path("engineInfo").asText(null)});
+        }
+        return sw.createDataFrame(schema, rows);
+    }
+
+    /** A snapshot's rows: its live files through the Parquet reader, partition values from the log. */
+    private DataFrame read(Snapshot snap) {
+        snap.checkReadable();
+        List<String> partitions = snap.partitionColumns();
+        Schema schema = snap.schema();
+        List<Field> dataFields = new ArrayList<>();
+        List<Field> partFields = new ArrayList<>();
+        for (Field f : schema.fields()) {
+            (partitions.contains(f.name()) ? partFields : dataFields).add(f);
+        }
+        List<Path> files = new ArrayList<>();
+        List<Object[]> values = new ArrayList<>();
+        for (Action.AddFile add : snap.addFiles()) {
+            if (add.deletionVector() != null) {
+                throw new DeltaException("Table " + log.table + " (version " + snap.version + ") has deletion vectors on "
+                        + add.path() + ", which Spillway cannot apply yet; it is not read rather than read wrongly");
+            }
+            files.add(snap.filePath(add));
+            Object[] pv = new Object[partFields.size()];
+            for (int k = 0; k < pv.length; k++) {
+                String name = partFields.get(k).name();
+                pv[k] = partitionValue(add.partitionValues() == null ? null : lookup(add.partitionValues(), name),
+                        partFields.get(k).type(), snap, add, name);
+            }
+            values.add(pv);
+        }
+        ParquetSource src = ParquetSource.ofFiles("Delta table " + log.table + " version " + snap.version, files,
+                new Schema(dataFields), new Schema(partFields), values);
+        DataFrame df = sw.readParquet(src);
+        return partFields.isEmpty() || df.schema().names().equals(schema.names()) ? df : df.select(schema.names().toArray(String[]::new));
+    }
+
+    /** A partition value by column name (Delta matches partition keys case-insensitively). */
+    private static String lookup(Map<String, String> values, String name) {
+        if (values.containsKey(name)) {
+            return values.get(name);
+        }
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** A serialized partition value (PROTOCOL.md "Partition Value Serialization") as a storage value. */
+    static Object partitionValue(String v, DataType t, Snapshot snap, Action.AddFile add, String column) {
+        if (v == null || (v.isEmpty() && t != DataType.STRING)) {
+            return null;
+        }
+        try {
+            return switch (t.kind()) {
+                case STRING -> v;
+                case INT32 -> Integer.parseInt(v);
+                case INT64 -> Long.parseLong(v);
+                case FLOAT64 -> Double.parseDouble(v);
+                case BOOL -> Boolean.parseBoolean(v);
+                case DATE -> (int) LocalDate.parse(v).toEpochDay();
+                case TIMESTAMP -> Literals.toLong(Literals.parseTimestamp(v), DataType.TIMESTAMP);
+                case TIMESTAMP_NTZ -> Literals.toLong(Literals.parseTimestampNtz(v), DataType.TIMESTAMP_NTZ);
+                case DECIMAL -> DecimalValues.unscaled(new BigDecimal(v), t).longValueExact();
+                default -> throw new DeltaException("partition columns of type " + t + " are not supported yet");
+            };
+        } catch (RuntimeException e) {
+            throw new DeltaException("Table " + snap.log.table + " (version " + snap.version + "): the partition value '" + v
+                    + "' of column '" + column + "' in " + add.path() + " is not a valid " + t + " (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package org.spillway.frame.delta;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spillway.frame.Functions.col;
+import static org.spillway.frame.Functions.lit;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spillway.frame.DataFrame;
+import org.spillway.frame.Row;
+import org.spillway.frame.Spillway;
+import org.spillway.frame.testkit.DeltaKernelOracle;
+import org.spillway.frame.testkit.SpillwayTest;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Field;
+import org.spillway.spill.Schema;
+
+/**
+ * Delta tables Spillway writes, checked by Delta Kernel (the oracle reads every version Spillway writes
+ * and gets the same rows), and tables Kernel writes, read by Spillway; time travel, overwrite, schema
+ * enforcement and merging, partitions, idempotent and concurrent writes, and history.
+ */
+@SpillwayTest
+class DeltaTableTest {
+    @TempDir
+    Path dir;
+
+    private static final Schema SCHEMA = Schema.of(new Field("id", DataType.INT64), new Field("name", DataType.STRING),
+            new Field("n", DataType.INT32), new Field("x", DataType.FLOAT64), new Field("ok", DataType.BOOL),
+            new Field("d", DataType.DATE), new Field("ts", DataType.TIMESTAMP), new Field("price", DataType.decimal(10, 2)),
+            new Field("big", DataType.decimal(30, 4)), new Field("bin", DataType.BINARY));
+
+    private static List<Object> row(Object... v) {
+        return Arrays.asList(v);
+    }
+
+    private static List<List<Object>> rows(long from, long to) {
+        List<List<Object>> out = new ArrayList<>();
+        for (long i = from; i < to; i++) {
+            boolean nul = i % 7 == 3;
+            out.add(row(i, nul ? null : "name-" + (i % 13), nul ? null : (int) (i % 100) - 50, nul ? null : i * 0.5,
+                    nul ? null : i % 2 == 0, nul ? null : LocalDate.of(2024, 1, 1).plusDays(i % 400),
+                    nul ? null : Instant.parse("2024-01-01T00:00:00Z").plusMillis(i * 1_234_567L),
+                    nul ? null : BigDecimal.valueOf(i * 37 - 5000, 2), nul ? null : new BigDecimal("12345678901234567890.1234").add(
+                            BigDecimal.valueOf(i)).negate(), nul ? null : new byte[] {(byte) i, 1, 2}));
+        }
+        return out;
+    }
+
+    /** Spillway's rows in the oracle's normal form (int32 as long, binary as hex), as sorted text. */
+    private static List<String> ours(DataFrame df) {
+        List<String> out = new ArrayList<>();
+        for (Row r : df.collect().rows()) {
+            List<Object> v = new ArrayList<>();
+            for (Object o : r.values()) {
+                v.add(o instanceof Integer i ? (Object) (long) i : o instanceof byte[] b ? HexFormat.of().formatHex(b) : o);
+            }
+            out.add(v.toString());
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static List<String> kernel(Path table, long version) {
+        List<String> out = new ArrayList<>();
+        for (List<Object> r : DeltaKernelOracle.read(table, version)) {
+            out.add(r.toString());
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static List<String> text(List<List<Object>> rows) {
+        List<String> out = new ArrayList<>();
+        for (List<Object> r : rows) {
+            List<Object> v = new ArrayList<>();
+            for (Object o : r) {
+                v.add(o instanceof Integer i ? (Object) (long) i : o instanceof byte[] b ? HexFormat.of().formatHex(b) : o);
+            }
+            out.add(v.toString());
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    void kernelReadsEveryVersionSpillwayWritesAndTimeTravelWorks(Spillway sw) {
+        Path t = dir.resolve("events");
+        sw.createDataFrame(SCHEMA, rows(0, 500)).writeDelta(t.toString());
+        sw.createDataFrame(SCHEMA, rows(500, 800)).writeDelta(t.toString());
+        DeltaTable table = DeltaTable.forPath(sw, t);
+        assertEquals(1, table.version());
+        assertEquals(1, DeltaKernelOracle.latestVersion(t));
+        List<List<Object>> all = new ArrayList<>(rows(0, 500));
+        assertEquals(text(all), kernel(t, 0));
+        assertEquals(text(all), ours(table.asOfVersion(0)));
+        all.addAll(rows(500, 800));
+        assertEquals(text(all), kernel(t, 1));
+        assertEquals(text(all), ours(sw.readDelta(t.toString())));
+        assertEquals(800, table.toDF().count());
+        assertEquals(DeltaKernelOracle.schemaJson(t, 1), DeltaSchemas.toJson(SCHEMA));
+        // the stats we wrote: numRecords per file add up
+        long n = 0;
+        for (DeltaKernelOracle.DataFile f : DeltaKernelOracle.dataFiles(t, 1)) {
+            assertTrue(f.stats().contains("\"numRecords\""), f.stats());
+            n += Long.parseLong(f.stats().replaceAll(".*\"numRecords\":(\\d+).*", "$1"));
+        }
+        assertEquals(800, n);
+        // pushdown through the snapshot's files: a filter on the data
+        assertEquals(kernel(t, 1).stream().filter(s -> s.startsWith("[7")).count(),
+                table.toDF().filter(col("id").cast(DataType.STRING).startsWith("7")).count());
+        // history, newest first
+        List<Row> h = table.history().collect().rows();
+        assertEquals(List.of(1L, 0L), h.stream().map(r -> r.getLong("version")).toList());
+        assertEquals("WRITE", h.getFirst().getString("operation"));
+        assertTrue(h.getFirst().getString("operationMetrics").contains("\"numOutputRows\":\"300\""), h.getFirst().toString());
+        // time travel by timestamp: at the second commit's time, version 1; before the first, an error
+        Instant second = (Instant) h.getFirst().get("timestamp");
+        assertEquals(1, table.versionAt(second));
+        DeltaException before = assertThrows(DeltaException.class, () -> table.asOfTimestamp(Instant.parse("2000-01-01T00:00:00Z")));
+        assertTrue(before.getMessage().contains("no version at or before"), before.getMessage());
+        DeltaException missing = assertThrows(DeltaException.class, () -> table.asOfVersion(5));
+        assertTrue(missing.getMessage().contains("version 5 does not exist"), missing.getMessage());
+    }
+
+    @Test
+    void partitionedTablesRoundTripWithKernel(Spillway sw) {
+        Path t = dir.resolve("parts");
+        Schema s = Schema.of(new Field("id", DataType.INT64), new Field("country", DataType.STRING), new Field("day", DataType.DATE),
+                new Field("v", DataType.FLOAT64));
+        List<List<Object>> data = new ArrayList<>();
+        for (long i = 0; i < 300; i++) {
+            data.add(row(i, i % 11 == 0 ? null : new String[] {"DE", "a b/c", "100%", "é"}[(int) (i % 4)],
+                    LocalDate.of(2024, 1, 1 + (int) (i % 3)), i * 1.5));
+        }
+        sw.createDataFrame(s, data).writeDelta(t, SaveMode.APPEND, DeltaWriteOptions.defaults().withPartitionBy("country", "day"));
+        assertEquals(List.of("country", "day"), DeltaKernelOracle.partitionColumns(t, 0));
+        assertEquals(text(data), kernel(t, 0));
+        assertEquals(text(data), ours(sw.readDelta(t.toString())));
+        assertEquals(s.names(), sw.readDelta(t.toString()).schema().names());
+        assertEquals(data.stream().filter(r -> "a b/c".equals(r.get(1))).count(),
+                sw.readDelta(t.toString()).filter(col("country").eq("a b/c")).count());
+        // another partitioning is refused
+        DeltaException e = assertThrows(DeltaException.class, () -> sw.createDataFrame(s, data).writeDelta(t, SaveMode.APPEND,
+                DeltaWriteOptions.defaults().withPartitionBy("day")));
+        assertTrue(e.getMessage().contains("partitioned by [country, day]"), e.getMessage());
+    }
+
+    @Test
+    void spillwayReadsWhatKernelWrites(Spillway sw) {
+        Path t = dir.resolve("kernel");
+        DeltaKernelOracle.TableSchema ks = DeltaKernelOracle.TableSchema.of("id long", "k string", "amount decimal(12,3)",
+                "at timestamp_ntz", "day date").partitionedBy("k");
+        List<List<Object>> data = new ArrayList<>();
+        for (long i = 0; i < 200; i++) {
+            data.add(row(i, i % 5 == 0 ? null : "k" + (i % 3), BigDecimal.valueOf(i * 1001, 3),
+                    LocalDateTime.of(2024, 2, 3, 4, 5).plusSeconds(i), LocalDate.of(2023, 12, 31).plusDays(i)));
+        }
+        DeltaKernelOracle.appendRows(t, ks, data.subList(0, 120));
+        DeltaKernelOracle.appendRows(t, ks, data.subList(120, 200));
+        assertEquals(text(data.subList(0, 120)), ours(DeltaTable.forPath(sw, t).asOfVersion(0)));
+        assertEquals(kernel(t, 1), ours(sw.readDelta(t.toString())));
+        // and Spillway appends to Kernel's table, which Kernel then reads
+        sw.readDelta(t.toString()).filter(col("id").lt(10)).writeDelta(t.toString());
+        assertEquals(ours(sw.readDelta(t.toString())), kernel(t, 2));
+        assertEquals(210, sw.readDelta(t.toString()).count());
+    }
+
+    @Test
+    void overwriteReplacesTheRowsAndOldVersionsStayReadable(Spillway sw) {
+        Path t = dir.resolve("ow");
+        sw.createDataFrame(SCHEMA, rows(0, 100)).writeDelta(t.toString());
+        sw.createDataFrame(SCHEMA, rows(1000, 1010)).writeDelta(t.toString(), SaveMode.OVERWRITE);
+        assertEquals(text(rows(1000, 1010)), kernel(t, 1));
+        assertEquals(text(rows(0, 100)), ours(DeltaTable.forPath(sw, t).asOfVersion(0)));
+        assertEquals(text(rows(0, 100)), kernel(t, 0));
+        DeltaException e = assertThrows(DeltaException.class,
+                () -> sw.createDataFrame(SCHEMA, rows(0, 1)).writeDelta(t.toString(), SaveMode.ERROR_IF_EXISTS));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        sw.createDataFrame(SCHEMA, rows(0, 1)).writeDelta(t.toString(), SaveMode.IGNORE);
+        assertEquals(1, DeltaTable.forPath(sw, t).version());
+        // overwrite with a new schema only when asked
+        DataFrame other = sw.createDataFrame(Schema.of(new Field("z", DataType.STRING)), List.of(row("a"), row("b")));
+        assertThrows(DeltaException.class, () -> other.writeDelta(t.toString(), SaveMode.OVERWRITE));
+        other.writeDelta(t, SaveMode.OVERWRITE, DeltaWriteOptions.defaults().withOverwriteSchema(true));
+        assertEquals(List.of("[a]", "[b]"), kernel(t, 2));
+    }
+
+    @Test
+    void schemaIsEnforcedAndMergedOnlyWhenAsked(Spillway sw) throws Exception {
+        Path t = dir.resolve("schema");
+        Schema s = Schema.of(new Field("id", DataType.INT64), new Field("v", DataType.STRING));
+        sw.createDataFrame(s, List.of(row(1L, "a"))).writeDelta(t.toString());
+        long files = countParquet(t);
+        // an unknown column: rejected, nothing left behind
+        Schema wider = Schema.of(new Field("id", DataType.INT64), new Field("v", DataType.STRING), new Field("extra", DataType.DATE));
+        DataFrame w = sw.createDataFrame(wider, List.of(row(2L, "b", LocalDate.of(2024, 1, 1))));
+        DeltaException e = assertThrows(DeltaException.class, () -> w.writeDelta(t.toString()));
+        assertTrue(e.getMessage().contains("[extra]") && e.getMessage().contains("withMergeSchema"), e.getMessage());
+        // a wrong type: rejected
+        DataFrame wrong = sw.createDataFrame(Schema.of(new Field("id", DataType.STRING)), List.of(row("x")));
+        e = assertThrows(DeltaException.class, () -> wrong.writeDelta(t.toString()));
+        assertTrue(e.getMessage().contains("'id' is string in the data but int64 in the table"), e.getMessage());
+        assertEquals(0, DeltaTable.forPath(sw, t).version());
+        assertEquals(files, countParquet(t));
+        // int32 into int64 widens; a missing column is null
+        sw.createDataFrame(Schema.of(new Field("id", DataType.INT32)), List.of(row(3))).writeDelta(t.toString());
+        // merging adds the column; older rows read null
+        w.writeDelta(t, SaveMode.APPEND, DeltaWriteOptions.defaults().withMergeSchema(true));
+        assertEquals(List.of("id", "v", "extra"), DeltaKernelOracle.columnNames(t, 2));
+        assertEquals(List.of("[1, a, null]", "[2, b, 2024-01-01]", "[3, null, null]"), kernel(t, 2));
+        assertEquals(kernel(t, 2), ours(sw.readDelta(t.toString())));
+    }
+
+    private static long countParquet(Path t) throws Exception {
+        try (Stream<Path> s = Files.walk(t)) {
+            return s.filter(p -> p.toString().endsWith(".parquet")).count();
+        }
+    }
+
+    @Test
+    void idempotentWritesAndConcurrentAppendsAndConflicts(Spillway sw) throws Exception {
+        Path t = dir.resolve("conc");
+        Schema s = Schema.of(new Field("id", DataType.INT64));
+        DeltaWriteOptions txn = DeltaWriteOptions.defaults().withTxn("job-1", 7);
+        sw.createDataFrame(s, List.of(row(1L))).writeDelta(t, SaveMode.APPEND, txn);
+        sw.createDataFrame(s, List.of(row(1L))).writeDelta(t, SaveMode.APPEND, txn); // already committed: skipped
+        assertEquals(1, sw.readDelta(t.toString()).count());
+        // two threads appending from the same version: both land
+        int writers = 4;
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int k = 0; k < writers; k++) {
+            long id = 100 + k;
+            Thread th = new Thread(() -> {
+                try {
+                    go.await();
+                    sw.createDataFrame(s, List.of(row(id))).writeDelta(t.toString());
+                } catch (Throwable x) {
+                    failure.set(x);
+                }
+            });
+            th.start();
+            threads.add(th);
+        }
+        go.countDown();
+        for (Thread th : threads) {
+            th.join();
+        }
+        assertEquals(null, failure.get());
+        assertEquals(writers + 1, sw.readDelta(t.toString()).count());
+        assertEquals(writers, DeltaTable.forPath(sw, t).version());
+        assertEquals(kernel(t, writers), ours(sw.readDelta(t.toString())));
+        // a versions' commit files are contiguous and none is a leftover temporary
+        try (Stream<Path> l = Files.list(t.resolve("_delta_log"))) {
+            assertFalse(l.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+        }
+    }
+
+    @Test
+    void anOverwriteThatLosesToAnAppendFailsWithATypedConflict(Spillway sw) {
+        Path t = dir.resolve("conflict");
+        Schema s = Schema.of(new Field("id", DataType.INT64));
+        sw.createDataFrame(s, List.of(row(1L))).writeDelta(t.toString());
+        DeltaLog log = new DeltaLog(t);
+        Snapshot snap = Snapshot.load(log, 0);
+        // a winner appends at version 1 ...
+        sw.createDataFrame(s, List.of(row(2L))).writeDelta(t.toString());
+        // ... while a transaction that read version 0 tries to commit an overwrite
+        List<Action> overwrite = List.of(new Action.RemoveFile(snap.addFiles().getFirst().path(), 0L, true, false, Map.of(), null,
+                null));
+        ConcurrentAppendException e = assertThrows(ConcurrentAppendException.class, () -> {
+            try {
+                log.writeCommit(1, overwrite);
+            } catch (java.nio.file.FileAlreadyExistsException x) {
+                var m = DeltaWriter.class.getDeclaredMethod("checkConflict", DeltaLog.class, long.class,
+                        Class.forName("org.spillway.frame.delta.DeltaWriter$Intent"), long.class);
+                m.setAccessible(true);
+                var intentClass = Class.forName("org.spillway.frame.delta.DeltaWriter$Intent");
+                var ctor = intentClass.getDeclaredConstructors()[0];
+                ctor.setAccessible(true);
+                Object intent = ctor.newInstance(false, true, java.util.Set.of(), null);
+                try {
+                    m.invoke(null, log, 1L, intent, 0L);
+                } catch (java.lang.reflect.InvocationTargetException ite) {
+                    throw (RuntimeException) ite.getCause();
+                }
+            }
+        });
+        assertTrue(e.getMessage().contains("version 1"), e.getMessage());
+        assertEquals(2, sw.readDelta(t.toString()).count());
+    }
+
+    @Test
+    void typesDeltaCannotHoldAndMissingTablesAreClearErrors(Spillway sw) {
+        Path t = dir.resolve("time");
+        DataFrame times = sw.createDataFrame(Schema.of(new Field("t", DataType.TIME)), List.of(row(java.time.LocalTime.NOON)));
+        DeltaException e = assertThrows(DeltaException.class, () -> times.writeDelta(t.toString()));
+        assertTrue(e.getMessage().contains("time") && e.getMessage().contains("cast"), e.getMessage());
+        assertFalse(DeltaTable.isDeltaTable(t.toString()));
+        e = assertThrows(DeltaException.class, () -> sw.readDelta(dir.resolve("nope").toString()));
+        assertTrue(e.getMessage().contains("No Delta table"), e.getMessage());
+        // an unknown reader feature is refused, not read wrongly
+        Path dv = dir.resolve("dv");
+        DeltaKernelOracle.appendRows(dv, DeltaKernelOracle.TableSchema.of("id long"), List.of(row(1L), row(2L)),
+                Map.of("delta.enableDeletionVectors", "true"));
+        DeltaKernelOracle.deleteRows(dv, r -> (Long) r.getFirst() == 1L, false);
+        e = assertThrows(DeltaException.class, () -> sw.readDelta(dv.toString()));
+        assertTrue(e.getMessage().contains("deletionVectors"), e.getMessage());
+        assertEquals(lit(1).toString(), lit(1).toString());
+    }
+}
