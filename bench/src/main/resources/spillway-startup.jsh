@@ -6,5 +6,6 @@ import org.spillway.spill.Schema;
 import org.spillway.spill.Field;
 import org.spillway.frame.*;
 import org.spillway.frame.io.*;
+import org.spillway.frame.delta.*;
 import org.spillway.ml.*;
 import static org.spillway.frame.Functions.*;
