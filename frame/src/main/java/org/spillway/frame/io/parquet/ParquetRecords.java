@@ -81,7 +81,8 @@ public final class ParquetRecords {
      */
     public static void forEach(Path file, Set<String> columns, Consumer<? super Map<String, Object>> action) {
         ParquetFile pf = ParquetFile.open(file);
-        MessageType fileSchema = RecordSchema.messageType(file, pf.meta.getSchema());
+        RecordSchema schema = RecordSchema.of(file, pf.meta.getSchema());
+        MessageType fileSchema = schema.type();
         MessageType requested = project(fileSchema, columns);
         Map<List<String>, Integer> leafIndex = new HashMap<>();
         List<ColumnDescriptor> leaves = fileSchema.getColumns();
@@ -109,7 +110,7 @@ public final class ParquetRecords {
                     }
                     continue;
                 }
-                readRowGroup(file, ch, size, g, rg, io, requested, leafIndex, action);
+                readRowGroup(file, ch, size, g, rg, io, schema, requested, leafIndex, action);
             }
         } catch (NoSuchFileException e) {
             throw new ParquetFormatException("No such file or directory: '" + file + "'", e);
@@ -118,19 +119,22 @@ public final class ParquetRecords {
         }
     }
 
-    /** The schema of {@code file} as parquet-column's message type (converted from the footer's Thrift schema). */
+    /**
+     * The schema of {@code file} as parquet-column's message type (converted from the footer's Thrift
+     * schema; DECIMAL columns appear without their annotation).
+     */
     public static MessageType schema(Path file) {
         ParquetFile pf = ParquetFile.open(file);
-        return RecordSchema.messageType(file, pf.meta.getSchema());
+        return RecordSchema.of(file, pf.meta.getSchema()).type();
     }
 
     private static void readRowGroup(Path file, FileChannel ch, long size, int g, RowGroup rg, MessageColumnIO io,
-            MessageType requested, Map<List<String>, Integer> leafIndex, Consumer<? super Map<String, Object>> action) {
+            RecordSchema schema, MessageType requested, Map<List<String>, Integer> leafIndex, Consumer<? super Map<String, Object>> action) {
         long rows = rg.getNum_rows();
         RecordReader<Map<String, Object>> reader;
         try {
             RecordPages pages = new RecordPages(file.toString(), ch, size, g, rg, requested.getColumns(), leafIndex);
-            reader = io.getRecordReader(pages, new RecordConverters.Materializer(requested));
+            reader = io.getRecordReader(pages, new RecordConverters.Materializer(requested, schema));
         } catch (ParquetFormatException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -38,8 +38,8 @@ final class RecordConverters {
         private Map<String, Object> current;
 
         @SuppressWarnings("unchecked")
-        Materializer(MessageType schema) {
-            this.root = new StructConverter(schema, v -> current = (Map<String, Object>) v);
+        Materializer(MessageType requested, RecordSchema schema) {
+            this.root = new StructConverter(requested, schema, v -> current = (Map<String, Object>) v);
         }
 
         @Override
@@ -56,21 +56,21 @@ final class RecordConverters {
     }
 
     /** The converter of a field of type {@code t} (its repetition is the caller's business). */
-    static Converter build(Type t, Sink sink) {
+    static Converter build(Type t, RecordSchema schema, Sink sink) {
         if (t.isPrimitive()) {
-            return new RecordValues(t.asPrimitiveType(), sink);
+            return new RecordValues(t.asPrimitiveType(), schema.decimalScale(t), sink);
         }
         GroupType g = t.asGroupType();
         LogicalTypeAnnotation a = g.getLogicalTypeAnnotation();
         boolean oneRepeated = g.getFieldCount() == 1 && g.getType(0).isRepetition(Type.Repetition.REPEATED);
         if (a instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation && oneRepeated) {
-            return new ListConverter(g, sink);
+            return new ListConverter(g, schema, sink);
         }
         if ((a instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation || a instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation)
                 && oneRepeated && !g.getType(0).isPrimitive() && g.getType(0).asGroupType().getFieldCount() >= 1) {
-            return new MapConverter(g, sink);
+            return new MapConverter(g, schema, sink);
         }
-        return new StructConverter(g, sink);
+        return new StructConverter(g, schema, sink);
     }
 
     /**
@@ -84,7 +84,7 @@ final class RecordConverters {
         private final Sink sink;
         final Object[] vals;
 
-        StructConverter(GroupType g, Sink sink) {
+        StructConverter(GroupType g, RecordSchema schema, Sink sink) {
             int n = g.getFieldCount();
             this.vals = new Object[n];
             this.names = new String[n];
@@ -96,7 +96,7 @@ final class RecordConverters {
                 int idx = i;
                 names[i] = f.getName();
                 repeated[i] = f.isRepetition(Type.Repetition.REPEATED);
-                fields[i] = build(f, repeated[i] ? v -> add(idx, v) : v -> vals[idx] = v);
+                fields[i] = build(f, schema, repeated[i] ? v -> add(idx, v) : v -> vals[idx] = v);
             }
         }
 
@@ -134,8 +134,8 @@ final class RecordConverters {
 
     /** The repeated group of a legacy list whose single field is the element (rule 5): the element itself. */
     static final class ElementConverter extends StructConverter {
-        ElementConverter(GroupType g, Sink sink) {
-            super(g, sink);
+        ElementConverter(GroupType g, RecordSchema schema, Sink sink) {
+            super(g, schema, sink);
         }
 
         @Override
@@ -150,18 +150,18 @@ final class RecordConverters {
         private final Sink sink;
         private List<Object> current;
 
-        ListConverter(GroupType g, Sink sink) {
+        ListConverter(GroupType g, RecordSchema schema, Sink sink) {
             this.sink = sink;
             Type r = g.getType(0);
             Sink add = v -> current.add(v);
             if (r.isPrimitive()) {
-                element = build(r, add); // rule 1: the repeated primitive is the element
+                element = build(r, schema, add); // rule 1: the repeated primitive is the element
             } else {
                 GroupType rg = r.asGroupType();
                 boolean whole = rg.getFieldCount() != 1 // rule 2
                         || rg.getType(0).isRepetition(Type.Repetition.REPEATED) // rule 3
                         || rg.getName().equals("array") || rg.getName().equals(g.getName() + "_tuple"); // rule 4
-                element = whole ? build(rg, add) : new ElementConverter(rg, add); // else rule 5 (the 3-level form)
+                element = whole ? build(rg, schema, add) : new ElementConverter(rg, schema, add); // else rule 5 (the 3-level form)
             }
         }
 
@@ -189,9 +189,9 @@ final class RecordConverters {
         private final Sink sink;
         private Map<Object, Object> current;
 
-        MapConverter(GroupType g, Sink sink) {
+        MapConverter(GroupType g, RecordSchema schema, Sink sink) {
             this.sink = sink;
-            this.entry = new EntryConverter(g.getType(0).asGroupType());
+            this.entry = new EntryConverter(g.getType(0).asGroupType(), schema);
         }
 
         @Override
@@ -213,8 +213,8 @@ final class RecordConverters {
 
         /** One key/value pair: the key is the first field, the value the second (null without one). */
         private final class EntryConverter extends StructConverter {
-            EntryConverter(GroupType g) {
-                super(g, null);
+            EntryConverter(GroupType g, RecordSchema schema) {
+                super(g, schema, null);
             }
 
             @Override

@@ -169,6 +169,9 @@ final class RecordPages implements PageReadStore {
                 if (comp < 0 || uncomp < 0 || comp > in.limit - in.position()) {
                     throw error("the page's size (" + comp + " bytes) runs past the column chunk", null);
                 }
+                if (uncomp > (1 << 26) && uncomp > 4096L * comp) {
+                    throw error("implausible page sizes (" + comp + " bytes said to hold " + uncomp + ")", null);
+                }
                 byte[] body = new byte[comp];
                 try {
                     in.readFully(body);

@@ -2,13 +2,14 @@ package org.spillway.frame.io.parquet;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.parquet.format.ConvertedType;
 import org.apache.parquet.format.FieldRepetitionType;
 import org.apache.parquet.format.LogicalType;
 import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.TimeUnit;
-import org.apache.parquet.schema.DecimalMetadata;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -22,15 +23,40 @@ import org.spillway.frame.io.ParquetFormatException;
  * The Thrift schema of a file's footer (a depth-first list of {@link SchemaElement}s) as
  * parquet-column's {@link MessageType}: names, repetitions, physical types and lengths, field ids,
  * nested groups, and the logical type (else the legacy converted type) as a
- * {@link LogicalTypeAnnotation}. An annotation parquet-column refuses for its physical type (a
- * malformed file) is dropped rather than failing the whole file; the value then reads unannotated.
+ * {@link LogicalTypeAnnotation}, except DECIMAL (see {@link #decimalScale(Type)}). An annotation
+ * parquet-column refuses for its physical type (a malformed file) is dropped rather than failing the
+ * whole file; the value then reads unannotated.
  */
 final class RecordSchema {
+    private final Map<Type, Integer> scales = new IdentityHashMap<>();
+    private MessageType type;
+
     private RecordSchema() {
     }
 
-    /** The message type of {@code schema} (its first element is the root). */
-    static MessageType messageType(Path file, List<SchemaElement> schema) {
+    /** The converted message type. */
+    MessageType type() {
+        return type;
+    }
+
+    /**
+     * The scale of a DECIMAL leaf of {@link #type()} (by identity), else -1. Decimals are not given a
+     * {@code DecimalLogicalTypeAnnotation}: constructing one initialises parquet-column's
+     * {@code PrimitiveStringifier}, which needs the JTS geometry library Spillway does not ship.
+     */
+    int decimalScale(Type leaf) {
+        Integer s = scales.get(leaf);
+        return s == null ? -1 : s;
+    }
+
+    /** The schema of {@code schema} (its first element is the root). */
+    static RecordSchema of(Path file, List<SchemaElement> schema) {
+        RecordSchema r = new RecordSchema();
+        r.type = r.messageType(file, schema);
+        return r;
+    }
+
+    private MessageType messageType(Path file, List<SchemaElement> schema) {
         if (schema == null || schema.isEmpty()) {
             throw new ParquetFormatException("Corrupt Parquet footer in '" + file + "': no schema");
         }
@@ -44,7 +70,7 @@ final class RecordSchema {
         return new MessageType(root.getName() == null ? "root" : root.getName(), fields);
     }
 
-    private static List<Type> children(Path file, List<SchemaElement> s, int[] pos, int n) {
+    private List<Type> children(Path file, List<SchemaElement> s, int[] pos, int n) {
         if (n < 0) {
             throw new ParquetFormatException("Corrupt Parquet footer in '" + file + "': a group with " + n + " children");
         }
@@ -58,7 +84,7 @@ final class RecordSchema {
         return out;
     }
 
-    private static Type type(Path file, List<SchemaElement> s, int[] pos) {
+    private Type type(Path file, List<SchemaElement> s, int[] pos) {
         SchemaElement e = s.get(pos[0]++);
         String name = e.getName();
         if (name == null) {
@@ -96,6 +122,11 @@ final class RecordSchema {
         }
         if (t == null) {
             throw new ParquetFormatException("Corrupt Parquet footer in '" + file + "': cannot read the type of column '" + name + "'");
+        }
+        int scale = decimalScale(e);
+        if (scale >= 0 && p != PrimitiveType.PrimitiveTypeName.BOOLEAN && p != PrimitiveType.PrimitiveTypeName.FLOAT
+                && p != PrimitiveType.PrimitiveTypeName.DOUBLE && p != PrimitiveType.PrimitiveTypeName.INT96) {
+            scales.put(t, scale);
         }
         return t;
     }
@@ -150,8 +181,26 @@ final class RecordSchema {
         };
     }
 
-    /** The logical type of {@code e}, else its converted type, as an annotation; null when it has neither (or an unknown one). */
+    /** The scale of a DECIMAL element (logical or converted type), else -1. */
+    private static int decimalScale(SchemaElement e) {
+        LogicalType lt = e.isSetLogicalType() ? e.getLogicalType() : null;
+        if (lt != null && lt.isSetDECIMAL()) {
+            return Math.max(0, lt.getDECIMAL().getScale());
+        }
+        if ((lt == null || lt.getSetField() == null) && e.isSetConverted_type() && e.getConverted_type() == ConvertedType.DECIMAL) {
+            return e.isSetScale() ? Math.max(0, e.getScale()) : 0;
+        }
+        return -1;
+    }
+
+    /**
+     * The logical type of {@code e}, else its converted type, as an annotation; null when it has
+     * neither (or an unknown one) and for DECIMAL (see {@link #decimalScale(Type)}).
+     */
     static LogicalTypeAnnotation annotation(SchemaElement e) {
+        if (decimalScale(e) >= 0) {
+            return null;
+        }
         LogicalType lt = e.isSetLogicalType() ? e.getLogicalType() : null;
         if (lt != null && lt.getSetField() != null) {
             LogicalTypeAnnotation a = logical(lt);
@@ -169,9 +218,8 @@ final class RecordSchema {
         } catch (IllegalArgumentException x) {
             return null;
         }
-        DecimalMetadata dm = ct == ConvertedType.DECIMAL ? new DecimalMetadata(e.getPrecision(), e.isSetScale() ? e.getScale() : 0) : null;
         try {
-            return LogicalTypeAnnotation.fromOriginalType(ot, dm);
+            return LogicalTypeAnnotation.fromOriginalType(ot, null);
         } catch (RuntimeException x) {
             return null;
         }
@@ -183,7 +231,6 @@ final class RecordSchema {
             case MAP -> LogicalTypeAnnotation.mapType();
             case LIST -> LogicalTypeAnnotation.listType();
             case ENUM -> LogicalTypeAnnotation.enumType();
-            case DECIMAL -> LogicalTypeAnnotation.decimalType(lt.getDECIMAL().getScale(), lt.getDECIMAL().getPrecision());
             case DATE -> LogicalTypeAnnotation.dateType();
             case TIME -> LogicalTypeAnnotation.timeType(lt.getTIME().isIsAdjustedToUTC(), unit(lt.getTIME().getUnit()));
             case TIMESTAMP -> LogicalTypeAnnotation.timestampType(lt.getTIMESTAMP().isIsAdjustedToUTC(), unit(lt.getTIMESTAMP().getUnit()));

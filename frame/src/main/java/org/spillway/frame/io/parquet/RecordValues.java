@@ -56,20 +56,15 @@ final class RecordValues extends PrimitiveConverter {
     private Dictionary dictionary;
     private Object[] decoded;
 
-    RecordValues(PrimitiveType type, RecordConverters.Sink sink) {
+    /** The converter of {@code type}'s values; {@code decimalScale} is the scale of a DECIMAL, else negative. */
+    RecordValues(PrimitiveType type, int decimalScale, RecordConverters.Sink sink) {
         this.sink = sink;
         this.physical = type.getPrimitiveTypeName();
-        LogicalTypeAnnotation a = type.getLogicalTypeAnnotation();
-        this.scale = a instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d ? d.getScale() : 0;
-        this.kind = kind(physical, a);
+        this.scale = Math.max(0, decimalScale);
+        this.kind = decimalScale >= 0 ? Kind.DECIMAL : kind(physical, type.getLogicalTypeAnnotation());
     }
 
     private static Kind kind(PrimitiveType.PrimitiveTypeName p, LogicalTypeAnnotation a) {
-        if (a instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation && p != PrimitiveType.PrimitiveTypeName.BOOLEAN
-                && p != PrimitiveType.PrimitiveTypeName.FLOAT && p != PrimitiveType.PrimitiveTypeName.DOUBLE
-                && p != PrimitiveType.PrimitiveTypeName.INT96) {
-            return Kind.DECIMAL;
-        }
         return switch (p) {
             case BOOLEAN -> Kind.BOOL;
             case INT32 -> switch (a) {
@@ -144,8 +139,11 @@ final class RecordValues extends PrimitiveConverter {
             case INT96 -> {
                 ByteBuffer bb = b.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
                 long nanos = bb.getLong(bb.position());
-                long day = Integer.toUnsignedLong(bb.getInt(bb.position() + 8)) - JULIAN_EPOCH_DAY;
-                yield Instant.ofEpochSecond(day * 86_400L, nanos);
+                long day = bb.getInt(bb.position() + 8) - JULIAN_EPOCH_DAY;
+                // wrapping arithmetic, as Spark's writer and reader (and the flat reader): microseconds past 2^63 round-trip
+                long micros = day * 86_400_000_000L + Math.floorDiv(nanos, 1000L);
+                yield Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                        Math.floorMod(micros, 1_000_000L) * 1000L + Math.floorMod(nanos, 1000L));
             }
             case FLOAT16 -> {
                 ByteBuffer bb = b.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
