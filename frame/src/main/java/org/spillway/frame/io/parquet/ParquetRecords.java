@@ -104,6 +104,9 @@ public final class ParquetRecords {
                 if (rows < 0) {
                     throw new ParquetFormatException("Corrupt Parquet file '" + file + "': row group " + g + " has " + rows + " rows");
                 }
+                if (rows == 0) {
+                    continue;
+                }
                 if (requested.getFieldCount() == 0 || requested.getColumns().isEmpty()) {
                     for (long i = 0; i < rows; i++) {
                         action.accept(emptyRow(requested));
