@@ -1,6 +1,7 @@
 // Loaded by ./spillway shell (interactive and scripts): the usual imports.
 import java.nio.file.*;
 import java.util.*;
+import java.math.BigDecimal;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.Field;
