@@ -17,7 +17,7 @@ import org.spillway.spill.Schema;
  */
 final class Snapshot {
     /** Reader features Spillway reads correctly. */
-    static final Set<String> SUPPORTED_READER_FEATURES = Set.of("timestampNtz", "vacuumProtocolCheck");
+    static final Set<String> SUPPORTED_READER_FEATURES = Set.of("timestampNtz", "vacuumProtocolCheck", "v2Checkpoint");
 
     final DeltaLog log;
     final long version;
@@ -57,34 +57,57 @@ final class Snapshot {
             throw new DeltaException("Table " + log.table + " has versions " + versions.first() + " to " + versions.last()
                     + "; version " + version + " does not exist");
         }
-        if (versions.first() > 0) {
+        Checkpoints.Checkpoint cp = Checkpoints.latest(log, version);
+        long start = cp == null ? 0 : cp.version() + 1;
+        if (cp == null && versions.first() > 0) {
             throw new DeltaException("Table " + log.table + ": the log starts at version " + versions.first()
-                    + " (older commits were cleaned up behind a checkpoint); reading from checkpoints is not supported yet");
+                    + " and there is no checkpoint at or before version " + version + ": version " + version + " cannot be"
+                    + " reconstructed (its commits were cleaned up)");
         }
-        Action.Protocol protocol = null;
-        Action.Metadata metadata = null;
-        Map<String, Action.AddFile> files = new LinkedHashMap<>();
-        Map<String, Long> txns = new LinkedHashMap<>();
-        for (long v = 0; v <= version; v++) {
+        State st = new State();
+        if (cp != null) {
+            Checkpoints.read(log, cp, st::apply);
+        }
+        for (long v = start; v <= version; v++) {
+            if (!versions.contains(v)) {
+                throw new DeltaException("Table " + log.table + " has no commit file for version " + v + " (" + log.commitFile(v)
+                        + "): the log is incomplete");
+            }
             for (Action a : log.readCommit(v)) {
-                switch (a) {
-                    case Action.Protocol p -> protocol = p;
-                    case Action.Metadata m -> metadata = m;
-                    case Action.AddFile add -> files.put(add.key(), add);
-                    case Action.RemoveFile rm -> files.remove(rm.key());
-                    case Action.Txn t -> txns.put(t.appId(), t.version());
-                    case Action.CommitInfo c -> {
-                    }
-                    case Action.Other o -> {
-                    }
-                }
+                st.apply(a);
             }
         }
+        Action.Protocol protocol = st.protocol;
+        Action.Metadata metadata = st.metadata;
+        Map<String, Action.AddFile> files = st.files;
+        Map<String, Long> txns = st.txns;
         if (protocol == null || metadata == null) {
             throw new DeltaException("Table " + log.table + " at version " + version + " has no "
                     + (protocol == null ? "protocol" : "metaData") + " action: the log is corrupt");
         }
         return new Snapshot(log, version, protocol, metadata, files, txns);
+    }
+
+    /** The state being replayed: the last protocol and metadata, live files and transactions. */
+    private static final class State {
+        Action.Protocol protocol;
+        Action.Metadata metadata;
+        final Map<String, Action.AddFile> files = new LinkedHashMap<>();
+        final Map<String, Long> txns = new LinkedHashMap<>();
+
+        void apply(Action a) {
+            switch (a) {
+                case Action.Protocol p -> protocol = p;
+                case Action.Metadata m -> metadata = m;
+                case Action.AddFile add -> files.put(add.key(), add);
+                case Action.RemoveFile rm -> files.remove(rm.key());
+                case Action.Txn t -> txns.put(t.appId(), t.version());
+                case Action.CommitInfo c -> {
+                }
+                case Action.Other o -> {
+                }
+            }
+        }
     }
 
     /** Fails, naming the feature, if reading this table needs something Spillway does not support. */

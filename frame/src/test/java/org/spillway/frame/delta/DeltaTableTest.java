@@ -327,4 +327,39 @@ class DeltaTableTest {
         assertTrue(e.getMessage().contains("deletionVectors"), e.getMessage());
         assertEquals(lit(1).toString(), lit(1).toString());
     }
+
+    @Test
+    void checkpointsWrittenByKernelAreReadAndCleanedLogsStillOpen(Spillway sw) throws Exception {
+        Path t = dir.resolve("cp");
+        Schema s = Schema.of(new Field("id", DataType.INT64), new Field("k", DataType.STRING));
+        List<List<Object>> all = new ArrayList<>();
+        for (long v = 0; v < 13; v++) {
+            List<List<Object>> batch = List.of(row(v * 10, "k" + (v % 3)), row(v * 10 + 1, null));
+            all.addAll(batch);
+            sw.createDataFrame(s, batch).writeDelta(t, SaveMode.APPEND, DeltaWriteOptions.defaults().withPartitionBy("k"));
+            if (v == 5) {
+                sw.createDataFrame(s, List.of(row(-1L, "x"))).writeDelta(t.toString(), SaveMode.OVERWRITE); // v6 removes everything
+                all.clear();
+                all.add(row(-1L, "x"));
+            }
+        }
+        long latest = DeltaTable.forPath(sw, t).version();
+        assertEquals(13, latest);
+        DeltaKernelOracle.checkpoint(t, 10);
+        assertTrue(Files.exists(t.resolve("_delta_log/00000000000000000010.checkpoint.parquet")));
+        assertEquals(kernel(t, latest), ours(sw.readDelta(t.toString())));
+        assertEquals(kernel(t, 10), ours(DeltaTable.forPath(sw, t).asOfVersion(10)));
+        assertEquals(kernel(t, 4), ours(DeltaTable.forPath(sw, t).asOfVersion(4)));
+        // the commits before the checkpoint cleaned up: the checkpoint and later versions still read, older ones fail clearly
+        for (long v = 0; v < 10; v++) {
+            Files.delete(t.resolve(String.format("_delta_log/%020d.json", v)));
+        }
+        assertEquals(kernel(t, latest), ours(sw.readDelta(t.toString())));
+        assertEquals(kernel(t, 11), ours(DeltaTable.forPath(sw, t).asOfVersion(11)));
+        DeltaException e = assertThrows(DeltaException.class, () -> DeltaTable.forPath(sw, t).asOfVersion(4));
+        assertTrue(e.getMessage().contains("cannot be reconstructed") || e.getMessage().contains("does not exist"), e.getMessage());
+        // and Spillway appends on top of the checkpointed table
+        sw.createDataFrame(s, List.of(row(999L, "k0"))).writeDelta(t.toString());
+        assertEquals(kernel(t, latest + 1), ours(sw.readDelta(t.toString())));
+    }
 }

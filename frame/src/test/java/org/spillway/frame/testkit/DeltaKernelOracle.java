@@ -330,6 +330,15 @@ public final class DeltaKernelOracle {
         return out;
     }
 
+    /** Kernel writes a classic (single-file Parquet) checkpoint of {@code version}. */
+    public static void checkpoint(Path table, long version) {
+        try {
+            Table.forPath(ENGINE, tablePath(table)).checkpoint(ENGINE, version);
+        } catch (Exception e) {
+            throw new IllegalStateException("Kernel cannot checkpoint " + table + " at version " + version + ": " + e, e);
+        }
+    }
+
     /** Every row of the latest snapshot (see {@link #read(Path, long)}). */
     public static List<List<Object>> read(Path table) {
         return read(snapshot(table, null));

@@ -1,0 +1,153 @@
+package org.spillway.frame.delta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.spillway.frame.io.parquet.ParquetRecords;
+
+/**
+ * Reading checkpoints (PROTOCOL.md "Checkpoints"): the table's state at a version in one file (classic
+ * {@code N.checkpoint.parquet}), in several ({@code N.checkpoint.P.K.parquet}, multi-part), or in a V2
+ * checkpoint ({@code N.checkpoint.<uuid>.json|parquet}) whose {@code sidecar} actions point at Parquet
+ * files in {@code _delta_log/_sidecars/} holding the file actions. A snapshot replays the newest
+ * complete checkpoint at or before its version, then the commits after it.
+ */
+final class Checkpoints {
+    /** The top-level fields of a checkpoint row that a snapshot needs (removes in a checkpoint are tombstones). */
+    private static final Set<String> FIELDS = Set.of("add", "metaData", "protocol", "txn", "sidecar", "checkpointMetadata");
+
+    private Checkpoints() {
+    }
+
+    /** One checkpoint: its version and files (all parts of a multi-part one). */
+    record Checkpoint(long version, List<Path> files, boolean v2) {
+    }
+
+    /** The newest complete checkpoint at or before {@code version}, or null. */
+    static Checkpoint latest(DeltaLog log, long version) {
+        TreeMap<Long, List<Checkpoint>> byVersion = new TreeMap<>();
+        Map<String, List<Path>> parts = new LinkedHashMap<>();
+        Map<String, Integer> partCounts = new LinkedHashMap<>();
+        if (!Files.isDirectory(log.dir)) {
+            return null;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(log.dir, "*.checkpoint*")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (n.length() < 32 || !n.substring(0, 20).chars().allMatch(Character::isDigit) || !n.startsWith(".checkpoint.", 20)) {
+                    continue;
+                }
+                long v = Long.parseLong(n.substring(0, 20));
+                if (v > version) {
+                    continue;
+                }
+                String rest = n.substring(32); // after "NNN.checkpoint."
+                if (rest.equals("parquet")) {
+                    byVersion.computeIfAbsent(v, x -> new ArrayList<>()).add(new Checkpoint(v, List.of(p), false));
+                } else if (rest.matches("\\d{10}\\.\\d{10}\\.parquet")) {
+                    int total = Integer.parseInt(rest.substring(11, 21));
+                    String key = v + "/" + total;
+                    parts.computeIfAbsent(key, x -> new ArrayList<>()).add(p);
+                    partCounts.put(key, total);
+                } else if (rest.endsWith(".json") || rest.endsWith(".parquet")) {
+                    byVersion.computeIfAbsent(v, x -> new ArrayList<>()).add(new Checkpoint(v, List.of(p), true));
+                }
+            }
+        } catch (IOException e) {
+            throw new DeltaException("Cannot list the checkpoints of table " + log.table + ": " + e.getMessage(), e);
+        }
+        for (Map.Entry<String, List<Path>> e : parts.entrySet()) {
+            if (e.getValue().size() == partCounts.get(e.getKey())) {
+                long v = Long.parseLong(e.getKey().substring(0, e.getKey().indexOf('/')));
+                List<Path> files = new ArrayList<>(e.getValue());
+                files.sort(null);
+                byVersion.computeIfAbsent(v, x -> new ArrayList<>()).add(new Checkpoint(v, files, false));
+            }
+        }
+        return byVersion.isEmpty() ? null : byVersion.lastEntry().getValue().getFirst();
+    }
+
+    /** Passes every action of {@code cp} (sidecars' included) to {@code sink}. */
+    static void read(DeltaLog log, Checkpoint cp, Consumer<Action> sink) {
+        for (Path f : cp.files()) {
+            if (f.getFileName().toString().endsWith(".json")) {
+                readJson(log, cp, f, sink);
+            } else {
+                readParquet(log, cp, f, sink);
+            }
+        }
+    }
+
+    private static void readParquet(DeltaLog log, Checkpoint cp, Path f, Consumer<Action> sink) {
+        try {
+            ParquetRecords.forEach(f, FIELDS, row -> {
+                for (Map.Entry<String, Object> e : row.entrySet()) {
+                    if (e.getValue() != null) {
+                        emit(log, cp, f, Action.parse(wrap(e.getKey(), e.getValue())), sink);
+                    }
+                }
+            });
+        } catch (DeltaException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new DeltaException("Table " + log.table + ": cannot read the checkpoint " + f + " of version " + cp.version()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void readJson(DeltaLog log, Checkpoint cp, Path f, Consumer<Action> sink) {
+        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            String line;
+            int n = 0;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                Action a;
+                try {
+                    a = Action.parse(DeltaSchemas.JSON.readTree(line));
+                } catch (IOException | RuntimeException e) {
+                    throw new DeltaException("Table " + log.table + ": line " + n + " of the checkpoint " + f + " is not a valid"
+                            + " action (" + e.getMessage() + ")", e);
+                }
+                emit(log, cp, f, a, sink);
+            }
+        } catch (IOException e) {
+            throw new DeltaException("Table " + log.table + ": cannot read the checkpoint " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An action of a checkpoint; a sidecar's file actions are read in its place. */
+    private static void emit(DeltaLog log, Checkpoint cp, Path f, Action a, Consumer<Action> sink) {
+        if (a instanceof Action.Other o && o.key().equals("sidecar")) {
+            String path = o.value().path("path").asText();
+            Path side = Snapshot.resolve(log.dir.resolve("_sidecars"), path);
+            if (!Files.exists(side)) {
+                throw new DeltaException("Table " + log.table + ": the checkpoint " + f + " of version " + cp.version()
+                        + " names the sidecar " + side + ", which is missing");
+            }
+            readParquet(log, cp, side, sink);
+            return;
+        }
+        sink.accept(a);
+    }
+
+    /** A checkpoint row's field as the JSON object of a log line ({@code {"add": {...}}}). */
+    private static JsonNode wrap(String key, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(key, value);
+        return DeltaSchemas.JSON.valueToTree(m);
+    }
+}
