@@ -31,8 +31,9 @@ import org.spillway.spill.vector.DecimalValues;
  * t.history().show();                                      // version, timestamp, operation, metrics
  * }</pre>
  *
- * <p>Reading refuses, naming the feature, a table that needs a reader feature Spillway lacks (today:
- * deletion vectors, column mapping, type widening, V2 checkpoints) rather than reading it wrongly.
+ * <p>Deletion vectors are applied as the files are read (the deleted rows never reach the frame). Reading
+ * refuses, naming the feature, a table that needs a reader feature Spillway lacks (today: column
+ * mapping, type widening) rather than reading it wrongly.
  * Every call that reads reads the log again (there is no cached snapshot): a table handle sees other
  * writers' commits.
  */
@@ -191,11 +192,9 @@ public final class DeltaTable {
         }
         List<Path> files = new ArrayList<>();
         List<Object[]> values = new ArrayList<>();
+        List<org.spillway.frame.io.parquet.DeletedRows> deleted = new ArrayList<>();
         for (Action.AddFile add : snap.addFiles()) {
-            if (add.deletionVector() != null) {
-                throw new DeltaException("Table " + log.table + " (version " + snap.version + ") has deletion vectors on "
-                        + add.path() + ", which Spillway cannot apply yet; it is not read rather than read wrongly");
-            }
+            deleted.add(add.deletionVector() == null ? null : DeletionVectors.load(snap, add));
             files.add(snap.filePath(add));
             Object[] pv = new Object[partFields.size()];
             for (int k = 0; k < pv.length; k++) {
@@ -206,7 +205,7 @@ public final class DeltaTable {
             values.add(pv);
         }
         ParquetSource src = ParquetSource.ofFiles("Delta table " + log.table + " version " + snap.version, files,
-                new Schema(dataFields), new Schema(partFields), values);
+                new Schema(dataFields), new Schema(partFields), values, deleted);
         DataFrame df = sw.readParquet(src);
         return partFields.isEmpty() || df.schema().names().equals(schema.names()) ? df : df.select(schema.names().toArray(String[]::new));
     }

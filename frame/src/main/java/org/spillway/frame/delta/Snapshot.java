@@ -17,7 +17,8 @@ import org.spillway.spill.Schema;
  */
 final class Snapshot {
     /** Reader features Spillway reads correctly. */
-    static final Set<String> SUPPORTED_READER_FEATURES = Set.of("timestampNtz", "vacuumProtocolCheck", "v2Checkpoint");
+    static final Set<String> SUPPORTED_READER_FEATURES = Set.of("timestampNtz", "vacuumProtocolCheck", "v2Checkpoint",
+            "deletionVectors");
 
     final DeltaLog log;
     final long version;

@@ -78,8 +78,8 @@ public final class Executor implements PlanRunner {
                 }
                 return c.limit >= 0 ? Math.min(n, c.limit) : n;
             }
-            if (c.ops.isEmpty() && c.source instanceof ParquetChunkSource s) {
-                // answered from the footers: no page is read
+            if (c.ops.isEmpty() && c.source instanceof ParquetChunkSource s && !s.hasDeletedRows()) {
+                // answered from the footers: no page is read (not with deleted rows: the footers count them)
                 long n = 0;
                 for (RowGroupRef rg : s.items()) {
                     n += rg.rows();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.spillway.frame.Functions.col;
-import static org.spillway.frame.Functions.lit;
 
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -318,14 +317,12 @@ class DeltaTableTest {
         assertFalse(DeltaTable.isDeltaTable(t.toString()));
         e = assertThrows(DeltaException.class, () -> sw.readDelta(dir.resolve("nope").toString()));
         assertTrue(e.getMessage().contains("No Delta table"), e.getMessage());
-        // an unknown reader feature is refused, not read wrongly
-        Path dv = dir.resolve("dv");
-        DeltaKernelOracle.appendRows(dv, DeltaKernelOracle.TableSchema.of("id long"), List.of(row(1L), row(2L)),
-                Map.of("delta.enableDeletionVectors", "true"));
-        DeltaKernelOracle.deleteRows(dv, r -> (Long) r.getFirst() == 1L, false);
-        e = assertThrows(DeltaException.class, () -> sw.readDelta(dv.toString()));
-        assertTrue(e.getMessage().contains("deletionVectors"), e.getMessage());
-        assertEquals(lit(1).toString(), lit(1).toString());
+        // a reader feature Spillway lacks is refused, not read wrongly
+        Path mapped = dir.resolve("mapped");
+        DeltaKernelOracle.appendRows(mapped, DeltaKernelOracle.TableSchema.of("id long"), List.of(),
+                Map.of("delta.columnMapping.mode", "name"));
+        e = assertThrows(DeltaException.class, () -> sw.readDelta(mapped.toString()));
+        assertTrue(e.getMessage().contains("column mapping"), e.getMessage());
     }
 
     @Test
@@ -361,5 +358,30 @@ class DeltaTableTest {
         // and Spillway appends on top of the checkpointed table
         sw.createDataFrame(s, List.of(row(999L, "k0"))).writeDelta(t.toString());
         assertEquals(kernel(t, latest + 1), ours(sw.readDelta(t.toString())));
+    }
+
+    @Test
+    void deletionVectorsWrittenByOthersAreApplied(Spillway sw) {
+        Path t = dir.resolve("dv");
+        DeltaKernelOracle.TableSchema ks = DeltaKernelOracle.TableSchema.of("id long", "k string", "v double").partitionedBy("k");
+        List<List<Object>> data = new ArrayList<>();
+        for (long i = 0; i < 5000; i++) {
+            data.add(row(i, i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : null, i * 0.25));
+        }
+        DeltaKernelOracle.appendRows(t, ks, data, Map.of("delta.enableDeletionVectors", "true"));
+        DeltaKernelOracle.deleteRows(t, r -> (Long) r.getFirst() % 7 == 0, false);            // v1: DV files
+        DeltaKernelOracle.deleteRows(t, r -> (Long) r.getFirst() % 11 == 0 && r.get(1) == null, true); // v2: inline, merged
+        for (long v = 0; v <= 2; v++) {
+            DataFrame df = DeltaTable.forPath(sw, t).asOfVersion(v);
+            assertEquals(kernel(t, v), ours(df), "version " + v);
+            assertEquals(DeltaKernelOracle.read(t, v).size(), df.count(), "count of version " + v);
+            long evenK = DeltaKernelOracle.read(t, v).stream().filter(r -> "a".equals(r.get(1)) && (Long) r.getFirst() < 2000).count();
+            assertEquals(evenK, df.filter(col("k").eq("a").and(col("id").lt(2000))).count(), "filter at version " + v);
+        }
+        assertTrue(sw.counters().getOrDefault("parquet.rowsDeleted", 0L) > 0, sw.counters().toString());
+        // Spillway appends to the table (it writes no deletion vectors itself yet); Kernel reads the result
+        sw.createDataFrame(Schema.of(new Field("id", DataType.INT64), new Field("k", DataType.STRING), new Field("v", DataType.FLOAT64)),
+                List.of(row(-1L, "a", 0.0))).writeDelta(t.toString());
+        assertEquals(kernel(t, 3), ours(sw.readDelta(t.toString())));
     }
 }

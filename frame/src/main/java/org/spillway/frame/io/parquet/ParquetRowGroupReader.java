@@ -43,6 +43,7 @@ public final class ParquetRowGroupReader implements AutoCloseable {
     private FileChannel channel;
     private int channelFile = -1;
     private long channelSize;
+    private long emittedRow; // the file row index of the first row of the chunk being handed out
 
     ParquetRowGroupReader(ParquetSource source, int[] projection, int chunkRows, MemoryBudget budget) {
         this.source = source;
@@ -145,13 +146,14 @@ public final class ParquetRowGroupReader implements AutoCloseable {
                 }
             }
             long at = 0;
+            long base = source.firstRowOfRowGroup(f, rowGroup.rowGroup());
             for (int k = 0; k < ranges.length; k += 2) {
                 for (ColumnCursor c : cs) {
                     if (c != null) {
                         c.skip(ranges[k] - at);
                     }
                 }
-                emit(f, cs, ranges[k + 1] - ranges[k], out);
+                emit(f, cs, base + ranges[k], ranges[k + 1] - ranges[k], out);
                 at = ranges[k + 1];
             }
             if (kept != null && last == rows) {
@@ -189,13 +191,23 @@ public final class ParquetRowGroupReader implements AutoCloseable {
         }
     }
 
-    private void emit(int f, ColumnCursor[] cs, long rows, Consumer<Chunk> out) {
+    private void emit(int f, ColumnCursor[] cs, long fileRow, long rows, Consumer<Chunk> out) {
         long done = 0;
         while (done < rows) {
             int n = (int) Math.min(chunkRows, rows - done);
-            out.accept(decode(f, cs, n));
+            Chunk c = decode(f, cs, n);
+            emittedRow = fileRow + done;
+            out.accept(c);
             done += n;
         }
+    }
+
+    /**
+     * While {@link #read} hands a chunk to its consumer: the index within its file of the chunk's first
+     * row (the chunk's rows are consecutive rows of the file).
+     */
+    public long emittedRow() {
+        return emittedRow;
     }
 
     private static boolean hasFileColumn(ColumnCursor[] cs) {

@@ -65,6 +65,9 @@ public final class ParquetSource {
     private final List<String> unsupported;
     private final java.util.Set<String> bloomColumns;
     private final java.util.Set<String> dictionaryColumns;
+    /** Per file, the rows a table format deleted (null for none); null when no file has any. */
+    private DeletedRows[] deletedRows;
+    private long[][] rowGroupStarts;
 
     private ParquetSource(String spec, List<ParquetFile> files, Schema schema, int fileColumns, int[][] columnOf,
                           Object[][] partitionValues, List<String> unsupported) {
@@ -149,6 +152,27 @@ public final class ParquetSource {
      */
     public static ParquetSource ofFiles(String spec, List<Path> files, Schema fileSchema, Schema partitionSchema,
                                         List<Object[]> partitionValues) {
+        return ofFiles(spec, files, fileSchema, partitionSchema, partitionValues, null);
+    }
+
+    /**
+     * {@link #ofFiles(String, List, Schema, Schema, List)} with the rows each file has deleted
+     * ({@code deletedRows} one entry per file, null for a file without deletions; or null for none).
+     */
+    public static ParquetSource ofFiles(String spec, List<Path> files, Schema fileSchema, Schema partitionSchema,
+                                        List<Object[]> partitionValues, List<DeletedRows> deletedRows) {
+        ParquetSource src = ofFilesWithoutDeletions(spec, files, fileSchema, partitionSchema, partitionValues);
+        if (deletedRows != null && deletedRows.stream().anyMatch(java.util.Objects::nonNull)) {
+            if (deletedRows.size() != files.size()) {
+                throw new IllegalArgumentException(files.size() + " files but " + deletedRows.size() + " deletion entries");
+            }
+            src.deletedRows = deletedRows.toArray(DeletedRows[]::new);
+        }
+        return src;
+    }
+
+    private static ParquetSource ofFilesWithoutDeletions(String spec, List<Path> files, Schema fileSchema, Schema partitionSchema,
+                                                         List<Object[]> partitionValues) {
         if (partitionValues.size() != files.size()) {
             throw new IllegalArgumentException(files.size() + " files but " + partitionValues.size() + " partition value rows");
         }
@@ -386,6 +410,34 @@ public final class ParquetSource {
     /** The files, in read order. */
     public List<Path> files() {
         return paths;
+    }
+
+    /** True if some file has deleted rows (see {@link DeletedRows}). */
+    public boolean hasDeletedRows() {
+        return deletedRows != null;
+    }
+
+    /** The deleted rows of file {@code file}, or null. */
+    public DeletedRows deletedRows(int file) {
+        return deletedRows == null ? null : deletedRows[file];
+    }
+
+    /** The index within its file of the first row of row group {@code rowGroup} of file {@code file}. */
+    public synchronized long firstRowOfRowGroup(int file, int rowGroup) {
+        if (rowGroupStarts == null) {
+            rowGroupStarts = new long[files.size()][];
+        }
+        long[] starts = rowGroupStarts[file];
+        if (starts == null) {
+            List<RowGroup> groups = files.get(file).meta.getRow_groups();
+            int n = groups == null ? 0 : groups.size();
+            starts = new long[n + 1];
+            for (int g = 0; g < n; g++) {
+                starts[g + 1] = starts[g] + groups.get(g).getNum_rows();
+            }
+            rowGroupStarts[file] = starts;
+        }
+        return starts[rowGroup];
     }
 
     /** Every row group of every file, in row order. */

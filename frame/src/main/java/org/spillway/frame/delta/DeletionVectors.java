@@ -1,0 +1,227 @@
+package org.spillway.frame.delta;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.zip.CRC32;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+import org.spillway.frame.io.parquet.DeletedRows;
+
+/**
+ * Reading Delta deletion vectors (PROTOCOL.md "Deletion Vectors"): the descriptor's storage ({@code u}:
+ * a file {@code deletion_vector_<uuid>.bin} beside the data, named by a Z85-encoded UUID after an
+ * optional directory prefix; {@code p}: an absolute path; {@code i}: inline, Z85 text in the log), the
+ * file framing (a version byte, then at the descriptor's offset a big-endian size, the bitmap bytes
+ * and their big-endian CRC-32), and the bitmap (a {@code RoaringBitmapArray}: magic 1681511377, the
+ * number of 32-bit Roaring bitmaps, then each one's high key and its portable serialization).
+ */
+final class DeletionVectors {
+    static final int MAGIC = 1681511377;
+    private static final String Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+    private static final int[] Z85_VALUE = new int[128];
+
+    static {
+        Arrays.fill(Z85_VALUE, -1);
+        for (int i = 0; i < Z85.length(); i++) {
+            Z85_VALUE[Z85.charAt(i)] = i;
+        }
+    }
+
+    private DeletionVectors() {
+    }
+
+    /** The deleted rows of {@code add}, read from wherever its descriptor says. */
+    static DeletedRows load(Snapshot snap, Action.AddFile add) {
+        Action.DeletionVector dv = add.deletionVector();
+        String where = "Table " + snap.log.table + " (version " + snap.version + "): the deletion vector of " + add.path();
+        byte[] data = switch (dv.storageType()) {
+            case "i" -> decodeZ85(dv.pathOrInlineDv(), dv.sizeInBytes(), where);
+            case "u", "p" -> fromFile(dvPath(snap.log.table, dv), dv, where);
+            default -> throw new DeltaException(where + " has the unknown storage type '" + dv.storageType() + "'");
+        };
+        Bitmaps b = parse(data, where);
+        if (b.cardinality() != dv.cardinality()) {
+            throw new DeltaException(where + " holds " + b.cardinality() + " rows but its descriptor says " + dv.cardinality());
+        }
+        return b;
+    }
+
+    /** The file of a {@code u} or {@code p} descriptor. */
+    static Path dvPath(Path table, Action.DeletionVector dv) {
+        if (dv.storageType().equals("p")) {
+            return Snapshot.resolve(table, dv.pathOrInlineDv());
+        }
+        String s = dv.pathOrInlineDv();
+        if (s.length() < 20) {
+            throw new DeltaException("Table " + table + ": the deletion vector id '" + s + "' is too short");
+        }
+        String prefix = s.substring(0, s.length() - 20);
+        byte[] u = decodeZ85(s.substring(s.length() - 20), 16, "Table " + table + ": the deletion vector id '" + s + "'");
+        ByteBuffer bb = ByteBuffer.wrap(u);
+        String name = "deletion_vector_" + new UUID(bb.getLong(), bb.getLong()) + ".bin";
+        return prefix.isEmpty() ? table.resolve(name) : table.resolve(prefix).resolve(name);
+    }
+
+    private static byte[] fromFile(Path file, Action.DeletionVector dv, String where) {
+        int offset = dv.offset() == null ? 1 : dv.offset();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate(4);
+            if (ch.read(head, offset) < 4) {
+                throw new DeltaException(where + ": " + file + " ends before offset " + offset);
+            }
+            int size = head.flip().getInt();
+            if (size != dv.sizeInBytes() || size < 0 || (long) offset + 8 + size > ch.size()) {
+                throw new DeltaException(where + ": " + file + " holds " + size + " bytes at offset " + offset + " where the descriptor"
+                        + " says " + dv.sizeInBytes() + " (file of " + ch.size() + " bytes)");
+            }
+            ByteBuffer body = ByteBuffer.allocate(size + 4);
+            while (body.hasRemaining()) {
+                if (ch.read(body, offset + 4L + body.position()) < 0) {
+                    throw new DeltaException(where + ": " + file + " is truncated");
+                }
+            }
+            byte[] data = Arrays.copyOf(body.array(), size);
+            int crc = body.getInt(size);
+            CRC32 c = new CRC32();
+            c.update(data);
+            if ((int) c.getValue() != crc) {
+                throw new DeltaException(where + ": the checksum of " + file + " at offset " + offset + " does not match: it is corrupt");
+            }
+            return data;
+        } catch (NoSuchFileException e) {
+            throw new DeltaException(where + ": its file " + file + " is missing", e);
+        } catch (IOException e) {
+            throw new DeltaException(where + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Z85 text (as Delta encodes: 5 characters per 4 bytes, big-endian) as {@code size} bytes. */
+    static byte[] decodeZ85(String text, int size, String where) {
+        if (text.length() % 5 != 0 || (long) text.length() / 5 * 4 < size) {
+            throw new DeltaException(where + ": '" + abbreviate(text) + "' is not Z85 text of " + size + " bytes");
+        }
+        byte[] out = new byte[text.length() / 5 * 4];
+        for (int i = 0, o = 0; i < text.length(); i += 5, o += 4) {
+            long v = 0;
+            for (int k = 0; k < 5; k++) {
+                char ch = text.charAt(i + k);
+                int d = ch < 128 ? Z85_VALUE[ch] : -1;
+                if (d < 0) {
+                    throw new DeltaException(where + ": '" + ch + "' is not a Z85 character");
+                }
+                v = v * 85 + d;
+            }
+            out[o] = (byte) (v >>> 24);
+            out[o + 1] = (byte) (v >>> 16);
+            out[o + 2] = (byte) (v >>> 8);
+            out[o + 3] = (byte) v;
+        }
+        return out.length == size ? out : Arrays.copyOf(out, size);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    /** A RoaringBitmapArray. */
+    static Bitmaps parse(byte[] data, String where) {
+        ByteBuffer bb = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            int magic = bb.getInt();
+            if (magic != MAGIC) {
+                throw new DeltaException(where + " is not a RoaringBitmapArray in the portable format (magic " + magic + ")");
+            }
+            long n = bb.getLong();
+            if (n < 0 || n > Integer.MAX_VALUE) {
+                throw new DeltaException(where + " claims " + n + " bitmaps");
+            }
+            int[] keys = new int[(int) n];
+            RoaringBitmap[] maps = new RoaringBitmap[(int) n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = bb.getInt();
+                RoaringBitmap r = new RoaringBitmap();
+                r.deserialize(bb.slice().order(ByteOrder.LITTLE_ENDIAN));
+                bb.position(bb.position() + r.serializedSizeInBytes());
+                maps[i] = r;
+            }
+            return new Bitmaps(keys, maps);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DeltaException d) {
+                throw d;
+            }
+            throw new DeltaException(where + " is not a valid bitmap: " + e, e);
+        }
+    }
+
+    /** Deleted row indexes: 32-bit Roaring bitmaps by the indexes' high 32 bits. */
+    static final class Bitmaps implements DeletedRows {
+        private final int[] keys;
+        private final RoaringBitmap[] maps;
+        private final long cardinality;
+
+        Bitmaps(int[] keys, RoaringBitmap[] maps) {
+            this.keys = keys;
+            this.maps = maps;
+            long c = 0;
+            for (RoaringBitmap m : maps) {
+                c += m.getLongCardinality();
+            }
+            this.cardinality = c;
+        }
+
+        @Override
+        public long cardinality() {
+            return cardinality;
+        }
+
+        private RoaringBitmap map(long high) {
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i] == high) {
+                    return maps[i];
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public int keep(long start, int n, int[] keep) {
+            int k = 0;
+            int i = 0;
+            while (i < n) {
+                long row = start + i;
+                long high = row >>> 32;
+                long highEnd = (high + 1) << 32; // rows of the same high key: up to here
+                int span = (int) Math.min(n - i, highEnd - row);
+                RoaringBitmap m = map(high);
+                if (m == null) {
+                    for (int j = 0; j < span; j++) {
+                        keep[k++] = i + j;
+                    }
+                } else {
+                    int low = (int) row;
+                    PeekableIntIterator it = m.getIntIterator();
+                    it.advanceIfNeeded(low);
+                    int next = it.hasNext() ? it.peekNext() : -1;
+                    for (int j = 0; j < span; j++) {
+                        int r = low + j;
+                        if (next != -1 && Integer.compareUnsigned(next, r) == 0) {
+                            it.next();
+                            next = it.hasNext() ? it.peekNext() : -1;
+                            continue;
+                        }
+                        keep[k++] = i + j;
+                    }
+                }
+                i += span;
+            }
+            return k;
+        }
+    }
+}
