@@ -7,12 +7,20 @@ import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.memory.MemoryBudget;
 
-/** A frame as the Parquet writer sees it: its columns, its session's budget and workers, its chunks in row order. */
-final class ParquetWriteInput implements ParquetWriteJob.Input {
+/**
+ * A frame as the Parquet writer sees it: its columns, its session's budget and workers, its chunks in
+ * row order. Table formats ({@code frame.delta}) write their data files through it.
+ */
+public final class ParquetWriteInput implements ParquetWriteJob.Input {
     private final DataFrame frame;
 
     ParquetWriteInput(DataFrame frame) {
         this.frame = frame;
+    }
+
+    /** The writer's view of {@code frame}. */
+    public static ParquetWriteJob.Input of(DataFrame frame) {
+        return new ParquetWriteInput(frame);
     }
 
     @Override

@@ -126,6 +126,93 @@ final class DeletionVectors {
         return out.length == size ? out : Arrays.copyOf(out, size);
     }
 
+    /** {@code data} (a multiple of 4 bytes) as Z85 text. */
+    static String encodeZ85(byte[] data) {
+        if (data.length % 4 != 0) {
+            throw new IllegalArgumentException("Z85 encodes multiples of 4 bytes, not " + data.length);
+        }
+        StringBuilder sb = new StringBuilder(data.length / 4 * 5);
+        char[] five = new char[5];
+        for (int i = 0; i < data.length; i += 4) {
+            long v = ((data[i] & 0xffL) << 24) | ((data[i + 1] & 0xffL) << 16) | ((data[i + 2] & 0xffL) << 8) | (data[i + 3] & 0xffL);
+            for (int k = 4; k >= 0; k--) {
+                five[k] = Z85.charAt((int) (v % 85));
+                v /= 85;
+            }
+            sb.append(five);
+        }
+        return sb.toString();
+    }
+
+    /** The bitmaps of {@code old} (may be null) with the rows {@code rows[0, n)} added. */
+    static Bitmaps union(DeletedRows old, long[] rows, int n) {
+        java.util.TreeMap<Integer, RoaringBitmap> byKey = new java.util.TreeMap<>();
+        if (old instanceof Bitmaps b) {
+            for (int i = 0; i < b.keys.length; i++) {
+                byKey.put(b.keys[i], b.maps[i].clone());
+            }
+        } else if (old != null) {
+            throw new IllegalArgumentException("not a deletion vector: " + old);
+        }
+        for (int i = 0; i < n; i++) {
+            byKey.computeIfAbsent((int) (rows[i] >>> 32), k -> new RoaringBitmap()).add((int) rows[i]);
+        }
+        int[] keys = new int[byKey.size()];
+        RoaringBitmap[] maps = new RoaringBitmap[byKey.size()];
+        int j = 0;
+        for (var e : byKey.entrySet()) {
+            keys[j] = e.getKey();
+            maps[j] = e.getValue();
+            maps[j].runOptimize();
+            j++;
+        }
+        return new Bitmaps(keys, maps);
+    }
+
+    /** The RoaringBitmapArray serialization (portable) of {@code b}. */
+    static byte[] serialize(Bitmaps b) {
+        int size = 12;
+        for (RoaringBitmap m : b.maps) {
+            size += 4 + m.serializedSizeInBytes();
+        }
+        ByteBuffer bb = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        bb.putInt(MAGIC);
+        bb.putLong(b.keys.length);
+        for (int i = 0; i < b.keys.length; i++) {
+            bb.putInt(b.keys[i]);
+            ByteBuffer slice = bb.slice().order(ByteOrder.LITTLE_ENDIAN);
+            b.maps[i].serialize(slice);
+            bb.position(bb.position() + b.maps[i].serializedSizeInBytes());
+        }
+        return bb.array();
+    }
+
+    /**
+     * Writes {@code b} as a new deletion vector file {@code deletion_vector_<uuid>.bin} in the table
+     * directory (version byte, big-endian size, the bitmap, its big-endian CRC-32), forced to disk, and
+     * returns its descriptor (storage {@code u}, offset 1).
+     */
+    static Action.DeletionVector write(Path table, Bitmaps b) {
+        byte[] data = serialize(b);
+        UUID id = UUID.randomUUID();
+        ByteBuffer u = ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+        Path file = table.resolve("deletion_vector_" + id + ".bin");
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        ByteBuffer out = ByteBuffer.allocate(1 + 4 + data.length + 4);
+        out.put((byte) 1).putInt(data.length).put(data).putInt((int) crc.getValue()).flip();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (out.hasRemaining()) {
+                ch.write(out);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            throw new DeltaException("Cannot write the deletion vector " + file + " of table " + table + ": " + e.getMessage()
+                    + "; the table is unchanged", e);
+        }
+        return new Action.DeletionVector("u", encodeZ85(u.array()), 1, data.length, b.cardinality());
+    }
+
     private static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }

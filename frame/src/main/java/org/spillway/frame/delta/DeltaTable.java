@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.spillway.frame.DataFrame;
+import org.spillway.frame.Expr;
 import org.spillway.frame.Literals;
 import org.spillway.frame.Spillway;
 import org.spillway.frame.io.parquet.ParquetSource;
@@ -180,8 +181,27 @@ public final class DeltaTable {
         return sw.createDataFrame(schema, rows);
     }
 
-    /** A snapshot's rows: its live files through the Parquet reader, partition values from the log. */
-    private DataFrame read(Snapshot snap) {
+    /**
+     * Deletes the rows for which {@code condition} is true (rows where it is null stay), as one new
+     * version: with deletion vectors when the table enables them ({@code delta.enableDeletionVectors}),
+     * else by rewriting the touched files. Returns the number of rows deleted (0 commits nothing).
+     *
+     * @throws ConcurrentModificationException if another writer changed the files this delete read
+     */
+    public long delete(Expr condition) {
+        return DeltaDelete.run(sw, log, java.util.Objects.requireNonNull(condition, "condition"), null).deletedRows();
+    }
+
+    /** Deletes every row (a new version; older versions stay readable until vacuumed). */
+    public long delete() {
+        return delete(org.spillway.frame.Functions.lit(true));
+    }
+
+    /** The Parquet source of a snapshot's files: data columns from the files, partition columns from the log. */
+    record Scan(ParquetSource source, Schema dataSchema, Schema partitionSchema, List<Object[]> partitionValues) {
+    }
+
+    static Scan scan(Snapshot snap, List<Action.AddFile> adds) {
         snap.checkReadable();
         List<String> partitions = snap.partitionColumns();
         Schema schema = snap.schema();
@@ -193,7 +213,7 @@ public final class DeltaTable {
         List<Path> files = new ArrayList<>();
         List<Object[]> values = new ArrayList<>();
         List<org.spillway.frame.io.parquet.DeletedRows> deleted = new ArrayList<>();
-        for (Action.AddFile add : snap.addFiles()) {
+        for (Action.AddFile add : adds) {
             deleted.add(add.deletionVector() == null ? null : DeletionVectors.load(snap, add));
             files.add(snap.filePath(add));
             Object[] pv = new Object[partFields.size()];
@@ -204,10 +224,20 @@ public final class DeltaTable {
             }
             values.add(pv);
         }
-        ParquetSource src = ParquetSource.ofFiles("Delta table " + log.table + " version " + snap.version, files,
-                new Schema(dataFields), new Schema(partFields), values, deleted);
-        DataFrame df = sw.readParquet(src);
-        return partFields.isEmpty() || df.schema().names().equals(schema.names()) ? df : df.select(schema.names().toArray(String[]::new));
+        Schema data = new Schema(dataFields);
+        Schema parts = new Schema(partFields);
+        ParquetSource src = ParquetSource.ofFiles("Delta table " + snap.log.table + " version " + snap.version, files, data, parts,
+                values, deleted);
+        return new Scan(src, data, parts, values);
+    }
+
+    /** A snapshot's rows: its live files through the Parquet reader (deletion vectors applied), partition values from the log. */
+    private DataFrame read(Snapshot snap) {
+        Scan scan = scan(snap, snap.addFiles());
+        Schema schema = snap.schema();
+        DataFrame df = sw.readParquet(scan.source());
+        return scan.partitionSchema().size() == 0 || df.schema().names().equals(schema.names()) ? df
+                : df.select(schema.names().toArray(String[]::new));
     }
 
     /** A partition value by column name (Delta matches partition keys case-insensitively). */

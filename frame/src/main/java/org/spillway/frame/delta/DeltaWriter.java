@@ -118,7 +118,8 @@ final class DeltaWriter {
             List<Action> actions = new ArrayList<>();
             actions.add(commitInfo(now, snap, mode, partitions, files.size(), rows, bytes));
             if (snap == null || newMetadata || mode == SaveMode.OVERWRITE && o.overwriteSchema()) {
-                Action.Protocol protocol = protocolFor(target, snap == null ? null : snap.protocol);
+                Action.Protocol protocol = protocolFor(target, snap == null ? null : snap.protocol,
+                        snap == null ? o.properties() : snap.metadata.configuration());
                 if (snap == null || !protocol.equals(snap.protocol)) {
                     actions.add(protocol);
                 }
@@ -144,6 +145,11 @@ final class DeltaWriter {
             }
             throw e;
         }
+    }
+
+    /** Publishes the actions of an operation that read the whole table at {@code readVersion} and removes {@code removed}. */
+    static long commitRead(DeltaLog log, long readVersion, List<Action> actions, Set<String> removed) {
+        return commit(log, readVersion, actions, new Intent(false, true, removed, null));
     }
 
     /** Publishes {@code actions} as the version after {@code readVersion}, resolving conflicts as Delta does. */
@@ -222,25 +228,37 @@ final class DeltaWriter {
         }
     }
 
-    /** The protocol a table of {@code schema} needs (keeping what {@code current} already has). */
-    static Action.Protocol protocolFor(Schema schema, Action.Protocol current) {
-        boolean ntz = schema.fields().stream().anyMatch(f -> f.type() == DataType.TIMESTAMP_NTZ);
-        if (current != null && (!ntz || current.readerFeature("timestampNtz"))) {
+    /**
+     * The protocol a table of {@code schema} and {@code properties} needs, keeping what {@code current}
+     * already has: reader 1 / writer 2 unless a column is timestamp_ntz or the properties enable deletion
+     * vectors, which need table features (reader 3 / writer 7).
+     */
+    static Action.Protocol protocolFor(Schema schema, Action.Protocol current, Map<String, String> properties) {
+        List<String> needed = new ArrayList<>();
+        if (schema.fields().stream().anyMatch(f -> f.type() == DataType.TIMESTAMP_NTZ)) {
+            needed.add("timestampNtz");
+        }
+        if (properties != null && "true".equalsIgnoreCase(properties.get("delta.enableDeletionVectors"))) {
+            needed.add("deletionVectors");
+        }
+        if (current != null && needed.stream().allMatch(current::readerFeature)) {
             return current;
         }
-        if (!ntz) {
-            return new Action.Protocol(1, 2, null, null);
+        if (needed.isEmpty()) {
+            return current != null ? current : new Action.Protocol(1, 2, null, null);
         }
         List<String> reader = new ArrayList<>(current == null || current.readerFeatures() == null ? List.of() : current.readerFeatures());
         List<String> writer = new ArrayList<>(current == null || current.writerFeatures() == null ? List.of() : current.writerFeatures());
-        if (current != null && current.minWriterVersion() < 7) {
+        if (current == null || current.minWriterVersion() < 7) {
             writer.addAll(List.of("appendOnly", "invariants")); // what writer version 2 implied
         }
-        if (!reader.contains("timestampNtz")) {
-            reader.add("timestampNtz");
-        }
-        if (!writer.contains("timestampNtz")) {
-            writer.add("timestampNtz");
+        for (String f : needed) {
+            if (!reader.contains(f)) {
+                reader.add(f);
+            }
+            if (!writer.contains(f)) {
+                writer.add(f);
+            }
         }
         return new Action.Protocol(3, 7, reader, writer);
     }

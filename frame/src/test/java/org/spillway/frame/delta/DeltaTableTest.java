@@ -384,4 +384,40 @@ class DeltaTableTest {
                 List.of(row(-1L, "a", 0.0))).writeDelta(t.toString());
         assertEquals(kernel(t, 3), ours(sw.readDelta(t.toString())));
     }
+
+    @Test
+    void deletesWithDeletionVectorsAndByRewritingGiveTheSameTable(Spillway sw) {
+        for (boolean dv : new boolean[] {true, false}) {
+            Path t = dir.resolve("del-" + dv);
+            DeltaWriteOptions o = DeltaWriteOptions.defaults().withPartitionBy("name")
+                    .withParquet(org.spillway.frame.io.ParquetWriteOptions.defaults().withRowGroupRows(100))
+                    .withProperties(dv ? Map.of("delta.enableDeletionVectors", "true") : Map.of());
+            sw.createDataFrame(SCHEMA, rows(0, 3000)).writeDelta(t, SaveMode.APPEND, o);
+            DeltaTable table = DeltaTable.forPath(sw, t);
+            assertEquals(dv, DeltaKernelOracle.readerFeatures(t, 0).contains("deletionVectors"));
+            long expected = rows(0, 3000).stream().filter(r -> r.get(2) != null && (Integer) r.get(2) < -30).count();
+            assertEquals(expected, table.delete(col("n").lt(-30)));
+            assertEquals(3000 - expected, table.toDF().count());
+            assertEquals(kernel(t, 1), ours(table.toDF()));
+            assertTrue(kernel(t, 1).size() == 3000 - expected);
+            // a second delete on top (merged into the existing vectors), then one that removes whole files
+            long second = table.toDF().filter(col("id").gt(2500)).count();
+            assertEquals(second, table.delete(col("id").gt(2500)));
+            assertEquals(kernel(t, 2), ours(table.toDF()));
+            assertEquals(0, table.delete(col("id").gt(1_000_000)));  // nothing matches: no commit
+            assertEquals(2, table.version());
+            long named = table.toDF().filter(col("name").eq("name-3")).count();
+            assertEquals(named, table.delete(col("name").eq("name-3")));
+            assertEquals(kernel(t, 3), ours(table.toDF()));
+            assertEquals(0, table.toDF().filter(col("name").eq("name-3")).count());
+            // older versions unchanged; history says DELETE
+            assertEquals(text(rows(0, 3000)), ours(table.asOfVersion(0)));
+            assertEquals("DELETE", table.history().collect().rows().getFirst().getString("operation"));
+            if (dv) {
+                assertTrue(DeltaKernelOracle.dataFiles(t, 3).stream().anyMatch(DeltaKernelOracle.DataFile::deletionVector));
+            }
+        }
+        // both ways give the same rows
+        assertEquals(kernel(dir.resolve("del-true"), 3), kernel(dir.resolve("del-false"), 3));
+    }
 }

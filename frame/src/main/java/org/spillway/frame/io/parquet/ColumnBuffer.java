@@ -125,6 +125,15 @@ final class ColumnBuffer {
         }
     }
 
+    /** Appends the int64 values {@code start, start + 1, ..., start + k - 1}. */
+    void appendSequence(long start, int k) {
+        for (int i = 0; i < k; i++) {
+            longs[size + i] = start + i;
+        }
+        markValid(size, size + k);
+        size += k;
+    }
+
     /** Appends {@code k} copies of the storage value {@code v} (non-null). */
     void appendConstant(Object v, int k) {
         if (v == null) {

@@ -195,7 +195,7 @@ public final class ParquetRowGroupReader implements AutoCloseable {
         long done = 0;
         while (done < rows) {
             int n = (int) Math.min(chunkRows, rows - done);
-            Chunk c = decode(f, cs, n);
+            Chunk c = decode(f, cs, fileRow + done, n);
             emittedRow = fileRow + done;
             out.accept(c);
             done += n;
@@ -219,7 +219,7 @@ public final class ParquetRowGroupReader implements AutoCloseable {
         return false;
     }
 
-    private Chunk decode(int f, ColumnCursor[] cs, int n) {
+    private Chunk decode(int f, ColumnCursor[] cs, long fileRow, int n) {
         if (projection.length == 0) {
             return Chunk.empty(schema, n);
         }
@@ -229,6 +229,12 @@ public final class ParquetRowGroupReader implements AutoCloseable {
             b.reset();
             if (cs[i] != null) {
                 cs[i].read(n, b);
+            } else if (source.virtualStart >= 0 && projection[i] >= source.virtualStart) {
+                if (projection[i] == source.virtualStart) {
+                    b.appendConstant((long) f, n);
+                } else {
+                    b.appendSequence(fileRow, n);
+                }
             } else if (projection[i] >= source.fileColumns) {
                 b.appendConstant(source.partitionValues[f][projection[i] - source.fileColumns], n);
             } else {

@@ -68,6 +68,13 @@ public final class ParquetSource {
     /** Per file, the rows a table format deleted (null for none); null when no file has any. */
     private DeletedRows[] deletedRows;
     private long[][] rowGroupStarts;
+    /** The schema index of {@link #FILE_INDEX} (then {@link #ROW_INDEX}), or -1 (see {@link #withRowIndex()}). */
+    int virtualStart = -1;
+
+    /** The virtual column of {@link #withRowIndex()}: the index of a row's file in {@link #files()} (int64). */
+    public static final String FILE_INDEX = "__spillway_file";
+    /** The virtual column of {@link #withRowIndex()}: a row's index within its file, from 0 (int64). */
+    public static final String ROW_INDEX = "__spillway_row";
 
     private ParquetSource(String spec, List<ParquetFile> files, Schema schema, int fileColumns, int[][] columnOf,
                           Object[][] partitionValues, List<String> unsupported) {
@@ -412,6 +419,24 @@ public final class ParquetSource {
         return paths;
     }
 
+    /**
+     * This source with two more columns, {@link #FILE_INDEX} and {@link #ROW_INDEX}: where each row is
+     * stored (for a table format's deletes, which address rows by file and position). Deleted rows
+     * stay deleted.
+     */
+    public ParquetSource withRowIndex() {
+        if (virtualStart >= 0) {
+            return this;
+        }
+        List<Field> fields = new ArrayList<>(schema.fields());
+        fields.add(new Field(FILE_INDEX, DataType.INT64));
+        fields.add(new Field(ROW_INDEX, DataType.INT64));
+        ParquetSource s = new ParquetSource(spec, files, new Schema(fields), fileColumns, columnOf, partitionValues, unsupported);
+        s.deletedRows = deletedRows;
+        s.virtualStart = schema.size();
+        return s;
+    }
+
     /** True if some file has deleted rows (see {@link DeletedRows}). */
     public boolean hasDeletedRows() {
         return deletedRows != null;
@@ -420,6 +445,12 @@ public final class ParquetSource {
     /** The deleted rows of file {@code file}, or null. */
     public DeletedRows deletedRows(int file) {
         return deletedRows == null ? null : deletedRows[file];
+    }
+
+    /** The number of rows of file {@code file} (deleted ones included). */
+    public long fileRows(int file) {
+        List<RowGroup> groups = files.get(file).meta.getRow_groups();
+        return firstRowOfRowGroup(file, groups == null ? 0 : groups.size());
     }
 
     /** The index within its file of the first row of row group {@code rowGroup} of file {@code file}. */
@@ -514,6 +545,12 @@ public final class ParquetSource {
         RowGroup rg = f.meta.getRow_groups().get(rowGroup.rowGroup());
         List<ColumnStats> out = new ArrayList<>(projection.length);
         for (int p : projection) {
+            if (virtualStart >= 0 && p >= virtualStart) {
+                long first = firstRowOfRowGroup(rowGroup.file(), rowGroup.rowGroup()) + rowGroup.firstRow();
+                out.add(p == virtualStart ? new ColumnStats(0, (long) rowGroup.file(), (long) rowGroup.file())
+                        : new ColumnStats(0, first, first + rowGroup.rows() - 1));
+                continue;
+            }
             if (p >= fileColumns) {
                 Object v = partitionValues[rowGroup.file()][p - fileColumns];
                 out.add(v == null ? new ColumnStats(rgRows, null, null) : new ColumnStats(0, v, v));

@@ -1,0 +1,165 @@
+package org.spillway.frame.delta;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.spillway.frame.DataFrame;
+import org.spillway.frame.Expr;
+import org.spillway.frame.ParquetWriteInput;
+import org.spillway.frame.Spillway;
+import org.spillway.frame.io.parquet.DeletedRows;
+import org.spillway.frame.io.parquet.ParquetSource;
+import org.spillway.frame.io.parquet.ParquetWriteJob;
+import org.spillway.spill.vector.LongVector;
+
+/**
+ * {@link DeltaTable#delete(Expr)}: finds the matching rows by file and position in one scan of the
+ * live files (Parquet pushdown prunes what the condition excludes), then commits either
+ * <b>deletion vectors</b> (merge-on-read, when the table has {@code delta.enableDeletionVectors}: the
+ * data files stay, each touched file gets a new vector holding its old deletions and the new ones)
+ * or <b>rewritten files</b> (copy-on-write, otherwise: each touched file's remaining rows are written
+ * to a new file). A file whose every row is deleted is removed. Rows where the condition is null
+ * are kept, as in SQL.
+ */
+final class DeltaDelete {
+    private DeltaDelete() {
+    }
+
+    /** Rows deleted, and the version committed (-1 when nothing matched and nothing was committed). */
+    record Result(long deletedRows, long version) {
+    }
+
+    static Result run(Spillway sw, DeltaLog log, Expr condition, Boolean forceDeletionVectors) {
+        Snapshot snap = Snapshot.load(log, log.commitVersions().last());
+        DeltaWriter.checkWritable(snap, SaveMode.APPEND);
+        if ("true".equalsIgnoreCase(snap.property("delta.appendOnly", "false"))) {
+            throw new DeltaException("Table " + log.table + " is append-only (delta.appendOnly = true): rows cannot be deleted");
+        }
+        boolean dvEnabled = snap.protocol.writerFeature("deletionVectors")
+                && "true".equalsIgnoreCase(snap.property("delta.enableDeletionVectors", "false"));
+        boolean useDv = forceDeletionVectors == null ? dvEnabled : forceDeletionVectors;
+        if (useDv && !snap.protocol.writerFeature("deletionVectors")) {
+            throw new DeltaException("Table " + log.table + " does not support deletion vectors (create it with the property"
+                    + " delta.enableDeletionVectors=true); delete with copy-on-write instead");
+        }
+        List<Action.AddFile> files = snap.addFiles();
+        DeltaTable.Scan scan = DeltaTable.scan(snap, files);
+        ParquetSource src = scan.source().withRowIndex();
+        DataFrame matches = sw.readParquet(src).filter(condition).select(ParquetSource.FILE_INDEX, ParquetSource.ROW_INDEX);
+        Map<Integer, LongArrayList> byFile = matches.reduceChunks(HashMap::new, (acc, chunk) -> {
+            LongVector f = (LongVector) chunk.column(0);
+            LongVector r = (LongVector) chunk.column(1);
+            for (int i = 0; i < chunk.rows(); i++) {
+                acc.computeIfAbsent((int) f.get(i), k -> new LongArrayList()).add(r.get(i));
+            }
+        }, (a, b) -> {
+            b.forEach((k, v) -> a.merge(k, v, (x, y) -> {
+                x.addAll(y);
+                return x;
+            }));
+            return a;
+        });
+        if (byFile.isEmpty()) {
+            return new Result(0, -1);
+        }
+        long now = System.currentTimeMillis();
+        List<Action> data = new ArrayList<>();
+        List<Path> written = new ArrayList<>();
+        Set<String> removed = new HashSet<>();
+        long deleted = 0;
+        long removedFiles = 0;
+        long addedFiles = 0;
+        long dvsAdded = 0;
+        try {
+            for (Map.Entry<Integer, LongArrayList> e : byFile.entrySet()) {
+                int f = e.getKey();
+                Action.AddFile add = files.get(f);
+                long[] rows = e.getValue().toLongArray();
+                java.util.Arrays.sort(rows);
+                deleted += rows.length;
+                long physical = src.fileRows(f);
+                DeletedRows old = src.deletedRows(f);
+                long remaining = physical - (old == null ? 0 : old.cardinality()) - rows.length;
+                data.add(new Action.RemoveFile(add.path(), now, true, true, add.partitionValues(), add.size(), add.deletionVector()));
+                removed.add(add.path());
+                removedFiles++;
+                if (remaining <= 0) {
+                    continue; // every row of the file is gone: the file leaves the table
+                }
+                if (useDv) {
+                    DeletionVectors.Bitmaps dv = DeletionVectors.union(old, rows, rows.length);
+                    Action.DeletionVector d = DeletionVectors.write(log.table, dv);
+                    written.add(DeletionVectors.dvPath(log.table, d));
+                    data.add(new Action.AddFile(add.path(), add.partitionValues(), add.size(), add.modificationTime(), true,
+                            looseStats(add.stats()), add.tags(), d));
+                    dvsAdded++;
+                } else {
+                    // copy-on-write: the file's remaining rows into new files of the same partition
+                    ParquetSource one = ParquetSource.ofFiles(src.files().get(f).toString(), List.of(src.files().get(f)),
+                            scan.dataSchema(), scan.partitionSchema(), List.<Object[]>of(scan.partitionValues().get(f)),
+                            java.util.Collections.singletonList(DeletionVectors.union(old, rows, rows.length)));
+                    DataFrame rest = sw.readParquet(one).select(snap.schema().names().toArray(String[]::new));
+                    for (ParquetWriteJob.WrittenFile w : ParquetWriteJob.writeFiles(ParquetWriteInput.of(rest), log.table,
+                            org.spillway.frame.io.ParquetWriteOptions.defaults().withPartitionBy(
+                                    snap.partitionColumns().toArray(String[]::new)))) {
+                        written.add(w.path());
+                        data.add(new Action.AddFile(DeltaWriter.relativeUri(log.table, w.path()), DeltaWriter.partitionValues(w.partition()),
+                                w.size(), now, true, DeltaStats.of(w.path(), scan.dataSchema(), w.rows()), null, null));
+                        addedFiles++;
+                    }
+                }
+            }
+            List<Action> actions = new ArrayList<>();
+            ObjectNode c = DeltaSchemas.JSON.createObjectNode();
+            c.put("timestamp", now);
+            c.put("operation", "DELETE");
+            c.putObject("operationParameters").put("predicate", DeltaSchemas.JSON.valueToTree(List.of(condition.toString())).toString());
+            c.put("readVersion", snap.version);
+            c.put("isolationLevel", "Serializable");
+            c.put("isBlindAppend", false);
+            ObjectNode m = c.putObject("operationMetrics");
+            m.put("numDeletedRows", Long.toString(deleted));
+            m.put("numRemovedFiles", Long.toString(removedFiles - dvsAdded));
+            m.put("numAddedFiles", Long.toString(addedFiles));
+            m.put("numDeletionVectorsAdded", Long.toString(dvsAdded));
+            m.put("numCopiedRows", "0");
+            c.put("engineInfo", DeltaWriter.ENGINE);
+            c.put("txnId", UUID.randomUUID().toString());
+            actions.add(new Action.CommitInfo(c));
+            actions.addAll(data);
+            long version = DeltaWriter.commitRead(log, snap.version, actions, removed);
+            return new Result(deleted, version);
+        } catch (RuntimeException ex) {
+            for (Path p : written) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (java.io.IOException io) {
+                    ex.addSuppressed(io);
+                }
+            }
+            throw ex;
+        }
+    }
+
+    /** A file's stats with a deletion vector: the same bounds, marked as no longer tight (PROTOCOL.md). */
+    static String looseStats(String stats) {
+        if (stats == null) {
+            return null;
+        }
+        try {
+            ObjectNode n = (ObjectNode) DeltaSchemas.JSON.readTree(stats);
+            n.put("tightBounds", false);
+            return n.toString();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}
