@@ -38,6 +38,14 @@ final class DeltaDelete {
     }
 
     static Result run(Spillway sw, DeltaLog log, Expr condition, Boolean forceDeletionVectors) {
+        return run(sw, log, condition, forceDeletionVectors, null);
+    }
+
+    /**
+     * A delete, or with {@code updates} (column name to new value) an update: the matching rows are
+     * deleted as above and written again, changed, to new files, in the same commit.
+     */
+    static Result run(Spillway sw, DeltaLog log, Expr condition, Boolean forceDeletionVectors, Map<String, Expr> updates) {
         Snapshot snap = Snapshot.load(log, log.commitVersions().last());
         DeltaWriter.checkWritable(snap, SaveMode.APPEND);
         if ("true".equalsIgnoreCase(snap.property("delta.appendOnly", "false"))) {
@@ -70,6 +78,7 @@ final class DeltaDelete {
         if (byFile.isEmpty()) {
             return new Result(0, -1);
         }
+        Expr[] changed = updates == null ? null : DeltaUpdates.projection(snap, updates);
         long now = System.currentTimeMillis();
         List<Action> data = new ArrayList<>();
         List<Path> written = new ArrayList<>();
@@ -79,6 +88,29 @@ final class DeltaDelete {
         long addedFiles = 0;
         long dvsAdded = 0;
         try {
+            if (changed != null) {
+                // the matching rows, changed, as new files: read before any deletion vector of this commit exists
+                List<Integer> touched = new ArrayList<>(byFile.keySet());
+                List<Path> paths = new ArrayList<>();
+                List<Object[]> values = new ArrayList<>();
+                List<DeletedRows> dels = new ArrayList<>();
+                for (int f : touched) {
+                    paths.add(src.files().get(f));
+                    values.add(scan.partitionValues().get(f));
+                    dels.add(src.deletedRows(f));
+                }
+                ParquetSource some = ParquetSource.ofFiles("Delta table " + log.table + " (update)", paths, scan.dataSchema(),
+                        scan.partitionSchema(), values, dels);
+                DataFrame updated = sw.readParquet(some).filter(condition).select(changed);
+                for (ParquetWriteJob.WrittenFile w : ParquetWriteJob.writeFiles(ParquetWriteInput.of(updated), log.table,
+                        org.spillway.frame.io.ParquetWriteOptions.defaults().withPartitionBy(
+                                snap.partitionColumns().toArray(String[]::new)))) {
+                    written.add(w.path());
+                    data.add(new Action.AddFile(DeltaWriter.relativeUri(log.table, w.path()), DeltaWriter.partitionValues(w.partition()),
+                            w.size(), now, true, DeltaStats.of(w.path(), scan.dataSchema(), w.rows()), null, null));
+                    addedFiles++;
+                }
+            }
             for (Map.Entry<Integer, LongArrayList> e : byFile.entrySet()) {
                 int f = e.getKey();
                 Action.AddFile add = files.get(f);
@@ -120,13 +152,13 @@ final class DeltaDelete {
             List<Action> actions = new ArrayList<>();
             ObjectNode c = DeltaSchemas.JSON.createObjectNode();
             c.put("timestamp", now);
-            c.put("operation", "DELETE");
+            c.put("operation", changed == null ? "DELETE" : "UPDATE");
             c.putObject("operationParameters").put("predicate", DeltaSchemas.JSON.valueToTree(List.of(condition.toString())).toString());
             c.put("readVersion", snap.version);
             c.put("isolationLevel", "Serializable");
             c.put("isBlindAppend", false);
             ObjectNode m = c.putObject("operationMetrics");
-            m.put("numDeletedRows", Long.toString(deleted));
+            m.put(changed == null ? "numDeletedRows" : "numUpdatedRows", Long.toString(deleted));
             m.put("numRemovedFiles", Long.toString(removedFiles - dvsAdded));
             m.put("numAddedFiles", Long.toString(addedFiles));
             m.put("numDeletionVectorsAdded", Long.toString(dvsAdded));

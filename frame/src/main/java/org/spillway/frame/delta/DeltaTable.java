@@ -192,6 +192,25 @@ public final class DeltaTable {
         return DeltaDelete.run(sw, log, java.util.Objects.requireNonNull(condition, "condition"), null).deletedRows();
     }
 
+    /**
+     * Sets the columns of {@code set} (name to new value, an expression over the row's old values) in
+     * the rows where {@code condition} is true, as one new version: the old rows are deleted (deletion
+     * vectors or rewritten files, as {@link #delete(Expr)}) and the changed rows written to new files.
+     * Returns the number of rows updated.
+     */
+    public long update(Expr condition, Map<String, Expr> set) {
+        java.util.Objects.requireNonNull(condition, "condition");
+        if (set.isEmpty()) {
+            throw new IllegalArgumentException("update needs at least one column to set");
+        }
+        return DeltaDelete.run(sw, log, condition, null, set).deletedRows();
+    }
+
+    /** {@link #update(Expr, Map)} of every row. */
+    public long update(Map<String, Expr> set) {
+        return update(org.spillway.frame.Functions.lit(true), set);
+    }
+
     /** Deletes every row (a new version; older versions stay readable until vacuumed). */
     public long delete() {
         return delete(org.spillway.frame.Functions.lit(true));

@@ -420,4 +420,33 @@ class DeltaTableTest {
         // both ways give the same rows
         assertEquals(kernel(dir.resolve("del-true"), 3), kernel(dir.resolve("del-false"), 3));
     }
+
+    @Test
+    void updatesChangeTheMatchingRowsOnly(Spillway sw) {
+        for (boolean dv : new boolean[] {true, false}) {
+            Path t = dir.resolve("upd-" + dv);
+            sw.createDataFrame(SCHEMA, rows(0, 2000)).writeDelta(t, SaveMode.APPEND, DeltaWriteOptions.defaults().withPartitionBy("name")
+                    .withProperties(dv ? Map.of("delta.enableDeletionVectors", "true") : Map.of()));
+            DeltaTable table = DeltaTable.forPath(sw, t);
+            long n = table.toDF().filter(col("id").lt(500)).count();
+            assertEquals(n, table.update(col("id").lt(500),
+                    Map.of("x", col("x").multiply(-1.0), "name", org.spillway.frame.Functions.lit("moved"))));
+            List<List<Object>> expected = new ArrayList<>();
+            for (List<Object> r : rows(0, 2000)) {
+                List<Object> c = new ArrayList<>(r);
+                if ((Long) r.getFirst() < 500) {
+                    c.set(3, r.get(3) == null ? null : -(Double) r.get(3));
+                    c.set(1, "moved");
+                }
+                expected.add(c);
+            }
+            assertEquals(text(expected), kernel(t, 1));
+            assertEquals(text(expected), ours(table.toDF()));
+            assertEquals(n, table.toDF().filter(col("name").eq("moved")).count());
+            DeltaException e = assertThrows(DeltaException.class,
+                    () -> table.update(col("id").lt(5), Map.of("id", org.spillway.frame.Functions.lit("x"))));
+            assertTrue(e.getMessage().contains("is string but the column is int64"), e.getMessage());
+            assertEquals("UPDATE", table.history().collect().rows().getFirst().getString("operation"));
+        }
+    }
 }
