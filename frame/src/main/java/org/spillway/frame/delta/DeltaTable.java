@@ -211,6 +211,44 @@ public final class DeltaTable {
         return update(org.spillway.frame.Functions.lit(true), set);
     }
 
+    /**
+     * Makes the table's rows those of {@code version} again, as a new commit (history is kept: the
+     * versions in between stay readable). Fails if that version's files were vacuumed. Returns the
+     * new version.
+     */
+    public long restoreToVersion(long version) {
+        return DeltaMaintenance.restore(log, version);
+    }
+
+    /** {@link #restoreToVersion} of the version {@link #asOfTimestamp} would read. */
+    public long restoreToTimestamp(Instant timestamp) {
+        return restoreToVersion(versionAt(timestamp));
+    }
+
+    /**
+     * Deletes the files the latest version does not use that were removed (or written without being
+     * committed) more than the table's retention ago ({@code delta.deletedFileRetentionDuration},
+     * default 7 days): versions that need them can no longer be read. Returns the files deleted.
+     */
+    public List<Path> vacuum() {
+        return vacuum(DeltaMaintenance.parseInterval(Snapshot.load(log, version()).property("delta.deletedFileRetentionDuration", null),
+                DeltaMaintenance.DEFAULT_RETENTION));
+    }
+
+    /** {@link #vacuum()} with another retention, which may not be shorter than the table's (see the overload below). */
+    public List<Path> vacuum(java.time.Duration retention) {
+        return DeltaMaintenance.vacuum(log, retention, true);
+    }
+
+    /**
+     * {@link #vacuum()} with {@code retention}; with {@code retentionCheck} false, a retention shorter
+     * than the table's is allowed (as Delta's {@code retentionDurationCheck.enabled = false}): time
+     * travel to the versions it cuts off fails, and a writer still running may lose its files.
+     */
+    public List<Path> vacuum(java.time.Duration retention, boolean retentionCheck) {
+        return DeltaMaintenance.vacuum(log, retention, retentionCheck);
+    }
+
     /** Deletes every row (a new version; older versions stay readable until vacuumed). */
     public long delete() {
         return delete(org.spillway.frame.Functions.lit(true));
@@ -233,8 +271,13 @@ public final class DeltaTable {
         List<Object[]> values = new ArrayList<>();
         List<org.spillway.frame.io.parquet.DeletedRows> deleted = new ArrayList<>();
         for (Action.AddFile add : adds) {
+            Path file = snap.filePath(add);
+            if (!java.nio.file.Files.exists(file)) {
+                throw new DeltaException("Table " + snap.log.table + ", version " + snap.version + ": the data file " + file
+                        + " is missing (vacuumed, or deleted by hand); this version cannot be read");
+            }
             deleted.add(add.deletionVector() == null ? null : DeletionVectors.load(snap, add));
-            files.add(snap.filePath(add));
+            files.add(file);
             Object[] pv = new Object[partFields.size()];
             for (int k = 0; k < pv.length; k++) {
                 String name = partFields.get(k).name();
