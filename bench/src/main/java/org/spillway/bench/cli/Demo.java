@@ -131,9 +131,10 @@ final class Demo {
                 System.out.println("   " + sw.memoryReport());
 
                 parquet(sw, events, all, rows, bytes, work, timings);
+                delta(sw, work, timings);
             }
             train(o, memory, limit, work, timings);
-            System.out.println("\n10. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
+            System.out.println("\n11. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
                     + MemoryBudget.formatBytes(limit) + "):");
             for (Timing t : timings) {
                 System.out.printf(Locale.ROOT, "   %-30s %8.2f s  %s%n", t.step(), t.seconds(), t.result());
@@ -197,13 +198,44 @@ final class Demo {
     }
 
     /**
-     * Step 9: a logistic regression on flight-delay data about three times the memory limit, one-hot
+     * Step 9: the Parquet events as a Delta Lake table with deletion vectors: written, returned orders
+     * deleted (a deletion vector per touched file, the data files untouched), a country renamed
+     * (update), the first version read back by time travel, and the history.
+     */
+    private static void delta(Spillway sw, Path work, List<Timing> timings) throws Exception {
+        System.out.println("\n9. Tables: the events as a Delta Lake table (Parquet files + a _delta_log/ of JSON commits),"
+                + " then a delete, an update, time travel and the history:");
+        Path table = work.resolve("lake/events");
+        DataFrame lake = sw.readParquet(work.resolve("events.parquet"));
+        time(timings, "writeDelta (version 0)", () -> {
+            lake.writeDelta(table, org.spillway.frame.delta.SaveMode.APPEND, org.spillway.frame.delta.DeltaWriteOptions.defaults()
+                    .withProperties(java.util.Map.of("delta.enableDeletionVectors", "true")));
+            return 0;
+        }, x -> "");
+        var t = org.spillway.frame.delta.DeltaTable.forPath(sw, table);
+        long deleted = time(timings, "delete returned (DVs)", () -> t.delete(col("returned")), d -> String.format(Locale.ROOT,
+                "%,d rows", d));
+        long updated = time(timings, "update GB -> UK", () -> t.update(col("country").eq("GB"),
+                java.util.Map.of("country", org.spillway.frame.Functions.lit("UK"))), u -> String.format(Locale.ROOT, "%,d rows", u));
+        long now = t.toDF().count();
+        long then = t.asOfVersion(0).count();
+        System.out.printf(Locale.ROOT, "   t.delete(col(\"returned\")) deleted %,d rows; t.update(country = 'GB' -> 'UK') %,d rows;%n"
+                + "   the table now has %,d rows (version %d); t.asOfVersion(0).count() = %,d. t.history():%n",
+                deleted, updated, now, t.version(), then);
+        t.history().select("version", "timestamp", "operation", "operationMetrics").show(5);
+        if (then - deleted != now) {
+            throw new IllegalStateException("the table's rows after the delete do not add up: " + then + " - " + deleted + " != " + now);
+        }
+    }
+
+    /**
+     * Step 10: a logistic regression on flight-delay data about three times the memory limit, one-hot
      * encoded in a pipeline, trained by L-BFGS streaming the spilled chunks on every pass; then its
      * test AUC, log loss and summary, and (with --keep) ROC and loss-curve charts.
      */
     private static void train(Options o, String memory, long limit, Path work, List<Timing> timings) throws Exception {
         long trainRows = o.count("train-rows", Math.max(200_000, 3 * limit / 32)); // ~32 bytes a row once encoded
-        System.out.printf(Locale.ROOT, "%n9. Machine learning: a logistic regression on %,d flights (hour, weekday, month, origin, "
+        System.out.printf(Locale.ROOT, "%n10. Machine learning: a logistic regression on %,d flights (hour, weekday, month, origin, "
                 + "dest, log distance -> delayed?), about 3x the memory limit, trained out of core:%n", trainRows);
         try (Spillway sw = Spillway.builder().memoryLimit(memory).spillDir(work.resolve("spill")).progress(true).build()) {
             DataFrame train = sw.generate(Flights.rows(trainRows).seed(1));

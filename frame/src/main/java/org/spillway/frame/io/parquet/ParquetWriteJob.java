@@ -491,9 +491,11 @@ public final class ParquetWriteJob {
 
     /** Runs serially, in row order. */
     private void accept(List<Routed> routed) {
+        // the writer keeps at most half the budget: the scan feeding it (readers, decoded chunks) needs the rest
+        long cap = df.budget().limit() / 2;
         for (Routed r : routed) {
             long charge = 2 * r.heapBytes();
-            if (!reservation.tryGrow(charge)) {
+            if (reservation.bytes() + charge > cap || !reservation.tryGrow(charge)) {
                 for (Sink s : sinks.values()) {
                     s.flushPending();
                 }
