@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.RowGroup;
 import org.spillway.frame.Expr;
@@ -43,7 +42,7 @@ public final class EqualityPruner implements AutoCloseable {
     private int channelFile = -1;
     private long channelSize;
     private RowGroupRef cached;
-    private final Map<Integer, Optional<BlockSplitBloomFilter>> filters = new HashMap<>();
+    private final Map<Integer, Optional<SplitBlockBloomFilter>> filters = new HashMap<>();
     private final Map<Integer, Optional<ParquetDictionaries.Read>> dictionaries = new HashMap<>();
     private long bloomBytes;
     private long dictionaryBytes;
@@ -160,12 +159,12 @@ public final class EqualityPruner implements AutoCloseable {
             ParquetDictionaries.Read d = dictionary(rg, column, cc);
             return d != null && ParquetDictionaries.absent(d, hashes);
         }
-        BlockSplitBloomFilter bf = cc.getMeta_data().isSetBloom_filter_offset() ? load(rg, column.leaf(), cc) : null;
+        SplitBlockBloomFilter bf = cc.getMeta_data().isSetBloom_filter_offset() ? load(rg, column.leaf(), cc) : null;
         if (bf == null) {
             return false;
         }
         for (long h : hashes) {
-            if (bf.findHash(h)) {
+            if (bf.mightContain(h)) {
                 return false;
             }
         }
@@ -191,7 +190,7 @@ public final class EqualityPruner implements AutoCloseable {
         }).orElse(null);
     }
 
-    private BlockSplitBloomFilter load(RowGroupRef rg, int leaf, ColumnChunk cc) {
+    private SplitBlockBloomFilter load(RowGroupRef rg, int leaf, ColumnChunk cc) {
         return filters.computeIfAbsent(leaf, k -> {
             try {
                 FileChannel ch = channel(rg.file());

@@ -16,7 +16,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.UUID;
-import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
 import org.apache.parquet.format.BloomFilterAlgorithm;
 import org.apache.parquet.format.BloomFilterCompression;
 import org.apache.parquet.format.BloomFilterHash;
@@ -26,15 +25,15 @@ import org.apache.parquet.format.SplitBlockAlgorithm;
 import org.apache.parquet.format.Type;
 import org.apache.parquet.format.Uncompressed;
 import org.apache.parquet.format.Util;
-import org.apache.parquet.io.api.Binary;
 import org.spillway.frame.Literals;
 import org.spillway.spill.DataType;
 
 /**
  * Parquet split-block bloom filters (the format's only kind: 256-bit blocks, xxHash64 with seed 0 of
- * a value's PLAIN encoding without a length prefix), through parquet-column's
- * {@link BlockSplitBloomFilter}: reading one from a column chunk, hashing a filter literal as the
- * column stores it, and building one for a column chunk being written.
+ * a value's PLAIN encoding without a length prefix), through {@link SplitBlockBloomFilter} and
+ * {@link XxHash64} (not parquet-column's, whose hashing calls {@code sun.misc.Unsafe}): reading one
+ * from a column chunk, hashing a filter literal as the column stores it, and building one for a column
+ * chunk being written, byte for byte as parquet-java builds it.
  */
 final class ParquetBloomFilters {
     /** Filters larger than this are not read (parquet-java writes at most 1 MiB by default). */
@@ -49,7 +48,7 @@ final class ParquetBloomFilters {
     }
 
     /** A filter read from a file, and how many bytes reading it took. */
-    record Read(BlockSplitBloomFilter filter, long bytes) {
+    record Read(SplitBlockBloomFilter filter, long bytes) {
     }
 
     /**
@@ -77,7 +76,7 @@ final class ParquetBloomFilters {
         }
         int headerLen = head.length - in.available();
         int n = h.getNumBytes();
-        if (n < BlockSplitBloomFilter.LOWER_BOUND_BYTES || n > MAX_READ_BYTES || Integer.bitCount(n) != 1
+        if (n < SplitBlockBloomFilter.BYTES_PER_BLOCK || n > MAX_READ_BYTES || Integer.bitCount(n) != 1
                 || h.getAlgorithm() == null || !h.getAlgorithm().isSetBLOCK() || h.getHash() == null || !h.getHash().isSetXXHASH()
                 || h.getCompression() == null || !h.getCompression().isSetUNCOMPRESSED()) {
             return null;
@@ -95,7 +94,7 @@ final class ParquetBloomFilters {
             bitset = readAt(ch, off + headerLen, n);
             bytes += n;
         }
-        return new Read(new BlockSplitBloomFilter(bitset), bytes);
+        return new Read(new SplitBlockBloomFilter(bitset), bytes);
     }
 
     private static byte[] readAt(FileChannel ch, long pos, int len) throws IOException {
@@ -114,23 +113,22 @@ final class ParquetBloomFilters {
         if (literal == null) {
             return null;
         }
-        BlockSplitBloomFilter h = new BlockSplitBloomFilter(BlockSplitBloomFilter.LOWER_BOUND_BYTES);
         try {
             return switch (m.type().kind()) {
                 case INT32, INT64 -> {
                     Long x = integral(literal);
-                    yield x == null ? null : integer(h, x, m);
+                    yield x == null ? null : integer(x, m);
                 }
-                case FLOAT64 -> floating(h, literal, m);
-                case STRING -> literal instanceof String s ? text(h, s, m) : null;
+                case FLOAT64 -> floating(literal, m);
+                case STRING -> literal instanceof String s ? text(s, m) : null;
                 case BINARY -> literal instanceof byte[] b && (m.physical() == Type.BYTE_ARRAY || b.length == m.typeLength())
-                        ? new long[] {h.hash(Binary.fromConstantByteArray(b))} : null;
+                        ? new long[] {XxHash64.hash(b)} : null;
                 case DATE -> m.physical() == Type.INT32 && (literal instanceof LocalDate || literal instanceof String)
-                        ? integer(h, Literals.toLong(literal, DataType.DATE), m) : null;
+                        ? integer(Literals.toLong(literal, DataType.DATE), m) : null;
                 case TIMESTAMP, TIMESTAMP_NTZ -> literal instanceof Instant || literal instanceof LocalDateTime || literal instanceof String
-                        ? micros(h, Literals.toLong(literal, m.type()), m) : null;
+                        ? micros(Literals.toLong(literal, m.type()), m) : null;
                 case TIME -> literal instanceof LocalTime || literal instanceof String
-                        ? micros(h, Literals.toLong(literal, DataType.TIME), m) : null;
+                        ? micros(Literals.toLong(literal, DataType.TIME), m) : null;
                 default -> null;
             };
         } catch (RuntimeException e) {
@@ -149,18 +147,18 @@ final class ParquetBloomFilters {
     }
 
     /** A stored int32 or int64 equal to {@code x} (the column's value after its conversion). */
-    private static long[] integer(BlockSplitBloomFilter h, long x, ParquetTypes.Mapping m) {
+    private static long[] integer(long x, ParquetTypes.Mapping m) {
         if (m.physical() == Type.INT32) {
             return switch (m.conversion()) {
-                case NONE -> x == (int) x ? new long[] {h.hash((int) x)} : null;
-                case UINT32 -> x >= 0 && x <= 0xFFFF_FFFFL ? new long[] {h.hash((int) x)} : null;
+                case NONE -> x == (int) x ? new long[] {XxHash64.hashInt((int) x)} : null;
+                case UINT32 -> x >= 0 && x <= 0xFFFF_FFFFL ? new long[] {XxHash64.hashInt((int) x)} : null;
                 default -> null;
             };
         }
         if (m.physical() == Type.INT64) {
             return switch (m.conversion()) {
-                case NONE -> new long[] {h.hash(x)};
-                case UINT64 -> x >= 0 ? new long[] {h.hash(x)} : null;
+                case NONE -> new long[] {XxHash64.hashLong(x)};
+                case UINT64 -> x >= 0 ? new long[] {XxHash64.hashLong(x)} : null;
                 default -> null;
             };
         }
@@ -168,7 +166,7 @@ final class ParquetBloomFilters {
     }
 
     /** A float or double column: both zeros when the literal is zero (the filter finds -0.0 equal to 0.0). */
-    private static long[] floating(BlockSplitBloomFilter h, Object literal, ParquetTypes.Mapping m) {
+    private static long[] floating(Object literal, ParquetTypes.Mapping m) {
         double d = switch (literal) {
             case Double x -> x;
             case Integer i -> i;
@@ -179,26 +177,26 @@ final class ParquetBloomFilters {
             return null;
         }
         if (m.physical() == Type.DOUBLE && m.conversion() == ParquetTypes.Conversion.NONE) {
-            return d == 0.0 ? new long[] {h.hash(0.0), h.hash(-0.0)} : new long[] {h.hash(d)};
+            return d == 0.0 ? new long[] {XxHash64.hashDouble(0.0), XxHash64.hashDouble(-0.0)} : new long[] {XxHash64.hashDouble(d)};
         }
         if (m.physical() == Type.FLOAT && m.conversion() == ParquetTypes.Conversion.FLOAT) {
             float f = (float) d;
             if ((double) f != d) {
                 return null; // no float equals it, but be conservative
             }
-            return f == 0.0f ? new long[] {h.hash(0.0f), h.hash(-0.0f)} : new long[] {h.hash(f)};
+            return f == 0.0f ? new long[] {XxHash64.hashFloat(0.0f), XxHash64.hashFloat(-0.0f)} : new long[] {XxHash64.hashFloat(f)};
         }
         return null;
     }
 
-    private static long[] text(BlockSplitBloomFilter h, String s, ParquetTypes.Mapping m) {
+    private static long[] text(String s, ParquetTypes.Mapping m) {
         if (m.conversion() == ParquetTypes.Conversion.UUID) {
             UUID u = UUID.fromString(s);
             if (!u.toString().equals(s)) {
                 return null; // only the canonical lower-case text equals a stored UUID
             }
             ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-            return new long[] {h.hash(Binary.fromConstantByteArray(b.array()))};
+            return new long[] {XxHash64.hash(b.array())};
         }
         if (m.physical() != Type.BYTE_ARRAY || m.conversion() != ParquetTypes.Conversion.NONE) {
             return null;
@@ -208,25 +206,25 @@ final class ParquetBloomFilters {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
             byte[] b = new byte[utf8.remaining()];
             utf8.get(b);
-            return new long[] {h.hash(Binary.fromConstantByteArray(b))};
+            return new long[] {XxHash64.hash(b)};
         } catch (CharacterCodingException e) {
             return null; // a lone surrogate: no stored UTF-8 string decodes to it
         }
     }
 
     /** A timestamp or time literal's microseconds in the unit the file stores. */
-    private static long[] micros(BlockSplitBloomFilter h, long micros, ParquetTypes.Mapping m) {
+    private static long[] micros(long micros, ParquetTypes.Mapping m) {
         if (m.physical() == Type.INT64) {
             return switch (m.conversion()) {
-                case NONE -> new long[] {h.hash(micros)};
-                case MILLIS -> micros % 1000 == 0 ? new long[] {h.hash(micros / 1000)} : null;
-                case NANOS -> new long[] {h.hash(Math.multiplyExact(micros, 1000L))};
+                case NONE -> new long[] {XxHash64.hashLong(micros)};
+                case MILLIS -> micros % 1000 == 0 ? new long[] {XxHash64.hashLong(micros / 1000)} : null;
+                case NANOS -> new long[] {XxHash64.hashLong(Math.multiplyExact(micros, 1000L))};
                 default -> null; // INT96 has no bloom filters worth trusting
             };
         }
         if (m.physical() == Type.INT32 && m.conversion() == ParquetTypes.Conversion.TIME_MILLIS && micros % 1000 == 0) {
             long ms = micros / 1000;
-            return ms == (int) ms ? new long[] {h.hash((int) ms)} : null;
+            return ms == (int) ms ? new long[] {XxHash64.hashInt((int) ms)} : null;
         }
         return null;
     }
@@ -234,11 +232,10 @@ final class ParquetBloomFilters {
     /**
      * The bloom filter of rows {@code [from, to)} of a column being written, serialized as stored
      * (Thrift header, then the bitset): sized as parquet-java sizes it, from the number of distinct
-     * values and {@code fpp} ({@link BlockSplitBloomFilter#optimalNumOfBits}), a power of two from 32
+     * values and {@code fpp} ({@link SplitBlockBloomFilter#optimalNumOfBits}), a power of two from 32
      * bytes to {@link #MAX_WRITE_BYTES}. Null for booleans.
      */
     static byte[] build(ParquetWriteColumn col, int from, int to, double fpp) {
-        BlockSplitBloomFilter hasher = new BlockSplitBloomFilter(BlockSplitBloomFilter.LOWER_BOUND_BYTES);
         long[] hashes = new long[to - from];
         int n = 0;
         for (int i = from; i < to; i++) {
@@ -246,10 +243,10 @@ final class ParquetBloomFilters {
                 continue;
             }
             hashes[n++] = switch (col.type.kind()) {
-                case INT32, DATE -> hasher.hash(col.ints[i]);
-                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> hasher.hash(col.longs[i]);
-                case FLOAT64 -> hasher.hash(col.doubles[i]);
-                case STRING, BINARY -> hasher.hash(Binary.fromConstantByteArray(col.bytes, col.offsets[i], col.offsets[i + 1] - col.offsets[i]));
+                case INT32, DATE -> XxHash64.hashInt(col.ints[i]);
+                case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> XxHash64.hashLong(col.longs[i]);
+                case FLOAT64 -> XxHash64.hashDouble(col.doubles[i]);
+                case STRING, BINARY -> XxHash64.hash(col.bytes, col.offsets[i], col.offsets[i + 1] - col.offsets[i]);
                 default -> throw new IllegalArgumentException("no bloom filter for " + col.type + " columns");
             };
         }
@@ -261,17 +258,17 @@ final class ParquetBloomFilters {
                 hashes[distinct++] = hashes[i];
             }
         }
-        int bytes = Math.max(0, BlockSplitBloomFilter.optimalNumOfBits(distinct, fpp) / 8);
-        BlockSplitBloomFilter bf = new BlockSplitBloomFilter(bytes, MAX_WRITE_BYTES);
+        int bytes = Math.max(0, SplitBlockBloomFilter.optimalNumOfBits(distinct, fpp) / 8);
+        SplitBlockBloomFilter bf = SplitBlockBloomFilter.ofSize(bytes, MAX_WRITE_BYTES);
         for (int i = 0; i < distinct; i++) {
-            bf.insertHash(hashes[i]);
+            bf.insert(hashes[i]);
         }
-        BloomFilterHeader header = new BloomFilterHeader(bf.getBitsetSize(), BloomFilterAlgorithm.BLOCK(new SplitBlockAlgorithm()),
+        BloomFilterHeader header = new BloomFilterHeader(bf.numBytes(), BloomFilterAlgorithm.BLOCK(new SplitBlockAlgorithm()),
                 BloomFilterHash.XXHASH(new org.apache.parquet.format.XxHash()), BloomFilterCompression.UNCOMPRESSED(new Uncompressed()));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bf.getBitsetSize() + 32);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bf.numBytes() + 32);
         try {
             Util.writeBloomFilterHeader(header, out);
-            bf.writeTo(out);
+            out.write(bf.bitset());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }

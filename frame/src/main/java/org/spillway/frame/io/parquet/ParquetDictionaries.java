@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.HashSet;
 import java.util.Set;
-import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.CompressionCodec;
 import org.apache.parquet.format.Encoding;
@@ -16,7 +15,6 @@ import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.Type;
 import org.apache.parquet.format.Util;
-import org.apache.parquet.io.api.Binary;
 
 /**
  * The dictionary of a fully dictionary-encoded column chunk, as the set of its entries' bloom filter
@@ -111,7 +109,6 @@ final class ParquetDictionaries {
     }
 
     private static Set<Long> entries(byte[] b, int n, Type physical, int typeLength) {
-        BlockSplitBloomFilter h = new BlockSplitBloomFilter(BlockSplitBloomFilter.LOWER_BOUND_BYTES);
         Set<Long> out = new HashSet<>(Math.max(16, n * 2));
         int width = switch (physical) {
             case INT32, FLOAT -> 4;
@@ -133,7 +130,7 @@ final class ParquetDictionaries {
             if (len < 0 || at + len > b.length) {
                 return null;
             }
-            out.add(h.hash(Binary.fromConstantByteArray(b, at, len)));
+            out.add(XxHash64.hash(b, at, len));
             at += len;
         }
         return out;
