@@ -61,24 +61,43 @@ final class DeltaDelete {
         List<Action.AddFile> files = snap.addFiles();
         DeltaTable.Scan scan = DeltaTable.scan(snap, files);
         ParquetSource src = scan.source().withRowIndex();
-        DataFrame matches = sw.readParquet(src).filter(condition).select(ParquetSource.FILE_INDEX, ParquetSource.ROW_INDEX);
-        Map<Integer, LongArrayList> byFile = matches.reduceChunks(HashMap::new, (acc, chunk) -> {
-            LongVector f = (LongVector) chunk.column(0);
-            LongVector r = (LongVector) chunk.column(1);
-            for (int i = 0; i < chunk.rows(); i++) {
-                acc.computeIfAbsent((int) f.get(i), k -> new LongArrayList()).add(r.get(i));
-            }
-        }, (a, b) -> {
-            b.forEach((k, v) -> a.merge(k, v, (x, y) -> {
-                x.addAll(y);
-                return x;
-            }));
-            return a;
-        });
+        Map<Integer, LongArrayList> byFile = positions(sw.readParquet(src).filter(condition));
         if (byFile.isEmpty()) {
             return new Result(0, -1);
         }
         Expr[] changed = updates == null ? null : DeltaUpdates.projection(snap, updates);
+        DataFrame newRows = null;
+        if (changed != null) {
+            // the matching rows, changed: read from the touched files before this commit's deletion vectors exist
+            List<Path> paths = new ArrayList<>();
+            List<Object[]> values = new ArrayList<>();
+            List<DeletedRows> dels = new ArrayList<>();
+            for (int f : byFile.keySet()) {
+                paths.add(src.files().get(f));
+                values.add(scan.partitionValues().get(f));
+                dels.add(src.deletedRows(f));
+            }
+            ParquetSource some = ParquetSource.ofFiles("Delta table " + log.table + " (update)", paths, scan.dataSchema(),
+                    scan.partitionSchema(), values, dels);
+            newRows = sw.readParquet(some).filter(condition).select(changed);
+        }
+        ObjectNode params = DeltaSchemas.JSON.createObjectNode();
+        params.put("predicate", DeltaSchemas.JSON.valueToTree(List.of(condition.toString())).toString());
+        long n = byFile.values().stream().mapToLong(LongArrayList::size).sum();
+        Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        metrics.put(changed == null ? "numDeletedRows" : "numUpdatedRows", Long.toString(n));
+        return apply(sw, log, snap, scan, src, byFile, newRows, useDv, changed == null ? "DELETE" : "UPDATE", params, metrics);
+    }
+
+    /**
+     * Commits a change of rows: the rows at {@code byFile} (positions in {@code src}'s files) are
+     * deleted (deletion vectors or rewritten files, a file left empty is removed) and {@code newRows}
+     * (may be null; columns in table order) are written to new files, as one version.
+     */
+    static Result apply(Spillway sw, DeltaLog log, Snapshot snap, DeltaTable.Scan scan, ParquetSource src,
+                        Map<Integer, LongArrayList> byFile, DataFrame newRows, boolean useDv, String operation, ObjectNode params,
+                        Map<String, String> extraMetrics) {
+        List<Action.AddFile> files = snap.addFiles();
         long now = System.currentTimeMillis();
         List<Action> data = new ArrayList<>();
         List<Path> written = new ArrayList<>();
@@ -87,28 +106,17 @@ final class DeltaDelete {
         long removedFiles = 0;
         long addedFiles = 0;
         long dvsAdded = 0;
+        long insertedRows = 0;
         try {
-            if (changed != null) {
-                // the matching rows, changed, as new files: read before any deletion vector of this commit exists
-                List<Integer> touched = new ArrayList<>(byFile.keySet());
-                List<Path> paths = new ArrayList<>();
-                List<Object[]> values = new ArrayList<>();
-                List<DeletedRows> dels = new ArrayList<>();
-                for (int f : touched) {
-                    paths.add(src.files().get(f));
-                    values.add(scan.partitionValues().get(f));
-                    dels.add(src.deletedRows(f));
-                }
-                ParquetSource some = ParquetSource.ofFiles("Delta table " + log.table + " (update)", paths, scan.dataSchema(),
-                        scan.partitionSchema(), values, dels);
-                DataFrame updated = sw.readParquet(some).filter(condition).select(changed);
-                for (ParquetWriteJob.WrittenFile w : ParquetWriteJob.writeFiles(ParquetWriteInput.of(updated), log.table,
+            if (newRows != null) {
+                for (ParquetWriteJob.WrittenFile w : ParquetWriteJob.writeFiles(ParquetWriteInput.of(newRows), log.table,
                         org.spillway.frame.io.ParquetWriteOptions.defaults().withPartitionBy(
                                 snap.partitionColumns().toArray(String[]::new)))) {
                     written.add(w.path());
                     data.add(new Action.AddFile(DeltaWriter.relativeUri(log.table, w.path()), DeltaWriter.partitionValues(w.partition()),
                             w.size(), now, true, DeltaStats.of(w.path(), scan.dataSchema(), w.rows()), null, null));
                     addedFiles++;
+                    insertedRows += w.rows();
                 }
             }
             for (Map.Entry<Integer, LongArrayList> e : byFile.entrySet()) {
@@ -152,13 +160,15 @@ final class DeltaDelete {
             List<Action> actions = new ArrayList<>();
             ObjectNode c = DeltaSchemas.JSON.createObjectNode();
             c.put("timestamp", now);
-            c.put("operation", changed == null ? "DELETE" : "UPDATE");
-            c.putObject("operationParameters").put("predicate", DeltaSchemas.JSON.valueToTree(List.of(condition.toString())).toString());
+            c.put("operation", operation);
+            c.set("operationParameters", params);
             c.put("readVersion", snap.version);
             c.put("isolationLevel", "Serializable");
             c.put("isBlindAppend", false);
             ObjectNode m = c.putObject("operationMetrics");
-            m.put(changed == null ? "numDeletedRows" : "numUpdatedRows", Long.toString(deleted));
+            extraMetrics.forEach(m::put);
+            m.put("numTargetRowsRemoved", Long.toString(deleted));
+            m.put("numOutputRows", Long.toString(insertedRows));
             m.put("numRemovedFiles", Long.toString(removedFiles - dvsAdded));
             m.put("numAddedFiles", Long.toString(addedFiles));
             m.put("numDeletionVectorsAdded", Long.toString(dvsAdded));
@@ -179,6 +189,30 @@ final class DeltaDelete {
             }
             throw ex;
         }
+    }
+
+    /** Whether a change of {@code snap} uses deletion vectors (the table enables them) or rewrites files. */
+    static boolean useDeletionVectors(Snapshot snap) {
+        return snap.protocol.writerFeature("deletionVectors")
+                && "true".equalsIgnoreCase(snap.property("delta.enableDeletionVectors", "false"));
+    }
+
+    /** The (file, row) positions of a frame over a {@link ParquetSource#withRowIndex()} source, by file. */
+    static Map<Integer, LongArrayList> positions(DataFrame rows) {
+        DataFrame pairs = rows.select(ParquetSource.FILE_INDEX, ParquetSource.ROW_INDEX);
+        return pairs.reduceChunks(HashMap::new, (acc, chunk) -> {
+            LongVector f = (LongVector) chunk.column(0);
+            LongVector r = (LongVector) chunk.column(1);
+            for (int i = 0; i < chunk.rows(); i++) {
+                acc.computeIfAbsent((int) f.get(i), k -> new LongArrayList()).add(r.get(i));
+            }
+        }, (a, b) -> {
+            b.forEach((k, v) -> a.merge(k, v, (x, y) -> {
+                x.addAll(y);
+                return x;
+            }));
+            return a;
+        });
     }
 
     /** A file's stats with a deletion vector: the same bounds, marked as no longer tight (PROTOCOL.md). */
