@@ -249,6 +249,35 @@ public final class DeltaTable {
         return DeltaMaintenance.vacuum(log, retention, retentionCheck);
     }
 
+    /**
+     * Starts a MERGE of {@code source} into this table on the key columns of {@code on} (target keys
+     * on the left, source keys on the right, or {@code on("id")} for one name): add
+     * {@code whenMatched}/{@code whenNotMatched}/{@code whenNotMatchedBySource} clauses, then
+     * {@code execute()}. See {@link DeltaMergeBuilder}.
+     */
+    public DeltaMergeBuilder merge(DataFrame source, org.spillway.frame.JoinOn on) {
+        return new DeltaMergeBuilder(sw, log, source, on);
+    }
+
+    /**
+     * Hudi-style upsert: per key the newest row wins. The source is reduced to its newest row per
+     * key (largest {@code orderColumn}); a key the table has is updated when the source row is not older
+     * than the table's, else the row is inserted. Returns the merge's counts.
+     */
+    public DeltaMergeBuilder.MergeResult upsert(DataFrame updates, org.spillway.frame.JoinOn on, String orderColumn) {
+        String[] keys = on.rightKeys().toArray(String[]::new);
+        // per key the rows with the largest orderColumn, then one of them (the first in input order) on ties
+        DataFrame latest = updates.groupBy(keys).agg(org.spillway.frame.Functions.max(orderColumn).as("__newest"));
+        DataFrame newest = updates.join(latest, org.spillway.frame.Functions.on(keys), org.spillway.frame.JoinType.INNER)
+                .filter(org.spillway.frame.Functions.col(orderColumn).eq(org.spillway.frame.Functions.col("__newest")))
+                .drop("__newest").dropDuplicates(keys);
+        return merge(newest, on)
+                .whenMatched(org.spillway.frame.Functions.col("source." + orderColumn).geq(org.spillway.frame.Functions.col(orderColumn)))
+                .updateAll()
+                .whenNotMatched().insertAll()
+                .execute();
+    }
+
     /** Deletes every row (a new version; older versions stay readable until vacuumed). */
     public long delete() {
         return delete(org.spillway.frame.Functions.lit(true));

@@ -15,6 +15,15 @@ final class DeltaUpdates {
 
     /** The select list that turns a matching row into its updated form, in table order. */
     static Expr[] projection(Snapshot snap, Map<String, Expr> updates) {
+        return projection(snap, updates, snap.schema(), Functions::col);
+    }
+
+    /**
+     * The select list of the table's columns, in table order and types: the expression of
+     * {@code values} (typed over {@code input}) where it has one, else {@code otherwise.apply(name)}.
+     */
+    static Expr[] projection(Snapshot snap, Map<String, Expr> values, Schema input, java.util.function.Function<String, Expr> otherwise) {
+        Map<String, Expr> updates = values;
         Schema schema = snap.schema();
         for (String name : updates.keySet()) {
             if (schema.indexOf(name) < 0) {
@@ -26,12 +35,13 @@ final class DeltaUpdates {
         for (int c = 0; c < schema.size(); c++) {
             String name = schema.field(c).name();
             Expr e = updates.get(name);
+            DataType want = schema.type(c);
             if (e == null) {
-                out.add(Functions.col(name));
+                Expr d = otherwise.apply(name);
+                out.add(d.type(input) == want ? d.as(name) : d.cast(want).as(name));
                 continue;
             }
-            DataType want = schema.type(c);
-            DataType got = e.type(schema);
+            DataType got = e instanceof Expr.Literal l && l.value() == null ? want : e.type(input);
             if (got != want && !fits(got, want) && !(e instanceof Expr.Literal l && l.value() == null)) {
                 throw new DeltaException("Cannot update column '" + name + "' of table " + snap.log.table + ": the new value " + e
                         + " is " + got + " but the column is " + want + "; cast it, e.g. .cast(DataType." + want.name() + ")");

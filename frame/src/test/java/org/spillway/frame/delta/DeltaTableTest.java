@@ -475,4 +475,66 @@ class DeltaTableTest {
             assertTrue(s.noneMatch(p -> gone.contains(p.toAbsolutePath().normalize())));
         }
     }
+
+    @Test
+    void mergeAndUpsert(Spillway sw) {
+        for (boolean dv : new boolean[] {true, false}) {
+            Path t = dir.resolve("merge-" + dv);
+            Schema s = Schema.of(new Field("id", DataType.INT64), new Field("v", DataType.STRING), new Field("ts", DataType.INT64));
+            List<List<Object>> base = new ArrayList<>();
+            for (long i = 0; i < 1000; i++) {
+                base.add(row(i, "v" + i, 10L));
+            }
+            sw.createDataFrame(s, base).writeDelta(t, SaveMode.APPEND,
+                    DeltaWriteOptions.defaults().withProperties(dv ? Map.of("delta.enableDeletionVectors", "true") : Map.of()));
+            DeltaTable table = DeltaTable.forPath(sw, t);
+            // source: ids 900..1099; ids divisible by 10 are marked deleted
+            Schema ss = Schema.of(new Field("id", DataType.INT64), new Field("v", DataType.STRING), new Field("ts", DataType.INT64),
+                    new Field("deleted", DataType.BOOL));
+            List<List<Object>> src = new ArrayList<>();
+            for (long i = 900; i < 1100; i++) {
+                src.add(row(i, "new" + i, 20L, i % 10 == 0));
+            }
+            DeltaMergeBuilder.MergeResult r = table.merge(sw.createDataFrame(ss, src), org.spillway.frame.Functions.on("id"))
+                    .whenMatched(col("source.deleted")).delete()
+                    .whenMatched().updateAll()
+                    .whenNotMatched(col("source.deleted").not()).insertAll()
+                    .whenNotMatchedBySource(col("id").lt(10)).delete()
+                    .execute();
+            List<List<Object>> expected = new ArrayList<>();
+            for (long i = 10; i < 900; i++) {
+                expected.add(row(i, "v" + i, 10L));
+            }
+            for (long i = 900; i < 1100; i++) {
+                if (i % 10 != 0) {
+                    expected.add(row(i, "new" + i, 20L));
+                }
+            }
+            assertEquals(text(expected), kernel(t, 1), "dv " + dv);
+            assertEquals(text(expected), ours(table.toDF()));
+            assertEquals(90, r.inserted());
+            assertEquals(90, r.updated());
+            assertEquals(10 + 10, r.deleted());
+            assertEquals("MERGE", table.history().collect().rows().getFirst().getString("operation"));
+            // a target row matched twice is an error, and the table is unchanged
+            List<List<Object>> twice = List.of(row(500L, "a", 30L, false), row(500L, "b", 31L, false));
+            DeltaException e = assertThrows(DeltaException.class, () -> table.merge(sw.createDataFrame(ss, twice),
+                    org.spillway.frame.Functions.on("id")).whenMatched().updateAll().execute());
+            assertTrue(e.getMessage().contains("more than one source row"), e.getMessage());
+            assertEquals(1, table.version());
+            // upsert: per key the newest row wins (an older one does not overwrite)
+            List<List<Object>> up = List.of(row(500L, "old", 5L), row(500L, "newer", 40L), row(501L, "stale", 1L), row(5000L, "x", 1L),
+                    row(5000L, "y", 2L));
+            DeltaMergeBuilder.MergeResult u = table.upsert(sw.createDataFrame(s, up), org.spillway.frame.Functions.on("id"), "ts");
+            assertEquals(1, u.inserted());
+            assertEquals(1, u.updated());
+            List<List<Object>> after = new ArrayList<>();
+            for (List<Object> x : expected) {
+                after.add((Long) x.getFirst() == 500L ? row(500L, "newer", 40L) : x);
+            }
+            after.add(row(5000L, "y", 2L));
+            assertEquals(text(after), kernel(t, 2));
+            assertEquals(text(after), ours(table.toDF()));
+        }
+    }
 }
