@@ -52,14 +52,19 @@ sw.readParquet("out/by-country").filter(col("country").eq("DE")).count(); // rea
 var priced = lake.select(col("id"), col("amount").cast(DataType.decimal(10, 2)).as("price"));  // exact decimals
 priced.filter(col("price").gt(new BigDecimal("99.995"))).agg(sum("price")).show();  // sum: decimal(18,2), exact
 priced.writeParquet("out/priced.parquet");               // DECIMAL(10,2), as Spark and DuckDB read it
-lake.writeDelta("out/events-delta");                     // version 0: a Delta Lake table (Parquet + _delta_log/)
+lake.writeDelta(Path.of("out/events-delta"), SaveMode.APPEND,  // version 0: Parquet files + a _delta_log/ of commits
+        DeltaWriteOptions.defaults().withProperties(Map.of("delta.enableDeletionVectors", "true")));
 lake.filter(col("country").eq("DE")).writeDelta("out/events-delta");   // version 1: an append, one atomic commit
 var t = DeltaTable.forPath(sw, "out/events-delta");
-t.version();                                             // 1
+t.delete(col("returned"));                               // version 2: deletion vectors, the data files stay
+t.update(col("country").eq("GB"), Map.of("country", lit("UK")));      // version 3
+var fixes = lake.filter(col("id").lt(1000)).select(col("id"), col("amount").multiply(2).as("amount"));
+t.merge(fixes, on("id")).whenMatched().update(Map.of("amount", col("source.amount"))).execute();  // version 4
+t.version();                                             // 4
 t.asOfVersion(0).count();                                // 4000000: time travel (also asOfTimestamp)
 t.history().show();                                      // version, timestamp, operation, metrics
 sw.readDelta("out/events-delta").filter(col("id").lt(100)).count(); // latest version, Parquet pushdown
-lake.limit(10).writeDelta("out/events-delta", SaveMode.OVERWRITE); // version 2; versions 0 and 1 stay readable
+t.restoreToVersion(1);                                   // version 5: the rows of version 1 again
 sw.close();                                              // deletes spill files, checks for leaks
 
 import org.spillway.ml.*;

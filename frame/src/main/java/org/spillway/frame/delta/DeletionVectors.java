@@ -39,11 +39,20 @@ final class DeletionVectors {
 
     /** The deleted rows of {@code add}, read from wherever its descriptor says. */
     static DeletedRows load(Snapshot snap, Action.AddFile add) {
+        return load(snap.log, add, add.deletionVector().cardinality(), "Table " + snap.log.table + " (version " + snap.version
+                + "): the deletion vector of " + add.path());
+    }
+
+    /** The rows of a descriptor (of {@code add}'s file), checked against {@code cardinality}. */
+    static DeletedRows load(DeltaLog log, Action.AddFile add, long cardinality) {
+        return load(log, add, cardinality, "Table " + log.table + ": the deletion vector of " + add.path());
+    }
+
+    private static DeletedRows load(DeltaLog log, Action.AddFile add, long cardinality, String where) {
         Action.DeletionVector dv = add.deletionVector();
-        String where = "Table " + snap.log.table + " (version " + snap.version + "): the deletion vector of " + add.path();
         byte[] data = switch (dv.storageType()) {
             case "i" -> decodeZ85(dv.pathOrInlineDv(), dv.sizeInBytes(), where);
-            case "u", "p" -> fromFile(dvPath(snap.log.table, dv), dv, where);
+            case "u", "p" -> fromFile(dvPath(log.table, dv), dv, where);
             default -> throw new DeltaException(where + " has the unknown storage type '" + dv.storageType() + "'");
         };
         Bitmaps b = parse(data, where);
@@ -245,6 +254,51 @@ final class DeletionVectors {
             }
             throw new DeltaException(where + " is not a valid bitmap: " + e, e);
         }
+    }
+
+    /** The rows of {@code a} that are not in {@code b} (either may be null: nothing). */
+    static Bitmaps andNot(Bitmaps a, Bitmaps b) {
+        java.util.TreeMap<Integer, RoaringBitmap> out = new java.util.TreeMap<>();
+        if (a != null) {
+            for (int i = 0; i < a.keys.length; i++) {
+                RoaringBitmap m = a.maps[i].clone();
+                RoaringBitmap other = b == null ? null : b.map(a.keys[i]);
+                if (other != null) {
+                    m.andNot(other);
+                }
+                if (!m.isEmpty()) {
+                    out.put(a.keys[i], m);
+                }
+            }
+        }
+        int[] keys = out.keySet().stream().mapToInt(Integer::intValue).toArray();
+        return new Bitmaps(keys, out.values().toArray(RoaringBitmap[]::new));
+    }
+
+    /** A {@link DeletedRows} that keeps only the rows of {@code rows} (everything else counts as deleted). */
+    static DeletedRows keepOnly(Bitmaps rows) {
+        return new DeletedRows() {
+            @Override
+            public long cardinality() {
+                return Long.MAX_VALUE; // unknown relative to the file: never used to count
+            }
+
+            @Override
+            public int keep(long start, int n, int[] keep) {
+                int[] drop = new int[n];
+                int d = rows.keep(start, n, drop); // offsets NOT in rows
+                int k = 0;
+                int j = 0;
+                for (int i = 0; i < n; i++) {
+                    if (j < d && drop[j] == i) {
+                        j++;
+                    } else {
+                        keep[k++] = i;
+                    }
+                }
+                return k;
+            }
+        };
     }
 
     /** Deleted row indexes: 32-bit Roaring bitmaps by the indexes' high 32 bits. */

@@ -278,6 +278,20 @@ public final class DeltaTable {
                 .execute();
     }
 
+    /**
+     * The change feed of versions {@code fromVersion} to {@code toVersion} (inclusive): the table's
+     * columns (of {@code toVersion}'s schema) and {@code _change_type} ({@code insert}, {@code delete},
+     * and where the table writes change data files, {@code update_preimage}/{@code update_postimage}),
+     * {@code _commit_version} and {@code _commit_timestamp}. Commits with change data files
+     * ({@code cdc} actions, {@code delta.enableChangeDataFeed}) are read from them; others are derived
+     * from their file actions and deletion vectors, an update then showing as a delete and an insert (and
+     * a file rewritten by copy-on-write showing its kept rows deleted and inserted again).
+     * Commits that do not change data (compaction) contribute nothing.
+     */
+    public DataFrame changes(long fromVersion, long toVersion) {
+        return DeltaChanges.read(sw, log, fromVersion, toVersion, commitTimestamps());
+    }
+
     /** Deletes every row (a new version; older versions stay readable until vacuumed). */
     public long delete() {
         return delete(org.spillway.frame.Functions.lit(true));
@@ -311,7 +325,7 @@ public final class DeltaTable {
             for (int k = 0; k < pv.length; k++) {
                 String name = partFields.get(k).name();
                 pv[k] = partitionValue(add.partitionValues() == null ? null : lookup(add.partitionValues(), name),
-                        partFields.get(k).type(), snap, add, name);
+                        partFields.get(k).type(), snap, add.path(), name);
             }
             values.add(pv);
         }
@@ -332,7 +346,7 @@ public final class DeltaTable {
     }
 
     /** A partition value by column name (Delta matches partition keys case-insensitively). */
-    private static String lookup(Map<String, String> values, String name) {
+    static String lookup(Map<String, String> values, String name) {
         if (values.containsKey(name)) {
             return values.get(name);
         }
@@ -345,7 +359,7 @@ public final class DeltaTable {
     }
 
     /** A serialized partition value (PROTOCOL.md "Partition Value Serialization") as a storage value. */
-    static Object partitionValue(String v, DataType t, Snapshot snap, Action.AddFile add, String column) {
+    static Object partitionValue(String v, DataType t, Snapshot snap, String path, String column) {
         if (v == null || (v.isEmpty() && t != DataType.STRING)) {
             return null;
         }
@@ -364,7 +378,7 @@ public final class DeltaTable {
             };
         } catch (RuntimeException e) {
             throw new DeltaException("Table " + snap.log.table + " (version " + snap.version + "): the partition value '" + v
-                    + "' of column '" + column + "' in " + add.path() + " is not a valid " + t + " (" + e.getMessage() + ")", e);
+                    + "' of column '" + column + "' in " + path + " is not a valid " + t + " (" + e.getMessage() + ")", e);
         }
     }
 }

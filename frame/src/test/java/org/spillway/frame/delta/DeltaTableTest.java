@@ -537,4 +537,39 @@ class DeltaTableTest {
             assertEquals(text(after), ours(table.toDF()));
         }
     }
+
+    @Test
+    void theChangeFeedIsTheDifferenceOfConsecutiveSnapshots(Spillway sw) {
+        for (boolean dv : new boolean[] {true, false}) {
+            Path t = dir.resolve("cdf-" + dv);
+            sw.createDataFrame(SCHEMA, rows(0, 600)).writeDelta(t, SaveMode.APPEND, DeltaWriteOptions.defaults().withPartitionBy("ok")
+                    .withProperties(dv ? Map.of("delta.enableDeletionVectors", "true") : Map.of()));
+            DeltaTable table = DeltaTable.forPath(sw, t);
+            sw.createDataFrame(SCHEMA, rows(600, 700)).writeDelta(t.toString());                   // v1 insert
+            table.delete(col("id").lt(50));                                                       // v2 delete
+            table.update(col("id").gt(650), Map.of("name", org.spillway.frame.Functions.lit("u"))); // v3 update
+            table.delete(col("id").lt(60));                                                       // v4 again (merged DVs)
+            DataFrame feed = table.changes(1, 4);
+            assertEquals(List.of("_change_type", "_commit_version", "_commit_timestamp"),
+                    feed.schema().names().subList(SCHEMA.size(), SCHEMA.size() + 3));
+            for (long v = 1; v <= 4; v++) {
+                Map<String, Integer> diff = new java.util.HashMap<>();
+                kernel(t, v).forEach(r -> diff.merge(r, 1, Integer::sum));
+                kernel(t, v - 1).forEach(r -> diff.merge(r, -1, Integer::sum));
+                Map<String, Integer> got = new java.util.HashMap<>();
+                DataFrame at = feed.filter(col("_commit_version").eq(v));
+                ours(at.filter(col("_change_type").eq("insert")).select(SCHEMA.names().toArray(String[]::new)))
+                        .forEach(r -> got.merge(r, 1, Integer::sum));
+                ours(at.filter(col("_change_type").eq("delete")).select(SCHEMA.names().toArray(String[]::new)))
+                        .forEach(r -> got.merge(r, -1, Integer::sum));
+                diff.values().removeIf(x -> x == 0);
+                got.values().removeIf(x -> x == 0);
+                assertEquals(diff, got, "version " + v + " dv " + dv);
+            }
+            assertEquals(100, feed.filter(col("_commit_version").eq(1L)).count());
+            // with deletion vectors exactly the deleted rows; a rewritten file shows its kept rows deleted and inserted again
+            long deletes = feed.filter(col("_commit_version").eq(2L).and(col("_change_type").eq("delete"))).count();
+            assertTrue(dv ? deletes == 50 : deletes >= 50, "deletes at version 2: " + deletes);
+        }
+    }
 }
