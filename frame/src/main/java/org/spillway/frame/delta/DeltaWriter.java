@@ -102,9 +102,19 @@ final class DeltaWriter {
             List<Action> data = new ArrayList<>();
             long rows = 0;
             long bytes = 0;
+            java.util.Set<String> notNull = new java.util.HashSet<>();
+            if (snap != null && !(mode == SaveMode.OVERWRITE && o.overwriteSchema())) {
+                for (DeltaSchemas.DeltaField f : snap.fields()) {
+                    if (!f.nullable()) {
+                        notNull.add(f.name());
+                    }
+                }
+            }
             for (ParquetWriteJob.WrittenFile f : files) {
+                String stats = DeltaStats.of(f.path(), dataSchema, f.rows());
+                checkNotNull(stats, f, notNull, table, partitionValues(f.partition()));
                 data.add(new Action.AddFile(relativeUri(log.table, f.path()), partitionValues(f.partition()), f.size(), now, true,
-                        DeltaStats.of(f.path(), dataSchema, f.rows()), null, null));
+                        stats, null, null));
                 rows += f.rows();
                 bytes += f.size();
             }
@@ -144,6 +154,27 @@ final class DeltaWriter {
                 }
             }
             throw e;
+        }
+    }
+
+    /** Fails (the caller deletes the files) if a column the table declares not nullable holds a null. */
+    private static void checkNotNull(String stats, ParquetWriteJob.WrittenFile f, java.util.Set<String> notNull, String table,
+                                     Map<String, String> partitionValues) {
+        if (notNull.isEmpty()) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode nulls;
+        try {
+            nulls = DeltaSchemas.JSON.readTree(stats).path("nullCount");
+        } catch (java.io.IOException e) {
+            throw new DeltaException("Cannot check the nulls written to " + table + ": " + e.getMessage(), e);
+        }
+        for (String c : notNull) {
+            boolean partNull = partitionValues.containsKey(c) && partitionValues.get(c) == null;
+            if (partNull || nulls.path(c).asLong(0) > 0) {
+                throw new DeltaException("Cannot write to " + table + ": column '" + c + "' is not nullable in the table, but the"
+                        + " data holds nulls in it; the table is unchanged");
+            }
         }
     }
 

@@ -572,4 +572,28 @@ class DeltaTableTest {
             assertTrue(dv ? deletes == 50 : deletes >= 50, "deletes at version 2: " + deletes);
         }
     }
+
+    @Test
+    void nullsIntoANonNullableColumnAreRejectedAndTimestampPartitionsRoundTrip(Spillway sw) throws Exception {
+        Path t = dir.resolve("notnull");
+        DeltaKernelOracle.appendRows(t, new DeltaKernelOracle.TableSchema(List.of(new DeltaKernelOracle.Column("id", "long", false),
+                new DeltaKernelOracle.Column("v", "string")), List.of()), List.of(row(1L, "a")));
+        Schema s = Schema.of(new Field("id", DataType.INT64), new Field("v", DataType.STRING));
+        long before = countParquet(t);
+        DeltaException e = assertThrows(DeltaException.class,
+                () -> sw.createDataFrame(s, List.of(row(2L, "b"), row(null, "c"))).writeDelta(t.toString()));
+        assertTrue(e.getMessage().contains("'id' is not nullable"), e.getMessage());
+        assertEquals(0, DeltaTable.forPath(sw, t).version());
+        assertEquals(before, countParquet(t));
+        sw.createDataFrame(s, List.of(row(2L, null))).writeDelta(t.toString());
+        assertEquals(kernel(t, 1), ours(sw.readDelta(t.toString())));
+        // timestamp and decimal partition values, as Kernel reads them
+        Path p = dir.resolve("tspart");
+        Schema ps = Schema.of(new Field("id", DataType.INT64), new Field("at", DataType.TIMESTAMP), new Field("amt", DataType.decimal(6, 2)));
+        List<List<Object>> data = List.of(row(1L, Instant.parse("2024-03-04T05:06:07.123456Z"), new BigDecimal("12.50")),
+                row(2L, null, new BigDecimal("-0.05")), row(3L, Instant.parse("1999-12-31T23:59:59Z"), null));
+        sw.createDataFrame(ps, data).writeDelta(p, SaveMode.APPEND, DeltaWriteOptions.defaults().withPartitionBy("at", "amt"));
+        assertEquals(text(data), kernel(p, 0));
+        assertEquals(text(data), ours(sw.readDelta(p.toString())));
+    }
 }
