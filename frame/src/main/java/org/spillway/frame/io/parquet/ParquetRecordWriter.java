@@ -194,7 +194,12 @@ public final class ParquetRecordWriter implements AutoCloseable {
         }
     }
 
-    /** Writes the last row group and the footer, then fsyncs and closes the file (deleted if that fails). Idempotent. */
+    /**
+     * Writes the last row group and the footer, then fsyncs and closes the file (deleted if that fails).
+     * Idempotent; does nothing after {@link #abort()}. In a try-with-resources block an exception of the
+     * caller's own still lets this finish a file of the rows added so far: catch it and {@link #abort()}
+     * first to discard the file (the static {@code write} does).
+     */
     @Override
     public void close() {
         if (done) {
