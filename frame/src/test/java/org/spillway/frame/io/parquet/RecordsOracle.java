@@ -91,7 +91,7 @@ final class RecordsOracle {
         StringBuilder sb = new StringBuilder();
         for (byte x : b) {
             int c = x & 0xff;
-            if (c >= 32 && c < 127 && c != '\\') {
+            if (c >= 32 && c < 127 && c != '\\' && c != '"' && c != '\'') { // DuckDB's to_json escapes quotes in blobs
                 sb.append((char) c);
             } else {
                 sb.append(String.format("\\x%02X", c));
