@@ -189,6 +189,7 @@ final class DeltaWriter {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             try {
                 log.writeCommit(version, actions);
+                checkpointIfDue(log, version);
                 return version;
             } catch (FileAlreadyExistsException e) {
                 long latest = log.commitVersions().last();
@@ -199,6 +200,22 @@ final class DeltaWriter {
             }
         }
         throw new DeltaException("Table " + log.table + ": gave up committing after " + MAX_ATTEMPTS + " attempts");
+    }
+
+    /**
+     * Writes the checkpoint of {@code version} when the table's interval says so. The commit has
+     * landed already: a checkpoint that cannot be written only makes the next open replay more commits.
+     */
+    private static void checkpointIfDue(DeltaLog log, long version) {
+        try {
+            Snapshot snap = Snapshot.load(log, version);
+            if (CheckpointWriter.due(version, snap)) {
+                CheckpointWriter.write(snap);
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(DeltaWriter.class).warn("Table {}: no checkpoint at version {} ({}); the table is"
+                    + " intact, opening it replays the commits instead", log.table, version, e.getMessage());
+        }
     }
 
     private static void checkConflict(DeltaLog log, long winner, Intent intent, long readVersion) {
