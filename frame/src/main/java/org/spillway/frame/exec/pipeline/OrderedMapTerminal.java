@@ -11,9 +11,10 @@ import org.spillway.spill.chunk.Chunk;
 /**
  * Maps every chunk in parallel and hands the results to one consumer, serially, in chunk order
  * (morsel by morsel, and by chunk index within a morsel): an ordered reduction whose result does
- * not depend on which worker ran which chunk, nor on how many workers there were. Results wait in
- * a buffer only until the morsels before theirs are done; since the scheduler starts morsels in
- * order, that is about one morsel per worker.
+ * not depend on which worker ran which chunk, nor on how many workers there were. The results of the
+ * morsel next in order go to the consumer as they come; those of later morsels wait in a buffer until
+ * the morsels before theirs are done (since the scheduler starts morsels in order, about one morsel
+ * per other worker).
  */
 public final class OrderedMapTerminal<R> implements Terminal<Void, Void> {
     private final Function<Chunk, R> map;
@@ -39,7 +40,22 @@ public final class OrderedMapTerminal<R> implements Terminal<Void, Void> {
             return false;
         }
         R r = map.apply(chunk);
-        pending.computeIfAbsent(seq, s -> new ArrayList<>()).add(r); // one worker per morsel: in index order
+        synchronized (this) {
+            if (seq == next) {
+                // the morsel being delivered: its results go straight to the consumer (after any it buffered
+                // before it became next), so only later morsels buffer theirs; a slow consumer holds the
+                // other workers here, which bounds what waits
+                List<R> earlier = pending.remove(seq);
+                if (earlier != null) {
+                    for (R e : earlier) {
+                        inOrder.accept(e);
+                    }
+                }
+                inOrder.accept(r);
+                return false;
+            }
+            pending.computeIfAbsent(seq, s -> new ArrayList<>()).add(r); // one worker per morsel: in index order
+        }
         return false;
     }
 
