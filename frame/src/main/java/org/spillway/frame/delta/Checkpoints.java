@@ -1,9 +1,7 @@
 package org.spillway.frame.delta;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,25 +105,10 @@ final class Checkpoints {
     }
 
     private static void readJson(DeltaLog log, Checkpoint cp, Path f, Consumer<Action> sink) {
-        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                Action a;
-                try {
-                    a = Action.parse(DeltaSchemas.JSON.readTree(line));
-                } catch (IOException | RuntimeException e) {
-                    throw new DeltaException("Table " + log.table + ": line " + n + " of the checkpoint " + f + " is not a valid"
-                            + " action (" + e.getMessage() + ")", e);
-                }
-                emit(log, cp, f, a, sink);
-            }
-        } catch (IOException e) {
-            throw new DeltaException("Table " + log.table + ": cannot read the checkpoint " + f + ": " + e.getMessage(), e);
+        try {
+            log.readActions(f, "the checkpoint of version " + cp.version(), a -> emit(log, cp, f, a, sink));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new DeltaException("Table " + log.table + ": the checkpoint " + f + " disappeared while it was read", e);
         }
     }
 

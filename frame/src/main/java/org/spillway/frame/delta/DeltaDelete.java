@@ -109,15 +109,9 @@ final class DeltaDelete {
         long insertedRows = 0;
         try {
             if (newRows != null) {
-                for (ParquetWriteJob.WrittenFile w : ParquetWriteJob.writeFiles(ParquetWriteInput.of(newRows), log.table,
-                        org.spillway.frame.io.ParquetWriteOptions.defaults().withPartitionBy(
-                                snap.partitionColumns().toArray(String[]::new)))) {
-                    written.add(w.path());
-                    data.add(new Action.AddFile(DeltaWriter.relativeUri(log.table, w.path()), DeltaWriter.partitionValues(w.partition()),
-                            w.size(), now, true, DeltaStats.of(w.path(), scan.dataSchema(), w.rows()), null, null));
-                    addedFiles++;
-                    insertedRows += w.rows();
-                }
+                int before = data.size();
+                insertedRows += writeRows(newRows, log, snap, scan, now, data, written);
+                addedFiles += data.size() - before;
             }
             for (Map.Entry<Integer, LongArrayList> e : byFile.entrySet()) {
                 int f = e.getKey();
@@ -147,14 +141,9 @@ final class DeltaDelete {
                             scan.dataSchema(), scan.partitionSchema(), List.<Object[]>of(scan.partitionValues().get(f)),
                             java.util.Collections.singletonList(DeletionVectors.union(old, rows, rows.length)));
                     DataFrame rest = sw.readParquet(one).select(snap.schema().names().toArray(String[]::new));
-                    for (ParquetWriteJob.WrittenFile w : ParquetWriteJob.writeFiles(ParquetWriteInput.of(rest), log.table,
-                            org.spillway.frame.io.ParquetWriteOptions.defaults().withPartitionBy(
-                                    snap.partitionColumns().toArray(String[]::new)))) {
-                        written.add(w.path());
-                        data.add(new Action.AddFile(DeltaWriter.relativeUri(log.table, w.path()), DeltaWriter.partitionValues(w.partition()),
-                                w.size(), now, true, DeltaStats.of(w.path(), scan.dataSchema(), w.rows()), null, null));
-                        addedFiles++;
-                    }
+                    int before = data.size();
+                    writeRows(rest, log, snap, scan, now, data, written);
+                    addedFiles += data.size() - before;
                 }
             }
             List<Action> actions = new ArrayList<>();
@@ -189,6 +178,23 @@ final class DeltaDelete {
             }
             throw ex;
         }
+    }
+
+    /**
+     * Writes {@code rows} (the table's columns, in order) as new data files of the table, adding their
+     * {@code add} actions to {@code data} and their paths to {@code written}; returns the rows written.
+     */
+    private static long writeRows(DataFrame rows, DeltaLog log, Snapshot snap, DeltaTable.Scan scan, long now, List<Action> data,
+                                  List<Path> written) {
+        long n = 0;
+        for (ParquetWriteJob.WrittenFile w : ParquetWriteJob.writeFiles(ParquetWriteInput.of(rows), log.table,
+                org.spillway.frame.io.ParquetWriteOptions.defaults().withPartitionBy(snap.partitionColumns().toArray(String[]::new)))) {
+            written.add(w.path());
+            data.add(new Action.AddFile(DeltaWriter.relativeUri(log.table, w.path()), DeltaWriter.partitionValues(w.partition()),
+                    w.size(), now, true, DeltaStats.of(w.path(), scan.dataSchema(), w.rows()), null, null));
+            n += w.rows();
+        }
+        return n;
     }
 
     /** Whether a change of {@code snap} uses deletion vectors (the table enables them) or rewrites files. */

@@ -71,6 +71,20 @@ final class DeltaLog {
     List<Action> readCommit(long version) {
         Path f = commitFile(version);
         List<Action> out = new ArrayList<>();
+        try {
+            readActions(f, "version " + version, out::add);
+        } catch (NoSuchFileException e) {
+            throw new DeltaException("Table " + table + " has no commit file for version " + version + " (" + f
+                    + "): the log is incomplete", e);
+        }
+        return out;
+    }
+
+    /**
+     * Passes each action of a file of newline-delimited JSON actions (a commit, a V2 checkpoint) to
+     * {@code sink}; a line that is not an action fails naming the table, {@code what}, the file and line.
+     */
+    void readActions(Path f, String what, java.util.function.Consumer<Action> sink) throws NoSuchFileException {
         try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
             String line;
             int n = 0;
@@ -79,22 +93,21 @@ final class DeltaLog {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode json;
+                Action a;
                 try {
-                    json = DeltaSchemas.JSON.readTree(line);
-                    out.add(Action.parse(json));
+                    JsonNode json = DeltaSchemas.JSON.readTree(line);
+                    a = Action.parse(json);
                 } catch (IOException | RuntimeException e) {
-                    throw new DeltaException("Table " + table + ", version " + version + ": line " + n + " of " + f
-                            + " is not a valid action (" + e.getMessage() + "); the commit file is corrupt", e);
+                    throw new DeltaException("Table " + table + ", " + what + ": line " + n + " of " + f
+                            + " is not a valid action (" + e.getMessage() + "); the file is corrupt", e);
                 }
+                sink.accept(a);
             }
         } catch (NoSuchFileException e) {
-            throw new DeltaException("Table " + table + " has no commit file for version " + version + " (" + f
-                    + "): the log is incomplete", e);
+            throw e;
         } catch (IOException e) {
-            throw new DeltaException("Cannot read " + f + " (table " + table + ", version " + version + "): " + e.getMessage(), e);
+            throw new DeltaException("Cannot read " + f + " (table " + table + ", " + what + "): " + e.getMessage(), e);
         }
-        return out;
     }
 
     /** The commit file's last-modified time in milliseconds (a commit's timestamp without in-commit timestamps). */
