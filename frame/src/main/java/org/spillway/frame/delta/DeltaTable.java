@@ -292,6 +292,59 @@ public final class DeltaTable {
         return DeltaChanges.read(sw, log, fromVersion, toVersion, commitTimestamps());
     }
 
+    /**
+     * Adds a nullable column of {@code type} at the end of the schema, as a new version (older rows read
+     * null in it). Returns the new version. Renaming and dropping columns need column mapping, which
+     * Spillway does not write yet.
+     */
+    public long addColumn(String name, DataType type) {
+        Snapshot snap = Snapshot.load(log, version());
+        DeltaWriter.checkWritable(snap, SaveMode.APPEND);
+        for (String c : snap.schema().names()) {
+            if (c.equalsIgnoreCase(name)) {
+                throw new DeltaException("Table " + log.table + " already has a column '" + c + "'");
+            }
+        }
+        DeltaSchemas.deltaType(type, name);
+        List<Field> fields = new ArrayList<>(snap.schema().fields());
+        fields.add(new Field(name, type));
+        Schema schema = new Schema(fields);
+        long now = System.currentTimeMillis();
+        com.fasterxml.jackson.databind.node.ObjectNode c = DeltaSchemas.JSON.createObjectNode();
+        c.put("timestamp", now);
+        c.put("operation", "ADD COLUMNS");
+        c.putObject("operationParameters").put("columns", "[{\"column\":{\"name\":\"" + name + "\",\"type\":\""
+                + DeltaSchemas.deltaType(type, name) + "\"}}]");
+        c.put("readVersion", snap.version);
+        c.put("isBlindAppend", true);
+        c.put("engineInfo", DeltaWriter.ENGINE);
+        Action.Metadata m = snap.metadata;
+        List<Action> actions = new ArrayList<>();
+        actions.add(new Action.CommitInfo(c));
+        Action.Protocol p = DeltaWriter.protocolFor(schema, snap.protocol, m.configuration());
+        if (!p.equals(snap.protocol)) {
+            actions.add(p);
+        }
+        actions.add(new Action.Metadata(m.id(), m.name(), m.description(), m.provider(), m.formatOptions(), mergedSchemaJson(snap, schema),
+                m.partitionColumns(), m.configuration(), m.createdTime()));
+        return DeltaWriter.commitMetadata(log, snap.version, actions);
+    }
+
+    /** The schema string with {@code schema}'s columns, keeping the existing fields' JSON (nullability, metadata). */
+    private static String mergedSchemaJson(Snapshot snap, Schema schema) {
+        com.fasterxml.jackson.databind.node.ObjectNode root = DeltaSchemas.JSON.createObjectNode();
+        root.put("type", "struct");
+        com.fasterxml.jackson.databind.node.ArrayNode fields = root.putArray("fields");
+        for (DeltaSchemas.DeltaField f : snap.fields()) {
+            fields.add(DeltaSchemas.fieldJson(f.name(), f.typeName(), f.nullable(), f.metadata()));
+        }
+        for (int i = snap.fields().size(); i < schema.size(); i++) {
+            Field f = schema.field(i);
+            fields.add(DeltaSchemas.fieldJson(f.name(), DeltaSchemas.deltaType(f.type(), f.name()), true, Map.of()));
+        }
+        return root.toString();
+    }
+
     /** Deletes every row (a new version; older versions stay readable until vacuumed). */
     public long delete() {
         return delete(org.spillway.frame.Functions.lit(true));

@@ -178,6 +178,11 @@ final class DeltaWriter {
         }
     }
 
+    /** Publishes a metadata-only change (it conflicts only with other protocol or metadata changes). */
+    static long commitMetadata(DeltaLog log, long readVersion, List<Action> actions) {
+        return commit(log, readVersion, actions, new Intent(false, false, Set.of(), null));
+    }
+
     /** Publishes the actions of an operation that read the whole table at {@code readVersion} and removes {@code removed}. */
     static long commitRead(DeltaLog log, long readVersion, List<Action> actions, Set<String> removed) {
         return commit(log, readVersion, actions, new Intent(false, true, removed, null));

@@ -76,4 +76,19 @@ class DeltaCheckpointTest {
                 DeltaWriteOptions.defaults().withTxn("app", 3));
         assertEquals(25, table.version());
     }
+
+    @Test
+    void addColumnIsANewVersionAndOldRowsReadNull(Spillway sw) {
+        Path t = dir.resolve("add");
+        Schema s = Schema.of(new Field("id", DataType.INT64));
+        sw.createDataFrame(s, List.<Object[]>of(new Object[] {1L})).writeDelta(t.toString());
+        DeltaTable table = DeltaTable.forPath(sw, t);
+        assertEquals(1, table.addColumn("score", DataType.FLOAT64));
+        assertEquals(List.of("id", "score"), DeltaKernelOracle.columnNames(t, 1));
+        sw.createDataFrame(Schema.of(new Field("id", DataType.INT64), new Field("score", DataType.FLOAT64)),
+                List.<Object[]>of(new Object[] {2L, 0.5})).writeDelta(t.toString());
+        assertEquals(kernel(t, 2), ours(table.toDF()));
+        assertEquals(List.of("[1, null]", "[2, 0.5]"), ours(table.toDF()));
+        assertEquals("ADD COLUMNS", table.history().collect().rows().get(1).getString("operation"));
+    }
 }
