@@ -47,10 +47,7 @@ public final class DataFrame {
         return new DataFrame(session, p);
     }
 
-    /**
-     * A frame of the plan {@code build} makes on top of this one. A column the plan cannot find that a
-     * Parquet scan below left out (a type Spillway cannot hold yet, such as a decimal) is named as such.
-     */
+    /** A frame of the plan {@code build} makes; a column a Parquet scan left out (e.g. a nested one) is named as such. */
     private DataFrame with(java.util.function.Supplier<LogicalPlan> build) {
         try {
             return new DataFrame(session, build.get());
@@ -633,11 +630,7 @@ public final class DataFrame {
         org.spillway.frame.io.parquet.ParquetWriteJob.write(new ParquetWriteInput(this), path, options);
     }
 
-    /**
-     * Writes the frame to the Delta Lake table at {@code path}: creates it, or appends to it
-     * ({@link org.spillway.frame.delta.SaveMode#APPEND}). See
-     * {@link #writeDelta(Path, org.spillway.frame.delta.SaveMode, org.spillway.frame.delta.DeltaWriteOptions)}.
-     */
+    /** Writes the frame to the Delta Lake table at {@code path}: creates it, or appends to it. */
     public void writeDelta(String path) {
         writeDelta(Path.of(path), org.spillway.frame.delta.SaveMode.APPEND, org.spillway.frame.delta.DeltaWriteOptions.defaults());
     }
@@ -648,13 +641,10 @@ public final class DataFrame {
     }
 
     /**
-     * Writes the frame to the Delta Lake table at {@code path}: its rows become Parquet data files in the
-     * table directory (Hive-partitioned for a partitioned table), then one commit publishes them, all or
-     * nothing. {@code mode} says what happens to an existing table (append, overwrite, fail, or nothing);
-     * {@code options} carry schema merging and overwriting, partition columns, an idempotent
-     * transaction id and the Parquet options. An append whose columns or types do not fit the table
-     * is rejected and the table is unchanged. Concurrent writers: blind appends both land; an overwrite
-     * that loses to a conflicting commit fails with a {@link org.spillway.frame.delta.ConcurrentModificationException}.
+     * Writes the frame to the Delta Lake table at {@code path} (Parquet data files, then one atomic
+     * commit): {@code mode} says what happens to an existing table, {@code options} carry schema merging,
+     * partitions, an idempotent transaction id and Parquet options. A mismatched append is rejected and
+     * the table is unchanged; see {@link org.spillway.frame.delta.DeltaTable} and its package.
      */
     public void writeDelta(Path path, org.spillway.frame.delta.SaveMode mode, org.spillway.frame.delta.DeltaWriteOptions options) {
         org.spillway.frame.delta.DeltaTableWrites.write(this, ParquetWriteInput::new, path, mode, options);

@@ -122,4 +122,17 @@ public final class DecimalValues {
         }
         return ofWide(((StringVector) v).getBytes(r), v.type().scale());
     }
+
+    /** A Java number or decimal text as a BigDecimal, for appending to a column of decimal {@code type}. */
+    static BigDecimal toBigDecimal(Object value, DataType type) {
+        return switch (value) {
+            case BigDecimal d -> d;
+            case BigInteger i -> new BigDecimal(i);
+            case Double d -> BigDecimal.valueOf(d);
+            case Float f -> BigDecimal.valueOf(f);
+            case Number n -> BigDecimal.valueOf(n.longValue());
+            case String str -> new BigDecimal(str.trim());
+            default -> throw new IllegalArgumentException("Cannot append " + value.getClass().getSimpleName() + " to " + type);
+        };
+    }
 }

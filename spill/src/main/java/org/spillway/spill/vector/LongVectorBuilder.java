@@ -87,7 +87,7 @@ public final class LongVectorBuilder extends FixedWidthVectorBuilder {
         switch (value) {
             case null -> appendNull();
             case Object o when type.kind() == DataType.Kind.DECIMAL ->
-                    append(DecimalValues.unscaled(StringVectorBuilder.toBigDecimal(o, type), type).longValueExact());
+                    append(DecimalValues.unscaled(DecimalValues.toBigDecimal(o, type), type).longValueExact());
             // a timestamp_ntz column takes an Instant's UTC wall clock, a timestamp column a LocalDateTime's read as UTC
             case Instant t when type != DataType.TIME ->
                     append(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));

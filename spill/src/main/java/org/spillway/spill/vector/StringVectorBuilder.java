@@ -370,10 +370,9 @@ public final class StringVectorBuilder extends VectorBuilder {
     public void appendObject(Object value) {
         if (value == null) {
             appendNull();
-        } else if (type.kind() == DataType.Kind.DECIMAL128) {
-            byte[] b = DecimalValues.wideBytes(DecimalValues.unscaled(toBigDecimal(value, type), type));
-            append(b, 0, b.length);
-        } else if (value instanceof byte[] b) {
+        } else if (value instanceof byte[] || type.kind() == DataType.Kind.DECIMAL128) {
+            byte[] b = type.kind() != DataType.Kind.DECIMAL128 ? (byte[]) value
+                    : DecimalValues.wideBytes(DecimalValues.unscaled(DecimalValues.toBigDecimal(value, type), type));
             append(b, 0, b.length);
         } else {
             append(value.toString());
@@ -697,18 +696,5 @@ public final class StringVectorBuilder extends VectorBuilder {
             start = end;
         }
         return true;
-    }
-
-    /** A Java number or decimal text as a BigDecimal, for appending to a decimal column. */
-    static java.math.BigDecimal toBigDecimal(Object value, DataType type) {
-        return switch (value) {
-            case java.math.BigDecimal d -> d;
-            case java.math.BigInteger i -> new java.math.BigDecimal(i);
-            case Double d -> java.math.BigDecimal.valueOf(d);
-            case Float f -> java.math.BigDecimal.valueOf(f);
-            case Number n -> java.math.BigDecimal.valueOf(n.longValue());
-            case String str -> new java.math.BigDecimal(str.trim());
-            default -> throw new IllegalArgumentException("Cannot append " + value.getClass().getSimpleName() + " to " + type);
-        };
     }
 }
