@@ -20,9 +20,7 @@ import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
 import io.delta.kernel.internal.data.ScanStateRow;
-import io.delta.kernel.internal.deletionvectors.Base85Codec;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.BooleanType;
@@ -45,21 +43,12 @@ import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
 import io.delta.kernel.utils.FileStatus;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -77,12 +66,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Delta Kernel (the Delta Lake project's own Java library, {@code io.delta:delta-kernel-*}, test scope only) as
@@ -106,7 +92,7 @@ import org.roaringbitmap.RoaringBitmap;
  * (Hadoop 3.5.0: the 3.4 line fails on JDK 25), which leaves {@code .crc} side files next to what it writes.
  */
 public final class DeltaKernelOracle {
-    private static final Engine ENGINE = createEngine();
+    static final Engine ENGINE = createEngine();
     private static final Pattern DECIMAL = Pattern.compile("decimal\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
 
     private DeltaKernelOracle() {
@@ -244,11 +230,11 @@ public final class DeltaKernelOracle {
 
     // ------------------------------------------------------------------ snapshots
 
-    private static String tablePath(Path table) {
+    static String tablePath(Path table) {
         return table.toAbsolutePath().normalize().toString();
     }
 
-    private static Snapshot snapshot(Path table, Long version) {
+    static Snapshot snapshot(Path table, Long version) {
         Table t = Table.forPath(ENGINE, tablePath(table));
         try {
             return version == null ? t.getLatestSnapshot(ENGINE) : t.getSnapshotAsOfVersion(ENGINE, version);
@@ -381,12 +367,12 @@ public final class DeltaKernelOracle {
         return out;
     }
 
-    private static <T> CloseableIterator<T> singleton(T t) {
+    static <T> CloseableIterator<T> singleton(T t) {
         return io.delta.kernel.internal.util.Utils.singletonCloseableIterator(t);
     }
 
     /** Adds the selected rows of {@code batch} to {@code out}. */
-    private static void addRows(FilteredColumnarBatch batch, List<List<Object>> out) {
+    static void addRows(FilteredColumnarBatch batch, List<List<Object>> out) {
         ColumnarBatch data = batch.getData();
         Optional<ColumnVector> selection = batch.getSelectionVector();
         int n = data.getSize();
@@ -407,7 +393,7 @@ public final class DeltaKernelOracle {
     }
 
     /** Row {@code i} of {@code v} in normal form. */
-    private static Object value(ColumnVector v, int i) {
+    static Object value(ColumnVector v, int i) {
         if (v.isNullAt(i)) {
             return null;
         }
@@ -551,140 +537,7 @@ public final class DeltaKernelOracle {
      * @return the version of the new commit, or the current version if no row matched (no commit then)
      */
     public static long deleteRows(Path table, Predicate<List<Object>> where, boolean inline) {
-        Snapshot snapshot = snapshot(table, null);
-        if (!snapshot.getProtocol().getReaderFeatures().contains("deletionVectors")) {
-            throw new IllegalStateException("the table at " + table + " does not support deletion vectors"
-                    + " (create it with delta.enableDeletionVectors=true)");
-        }
-        Scan scan = snapshot.getScanBuilder().build();
-        Row scanState = scan.getScanState(ENGINE);
-        StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(scanState);
-        ObjectMapper json = new ObjectMapper();
-        long now = System.currentTimeMillis();
-        List<String> actions = new ArrayList<>();
-        ByteArrayOutputStream dvFile = new ByteArrayOutputStream();
-        dvFile.write(1); // format version
-        UUID dvFileId = UUID.randomUUID();
-        try (CloseableIterator<FilteredColumnarBatch> scanFiles = scan.getScanFiles(ENGINE, true)) {
-            while (scanFiles.hasNext()) {
-                try (CloseableIterator<Row> scanFileRows = scanFiles.next().getRows()) {
-                    while (scanFileRows.hasNext()) {
-                        Row scanFile = scanFileRows.next();
-                        RoaringBitmap deleted = deletedRows(scanState, physicalSchema, scanFile, where);
-                        if (deleted == null) {
-                            continue; // no row of this file matches
-                        }
-                        byte[] bitmap = serialize(deleted);
-                        ObjectNode dv = json.createObjectNode();
-                        if (inline) {
-                            dv.put("storageType", "i").put("pathOrInlineDv", Base85Codec.encodeBytes(bitmap));
-                        } else {
-                            dv.put("storageType", "u").put("pathOrInlineDv", Base85Codec.encodeUUID(dvFileId)).put("offset", dvFile.size());
-                            DataOutputStream out = new DataOutputStream(dvFile);
-                            out.writeInt(bitmap.length);
-                            out.write(bitmap);
-                            CRC32 crc = new CRC32();
-                            crc.update(bitmap);
-                            out.writeInt((int) crc.getValue());
-                        }
-                        dv.put("sizeInBytes", bitmap.length).put("cardinality", deleted.getLongCardinality());
-                        actions.addAll(removeAndAdd(json, scanFile, dv, now));
-                    }
-                }
-            }
-            if (actions.isEmpty()) {
-                return snapshot.getVersion();
-            }
-            if (!inline) {
-                Files.write(table.resolve("deletion_vector_" + dvFileId + ".bin"), dvFile.toByteArray(), StandardOpenOption.CREATE_NEW);
-            }
-            ObjectNode commitInfo = json.createObjectNode();
-            commitInfo.putObject("commitInfo").put("timestamp", now).put("operation", "DELETE")
-                    .put("engineInfo", "spillway-tests").put("isBlindAppend", false)
-                    .putObject("operationParameters").put("predicate", "[\"spillway test predicate\"]");
-            actions.addFirst(json.writeValueAsString(commitInfo));
-            long version = snapshot.getVersion() + 1;
-            Path commit = table.resolve("_delta_log").resolve(String.format(Locale.ROOT, "%020d.json", version));
-            Files.writeString(commit, String.join("\n", actions) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
-            return version;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The row indexes of the file deleted once {@code where} is applied (old ones too), or null if none is new. */
-    private static RoaringBitmap deletedRows(Row scanState, StructType physicalSchema, Row scanFile, Predicate<List<Object>> where)
-            throws IOException {
-        RoaringBitmap deleted = new RoaringBitmap();
-        boolean matched = false;
-        int rowIndex = 0;
-        FileStatus file = InternalScanFileUtils.getAddFileStatus(scanFile);
-        CloseableIterator<ColumnarBatch> physical = ENGINE.getParquetHandler()
-                .readParquetFiles(singleton(file), physicalSchema, Optional.empty()).map(FileReadResult::getData);
-        try (CloseableIterator<FilteredColumnarBatch> data = Scan.transformPhysicalData(ENGINE, scanState, scanFile, physical)) {
-            while (data.hasNext()) {
-                FilteredColumnarBatch batch = data.next();
-                List<List<Object>> rows = new ArrayList<>();
-                addRows(new FilteredColumnarBatch(batch.getData(), Optional.empty()), rows);
-                Optional<ColumnVector> selection = batch.getSelectionVector();
-                for (int i = 0; i < rows.size(); i++, rowIndex++) {
-                    boolean live = selection.isEmpty() || !selection.get().isNullAt(i) && selection.get().getBoolean(i);
-                    if (!live) {
-                        deleted.add(rowIndex);
-                    } else if (where.test(rows.get(i))) {
-                        deleted.add(rowIndex);
-                        matched = true;
-                    }
-                }
-            }
-        }
-        return matched ? deleted : null;
-    }
-
-    /** A deletion vector's bitmap in the portable RoaringBitmapArray format (row indexes below 2^31 only). */
-    private static byte[] serialize(RoaringBitmap rows) {
-        rows.runOptimize();
-        ByteBuffer b = ByteBuffer.allocate(4 + 8 + 4 + rows.serializedSizeInBytes()).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(1681511377); // magic number of the portable format
-        b.putLong(1); // one 32-bit bitmap,
-        b.putInt(0); // for the high 32 bits 0
-        rows.serialize(b);
-        return b.array();
-    }
-
-    /** The remove action of the scan file's add action and the add action again with {@code dv}, as JSON lines. */
-    private static List<String> removeAndAdd(ObjectMapper json, Row scanFile, ObjectNode dv, long now) throws JsonProcessingException {
-        Row add = scanFile.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
-        StructType addSchema = add.getSchema();
-        String path = add.getString(addSchema.indexOf("path"));
-        long size = add.getLong(addSchema.indexOf("size"));
-        Map<String, String> partitionValues = InternalScanFileUtils.getPartitionValues(scanFile);
-        DeletionVectorDescriptor old = InternalScanFileUtils.getDeletionVectorDescriptorFromRow(scanFile);
-
-        ObjectNode remove = json.createObjectNode();
-        ObjectNode r = remove.putObject("remove").put("path", path).put("deletionTimestamp", now).put("dataChange", true)
-                .put("extendedFileMetadata", true);
-        r.set("partitionValues", json.valueToTree(partitionValues));
-        r.put("size", size);
-        if (old != null) {
-            ObjectNode o = r.putObject("deletionVector").put("storageType", old.getStorageType())
-                    .put("pathOrInlineDv", old.getPathOrInlineDv());
-            old.getOffset().ifPresent(off -> o.put("offset", off));
-            o.put("sizeInBytes", old.getSizeInBytes()).put("cardinality", old.getCardinality());
-        }
-
-        ObjectNode again = json.createObjectNode();
-        ObjectNode a = again.putObject("add").put("path", path);
-        a.set("partitionValues", json.valueToTree(partitionValues));
-        a.put("size", size).put("modificationTime", add.getLong(addSchema.indexOf("modificationTime"))).put("dataChange", true);
-        int statsAt = addSchema.indexOf("stats");
-        if (statsAt >= 0 && !add.isNullAt(statsAt)) {
-            ObjectNode stats = (ObjectNode) json.readTree(add.getString(statsAt));
-            stats.put("tightBounds", false); // numRecords still counts every row of the file
-            a.put("stats", json.writeValueAsString(stats));
-        }
-        a.set("deletionVector", dv);
-        return List.of(json.writeValueAsString(remove), json.writeValueAsString(again));
+        return DeltaKernelDeletes.deleteRows(table, where, inline);
     }
 
     /** A batch of {@code rows} with the table's (logical) schema. */
