@@ -118,7 +118,8 @@ class ParquetDuckDbSideTest {
             lines = ParquetBench.run(N, 2, "256m", Codec.SNAPPY, dir, out);
         }
         String printed = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(List.of("read G1_1e5_1e2_0_0", "write G1_1e5_1e2_0_0 snappy", "read J1_1e5_NA_0_0", "write J1_1e5_NA_0_0 snappy"),
+        assertEquals(List.of("read G1_1e5_1e2_0_0", "write G1_1e5_1e2_0_0 snappy", "writeDelta G1_1e5_1e2_0_0 snappy",
+                "read J1_1e5_NA_0_0", "write J1_1e5_NA_0_0 snappy", "writeDelta J1_1e5_NA_0_0 snappy"),
                 lines.stream().map(ParquetBench.Line::operation).toList(), printed);
         for (ParquetBench.Line l : lines) {
             for (double s : l.duckdb()) {
@@ -128,8 +129,12 @@ class ParquetDuckDbSideTest {
         }
         assertNull(lines.get(0).duckdbError(), printed);
         assertEquals(N, lines.get(0).duckdbRows(), printed);
-        assertEquals(N, lines.get(2).duckdbRows(), printed);
-        assertTrue(lines.get(1).duckdbBytes() > 0 && lines.get(3).duckdbBytes() > 0, printed);
+        assertEquals(N, lines.get(3).duckdbRows(), printed);
+        assertTrue(lines.get(1).duckdbBytes() > 0 && lines.get(4).duckdbBytes() > 0, printed);
+        // the Delta tables Spillway wrote read back whole
+        assertNull(lines.get(2).spillwayError(), printed);
+        assertEquals(N, lines.get(2).spillwayRows(), printed);
+        assertEquals(N, lines.get(5).spillwayRows(), printed);
         assertFalse(Files.exists(dir.resolve("parquet-bench-out")), "written files are deleted");
         assertTrue(Files.exists(dir.resolve("G1_1e5_1e2_0_0.parquet")), "inputs stay for the next run");
     }
