@@ -144,14 +144,7 @@ final class ColumnCursor {
         this.codec = md.getCodec();
         this.mem = mem;
         this.channel = ch;
-        if (!PageCodecs.supported(codec)) {
-            throw new ParquetFormatException("Cannot read column '" + column + "' of '" + file + "': its codec " + codec
-                    + " is not supported (Spillway reads UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4 and LZ4_RAW)");
-        }
-        long start = md.getData_page_offset();
-        if (md.isSetDictionary_page_offset() && md.getDictionary_page_offset() > 0 && md.getDictionary_page_offset() < start) {
-            start = md.getDictionary_page_offset();
-        }
+        long start = PageCodecs.chunkStart(md, column, file);
         long len = md.getTotal_compressed_size();
         if (start < 4 || len < 0 || start + len > fileSize || len > Integer.MAX_VALUE - 16) {
             throw error("the column chunk at byte " + start + " (" + len + " bytes) lies outside the file of " + fileSize + " bytes", null);

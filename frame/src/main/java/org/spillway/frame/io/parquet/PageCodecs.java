@@ -16,6 +16,22 @@ final class PageCodecs {
     private PageCodecs() {
     }
 
+    /**
+     * Where a column chunk starts (its dictionary page if that comes first), after checking its codec
+     * can be read: shared by the vector reader and the record reader.
+     */
+    static long chunkStart(org.apache.parquet.format.ColumnMetaData md, String column, String file) {
+        if (!supported(md.getCodec())) {
+            throw new org.spillway.frame.io.ParquetFormatException("Cannot read column '" + column + "' of '" + file + "': its codec " + md.getCodec()
+                    + " is not supported (Spillway reads UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4 and LZ4_RAW)");
+        }
+        long start = md.getData_page_offset();
+        if (md.isSetDictionary_page_offset() && md.getDictionary_page_offset() > 0 && md.getDictionary_page_offset() < start) {
+            start = md.getDictionary_page_offset();
+        }
+        return start;
+    }
+
     /** Whether the codec can be read at all (else the caller fails naming file, column and codec). */
     static boolean supported(CompressionCodec codec) {
         return switch (codec) {
