@@ -147,14 +147,22 @@ final class DeltaChanges {
             Object[] pv = new Object[parts.size()];
             for (int k = 0; k < pv.length; k++) {
                 String name = parts.field(k).name();
-                pv[k] = DeltaTable.partitionValue(p.partitionValues() == null ? null : DeltaTable.lookup(p.partitionValues(), name),
+                String key = end.physicalName(name);
+                pv[k] = DeltaTable.partitionValue(p.partitionValues() == null ? null : DeltaTable.lookup(p.partitionValues(), key),
                         parts.type(k), end, p.file().toString(), name);
             }
             values.add(pv);
             masks.add(p.rows());
         }
-        ParquetSource src = ParquetSource.ofFiles("Delta table " + end.log.table + " (changes)", files, new Schema(fileFields), parts,
-                values, masks);
+        List<String> physical = new ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
+        for (Field f : fileFields) {
+            boolean changeType = !masked && f.name().equals("_change_type") && physical.size() == data.size();
+            physical.add(changeType ? f.name() : end.physicalName(f.name()));
+            ids.add(changeType ? null : end.fieldId(f.name()));
+        }
+        ParquetSource src = ParquetSource.ofFiles("Delta table " + end.log.table + " (changes)", files, new Schema(fileFields), physical,
+                end.columnMappingMode().equals("id") ? ids : null, parts, values, masks);
         return sw.readParquet(src);
     }
 }

@@ -77,8 +77,7 @@ final class DeltaDelete {
                 values.add(scan.partitionValues().get(f));
                 dels.add(src.deletedRows(f));
             }
-            ParquetSource some = ParquetSource.ofFiles("Delta table " + log.table + " (update)", paths, scan.dataSchema(),
-                    scan.partitionSchema(), values, dels);
+            ParquetSource some = scan.subset("Delta table " + log.table + " (update)", paths, values, dels);
             newRows = sw.readParquet(some).filter(condition).select(changed);
         }
         ObjectNode params = DeltaSchemas.JSON.createObjectNode();
@@ -137,8 +136,8 @@ final class DeltaDelete {
                     dvsAdded++;
                 } else {
                     // copy-on-write: the file's remaining rows into new files of the same partition
-                    ParquetSource one = ParquetSource.ofFiles(src.files().get(f).toString(), List.of(src.files().get(f)),
-                            scan.dataSchema(), scan.partitionSchema(), List.<Object[]>of(scan.partitionValues().get(f)),
+                    ParquetSource one = scan.subset(src.files().get(f).toString(), List.of(src.files().get(f)),
+                            List.<Object[]>of(scan.partitionValues().get(f)),
                             java.util.Collections.singletonList(DeletionVectors.union(old, rows, rows.length)));
                     DataFrame rest = sw.readParquet(one).select(snap.schema().names().toArray(String[]::new));
                     int before = data.size();
@@ -187,11 +186,13 @@ final class DeltaDelete {
     private static long writeRows(DataFrame rows, DeltaLog log, Snapshot snap, DeltaTable.Scan scan, long now, List<Action> data,
                                   List<Path> written) {
         long n = 0;
-        for (ParquetWriteJob.WrittenFile w : ParquetWriteJob.writeFiles(ParquetWriteInput.of(rows), log.table,
-                org.spillway.frame.io.ParquetWriteOptions.defaults().withPartitionBy(snap.partitionColumns().toArray(String[]::new)))) {
+        DeltaColumnMapping mapping = snap.mapping();
+        org.spillway.spill.Schema statsSchema = mapping.toPhysical(scan.dataSchema());
+        for (ParquetWriteJob.WrittenFile w : ParquetWriteJob.writeFiles(ParquetWriteInput.of(mapping.toPhysical(rows)), log.table,
+                mapping.writeOptions(org.spillway.frame.io.ParquetWriteOptions.defaults(), snap.partitionColumns()))) {
             written.add(w.path());
             data.add(new Action.AddFile(DeltaWriter.relativeUri(log.table, w.path()), DeltaWriter.partitionValues(w.partition()),
-                    w.size(), now, true, DeltaStats.of(w.path(), scan.dataSchema(), w.rows()), null, null));
+                    w.size(), now, true, DeltaStats.of(w.path(), statsSchema, w.rows()), null, null));
             n += w.rows();
         }
         return n;

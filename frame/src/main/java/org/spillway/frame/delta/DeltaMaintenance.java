@@ -77,7 +77,14 @@ final class DeltaMaintenance {
         c.put("txnId", UUID.randomUUID().toString());
         actions.add(new Action.CommitInfo(c));
         if (!old.metadata.equals(cur.metadata)) {
-            actions.add(old.metadata);
+            Action.Metadata om = old.metadata;
+            Map<String, String> config = new java.util.LinkedHashMap<>(om.configuration() == null ? Map.of() : om.configuration());
+            String curMax = cur.property(DeltaColumnMapping.MAX_ID, null);
+            if (curMax != null) {
+                config.put(DeltaColumnMapping.MAX_ID, curMax); // column ids are never reused, even after a restore
+            }
+            actions.add(new Action.Metadata(om.id(), om.name(), om.description(), om.provider(), om.formatOptions(), om.schemaString(),
+                    om.partitionColumns(), config, om.createdTime()));
         }
         actions.addAll(data);
         return DeltaWriter.commitRead(log, cur.version, actions, removed);

@@ -32,6 +32,10 @@ import org.spillway.spill.Schema;
  */
 public final class DeltaSchemas {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Field metadata key of a column's name in data files under column mapping. */
+    static final String PHYSICAL_NAME = "delta.columnMapping.physicalName";
+    /** Field metadata key of a column's id (its Parquet field id) under column mapping. */
+    static final String COLUMN_ID = "delta.columnMapping.id";
 
     private DeltaSchemas() {
     }

@@ -294,55 +294,31 @@ public final class DeltaTable {
 
     /**
      * Adds a nullable column of {@code type} at the end of the schema, as a new version (older rows read
-     * null in it). Returns the new version. Renaming and dropping columns need column mapping, which
-     * Spillway does not write yet.
+     * null in it). Under column mapping the column gets a new id and physical name. Returns the new version.
      */
     public long addColumn(String name, DataType type) {
-        Snapshot snap = Snapshot.load(log, version());
-        DeltaWriter.checkWritable(snap, SaveMode.APPEND);
-        for (String c : snap.schema().names()) {
-            if (c.equalsIgnoreCase(name)) {
-                throw new DeltaException("Table " + log.table + " already has a column '" + c + "'");
-            }
-        }
-        DeltaSchemas.deltaType(type, name);
-        List<Field> fields = new ArrayList<>(snap.schema().fields());
-        fields.add(new Field(name, type));
-        Schema schema = new Schema(fields);
-        long now = System.currentTimeMillis();
-        com.fasterxml.jackson.databind.node.ObjectNode c = DeltaSchemas.JSON.createObjectNode();
-        c.put("timestamp", now);
-        c.put("operation", "ADD COLUMNS");
-        c.putObject("operationParameters").put("columns", "[{\"column\":{\"name\":\"" + name + "\",\"type\":\""
-                + DeltaSchemas.deltaType(type, name) + "\"}}]");
-        c.put("readVersion", snap.version);
-        c.put("isBlindAppend", true);
-        c.put("engineInfo", DeltaWriter.ENGINE);
-        Action.Metadata m = snap.metadata;
-        List<Action> actions = new ArrayList<>();
-        actions.add(new Action.CommitInfo(c));
-        Action.Protocol p = DeltaWriter.protocolFor(schema, snap.protocol, m.configuration());
-        if (!p.equals(snap.protocol)) {
-            actions.add(p);
-        }
-        actions.add(new Action.Metadata(m.id(), m.name(), m.description(), m.provider(), m.formatOptions(), mergedSchemaJson(snap, schema),
-                m.partitionColumns(), m.configuration(), m.createdTime()));
-        return DeltaWriter.commitMetadata(log, snap.version, actions);
+        return DeltaSchemaChanges.addColumn(log, name, type);
     }
 
-    /** The schema string with {@code schema}'s columns, keeping the existing fields' JSON (nullability, metadata). */
-    private static String mergedSchemaJson(Snapshot snap, Schema schema) {
-        com.fasterxml.jackson.databind.node.ObjectNode root = DeltaSchemas.JSON.createObjectNode();
-        root.put("type", "struct");
-        com.fasterxml.jackson.databind.node.ArrayNode fields = root.putArray("fields");
-        for (DeltaSchemas.DeltaField f : snap.fields()) {
-            fields.add(DeltaSchemas.fieldJson(f.name(), f.typeName(), f.nullable(), f.metadata()));
-        }
-        for (int i = snap.fields().size(); i < schema.size(); i++) {
-            Field f = schema.field(i);
-            fields.add(DeltaSchemas.fieldJson(f.name(), DeltaSchemas.deltaType(f.type(), f.name()), true, Map.of()));
-        }
-        return root.toString();
+    /**
+     * Renames column {@code from} to {@code to}, as a new version, without rewriting any data: older
+     * versions keep the old name, this and later ones read the same values under the new name. Needs
+     * column mapping; a table without it gets {@code delta.columnMapping.mode = name} in the same commit
+     * (reader version 3 / writer 7 with the {@code columnMapping} feature: readers must support column
+     * mapping from then on, as with Delta's own rename). Returns the new version.
+     */
+    public long renameColumn(String from, String to) {
+        return DeltaSchemaChanges.renameColumn(log, from, to);
+    }
+
+    /**
+     * Drops a column (not a partition column, not the last data column), as a new version, without
+     * rewriting any data: its values stay in the files (older versions still read them) until the files
+     * are rewritten; a column added later under the same name is a new column, null in older rows. Needs
+     * column mapping, turned on as {@link #renameColumn} does. Returns the new version.
+     */
+    public long dropColumn(String column) {
+        return DeltaSchemaChanges.dropColumn(log, column);
     }
 
     /** Deletes every row (a new version; older versions stay readable until vacuumed). */
@@ -351,7 +327,12 @@ public final class DeltaTable {
     }
 
     /** The Parquet source of a snapshot's files: data columns from the files, partition columns from the log. */
-    record Scan(ParquetSource source, Schema dataSchema, Schema partitionSchema, List<Object[]> partitionValues) {
+    record Scan(ParquetSource source, Schema dataSchema, Schema partitionSchema, List<Object[]> partitionValues,
+                List<String> physicalNames, List<Integer> fieldIds) {
+        /** A source over some of the snapshot's files (the scan's columns, names and ids), with their partition values and deletions. */
+        ParquetSource subset(String spec, List<Path> files, List<Object[]> values, List<org.spillway.frame.io.parquet.DeletedRows> dels) {
+            return ParquetSource.ofFiles(spec, files, dataSchema, physicalNames, fieldIds, partitionSchema, values, dels);
+        }
     }
 
     static Scan scan(Snapshot snap, List<Action.AddFile> adds) {
@@ -377,16 +358,24 @@ public final class DeltaTable {
             Object[] pv = new Object[partFields.size()];
             for (int k = 0; k < pv.length; k++) {
                 String name = partFields.get(k).name();
-                pv[k] = partitionValue(add.partitionValues() == null ? null : lookup(add.partitionValues(), name),
+                String key = snap.physicalName(name);
+                pv[k] = partitionValue(add.partitionValues() == null ? null : lookup(add.partitionValues(), key),
                         partFields.get(k).type(), snap, add.path(), name);
             }
             values.add(pv);
         }
         Schema data = new Schema(dataFields);
         Schema parts = new Schema(partFields);
-        ParquetSource src = ParquetSource.ofFiles("Delta table " + snap.log.table + " version " + snap.version, files, data, parts,
-                values, deleted);
-        return new Scan(src, data, parts, values);
+        List<String> physical = new ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
+        for (Field f : dataFields) {
+            physical.add(snap.physicalName(f.name()));
+            ids.add(snap.fieldId(f.name()));
+        }
+        List<Integer> fieldIds = snap.columnMappingMode().equals("id") ? ids : null;
+        ParquetSource src = ParquetSource.ofFiles("Delta table " + snap.log.table + " version " + snap.version, files, data, physical,
+                fieldIds, parts, values, deleted);
+        return new Scan(src, data, parts, values, physical, fieldIds);
     }
 
     /** A snapshot's rows: its live files through the Parquet reader (deletion vectors applied), partition values from the log. */

@@ -32,7 +32,8 @@ import org.spillway.spill.Schema;
 final class DeltaWriter {
     /** Writer features Spillway honours on append and overwrite. */
     static final Set<String> SUPPORTED_WRITER_FEATURES = Set.of("timestampNtz", "appendOnly", "invariants", "deletionVectors",
-            "changeDataFeed", "vacuumProtocolCheck", "domainMetadata");
+            "changeDataFeed", "vacuumProtocolCheck", "domainMetadata", "columnMapping", "checkConstraints", "generatedColumns",
+            "identityColumns", "typeWidening", "typeWidening-preview");
     static final String ENGINE = "Spillway/0.1.0";
     private static final int MAX_ATTEMPTS = 1000;
 
@@ -93,10 +94,16 @@ final class DeltaWriter {
             target = mergedSchema(snap, in, o.mergeSchema(), table);
             newMetadata = target.size() != snap.schema().size();
         }
-        DataFrame aligned = align(df, target);
-        Schema dataSchema = dataSchema(target, partitions);
+        boolean freshSchema = snap == null || mode == SaveMode.OVERWRITE && o.overwriteSchema();
+        Map<String, String> config = snap == null ? o.properties() : snap.metadata.configuration();
+        DeltaColumnMapping.Evolved evolved = DeltaColumnMapping.schemaJson(freshSchema ? List.of() : snap.fields(), target, config,
+                table);
+        DeltaColumnMapping mapping = DeltaColumnMapping.of(DeltaColumnMapping.mode(evolved.configuration(), table),
+                DeltaSchemas.fields(evolved.schemaString(), table));
+        DataFrame aligned = mapping.toPhysical(align(df, target));
+        Schema dataSchema = mapping.toPhysical(dataSchema(target, partitions));
         List<ParquetWriteJob.WrittenFile> files = ParquetWriteJob.writeFiles(inputOf.apply(aligned), log.table,
-                o.parquet().withPartitionBy(partitions.toArray(String[]::new)));
+                mapping.writeOptions(o.parquet(), partitions));
         try {
             long now = System.currentTimeMillis();
             List<Action> data = new ArrayList<>();
@@ -106,7 +113,7 @@ final class DeltaWriter {
             if (snap != null && !(mode == SaveMode.OVERWRITE && o.overwriteSchema())) {
                 for (DeltaSchemas.DeltaField f : snap.fields()) {
                     if (!f.nullable()) {
-                        notNull.add(f.name());
+                        notNull.add(mapping.physical(f.name()));
                     }
                 }
             }
@@ -128,15 +135,13 @@ final class DeltaWriter {
             List<Action> actions = new ArrayList<>();
             actions.add(commitInfo(now, snap, mode, partitions, files.size(), rows, bytes));
             if (snap == null || newMetadata || mode == SaveMode.OVERWRITE && o.overwriteSchema()) {
-                Action.Protocol protocol = protocolFor(target, snap == null ? null : snap.protocol,
-                        snap == null ? o.properties() : snap.metadata.configuration());
+                Action.Protocol protocol = protocolFor(target, snap == null ? null : snap.protocol, evolved.configuration());
                 if (snap == null || !protocol.equals(snap.protocol)) {
                     actions.add(protocol);
                 }
                 actions.add(new Action.Metadata(snap == null ? UUID.randomUUID().toString() : snap.metadata.id(),
                         snap == null ? null : snap.metadata.name(), snap == null ? null : snap.metadata.description(), "parquet",
-                        Map.of(), DeltaSchemas.toJson(target), partitions,
-                        snap == null ? new LinkedHashMap<>(o.properties()) : snap.metadata.configuration(),
+                        Map.of(), evolved.schemaString(), partitions, evolved.configuration(),
                         snap == null ? now : snap.metadata.createdTime()));
             }
             actions.addAll(data);
@@ -266,9 +271,17 @@ final class DeltaWriter {
                 }
             }
         }
-        if (p.minWriterVersion() >= 3 && p.minWriterVersion() < 7) {
-            throw new DeltaException(where + " needs writer version " + p.minWriterVersion()
-                    + " (check constraints, generated or identity columns, or column mapping), which Spillway cannot write yet");
+        // writer versions 3 to 6 (and their features under 7) are honoured while none of them is active
+        if (snap.metadata.configuration() != null
+                && snap.metadata.configuration().keySet().stream().anyMatch(k -> k.startsWith("delta.constraints."))) {
+            throw new DeltaException(where + " has CHECK constraints, which Spillway cannot enforce yet; the table is unchanged");
+        }
+        for (DeltaSchemas.DeltaField f : snap.fields()) {
+            if (f.metadata().containsKey("delta.generationExpression")
+                    || f.metadata().keySet().stream().anyMatch(k -> k.startsWith("delta.identity."))) {
+                throw new DeltaException(where + ": column '" + f.name() + "' is a generated or identity column, which Spillway"
+                        + " cannot write yet; the table is unchanged");
+            }
         }
         boolean appendOnly = "true".equalsIgnoreCase(snap.property("delta.appendOnly", "false"));
         if (appendOnly && mode == SaveMode.OVERWRITE) {
@@ -294,7 +307,11 @@ final class DeltaWriter {
         if (properties != null && "true".equalsIgnoreCase(properties.get("delta.enableDeletionVectors"))) {
             needed.add("deletionVectors");
         }
-        if (current != null && needed.stream().allMatch(current::readerFeature)) {
+        if (properties != null && !DeltaColumnMapping.mode(properties, "").equals("none")) {
+            needed.add("columnMapping");
+        }
+        if (current != null && needed.stream().allMatch(f -> current.readerFeature(f)
+                || f.equals("columnMapping") && current.minReaderVersion() == 2 && current.minWriterVersion() >= 5)) {
             return current;
         }
         if (needed.isEmpty()) {
@@ -304,6 +321,20 @@ final class DeltaWriter {
         List<String> writer = new ArrayList<>(current == null || current.writerFeatures() == null ? List.of() : current.writerFeatures());
         if (current == null || current.minWriterVersion() < 7) {
             writer.addAll(List.of("appendOnly", "invariants")); // what writer version 2 implied
+            int wv = current == null ? 2 : current.minWriterVersion();
+            if (wv >= 3) {
+                writer.add("checkConstraints");
+            }
+            if (wv >= 4) {
+                writer.addAll(List.of("changeDataFeed", "generatedColumns"));
+            }
+            if (wv >= 5) {
+                writer.add("columnMapping");
+                reader.add("columnMapping");
+            }
+            if (wv >= 6) {
+                writer.add("identityColumns");
+            }
         }
         for (String f : needed) {
             if (!reader.contains(f)) {

@@ -18,7 +18,7 @@ import org.spillway.spill.Schema;
 final class Snapshot {
     /** Reader features Spillway reads correctly. */
     static final Set<String> SUPPORTED_READER_FEATURES = Set.of("timestampNtz", "vacuumProtocolCheck", "v2Checkpoint",
-            "deletionVectors");
+            "deletionVectors", "columnMapping", "typeWidening", "typeWidening-preview");
 
     final DeltaLog log;
     final long version;
@@ -30,6 +30,7 @@ final class Snapshot {
     final Map<String, Long> txns;
     private final List<DeltaSchemas.DeltaField> fields;
     private final Schema schema;
+    private volatile DeltaColumnMapping mapping;
 
     private Snapshot(DeltaLog log, long version, Action.Protocol protocol, Action.Metadata metadata,
                      Map<String, Action.AddFile> files, Map<String, Long> txns) {
@@ -115,12 +116,9 @@ final class Snapshot {
     void checkReadable() {
         int rv = protocol.minReaderVersion();
         String where = "Table " + log.table + " (version " + version + ")";
-        if (rv == 2 || (rv >= 3 && protocol.readerFeature("columnMapping"))) {
-            throw new DeltaException(where + " uses column mapping, which Spillway cannot read yet");
-        }
         if (rv >= 3) {
             for (String f : protocol.readerFeatures() == null ? List.<String>of() : protocol.readerFeatures()) {
-                if (!SUPPORTED_READER_FEATURES.contains(f) && !f.equals("columnMapping")) {
+                if (!SUPPORTED_READER_FEATURES.contains(f)) {
                     throw new DeltaException(where + " needs the reader feature '" + f + "', which Spillway does not support yet;"
                             + " it is not read rather than read wrongly");
                 }
@@ -129,6 +127,61 @@ final class Snapshot {
         if (rv > 3) {
             throw new DeltaException(where + " needs reader version " + rv + "; Spillway reads versions up to 3");
         }
+        String mode = columnMappingMode();
+        if (!mode.equals("none") && !mode.equals("name") && !mode.equals("id")) {
+            throw new DeltaException(where + " has the column mapping mode '" + mode + "'; Spillway reads none, name and id");
+        }
+    }
+
+    /**
+     * The column mapping mode the reader must honour (PROTOCOL.md "Column Mapping"): the table property
+     * {@code delta.columnMapping.mode} when the protocol supports column mapping (reader version 2, or 3
+     * with the {@code columnMapping} feature), else {@code none}.
+     */
+    String columnMappingMode() {
+        int rv = protocol.minReaderVersion();
+        if (rv == 2 || rv >= 3 && protocol.readerFeature("columnMapping")) {
+            return property("delta.columnMapping.mode", "none").trim().toLowerCase(java.util.Locale.ROOT);
+        }
+        return "none";
+    }
+
+    /** The column mapping of this version's schema (identity in mode {@code none}). */
+    DeltaColumnMapping mapping() {
+        DeltaColumnMapping m = mapping;
+        if (m == null) {
+            String mode = columnMappingMode();
+            if (!mode.equals("none")) {
+                for (DeltaSchemas.DeltaField f : fields) {
+                    if (f.metadata().get(DeltaSchemas.PHYSICAL_NAME) == null) {
+                        throw new DeltaException("Table " + log.table + " (version " + version + ") uses column mapping but column '"
+                                + f.name() + "' has no " + DeltaSchemas.PHYSICAL_NAME + " in the schema: the log is corrupt");
+                    }
+                }
+            }
+            m = DeltaColumnMapping.of(mode, fields);
+            mapping = m;
+        }
+        return m;
+    }
+
+    /** The name of a column in data files, partition values and statistics: its physical name under column mapping. */
+    String physicalName(String column) {
+        return mapping().physical(column);
+    }
+
+    /** The Parquet field id of a column in id mode, else null. */
+    Integer fieldId(String column) {
+        if (!columnMappingMode().equals("id")) {
+            return null;
+        }
+        for (DeltaSchemas.DeltaField f : fields) {
+            if (f.name().equals(column)) {
+                Object id = f.metadata().get(DeltaSchemas.COLUMN_ID);
+                return id instanceof Number n ? n.intValue() : null;
+            }
+        }
+        return null;
     }
 
     /** The table's columns (data columns, then partition columns, in schema order). */

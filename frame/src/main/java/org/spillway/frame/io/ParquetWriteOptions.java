@@ -45,7 +45,7 @@ public final class ParquetWriteOptions {
     public static final double DEFAULT_BLOOM_FILTER_FPP = 0.01;
 
     private static final ParquetWriteOptions DEFAULTS = new ParquetWriteOptions(Codec.ZSTD, -1, DEFAULT_ROW_GROUP_ROWS,
-            DEFAULT_PAGE_SIZE_BYTES, true, List.of(), List.of(), DEFAULT_BLOOM_FILTER_FPP);
+            DEFAULT_PAGE_SIZE_BYTES, true, List.of(), List.of(), DEFAULT_BLOOM_FILTER_FPP, java.util.Map.of());
 
     private final Codec codec;
     private final int compressionLevel; // -1: the codec's default
@@ -55,9 +55,12 @@ public final class ParquetWriteOptions {
     private final List<String> partitionBy;
     private final List<String> bloomFilter;
     private final double bloomFilterFpp;
+    private final java.util.Map<String, Integer> fieldIds;
 
     private ParquetWriteOptions(Codec codec, int compressionLevel, int rowGroupRows, int pageSizeBytes, boolean dictionary,
-                                List<String> partitionBy, List<String> bloomFilter, double bloomFilterFpp) {
+                                List<String> partitionBy, List<String> bloomFilter, double bloomFilterFpp,
+                                java.util.Map<String, Integer> fieldIds) {
+        this.fieldIds = fieldIds;
         this.codec = codec;
         this.compressionLevel = compressionLevel;
         this.rowGroupRows = rowGroupRows;
@@ -76,7 +79,8 @@ public final class ParquetWriteOptions {
     /** With another compression codec. */
     public ParquetWriteOptions withCodec(Codec codec) {
         Objects.requireNonNull(codec, "codec");
-        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, partitionBy, bloomFilter, bloomFilterFpp);
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, partitionBy, bloomFilter,
+                bloomFilterFpp, fieldIds);
     }
 
     /**
@@ -88,7 +92,7 @@ public final class ParquetWriteOptions {
             throw new IllegalArgumentException("compression level " + level + " is out of range: use 1 to 22 for zstd"
                     + " (or -7 to -1 for its fast modes), 1 to 9 for gzip");
         }
-        return new ParquetWriteOptions(codec, level, rowGroupRows, pageSizeBytes, dictionary, partitionBy, bloomFilter, bloomFilterFpp);
+        return new ParquetWriteOptions(codec, level, rowGroupRows, pageSizeBytes, dictionary, partitionBy, bloomFilter, bloomFilterFpp, fieldIds);
     }
 
     /** With at most {@code rows} rows per row group (at least 1). */
@@ -96,7 +100,7 @@ public final class ParquetWriteOptions {
         if (rows < 1) {
             throw new IllegalArgumentException("rows per row group must be at least 1, not " + rows);
         }
-        return new ParquetWriteOptions(codec, compressionLevel, rows, pageSizeBytes, dictionary, partitionBy, bloomFilter, bloomFilterFpp);
+        return new ParquetWriteOptions(codec, compressionLevel, rows, pageSizeBytes, dictionary, partitionBy, bloomFilter, bloomFilterFpp, fieldIds);
     }
 
     /** With data pages of about {@code bytes} uncompressed bytes (at least 1; a page holds at least one value). */
@@ -104,12 +108,12 @@ public final class ParquetWriteOptions {
         if (bytes < 1) {
             throw new IllegalArgumentException("page size must be at least 1 byte, not " + bytes);
         }
-        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, bytes, dictionary, partitionBy, bloomFilter, bloomFilterFpp);
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, bytes, dictionary, partitionBy, bloomFilter, bloomFilterFpp, fieldIds);
     }
 
     /** With dictionary encoding on (the default) or off (every page plain). */
     public ParquetWriteOptions withDictionary(boolean on) {
-        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, on, partitionBy, bloomFilter, bloomFilterFpp);
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, on, partitionBy, bloomFilter, bloomFilterFpp, fieldIds);
     }
 
     /**
@@ -121,7 +125,7 @@ public final class ParquetWriteOptions {
         if (cols.stream().distinct().count() != cols.size()) {
             throw new IllegalArgumentException("partition columns repeat a name: " + cols);
         }
-        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, cols, bloomFilter, bloomFilterFpp);
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, cols, bloomFilter, bloomFilterFpp, fieldIds);
     }
 
     /**
@@ -150,7 +154,22 @@ public final class ParquetWriteOptions {
         if (cols.stream().distinct().count() != cols.size()) {
             throw new IllegalArgumentException("bloom filter columns repeat a name: " + cols);
         }
-        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, partitionBy, cols, fpp);
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, partitionBy, cols, fpp, fieldIds);
+    }
+
+    /**
+     * With Parquet field ids ({@code SchemaElement.field_id}) for these columns, by name: the stable
+     * column ids of table formats (Delta's column mapping in id mode, Iceberg), by which readers find a
+     * column whatever its name. Columns not named get none (the default: no field ids).
+     */
+    public ParquetWriteOptions withFieldIds(java.util.Map<String, Integer> ids) {
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, partitionBy, bloomFilter,
+                bloomFilterFpp, java.util.Map.copyOf(ids));
+    }
+
+    /** The Parquet field ids by column name (empty: none, the default). */
+    public java.util.Map<String, Integer> fieldIds() {
+        return fieldIds;
     }
 
     /** The columns that get bloom filters (empty: none, the default). */

@@ -318,11 +318,17 @@ class DeltaTableTest {
         e = assertThrows(DeltaException.class, () -> sw.readDelta(dir.resolve("nope").toString()));
         assertTrue(e.getMessage().contains("No Delta table"), e.getMessage());
         // a reader feature Spillway lacks is refused, not read wrongly
-        Path mapped = dir.resolve("mapped");
-        DeltaKernelOracle.appendRows(mapped, DeltaKernelOracle.TableSchema.of("id long"), List.of(),
-                Map.of("delta.columnMapping.mode", "name"));
-        e = assertThrows(DeltaException.class, () -> sw.readDelta(mapped.toString()));
-        assertTrue(e.getMessage().contains("column mapping"), e.getMessage());
+        Path future = dir.resolve("future");
+        sw.createDataFrame(Schema.of(new Field("id", DataType.INT64)), List.of(row(1L))).writeDelta(future.toString());
+        try {
+            Files.writeString(future.resolve("_delta_log/00000000000000000001.json"), "{\"protocol\":{\"minReaderVersion\":3,"
+                    + "\"minWriterVersion\":7,\"readerFeatures\":[\"someFutureFeature\"],\"writerFeatures\":[\"someFutureFeature\"]}}\n");
+        } catch (java.io.IOException io) {
+            throw new java.io.UncheckedIOException(io);
+        }
+        e = assertThrows(DeltaException.class, () -> sw.readDelta(future.toString()));
+        assertTrue(e.getMessage().contains("someFutureFeature") && e.getMessage().contains("version 1"), e.getMessage());
+        assertEquals(1, DeltaTable.forPath(sw, future).asOfVersion(0).count());
     }
 
     @Test

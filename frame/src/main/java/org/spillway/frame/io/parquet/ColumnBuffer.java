@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.spillway.spill.DataType;
 import org.spillway.spill.vector.BoolVector;
 import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.DecimalValues;
 import org.spillway.spill.vector.DoubleVector;
 import org.spillway.spill.vector.IntVector;
 import org.spillway.spill.vector.LongVector;
@@ -157,6 +158,51 @@ final class ColumnBuffer {
         }
         markValid(size, size + k);
         size += k;
+    }
+
+    /**
+     * Appends the rows of {@code src}, a column decoded in a file's narrower type, converted to this
+     * buffer's type (see {@link ParquetTypes#converts}); nulls stay null.
+     */
+    void appendConverted(ColumnBuffer src) {
+        DataType from = src.type;
+        if (src.offsets != null) {
+            src.toPlainIfDict();
+        }
+        int n = src.size;
+        for (int i = 0; i < n; i++) {
+            boolean isNull = src.nulls > 0 && (src.valid[i >>> 3] & (1 << (i & 7))) == 0;
+            if (isNull) {
+                appendNulls(1);
+                continue;
+            }
+            switch (type.kind()) {
+                case FLOAT64 -> doubles[size] = from == DataType.INT32 ? src.ints[i] : (double) src.longs[i];
+                case TIMESTAMP_NTZ -> longs[size] = src.ints[i] * 86_400_000_000L;
+                case DECIMAL -> longs[size] = Math.multiplyExact(integralOrUnscaled(src, i), DecimalValues.pow10(type.scale() - scaleOf(from)));
+                case DECIMAL128 -> {
+                    java.math.BigInteger u = from.kind() == DataType.Kind.DECIMAL128
+                            ? DecimalValues.ofWide(java.util.Arrays.copyOfRange(src.bytes, src.offsets[i], src.offsets[i + 1]), 0)
+                                    .unscaledValue()
+                            : java.math.BigInteger.valueOf(integralOrUnscaled(src, i));
+                    byte[] b = DecimalValues.wideBytes(u.multiply(java.math.BigInteger.TEN.pow(type.scale() - scaleOf(from))));
+                    appendBytes(b, 0, b.length);
+                }
+                default -> throw new IllegalStateException("no conversion from " + from + " to " + type);
+            }
+            if (nulls > 0) {
+                setValid(size);
+            }
+            size++;
+        }
+    }
+
+    private static long integralOrUnscaled(ColumnBuffer src, int i) {
+        return src.type == DataType.INT32 ? src.ints[i] : src.longs[i];
+    }
+
+    private static int scaleOf(DataType t) {
+        return t.isDecimal() ? t.scale() : 0;
     }
 
     /** Appends the bytes of string row {@code size} (plain mode); the caller advances {@code size}. */

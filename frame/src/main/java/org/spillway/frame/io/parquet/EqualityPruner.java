@@ -141,6 +141,9 @@ public final class EqualityPruner implements AutoCloseable {
             return false;
         }
         int c = source.columnOf[rg.file()][p];
+        if (c >= 0 && source.converted(rg.file(), p)) {
+            return false;
+        }
         if (c < 0) {
             return false; // not in this file: statistics know it is all null
         }

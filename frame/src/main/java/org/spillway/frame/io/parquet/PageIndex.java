@@ -45,7 +45,7 @@ final class PageIndex {
         List<Indexed> cols = new ArrayList<>();
         for (String name : filter.columns()) {
             int p = schema.indexOf(name);
-            if (p < 0 || p >= src.fileColumns || src.columnOf[file][p] < 0) {
+            if (p < 0 || p >= src.fileColumns || src.columnOf[file][p] < 0 || src.converted(file, p)) {
                 continue;
             }
             ParquetFile.Column col = pf.columns.get(src.columnOf[file][p]);

@@ -53,10 +53,17 @@ final class ParquetFileWriter implements AutoCloseable {
     private long position;
     private long rows;
     private boolean closed;
+    private final java.util.Map<String, Integer> fieldIds;
 
     ParquetFileWriter(Path path, Schema schema) throws IOException {
+        this(path, schema, java.util.Map.of());
+    }
+
+    /** A writer whose columns named in {@code fieldIds} carry those Parquet field ids. */
+    ParquetFileWriter(Path path, Schema schema, java.util.Map<String, Integer> fieldIds) throws IOException {
         this.path = path;
         this.schema = schema;
+        this.fieldIds = fieldIds;
         this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
             write(ByteBuffer.wrap(MAGIC));
@@ -161,7 +168,7 @@ final class ParquetFileWriter implements AutoCloseable {
                 }
             }
         }
-        FileMetaData fmd = new FileMetaData(1, schemaElements(schema), rows, rowGroups);
+        FileMetaData fmd = new FileMetaData(1, schemaElements(schema, fieldIds), rows, rowGroups);
         fmd.setCreated_by(CREATED_BY);
         List<ColumnOrder> orders = new ArrayList<>();
         for (int c = 0; c < schema.size(); c++) {
@@ -179,13 +186,17 @@ final class ParquetFileWriter implements AutoCloseable {
         channel.close();
     }
 
-    static List<SchemaElement> schemaElements(Schema schema) {
+    static List<SchemaElement> schemaElements(Schema schema, java.util.Map<String, Integer> fieldIds) {
         List<SchemaElement> out = new ArrayList<>();
         SchemaElement root = new SchemaElement("spark_schema");
         root.setNum_children(schema.size());
         out.add(root);
         for (Field f : schema.fields()) {
             SchemaElement e = new SchemaElement(f.name());
+            Integer id = fieldIds.get(f.name());
+            if (id != null) {
+                e.setField_id(id);
+            }
             e.setType(ColumnChunkEncoder.physicalType(f.type()));
             e.setRepetition_type(FieldRepetitionType.OPTIONAL);
             switch (f.type().kind()) {

@@ -13,6 +13,7 @@ import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.RowGroup;
 import org.spillway.frame.Expr;
 import org.spillway.frame.io.ParquetFormatException;
+import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.memory.MemoryBudget;
@@ -39,6 +40,7 @@ public final class ParquetRowGroupReader implements AutoCloseable {
     private final Schema schema;
     private final ColumnBuffer[] buffers;
     private ColumnCursor[] cursors; // per projected column, for the file cursorFile
+    private ColumnBuffer[] staging; // per projected column of cursorFile read in a narrower type and converted, else null
     private int cursorFile = -1;
     private FileChannel channel;
     private int channelFile = -1;
@@ -227,7 +229,11 @@ public final class ParquetRowGroupReader implements AutoCloseable {
         for (int i = 0; i < projection.length; i++) {
             ColumnBuffer b = buffers[i];
             b.reset();
-            if (cs[i] != null) {
+            if (cs[i] != null && staging[i] != null) {
+                staging[i].reset();
+                cs[i].read(n, staging[i]);
+                b.appendConverted(staging[i]);
+            } else if (cs[i] != null) {
                 cs[i].read(n, b);
             } else if (source.virtualStart >= 0 && projection[i] >= source.virtualStart) {
                 if (projection[i] == source.virtualStart) {
@@ -264,11 +270,15 @@ public final class ParquetRowGroupReader implements AutoCloseable {
         }
         ParquetFile pf = source.files.get(f);
         ColumnCursor[] cs = new ColumnCursor[projection.length];
+        staging = new ColumnBuffer[projection.length];
         for (int i = 0; i < projection.length; i++) {
             int p = projection[i];
             if (p < source.fileColumns && source.columnOf[f][p] >= 0) {
                 ParquetFile.Column col = pf.columns.get(source.columnOf[f][p]);
-                cs[i] = new ColumnCursor(col.name(), col.mapping(), schema.type(i), col.maxDef());
+                DataType fileType = col.mapping().type();
+                boolean convert = ParquetTypes.converts(fileType, schema.type(i));
+                staging[i] = convert ? new ColumnBuffer(fileType, chunkRows) : null;
+                cs[i] = new ColumnCursor(col.name(), col.mapping(), convert ? fileType : schema.type(i), col.maxDef());
                 if (cursors != null && cursors[i] != null) {
                     cs[i].adopt(cursors[i]);
                 }

@@ -168,7 +168,30 @@ public final class ParquetSource {
      */
     public static ParquetSource ofFiles(String spec, List<Path> files, Schema fileSchema, Schema partitionSchema,
                                         List<Object[]> partitionValues, List<DeletedRows> deletedRows) {
-        ParquetSource src = ofFilesWithoutDeletions(spec, files, fileSchema, partitionSchema, partitionValues);
+        return ofFiles(spec, files, fileSchema, null, null, partitionSchema, partitionValues, deletedRows);
+    }
+
+    /**
+     * {@link #ofFiles(String, List, Schema, Schema, List, List)} for a table whose files name columns
+     * differently from its schema (Delta's and Iceberg's column mapping): the column {@code c} of
+     * {@code fileSchema} is read from the file column with the Parquet {@code field_id}
+     * {@code fieldIds.get(c)} when that is non-null and the file has field ids, else from the file
+     * column named {@code physicalNames.get(c)}; a column found neither way reads as nulls in that
+     * file (a column added after the file was written, or renamed to a dropped column's old name).
+     *
+     * @param physicalNames per column of {@code fileSchema}, its name in the files (null: the schema's names)
+     * @param fieldIds      per column of {@code fileSchema}, its Parquet field id or null (null: match by name)
+     */
+    public static ParquetSource ofFiles(String spec, List<Path> files, Schema fileSchema, List<String> physicalNames,
+                                        List<Integer> fieldIds, Schema partitionSchema, List<Object[]> partitionValues,
+                                        List<DeletedRows> deletedRows) {
+        if (physicalNames != null && physicalNames.size() != fileSchema.size()
+                || fieldIds != null && fieldIds.size() != fileSchema.size()) {
+            throw new IllegalArgumentException(fileSchema.size() + " columns but " + (physicalNames == null ? "-" : physicalNames.size())
+                    + " physical names and " + (fieldIds == null ? "-" : fieldIds.size()) + " field ids");
+        }
+        ParquetSource src = ofFilesWithoutDeletions(spec, files, fileSchema, physicalNames, fieldIds, partitionSchema,
+                partitionValues);
         if (deletedRows != null && deletedRows.stream().anyMatch(java.util.Objects::nonNull)) {
             if (deletedRows.size() != files.size()) {
                 throw new IllegalArgumentException(files.size() + " files but " + deletedRows.size() + " deletion entries");
@@ -178,7 +201,8 @@ public final class ParquetSource {
         return src;
     }
 
-    private static ParquetSource ofFilesWithoutDeletions(String spec, List<Path> files, Schema fileSchema, Schema partitionSchema,
+    private static ParquetSource ofFilesWithoutDeletions(String spec, List<Path> files, Schema fileSchema, List<String> physicalNames,
+                                                         List<Integer> fieldIds, Schema partitionSchema,
                                                          List<Object[]> partitionValues) {
         if (partitionValues.size() != files.size()) {
             throw new IllegalArgumentException(files.size() + " files but " + partitionValues.size() + " partition value rows");
@@ -191,16 +215,19 @@ public final class ParquetSource {
         int[][] columnOf = new int[opened.size()][fileColumns];
         for (int f = 0; f < opened.size(); f++) {
             ParquetFile pf = opened.get(f);
+            boolean byId = fieldIds != null && pf.columns.stream().anyMatch(col -> col.element().isSetField_id());
             for (int c = 0; c < fileColumns; c++) {
                 columnOf[f][c] = -1;
-                String name = fileSchema.field(c).name();
+                String name = physicalNames == null ? fileSchema.field(c).name() : physicalNames.get(c);
+                Integer id = byId ? fieldIds.get(c) : null;
                 for (int j = 0; j < pf.columns.size(); j++) {
                     ParquetFile.Column col = pf.columns.get(j);
-                    if (!col.name().equals(name)) {
+                    if (id != null ? !col.element().isSetField_id() || col.element().getField_id() != id : !col.name().equals(name)) {
                         continue;
                     }
                     DataType want = fileSchema.type(c);
-                    if (col.mapping() == null || !ParquetTypes.widens(col.mapping().type(), want)) {
+                    if (col.mapping() == null || !ParquetTypes.widens(col.mapping().type(), want)
+                            && !ParquetTypes.converts(col.mapping().type(), want)) {
                         throw new ParquetFormatException("Column '" + name + "' of '" + pf.path + "' is "
                                 + (col.mapping() == null ? col.unsupported() : col.mapping().type()) + ", but " + spec
                                 + " says " + want + ": the file does not belong to this table's schema");
@@ -563,10 +590,24 @@ public final class ParquetSource {
             }
             ParquetFile.Column col = f.columns.get(c);
             ColumnChunk cc = col.leaf() < rg.getColumnsSize() ? rg.getColumns().get(col.leaf()) : null;
-            out.add(cc == null || !cc.isSetMeta_data() ? ColumnStats.UNKNOWN
+            out.add(cc == null || !cc.isSetMeta_data() || converted(rowGroup.file(), p) ? ColumnStats.UNKNOWN
                     : ParquetStats.of(cc.getMeta_data(), col.mapping(), schema.type(p), rgRows, typeDefinedOrder(f, col.leaf())));
         }
         return ChunkStats.of(rgRows, out);
+    }
+
+    /**
+     * True if column {@code p} of file {@code f} is stored in a narrower type and converted when read
+     * ({@link ParquetTypes#converts}): its statistics, page index and bloom filter are in the file's type
+     * and are not used for pruning.
+     */
+    boolean converted(int f, int p) {
+        int j = p < fileColumns ? columnOf[f][p] : -1;
+        if (j < 0) {
+            return false;
+        }
+        ParquetTypes.Mapping m = files.get(f).columns.get(j).mapping();
+        return m != null && ParquetTypes.converts(m.type(), schema.type(p));
     }
 
     /** True if the footer says the leaf's statistics follow the type-defined order (parquet-format's ColumnOrder). */

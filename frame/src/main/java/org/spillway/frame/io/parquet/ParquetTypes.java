@@ -267,4 +267,28 @@ public final class ParquetTypes {
         return from == to || (from == DataType.INT32 && to == DataType.INT64)
                 || (from.isDecimal() && from.kind() == to.kind() && from.scale() == to.scale() && from.precision() <= to.precision());
     }
+
+    /**
+     * Whether a file column of {@code from} can be read as {@code to} by converting its decoded values
+     * (table formats' type widening, e.g. Delta's and Iceberg's): integers to float64 or to a decimal
+     * with room for them, a decimal to one with at least as many integer and fraction digits (another
+     * scale, or int64 to 16-byte storage), date to timestamp_ntz. Only for pairs {@link #widens} does not
+     * cover: those the decoder reads directly.
+     */
+    static boolean converts(DataType from, DataType to) {
+        if (widens(from, to)) {
+            return false;
+        }
+        boolean integral = from == DataType.INT32 || from == DataType.INT64;
+        if (integral && to == DataType.FLOAT64) {
+            return true;
+        }
+        if (integral && to.isDecimal()) {
+            return to.precision() - to.scale() >= (from == DataType.INT32 ? 10 : 19);
+        }
+        if (from.isDecimal() && to.isDecimal()) {
+            return to.scale() >= from.scale() && to.precision() - to.scale() >= from.precision() - from.scale();
+        }
+        return from == DataType.DATE && to == DataType.TIMESTAMP_NTZ;
+    }
 }

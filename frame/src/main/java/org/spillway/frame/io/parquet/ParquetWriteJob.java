@@ -594,7 +594,7 @@ public final class ParquetWriteJob {
                             openFiles.getFirst().closeFile();
                         }
                         filePath = nextPath();
-                        file = new ParquetFileWriter(filePath, dataSchema);
+                        file = new ParquetFileWriter(filePath, dataSchema, options.fieldIds());
                     }
                     openFiles.remove(this);
                     openFiles.add(this);
@@ -622,7 +622,7 @@ public final class ParquetWriteJob {
         void finish() throws IOException {
             if (file == null && partNumber == 0 && !tableFiles) {
                 filePath = nextPath();
-                file = new ParquetFileWriter(filePath, dataSchema); // an empty frame: a file with the schema
+                file = new ParquetFileWriter(filePath, dataSchema, options.fieldIds()); // an empty frame: a file with the schema
             }
             if (file != null) {
                 closeFile();
