@@ -222,7 +222,8 @@ final class DeltaWriter {
     }
 
     /**
-     * Writes the checkpoint of {@code version} when the table's interval says so. The commit has
+     * Writes the checkpoint of {@code version} when the table's interval says so, then cleans up the
+     * expired log files ({@link LogCleanup}). The commit has
      * landed already: a checkpoint that cannot be written only makes the next open replay more commits.
      */
     private static void checkpointIfDue(DeltaLog log, long version) {
@@ -230,6 +231,7 @@ final class DeltaWriter {
             Snapshot snap = Snapshot.load(log, version);
             if (CheckpointWriter.due(version, snap)) {
                 CheckpointWriter.write(snap);
+                LogCleanup.afterCheckpoint(snap); // expired commits and checkpoints, behind the new checkpoint
             }
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(DeltaWriter.class).warn("Table {}: no checkpoint at version {} ({}); the table is"
