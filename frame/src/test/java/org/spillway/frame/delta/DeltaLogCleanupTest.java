@@ -141,6 +141,24 @@ class DeltaLogCleanupTest {
     }
 
     @Test
+    void vacuumKnowsWhenAFileWasRemovedAfterItsCommitWasCleanedUp(Spillway sw) throws Exception {
+        Path t = dir.resolve("vacuum");
+        Map<String, String> props = Map.of("delta.checkpointInterval", "2", "delta.logRetentionDuration", "interval 0 seconds",
+                "delta.deletedFileRetentionDuration", "interval 1 hours");
+        append(sw, t, 0, props);
+        DeltaTable table = DeltaTable.forPath(sw, t);
+        Path file = Snapshot.load(new DeltaLog(t), 0).filePath(Snapshot.load(new DeltaLog(t), 0).addFiles().getFirst());
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 2 * 3_600_000L)); // written long ago
+        table.delete();          // v1 removes it now
+        append(sw, t, 1, props); // v2: checkpoint, and the commits that removed it are cleaned up
+        assertFalse(log(t).contains(json(1)));
+        assertEquals(List.of(), table.vacuum()); // removed within the hour: the checkpoint's tombstone says so
+        assertTrue(Files.exists(file));
+        assertEquals(List.of(file.toAbsolutePath().normalize()), table.vacuum(java.time.Duration.ZERO, false));
+        assertEquals(2, table.toDF().count());
+    }
+
+    @Test
     void checkpointsCarryRecentTombstonesThatKernelAndSpillwayReadPast(Spillway sw) throws Exception {
         Path t = dir.resolve("tomb");
         Map<String, String> props = Map.of("delta.checkpointInterval", "4", "delta.enableDeletionVectors", "true",
