@@ -27,6 +27,12 @@ import org.spillway.frame.io.parquet.ParquetRecordWriter;
  * the commits after it. A checkpoint is written after every {@code delta.checkpointInterval}-th
  * version (default 10), to a temporary name and renamed into place: it appears whole or not at all,
  * and a failed checkpoint leaves the table as readable as before (the commits are the truth).
+ *
+ * <p>Besides the live files, a checkpoint carries the <i>tombstones</i> (PROTOCOL.md "Action
+ * Reconciliation"): a {@code remove} (with its {@code deletionTimestamp}, {@code dataChange=false}) of
+ * each logical file removed within {@code delta.deletedFileRetentionDuration} (default one week) and
+ * not added again, so that another engine's VACUUM, reading the checkpoint instead of the cleaned-up
+ * commits, still knows when those files left the table. Readers replaying a snapshot ignore them.
  */
 final class CheckpointWriter {
     /** Delta's default {@code delta.checkpointInterval}. */
@@ -94,6 +100,10 @@ final class CheckpointWriter {
                 w.add(Map.of("add", add(a)));
                 rows++;
             }
+            for (Action.RemoveFile r : tombstones(snap, System.currentTimeMillis())) {
+                w.add(Map.of("remove", remove(r)));
+                rows++;
+            }
         } catch (RuntimeException e) {
             deleteQuietly(tmp);
             throw new DeltaException("Cannot write the checkpoint of version " + snap.version + " of table " + log.table + ": "
@@ -154,6 +164,64 @@ final class CheckpointWriter {
         return m;
     }
 
+    /**
+     * The tombstones of {@code snap}: the removes (keyed by path and deletion vector, as files are) since
+     * the previous checkpoint's tombstones that no later add brought back and that are younger than the
+     * table's {@code delta.deletedFileRetentionDuration} at {@code now}, with {@code dataChange=false}.
+     */
+    static java.util.List<Action.RemoveFile> tombstones(Snapshot snap, long now) {
+        DeltaLog log = snap.log;
+        long minTimestamp = now - DeltaMaintenance.parseInterval(snap.property("delta.deletedFileRetentionDuration", null),
+                DeltaMaintenance.DEFAULT_RETENTION).toMillis();
+        Map<String, Action.RemoveFile> out = new LinkedHashMap<>();
+        Checkpoints.Checkpoint prev = snap.version == 0 ? null : Checkpoints.latest(log, snap.version - 1);
+        if (prev != null) {
+            Checkpoints.readTombstones(log, prev, r -> out.put(r.key(), r));
+        }
+        for (long v = prev == null ? 0 : prev.version() + 1; v <= snap.version; v++) {
+            for (Action a : log.readCommit(v)) {
+                if (a instanceof Action.RemoveFile r) {
+                    out.put(r.key(), r);
+                } else if (a instanceof Action.AddFile add) {
+                    out.remove(add.key());
+                }
+            }
+        }
+        java.util.List<Action.RemoveFile> kept = new java.util.ArrayList<>();
+        for (Action.RemoveFile r : out.values()) {
+            long ts = r.deletionTimestamp() == null ? 0 : r.deletionTimestamp();
+            if (ts > minTimestamp && !snap.files.containsKey(r.key())) {
+                kept.add(new Action.RemoveFile(r.path(), r.deletionTimestamp(), false, r.extendedFileMetadata(), r.partitionValues(),
+                        r.size(), r.deletionVector()));
+            }
+        }
+        return kept;
+    }
+
+    private static Map<String, Object> remove(Action.RemoveFile r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", r.path());
+        m.put("deletionTimestamp", r.deletionTimestamp());
+        m.put("dataChange", false);
+        m.put("extendedFileMetadata", r.extendedFileMetadata());
+        m.put("partitionValues", r.extendedFileMetadata() && r.partitionValues() != null ? r.partitionValues() : null);
+        m.put("size", r.size());
+        if (r.deletionVector() != null) {
+            m.put("deletionVector", dv(r.deletionVector()));
+        }
+        return m;
+    }
+
+    private static Map<String, Object> dv(Action.DeletionVector d) {
+        Map<String, Object> dv = new LinkedHashMap<>();
+        dv.put("storageType", d.storageType());
+        dv.put("pathOrInlineDv", d.pathOrInlineDv());
+        dv.put("offset", d.offset());
+        dv.put("sizeInBytes", d.sizeInBytes());
+        dv.put("cardinality", d.cardinality());
+        return dv;
+    }
+
     private static Map<String, Object> add(Action.AddFile a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("path", a.path());
@@ -162,14 +230,7 @@ final class CheckpointWriter {
         m.put("modificationTime", a.modificationTime());
         m.put("dataChange", false);
         if (a.deletionVector() != null) {
-            Action.DeletionVector d = a.deletionVector();
-            Map<String, Object> dv = new LinkedHashMap<>();
-            dv.put("storageType", d.storageType());
-            dv.put("pathOrInlineDv", d.pathOrInlineDv());
-            dv.put("offset", d.offset());
-            dv.put("sizeInBytes", d.sizeInBytes());
-            dv.put("cardinality", d.cardinality());
-            m.put("deletionVector", dv);
+            m.put("deletionVector", dv(a.deletionVector()));
         }
         m.put("tags", a.tags() == null || a.tags().isEmpty() ? null : a.tags());
         m.put("stats", a.stats());

@@ -24,6 +24,8 @@ import org.spillway.frame.io.parquet.ParquetRecords;
 final class Checkpoints {
     /** The top-level fields of a checkpoint row that a snapshot needs (removes in a checkpoint are tombstones). */
     private static final Set<String> FIELDS = Set.of("add", "metaData", "protocol", "txn", "sidecar", "checkpointMetadata");
+    /** The fields that lead to a checkpoint's tombstones. */
+    private static final Set<String> TOMBSTONE_FIELDS = Set.of("remove", "sidecar");
 
     private Checkpoints() {
     }
@@ -76,23 +78,40 @@ final class Checkpoints {
         return byVersion.isEmpty() ? null : byVersion.lastEntry().getValue().getFirst();
     }
 
-    /** Passes every action of {@code cp} (sidecars' included) to {@code sink}. */
+    /**
+     * Passes every action of {@code cp} (sidecars' included) to {@code sink}; from Parquet, only what a
+     * snapshot needs (a JSON V2 checkpoint passes its tombstones too, which a replay may apply: they never
+     * name a live file).
+     */
     static void read(DeltaLog log, Checkpoint cp, Consumer<Action> sink) {
+        read(log, cp, FIELDS, sink);
+    }
+
+    /** Passes the tombstones ({@code remove} actions) of {@code cp} (sidecars' included) to {@code sink}. */
+    static void readTombstones(DeltaLog log, Checkpoint cp, Consumer<Action.RemoveFile> sink) {
+        read(log, cp, TOMBSTONE_FIELDS, a -> {
+            if (a instanceof Action.RemoveFile r) {
+                sink.accept(r);
+            }
+        });
+    }
+
+    private static void read(DeltaLog log, Checkpoint cp, Set<String> fields, Consumer<Action> sink) {
         for (Path f : cp.files()) {
             if (f.getFileName().toString().endsWith(".json")) {
-                readJson(log, cp, f, sink);
+                readJson(log, cp, f, fields, sink);
             } else {
-                readParquet(log, cp, f, sink);
+                readParquet(log, cp, f, fields, sink);
             }
         }
     }
 
-    private static void readParquet(DeltaLog log, Checkpoint cp, Path f, Consumer<Action> sink) {
+    private static void readParquet(DeltaLog log, Checkpoint cp, Path f, Set<String> fields, Consumer<Action> sink) {
         try {
-            ParquetRecords.forEach(f, FIELDS, row -> {
+            ParquetRecords.forEach(f, fields, row -> {
                 for (Map.Entry<String, Object> e : row.entrySet()) {
                     if (e.getValue() != null) {
-                        emit(log, cp, f, Action.parse(wrap(e.getKey(), e.getValue())), sink);
+                        emit(log, cp, f, Action.parse(wrap(e.getKey(), e.getValue())), fields, sink);
                     }
                 }
             });
@@ -104,16 +123,16 @@ final class Checkpoints {
         }
     }
 
-    private static void readJson(DeltaLog log, Checkpoint cp, Path f, Consumer<Action> sink) {
+    private static void readJson(DeltaLog log, Checkpoint cp, Path f, Set<String> fields, Consumer<Action> sink) {
         try {
-            log.readActions(f, "the checkpoint of version " + cp.version(), a -> emit(log, cp, f, a, sink));
+            log.readActions(f, "the checkpoint of version " + cp.version(), a -> emit(log, cp, f, a, fields, sink));
         } catch (java.nio.file.NoSuchFileException e) {
             throw new DeltaException("Table " + log.table + ": the checkpoint " + f + " disappeared while it was read", e);
         }
     }
 
     /** An action of a checkpoint; a sidecar's file actions are read in its place. */
-    private static void emit(DeltaLog log, Checkpoint cp, Path f, Action a, Consumer<Action> sink) {
+    private static void emit(DeltaLog log, Checkpoint cp, Path f, Action a, Set<String> fields, Consumer<Action> sink) {
         if (a instanceof Action.Other o && o.key().equals("sidecar")) {
             String path = o.value().path("path").asText();
             Path side = Snapshot.resolve(log.dir.resolve("_sidecars"), path);
@@ -121,7 +140,7 @@ final class Checkpoints {
                 throw new DeltaException("Table " + log.table + ": the checkpoint " + f + " of version " + cp.version()
                         + " names the sidecar " + side + ", which is missing");
             }
-            readParquet(log, cp, side, sink);
+            readParquet(log, cp, side, fields, sink);
             return;
         }
         sink.accept(a);

@@ -113,7 +113,14 @@ final class DeltaMaintenance {
             }
         }
         Map<Path, Long> tombstones = new HashMap<>();
-        for (long v : log.commitVersions()) {
+        java.util.TreeSet<Long> versions = log.commitVersions();
+        Checkpoints.Checkpoint first = versions.first() == 0 ? null : Checkpoints.latest(log, versions.first());
+        if (first != null) {
+            // the commits before it were cleaned up: their removes survive as the checkpoint's tombstones
+            Checkpoints.readTombstones(log, first, r -> tombstones.merge(Snapshot.resolve(log.table, r.path()).toAbsolutePath()
+                    .normalize(), r.deletionTimestamp() == null ? 0 : r.deletionTimestamp(), Math::max));
+        }
+        for (long v : versions) {
             for (Action a : log.readCommit(v)) {
                 if (a instanceof Action.RemoveFile r) {
                     Path p = Snapshot.resolve(log.table, r.path()).toAbsolutePath().normalize();

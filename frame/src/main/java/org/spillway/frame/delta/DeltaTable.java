@@ -250,6 +250,29 @@ public final class DeltaTable {
     }
 
     /**
+     * Compacts small files, as Delta's {@code OPTIMIZE}: in each partition, the files smaller than the
+     * target size ({@code delta.targetFileSize}, default 128 MiB) and every file with a deletion vector are
+     * bin-packed and rewritten into files of about the target size (deleted rows dropped for good), as one
+     * commit that changes no data ({@code dataChange=false}: the rows, older versions and the change feed
+     * are unaffected). A partition with a single file and no deletion vector is left alone. Returns what
+     * was done ({@link OptimizeResult#version()} -1 when there was nothing to do).
+     *
+     * @throws ConcurrentDeleteReadException if another writer removed or changed a file this compaction
+     *                                       rewrote (appends by others do not conflict)
+     */
+    public OptimizeResult optimize() {
+        return DeltaOptimize.run(sw, log, null, null);
+    }
+
+    /**
+     * {@link #optimize()} of the partitions for which {@code partitionPredicate} is true; it may read
+     * partition columns only (anything else is an error), e.g. {@code col("day").geq(LocalDate.of(2024, 1, 1))}.
+     */
+    public OptimizeResult optimize(Expr partitionPredicate) {
+        return DeltaOptimize.run(sw, log, java.util.Objects.requireNonNull(partitionPredicate, "partitionPredicate"), null);
+    }
+
+    /**
      * Starts a MERGE of {@code source} into this table on the key columns of {@code on} (target keys
      * on the left, source keys on the right, or {@code on("id")} for one name): add
      * {@code whenMatched}/{@code whenNotMatched}/{@code whenNotMatchedBySource} clauses, then

@@ -40,8 +40,12 @@ final class DeltaWriter {
     private DeltaWriter() {
     }
 
-    /** What a commit attempt carries, for the conflict check against the winners. */
-    private record Intent(boolean blindAppend, boolean readWholeTable, Set<String> removedPaths, String txnAppId) {
+    /**
+     * What a commit attempt carries, for the conflict check against the winners: {@code readPaths} are
+     * files a compaction read and rewrites (any removal of one by a winner is a conflict, appends are not).
+     */
+    private record Intent(boolean blindAppend, boolean readWholeTable, Set<String> removedPaths, String txnAppId,
+                          Set<String> readPaths) {
     }
 
     static void write(DataFrame df, Function<DataFrame, ParquetWriteJob.Input> inputOf, Path tablePath, SaveMode mode,
@@ -149,7 +153,8 @@ final class DeltaWriter {
                 actions.add(new Action.Txn(o.txnAppId(), o.txnVersion(), now));
             }
             boolean blind = snap != null && mode == SaveMode.APPEND && !newMetadata;
-            commit(log, snap == null ? -1 : snap.version, actions, new Intent(blind, mode == SaveMode.OVERWRITE, removed, o.txnAppId()));
+            commit(log, snap == null ? -1 : snap.version, actions,
+                    new Intent(blind, mode == SaveMode.OVERWRITE, removed, o.txnAppId(), Set.of()));
         } catch (RuntimeException e) {
             for (ParquetWriteJob.WrittenFile f : files) {
                 try {
@@ -185,12 +190,21 @@ final class DeltaWriter {
 
     /** Publishes a metadata-only change (it conflicts only with other protocol or metadata changes). */
     static long commitMetadata(DeltaLog log, long readVersion, List<Action> actions) {
-        return commit(log, readVersion, actions, new Intent(false, false, Set.of(), null));
+        return commit(log, readVersion, actions, new Intent(false, false, Set.of(), null, Set.of()));
     }
 
     /** Publishes the actions of an operation that read the whole table at {@code readVersion} and removes {@code removed}. */
     static long commitRead(DeltaLog log, long readVersion, List<Action> actions, Set<String> removed) {
-        return commit(log, readVersion, actions, new Intent(false, true, removed, null));
+        return commit(log, readVersion, actions, new Intent(false, true, removed, null, Set.of()));
+    }
+
+    /**
+     * Publishes a rewrite that changes no data (OPTIMIZE: {@code dataChange=false} removes of {@code read}
+     * and adds of their rows): it loses to a winner that removed (deleted, or changed the deletion vector
+     * of) one of those files, and lands after blind appends (snapshot isolation, as Delta's compaction).
+     */
+    static long commitRewrite(DeltaLog log, long readVersion, List<Action> actions, Set<String> read) {
+        return commit(log, readVersion, actions, new Intent(false, false, Set.of(), null, read));
     }
 
     /** Publishes {@code actions} as the version after {@code readVersion}, resolving conflicts as Delta does. */
@@ -213,7 +227,8 @@ final class DeltaWriter {
     }
 
     /**
-     * Writes the checkpoint of {@code version} when the table's interval says so. The commit has
+     * Writes the checkpoint of {@code version} when the table's interval says so, then cleans up the
+     * expired log files ({@link LogCleanup}). The commit has
      * landed already: a checkpoint that cannot be written only makes the next open replay more commits.
      */
     private static void checkpointIfDue(DeltaLog log, long version) {
@@ -221,6 +236,7 @@ final class DeltaWriter {
             Snapshot snap = Snapshot.load(log, version);
             if (CheckpointWriter.due(version, snap)) {
                 CheckpointWriter.write(snap);
+                LogCleanup.afterCheckpoint(snap); // expired commits and checkpoints, behind the new checkpoint
             }
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(DeltaWriter.class).warn("Table {}: no checkpoint at version {} ({}); the table is"
@@ -239,10 +255,14 @@ final class DeltaWriter {
                         + " properties); nothing was committed, retry the write");
                 case Action.Txn t when t.appId().equals(intent.txnAppId()) -> throw new ConcurrentTransactionException(what
                         + "committed application transaction '" + t.appId() + "' version " + t.version() + "; nothing was committed");
-                case Action.RemoveFile r when r.dataChange() && intent.removedPaths().contains(r.path()) ->
+                // a removal counts whether or not it changes data: a file a compaction removed is gone all the same
+                case Action.RemoveFile r when intent.readPaths().contains(r.path()) ->
+                        throw new ConcurrentDeleteReadException(what + "removed " + r.path() + ", which this transaction read"
+                                + " to rewrite it; nothing was committed, retry the operation");
+                case Action.RemoveFile r when intent.removedPaths().contains(r.path()) ->
                         throw new ConcurrentDeleteDeleteException(what + "removed " + r.path() + ", which this transaction also"
                                 + " removes; nothing was committed, retry the operation");
-                case Action.RemoveFile r when r.dataChange() && intent.readWholeTable() ->
+                case Action.RemoveFile r when intent.readWholeTable() ->
                         throw new ConcurrentDeleteReadException(what + "removed " + r.path() + ", which this transaction read;"
                                 + " nothing was committed, retry the operation");
                 case Action.AddFile add when add.dataChange() && intent.readWholeTable() ->

@@ -296,7 +296,7 @@ class DeltaTableTest {
                 var intentClass = Class.forName("org.spillway.frame.delta.DeltaWriter$Intent");
                 var ctor = intentClass.getDeclaredConstructors()[0];
                 ctor.setAccessible(true);
-                Object intent = ctor.newInstance(false, true, java.util.Set.of(), null);
+                Object intent = ctor.newInstance(false, true, java.util.Set.of(), null, java.util.Set.of());
                 try {
                     m.invoke(null, log, 1L, intent, 0L);
                 } catch (java.lang.reflect.InvocationTargetException ite) {
