@@ -146,10 +146,7 @@ final class DeltaChanges {
             files.add(p.file());
             Object[] pv = new Object[parts.size()];
             for (int k = 0; k < pv.length; k++) {
-                String name = parts.field(k).name();
-                String key = end.physicalName(name);
-                pv[k] = DeltaTable.partitionValue(p.partitionValues() == null ? null : DeltaTable.lookup(p.partitionValues(), key),
-                        parts.type(k), end, p.file().toString(), name);
+                pv[k] = DeltaTable.partitionValueOf(end, p.partitionValues(), parts.field(k), p.file().toString());
             }
             values.add(pv);
             masks.add(p.rows());

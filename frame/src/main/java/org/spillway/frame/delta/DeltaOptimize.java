@@ -73,9 +73,7 @@ final class DeltaOptimize {
         for (Action.AddFile a : snap.addFiles()) {
             Object[] pv = new Object[partFields.size()];
             for (int k = 0; k < pv.length; k++) {
-                String name = partFields.get(k).name();
-                pv[k] = DeltaTable.partitionValue(a.partitionValues() == null ? null : DeltaTable.lookup(a.partitionValues(), name),
-                        partFields.get(k).type(), snap, a.path(), name);
+                pv[k] = DeltaTable.partitionValueOf(snap, a.partitionValues(), partFields.get(k), a.path());
             }
             byPartition.computeIfAbsent(Arrays.asList(pv), k -> new ArrayList<>()).add(a);
         }
@@ -108,16 +106,17 @@ final class DeltaOptimize {
         long minSize = Long.MAX_VALUE;
         long maxSize = 0;
         String[] names = schema.names().toArray(String[]::new);
-        ParquetWriteOptions options = ParquetWriteOptions.defaults().withPartitionBy(partitions.toArray(String[]::new));
+        DeltaColumnMapping mapping = snap.mapping();
+        ParquetWriteOptions options = mapping.writeOptions(ParquetWriteOptions.defaults(), partitions);
         try {
             for (List<Action.AddFile> bin : bins) {
                 DeltaTable.Scan scan = DeltaTable.scan(snap, bin);
-                DataFrame rows = sw.readParquet(scan.source()).select(names);
+                DataFrame rows = mapping.toPhysical(sw.readParquet(scan.source()).select(names));
                 Map<String, String> pv = bin.getFirst().partitionValues();
                 for (ParquetWriteJob.WrittenFile w : ParquetWriteJob.writeFiles(ParquetWriteInput.of(rows), log.table, options)) {
                     written.add(w.path());
                     data.add(new Action.AddFile(DeltaWriter.relativeUri(log.table, w.path()), pv, w.size(), now, false,
-                            DeltaStats.of(w.path(), scan.dataSchema(), w.rows()), null, null));
+                            DeltaStats.of(w.path(), mapping.toPhysical(scan.dataSchema()), w.rows()), null, null));
                     addedFiles++;
                     addedBytes += w.size();
                     minSize = Math.min(minSize, w.size());

@@ -380,10 +380,7 @@ public final class DeltaTable {
             files.add(file);
             Object[] pv = new Object[partFields.size()];
             for (int k = 0; k < pv.length; k++) {
-                String name = partFields.get(k).name();
-                String key = snap.physicalName(name);
-                pv[k] = partitionValue(add.partitionValues() == null ? null : lookup(add.partitionValues(), key),
-                        partFields.get(k).type(), snap, add.path(), name);
+                pv[k] = partitionValueOf(snap, add.partitionValues(), partFields.get(k), add.path());
             }
             values.add(pv);
         }
@@ -408,6 +405,15 @@ public final class DeltaTable {
         DataFrame df = sw.readParquet(scan.source());
         return scan.partitionSchema().size() == 0 || df.schema().names().equals(schema.names()) ? df
                 : df.select(schema.names().toArray(String[]::new));
+    }
+
+    /**
+     * The value of partition column {@code column} in a file's serialized partition values (keyed by
+     * physical name under column mapping), as a storage value.
+     */
+    static Object partitionValueOf(Snapshot snap, Map<String, String> values, Field column, String path) {
+        String key = snap.physicalName(column.name());
+        return partitionValue(values == null ? null : lookup(values, key), column.type(), snap, path, column.name());
     }
 
     /** A partition value by column name (Delta matches partition keys case-insensitively). */

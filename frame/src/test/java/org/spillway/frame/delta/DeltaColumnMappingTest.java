@@ -135,6 +135,11 @@ class DeltaColumnMappingTest {
         }
         deleted.removeAll(inserted);
         assertEquals(java.util.stream.LongStream.range(0, 10).boxed().toList(), new ArrayList<>(deleted));
+        // compaction keeps the physical names and field ids
+        List<String> before = ours(table.toDF());
+        table.optimize();
+        assertEquals(before, ours(table.toDF()));
+        assertEquals(kernel(t, table.version()), before);
     }
 
     @Test
