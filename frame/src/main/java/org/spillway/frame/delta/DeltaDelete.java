@@ -85,7 +85,16 @@ final class DeltaDelete {
         long n = byFile.values().stream().mapToLong(LongArrayList::size).sum();
         Map<String, String> metrics = new java.util.LinkedHashMap<>();
         metrics.put(changed == null ? "numDeletedRows" : "numUpdatedRows", Long.toString(n));
-        return apply(sw, log, snap, scan, src, byFile, newRows, useDv, changed == null ? "DELETE" : "UPDATE", params, metrics);
+        List<DeltaChangeData.Change> changes = new ArrayList<>();
+        if (DeltaChangeData.enabled(snap)) {
+            DataFrame before = sw.readParquet(src).filter(condition);
+            changes.add(new DeltaChangeData.Change(before, changed == null ? "delete" : "update_preimage"));
+            if (newRows != null) {
+                changes.add(new DeltaChangeData.Change(newRows, "update_postimage"));
+            }
+        }
+        return apply(sw, log, snap, scan, src, byFile, newRows, useDv, changed == null ? "DELETE" : "UPDATE", params, metrics,
+                changes);
     }
 
     /**
@@ -95,7 +104,7 @@ final class DeltaDelete {
      */
     static Result apply(Spillway sw, DeltaLog log, Snapshot snap, DeltaTable.Scan scan, ParquetSource src,
                         Map<Integer, LongArrayList> byFile, DataFrame newRows, boolean useDv, String operation, ObjectNode params,
-                        Map<String, String> extraMetrics) {
+                        Map<String, String> extraMetrics, List<DeltaChangeData.Change> changes) {
         List<Action.AddFile> files = snap.addFiles();
         long now = System.currentTimeMillis();
         List<Action> data = new ArrayList<>();
@@ -144,6 +153,9 @@ final class DeltaDelete {
                     writeRows(rest, log, snap, scan, now, data, written);
                     addedFiles += data.size() - before;
                 }
+            }
+            if (DeltaChangeData.enabled(snap)) {
+                data.addAll(DeltaChangeData.write(log, snap, changes, written));
             }
             List<Action> actions = new ArrayList<>();
             ObjectNode c = DeltaSchemas.JSON.createObjectNode();

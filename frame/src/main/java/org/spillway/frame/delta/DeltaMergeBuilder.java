@@ -195,6 +195,7 @@ public final class DeltaMergeBuilder {
         }
         Map<Integer, LongArrayList> removed = new HashMap<>();
         List<DataFrame> newRows = new ArrayList<>();
+        List<DeltaChangeData.Change> changes = new ArrayList<>();
         long updated = 0;
         long deleted = 0;
         long inserted = 0;
@@ -209,7 +210,7 @@ public final class DeltaMergeBuilder {
                         + " matched row can be updated or deleted once only. Deduplicate the source on " + sourceKeys
                         + " (or use upsert); the table is unchanged");
             }
-            long[] counts = apply(m.withColumn("__merge_action", action(matched)), matched, snap, removed, newRows);
+            long[] counts = apply(m.withColumn("__merge_action", action(matched)), matched, snap, removed, newRows, changes);
             updated += counts[0];
             deleted += counts[1];
         }
@@ -217,7 +218,7 @@ public final class DeltaMergeBuilder {
         List<Clause> bySource = of(Kind.NOT_MATCHED_BY_SOURCE);
         if (!bySource.isEmpty()) {
             DataFrame b = target.join(s, targetToSource, JoinType.ANTI);
-            long[] counts = apply(b.withColumn("__merge_action", action(bySource)), bySource, snap, removed, newRows);
+            long[] counts = apply(b.withColumn("__merge_action", action(bySource)), bySource, snap, removed, newRows, changes);
             updated += counts[0];
             deleted += counts[1];
         }
@@ -232,6 +233,7 @@ public final class DeltaMergeBuilder {
                 Expr[] proj = DeltaUpdates.projection(snap, values, rows.schema(), name -> Functions.lit(null));
                 DataFrame ins = rows.select(proj);
                 newRows.add(ins);
+                changes.add(new DeltaChangeData.Change(ins, "insert"));
                 inserted += ins.count();
             }
         }
@@ -248,7 +250,8 @@ public final class DeltaMergeBuilder {
         metrics.put("numTargetRowsInserted", Long.toString(inserted));
         metrics.put("numTargetRowsUpdated", Long.toString(updated));
         metrics.put("numTargetRowsDeleted", Long.toString(deleted));
-        DeltaDelete.Result r = DeltaDelete.apply(sw, log, snap, scan, src, removed, all, useDv, "MERGE", params, metrics);
+        DeltaDelete.Result r = DeltaDelete.apply(sw, log, snap, scan, src, removed, all, useDv, "MERGE", params, metrics,
+                DeltaChangeData.enabled(snap) ? changes : List.of());
         return new MergeResult(inserted, updated, deleted, r.version());
     }
 
@@ -270,7 +273,8 @@ public final class DeltaMergeBuilder {
      * Target rows (with file and position) that clauses {@code cs} change: the deleted and updated ones
      * join {@code removed}; the updated ones, changed, join {@code newRows}. Returns {updated, deleted}.
      */
-    private long[] apply(DataFrame rows, List<Clause> cs, Snapshot snap, Map<Integer, LongArrayList> removed, List<DataFrame> newRows) {
+    private long[] apply(DataFrame rows, List<Clause> cs, Snapshot snap, Map<Integer, LongArrayList> removed, List<DataFrame> newRows,
+                         List<DeltaChangeData.Change> changes) {
         long updated = 0;
         long deleted = 0;
         Schema table = snap.schema();
@@ -283,11 +287,16 @@ public final class DeltaMergeBuilder {
                 x.addAll(y);
                 return x;
             }));
+            String[] targetColumns = table.names().toArray(String[]::new);
             if (c.delete()) {
                 deleted += n;
+                changes.add(new DeltaChangeData.Change(hit.select(targetColumns), "delete"));
             } else {
                 Map<String, Expr> values = c.all() ? allFromSource(table, source.schema(), "source.") : c.values();
-                newRows.add(hit.select(DeltaUpdates.projection(snap, values, hit.schema(), Functions::col)));
+                DataFrame after = hit.select(DeltaUpdates.projection(snap, values, hit.schema(), Functions::col));
+                newRows.add(after);
+                changes.add(new DeltaChangeData.Change(hit.select(targetColumns), "update_preimage"));
+                changes.add(new DeltaChangeData.Change(after, "update_postimage"));
                 updated += n;
             }
         }

@@ -330,9 +330,26 @@ final class DeltaWriter {
         if (properties != null && !DeltaColumnMapping.mode(properties, "").equals("none")) {
             needed.add("columnMapping");
         }
+        boolean cdf = properties != null && "true".equalsIgnoreCase(properties.get("delta.enableChangeDataFeed"));
+        boolean cdfKnown = current != null && (current.writerFeature("changeDataFeed")
+                || current.minWriterVersion() >= 4 && current.minWriterVersion() <= 6);
         if (current != null && needed.stream().allMatch(f -> current.readerFeature(f)
-                || f.equals("columnMapping") && current.minReaderVersion() == 2 && current.minWriterVersion() >= 5)) {
+                || f.equals("columnMapping") && current.minReaderVersion() == 2 && current.minWriterVersion() >= 5)
+                && (!cdf || cdfKnown)) {
             return current;
+        }
+        if (needed.isEmpty() && cdf) {
+            // a writer-only feature: reader version unchanged, writer version 7 with the feature
+            List<String> writer = new ArrayList<>(current == null || current.writerFeatures() == null ? List.of()
+                    : current.writerFeatures());
+            if (current == null || current.minWriterVersion() < 7) {
+                writer.addAll(impliedWriterFeatures(current == null ? 2 : current.minWriterVersion()));
+            }
+            if (!writer.contains("changeDataFeed")) {
+                writer.add("changeDataFeed");
+            }
+            int rv = current == null ? 1 : current.minReaderVersion();
+            return new Action.Protocol(rv, 7, rv >= 3 ? current.readerFeatures() : null, writer);
         }
         if (needed.isEmpty()) {
             return current != null ? current : new Action.Protocol(1, 2, null, null);
@@ -340,21 +357,14 @@ final class DeltaWriter {
         List<String> reader = new ArrayList<>(current == null || current.readerFeatures() == null ? List.of() : current.readerFeatures());
         List<String> writer = new ArrayList<>(current == null || current.writerFeatures() == null ? List.of() : current.writerFeatures());
         if (current == null || current.minWriterVersion() < 7) {
-            writer.addAll(List.of("appendOnly", "invariants")); // what writer version 2 implied
             int wv = current == null ? 2 : current.minWriterVersion();
-            if (wv >= 3) {
-                writer.add("checkConstraints");
-            }
-            if (wv >= 4) {
-                writer.addAll(List.of("changeDataFeed", "generatedColumns"));
-            }
-            if (wv >= 5) {
-                writer.add("columnMapping");
+            writer.addAll(impliedWriterFeatures(wv));
+            if (wv >= 5 || current != null && current.minReaderVersion() == 2) {
                 reader.add("columnMapping");
             }
-            if (wv >= 6) {
-                writer.add("identityColumns");
-            }
+        }
+        if (cdf && !writer.contains("changeDataFeed")) {
+            writer.add("changeDataFeed");
         }
         for (String f : needed) {
             if (!reader.contains(f)) {
@@ -365,6 +375,24 @@ final class DeltaWriter {
             }
         }
         return new Action.Protocol(3, 7, reader, writer);
+    }
+
+    /** The writer features a legacy writer version implies (PROTOCOL.md "Writer Version Requirements"). */
+    private static List<String> impliedWriterFeatures(int writerVersion) {
+        List<String> out = new ArrayList<>(List.of("appendOnly", "invariants"));
+        if (writerVersion >= 3) {
+            out.add("checkConstraints");
+        }
+        if (writerVersion >= 4) {
+            out.addAll(List.of("changeDataFeed", "generatedColumns"));
+        }
+        if (writerVersion >= 5) {
+            out.add("columnMapping");
+        }
+        if (writerVersion >= 6) {
+            out.add("identityColumns");
+        }
+        return out;
     }
 
     /** The table's schema after appending {@code in}: unknown columns only with mergeSchema, types must fit. */
