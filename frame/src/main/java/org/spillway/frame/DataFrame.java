@@ -640,6 +640,11 @@ public final class DataFrame {
         writeDelta(Path.of(path), mode, org.spillway.frame.delta.DeltaWriteOptions.defaults());
     }
 
+    /** {@link #writeDelta(Path, org.spillway.frame.delta.SaveMode, org.spillway.frame.delta.DeltaWriteOptions)} by path text. */
+    public void writeDelta(String path, org.spillway.frame.delta.SaveMode mode, org.spillway.frame.delta.DeltaWriteOptions options) {
+        writeDelta(Path.of(path), mode, options);
+    }
+
     /**
      * Writes the frame to the Delta Lake table at {@code path} (Parquet data files, then one atomic
      * commit): {@code mode} says what happens to an existing table, {@code options} carry schema merging,

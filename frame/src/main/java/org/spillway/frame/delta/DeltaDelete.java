@@ -98,6 +98,28 @@ final class DeltaDelete {
     }
 
     /**
+     * An overwrite with {@code replaceWhere}: the rows matching {@code predicate} are deleted (deletion
+     * vectors when the table enables them, else rewritten files) and {@code rows} (the table's columns,
+     * in order) added, in one commit.
+     */
+    static Result replaceWhere(Spillway sw, DeltaLog log, Snapshot snap, Expr predicate, DataFrame rows) {
+        DeltaTable.Scan scan = DeltaTable.scan(snap, snap.addFiles());
+        ParquetSource src = scan.source().withRowIndex();
+        Map<Integer, LongArrayList> byFile = positions(sw.readParquet(src).filter(predicate));
+        ObjectNode params = DeltaSchemas.JSON.createObjectNode();
+        params.put("mode", "Overwrite");
+        params.put("predicate", DeltaSchemas.JSON.valueToTree(List.of(predicate.toString())).toString());
+        Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        metrics.put("numDeletedRows", Long.toString(byFile.values().stream().mapToLong(LongArrayList::size).sum()));
+        List<DeltaChangeData.Change> changes = new ArrayList<>();
+        if (DeltaChangeData.enabled(snap)) {
+            changes.add(new DeltaChangeData.Change(sw.readParquet(src).filter(predicate), "delete"));
+            changes.add(new DeltaChangeData.Change(rows, "insert"));
+        }
+        return apply(sw, log, snap, scan, src, byFile, rows, useDeletionVectors(snap), "WRITE", params, metrics, changes);
+    }
+
+    /**
      * Commits a change of rows: the rows at {@code byFile} (positions in {@code src}'s files) are
      * deleted (deletion vectors or rewritten files, a file left empty is removed) and {@code newRows}
      * (may be null; columns in table order) are written to new files, as one version.

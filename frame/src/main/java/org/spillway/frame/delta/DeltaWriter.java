@@ -52,6 +52,12 @@ final class DeltaWriter {
                       DeltaWriteOptions o) {
         DeltaLog log = new DeltaLog(tablePath);
         String table = log.table.toString();
+        if (o.txnAppId() != null && o.txnVersion() < 0) {
+            throw new DeltaException("Writing to " + table + ": a transaction needs both txnAppId and txnVersion; only the id was given");
+        }
+        if (o.replaceWhere() != null && mode != SaveMode.OVERWRITE) {
+            throw new DeltaException("Writing to " + table + ": replaceWhere needs SaveMode.OVERWRITE, not " + mode);
+        }
         Snapshot snap = log.exists() ? Snapshot.load(log, log.commitVersions().last()) : null;
         if (snap != null) {
             if (mode == SaveMode.ERROR_IF_EXISTS) {
@@ -104,6 +110,17 @@ final class DeltaWriter {
                 table);
         DeltaColumnMapping mapping = DeltaColumnMapping.of(DeltaColumnMapping.mode(evolved.configuration(), table),
                 DeltaSchemas.fields(evolved.schemaString(), table));
+        if (o.replaceWhere() != null) {
+            checkReplaceWhere(df, o.replaceWhere(), table);
+            if (snap != null) {
+                if (newMetadata || o.overwriteSchema() || o.txnAppId() != null) {
+                    throw new DeltaException("Writing to " + table + ": replaceWhere cannot change the schema or carry a transaction"
+                            + " id yet; write the rows with the table's columns, without mergeSchema/overwriteSchema/txn");
+                }
+                DeltaDelete.replaceWhere(df.session(), log, snap, o.replaceWhere(), align(df, target));
+                return;
+            }
+        }
         DataFrame aligned = mapping.toPhysical(align(df, target));
         Schema dataSchema = mapping.toPhysical(dataSchema(target, partitions));
         List<ParquetWriteJob.WrittenFile> files = ParquetWriteJob.writeFiles(inputOf.apply(aligned), log.table,
@@ -164,6 +181,15 @@ final class DeltaWriter {
                 }
             }
             throw e;
+        }
+    }
+
+    /** Fails, before anything is written, unless every row of {@code df} satisfies the replaceWhere predicate. */
+    private static void checkReplaceWhere(DataFrame df, Expr predicate, String table) {
+        long outside = df.filter(predicate.not().or(predicate.isNull())).count();
+        if (outside > 0) {
+            throw new DeltaException("Writing to " + table + ": " + outside + " rows of the data do not match replaceWhere " + predicate
+                    + "; an overwrite with replaceWhere may only write rows that match it. The table is unchanged");
         }
     }
 
