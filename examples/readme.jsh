@@ -65,6 +65,9 @@ t.asOfVersion(0).count();                                // 4000000: time travel
 t.history().show();                                      // version, timestamp, operation, metrics
 sw.readDelta("out/events-delta").filter(col("id").lt(100)).count(); // latest version, Parquet pushdown
 t.restoreToVersion(1);                                   // version 5: the rows of version 1 again
+t.optimize();                                            // version 6: small files compacted per partition, DVs folded
+t.renameColumn("amount", "total");                       // version 7: column mapping turned on, no data rewritten
+t.changes(2, 3).show();                                  // the change feed: _change_type, _commit_version, ...
 sw.close();                                              // deletes spill files, checks for leaks
 
 import org.spillway.ml.*;
