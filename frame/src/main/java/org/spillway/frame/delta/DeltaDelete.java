@@ -58,7 +58,8 @@ final class DeltaDelete {
             throw new DeltaException("Table " + log.table + " does not support deletion vectors (create it with the property"
                     + " delta.enableDeletionVectors=true); delete with copy-on-write instead");
         }
-        List<Action.AddFile> files = snap.addFiles();
+        // only the files whose statistics in the log allow a matching row are read
+        List<Action.AddFile> files = DeltaStats.prune(snap, snap.addFiles(), condition);
         DeltaTable.Scan scan = DeltaTable.scan(snap, files);
         ParquetSource src = scan.source().withRowIndex();
         Map<Integer, LongArrayList> byFile = positions(sw.readParquet(src).filter(condition));
@@ -103,7 +104,7 @@ final class DeltaDelete {
      * in order) added, in one commit.
      */
     static Result replaceWhere(Spillway sw, DeltaLog log, Snapshot snap, Expr predicate, DataFrame rows) {
-        DeltaTable.Scan scan = DeltaTable.scan(snap, snap.addFiles());
+        DeltaTable.Scan scan = DeltaTable.scan(snap, DeltaStats.prune(snap, snap.addFiles(), predicate));
         ParquetSource src = scan.source().withRowIndex();
         Map<Integer, LongArrayList> byFile = positions(sw.readParquet(src).filter(predicate));
         ObjectNode params = DeltaSchemas.JSON.createObjectNode();
@@ -127,7 +128,7 @@ final class DeltaDelete {
     static Result apply(Spillway sw, DeltaLog log, Snapshot snap, DeltaTable.Scan scan, ParquetSource src,
                         Map<Integer, LongArrayList> byFile, DataFrame newRows, boolean useDv, String operation, ObjectNode params,
                         Map<String, String> extraMetrics, List<DeltaChangeData.Change> changes) {
-        List<Action.AddFile> files = snap.addFiles();
+        List<Action.AddFile> files = scan.adds();
         long now = System.currentTimeMillis();
         List<Action> data = new ArrayList<>();
         List<Path> written = new ArrayList<>();

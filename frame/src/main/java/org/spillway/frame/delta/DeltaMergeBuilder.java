@@ -176,7 +176,12 @@ public final class DeltaMergeBuilder {
             }
         }
         boolean useDv = DeltaDelete.useDeletionVectors(snap);
-        DeltaTable.Scan scan = DeltaTable.scan(snap, snap.addFiles());
+        List<Action.AddFile> candidates = snap.addFiles();
+        if (of(Kind.NOT_MATCHED_BY_SOURCE).isEmpty()) {
+            // only target files whose key ranges (in the log's statistics) meet the source's can hold a match
+            candidates = DeltaStats.prune(snap, candidates, keyRange(targetKeys, sourceKeys));
+        }
+        DeltaTable.Scan scan = DeltaTable.scan(snap, candidates);
         ParquetSource src = scan.source().withRowIndex();
         List<String> targetCols = new ArrayList<>(table.names());
         targetCols.add(ParquetSource.FILE_INDEX);
@@ -253,6 +258,27 @@ public final class DeltaMergeBuilder {
         DeltaDelete.Result r = DeltaDelete.apply(sw, log, snap, scan, src, removed, all, useDv, "MERGE", params, metrics,
                 DeltaChangeData.enabled(snap) ? changes : List.of());
         return new MergeResult(inserted, updated, deleted, r.version());
+    }
+
+    /** A predicate on the target keys that every matching target row satisfies: each key within the source's range of it. */
+    private Expr keyRange(List<String> targetKeys, List<String> sourceKeys) {
+        List<org.spillway.frame.AggregateExpr> aggs = new ArrayList<>();
+        for (String k : sourceKeys) {
+            aggs.add(Functions.min(k));
+            aggs.add(Functions.max(k));
+        }
+        org.spillway.frame.Row r = source.agg(aggs.toArray(org.spillway.frame.AggregateExpr[]::new)).collect().rows().getFirst();
+        Expr range = null;
+        for (int i = 0; i < targetKeys.size(); i++) {
+            Object lo = r.get(2 * i);
+            Object hi = r.get(2 * i + 1);
+            if (lo == null || hi == null) {
+                return Functions.lit(false); // no non-null source key: nothing can match
+            }
+            Expr k = Functions.col(targetKeys.get(i)).geq(lo).and(Functions.col(targetKeys.get(i)).leq(hi));
+            range = range == null ? k : range.and(k);
+        }
+        return range;
     }
 
     private List<Clause> of(Kind kind) {

@@ -15,6 +15,7 @@ import org.spillway.frame.io.parquet.RowGroupRef;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.ChunkStats;
+import org.spillway.frame.stats.StatsPruner;
 import org.spillway.spill.vector.DecimalValues;
 
 /**
@@ -136,6 +137,111 @@ final class DeltaStats {
             default -> {
                 // bool, binary, time: no bounds
             }
+        }
+    }
+
+    /**
+     * The files of {@code adds} that may hold a row satisfying {@code condition}, judged from the
+     * statistics and partition values in the log (no file is opened): a file is dropped only when
+     * {@link StatsPruner} proves the condition false or null for all its rows. Files without
+     * statistics are kept.
+     */
+    static List<Action.AddFile> prune(Snapshot snap, List<Action.AddFile> adds, org.spillway.frame.Expr condition) {
+        Schema schema = snap.schema();
+        List<Action.AddFile> out = new java.util.ArrayList<>(adds.size());
+        for (Action.AddFile a : adds) {
+            ChunkStats st = fileStats(snap, schema, a);
+            if (st == null || !StatsPruner.canSkip(condition, schema, st)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A file's statistics over the table's columns (partition columns exact, from its partition
+     * values; data columns from the {@code stats} JSON, by physical name; unknown where a bound is
+     * missing or cannot be trusted), or null when the file has no usable statistics.
+     */
+    static ChunkStats fileStats(Snapshot snap, Schema schema, Action.AddFile add) {
+        com.fasterxml.jackson.databind.JsonNode st;
+        try {
+            st = add.stats() == null ? null : DeltaSchemas.JSON.readTree(add.stats());
+        } catch (java.io.IOException | RuntimeException e) {
+            st = null;
+        }
+        if (st == null || !st.path("numRecords").canConvertToLong()) {
+            return null;
+        }
+        long records = st.path("numRecords").asLong();
+        if (records > Integer.MAX_VALUE) {
+            return null;
+        }
+        List<String> partitions = snap.partitionColumns();
+        List<ChunkStats.ColumnStats> cols = new java.util.ArrayList<>();
+        for (int c = 0; c < schema.size(); c++) {
+            String name = schema.field(c).name();
+            DataType t = schema.type(c);
+            if (partitions.contains(name)) {
+                Object v = DeltaTable.partitionValueOf(snap, add.partitionValues(), schema.field(c), add.path());
+                cols.add(v == null ? new ChunkStats.ColumnStats((int) records, null, null) : new ChunkStats.ColumnStats(0, v, v));
+                continue;
+            }
+            String key = snap.physicalName(name);
+            com.fasterxml.jackson.databind.JsonNode nulls = st.path("nullCount").path(key);
+            if (!nulls.canConvertToLong()) {
+                cols.add(ChunkStats.ColumnStats.UNKNOWN);
+                continue;
+            }
+            long n = nulls.asLong();
+            if (n >= records) {
+                cols.add(new ChunkStats.ColumnStats((int) records, null, null));
+                continue;
+            }
+            Object lo = bound(st.path("minValues").path(key), t, false);
+            Object hi = bound(st.path("maxValues").path(key), t, true);
+            cols.add(lo == null || hi == null ? ChunkStats.ColumnStats.UNKNOWN : new ChunkStats.ColumnStats((int) n, lo, hi));
+        }
+        return ChunkStats.of((int) records, cols);
+    }
+
+    /** A bound of the stats JSON as a storage value, widened to be safe (or null when it cannot be trusted). */
+    private static Object bound(com.fasterxml.jackson.databind.JsonNode v, DataType t, boolean upper) {
+        if (v == null || v.isMissingNode() || v.isNull()) {
+            return null;
+        }
+        try {
+            return switch (t.kind()) {
+                case INT32 -> v.canConvertToInt() ? v.asInt() : null;
+                case INT64 -> v.canConvertToLong() ? v.asLong() : null;
+                case FLOAT64 -> v.isNumber() ? v.asDouble() : null;
+                case DATE -> (int) LocalDate.parse(v.asText().substring(0, 10)).toEpochDay();
+                case TIMESTAMP, TIMESTAMP_NTZ -> {
+                    // written with millisecond precision: the true maximum may be up to 999 microseconds above
+                    String s = v.asText();
+                    long micros = t == DataType.TIMESTAMP ? org.spillway.frame.Literals.toLong(
+                            org.spillway.frame.Literals.parseTimestamp(s), DataType.TIMESTAMP)
+                            : org.spillway.frame.Literals.toLong(org.spillway.frame.Literals.parseTimestampNtz(s), DataType.TIMESTAMP_NTZ);
+                    yield upper ? micros + 999 : micros;
+                }
+                case DECIMAL, DECIMAL128 -> {
+                    BigDecimal d = v.decimalValue().setScale(t.scale(), upper ? java.math.RoundingMode.CEILING
+                            : java.math.RoundingMode.FLOOR);
+                    if (!DecimalValues.fits(d.unscaledValue(), t.precision())) {
+                        yield null;
+                    }
+                    yield t.kind() == DataType.Kind.DECIMAL ? (Object) d.unscaledValue().longValueExact()
+                            : DecimalValues.wideBytes(d.unscaledValue());
+                }
+                case STRING -> {
+                    String s = v.asText();
+                    // a long maximum may have been truncated (below the true maximum): not trusted
+                    yield upper && s.codePointCount(0, s.length()) >= STRING_PREFIX ? null : s;
+                }
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -351,7 +351,7 @@ public final class DeltaTable {
 
     /** The Parquet source of a snapshot's files: data columns from the files, partition columns from the log. */
     record Scan(ParquetSource source, Schema dataSchema, Schema partitionSchema, List<Object[]> partitionValues,
-                List<String> physicalNames, List<Integer> fieldIds) {
+                List<String> physicalNames, List<Integer> fieldIds, List<Action.AddFile> adds) {
         /** A source over some of the snapshot's files (the scan's columns, names and ids), with their partition values and deletions. */
         ParquetSource subset(String spec, List<Path> files, List<Object[]> values, List<org.spillway.frame.io.parquet.DeletedRows> dels) {
             return ParquetSource.ofFiles(spec, files, dataSchema, physicalNames, fieldIds, partitionSchema, values, dels);
@@ -395,7 +395,7 @@ public final class DeltaTable {
         List<Integer> fieldIds = snap.columnMappingMode().equals("id") ? ids : null;
         ParquetSource src = ParquetSource.ofFiles("Delta table " + snap.log.table + " version " + snap.version, files, data, physical,
                 fieldIds, parts, values, deleted);
-        return new Scan(src, data, parts, values, physical, fieldIds);
+        return new Scan(src, data, parts, values, physical, fieldIds, List.copyOf(adds));
     }
 
     /** A snapshot's rows: its live files through the Parquet reader (deletion vectors applied), partition values from the log. */
