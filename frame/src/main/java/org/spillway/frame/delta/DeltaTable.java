@@ -445,6 +445,8 @@ public final class DeltaTable {
                 case TIMESTAMP -> Literals.toLong(Literals.parseTimestamp(v), DataType.TIMESTAMP);
                 case TIMESTAMP_NTZ -> Literals.toLong(Literals.parseTimestampNtz(v), DataType.TIMESTAMP_NTZ);
                 case DECIMAL -> DecimalValues.unscaled(new BigDecimal(v), t).longValueExact();
+                case DECIMAL128 -> DecimalValues.wideBytes(DecimalValues.unscaled(new BigDecimal(v), t));
+                case BINARY -> v.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // PROTOCOL.md: bytes as a string of chars
                 default -> throw new DeltaException("partition columns of type " + t + " are not supported yet");
             };
         } catch (RuntimeException e) {

@@ -33,7 +33,9 @@ final class DeltaWriter {
     /** Writer features Spillway honours on append and overwrite. */
     static final Set<String> SUPPORTED_WRITER_FEATURES = Set.of("timestampNtz", "appendOnly", "invariants", "deletionVectors",
             "changeDataFeed", "vacuumProtocolCheck", "domainMetadata", "columnMapping", "checkConstraints", "generatedColumns",
-            "identityColumns", "typeWidening", "typeWidening-preview");
+            "identityColumns", "typeWidening", "typeWidening-preview", "inCommitTimestamp");
+    /** The table property that turns in-commit timestamps on (PROTOCOL.md "In-Commit Timestamps"). */
+    static final String IN_COMMIT_TIMESTAMPS = "delta.enableInCommitTimestamps";
     static final String ENGINE = "Spillway/0.1.0";
     private static final int MAX_ATTEMPTS = 1000;
 
@@ -238,7 +240,7 @@ final class DeltaWriter {
         long version = readVersion + 1;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             try {
-                log.writeCommit(version, actions);
+                log.writeCommit(version, withInCommitTimestamp(log, version, actions));
                 checkpointIfDue(log, version);
                 return version;
             } catch (FileAlreadyExistsException e) {
@@ -250,6 +252,52 @@ final class DeltaWriter {
             }
         }
         throw new DeltaException("Table " + log.table + ": gave up committing after " + MAX_ATTEMPTS + " attempts");
+    }
+
+    /**
+     * The actions with the commit's in-commit timestamp set when the table keeps them (the commit turns
+     * them on, or the previous commit has one): the wall clock, but always after the previous commit's,
+     * in the {@code commitInfo}, which comes first (PROTOCOL.md "In-Commit Timestamps").
+     */
+    private static List<Action> withInCommitTimestamp(DeltaLog log, long version, List<Action> actions) {
+        boolean enabled = false;
+        for (Action a : actions) {
+            if (a instanceof Action.Metadata m && m.configuration() != null) {
+                enabled = "true".equalsIgnoreCase(m.configuration().get(IN_COMMIT_TIMESTAMPS));
+            }
+        }
+        Long previous = null;
+        if (version > 0) {
+            for (Action a : log.readCommit(version - 1)) {
+                if (a instanceof Action.CommitInfo c && c.inCommitTimestamp() != null) {
+                    previous = c.inCommitTimestamp();
+                }
+            }
+        }
+        if (!enabled && previous == null) {
+            return actions;
+        }
+        long ict = previous == null ? System.currentTimeMillis() : Math.max(System.currentTimeMillis(), previous + 1);
+        List<Action> out = new ArrayList<>();
+        ObjectNode info = null;
+        for (Action a : actions) {
+            if (a instanceof Action.CommitInfo c && info == null) {
+                info = c.value().deepCopy();
+            } else {
+                out.add(a);
+            }
+        }
+        ObjectNode first = DeltaSchemas.JSON.createObjectNode();
+        first.put("inCommitTimestamp", ict); // the first field of the commitInfo, as Delta writes it
+        if (info != null) {
+            first.setAll(info);
+        } else {
+            first.put("timestamp", ict);
+            first.put("engineInfo", ENGINE);
+        }
+        first.put("inCommitTimestamp", ict);
+        out.addFirst(new Action.CommitInfo(first));
+        return out;
     }
 
     /**
@@ -356,23 +404,31 @@ final class DeltaWriter {
         if (properties != null && !DeltaColumnMapping.mode(properties, "").equals("none")) {
             needed.add("columnMapping");
         }
-        boolean cdf = properties != null && "true".equalsIgnoreCase(properties.get("delta.enableChangeDataFeed"));
-        boolean cdfKnown = current != null && (current.writerFeature("changeDataFeed")
-                || current.minWriterVersion() >= 4 && current.minWriterVersion() <= 6);
+        // writer-only features the properties turn on
+        List<String> writerOnly = new ArrayList<>();
+        if (properties != null && "true".equalsIgnoreCase(properties.get("delta.enableChangeDataFeed"))
+                && !(current != null && current.minWriterVersion() >= 4 && current.minWriterVersion() <= 6)) {
+            writerOnly.add("changeDataFeed");
+        }
+        if (properties != null && "true".equalsIgnoreCase(properties.get(IN_COMMIT_TIMESTAMPS))) {
+            writerOnly.add("inCommitTimestamp");
+        }
         if (current != null && needed.stream().allMatch(f -> current.readerFeature(f)
                 || f.equals("columnMapping") && current.minReaderVersion() == 2 && current.minWriterVersion() >= 5)
-                && (!cdf || cdfKnown)) {
+                && writerOnly.stream().allMatch(current::writerFeature)) {
             return current;
         }
-        if (needed.isEmpty() && cdf) {
+        if (needed.isEmpty() && !writerOnly.isEmpty()) {
             // a writer-only feature: reader version unchanged, writer version 7 with the feature
             List<String> writer = new ArrayList<>(current == null || current.writerFeatures() == null ? List.of()
                     : current.writerFeatures());
             if (current == null || current.minWriterVersion() < 7) {
                 writer.addAll(impliedWriterFeatures(current == null ? 2 : current.minWriterVersion()));
             }
-            if (!writer.contains("changeDataFeed")) {
-                writer.add("changeDataFeed");
+            for (String f : writerOnly) {
+                if (!writer.contains(f)) {
+                    writer.add(f);
+                }
             }
             int rv = current == null ? 1 : current.minReaderVersion();
             return new Action.Protocol(rv, 7, rv >= 3 ? current.readerFeatures() : null, writer);
@@ -389,8 +445,10 @@ final class DeltaWriter {
                 reader.add("columnMapping");
             }
         }
-        if (cdf && !writer.contains("changeDataFeed")) {
-            writer.add("changeDataFeed");
+        for (String f : writerOnly) {
+            if (!writer.contains(f)) {
+                writer.add(f);
+            }
         }
         for (String f : needed) {
             if (!reader.contains(f)) {

@@ -99,4 +99,27 @@ class DeltaReplaceWhereTest {
                 .writeDelta(t.toString(), SaveMode.APPEND, DeltaWriteOptions.defaults().option("txnAppId", "other")));
         assertTrue(half.getMessage().contains("txnVersion"), half.getMessage());
     }
+
+    @Test
+    void inCommitTimestampsAreWrittenFirstAndIncrease(Spillway sw) throws Exception {
+        Path t = dir.resolve("ict");
+        sw.createDataFrame(SCHEMA, rows(0, 10, 1)).writeDelta(t.toString(), SaveMode.APPEND,
+                DeltaWriteOptions.defaults().option("delta.enableInCommitTimestamps", "true"));
+        DeltaTable table = DeltaTable.forPath(sw, t);
+        for (int k = 0; k < 4; k++) {
+            sw.createDataFrame(SCHEMA, rows(10 + k, 11 + k, 1)).writeDelta(t.toString());
+        }
+        table.delete(col("id").eq(3));
+        assertTrue(DeltaKernelOracle.writerFeatures(t, 0).contains("inCommitTimestamp"));
+        long previous = Long.MIN_VALUE;
+        for (long v = 0; v <= table.version(); v++) {
+            String first = java.nio.file.Files.readAllLines(t.resolve("_delta_log/%020d.json".formatted(v))).getFirst();
+            assertTrue(first.startsWith("{\"commitInfo\":{\"inCommitTimestamp\":"), first);
+            long ict = Long.parseLong(first.replaceAll(".*\"inCommitTimestamp\":(\\d+).*", "$1"));
+            assertTrue(ict > previous, "version " + v);
+            previous = ict;
+            assertEquals(v, table.versionAt(java.time.Instant.ofEpochMilli(ict)));
+        }
+        assertEquals(13, DeltaKernelOracle.read(t, table.version()).size());
+    }
 }

@@ -146,8 +146,9 @@ final class ColumnBuffer {
             case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> Arrays.fill(longs, size, size + k, (Long) v);
             case FLOAT64 -> Arrays.fill(doubles, size, size + k, (Double) v);
             case BOOL -> Arrays.fill(bools, size, size + k, (byte) ((Boolean) v ? 1 : 0));
-            case STRING -> {
-                byte[] b = ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            case STRING, BINARY, DECIMAL128 -> {
+                byte[] b = v instanceof String str ? str.getBytes(java.nio.charset.StandardCharsets.UTF_8) : (byte[]) v;
+                toPlainIfDict();
                 for (int i = 0; i < k; i++) {
                     appendBytes(b, 0, b.length);
                     size++;
