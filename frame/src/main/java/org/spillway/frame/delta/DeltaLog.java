@@ -33,6 +33,19 @@ final class DeltaLog {
     /** {@code table/_delta_log}. */
     final Path dir;
 
+    /**
+     * Tests only: called in {@link #writeCommit} once the temporary file holds the commit, before it is
+     * forced and published. A test blocks in it to line up racing writers on the same version, or throws
+     * (a full disk) to check that a failed commit leaves nothing behind. Null in production.
+     */
+    static volatile BeforePublish beforePublish;
+
+    /** See {@link #beforePublish}. */
+    @FunctionalInterface
+    interface BeforePublish {
+        void run(DeltaLog log, long version, Path tmp) throws IOException;
+    }
+
     DeltaLog(Path table) {
         this.table = table.toAbsolutePath().normalize();
         this.dir = this.table.resolve("_delta_log");
@@ -76,6 +89,11 @@ final class DeltaLog {
         } catch (NoSuchFileException e) {
             throw new DeltaException("Table " + table + " has no commit file for version " + version + " (" + f
                     + "): the log is incomplete", e);
+        }
+        if (out.isEmpty()) {
+            // a commit always has actions (Delta writes at least commitInfo): an empty file is a torn write, not a no-op
+            throw new DeltaException("Table " + table + ", version " + version + ": the commit file " + f + " is empty (no"
+                    + " actions); the file is corrupt, versions before " + version + " can still be read");
         }
         return out;
     }
@@ -139,6 +157,10 @@ final class DeltaLog {
                 java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes);
                 while (bb.hasRemaining()) {
                     ch.write(bb);
+                }
+                BeforePublish hook = beforePublish;
+                if (hook != null) {
+                    hook.run(this, version, tmp);
                 }
                 ch.force(true);
             }
