@@ -150,13 +150,15 @@ class DeltaBadInputTest {
         Files.write(cp2, new byte[0]);
         assertEquals(range(0, 50), ids(sw, t, 4));
         assertEquals(range(0, 30), ids(sw, t, 2));
-        table(sw, t, 1, Map.of()); // a writer goes on: version 5
-        assertEquals(60, sw.readDelta(t.toString()).count());
+        table(sw, t, 2, Map.of()); // a writer goes on: versions 5 and 6, with a checkpoint at 6 despite the corrupt ones
+        assertEquals(70, sw.readDelta(t.toString()).count());
+        assertTrue(Files.exists(new DeltaLog(t).dir.resolve("00000000000000000006.checkpoint.parquet")));
         // without the commits before it (cleaned up), a corrupt checkpoint is an error naming it
         Files.delete(commit(t, 0));
         Files.delete(commit(t, 1));
         DeltaException e = assertThrows(DeltaException.class, () -> ids(sw, t, 3));
         names(e, t.toAbsolutePath().normalize(), cp2.getFileName(), "version 2");
+        assertEquals(70, sw.readDelta(t.toString()).count()); // the latest version reads from the checkpoint of version 6
     }
 
     @Test
