@@ -112,6 +112,24 @@ class DeltaBadInputTest {
     }
 
     @Test
+    void anActionWithoutItsRequiredFieldsIsAnErrorNotAMisreadTable(Spillway sw) throws Exception {
+        Path t = table(sw, dir.resolve("t"), 2, Map.of());
+        for (String bad : List.of("{\"add\":{\"size\":1,\"dataChange\":true}}", "{\"add\":null}", "{\"remove\":{\"path\":7}}",
+                "{\"protocol\":{\"minReaderVersion\":\"one\",\"minWriterVersion\":2}}", "{\"metaData\":{\"id\":\"x\"}}",
+                "{\"txn\":{\"appId\":\"a\"}}", "[1,2]", "{\"add\":{\"path\":\"a\"},\"remove\":{\"path\":\"a\"}}")) {
+            Files.writeString(commit(t, 2), "{\"commitInfo\":{}}\n" + bad + "\n");
+            DeltaException e = readFails(sw, t);
+            names(e, t.toAbsolutePath().normalize(), "version 2", commit(t, 2).getFileName(), "line 2");
+        }
+        // a gap in the log
+        Files.writeString(commit(t, 3), Files.readString(commit(t, 1)));
+        Files.delete(commit(t, 2));
+        DeltaException e = readFails(sw, t);
+        names(e, t.toAbsolutePath().normalize(), "version 2", commit(t, 2).getFileName(), "incomplete");
+        assertEquals(range(0, 20), ids(sw, t, 1));
+    }
+
+    @Test
     void anEmptyCommitFileIsAnError(Spillway sw) throws Exception {
         Path t = table(sw, dir.resolve("t"), 3, Map.of());
         Files.write(commit(t, 2), new byte[0]);
