@@ -26,6 +26,12 @@ import java.util.UUID;
  * the version exists, where a rename would silently replace it), the directory is forced, and the
  * temporary name removed. A reader never sees a partial commit: the final name appears only when the
  * whole file is on disk. A crash may leave a {@code .tmp} file behind, which no reader looks at.
+ *
+ * <p><b>Damaged commits.</b> Delta files are the unit of atomicity (PROTOCOL.md "Delta Log Entries"): a
+ * commit that is empty or has a line that is not an action (a truncated file, as a crashed writer of a
+ * store without atomic creation leaves) is an error naming the table, the version, the file and the
+ * line, not a shorter version read as if whole; the versions before it stay readable. Unknown actions
+ * and fields are ignored, as the protocol asks.
  */
 final class DeltaLog {
     /** The table's root directory. */
