@@ -211,6 +211,21 @@ sealed interface Action {
         }
         var e = line.properties().iterator().next();
         JsonNode v = e.getValue();
+        switch (e.getKey()) {
+            case "add", "remove" -> require(e.getKey(), v, "path", JsonNode::isTextual);
+            case "protocol" -> {
+                require("protocol", v, "minReaderVersion", JsonNode::isIntegralNumber);
+                require("protocol", v, "minWriterVersion", JsonNode::isIntegralNumber);
+            }
+            case "metaData" -> require("metaData", v, "schemaString", JsonNode::isTextual);
+            case "txn" -> {
+                require("txn", v, "appId", JsonNode::isTextual);
+                require("txn", v, "version", JsonNode::isIntegralNumber);
+            }
+            default -> {
+                // other actions are kept as they are (and ignored where unknown, as PROTOCOL.md asks)
+            }
+        }
         return switch (e.getKey()) {
             case "protocol" -> new Protocol(v.path("minReaderVersion").asInt(), v.path("minWriterVersion").asInt(),
                     strings(v.get("readerFeatures")), strings(v.get("writerFeatures")));
@@ -230,6 +245,15 @@ sealed interface Action {
             case "commitInfo" -> new CommitInfo(v.isObject() ? (ObjectNode) v : DeltaSchemas.JSON.createObjectNode());
             default -> new Other(e.getKey(), v);
         };
+    }
+
+    /** Fails unless {@code action} has a field {@code field} of the right JSON type (a required field: Spillway would misread without it). */
+    private static void require(String action, JsonNode v, String field, java.util.function.Predicate<JsonNode> type) {
+        JsonNode f = v == null ? null : v.get(field);
+        if (f == null || !type.test(f) || f.isTextual() && f.asText().isEmpty()) {
+            throw new IllegalArgumentException("the " + action + " action has " + (f == null || f.isNull() ? "no" : "an invalid") + " '"
+                    + field + "'" + (v == null ? "" : ": " + abbreviate(v.toString())));
+        }
     }
 
     private static String abbreviate(String s) {

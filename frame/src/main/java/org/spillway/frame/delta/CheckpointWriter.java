@@ -174,9 +174,20 @@ final class CheckpointWriter {
         long minTimestamp = now - DeltaMaintenance.parseInterval(snap.property("delta.deletedFileRetentionDuration", null),
                 DeltaMaintenance.DEFAULT_RETENTION).toMillis();
         Map<String, Action.RemoveFile> out = new LinkedHashMap<>();
-        Checkpoints.Checkpoint prev = snap.version == 0 ? null : Checkpoints.latest(log, snap.version - 1);
-        if (prev != null) {
-            Checkpoints.readTombstones(log, prev, r -> out.put(r.key(), r));
+        Checkpoints.Checkpoint prev = null;
+        for (Checkpoints.Checkpoint cp : snap.version == 0 ? java.util.List.<Checkpoints.Checkpoint>of()
+                : Checkpoints.candidates(log, snap.version - 1)) {
+            try {
+                Map<String, Action.RemoveFile> read = new LinkedHashMap<>();
+                Checkpoints.readTombstones(log, cp, r -> read.put(r.key(), r));
+                out.putAll(read);
+                prev = cp;
+                break;
+            } catch (DeltaException e) {
+                // a corrupt older checkpoint must not stop every later one: take the tombstones from the one before, or the commits
+                org.slf4j.LoggerFactory.getLogger(CheckpointWriter.class).warn("{}; taking the tombstones from an older checkpoint or"
+                        + " the commits instead", e.getMessage());
+            }
         }
         for (long v = prev == null ? 0 : prev.version() + 1; v <= snap.version; v++) {
             for (Action a : log.readCommit(v)) {

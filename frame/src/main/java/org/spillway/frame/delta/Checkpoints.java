@@ -36,11 +36,21 @@ final class Checkpoints {
 
     /** The newest complete checkpoint at or before {@code version}, or null. */
     static Checkpoint latest(DeltaLog log, long version) {
+        List<Checkpoint> all = candidates(log, version);
+        return all.isEmpty() ? null : all.getFirst();
+    }
+
+    /**
+     * The complete checkpoints at or before {@code version}, newest first (of several at one version, in
+     * listing order). {@code _last_checkpoint} is not consulted: the directory is listed, so a
+     * stale or dangling {@code _last_checkpoint} is harmless.
+     */
+    static List<Checkpoint> candidates(DeltaLog log, long version) {
         TreeMap<Long, List<Checkpoint>> byVersion = new TreeMap<>();
         Map<String, List<Path>> parts = new LinkedHashMap<>();
         Map<String, Integer> partCounts = new LinkedHashMap<>();
         if (!Files.isDirectory(log.dir)) {
-            return null;
+            return List.of();
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(log.dir, "*.checkpoint*")) {
             for (Path p : ds) {
@@ -75,7 +85,11 @@ final class Checkpoints {
                 byVersion.computeIfAbsent(v, x -> new ArrayList<>()).add(new Checkpoint(v, files, false));
             }
         }
-        return byVersion.isEmpty() ? null : byVersion.lastEntry().getValue().getFirst();
+        List<Checkpoint> out = new ArrayList<>();
+        for (List<Checkpoint> atVersion : byVersion.descendingMap().values()) {
+            out.addAll(atVersion);
+        }
+        return out;
     }
 
     /**

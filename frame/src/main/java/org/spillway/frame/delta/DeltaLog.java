@@ -26,12 +26,31 @@ import java.util.UUID;
  * the version exists, where a rename would silently replace it), the directory is forced, and the
  * temporary name removed. A reader never sees a partial commit: the final name appears only when the
  * whole file is on disk. A crash may leave a {@code .tmp} file behind, which no reader looks at.
+ *
+ * <p><b>Damaged commits.</b> Delta files are the unit of atomicity (PROTOCOL.md "Delta Log Entries"): a
+ * commit that is empty or has a line that is not an action (a truncated file, as a crashed writer of a
+ * store without atomic creation leaves) is an error naming the table, the version, the file and the
+ * line, not a shorter version read as if whole; the versions before it stay readable. Unknown actions
+ * and fields are ignored, as the protocol asks.
  */
 final class DeltaLog {
     /** The table's root directory. */
     final Path table;
     /** {@code table/_delta_log}. */
     final Path dir;
+
+    /**
+     * Tests only: called in {@link #writeCommit} once the temporary file holds the commit, before it is
+     * forced and published. A test blocks in it to line up racing writers on the same version, or throws
+     * (a full disk) to check that a failed commit leaves nothing behind. Null in production.
+     */
+    static volatile BeforePublish beforePublish;
+
+    /** See {@link #beforePublish}. */
+    @FunctionalInterface
+    interface BeforePublish {
+        void run(DeltaLog log, long version, Path tmp) throws IOException;
+    }
 
     DeltaLog(Path table) {
         this.table = table.toAbsolutePath().normalize();
@@ -76,6 +95,11 @@ final class DeltaLog {
         } catch (NoSuchFileException e) {
             throw new DeltaException("Table " + table + " has no commit file for version " + version + " (" + f
                     + "): the log is incomplete", e);
+        }
+        if (out.isEmpty()) {
+            // a commit always has actions (Delta writes at least commitInfo): an empty file is a torn write, not a no-op
+            throw new DeltaException("Table " + table + ", version " + version + ": the commit file " + f + " is empty (no"
+                    + " actions); the file is corrupt, versions before " + version + " can still be read");
         }
         return out;
     }
@@ -139,6 +163,10 @@ final class DeltaLog {
                 java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes);
                 while (bb.hasRemaining()) {
                     ch.write(bb);
+                }
+                BeforePublish hook = beforePublish;
+                if (hook != null) {
+                    hook.run(this, version, tmp);
                 }
                 ch.force(true);
             }

@@ -393,8 +393,14 @@ public final class DeltaTable {
             ids.add(snap.fieldId(f.name()));
         }
         List<Integer> fieldIds = snap.columnMappingMode().equals("id") ? ids : null;
-        ParquetSource src = ParquetSource.ofFiles("Delta table " + snap.log.table + " version " + snap.version, files, data, physical,
-                fieldIds, parts, values, deleted);
+        ParquetSource src;
+        try {
+            src = ParquetSource.ofFiles("Delta table " + snap.log.table + " version " + snap.version, files, data, physical,
+                    fieldIds, parts, values, deleted);
+        } catch (org.spillway.frame.io.ParquetFormatException e) {
+            // a data file that is not Parquet, or whose schema does not fit the table's (the message names the file and column)
+            throw new DeltaException("Table " + snap.log.table + ", version " + snap.version + ": " + e.getMessage(), e);
+        }
         return new Scan(src, data, parts, values, physical, fieldIds, List.copyOf(adds));
     }
 

@@ -16,6 +16,7 @@ import org.spillway.spill.Schema;
  * transactions. Immutable once loaded.
  */
 final class Snapshot {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Snapshot.class);
     /** Reader features Spillway reads correctly. */
     static final Set<String> SUPPORTED_READER_FEATURES = Set.of("timestampNtz", "vacuumProtocolCheck", "v2Checkpoint",
             "deletionVectors", "columnMapping", "typeWidening", "typeWidening-preview");
@@ -33,15 +34,16 @@ final class Snapshot {
     private volatile DeltaColumnMapping mapping;
 
     private Snapshot(DeltaLog log, long version, Action.Protocol protocol, Action.Metadata metadata,
-                     Map<String, Action.AddFile> files, Map<String, Long> txns) {
+                     Map<String, Action.AddFile> files, Map<String, Long> txns, Object metadataSource) {
         this.log = log;
         this.version = version;
         this.protocol = protocol;
         this.metadata = metadata;
         this.files = files;
         this.txns = txns;
-        this.fields = DeltaSchemas.fields(metadata.schemaString(), log.table.toString());
-        this.schema = DeltaSchemas.toSchema(fields, log.table.toString());
+        String where = log.table + " (version " + version + ", the metaData of " + metadataSource + ")";
+        this.fields = DeltaSchemas.fields(metadata.schemaString(), where);
+        this.schema = DeltaSchemas.toSchema(fields, where);
     }
 
     /**
@@ -59,22 +61,50 @@ final class Snapshot {
             throw new DeltaException("Table " + log.table + " has versions " + versions.first() + " to " + versions.last()
                     + "; version " + version + " does not exist");
         }
-        Checkpoints.Checkpoint cp = Checkpoints.latest(log, version);
-        long start = cp == null ? 0 : cp.version() + 1;
-        if (cp == null && versions.first() > 0) {
+        State st = null;
+        long start = 0;
+        DeltaException unreadable = null;
+        for (Checkpoints.Checkpoint cp : Checkpoints.candidates(log, version)) {
+            if (unreadable != null && !contiguous(versions, cp.version() + 1, version)) {
+                continue; // a fallback needs every commit after it
+            }
+            try {
+                State s = new State();
+                s.source = cp.files().size() == 1 ? cp.files().getFirst() : cp.files();
+                Checkpoints.read(log, cp, s::apply);
+                if (s.protocol == null || s.metadata == null) {
+                    throw new DeltaException("Table " + log.table + ": the checkpoint " + cp.files() + " of version " + cp.version()
+                            + " has no " + (s.protocol == null ? "protocol" : "metaData") + " action");
+                }
+                st = s;
+                start = cp.version() + 1;
+                break;
+            } catch (DeltaException e) {
+                // a torn or corrupt checkpoint is redundant as long as an older one or the commits can stand in for it
+                LOG.warn("{}; reading version {} from an older checkpoint or the commits instead", e.getMessage(), version);
+                if (unreadable == null) {
+                    unreadable = e;
+                }
+            }
+        }
+        if (st == null && unreadable != null && !contiguous(versions, 0, version)) {
+            throw new DeltaException("Table " + log.table + ": version " + version + " cannot be reconstructed: its checkpoint cannot"
+                    + " be read (" + unreadable.getMessage() + ") and the commits before it are not all there (cleaned up)", unreadable);
+        }
+        if (st == null && versions.first() > 0) {
             throw new DeltaException("Table " + log.table + ": the log starts at version " + versions.first()
                     + " and there is no checkpoint at or before version " + version + ": version " + version + " cannot be"
                     + " reconstructed (its commits were cleaned up)");
         }
-        State st = new State();
-        if (cp != null) {
-            Checkpoints.read(log, cp, st::apply);
+        if (st == null) {
+            st = new State();
         }
         for (long v = start; v <= version; v++) {
             if (!versions.contains(v)) {
                 throw new DeltaException("Table " + log.table + " has no commit file for version " + v + " (" + log.commitFile(v)
                         + "): the log is incomplete");
             }
+            st.source = log.commitFile(v);
             for (Action a : log.readCommit(v)) {
                 st.apply(a);
             }
@@ -87,7 +117,12 @@ final class Snapshot {
             throw new DeltaException("Table " + log.table + " at version " + version + " has no "
                     + (protocol == null ? "protocol" : "metaData") + " action: the log is corrupt");
         }
-        return new Snapshot(log, version, protocol, metadata, files, txns);
+        return new Snapshot(log, version, protocol, metadata, files, txns, st.metadataSource);
+    }
+
+    /** True if every version from {@code from} to {@code to} has a commit file. */
+    private static boolean contiguous(java.util.TreeSet<Long> versions, long from, long to) {
+        return from > to || versions.subSet(from, true, to, true).size() == to - from + 1;
     }
 
     /** The state being replayed: the last protocol and metadata, live files and transactions. */
@@ -96,11 +131,17 @@ final class Snapshot {
         Action.Metadata metadata;
         final Map<String, Action.AddFile> files = new LinkedHashMap<>();
         final Map<String, Long> txns = new LinkedHashMap<>();
+        /** The file being replayed, and the one the metadata came from (for errors). */
+        Object source;
+        Object metadataSource;
 
         void apply(Action a) {
             switch (a) {
                 case Action.Protocol p -> protocol = p;
-                case Action.Metadata m -> metadata = m;
+                case Action.Metadata m -> {
+                    metadata = m;
+                    metadataSource = source;
+                }
                 case Action.AddFile add -> files.put(add.key(), add);
                 case Action.RemoveFile rm -> files.remove(rm.key());
                 case Action.Txn t -> txns.put(t.appId(), t.version());

@@ -1,149 +1,127 @@
 package org.spillway.frame.delta;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.spillway.frame.Functions.col;
-import static org.spillway.frame.Functions.lit;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spillway.frame.Row;
 import org.spillway.frame.Spillway;
 import org.spillway.frame.testkit.SpillwayTest;
-import org.spillway.spill.DataType;
-import org.spillway.spill.Field;
-import org.spillway.spill.Schema;
 
 /**
- * Two writers on one table from the same version, in randomized rounds: appends, deletes and updates
- * race; each operation either lands or fails with a typed {@link ConcurrentModificationException}
- * (never anything else), blind appends always land, at least one operation of a round lands, and the
- * table equals the serial result of the operations that landed, in their commit order.
+ * Two writers on one table, in threads, in 200 randomized rounds ({@link DeltaRaces}: appends, application
+ * transactions, deletes, updates and merges, over rows and files that overlap or not, with deletion
+ * vectors or copy-on-write, now and then with a checkpoint due). In three rounds of four the writers are
+ * lined up: both have read the table and written their files before either publishes its commit
+ * ({@link DeltaLog#beforePublish}), so who wins is exactly what Delta's conflict rules say; in the
+ * fourth they race freely. Either way each operation lands or fails with a typed
+ * {@link ConcurrentModificationException}, and the table is the serial result of the winners. The seed
+ * is random and printed in every failure; {@code -Ddelta.races.seed=N} replays a run.
  */
 @SpillwayTest
 class DeltaConcurrencyTest {
+    static final int ROUNDS = 200;
+
     @TempDir
     Path dir;
 
-    private record Op(String kind, int m, int r, int x) {
-    }
-
-    private static void apply(Op op, TreeMap<Long, Integer> rows, int round) {
-        switch (op.kind()) {
-            case "append" -> {
-                for (int i = 0; i < 3; i++) {
-                    rows.put(100_000L + round * 100L + op.x() * 10L + i, 0);
-                }
-            }
-            case "delete" -> rows.keySet().removeIf(id -> id % op.m() == op.r());
-            default -> rows.replaceAll((id, v) -> id % op.m() == op.r() ? op.x() : v);
-        }
-    }
-
-    private static void run(Op op, DeltaTable t, Spillway sw, int round) {
-        switch (op.kind()) {
-            case "append" -> {
-                Object[][] rows = new Object[3][];
-                for (int i = 0; i < 3; i++) {
-                    rows[i] = new Object[] {100_000L + round * 100L + op.x() * 10L + i, 0};
-                }
-                sw.createDataFrame(Schema.of(new Field("id", DataType.INT64), new Field("v", DataType.INT32)), List.of(rows))
-                        .writeDelta(t.path().toString());
-            }
-            case "delete" -> t.delete(col("id").mod(op.m()).eq(op.r()));
-            default -> t.update(col("id").mod(op.m()).eq(op.r()), Map.of("v", lit(op.x())));
-        }
-    }
-
     @Test
     void racingWritersGiveTheSerialResultOfTheWinners(Spillway sw) throws Exception {
-        Random rnd = new Random(7);
-        String[] kinds = {"append", "delete", "update"};
+        long seed = Long.getLong("delta.races.seed", System.nanoTime());
+        Random rnd = new Random(seed);
         int conflicts = 0;
         int bothLanded = 0;
-        for (int round = 0; round < 40; round++) {
-            Path p = dir.resolve("r" + round);
-            Object[][] init = new Object[200][];
-            TreeMap<Long, Integer> model = new TreeMap<>();
-            for (int i = 0; i < init.length; i++) {
-                init[i] = new Object[] {(long) i, 0};
-                model.put((long) i, 0);
+        Map<String, Integer> seen = new java.util.TreeMap<>();
+        try {
+            for (int round = 0; round < ROUNDS; round++) {
+                String where = "seed " + seed + " (-Ddelta.races.seed=" + seed + ") round " + round;
+                Path t = dir.resolve("r" + round).toAbsolutePath().normalize();
+                int files = 1 + rnd.nextInt(4);
+                DeltaRaces.create(sw, t, files, props(rnd));
+                Race race = new Race(DeltaRaces.randomPair(rnd, round), round % 4 != 3);
+                DeltaRaces.Outcome[] out = race.run(sw, t);
+                DeltaRaces.check(sw, t, files - 1, race.ops, out, race.linedUp, where);
+                conflicts += (out[0].error() != null ? 1 : 0) + (out[1].error() != null ? 1 : 0);
+                bothLanded += out[0].landed() && out[1].landed() ? 1 : 0;
+                for (DeltaRaces.Outcome o : out) {
+                    seen.merge(o.error() == null ? "landed" : o.error().getClass().getSimpleName(), 1, Integer::sum);
+                }
             }
-            sw.createDataFrame(Schema.of(new Field("id", DataType.INT64), new Field("v", DataType.INT32)), List.of(init))
-                    .writeDelta(p, SaveMode.APPEND, DeltaWriteOptions.defaults().withProperties(
-                            round % 2 == 0 ? Map.of("delta.enableDeletionVectors", "true") : Map.of()));
-            DeltaTable t = DeltaTable.forPath(sw, p);
-            Op[] ops = new Op[2];
-            for (int k = 0; k < 2; k++) {
-                ops[k] = new Op(kinds[rnd.nextInt(3)], 2 + rnd.nextInt(5), rnd.nextInt(2), 1 + k);
-            }
-            CyclicBarrier start = new CyclicBarrier(2);
-            AtomicReferenceArray<Throwable> failed = new AtomicReferenceArray<>(2);
-            List<Thread> threads = new ArrayList<>();
+        } finally {
+            DeltaLog.beforePublish = null;
+        }
+        System.out.println("DeltaConcurrencyTest seed " + seed + ": " + ROUNDS + " rounds, outcomes " + seen);
+        // the races did happen both ways: some rounds had a loser, some had two winners
+        assertTrue(conflicts > 0, "no round had a conflict, seed " + seed);
+        assertTrue(bothLanded > 0, "no round had two winners, seed " + seed);
+    }
+
+    /** Deletion vectors in half the tables; a checkpoint due after every other version in a third. */
+    static Map<String, String> props(Random rnd) {
+        Map<String, String> p = new java.util.HashMap<>();
+        if (rnd.nextBoolean()) {
+            p.put("delta.enableDeletionVectors", "true");
+        }
+        if (rnd.nextInt(3) == 0) {
+            p.put("delta.checkpointInterval", "2");
+        }
+        return p;
+    }
+
+    /** One round's two operations, run in two threads, lined up before their commits or not. */
+    private record Race(DeltaRaces.Op[] ops, boolean linedUp) {
+        DeltaRaces.Outcome[] run(Spillway sw, Path t) throws InterruptedException {
+            CountDownLatch publish = new CountDownLatch(2);
+            ThreadLocal<long[]> version = new ThreadLocal<>();
+            DeltaLog.beforePublish = (log, v, tmp) -> {
+                long[] mine = version.get();
+                if (mine == null || !log.table.equals(t)) {
+                    return;
+                }
+                boolean first = mine[0] < 0;
+                mine[0] = v; // the version of this attempt: the committed one after the last attempt
+                if (first && linedUp) {
+                    publish.countDown();
+                    try {
+                        publish.await(30, TimeUnit.SECONDS); // the other writer arrives, or fails before its commit
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            DeltaRaces.Outcome[] out = new DeltaRaces.Outcome[2];
+            Thread[] threads = new Thread[2];
             for (int k = 0; k < 2; k++) {
                 int kk = k;
-                int rr = round;
-                Thread th = new Thread(() -> {
+                threads[k] = new Thread(() -> {
+                    long[] mine = {-1};
+                    version.set(mine);
                     try {
-                        start.await();
-                        run(ops[kk], t, sw, rr);
-                    } catch (Throwable x) {
-                        failed.set(kk, x);
+                        DeltaRaces.run(sw, t, ops[kk]);
+                        out[kk] = new DeltaRaces.Outcome(mine[0], null);
+                    } catch (Throwable e) {
+                        if (mine[0] < 0) {
+                            publish.countDown(); // never leave the other writer waiting
+                        }
+                        out[kk] = new DeltaRaces.Outcome(-1, e);
                     }
-                });
-                th.start();
-                threads.add(th);
+                }, "writer-" + k);
+                threads[k].start();
             }
             for (Thread th : threads) {
                 th.join();
             }
-            for (int k = 0; k < 2; k++) {
-                Throwable x = failed.get(k);
-                assertTrue(x == null || x instanceof ConcurrentModificationException, "round " + round + " " + ops[k] + ": " + x);
-                if (ops[k].kind().equals("append")) {
-                    assertEquals(null, x, "a blind append always lands");
-                }
-            }
-            assertTrue(failed.get(0) == null || failed.get(1) == null, "round " + round + ": someone wins");
-            conflicts += (failed.get(0) != null ? 1 : 0) + (failed.get(1) != null ? 1 : 0);
-            bothLanded += failed.get(0) == null && failed.get(1) == null ? 1 : 0;
-            // the landed operations in commit order, from the history (versions 1 and 2)
-            List<Row> h = t.history().collect().rows();
-            List<Op> landed = new ArrayList<>();
-            for (int i = h.size() - 2; i >= 0; i--) {
-                String op = h.get(i).getString("operation");
-                String params = h.get(i).getString("operationParameters");
-                for (int k = 0; k < 2; k++) {
-                    boolean same = switch (ops[k].kind()) {
-                        case "append" -> op.equals("WRITE") && !landed.contains(ops[k]);
-                        case "delete" -> op.equals("DELETE") && params.contains(" % " + ops[k].m() + ") = " + ops[k].r());
-                        default -> op.equals("UPDATE") && params.contains(" % " + ops[k].m() + ") = " + ops[k].r());
-                    };
-                    if (same && failed.get(k) == null && !landed.contains(ops[k])) {
-                        landed.add(ops[k]);
-                        break;
-                    }
-                }
-            }
-            for (Op op : landed) {
-                apply(op, model, round);
-            }
-            TreeMap<Long, Integer> actual = new TreeMap<>();
-            for (Row r : t.toDF().collect().rows()) {
-                actual.put(r.getLong("id"), r.getInt("v"));
-            }
-            assertEquals(model, actual, "round " + round + " ops " + List.of(ops) + " landed " + landed);
+            return out;
         }
-        // the races did happen both ways: some rounds had a loser, some had two winners
-        assertTrue(conflicts > 0, "no round had a conflict");
-        assertTrue(bothLanded > 0, "no round had two winners");
+
+        @Override
+        public String toString() {
+            return List.of(ops) + (linedUp ? " lined up" : " free");
+        }
     }
 }
