@@ -606,12 +606,7 @@ public final class DataFrame {
         }
     }
 
-    /**
-     * Writes the frame as Parquet with the {@linkplain org.spillway.frame.io.ParquetWriteOptions#defaults() defaults}
-     * (ZSTD, 1,048,576-row row groups, 1 MiB pages, dictionary encoding): to one file when the path
-     * ends in {@code .parquet}, else to a directory of part files. An existing target is replaced
-     * atomically; see {@link #writeParquet(Path, org.spillway.frame.io.ParquetWriteOptions)}.
-     */
+    /** {@link #writeParquet(Path, org.spillway.frame.io.ParquetWriteOptions)} with the default options (ZSTD, 1 MiB pages, ...). */
     public void writeParquet(String path) {
         writeParquet(Path.of(path), org.spillway.frame.io.ParquetWriteOptions.defaults());
     }
@@ -632,12 +627,12 @@ public final class DataFrame {
 
     /** Writes the frame to the Delta Lake table at {@code path}: creates it, or appends to it. */
     public void writeDelta(String path) {
-        writeDelta(Path.of(path), org.spillway.frame.delta.SaveMode.APPEND, org.spillway.frame.delta.DeltaWriteOptions.defaults());
+        writeDelta(path, org.spillway.frame.delta.SaveMode.APPEND);
     }
 
     /** Writes the frame to the Delta Lake table at {@code path} in {@code mode}. */
     public void writeDelta(String path, org.spillway.frame.delta.SaveMode mode) {
-        writeDelta(Path.of(path), mode, org.spillway.frame.delta.DeltaWriteOptions.defaults());
+        writeDelta(path, mode, org.spillway.frame.delta.DeltaWriteOptions.defaults());
     }
 
     /** {@link #writeDelta(Path, org.spillway.frame.delta.SaveMode, org.spillway.frame.delta.DeltaWriteOptions)} by path text. */
