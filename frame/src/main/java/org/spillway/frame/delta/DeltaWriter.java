@@ -30,10 +30,14 @@ import org.spillway.spill.Schema;
  * deleted.
  */
 final class DeltaWriter {
-    /** Writer features Spillway honours on append and overwrite. */
+    /**
+     * Writer features Spillway honours. Some are honoured by not using what they allow: checkpoints are
+     * classic single-file V1-spec ones (allowed on {@code v2Checkpoint} tables, which only forbid
+     * multi-part ones); constraints, generated and identity columns only while none is defined.
+     */
     static final Set<String> SUPPORTED_WRITER_FEATURES = Set.of("timestampNtz", "appendOnly", "invariants", "deletionVectors",
             "changeDataFeed", "vacuumProtocolCheck", "domainMetadata", "columnMapping", "checkConstraints", "generatedColumns",
-            "identityColumns", "typeWidening", "typeWidening-preview", "inCommitTimestamp");
+            "identityColumns", "typeWidening", "typeWidening-preview", "inCommitTimestamp", "v2Checkpoint");
     /** The table property that turns in-commit timestamps on (PROTOCOL.md "In-Commit Timestamps"). */
     static final String IN_COMMIT_TIMESTAMPS = "delta.enableInCommitTimestamps";
     static final String ENGINE = "Spillway/0.1.0";
