@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import org.spillway.frame.ColumnNotFoundException;
 import org.spillway.frame.SpillwayException;
 import org.spillway.frame.io.FileSpecs;
@@ -57,7 +56,8 @@ import org.spillway.spill.vector.StringVector;
  * may span row groups, several chunks may fill one), each full row group is encoded and compressed
  * as a task on a fork-join pool of the session's parallelism owned by the write, and encoded row groups are appended to their file in
  * order. The output is deterministic: the same frame and options give the same row groups. Buffered
- * rows and encoded row groups are reserved from the session's memory budget (twice the heap copy);
+ * rows and encoded row groups are reserved from the session's memory budget (twice the heap copy, up to
+ * {@link #writerCap} in all);
  * when the budget runs short, pending row groups are written early (smaller) before more is reserved.
  *
  * <p><b>Atomicity.</b> Everything is written into a hidden staging sibling
@@ -489,10 +489,22 @@ public final class ParquetWriteJob {
         return sb == null ? s : sb.toString();
     }
 
+    /**
+     * The most the writer holds of a budget of {@code limit} bytes (buffered rows and row groups being
+     * encoded): half, but leaving the scan that feeds it (readers, decoded chunks: a few MiB per
+     * worker whatever the budget) at least {@value #SCAN_ROOM} bytes, and never less than a quarter.
+     * Under a small budget the writer so cuts smaller row groups rather than starve its own input.
+     */
+    static long writerCap(long limit) {
+        return Math.max(limit / 4, Math.min(limit / 2, limit - SCAN_ROOM));
+    }
+
+    /** What {@link #writerCap} leaves the scan at least, budget permitting. */
+    static final long SCAN_ROOM = 64L << 20;
+
     /** Runs serially, in row order. */
     private void accept(List<Routed> routed) {
-        // the writer keeps at most half the budget: the scan feeding it (readers, decoded chunks) needs the rest
-        long cap = df.budget().limit() / 2;
+        long cap = writerCap(df.budget().limit());
         for (Routed r : routed) {
             long charge = 2 * r.heapBytes();
             if (reservation.bytes() + charge > cap || !reservation.tryGrow(charge)) {
@@ -522,17 +534,13 @@ public final class ParquetWriteJob {
         }
     }
 
-    /** A row group being encoded, with the bytes it holds from the budget. */
-    private record InFlight(ForkJoinTask<RowGroupEncoder.Encoded> task, long charge) {
-    }
-
     /** The files of one partition (or of the whole target): pending rows, row groups in flight, the open file. */
     private final class Sink {
         private final String partition;
         private final List<RowGroupEncoder.Piece> pending = new ArrayList<>();
         private int pendingRows;
         private long pendingCharge;
-        private final ArrayDeque<InFlight> queue = new ArrayDeque<>();
+        private final ArrayDeque<RowGroupTask> queue = new ArrayDeque<>();
         private ParquetFileWriter file;
         private Path filePath;
 
@@ -562,8 +570,7 @@ public final class ParquetWriteJob {
                 return;
             }
             List<RowGroupEncoder.Piece> pieces = List.copyOf(pending);
-            ForkJoinTask<RowGroupEncoder.Encoded> t = encoders.submit(() -> RowGroupEncoder.encode(dataSchema, pieces, options));
-            queue.add(new InFlight(t, pendingCharge));
+            queue.add(new RowGroupTask(encoders, () -> RowGroupEncoder.encode(dataSchema, pieces, options), pendingCharge));
             inFlight++;
             pending.clear();
             pendingRows = 0;
@@ -581,10 +588,10 @@ public final class ParquetWriteJob {
 
         /** Writes finished row groups in order; with {@code block}, waits for all of them. */
         void drain(boolean block) {
-            while (!queue.isEmpty() && (block || queue.peek().task().isDone())) {
-                InFlight f = queue.poll();
+            while (!queue.isEmpty() && (block || queue.peek().isDone())) {
+                RowGroupTask f = queue.poll();
                 inFlight--;
-                RowGroupEncoder.Encoded rg = f.task().join();
+                RowGroupEncoder.Encoded rg = f.await();
                 try {
                     if (file != null && !singleFile && file.rowGroupCount() >= ROW_GROUPS_PER_PART_FILE) {
                         closeFile();
@@ -603,7 +610,7 @@ public final class ParquetWriteJob {
                     throw new SpillwayException("Cannot write " + target + ": " + e + "; the previous "
                             + (singleFile ? "file" : "directory") + " (if any) is unchanged", e);
                 } finally {
-                    reservation.shrink(f.charge());
+                    reservation.shrink(f.charge);
                 }
             }
         }
@@ -639,9 +646,8 @@ public final class ParquetWriteJob {
         }
 
         void cancel() {
-            for (InFlight f : queue) {
-                f.task().cancel(true);
-                f.task().quietlyJoin();
+            for (RowGroupTask f : queue) {
+                f.cancel();
             }
             queue.clear();
             if (file != null) {
