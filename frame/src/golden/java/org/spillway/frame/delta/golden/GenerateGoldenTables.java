@@ -41,6 +41,7 @@ public final class GenerateGoldenTables {
         tables.put("column-mapping-id", (gen, t) -> gen.columnMapping(t, "id"));
         tables.put("checkpoints", GenerateGoldenTables::checkpoints);
         tables.put("checkpoints-v2", GenerateGoldenTables::checkpointsV2);
+        tables.put("checkpoints-parsed", GenerateGoldenTables::checkpointsParsed);
         tables.put("change-data-feed", GenerateGoldenTables::changeDataFeed);
         tables.put("timestamp-ntz", GenerateGoldenTables::timestampNtz);
         tables.put("type-widening", GenerateGoldenTables::typeWidening);
@@ -222,6 +223,18 @@ public final class GenerateGoldenTables {
                         + (k * 5) + ", " + (k * 5 + 5) + ")");
             }
         }
+    }
+
+    /** Checkpoints whose partitionValues_parsed and stats_parsed hold dates, timestamps, decimals and binary. */
+    private void checkpointsParsed(Path t) {
+        sql(t, "CREATE TABLE $T (id INT, dt DATE, ts TIMESTAMP, ntz TIMESTAMP_NTZ, amt DECIMAL(12,3), bin BINARY, pdt DATE, pts TIMESTAMP)"
+                + " USING delta PARTITIONED BY (pdt, pts) TBLPROPERTIES ('delta.checkpointInterval' = '2')");
+        for (int k = 1; k <= 4; k++) {
+            sql(t, "INSERT INTO $T VALUES (" + k + ", DATE'2024-01-0" + k + "', TIMESTAMP'2024-01-0" + k + " 10:00:00.123456',"
+                    + " TIMESTAMP_NTZ'2024-01-0" + k + " 10:00:00', " + k + ".125BD, X'0" + k + "', DATE'2024-02-0" + (k % 2 + 1) + "',"
+                    + " TIMESTAMP'2024-02-01 0" + (k % 2) + ":30:00'), (" + (k + 10) + ", NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+        }
+        sql(t, "DELETE FROM $T WHERE id = 2");
     }
 
     private void changeDataFeed(Path t) {
