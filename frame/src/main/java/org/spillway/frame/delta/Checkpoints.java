@@ -163,7 +163,34 @@ final class Checkpoints {
     /** A checkpoint row's field as the JSON object of a log line ({@code {"add": {...}}}). */
     private static JsonNode wrap(String key, Object value) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put(key, value);
+        m.put(key, plain(value, true));
         return DeltaSchemas.JSON.valueToTree(m);
+    }
+
+    /**
+     * A checkpoint value as JSON-able data: {@code partitionValues_parsed} and {@code stats_parsed}
+     * (typed copies of {@code partitionValues} and {@code stats} that Spark writes) are dropped, and
+     * any other date or time value becomes its ISO text.
+     */
+    private static Object plain(Object value, boolean action) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String k = String.valueOf(e.getKey());
+                if (action && k.endsWith("_parsed")) {
+                    continue;
+                }
+                out.put(k, plain(e.getValue(), false));
+            }
+            return out;
+        }
+        if (value instanceof java.util.List<?> list) {
+            java.util.List<Object> out = new java.util.ArrayList<>(list.size());
+            for (Object o : list) {
+                out.add(plain(o, false));
+            }
+            return out;
+        }
+        return value instanceof java.time.temporal.TemporalAccessor t ? t.toString() : value;
     }
 }

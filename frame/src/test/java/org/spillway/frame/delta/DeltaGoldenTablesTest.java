@@ -37,25 +37,13 @@ import org.spillway.frame.testkit.SpillwayTest;
  */
 @SpillwayTest
 class DeltaGoldenTablesTest {
-    /** Why the versions of checkpoints-parsed that are read through a Spark checkpoint (v2 to v5) fail. */
-    private static final String CHECKPOINT_PARSED_BUG = "Spillway bug: a checkpoint whose add.partitionValues_parsed or"
-            + " add.stats_parsed holds a date or timestamp fails to load (Checkpoints.wrap gives ParquetRecords' java.time values"
-            + " to a Jackson ObjectMapper without the JSR-310 module)";
-
     /**
      * Cases Spillway cannot pass yet, with the reason (a reader feature it lacks, or a known bug): they are skipped
      * (assumptions), naming the reason. A key is a table name (all its cases) or {@code "<table> v<N>"} (one version;
      * {@code readDelta} reads the latest). Remove an entry when the feature or the fix lands; the expected rows are
      * already here. Run with {@code -Dspillway.golden.all=true} to try them anyway.
      */
-    static final Map<String, String> UNSUPPORTED = Map.of(
-            "column-mapping-name", "column mapping (delta.columnMapping.mode = name) is not read yet",
-            "column-mapping-id", "column mapping (delta.columnMapping.mode = id) is not read yet",
-            "type-widening", "type widening (delta.enableTypeWidening, the typeWidening reader feature) is not read yet",
-            "checkpoints-parsed v2", CHECKPOINT_PARSED_BUG,
-            "checkpoints-parsed v3", CHECKPOINT_PARSED_BUG,
-            "checkpoints-parsed v4", CHECKPOINT_PARSED_BUG,
-            "checkpoints-parsed v5", CHECKPOINT_PARSED_BUG);
+    static final Map<String, String> UNSUPPORTED = Map.of();
 
     /** Change-feed ranges Spillway cannot return as Spark does yet (file name to the reason); empty when all pass. */
     static final Map<String, String> UNSUPPORTED_CHANGES = Map.of();
