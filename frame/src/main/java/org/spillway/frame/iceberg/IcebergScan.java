@@ -94,8 +94,7 @@ final class IcebergScan {
         List<String> physical = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
         for (IcebergSchema.Column c : columns) {
-            List<String> names = mapping.getOrDefault(c.id(), List.of());
-            physical.add(names.isEmpty() || names.contains(c.name()) ? c.name() : names.get(0));
+            physical.add(physicalName(c, mapping.getOrDefault(c.id(), List.of())));
             ids.add(c.id());
         }
         List<Object[]> values = new ArrayList<>();
@@ -109,6 +108,27 @@ final class IcebergScan {
         } catch (ParquetFormatException e) {
             throw new IcebergException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The name a column has in files without field ids: by the name mapping, else its own. One name serves
+     * every file: where the mapping lists several (a renamed column), the column's name in the oldest
+     * schema that has it and the mapping lists (files without ids are typically imported before renames;
+     * later writers store field ids).
+     */
+    private String physicalName(IcebergSchema.Column c, List<String> names) {
+        if (names.size() <= 1) {
+            return names.isEmpty() ? c.name() : names.getFirst();
+        }
+        List<Integer> ids = new ArrayList<>(meta.schemas.keySet());
+        ids.sort(null);
+        for (int id : ids) {
+            String n = IcebergSchema.nameOf(meta.schemas.get(id), c.id());
+            if (n != null && names.contains(n)) {
+                return n;
+            }
+        }
+        return names.contains(c.name()) ? c.name() : names.getFirst();
     }
 
     /** The local path of a data or delete file, which must be Parquet (or Puffin) and exist. */

@@ -203,4 +203,31 @@ class IcebergReadTest {
         // a metadata file as the path reads that version
         assertEquals(5, IcebergTable.forPath(sw, dir.resolve("metadata/v2.metadata.json")).toDF().count());
     }
+
+    @Test
+    void filesWithoutFieldIdsThroughTheNameMapping(Spillway sw) throws Exception {
+        Schema schema = new Schema(Types.NestedField.required(1, "id", Types.LongType.get()),
+                Types.NestedField.optional(2, "name", Types.StringType.get()), Types.NestedField.optional(3, "n", Types.IntegerType.get()));
+        Table t = IcebergWriter.create(dir, schema, PartitionSpec.unpartitioned(), 2);
+        // an imported file, written without Parquet field ids (as Spillway writes plain Parquet)
+        Path file = dir.resolve("data/imported.parquet");
+        java.nio.file.Files.createDirectories(file.getParent());
+        sw.createDataFrame(org.spillway.spill.Schema.of(new org.spillway.spill.Field("id", org.spillway.spill.DataType.INT64),
+                        new org.spillway.spill.Field("name", org.spillway.spill.DataType.STRING),
+                        new org.spillway.spill.Field("n", org.spillway.spill.DataType.INT32)),
+                List.of(new Object[] {1L, "a", 10}, new Object[] {2L, null, 20}, new Object[] {3L, "c", null})).writeParquet(file.toString());
+        t.updateProperties().set(org.apache.iceberg.TableProperties.DEFAULT_NAME_MAPPING,
+                org.apache.iceberg.mapping.NameMappingParser.toJson(org.apache.iceberg.mapping.MappingUtil.create(t.schema()))).commit();
+        DataFile imported = org.apache.iceberg.DataFiles.builder(t.spec()).withPath(file.toString())
+                .withFormat(org.apache.iceberg.FileFormat.PARQUET).withFileSizeInBytes(java.nio.file.Files.size(file)).withRecordCount(3)
+                .build();
+        t.newAppend().appendFile(imported).commit();
+        // renamed (the mapping keeps the old name), promoted, and a position delete of the imported file
+        t.updateSchema().renameColumn("name", "label").updateColumn("n", Types.LongType.get()).commit();
+        IcebergWriter.append(t, List.of(GenericRecord.create(t.schema()).copy("id", 4L, "label", "d", "n", 40L)));
+        IcebergWriter.deletePositions(t, imported, 1);
+        assertSameAsIceberg(sw, t, dir);
+        assertEquals(List.of("id", "label", "n"), sw.readIceberg(dir.toString()).columns());
+        assertEquals(3, sw.readIceberg(dir.toString()).count());
+    }
 }
