@@ -135,7 +135,7 @@ final class IcebergScan {
     private Path existing(IcebergManifests.ContentFile f, String what) {
         String format = f.format() == null ? "" : f.format().toLowerCase(Locale.ROOT);
         if (!format.equals("parquet") && !(format.equals("puffin") && f.content() == IcebergManifests.POSITION_DELETES)) {
-            throw new IcebergException(where + ": the " + what + " " + f.path() + " is in " + f.format().toUpperCase(Locale.ROOT)
+            throw new IcebergException(where + ": the " + what + " " + f.path() + " is in " + String.valueOf(f.format()).toUpperCase(Locale.ROOT)
                     + " format; Spillway reads Parquet data and delete files only (and Puffin deletion vectors)");
         }
         Path p = meta.resolve(f.path(), "the " + what);
