@@ -205,6 +205,16 @@ public final class Spillway implements AutoCloseable {
         return org.spillway.frame.delta.DeltaTable.forPath(this, path).toDF();
     }
 
+    /**
+     * The current snapshot of the Apache Iceberg table at {@code path} (a table directory or a metadata
+     * file), as a lazy frame with Parquet pushdown; see {@link org.spillway.frame.iceberg.IcebergTable}
+     * for other snapshots and the history.
+     */
+    public DataFrame readIceberg(String path) {
+        checkOpen();
+        return org.spillway.frame.iceberg.IcebergTable.forPath(this, path).toDF();
+    }
+
     /** {@link #readCsv(String, CsvOptions)} for a path. */
     public DataFrame readCsv(Path path, CsvOptions options) {
         checkOpen();
