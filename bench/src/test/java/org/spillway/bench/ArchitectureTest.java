@@ -99,6 +99,7 @@ class ArchitectureTest {
                 case "org.spillway.frame" -> SliceIdentifier.of(FRAME_FACADE.contains(topLevel) ? "frame (facade)" : "frame");
                 // tables are facade too: DeltaTable drives frames (toDF, history) and DataFrame.writeDelta drives the table writer
                 case "org.spillway.frame.delta" -> SliceIdentifier.of("frame (facade)");
+                case "org.spillway.frame.hudi" -> SliceIdentifier.of("frame (facade)");
                 case "org.spillway.ml" -> SliceIdentifier.of(
                         ML_CONTRACTS.contains(topLevel) || ML_CONTRACTS.contains(name) ? "ml (contracts)" : "ml");
                 default -> SliceIdentifier.of(pkg);
