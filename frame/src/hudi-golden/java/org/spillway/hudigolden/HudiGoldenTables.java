@@ -27,8 +27,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes the Hudi golden tables with Spark 3.5 + Hudi 1.0.2 and, for every completed commit, the rows
- * Spark's Hudi reader returns: {@code expected/asof_<instant>.txt} (time travel, {@code as.of.instant};
- * the read-optimized view for merge-on-read tables) and {@code expected/changes_<instant>.txt} (the
+ * Spark's Hudi reader returns: {@code expected/asof_<instant>.txt} (time travel, {@code as.of.instant}; for
+ * merge-on-read tables the snapshot view, and {@code expected/ro_<instant>.txt} the read-optimized view) and {@code expected/changes_<instant>.txt} (the
  * incremental query for the commits after that one). {@code commits.txt} lists the completed commits
  * ({@code requestedTime completionTime action}, completion "-" where the layout has none).
  *
@@ -68,7 +68,7 @@ public final class HudiGoldenTables {
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         try {
-            List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
+            List<String> only = args.length > 1 && !args[1].equals("all") ? List.of(args[1].split(",")) : List.of();
             if (only.isEmpty() || only.contains("cow_nonpart")) {
                 cowNonPartitioned(spark, out.resolve("cow_nonpart"));
             }
@@ -217,6 +217,10 @@ public final class HudiGoldenTables {
                 row("m3", "c3", 30, 30.0, 300, true, "2024-03-03", "30.00", "2024-03-03T00:00:00Z", "eu", "rome")), false);
         write(spark, t, o, "upsert", List.of(
                 row("m2", "b4", 20, 20.0, 400, false, "2024-04-02", "20.00", "2024-04-02T00:00:00Z", "eu", "paris")), false);
+        // an update older (ts) than the stored row: event-time ordering keeps the stored one
+        write(spark, t, o, "upsert", List.of(
+                row("m1", "a-stale", 99, 99.0, 150, true, "2024-05-01", "99.00", "2024-05-01T00:00:00Z", "eu", "paris"),
+                row("m2", "b5", 21, 21.0, 500, true, "2024-05-02", "21.00", "2024-05-02T00:00:00Z", "eu", "paris")), false);
         expect(spark, t, "8", true);
     }
 
@@ -254,10 +258,12 @@ public final class HudiGoldenTables {
         for (int i = 0; i < commits.size(); i++) {
             Commit c = commits.get(i);
             var reader = spark.read().format("hudi").option("as.of.instant", c.requested());
-            if (mor) {
-                reader = reader.option("hoodie.datasource.query.type", "read_optimized");
-            }
             Files.writeString(exp.resolve("asof_" + c.requested() + ".txt"), render(reader.load(t.toString())));
+            if (mor) {
+                Dataset<Row> ro = spark.read().format("hudi").option("as.of.instant", c.requested())
+                        .option("hoodie.datasource.query.type", "read_optimized").load(t.toString());
+                Files.writeString(exp.resolve("ro_" + c.requested() + ".txt"), render(ro));
+            }
             if (!mor && i < commits.size() - 1) {
                 // Hudi 1.x (table version 8) takes a completion time, inclusive: the next commit's requested time selects
                 // the commits after c; older tables take a requested time, exclusive
@@ -266,10 +272,6 @@ public final class HudiGoldenTables {
                         .option("hoodie.datasource.read.begin.instanttime", begin).load(t.toString());
                 Files.writeString(exp.resolve("changes_" + c.requested() + ".txt"), render(inc));
             }
-        }
-        if (mor) {
-            Dataset<Row> snap = spark.read().format("hudi").load(t.toString());
-            Files.writeString(exp.resolve("snapshot_latest.txt"), render(snap));
         }
         deleteCrc(t);
     }
