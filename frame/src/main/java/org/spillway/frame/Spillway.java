@@ -206,8 +206,8 @@ public final class Spillway implements AutoCloseable {
     }
 
     /**
-     * The latest commit of the Apache Hudi table at {@code path} (merge-on-read tables: the read-optimized
-     * view), as a lazy frame with Parquet pushdown; see {@link org.spillway.frame.hudi.HudiTable} for
+     * The latest commit of the Apache Hudi table at {@code path} (merge-on-read tables: the snapshot
+     * view, base files merged with their log files), as a lazy frame with Parquet pushdown; see {@link org.spillway.frame.hudi.HudiTable} for
      * time travel and the incremental query.
      */
     public DataFrame readHudi(String path) {

@@ -139,6 +139,9 @@ final class HudiAvro {
         if (schema.isObject() && schema.path("type").isObject() || schema.isObject() && schema.path("type").isArray()) {
             return datum(schema.get("type"), namespace);
         }
+        if (schema.isObject() && schema.has("logicalType")) {
+            return logical(schema, datum(((com.fasterxml.jackson.databind.node.ObjectNode) schema.deepCopy()).without("logicalType"), namespace));
+        }
         switch (type) {
             case "null":
                 return null;
@@ -212,6 +215,45 @@ final class HudiAvro {
             }
             default:
                 throw new IllegalArgumentException("unknown Avro type '" + type + "'");
+        }
+    }
+
+    /**
+     * A logical type's value: {@code date} as LocalDate, {@code timestamp-millis}/{@code -micros} as
+     * Instant, {@code local-timestamp-millis}/{@code -micros} as LocalDateTime, {@code decimal} as
+     * BigDecimal; others as their underlying value.
+     */
+    private static Object logical(JsonNode schema, Object v) {
+        if (v == null) {
+            return null;
+        }
+        return switch (schema.get("logicalType").asText()) {
+            case "date" -> java.time.LocalDate.ofEpochDay(((Number) v).longValue());
+            case "timestamp-millis" -> java.time.Instant.ofEpochMilli(((Number) v).longValue());
+            case "timestamp-micros" -> java.time.Instant.EPOCH.plus(((Number) v).longValue(), java.time.temporal.ChronoUnit.MICROS);
+            case "local-timestamp-millis" -> java.time.LocalDateTime.ofEpochSecond(0, 0, java.time.ZoneOffset.UTC)
+                    .plus(((Number) v).longValue(), java.time.temporal.ChronoUnit.MILLIS);
+            case "local-timestamp-micros" -> java.time.LocalDateTime.ofEpochSecond(0, 0, java.time.ZoneOffset.UTC)
+                    .plus(((Number) v).longValue(), java.time.temporal.ChronoUnit.MICROS);
+            case "decimal" -> v instanceof byte[] b
+                    ? new java.math.BigDecimal(new java.math.BigInteger(b.length == 0 ? new byte[] {0} : b), schema.path("scale").asInt(0)) : v;
+            default -> v;
+        };
+    }
+
+    /** One datum in Avro's binary encoding (no container), decoded with {@code schema}. */
+    static Object decode(JsonNode schema, byte[] bytes) {
+        HudiAvro r = new HudiAvro(bytes);
+        r.register(schema, "");
+        return r.datum(schema, "");
+    }
+
+    /** Parses an Avro schema (JSON text). */
+    static JsonNode parseSchema(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("unreadable Avro schema: " + e.getMessage(), e);
         }
     }
 

@@ -40,31 +40,44 @@ final class HudiFileIndex {
     private HudiFileIndex() {
     }
 
-    /** Every base file in the table's partitions, whatever its commit. */
-    static List<BaseFile> listBaseFiles(HudiTimeline tl) {
-        List<BaseFile> out = new ArrayList<>();
+    /** The base files each live file group reads at an instant, and the file groups replaced by then ("partition/fileId"). */
+    record Slices(List<BaseFile> baseFiles, Set<String> replaced) {
+    }
+
+    /** The table's partition directories (those with a {@code .hoodie_partition_metadata}), hidden directories left out. */
+    static List<Path> partitionDirs(HudiTimeline tl) {
+        List<Path> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.walk(tl.table)) {
             for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                Path rel = tl.table.relativize(dir);
                 boolean hidden = false;
-                for (Path part : rel) {
+                for (Path part : tl.table.relativize(dir)) {
                     hidden |= part.toString().startsWith(".");
                 }
-                if (hidden || !isPartition(dir)) {
-                    continue;
-                }
-                String partition = rel.toString().replace(java.io.File.separatorChar, '/');
-                try (Stream<Path> files = Files.list(dir)) {
-                    for (Path f : files.toList()) {
-                        Matcher m = BASE_FILE.matcher(f.getFileName().toString());
-                        if (!f.getFileName().toString().startsWith(".") && m.matches() && Files.isRegularFile(f)) {
-                            out.add(new BaseFile(partition, m.group(1), m.group(3), f));
-                        }
-                    }
+                if (!hidden && isPartition(dir)) {
+                    out.add(dir);
                 }
             }
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new HudiException("Hudi table " + tl.table + ": cannot list its partitions: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Every base file in the table's partitions, whatever its commit. */
+    static List<BaseFile> listBaseFiles(HudiTimeline tl) {
+        List<BaseFile> out = new ArrayList<>();
+        for (Path dir : partitionDirs(tl)) {
+            String partition = tl.table.relativize(dir).toString().replace(java.io.File.separatorChar, '/');
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Matcher m = BASE_FILE.matcher(f.getFileName().toString());
+                    if (!f.getFileName().toString().startsWith(".") && m.matches() && Files.isRegularFile(f)) {
+                        out.add(new BaseFile(partition, m.group(1), m.group(3), f));
+                    }
+                }
+            } catch (IOException e) {
+                throw new HudiException("Hudi table " + tl.table + ": cannot list the partition " + dir + ": " + e.getMessage(), e);
+            }
         }
         out.sort(Comparator.comparing(BaseFile::partition).thenComparing(BaseFile::fileId).thenComparing(BaseFile::instant));
         return out;
@@ -76,7 +89,7 @@ final class HudiFileIndex {
     }
 
     /** The base file each live file group reads at {@code instant}, by partition and file id. */
-    static List<BaseFile> snapshot(HudiTimeline tl, List<BaseFile> all, String instant) {
+    static Slices snapshot(HudiTimeline tl, List<BaseFile> all, String instant) {
         Set<String> replaced = new HashSet<>();
         Map<String, String> written = new HashMap<>(); // file group -> newest base file instant the metadata names
         Map<String, String> writtenPath = new HashMap<>();
@@ -136,7 +149,7 @@ final class HudiFileIndex {
                         + " is not Parquet; Spillway reads Parquet base files only");
             }
         }
-        return List.copyOf(latest.values());
+        return new Slices(List.copyOf(latest.values()), Set.copyOf(replaced));
     }
 
     /** A completed commit's metadata (JSON or Avro) as maps and lists; an empty file as an empty map. */

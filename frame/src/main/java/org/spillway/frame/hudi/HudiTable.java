@@ -39,8 +39,12 @@ import org.spillway.spill.Schema;
  * files lack (a table written with {@code drop.partition.columns}) is read from the partition path, as
  * a string.
  *
- * <p><b>Merge-on-read tables are read in their read-optimized view</b>: base files only, so updates
- * still in log files (not yet compacted) are not seen; {@link #changesSince} refuses them. Instants
+ * <p>Merge-on-read tables read in their snapshot view, as Spark's default query does: each base file
+ * merged with the Avro data blocks of its log files (see {@code HudiMergeOnRead}: the ordering field
+ * decides under event-time ordering; log records are held on the heap). Log files Spillway cannot merge
+ * yet (delete blocks, Parquet data blocks, table versions before 8) are refused naming the file;
+ * {@link #readOptimized()} reads such tables' base files only. {@link #changesSince} refuses
+ * merge-on-read tables. Instants
  * compare by requested time (the time in {@code _hoodie_commit_time} and base file names), also in
  * version 8 tables, where Spark's incremental query counts by completion time: for commits that did
  * not overlap (one writer) the two agree.
@@ -106,7 +110,7 @@ public final class HudiTable {
         return scan(tl, latest(tl), null).schema();
     }
 
-    /** The latest commit's rows, as a lazy frame (merge-on-read: the read-optimized view). */
+    /** The latest commit's rows, as a lazy frame (merge-on-read: the snapshot view, base files merged with log files). */
     public DataFrame toDF() {
         HudiTimeline tl = HudiTimeline.load(path);
         return read(tl, latest(tl), null);
@@ -121,6 +125,22 @@ public final class HudiTable {
     public DataFrame asOfCommit(String instant) {
         HudiTimeline tl = HudiTimeline.load(path);
         return read(tl, checkAsOf(tl, normalize(instant)), null);
+    }
+
+    /**
+     * The read-optimized view of the latest commit: the base files only (for a merge-on-read table, the
+     * rows as of its last compaction plus the inserts written to base files; the same as {@link #toDF()}
+     * for a copy-on-write table).
+     */
+    public DataFrame readOptimized() {
+        HudiTimeline tl = HudiTimeline.load(path);
+        return read(tl, latest(tl), null, true);
+    }
+
+    /** {@link #readOptimized()} as of {@code instant} (see {@link #asOfCommit}). */
+    public DataFrame readOptimizedAsOf(String instant) {
+        HudiTimeline tl = HudiTimeline.load(path);
+        return read(tl, checkAsOf(tl, normalize(instant)), null, true);
     }
 
     /**
@@ -141,8 +161,8 @@ public final class HudiTable {
 
     private DataFrame changesBetween(HudiTimeline tl, String begin, String end) {
         if (tl.tableType.equals("MERGE_ON_READ")) {
-            throw new HudiException("Hudi table " + tl.table + " is MERGE_ON_READ: the incremental query needs its log files, which "
-                    + "Spillway does not read (only the read-optimized view of base files)");
+            throw new HudiException("Hudi table " + tl.table + " is MERGE_ON_READ: Spillway's incremental query reads copy-on-write "
+                    + "tables only");
         }
         return read(tl, end, begin);
     }
@@ -188,12 +208,16 @@ public final class HudiTable {
         return digits;
     }
 
-    /** A snapshot's base files as a Parquet source; {@code changesAfter} (or null) keeps only files written after it. */
-    private ParquetSource scan(HudiTimeline tl, String instant, String changesAfter) {
-        List<HudiFileIndex.BaseFile> files = HudiFileIndex.snapshot(tl, HudiFileIndex.listBaseFiles(tl), instant);
+    /** A snapshot's file slices, the newest base file's schema, the partition fields the files lack, and a description. */
+    private record Plan(HudiFileIndex.Slices slices, Schema fileSchema, List<String> missing, String spec) {
+    }
+
+    private static Plan plan(HudiTimeline tl, String instant) {
+        HudiFileIndex.Slices slices = HudiFileIndex.snapshot(tl, HudiFileIndex.listBaseFiles(tl), instant);
+        List<HudiFileIndex.BaseFile> files = slices.baseFiles();
         if (files.isEmpty()) {
             throw new HudiException("Hudi table " + tl.table + " has no base file at instant " + instant
-                    + (tl.tableType.equals("MERGE_ON_READ") ? " (its rows are in log files, which Spillway does not read)" : ""));
+                    + (tl.tableType.equals("MERGE_ON_READ") ? " (its rows are only in log files: Spillway needs a base file for the schema)" : ""));
         }
         HudiFileIndex.BaseFile newest = files.getFirst();
         for (HudiFileIndex.BaseFile f : files) {
@@ -201,16 +225,23 @@ public final class HudiTable {
                 newest = f;
             }
         }
-        String spec = "Hudi table " + tl.table + " at instant " + instant;
         Schema fileSchema = footerSchema(tl, instant, newest);
-        List<String> missing = missingPartitionFields(tl, fileSchema);
+        return new Plan(slices, fileSchema, missingPartitionFields(tl, fileSchema), "Hudi table " + tl.table + " at instant " + instant);
+    }
+
+    /** A snapshot's base files as a Parquet source; {@code changesAfter} (or null) keeps only files written after it. */
+    private ParquetSource scan(HudiTimeline tl, String instant, String changesAfter) {
+        Plan plan = plan(tl, instant);
+        String spec = plan.spec();
+        Schema fileSchema = plan.fileSchema();
+        List<String> missing = plan.missing();
         List<Field> partFields = new ArrayList<>();
         for (String m : missing) {
             partFields.add(new Field(m, DataType.STRING));
         }
         List<java.nio.file.Path> paths = new ArrayList<>();
         List<Object[]> values = new ArrayList<>();
-        for (HudiFileIndex.BaseFile f : files) {
+        for (HudiFileIndex.BaseFile f : plan.slices().baseFiles()) {
             if (changesAfter != null && f.instant().compareTo(changesAfter) <= 0) {
                 continue;
             }
@@ -268,6 +299,18 @@ public final class HudiTable {
     }
 
     private DataFrame read(HudiTimeline tl, String instant, String changesAfter) {
+        return read(tl, instant, changesAfter, false);
+    }
+
+    private DataFrame read(HudiTimeline tl, String instant, String changesAfter, boolean readOptimized) {
+        if (tl.tableType.equals("MERGE_ON_READ") && !readOptimized) {
+            Plan plan = plan(tl, instant);
+            if (!plan.missing().isEmpty()) {
+                throw new HudiException("Hudi table " + tl.table + ": its files lack the partition columns " + plan.missing()
+                        + ", which Spillway's merge of log files does not fill in; readOptimized() reads the base files");
+            }
+            return HudiMergeOnRead.snapshot(sw, tl, instant, plan.slices(), plan.fileSchema(), plan.spec());
+        }
         ParquetSource src = scan(tl, instant, changesAfter);
         DataFrame df = sw.readParquet(src);
         if (changesAfter != null) {

@@ -1,7 +1,8 @@
 /**
  * Apache Hudi tables, read by Spillway's own implementation (no Spark, no Hadoop, no Hudi library):
- * copy-on-write tables of Hudi 0.x (table versions 1 to 6) and 1.x (table version 8), and the
- * read-optimized view of merge-on-read tables.
+ * copy-on-write tables of Hudi 0.x (table versions 1 to 6) and 1.x (table version 8), and
+ * merge-on-read tables: the snapshot view of version 8 tables (log files' Avro data blocks merged,
+ * {@code HudiLogFiles}, {@code HudiMergeOnRead}) and the read-optimized view of any.
  *
  * <pre>
  *   HudiTable.toDF / asOfCommit / changesSince

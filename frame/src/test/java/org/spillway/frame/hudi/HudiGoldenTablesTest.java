@@ -21,12 +21,14 @@ import org.spillway.frame.testkit.SpillwayTest;
  * The golden tables of {@code src/test/resources/hudi-golden/}, written by Spark 3.5.3 + Hudi 1.0.2 (the
  * {@code hudi-golden} profile of frame's pom, see {@code src/hudi-golden/}), read by Spillway at every
  * commit and from every commit on, equal to what Spark's Hudi reader returned: {@code expected/asof_<instant>.txt}
- * ({@code as.of.instant}; the read-optimized view of the merge-on-read table) and
- * {@code expected/changes_<instant>.txt} (the incremental query for the commits after it). The tables:
+ * ({@code as.of.instant}; the snapshot view of the merge-on-read table, base and log files merged),
+ * {@code expected/ro_<instant>.txt} (its read-optimized view) and {@code expected/changes_<instant>.txt}
+ * (the incremental query for the commits after it). The tables:
  * {@code cow_nonpart} (insert, upsert with precombine, delete, upsert; table version 8), {@code cow_part}
  * (two partition levels), {@code cow_overwrite} (insert_overwrite of a partition: a replacecommit, Avro
  * metadata), {@code cow_v6} (the same written as table version 6, the Hudi 0.x layout with JSON metadata) and
- * {@code mor} (merge-on-read with an inline compaction).
+ * {@code mor} (merge-on-read: updates in log files, an inline compaction, an update older than
+ * the stored row by the ordering field).
  */
 @SpillwayTest
 class HudiGoldenTablesTest {
@@ -48,6 +50,10 @@ class HudiGoldenTablesTest {
             Path asOf = table.resolve("expected/asof_" + c + ".txt");
             assertEquals(Files.readString(asOf), render(ht.asOfCommit(c)), name + " as of " + c);
             checked++;
+            Path ro = table.resolve("expected/ro_" + c + ".txt");
+            if (Files.exists(ro)) {
+                assertEquals(Files.readString(ro), render(ht.readOptimizedAsOf(c)), name + " read-optimized as of " + c);
+            }
             Path changes = table.resolve("expected/changes_" + c + ".txt");
             if (Files.exists(changes)) {
                 assertEquals(Files.readString(changes), render(ht.changesSince(c)), name + " changes since " + c);

@@ -18,7 +18,8 @@ import org.spillway.frame.testkit.SpillwayTest;
 /**
  * Hudi tables that Spillway must refuse or read around: not a table, an unknown table type or version,
  * a missing base file, a corrupt commit metadata file, a commit that never completed, instants before the
- * first commit, and the incremental query of a merge-on-read table. Each is a {@link HudiException}
+ * first commit, the incremental query of a merge-on-read table, log files Spillway cannot merge and a
+ * truncated log file. Each is a {@link HudiException}
  * naming the table and, where there is one, the instant and the file. The tables are copies of the golden
  * tables ({@link HudiGoldenTablesTest}), damaged by hand.
  */
@@ -136,11 +137,31 @@ class HudiTableTest {
     }
 
     @Test
-    void mergeOnReadReadsTheReadOptimizedViewAndRefusesIncrementalQueries(Spillway sw) {
-        HudiTable ht = HudiTable.forPath(sw, HudiGoldenTablesTest.GOLDEN.resolve("mor"));
-        assertEquals("MERGE_ON_READ", ht.tableType());
-        assertEquals(8, ht.tableVersion());
-        HudiException e = assertThrows(HudiException.class, () -> ht.changesSince(ht.commits().getFirst()));
+    void mergeOnReadRefusesIncrementalQueriesAndLogFilesItCannotMerge(Spillway sw) throws IOException {
+        HudiTable golden = HudiTable.forPath(sw, HudiGoldenTablesTest.GOLDEN.resolve("mor"));
+        assertEquals("MERGE_ON_READ", golden.tableType());
+        assertEquals(8, golden.tableVersion());
+        HudiException e = assertThrows(HudiException.class, () -> golden.changesSince(golden.commits().getFirst()));
         assertTrue(e.getMessage().contains("MERGE_ON_READ"), e.getMessage());
+        // a custom merge mode: the snapshot view is refused naming a log file, the read-optimized view still reads
+        Path t = copy("mor");
+        setProperty(t, "hoodie.record.merge.mode", "CUSTOM");
+        HudiTable ht = HudiTable.forPath(sw, t);
+        e = assertThrows(HudiException.class, ht::toDF);
+        assertTrue(e.getMessage().contains("the record merge mode CUSTOM") && e.getMessage().contains(".log."), e.getMessage());
+        assertEquals(HudiGoldenTablesTest.render(golden.readOptimized()), HudiGoldenTablesTest.render(ht.readOptimized()));
+    }
+
+    @Test
+    void corruptLogFileIsAnErrorNamingIt(Spillway sw) throws IOException {
+        Path t = copy("mor");
+        Path log;
+        try (Stream<Path> s = Files.walk(t)) {
+            log = s.filter(p -> p.getFileName().toString().contains(".log.")).max(Comparator.naturalOrder()).orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(log);
+        Files.write(log, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        HudiException e = assertThrows(HudiException.class, () -> HudiTable.forPath(sw, t).toDF());
+        assertTrue(e.getMessage().contains(log.toString()), e.getMessage());
     }
 }
