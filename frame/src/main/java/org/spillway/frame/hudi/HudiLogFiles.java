@@ -130,6 +130,63 @@ final class HudiLogFiles {
         return out;
     }
 
+    /**
+     * The Avro schema of a version 3 delete block's content ({@code HoodieDeleteRecordList} of Hudi 1.0): per
+     * deleted record its key, partition path and ordering value, the latter wrapped in a one-field record
+     * of its type.
+     */
+    private static final String DELETE_LIST_SCHEMA = """
+            {"type":"record","name":"HoodieDeleteRecordList","namespace":"org.apache.hudi.avro.model","fields":[
+             {"name":"deleteRecordList","type":{"type":"array","items":{"type":"record","name":"HoodieDeleteRecord","fields":[
+              {"name":"recordKey","type":["null","string"]},
+              {"name":"partitionPath","type":["null","string"]},
+              {"name":"orderingVal","type":["null",
+               {"type":"record","name":"BooleanWrapper","fields":[{"name":"value","type":"boolean"}]},
+               {"type":"record","name":"IntWrapper","fields":[{"name":"value","type":"int"}]},
+               {"type":"record","name":"LongWrapper","fields":[{"name":"value","type":"long"}]},
+               {"type":"record","name":"FloatWrapper","fields":[{"name":"value","type":"float"}]},
+               {"type":"record","name":"DoubleWrapper","fields":[{"name":"value","type":"double"}]},
+               {"type":"record","name":"BytesWrapper","fields":[{"name":"value","type":"bytes"}]},
+               {"type":"record","name":"StringWrapper","fields":[{"name":"value","type":"string"}]},
+               {"type":"record","name":"DateWrapper","fields":[{"name":"value","type":"int"}]},
+               {"type":"record","name":"DecimalWrapper","fields":[{"name":"value",
+                "type":{"type":"bytes","logicalType":"decimal","precision":30,"scale":15}}]},
+               {"type":"record","name":"TimeMicrosWrapper","fields":[{"name":"value","type":"long"}]},
+               {"type":"record","name":"TimestampMicrosWrapper","fields":[{"name":"value","type":"long"}]}]}]}}}]}""";
+
+    /** A deleted record of a delete block: its key and its ordering value (null or 0: the natural order, always deletes). */
+    record Delete(String recordKey, Object orderingValue) {
+    }
+
+    /** The deleted records of a delete block (block version 3: Avro; older versions, Java-serialized, are refused). */
+    @SuppressWarnings("unchecked")
+    static List<Delete> deletes(HudiTimeline tl, Block b) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(b.content());
+            int version = in.getInt();
+            if (version < 3) {
+                throw new HudiException("Hudi table " + tl.table + ": the log file " + b.file().path() + " has a delete block of version "
+                        + version + " (Java-serialized keys), which Spillway does not read; readOptimized() reads the base files");
+            }
+            byte[] data = new byte[in.getInt()];
+            in.get(data);
+            Map<String, Object> list = (Map<String, Object>) HudiAvro.decode(HudiAvro.parseSchema(DELETE_LIST_SCHEMA), data);
+            List<Delete> out = new ArrayList<>();
+            for (Object o : (List<Object>) list.get("deleteRecordList")) {
+                Map<String, Object> d = (Map<String, Object>) o;
+                Object ord = d.get("orderingVal") instanceof Map<?, ?> w ? w.get("value") : null;
+                out.add(new Delete((String) d.get("recordKey"), ord));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            if (e instanceof HudiException h) {
+                throw h;
+            }
+            throw new HudiException("Hudi table " + tl.table + ": a delete block (instant " + b.instant() + ") of the log file "
+                    + b.file().path() + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
     /** The records of an Avro data block, each as a map from field name to value (logical types decoded). */
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> records(HudiTimeline tl, Block b) {

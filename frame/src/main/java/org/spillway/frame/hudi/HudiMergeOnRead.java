@@ -24,12 +24,14 @@ import org.spillway.spill.Schema;
  * log files written after it (committed, at or before the instant), as Hudi 1.x merges them: per record
  * key the record with the greatest ordering value ({@code hoodie.table.precombine.field}) wins under
  * {@code EVENT_TIME_ORDERING}, ties and {@code COMMIT_TIME_ORDERING} going to the later write; a record with
- * {@code _hoodie_is_deleted = true} deletes its key. Log blocks rolled back by a command block are skipped.
+ * {@code _hoodie_is_deleted = true} deletes its key, and so does a delete block's entry (unless, under
+ * event-time ordering, the record it meets has a greater ordering value; a delete without one always
+ * deletes). Log blocks rolled back by a command block are skipped.
  *
  * <p>Base rows that lose to a log record are left out by position (as deletion vectors are), so base
  * files are still scanned lazily; the log records themselves, and the key and ordering columns of each
- * base file that has log records, are held on the heap. Refused, naming the file: delete blocks, Parquet
- * or HFile data blocks, table versions before 8 and custom merge modes (read those with
+ * base file that has log records, are held on the heap. Refused, naming the file: Parquet or HFile data
+ * blocks, delete blocks before version 3, table versions before 8 and custom merge modes (read those with
  * {@link HudiTable#readOptimized()}).
  */
 final class HudiMergeOnRead {
@@ -82,7 +84,7 @@ final class HudiMergeOnRead {
                 }
                 if (b.type() == HudiLogFiles.COMMAND_BLOCK) {
                     rolledBack.add(b.header().get(HudiLogFiles.TARGET_INSTANT_TIME));
-                } else if (b.type() == HudiLogFiles.AVRO_DATA_BLOCK) {
+                } else if (b.type() == HudiLogFiles.AVRO_DATA_BLOCK || b.type() == HudiLogFiles.DELETE_BLOCK) {
                     blocksByGroup.computeIfAbsent(f.groupKey(), k -> new ArrayList<>()).add(b);
                 } else {
                     throw new HudiException("Hudi table " + tl.table + " at instant " + instant + ": the log file " + f.path() + " has a "
@@ -96,11 +98,22 @@ final class HudiMergeOnRead {
                 if (rolledBack.contains(b.instant())) {
                     continue;
                 }
+                if (b.type() == HudiLogFiles.DELETE_BLOCK) {
+                    for (HudiLogFiles.Delete d : HudiLogFiles.deletes(tl, b)) {
+                        Map<String, Object> values = new HashMap<>();
+                        values.put(KEY, d.recordKey());
+                        if (ordering != null) {
+                            values.put(ordering, naturalOrder(d.orderingValue()) ? null
+                                    : convert(tl, Map.of(ordering, d.orderingValue()), schema, b).get(ordering));
+                        }
+                        records.merge(d.recordKey(), new LogRecord(values, true), (old, neu) -> wins(neu, old, eventTime, ordering) ? neu : old);
+                    }
+                    continue;
+                }
                 for (Map<String, Object> r : HudiLogFiles.records(tl, b)) {
                     Map<String, Object> values = convert(tl, r, schema, b);
                     LogRecord rec = new LogRecord(values, Boolean.TRUE.equals(r.get(IS_DELETED)));
-                    records.merge(String.valueOf(values.get(KEY)), rec,
-                            (old, neu) -> !eventTime || compare(neu.values().get(ordering), old.values().get(ordering)) >= 0 ? neu : old);
+                    records.merge(String.valueOf(values.get(KEY)), rec, (old, neu) -> wins(neu, old, eventTime, ordering) ? neu : old);
                 }
             }
             byGroup.put(e.getKey(), records);
@@ -153,7 +166,7 @@ final class HudiMergeOnRead {
             if (log == null) {
                 continue;
             }
-            if (ordering != null && compare(log.values().get(ordering), r.get(2)) < 0) {
+            if (ordering != null && !(log.delete() && log.values().get(ordering) == null) && compare(log.values().get(ordering), r.get(2)) < 0) {
                 records.remove(String.valueOf(r.get(0)));
             } else {
                 positions.add(((Number) r.get(1)).longValue());
@@ -184,6 +197,22 @@ final class HudiMergeOnRead {
             }
             return k;
         }
+    }
+
+    /**
+     * True if {@code neu} (written later) replaces {@code old}: always under commit-time ordering, and for a
+     * delete in the natural order (no ordering value); else if its ordering value is not smaller.
+     */
+    private static boolean wins(LogRecord neu, LogRecord old, boolean eventTime, String ordering) {
+        if (!eventTime || neu.delete() && neu.values().get(ordering) == null || old.delete() && old.values().get(ordering) == null) {
+            return true;
+        }
+        return compare(neu.values().get(ordering), old.values().get(ordering)) >= 0;
+    }
+
+    /** True for a delete's ordering value that means "the natural order" (none, or Hudi's default 0). */
+    private static boolean naturalOrder(Object v) {
+        return v == null || v instanceof Number n && n.longValue() == 0 && !(v instanceof Double || v instanceof Float);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -43,8 +43,8 @@ import org.spillway.spill.Schema;
  * merged with the Avro data blocks of its log files (see {@code HudiMergeOnRead}: the ordering field
  * decides under event-time ordering; log records are held on the heap). Log files Spillway cannot merge
  * yet (delete blocks, Parquet data blocks, table versions before 8) are refused naming the file;
- * {@link #readOptimized()} reads such tables' base files only. {@link #changesSince} refuses
- * merge-on-read tables. Instants
+ * {@link #readOptimized()} reads such tables' base files only. {@link #changesSince} of a
+ * merge-on-read table filters its snapshot view. Instants
  * compare by requested time (the time in {@code _hoodie_commit_time} and base file names), also in
  * version 8 tables, where Spark's incremental query counts by completion time: for commits that did
  * not overlap (one writer) the two agree.
@@ -146,7 +146,7 @@ public final class HudiTable {
     /**
      * The incremental query: the latest version of every record written by a commit after
      * {@code instant} (rows whose {@code _hoodie_commit_time} is after it). Deleted records are not
-     * reported. Refused for merge-on-read tables (their changes sit in log files).
+     * reported. For a merge-on-read table: its snapshot view, filtered the same way.
      */
     public DataFrame changesSince(String instant) {
         HudiTimeline tl = HudiTimeline.load(path);
@@ -160,10 +160,6 @@ public final class HudiTable {
     }
 
     private DataFrame changesBetween(HudiTimeline tl, String begin, String end) {
-        if (tl.tableType.equals("MERGE_ON_READ")) {
-            throw new HudiException("Hudi table " + tl.table + " is MERGE_ON_READ: Spillway's incremental query reads copy-on-write "
-                    + "tables only");
-        }
         return read(tl, end, begin);
     }
 
@@ -309,7 +305,8 @@ public final class HudiTable {
                 throw new HudiException("Hudi table " + tl.table + ": its files lack the partition columns " + plan.missing()
                         + ", which Spillway's merge of log files does not fill in; readOptimized() reads the base files");
             }
-            return HudiMergeOnRead.snapshot(sw, tl, instant, plan.slices(), plan.fileSchema(), plan.spec());
+            DataFrame df = HudiMergeOnRead.snapshot(sw, tl, instant, plan.slices(), plan.fileSchema(), plan.spec());
+            return changesAfter == null ? df : df.filter(Functions.col(COMMIT_TIME).gt(changesAfter));
         }
         ParquetSource src = scan(tl, instant, changesAfter);
         DataFrame df = sw.readParquet(src);
