@@ -81,6 +81,9 @@ public final class HudiGoldenTables {
             if (only.isEmpty() || only.contains("cow_v6")) {
                 cowOverwrite(spark, out.resolve("cow_v6"), "6");
             }
+            if (only.isEmpty() || only.contains("cow_evolve")) {
+                cowEvolve(spark, out.resolve("cow_evolve"));
+            }
             if (only.isEmpty() || only.contains("mor")) {
                 mor(spark, out.resolve("mor"));
             }
@@ -200,6 +203,22 @@ public final class HudiGoldenTables {
         write(spark, t, o, "delete", List.of(
                 row("o4", "d", 4, 4.0, 500, false, "2024-01-04", "4.00", "2024-01-04T00:00:00Z", "us", "nyc")), false);
         expect(spark, t, version, false);
+    }
+
+    /** A column added by a later upsert: the partition it does not touch keeps files without it. */
+    private static void cowEvolve(SparkSession spark, Path t) throws IOException {
+        Map<String, String> o = options("cow_evolve", "city", "COPY_ON_WRITE", "8");
+        write(spark, t, o, "insert", List.of(
+                row("e1", "a", 1, 1.0, 100, true, "2024-01-01", "1.00", "2024-01-01T00:00:00Z", "eu", "paris"),
+                row("e2", "b", 2, 2.0, 100, true, "2024-01-02", "2.00", "2024-01-02T00:00:00Z", "eu", "rome")), true);
+        StructType wider = BASE.add(DataTypes.createStructField("extra", DataTypes.StringType, true));
+        List<Row> rows = List.of(
+                RowFactory.create("e1", "a2", 10, 10.0, 200L, false, Date.valueOf("2024-02-01"), new BigDecimal("10.00"),
+                        Timestamp.from(Instant.parse("2024-02-01T00:00:00Z")), "eu", "paris", "x1"),
+                RowFactory.create("e3", "c", 3, 3.0, 200L, true, null, null, null, "eu", "paris", null));
+        spark.createDataFrame(rows, wider).write().format("hudi").options(o).option("hoodie.datasource.write.operation", "upsert")
+                .mode(SaveMode.Append).save(t.toString());
+        expect(spark, t, "8", false);
     }
 
     private static void mor(SparkSession spark, Path t) throws IOException {
