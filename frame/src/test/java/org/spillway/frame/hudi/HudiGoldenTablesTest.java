@@ -26,7 +26,8 @@ import org.spillway.frame.testkit.SpillwayTest;
  * (the incremental query for the commits after it). The tables:
  * {@code cow_nonpart} (insert, upsert with precombine, delete, upsert; table version 8), {@code cow_part}
  * (two partition levels), {@code cow_overwrite} (insert_overwrite of a partition: a replacecommit, Avro
- * metadata), {@code cow_v6} (the same written as table version 6, the Hudi 0.x layout with JSON metadata) and
+ * metadata), {@code cow_v6} (the same written as table version 6, the Hudi 0.x layout with JSON metadata),
+ * {@code cow_evolve} (a column added by an upsert: files of the other partition lack it) and
  * {@code mor} (merge-on-read: updates in log files, an inline compaction, an update older than
  * the stored row by the ordering field).
  */
@@ -35,7 +36,7 @@ class HudiGoldenTablesTest {
     static final Path GOLDEN = Path.of("src/test/resources/hudi-golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"cow_nonpart", "cow_part", "cow_overwrite", "cow_v6", "mor"})
+    @ValueSource(strings = {"cow_nonpart", "cow_part", "cow_overwrite", "cow_v6", "cow_evolve", "mor"})
     void everyCommitReadsAsSparkReadsIt(String name, Spillway sw) throws IOException {
         Path table = GOLDEN.resolve(name);
         HudiTable ht = HudiTable.forPath(sw, table);

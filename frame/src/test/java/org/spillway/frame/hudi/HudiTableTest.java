@@ -122,6 +122,24 @@ class HudiTableTest {
     }
 
     @Test
+    void filesOfArchivedCommitsAreCommitted(Spillway sw) throws IOException {
+        // archival moves the oldest instants out of the active timeline (0.x: into .hoodie/archived/); their files stay live
+        Path t = copy("cow_v6");
+        HudiTable golden = HudiTable.forPath(sw, HudiGoldenTablesTest.GOLDEN.resolve("cow_v6"));
+        String first = golden.commits().getFirst();
+        Files.createDirectories(t.resolve(".hoodie/archived"));
+        try (Stream<Path> s = Files.list(t.resolve(".hoodie"))) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(first)).toList()) {
+                Files.move(p, t.resolve(".hoodie/archived").resolve(p.getFileName()));
+            }
+        }
+        HudiTable ht = HudiTable.forPath(sw, t);
+        assertEquals(golden.commits().subList(1, golden.commits().size()), ht.commits());
+        assertEquals(HudiGoldenTablesTest.render(golden.toDF()), HudiGoldenTablesTest.render(ht.toDF()));
+        assertEquals(HudiGoldenTablesTest.render(golden.asOfCommit(first)), HudiGoldenTablesTest.render(ht.asOfCommit(first)));
+    }
+
+    @Test
     void instantsBeforeTheFirstCommitAndBadInstantsAreRefused(Spillway sw) {
         HudiTable ht = HudiTable.forPath(sw, HudiGoldenTablesTest.GOLDEN.resolve("cow_part"));
         HudiException e = assertThrows(HudiException.class, () -> ht.asOfCommit("20000101000000000"));
