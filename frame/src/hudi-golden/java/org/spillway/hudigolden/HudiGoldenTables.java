@@ -85,7 +85,13 @@ public final class HudiGoldenTables {
                 cowEvolve(spark, out.resolve("cow_evolve"));
             }
             if (only.isEmpty() || only.contains("mor")) {
-                mor(spark, out.resolve("mor"));
+                mor(spark, out.resolve("mor"), "8");
+            }
+            if (only.isEmpty() || only.contains("mor_v6")) {
+                mor(spark, out.resolve("mor_v6"), "6");
+            }
+            if (only.isEmpty() || only.contains("mor_evolve")) {
+                morEvolve(spark, out.resolve("mor_evolve"));
             }
         } finally {
             spark.stop();
@@ -221,8 +227,22 @@ public final class HudiGoldenTables {
         expect(spark, t, "8", false);
     }
 
-    private static void mor(SparkSession spark, Path t) throws IOException {
-        Map<String, String> o = options("mor", "city", "MERGE_ON_READ", "8");
+    /** A column added by an upsert of a merge-on-read table: only the log files have it. */
+    private static void morEvolve(SparkSession spark, Path t) throws IOException {
+        Map<String, String> o = options("mor_evolve", "city", "MERGE_ON_READ", "8");
+        write(spark, t, o, "insert", List.of(
+                row("e1", "a", 1, 1.0, 100, true, "2024-01-01", "1.00", "2024-01-01T00:00:00Z", "eu", "paris"),
+                row("e2", "b", 2, 2.0, 100, true, "2024-01-02", "2.00", "2024-01-02T00:00:00Z", "eu", "paris")), true);
+        StructType wider = BASE.add(DataTypes.createStructField("extra", DataTypes.LongType, true));
+        List<Row> rows = List.of(RowFactory.create("e1", "a2", 10, 10.0, 200L, false, Date.valueOf("2024-02-01"), new BigDecimal("10.00"),
+                Timestamp.from(Instant.parse("2024-02-01T00:00:00Z")), "eu", "paris", 42L));
+        spark.createDataFrame(rows, wider).write().format("hudi").options(o).option("hoodie.datasource.write.operation", "upsert")
+                .mode(SaveMode.Append).save(t.toString());
+        expect(spark, t, "8", true);
+    }
+
+    private static void mor(SparkSession spark, Path t, String version) throws IOException {
+        Map<String, String> o = options(t.getFileName().toString(), "city", "MERGE_ON_READ", version);
         o.put("hoodie.compact.inline", "true");
         o.put("hoodie.compact.inline.max.delta.commits", "3");
         write(spark, t, o, "insert", List.of(
@@ -240,7 +260,11 @@ public final class HudiGoldenTables {
         write(spark, t, o, "upsert", List.of(
                 row("m1", "a-stale", 99, 99.0, 150, true, "2024-05-01", "99.00", "2024-05-01T00:00:00Z", "eu", "paris"),
                 row("m2", "b5", 21, 21.0, 500, true, "2024-05-02", "21.00", "2024-05-02T00:00:00Z", "eu", "paris")), false);
-        // deletes go to a delete block: m4's is newer than its row (ts), m3's older (event-time ordering keeps m3)
+        if (version.equals("6")) {
+            expect(spark, t, version, true); // (Spillway refuses the delete blocks of table version 6)
+            return;
+        }
+        // deletes go to a delete block (the delete operation writes no ordering value: they always delete)
         write(spark, t, o, "delete", List.of(
                 row("m4", "d", 4, 4.0, 600, true, "2024-02-04", "4.00", "2024-02-04T00:00:00Z", "us", "nyc"),
                 row("m3", "c3", 30, 30.0, 50, true, "2024-03-03", "30.00", "2024-03-03T00:00:00Z", "eu", "rome")), false);
@@ -287,7 +311,10 @@ public final class HudiGoldenTables {
                         .option("hoodie.datasource.query.type", "read_optimized").load(t.toString());
                 Files.writeString(exp.resolve("ro_" + c.requested() + ".txt"), render(ro));
             }
-            if (i < commits.size() - 1) {
+            // Not for merge-on-read tables of version 6: Hudi's incremental relation for them merges only the records written in
+            // the range, so a late update that loses to the stored row by the ordering field comes back (Spillway returns the
+            // current row of each record changed in the range, as Hudi does for version 8)
+            if (i < commits.size() - 1 && !(mor && version.equals("6"))) {
                 // Hudi 1.x (table version 8) takes a completion time, inclusive: the next commit's requested time selects
                 // the commits after c; older tables take a requested time, exclusive
                 String begin = version.equals("8") ? commits.get(i + 1).requested() : c.requested();
