@@ -31,7 +31,8 @@ import org.spillway.spill.Schema;
  * <p>Base rows that lose to a log record are left out by position (as deletion vectors are), so base
  * files are still scanned lazily; the log records themselves, and the key and ordering columns of each
  * base file that has log records, are held on the heap. Refused, naming the file: Parquet or HFile data
- * blocks, delete blocks before version 3, table versions before 8 and custom merge modes (read those with
+ * blocks, delete blocks of Hudi 0.x tables (table versions up to 6) or before block version 3, and
+ * custom merge modes or payload classes (read those with
  * {@link HudiTable#readOptimized()}).
  */
 final class HudiMergeOnRead {
@@ -46,13 +47,13 @@ final class HudiMergeOnRead {
     }
 
     static DataFrame snapshot(Spillway sw, HudiTimeline tl, String instant, HudiFileIndex.Slices slices, Schema schema, String spec) {
-        String refusal = tl.tableVersion < 8 ? "table version " + tl.tableVersion + " (Spillway merges log files of version 8 tables)" : null;
-        String mode = tl.property("hoodie.record.merge.mode");
+        String refusal = null;
+        String mode = mergeMode(tl);
         String precombine = tl.property("hoodie.table.precombine.field");
         String ordering = precombine == null || precombine.isBlank() ? null : precombine;
-        boolean eventTime = mode == null ? ordering != null : mode.equals("EVENT_TIME_ORDERING");
-        if (refusal == null && mode != null && !mode.equals("EVENT_TIME_ORDERING") && !mode.equals("COMMIT_TIME_ORDERING")) {
-            refusal = "the record merge mode " + mode;
+        boolean eventTime = mode.equals("EVENT_TIME_ORDERING");
+        if (!eventTime && !mode.equals("COMMIT_TIME_ORDERING")) {
+            refusal = mode;
         }
         if (refusal == null && eventTime && (ordering == null || schema.indexOf(ordering) < 0)) {
             refusal = "event-time ordering without an ordering column in the files";
@@ -80,11 +81,11 @@ final class HudiMergeOnRead {
                 }
                 if (refusal != null) {
                     throw new HudiException("Hudi table " + tl.table + " at instant " + instant + ": the log file " + f.path()
-                            + " holds records, but Spillway does not merge the log files of " + refusal + "; readOptimized() reads the base files");
+                            + " holds records, but Spillway does not merge log files under " + refusal + "; readOptimized() reads the base files");
                 }
                 if (b.type() == HudiLogFiles.COMMAND_BLOCK) {
                     rolledBack.add(b.header().get(HudiLogFiles.TARGET_INSTANT_TIME));
-                } else if (b.type() == HudiLogFiles.AVRO_DATA_BLOCK || b.type() == HudiLogFiles.DELETE_BLOCK) {
+                } else if (b.type() == HudiLogFiles.AVRO_DATA_BLOCK || b.type() == HudiLogFiles.DELETE_BLOCK && tl.tableVersion >= 8) {
                     blocksByGroup.computeIfAbsent(f.groupKey(), k -> new ArrayList<>()).add(b);
                 } else {
                     throw new HudiException("Hudi table " + tl.table + " at instant " + instant + ": the log file " + f.path() + " has a "
@@ -146,6 +147,93 @@ final class HudiMergeOnRead {
         }
         DataFrame base = sw.readParquet(ParquetSource.ofFiles(spec, files, schema, null, null, new Schema(List.of()), values, deleted));
         return logRows.isEmpty() ? base : base.union(logs);
+    }
+
+    /**
+     * How records of one key merge: {@code hoodie.record.merge.mode} (Hudi 1.x), else as Hudi 1.x infers it
+     * from the payload class of older tables: {@code EVENT_TIME_ORDERING} for {@code DefaultHoodieRecordPayload}
+     * and {@code EventTimeAvroPayload}, {@code COMMIT_TIME_ORDERING} for {@code OverwriteWithLatestAvroPayload}
+     * (0.x's default); any other mode or payload is named, and refused.
+     */
+    static String mergeMode(HudiTimeline tl) {
+        String mode = tl.property("hoodie.record.merge.mode");
+        if (mode != null && !mode.isBlank()) {
+            return mode.equals("EVENT_TIME_ORDERING") || mode.equals("COMMIT_TIME_ORDERING") ? mode : "the record merge mode " + mode;
+        }
+        String payload = tl.property("hoodie.compaction.payload.class");
+        String simple = payload == null || payload.isBlank() ? "OverwriteWithLatestAvroPayload" : payload.substring(payload.lastIndexOf('.') + 1);
+        return switch (simple) {
+            case "DefaultHoodieRecordPayload", "EventTimeAvroPayload" -> "EVENT_TIME_ORDERING";
+            case "OverwriteWithLatestAvroPayload" -> "COMMIT_TIME_ORDERING";
+            default -> "the payload class " + payload;
+        };
+    }
+
+    /**
+     * {@code fileSchema} with the columns of the table's schema at {@code instant} (the {@code schema} of the
+     * newest commit's metadata) that the base files lack, as a merge-on-read table has them while they are
+     * only in log files; left out: partition fields the files drop, and nested types.
+     */
+    static Schema withLogColumns(HudiTimeline tl, String instant, Schema fileSchema, List<String> partitionFields) {
+        String schemaText = null;
+        List<HudiTimeline.Instant> commits = tl.dataCommits();
+        for (int i = commits.size() - 1; i >= 0 && schemaText == null; i--) {
+            if (commits.get(i).requestedTime().compareTo(instant) <= 0
+                    && HudiFileIndex.metadata(tl, commits.get(i)).get("extraMetadata") instanceof Map<?, ?> extra
+                    && extra.get("schema") instanceof String text && !text.isBlank()) {
+                schemaText = text;
+            }
+        }
+        if (schemaText == null) {
+            return fileSchema;
+        }
+        List<org.spillway.spill.Field> fields = new ArrayList<>(fileSchema.fields());
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode f : HudiAvro.parseSchema(schemaText).path("fields")) {
+                String name = f.path("name").asText();
+                DataType type = avroType(f.path("type"));
+                if (fileSchema.indexOf(name) < 0 && !partitionFields.contains(name) && type != null) {
+                    fields.add(new org.spillway.spill.Field(name, type));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new HudiException("Hudi table " + tl.table + ": the table schema in the metadata of its commits at or before " + instant
+                    + " is unreadable: " + e.getMessage(), e);
+        }
+        return new Schema(fields);
+    }
+
+    /** The column type of an Avro field type (a nullable union's other branch), or null for types Spillway does not read. */
+    private static DataType avroType(com.fasterxml.jackson.databind.JsonNode t) {
+        if (t.isArray()) {
+            com.fasterxml.jackson.databind.JsonNode other = null;
+            for (com.fasterxml.jackson.databind.JsonNode b : t) {
+                if (!b.asText().equals("null")) {
+                    if (other != null) {
+                        return null;
+                    }
+                    other = b;
+                }
+            }
+            return other == null ? null : avroType(other);
+        }
+        String logical = t.path("logicalType").asText("");
+        String base = t.isTextual() ? t.asText() : t.path("type").asText("");
+        return switch (logical) {
+            case "date" -> DataType.DATE;
+            case "timestamp-millis", "timestamp-micros" -> DataType.TIMESTAMP;
+            case "local-timestamp-millis", "local-timestamp-micros" -> DataType.TIMESTAMP_NTZ;
+            case "decimal" -> DataType.decimal(t.path("precision").asInt(), t.path("scale").asInt(0));
+            default -> switch (base) {
+                case "string" -> DataType.STRING;
+                case "int" -> DataType.INT32;
+                case "long" -> DataType.INT64;
+                case "float", "double" -> DataType.FLOAT64;
+                case "boolean" -> DataType.BOOL;
+                case "bytes", "fixed" -> DataType.BINARY;
+                default -> null;
+            };
+        };
     }
 
     /**

@@ -27,16 +27,18 @@ import org.spillway.frame.testkit.SpillwayTest;
  * {@code cow_nonpart} (insert, upsert with precombine, delete, upsert; table version 8), {@code cow_part}
  * (two partition levels), {@code cow_overwrite} (insert_overwrite of a partition: a replacecommit, Avro
  * metadata), {@code cow_v6} (the same written as table version 6, the Hudi 0.x layout with JSON metadata),
- * {@code cow_evolve} (a column added by an upsert: files of the other partition lack it) and
- * {@code mor} (merge-on-read: updates in log files, an inline compaction, an update older than
- * the stored row by the ordering field).
+ * {@code cow_evolve} (a column added by an upsert: files of the other partition lack it),
+ * {@code mor} (merge-on-read: updates in log files, inline compactions, an update older than the stored
+ * row by the ordering field, deletes in a delete block), {@code mor_v6} (the same without the deletes, as
+ * table version 6: log files named by their base file's instant) and {@code mor_evolve} (a column only
+ * log files have).
  */
 @SpillwayTest
 class HudiGoldenTablesTest {
     static final Path GOLDEN = Path.of("src/test/resources/hudi-golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"cow_nonpart", "cow_part", "cow_overwrite", "cow_v6", "cow_evolve", "mor"})
+    @ValueSource(strings = {"cow_nonpart", "cow_part", "cow_overwrite", "cow_v6", "cow_evolve", "mor", "mor_v6", "mor_evolve"})
     void everyCommitReadsAsSparkReadsIt(String name, Spillway sw) throws IOException {
         Path table = GOLDEN.resolve(name);
         HudiTable ht = HudiTable.forPath(sw, table);
