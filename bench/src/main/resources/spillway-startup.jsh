@@ -9,5 +9,6 @@ import org.spillway.frame.*;
 import org.spillway.frame.io.*;
 import org.spillway.frame.delta.*;
 import org.spillway.frame.iceberg.*;
+import org.spillway.frame.hudi.*;
 import org.spillway.ml.*;
 import static org.spillway.frame.Functions.*;

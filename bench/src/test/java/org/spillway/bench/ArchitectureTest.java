@@ -97,8 +97,9 @@ class ArchitectureTest {
             String topLevel = name.contains("$") ? name.substring(0, name.indexOf('$')) : name;
             return switch (pkg) {
                 case "org.spillway.frame" -> SliceIdentifier.of(FRAME_FACADE.contains(topLevel) ? "frame (facade)" : "frame");
-                // tables are facade too: DeltaTable and IcebergTable drive frames (toDF, history); DataFrame.writeDelta drives the table writer
-                case "org.spillway.frame.delta", "org.spillway.frame.iceberg" -> SliceIdentifier.of("frame (facade)");
+                // tables are facade too: DeltaTable, IcebergTable and HudiTable drive frames (toDF, history);
+                // DataFrame.writeDelta drives the table writer
+                case "org.spillway.frame.delta", "org.spillway.frame.iceberg", "org.spillway.frame.hudi" -> SliceIdentifier.of("frame (facade)");
                 case "org.spillway.ml" -> SliceIdentifier.of(
                         ML_CONTRACTS.contains(topLevel) || ML_CONTRACTS.contains(name) ? "ml (contracts)" : "ml");
                 default -> SliceIdentifier.of(pkg);

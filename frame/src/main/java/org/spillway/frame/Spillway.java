@@ -215,6 +215,16 @@ public final class Spillway implements AutoCloseable {
         return org.spillway.frame.iceberg.IcebergTable.forPath(this, path).toDF();
     }
 
+    /**
+     * The latest commit of the Apache Hudi table at {@code path} (merge-on-read tables: the snapshot
+     * view, base files merged with their log files), as a lazy frame with Parquet pushdown; see {@link org.spillway.frame.hudi.HudiTable} for
+     * time travel and the incremental query.
+     */
+    public DataFrame readHudi(String path) {
+        checkOpen();
+        return org.spillway.frame.hudi.HudiTable.forPath(this, path).toDF();
+    }
+
     /** {@link #readCsv(String, CsvOptions)} for a path. */
     public DataFrame readCsv(Path path, CsvOptions options) {
         checkOpen();
