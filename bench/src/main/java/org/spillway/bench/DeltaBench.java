@@ -31,12 +31,14 @@ import org.spillway.spill.Schema;
 
 /**
  * {@code ./spillway bench delta [--n 1e8] [--updates 1e6] [--commits 1000] [--threads T] [--memory 1g] [--runs 2]
- * [--parts write,delete,merge,open] [--data DIR] [--keep]}: Delta tables under a memory limit, Spillway only.
+ * [--parts write,delete,merge,open] [--data DIR] [--keep true]}: Delta tables under a memory limit, Spillway only.
  *
  * <ul>
- * <li><b>write</b>: the groupby table {@code G1_<n>_1e2_0_0} with a unique int64 key {@code id} in front, generated
- *     without a file ({@link G1Rows}), written as a new Delta table in appends of {@value #SLICE_ROWS} rows (one data
- *     file of four 1 Mi-row row groups each), twice: a table with {@code delta.enableDeletionVectors=true} ("dv") and
+ * <li><b>write</b> (also before delete and merge, unless the tables were kept by an earlier run): the groupby table
+ *     {@code G1_<n>_1e2_0_0} with a unique int64 key {@code id} in front, generated
+ *     without a file ({@link G1Rows}), written as a new Delta table in appends of {@value #SLICE_ROWS} rows (four
+ *     1 Mi-row row groups, one data file, when memory allows; under a small limit the writer cuts row groups early and
+ *     starts more files), twice: a table with {@code delta.enableDeletionVectors=true} ("dv") and
  *     one without ("cow", copy-on-write).</li>
  * <li><b>delete</b>: {@code delete(v3 < 1.0)} (about 1% of the rows, spread over every file) in each table,
  *     {@code --runs} times, the table restored to its written version ({@code restoreToVersion}, a log-only commit)
@@ -105,10 +107,16 @@ public final class DeltaBench {
             Path dv = root.resolve(g.tableName() + "_dv");
             Path cow = root.resolve(g.tableName() + "_cow");
             if (big) {
-                out.printf(Locale.ROOT, "%nwrite: %,d appends of up to %,d rows (sw.generate(rows).writeDelta(...), one data file each)%n",
+                out.printf(Locale.ROOT, "%nwrite: %,d appends of up to %,d rows (sw.generate(rows).writeDelta(...))%n",
                         (c.n() + SLICE_ROWS - 1) / SLICE_ROWS, SLICE_ROWS);
-                write(s, g, dv, true, out);
-                write(s, g, cow, false, out);
+                for (Path t : List.of(dv, cow)) {
+                    if (c.parts().contains("write") || !DeltaTable.isDeltaTable(t.toString())) {
+                        write(s, g, t, t == dv, out);
+                    } else {
+                        out.printf(Locale.ROOT, "  %s: kept from an earlier run (--keep true), version %d, %,d rows%n", t,
+                                DeltaTable.forPath(s, t).version(), DeltaTable.forPath(s, t).toDF().count());
+                    }
+                }
             }
             if (c.parts().contains("delete")) {
                 out.printf(Locale.ROOT, "%ndelete %s, %d runs per table (restored to the written rows between runs)%n", DELETE_CONDITION, c.runs());
