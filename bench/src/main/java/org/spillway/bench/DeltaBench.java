@@ -99,15 +99,16 @@ public final class DeltaBench {
     public static int run(Config c, PrintStream out) throws IOException {
         Path root = Files.createDirectories(c.dataDir().resolve("delta-bench"));
         GroupByData g = GroupByData.of(c.n(), 100);
-        out.printf(Locale.ROOT, "Delta tables, %s with a key id (%,d rows), %d threads, memory limit %s, %s%n", g.tableName(), c.n(),
-                c.threads(), c.memory(), java.time.LocalDate.now());
+        out.printf(Locale.ROOT, "Delta tables, parts %s, %d threads, memory limit %s, %s%n", c.parts(), c.threads(), c.memory(),
+                java.time.LocalDate.now());
         boolean ok = true;
         try (Spillway s = Spillway.builder().memoryLimit(c.memory()).parallelism(c.threads()).progress(false).build()) {
             boolean big = c.parts().contains("write") || c.parts().contains("delete") || c.parts().contains("merge");
             Path dv = root.resolve(g.tableName() + "_dv");
             Path cow = root.resolve(g.tableName() + "_cow");
             if (big) {
-                out.printf(Locale.ROOT, "%nwrite: %,d appends of up to %,d rows (sw.generate(rows).writeDelta(...))%n",
+                out.printf(Locale.ROOT, "%nwrite: %s with a key id (%,d rows) in %,d appends of up to %,d rows"
+                        + " (sw.generate(rows).writeDelta(...))%n", g.tableName(), c.n(),
                         (c.n() + SLICE_ROWS - 1) / SLICE_ROWS, SLICE_ROWS);
                 for (Path t : List.of(dv, cow)) {
                     if (c.parts().contains("write") || !DeltaTable.isDeltaTable(t.toString())) {
