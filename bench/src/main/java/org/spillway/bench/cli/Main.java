@@ -62,6 +62,11 @@ public final class Main {
                                    Parquet read (into memory) and write (of the read table) of the groupby
                                    table G1_<n>_1e2_0_0 and the join table x, Spillway beside DuckDB: best
                                    of 3 runs, the ratio, row counts and file sizes (default codec zstd)
+              bench delta [--n 1e8] [--updates 1e6] [--commits 1000] [--threads T] [--memory 1g] [--runs 2]
+                  [--parts write,delete,merge,open] [--data DIR] [--keep true]
+                                   Delta tables: write the groupby table (with a key id) twice, with and
+                                   without deletion vectors; delete 1% of its rows; merge --updates rows
+                                   (90% matching); open a table of --commits small appends (warm times)
               bench ml [--n 1e7] [--features 20] [--threads 1,2] [--memory 8g] [--spilled-memory 256m] [--passes 3]
                                    time a full logistic-regression gradient pass (one L-BFGS iteration) and
                                    one SGD epoch, in memory and spilled, per worker count
@@ -138,6 +143,24 @@ public final class Main {
                         (int) o.count("threads", Runtime.getRuntime().availableProcessors()), o.get("memory", "4g"), codec,
                         dataDir(o));
             }
+            case "delta" -> {
+                Options o = checked("bench delta", rest, "n", "updates", "commits", "threads", "memory", "runs", "parts", "data", "keep");
+                java.util.Set<String> parts = new java.util.LinkedHashSet<>();
+                for (String p : o.get("parts", String.join(",", org.spillway.bench.DeltaBench.Config.PARTS)).split(",")) {
+                    if (!p.isBlank()) {
+                        parts.add(p.strip());
+                    }
+                }
+                org.spillway.bench.DeltaBench.Config c;
+                try {
+                    c = new org.spillway.bench.DeltaBench.Config(o.count("n", 100_000_000), o.count("updates", 1_000_000),
+                            (int) o.count("commits", 1000), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
+                            o.get("memory", "1g"), (int) o.count("runs", 2), parts, dataDir(o), Boolean.parseBoolean(o.get("keep", "false")));
+                } catch (IllegalArgumentException e) {
+                    throw new Options.UsageError(e.getMessage());
+                }
+                return org.spillway.bench.DeltaBench.run(c, System.out);
+            }
             case "ml" -> {
                 Options o = checked("bench ml", rest, "n", "features", "threads", "memory", "spilled-memory", "passes");
                 java.util.List<Integer> threads = new java.util.ArrayList<>();
@@ -153,7 +176,7 @@ public final class Main {
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|join|parquet|ml|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|join|parquet|delta|ml|jmh ...\n" + USAGE);
                 return 2;
             }
         }
