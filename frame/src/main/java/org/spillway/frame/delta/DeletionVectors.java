@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.zip.CRC32;
-import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 import org.spillway.frame.io.parquet.DeletedRows;
 
@@ -333,36 +332,7 @@ final class DeletionVectors {
 
         @Override
         public int keep(long start, int n, int[] keep) {
-            int k = 0;
-            int i = 0;
-            while (i < n) {
-                long row = start + i;
-                long high = row >>> 32;
-                long highEnd = (high + 1) << 32; // rows of the same high key: up to here
-                int span = (int) Math.min(n - i, highEnd - row);
-                RoaringBitmap m = map(high);
-                if (m == null) {
-                    for (int j = 0; j < span; j++) {
-                        keep[k++] = i + j;
-                    }
-                } else {
-                    int low = (int) row;
-                    PeekableIntIterator it = m.getIntIterator();
-                    it.advanceIfNeeded(low);
-                    int next = it.hasNext() ? it.peekNext() : -1;
-                    for (int j = 0; j < span; j++) {
-                        int r = low + j;
-                        if (next != -1 && Integer.compareUnsigned(next, r) == 0) {
-                            it.next();
-                            next = it.hasNext() ? it.peekNext() : -1;
-                            continue;
-                        }
-                        keep[k++] = i + j;
-                    }
-                }
-                i += span;
-            }
-            return k;
+            return DeletedRows.keepRoaring(this::map, start, n, keep);
         }
     }
 }

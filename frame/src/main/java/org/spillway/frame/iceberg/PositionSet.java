@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
-import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 import org.spillway.frame.io.parquet.DeletedRows;
 
@@ -78,37 +77,6 @@ final class PositionSet implements DeletedRows {
 
     @Override
     public int keep(long start, int n, int[] keep) {
-        int k = 0;
-        int i = 0;
-        while (i < n) {
-            long row = start + i;
-            long high = row >>> 32;
-            long highEnd = (high + 1) << 32;
-            int span = (int) Math.min(n - i, highEnd - row);
-            RoaringBitmap m = maps.get((int) high);
-            if (m == null) {
-                for (int j = 0; j < span; j++) {
-                    keep[k++] = i + j;
-                }
-            } else {
-                int low = (int) row;
-                PeekableIntIterator it = m.getIntIterator();
-                it.advanceIfNeeded(low);
-                int next = it.hasNext() ? it.peekNext() : -1;
-                boolean more = it.hasNext();
-                for (int j = 0; j < span; j++) {
-                    int r = low + j;
-                    if (more && next == r) {
-                        it.next();
-                        more = it.hasNext();
-                        next = more ? it.peekNext() : -1;
-                        continue;
-                    }
-                    keep[k++] = i + j;
-                }
-            }
-            i += span;
-        }
-        return k;
+        return DeletedRows.keepRoaring(high -> maps.get((int) high), start, n, keep);
     }
 }

@@ -1,5 +1,9 @@
 package org.spillway.frame.io.parquet;
 
+import java.util.function.LongFunction;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
 /**
  * The rows of one data file that a table format has deleted without rewriting the file (Delta's
  * deletion vectors, Iceberg's position deletes): by row index within the file, from 0. A scan leaves
@@ -14,4 +18,43 @@ public interface DeletedRows {
      * not deleted, in order, and returns how many there are.
      */
     int keep(long start, int n, int[] keep);
+
+    /**
+     * {@link #keep} for deleted rows held as 64-bit positions split into 32-bit Roaring bitmaps by their
+     * high word (the layout of Delta's and Iceberg's deletion vectors): {@code byHigh} gives the bitmap
+     * of a high word, or null when it deletes nothing.
+     */
+    static int keepRoaring(LongFunction<RoaringBitmap> byHigh, long start, int n, int[] keep) {
+        int k = 0;
+        int i = 0;
+        while (i < n) {
+            long row = start + i;
+            long high = row >>> 32;
+            long highEnd = (high + 1) << 32; // rows of the same high word: up to here
+            int span = (int) Math.min(n - i, highEnd - row);
+            RoaringBitmap m = byHigh.apply(high);
+            if (m == null) {
+                for (int j = 0; j < span; j++) {
+                    keep[k++] = i + j;
+                }
+            } else {
+                int low = (int) row;
+                PeekableIntIterator it = m.getIntIterator();
+                it.advanceIfNeeded(low);
+                boolean more = it.hasNext();
+                int next = more ? it.peekNext() : 0;
+                for (int j = 0; j < span; j++) {
+                    if (more && next == low + j) {
+                        it.next();
+                        more = it.hasNext();
+                        next = more ? it.peekNext() : 0;
+                        continue;
+                    }
+                    keep[k++] = i + j;
+                }
+            }
+            i += span;
+        }
+        return k;
+    }
 }
