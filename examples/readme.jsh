@@ -68,6 +68,11 @@ t.restoreToVersion(1);                                   // version 5: the rows 
 t.optimize();                                            // version 6: small files compacted per partition, DVs folded
 t.renameColumn("amount", "total");                       // version 7: column mapping turned on, no data rewritten
 t.changes(2, 3).show();                                  // the change feed: _change_type, _commit_version, ...
+var rides = sw.readHudi("frame/src/test/resources/hudi-golden/cow_part");  // a Hudi table Spark wrote, in this repository
+var ht = HudiTable.forPath(sw, "frame/src/test/resources/hudi-golden/cow_part");
+List<String> commits = ht.commits();                     // completed instants (yyyyMMddHHmmssSSS), oldest first
+ht.asOfCommit(commits.get(0)).count();                   // time travel
+ht.changesSince(commits.get(0)).count();                 // incremental: rows with _hoodie_commit_time after it
 sw.close();                                              // deletes spill files, checks for leaks
 
 import org.spillway.ml.*;
