@@ -70,6 +70,11 @@ final class DeltaColumnMapping {
         return physical.getOrDefault(column, column);
     }
 
+    /** The column's Parquet field id, by which id mode resolves it; null in the other modes. */
+    Integer fieldId(String column) {
+        return mode.equals("id") ? ids.get(column) : null;
+    }
+
     /** {@code rows} (the table's columns under their logical names) with each column renamed to its physical name. */
     DataFrame toPhysical(DataFrame rows) {
         if (!enabled()) {

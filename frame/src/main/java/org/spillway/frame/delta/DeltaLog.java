@@ -105,6 +105,24 @@ final class DeltaLog {
     }
 
     /**
+     * The in-commit timestamp of version {@code version}, or null if it has none: read from the first
+     * line only, where PROTOCOL.md puts the {@code commitInfo} of a table with in-commit timestamps.
+     */
+    Long inCommitTimestamp(long version) {
+        Path f = commitFile(version);
+        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            String line = r.readLine();
+            if (line == null || line.isBlank()) {
+                return null;
+            }
+            return Action.parse(DeltaSchemas.JSON.readTree(line)) instanceof Action.CommitInfo c ? c.inCommitTimestamp() : null;
+        } catch (IOException | RuntimeException e) {
+            throw new DeltaException("Table " + table + ", version " + version + ": cannot read the first action of " + f + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Passes each action of a file of newline-delimited JSON actions (a commit, a V2 checkpoint) to
      * {@code sink}; a line that is not an action fails naming the table, {@code what}, the file and line.
      */

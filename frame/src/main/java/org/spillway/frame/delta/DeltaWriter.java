@@ -270,14 +270,7 @@ final class DeltaWriter {
                 enabled = "true".equalsIgnoreCase(m.configuration().get(IN_COMMIT_TIMESTAMPS));
             }
         }
-        Long previous = null;
-        if (version > 0) {
-            for (Action a : log.readCommit(version - 1)) {
-                if (a instanceof Action.CommitInfo c && c.inCommitTimestamp() != null) {
-                    previous = c.inCommitTimestamp();
-                }
-            }
-        }
+        Long previous = version > 0 ? log.inCommitTimestamp(version - 1) : null;
         if (!enabled && previous == null) {
             return actions;
         }

@@ -213,16 +213,7 @@ final class Snapshot {
 
     /** The Parquet field id of a column in id mode, else null. */
     Integer fieldId(String column) {
-        if (!columnMappingMode().equals("id")) {
-            return null;
-        }
-        for (DeltaSchemas.DeltaField f : fields) {
-            if (f.name().equals(column)) {
-                Object id = f.metadata().get(DeltaSchemas.COLUMN_ID);
-                return id instanceof Number n ? n.intValue() : null;
-            }
-        }
-        return null;
+        return mapping().fieldId(column);
     }
 
     /** The table's columns (data columns, then partition columns, in schema order). */
