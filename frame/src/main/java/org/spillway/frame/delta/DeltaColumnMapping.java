@@ -34,8 +34,11 @@ final class DeltaColumnMapping {
     private final Map<String, String> physical = new LinkedHashMap<>();
     private final Map<String, Integer> ids = new LinkedHashMap<>();
 
-    private DeltaColumnMapping(String mode, List<DeltaSchemas.DeltaField> fields) {
+    private final boolean materializePartitions;
+
+    private DeltaColumnMapping(String mode, List<DeltaSchemas.DeltaField> fields, boolean materializePartitions) {
         this.mode = mode;
+        this.materializePartitions = materializePartitions;
         for (DeltaSchemas.DeltaField f : fields) {
             Object p = f.metadata().get(DeltaSchemas.PHYSICAL_NAME);
             Object id = f.metadata().get(DeltaSchemas.COLUMN_ID);
@@ -48,7 +51,20 @@ final class DeltaColumnMapping {
 
     /** The mapping of a table's fields under {@code mode}. */
     static DeltaColumnMapping of(String mode, List<DeltaSchemas.DeltaField> fields) {
-        return new DeltaColumnMapping(mode, fields);
+        return new DeltaColumnMapping(mode, fields, false);
+    }
+
+    /** As {@link #of(String, List)}; {@code materializePartitions}: data files store the partition columns too. */
+    static DeltaColumnMapping of(String mode, List<DeltaSchemas.DeltaField> fields, boolean materializePartitions) {
+        return new DeltaColumnMapping(mode, fields, materializePartitions);
+    }
+
+    /**
+     * The mapping of a table's fields under the mode its {@code configuration} asks for; data files of a table
+     * with IcebergCompatV2 also store the partition columns ({@link UniForm#icebergCompat}).
+     */
+    static DeltaColumnMapping of(Map<String, String> configuration, List<DeltaSchemas.DeltaField> fields, String table) {
+        return new DeltaColumnMapping(mode(configuration, table), fields, UniForm.icebergCompat(configuration));
     }
 
     /** The mode a table's properties ask for ({@code none} when unset), checked. */
@@ -99,7 +115,7 @@ final class DeltaColumnMapping {
     /** The Parquet write options for data files: partitioned by the physical names, with the ids as field ids. */
     ParquetWriteOptions writeOptions(ParquetWriteOptions base, List<String> partitions) {
         String[] parts = partitions.stream().map(this::physical).toArray(String[]::new);
-        ParquetWriteOptions o = base.withPartitionBy(parts);
+        ParquetWriteOptions o = base.withPartitionBy(parts).withPartitionColumnsInFiles(materializePartitions && parts.length > 0);
         if (!enabled()) {
             return o;
         }

@@ -136,6 +136,9 @@ final class DeltaMaintenance {
                 public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
                     String n = d.getFileName() == null ? "" : d.getFileName().toString();
                     boolean hidden = !d.equals(log.table) && (n.startsWith(".") || (n.startsWith("_") && !n.contains("=")));
+                    if (d.equals(log.table.resolve("metadata")) && Files.exists(d.resolve("version-hint.text"))) {
+                        return FileVisitResult.SKIP_SUBTREE; // Iceberg metadata of a UniForm table, not data files
+                    }
                     return hidden && !n.equals("_change_data") ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                 }
 

@@ -344,6 +344,26 @@ public final class DeltaTable {
         return DeltaSchemaChanges.dropColumn(log, column);
     }
 
+    /**
+     * Publishes the table as Iceberg too (Delta's UniForm): from this commit on, every version also writes Iceberg v2
+     * metadata over the same Parquet files, in the Hadoop-table layout under the table directory
+     * ({@code metadata/vN.metadata.json}, N = version + 1, and {@code metadata/version-hint.text}), so
+     * {@code HadoopTables.load(path)}, {@link org.spillway.frame.iceberg.IcebergTable#forPath} and other Iceberg readers
+     * see the same rows at the same versions. The commit sets {@code delta.universalFormat.enabledFormats=iceberg} and
+     * {@code delta.enableIcebergCompatV2=true}, turns on column mapping (mode {@code name}; no file is rewritten) and
+     * {@code delta.enableDeletionVectors=false}; from then on partition columns are also stored in new data files and
+     * deletes rewrite files.
+     *
+     * <p>Refused, naming the reason, for tables Iceberg v2 metadata cannot express: files with deletion vectors (rewrite
+     * them first), nested (struct, array, map) columns, and type changes Iceberg does not allow. On a table that has it
+     * already, writes the latest version's Iceberg metadata if it is missing (after a failed write) and commits nothing.
+     *
+     * @return the version that carries the setting (the latest version if it was on already)
+     */
+    public long enableIceberg() {
+        return UniForm.enable(log);
+    }
+
     /** Deletes every row (a new version; older versions stay readable until vacuumed). */
     public long delete() {
         return delete(org.spillway.frame.Functions.lit(true));

@@ -37,7 +37,7 @@ final class DeltaWriter {
      */
     static final Set<String> SUPPORTED_WRITER_FEATURES = Set.of("timestampNtz", "appendOnly", "invariants", "deletionVectors",
             "changeDataFeed", "vacuumProtocolCheck", "domainMetadata", "columnMapping", "checkConstraints", "generatedColumns",
-            "identityColumns", "typeWidening", "typeWidening-preview", "inCommitTimestamp", "v2Checkpoint");
+            "identityColumns", "typeWidening", "typeWidening-preview", "inCommitTimestamp", "v2Checkpoint", UniForm.COMPAT_V2_FEATURE);
     /** The table property that turns in-commit timestamps on (PROTOCOL.md "In-Commit Timestamps"). */
     static final String IN_COMMIT_TIMESTAMPS = "delta.enableInCommitTimestamps";
     static final String ENGINE = "Spillway/0.1.0";
@@ -111,11 +111,11 @@ final class DeltaWriter {
             newMetadata = target.size() != snap.schema().size();
         }
         boolean freshSchema = snap == null || mode == SaveMode.OVERWRITE && o.overwriteSchema();
-        Map<String, String> config = snap == null ? o.properties() : snap.metadata.configuration();
+        Map<String, String> config = snap == null ? UniForm.forNewTable(o.properties()) : snap.metadata.configuration();
         DeltaColumnMapping.Evolved evolved = DeltaColumnMapping.schemaJson(freshSchema ? List.of() : snap.fields(), target, config,
                 table);
-        DeltaColumnMapping mapping = DeltaColumnMapping.of(DeltaColumnMapping.mode(evolved.configuration(), table),
-                DeltaSchemas.fields(evolved.schemaString(), table));
+        DeltaColumnMapping mapping = DeltaColumnMapping.of(evolved.configuration(), DeltaSchemas.fields(evolved.schemaString(), table),
+                table);
         if (o.replaceWhere() != null) {
             checkReplaceWhere(df, o.replaceWhere(), table);
             if (snap != null) {
@@ -303,8 +303,15 @@ final class DeltaWriter {
      * landed already: a checkpoint that cannot be written only makes the next open replay more commits.
      */
     private static void checkpointIfDue(DeltaLog log, long version) {
+        Snapshot snap;
         try {
-            Snapshot snap = Snapshot.load(log, version);
+            snap = Snapshot.load(log, version);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(DeltaWriter.class).warn("Table {}: version {} is committed but cannot be read back ({})",
+                    log.table, version, e.getMessage());
+            return;
+        }
+        try {
             if (CheckpointWriter.due(version, snap)) {
                 CheckpointWriter.write(snap);
                 LogCleanup.afterCheckpoint(snap); // expired commits and checkpoints, behind the new checkpoint
@@ -313,6 +320,7 @@ final class DeltaWriter {
             org.slf4j.LoggerFactory.getLogger(DeltaWriter.class).warn("Table {}: no checkpoint at version {} ({}); the table is"
                     + " intact, opening it replays the commits instead", log.table, version, e.getMessage());
         }
+        UniForm.afterCommit(snap); // the Iceberg metadata of the version, when the table publishes Iceberg
     }
 
     private static void checkConflict(DeltaLog log, long winner, Intent intent, long readVersion) {
@@ -409,6 +417,9 @@ final class DeltaWriter {
         }
         if (properties != null && "true".equalsIgnoreCase(properties.get(IN_COMMIT_TIMESTAMPS))) {
             writerOnly.add("inCommitTimestamp");
+        }
+        if (UniForm.icebergCompat(properties)) {
+            writerOnly.add(UniForm.COMPAT_V2_FEATURE);
         }
         if (current != null && needed.stream().allMatch(f -> current.readerFeature(f)
                 || f.equals("columnMapping") && current.minReaderVersion() == 2 && current.minWriterVersion() >= 5)

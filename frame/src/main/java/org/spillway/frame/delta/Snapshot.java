@@ -200,7 +200,7 @@ final class Snapshot {
                     }
                 }
             }
-            m = DeltaColumnMapping.of(mode, fields);
+            m = DeltaColumnMapping.of(mode, fields, UniForm.icebergCompat(metadata.configuration()));
             mapping = m;
         }
         return m;

@@ -45,7 +45,7 @@ public final class ParquetWriteOptions {
     public static final double DEFAULT_BLOOM_FILTER_FPP = 0.01;
 
     private static final ParquetWriteOptions DEFAULTS = new ParquetWriteOptions(Codec.ZSTD, -1, DEFAULT_ROW_GROUP_ROWS,
-            DEFAULT_PAGE_SIZE_BYTES, true, List.of(), List.of(), DEFAULT_BLOOM_FILTER_FPP, java.util.Map.of());
+            DEFAULT_PAGE_SIZE_BYTES, true, List.of(), List.of(), DEFAULT_BLOOM_FILTER_FPP, java.util.Map.of(), false);
 
     private final Codec codec;
     private final int compressionLevel; // -1: the codec's default
@@ -56,11 +56,13 @@ public final class ParquetWriteOptions {
     private final List<String> bloomFilter;
     private final double bloomFilterFpp;
     private final java.util.Map<String, Integer> fieldIds;
+    private final boolean keepPartitionColumns;
 
     private ParquetWriteOptions(Codec codec, int compressionLevel, int rowGroupRows, int pageSizeBytes, boolean dictionary,
                                 List<String> partitionBy, List<String> bloomFilter, double bloomFilterFpp,
-                                java.util.Map<String, Integer> fieldIds) {
+                                java.util.Map<String, Integer> fieldIds, boolean keepPartitionColumns) {
         this.fieldIds = fieldIds;
+        this.keepPartitionColumns = keepPartitionColumns;
         this.codec = codec;
         this.compressionLevel = compressionLevel;
         this.rowGroupRows = rowGroupRows;
@@ -80,7 +82,7 @@ public final class ParquetWriteOptions {
     public ParquetWriteOptions withCodec(Codec codec) {
         Objects.requireNonNull(codec, "codec");
         return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, partitionBy, bloomFilter,
-                bloomFilterFpp, fieldIds);
+                bloomFilterFpp, fieldIds, keepPartitionColumns);
     }
 
     /**
@@ -92,7 +94,8 @@ public final class ParquetWriteOptions {
             throw new IllegalArgumentException("compression level " + level + " is out of range: use 1 to 22 for zstd"
                     + " (or -7 to -1 for its fast modes), 1 to 9 for gzip");
         }
-        return new ParquetWriteOptions(codec, level, rowGroupRows, pageSizeBytes, dictionary, partitionBy, bloomFilter, bloomFilterFpp, fieldIds);
+        return new ParquetWriteOptions(codec, level, rowGroupRows, pageSizeBytes, dictionary, partitionBy, bloomFilter,
+                bloomFilterFpp, fieldIds, keepPartitionColumns);
     }
 
     /** With at most {@code rows} rows per row group (at least 1). */
@@ -100,7 +103,8 @@ public final class ParquetWriteOptions {
         if (rows < 1) {
             throw new IllegalArgumentException("rows per row group must be at least 1, not " + rows);
         }
-        return new ParquetWriteOptions(codec, compressionLevel, rows, pageSizeBytes, dictionary, partitionBy, bloomFilter, bloomFilterFpp, fieldIds);
+        return new ParquetWriteOptions(codec, compressionLevel, rows, pageSizeBytes, dictionary, partitionBy, bloomFilter,
+                bloomFilterFpp, fieldIds, keepPartitionColumns);
     }
 
     /** With data pages of about {@code bytes} uncompressed bytes (at least 1; a page holds at least one value). */
@@ -108,12 +112,14 @@ public final class ParquetWriteOptions {
         if (bytes < 1) {
             throw new IllegalArgumentException("page size must be at least 1 byte, not " + bytes);
         }
-        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, bytes, dictionary, partitionBy, bloomFilter, bloomFilterFpp, fieldIds);
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, bytes, dictionary, partitionBy, bloomFilter,
+                bloomFilterFpp, fieldIds, keepPartitionColumns);
     }
 
     /** With dictionary encoding on (the default) or off (every page plain). */
     public ParquetWriteOptions withDictionary(boolean on) {
-        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, on, partitionBy, bloomFilter, bloomFilterFpp, fieldIds);
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, on, partitionBy, bloomFilter,
+                bloomFilterFpp, fieldIds, keepPartitionColumns);
     }
 
     /**
@@ -125,7 +131,8 @@ public final class ParquetWriteOptions {
         if (cols.stream().distinct().count() != cols.size()) {
             throw new IllegalArgumentException("partition columns repeat a name: " + cols);
         }
-        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, cols, bloomFilter, bloomFilterFpp, fieldIds);
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, cols, bloomFilter,
+                bloomFilterFpp, fieldIds, keepPartitionColumns);
     }
 
     /**
@@ -154,7 +161,8 @@ public final class ParquetWriteOptions {
         if (cols.stream().distinct().count() != cols.size()) {
             throw new IllegalArgumentException("bloom filter columns repeat a name: " + cols);
         }
-        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, partitionBy, cols, fpp, fieldIds);
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, partitionBy, cols,
+                fpp, fieldIds, keepPartitionColumns);
     }
 
     /**
@@ -164,7 +172,22 @@ public final class ParquetWriteOptions {
      */
     public ParquetWriteOptions withFieldIds(java.util.Map<String, Integer> ids) {
         return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, partitionBy, bloomFilter,
-                bloomFilterFpp, java.util.Map.copyOf(ids));
+                bloomFilterFpp, java.util.Map.copyOf(ids), keepPartitionColumns);
+    }
+
+    /**
+     * With the partition columns also stored in the files ({@code true}), not only in the directory names (the
+     * default, {@code false}). Table formats that read partition values from the files need it: Delta's
+     * IcebergCompatV2 ("partition column values materialized"), so that Iceberg readers find them.
+     */
+    public ParquetWriteOptions withPartitionColumnsInFiles(boolean keep) {
+        return new ParquetWriteOptions(codec, compressionLevel, rowGroupRows, pageSizeBytes, dictionary, partitionBy, bloomFilter,
+                bloomFilterFpp, fieldIds, keep);
+    }
+
+    /** True if partition columns are stored in the files too (see {@link #withPartitionColumnsInFiles}). */
+    public boolean partitionColumnsInFiles() {
+        return keepPartitionColumns;
     }
 
     /** The Parquet field ids by column name (empty: none, the default). */

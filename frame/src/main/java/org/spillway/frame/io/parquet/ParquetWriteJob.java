@@ -129,13 +129,13 @@ public final class ParquetWriteJob {
             }
         }
         checkBloomFilterColumns(options, schema);
-        if (!parts.isEmpty() && parts.size() == schema.size()) {
+        if (!parts.isEmpty() && parts.size() == schema.size() && !options.partitionColumnsInFiles()) {
             throw new SpillwayException("Cannot partition by every column " + parts + ": the files would hold no columns");
         }
         List<Integer> data = new ArrayList<>();
         List<Field> fields = new ArrayList<>();
         for (int c = 0; c < schema.size(); c++) {
-            if (!parts.contains(schema.field(c).name())) {
+            if (options.partitionColumnsInFiles() || !parts.contains(schema.field(c).name())) {
                 data.add(c);
                 fields.add(new Field(schema.field(c).name(), schema.type(c)));
             }
