@@ -68,6 +68,16 @@ t.restoreToVersion(1);                                   // version 5: the rows 
 t.optimize();                                            // version 6: small files compacted per partition, DVs folded
 t.renameColumn("amount", "total");                       // version 7: column mapping turned on, no data rewritten
 t.changes(2, 3).show();                                  // the change feed: _change_type, _commit_version, ...
+lake.writeDelta("out/events-uniform");                   // a Delta table, version 0
+var u = DeltaTable.forPath(sw, "out/events-uniform");
+u.enableIceberg();                                       // version 1: an Iceberg table too (metadata/v2.metadata.json)
+u.delete(col("returned"));                               // version 2: files rewritten; Delta and Iceberg both see it
+var orders = sw.readIceberg("out/events-uniform");       // the current snapshot, lazy, Parquet pushdown
+orders.count() == u.toDF().count();                      // true
+var it = IcebergTable.forPath(sw, "out/events-uniform");
+it.snapshotIds();                                        // two: one per Delta version that changed files (1 and 2)
+it.asOfSnapshot(it.snapshotIds().getFirst()).count();    // 4000000: time travel by snapshot id (or asOfTimestamp)
+it.history().show();                                     // snapshot id, parent, timestamp, operation, summary
 var rides = sw.readHudi("frame/src/test/resources/hudi-golden/cow_part");  // a Hudi table Spark wrote, in this repository
 var ht = HudiTable.forPath(sw, "frame/src/test/resources/hudi-golden/cow_part");
 List<String> commits = ht.commits();                     // completed instants (yyyyMMddHHmmssSSS), oldest first

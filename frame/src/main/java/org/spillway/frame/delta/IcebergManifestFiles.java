@@ -163,7 +163,16 @@ final class IcebergManifestFiles {
         for (Action.AddFile a : snap.addFiles()) {
             live.put(snap.filePath(a).toString(), a);
         }
-        List<Manifest> old = previous == null ? List.of() : readList(previous.path("manifest-list").asText());
+        List<Manifest> old = List.of();
+        if (previous != null) {
+            try {
+                old = readList(previous.path("manifest-list").asText());
+            } catch (IOException | RuntimeException e) {
+                // a damaged or missing earlier manifest: this snapshot lists every live file afresh (history kept)
+                org.slf4j.LoggerFactory.getLogger(IcebergManifestFiles.class).warn("{}: the manifests of the previous Iceberg snapshot"
+                        + " cannot be read ({}); writing a full manifest", where, e.getMessage());
+            }
+        }
         Set<String> before = new HashSet<>();
         for (Manifest m : old) {
             for (GenericRecord e : m.entries()) {
