@@ -244,4 +244,38 @@ class DeltaUniFormTest {
         c.delete(col("id").eq(3));
         assertSameAtEveryVersion(sw, clean, 1);
     }
+
+    @Test
+    void aFailedIcebergWriteKeepsTheDeltaCommitAndTheNextCommitCatchesUp(Spillway sw) throws IOException {
+        Path t = dir.resolve("fails");
+        sw.createDataFrame(SCHEMA, rows(0, 10)).writeDelta(t, SaveMode.APPEND, DeltaWriteOptions.defaults()
+                .option("delta.universalFormat.enabledFormats", "iceberg"));
+        DeltaTable table = DeltaTable.forPath(sw, t);
+        // metadata/ cannot be written (a file stands in its way): the Delta commit still lands
+        Path meta = t.resolve("metadata");
+        Path aside = dir.resolve("metadata-aside");
+        Files.move(meta, aside);
+        Files.writeString(meta, "not a directory");
+        sw.createDataFrame(SCHEMA, rows(10, 20)).writeDelta(t.toString());
+        assertEquals(1, table.version());
+        assertEquals(20, table.toDF().count());
+        Files.delete(meta);
+        Files.move(aside, meta);
+        // enableIceberg() on an enabled table writes the missing latest version and commits nothing
+        assertEquals(1, table.enableIceberg());
+        IcebergWriter.assertSameRows(IcebergWriter.spillwayRows(table.toDF()), icebergRows(icebergAt(t, 1)), "caught up");
+        // a damaged earlier metadata file or manifest list: the next version is written afresh, still right
+        Files.writeString(t.resolve("metadata").resolve("v2.metadata.json"), "{ damaged");
+        sw.createDataFrame(SCHEMA, rows(20, 25)).writeDelta(t.toString());
+        IcebergWriter.assertSameRows(IcebergWriter.spillwayRows(table.toDF()), icebergRows(icebergAt(t, 2)), "after a damaged file");
+        try (Stream<Path> lists = Files.list(t.resolve("metadata"))) {
+            for (Path p : lists.filter(p -> p.getFileName().toString().startsWith("snap-")).toList()) {
+                Files.write(p, new byte[] {1, 2, 3});
+            }
+        }
+        table.delete(col("id").eq(3));
+        IcebergWriter.assertSameRows(IcebergWriter.spillwayRows(table.toDF()), icebergRows(icebergAt(t, 3)), "after damaged manifests");
+        IcebergWriter.assertSameRows(IcebergWriter.spillwayRows(table.toDF()),
+                icebergRows(new HadoopTables(new Configuration()).load(t.toString())), "HadoopTables after damage");
+    }
 }
