@@ -596,9 +596,11 @@ public final class DataFrame {
 
     /** Writes the frame as CSV with {@code options} (delimiter, quote, header, null string). */
     public void writeCsv(Path path, CsvOptions options) {
-        CsvWriter w = CsvWriter.open(path, schema(), options);
+        CsvWriter w = CsvWriter.open(path, schema(), options, session()::stageOutput);
         try {
-            forEachChunkInOrder(w::write);
+            // streamed: chunks are encoded in parallel (one encoder per worker) and appended in row order
+            ThreadLocal<CsvWriter> encoders = ThreadLocal.withInitial(() -> CsvWriter.encoder(schema(), options));
+            mapChunksOrdered(c -> new Object[] {encoders.get().encode(c), c.rows()}, e -> w.writeEncoded((byte[]) e[0], (Integer) e[1]));
             w.close();
         } catch (RuntimeException | Error e) {
             w.abort();

@@ -42,4 +42,9 @@ public final class ParquetWriteInput implements ParquetWriteJob.Input {
     public <R> void mapChunksOrdered(Function<Chunk, R> map, Consumer<R> inOrder) {
         frame.mapChunksOrdered(map, inOrder);
     }
+
+    @Override
+    public AutoCloseable stage(java.nio.file.Path staging) {
+        return frame.session().stageOutput(staging);
+    }
 }

@@ -364,6 +364,15 @@ public final class Spillway implements AutoCloseable {
         return chunkRows;
     }
 
+    /**
+     * Records an output being staged beside its target (a hidden {@code .tmp} file or directory, renamed into place when
+     * complete) with this session: if the process dies before the handle is closed, the next session that sweeps the spill
+     * base deletes it (see {@link SpillDirectory#stage}). Internal to Spillway's writers.
+     */
+    public SpillDirectory.Staged stageOutput(Path staged) {
+        return spillDir.stage(staged);
+    }
+
     /** This session's spill directory (deleted on close). */
     public Path spillDirectory() {
         return spillDir.path();

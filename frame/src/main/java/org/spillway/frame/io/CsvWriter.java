@@ -69,12 +69,17 @@ public final class CsvWriter implements AutoCloseable {
     private long rows;
     private boolean failed;
     private boolean done;
+    /** The record of the temporary file with the session, closed when the file is committed or discarded. */
+    private AutoCloseable staged = () -> { };
+    /** Where an {@link #encoder} puts its bytes (null for a file writer). */
+    private final java.io.ByteArrayOutputStream sink;
 
     private CsvWriter(Path target, Path temp, Schema schema, CsvOptions options, FileChannel channel) {
         this.target = target;
         this.temp = temp;
         this.schema = schema;
         this.channel = channel;
+        this.sink = channel == null ? new java.io.ByteArrayOutputStream() : null;
         this.delim = (byte) options.delimiter();
         this.quote = (byte) options.quote();
         this.nullText = options.nullValues().isEmpty() ? new byte[0]
@@ -88,6 +93,16 @@ public final class CsvWriter implements AutoCloseable {
      * written now. Nothing is visible at {@code target} before {@link #close()}.
      */
     public static CsvWriter open(Path target, Schema schema, CsvOptions options) {
+        return open(target, schema, options, temp -> () -> { });
+    }
+
+    /**
+     * As {@link #open(Path, Schema, CsvOptions)}, recording the temporary file with {@code stage} before it is created
+     * (a session's {@code stageOutput}, so that a crash at any moment leaves nothing a later session does not sweep);
+     * the handle is closed once the file is committed or discarded.
+     */
+    public static CsvWriter open(Path target, Schema schema, CsvOptions options,
+                                 java.util.function.Function<Path, ? extends AutoCloseable> stage) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(options, "options");
@@ -96,14 +111,17 @@ public final class CsvWriter implements AutoCloseable {
         Path temp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + ".tmp");
         FileChannel ch;
+        AutoCloseable staged = stage.apply(temp);
         try {
             Files.createDirectories(dir);
             ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
+            closeQuietly(staged);
             throw new SpillwayException("Cannot write " + target + ": " + e.getMessage()
                     + " (check that the directory is writable)", e);
         }
         CsvWriter w = new CsvWriter(target, temp, schema, options, ch);
+        w.staged = staged;
         if (options.header()) {
             try {
                 for (int c = 0; c < schema.size(); c++) {
@@ -122,9 +140,46 @@ public final class CsvWriter implements AutoCloseable {
         return w;
     }
 
+    /**
+     * A writer without a file whose {@link #encode} returns a chunk's CSV lines (no header), as {@code open} with the same
+     * options would write them: for encoding chunks on several threads (one encoder per thread) while one writer appends
+     * the results in order with {@link #writeEncoded}.
+     */
+    public static CsvWriter encoder(Schema schema, CsvOptions options) {
+        return new CsvWriter(null, null, schema, options, null);
+    }
+
+    /** The CSV lines of a chunk (an {@link #encoder}'s only operation). */
+    public byte[] encode(Chunk chunk) {
+        if (sink == null) {
+            throw new IllegalStateException("encode is for encoders (CsvWriter.encoder), not for a writer of " + target);
+        }
+        sink.reset();
+        write(chunk);
+        flush();
+        return sink.toByteArray();
+    }
+
+    /** Appends lines an {@link #encoder} made of {@code rows} rows (with the same schema and options). */
+    public void writeEncoded(byte[] lines, int rows) {
+        checkOpen();
+        try {
+            putBytes(lines, 0, lines.length);
+            this.rows += rows;
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
     /** The file being written. */
     public Path target() {
         return target;
+    }
+
+    /** The hidden temporary file the rows go to until {@link #close()} renames it to the target. */
+    public Path temp() {
+        return temp;
     }
 
     /** Rows written so far. */
@@ -283,6 +338,11 @@ public final class CsvWriter implements AutoCloseable {
     }
 
     private void writeFully(ByteBuffer bb) {
+        if (sink != null) {
+            sink.write(bb.array(), bb.arrayOffset() + bb.position(), bb.remaining());
+            bb.position(bb.limit());
+            return;
+        }
         try {
             while (bb.hasRemaining()) {
                 channel.write(bb);
@@ -317,6 +377,7 @@ public final class CsvWriter implements AutoCloseable {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            closeQuietly(staged);
         } catch (IOException | RuntimeException e) {
             done = false;
             abort();
@@ -340,6 +401,15 @@ public final class CsvWriter implements AutoCloseable {
             Files.deleteIfExists(temp);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete the temporary file " + temp + ": " + e.getMessage(), e);
+        }
+        closeQuietly(staged);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // a record left behind only makes a later sweep look for a file that is gone
         }
     }
 

@@ -1,6 +1,8 @@
 package org.spillway.spill.file;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
@@ -9,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,9 +31,18 @@ import org.spillway.spill.memory.MemoryBudget;
  * This process's private directory of spill files, {@code <base>/spillway-<pid>-<random>/}.
  *
  * <p>Lifecycle: {@link #create} makes the directory, checks it is writable and first sweeps stale
- * siblings ({@code spillway-<pid>-*} directories of processes that are no longer alive, i.e. left
- * behind by a crash). {@link #close()} deletes every file and the directory; directories still open
- * when the JVM exits are deleted by one shared shutdown hook.
+ * siblings (left behind by a crash). {@link #close()} deletes every file and the directory; directories
+ * still open when the JVM exits are deleted by one shared shutdown hook.
+ *
+ * <p><b>Ownership by lock.</b> The owner holds an OS file lock on {@code .owner.lock} in its directory for as
+ * long as the directory is open; the kernel drops the lock when the process dies however it dies
+ * ({@code kill -9} included). A sweep deletes exactly the sibling directories whose lock it can take, so a
+ * crashed session is found even when a new JVM has its PID (PID 1 in containers), and a live session in
+ * another PID namespace sharing the base is never touched (the PID in the name is for people only). A
+ * directory without a lock file (being created, or written by a version before locks) is stale only once
+ * it is {@value #UNLOCKED_GRACE_SECONDS} seconds old and its PID is not alive. Files staged outside the
+ * directory (a {@code writeCsv} or {@code writeParquet} target before its atomic rename) are recorded with
+ * {@link #stage}, and the sweep of a dead owner's directory deletes them too.
  *
  * <p>An optional disk limit caps the bytes of all live files together; a write past it fails with a
  * {@link SpillException}. Thread-safe.
@@ -39,12 +51,19 @@ public final class SpillDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpillDirectory.class);
     private static final String PREFIX = "spillway-";
     private static final Pattern NAME = Pattern.compile("spillway-(\\d{1,18})-.+");
+    /** The lock file the owner holds. */
+    static final String LOCK = ".owner.lock";
+    /** Seconds before a directory without a lock file may be swept (it may be being created). */
+    static final int UNLOCKED_GRACE_SECONDS = 300;
+    private static final String STAGED = "staged-";
 
     private final Path path;
     private final long maxDiskBytes;
     private final AtomicLong diskBytes = new AtomicLong();
     private final Set<SpillFile> files = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final FileChannel lockChannel;
+    private final FileLock lock;
 
     /** The one JVM shutdown hook, registered when the first directory is created. */
     private static final class ShutdownCleanup {
@@ -60,14 +79,16 @@ public final class SpillDirectory implements AutoCloseable {
 
         private static void run() {
             for (SpillDirectory d : OPEN) {
-                deleteTree(d.path);
+                removeDead(d.path); // its staged outputs too: no writer finishes once the JVM exits
             }
         }
     }
 
-    private SpillDirectory(Path path, long maxDiskBytes) {
+    private SpillDirectory(Path path, long maxDiskBytes, FileChannel lockChannel, FileLock lock) {
         this.path = path;
         this.maxDiskBytes = maxDiskBytes;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
     }
 
     /** Creates a spill directory under {@code base} with no disk limit. */
@@ -111,16 +132,22 @@ public final class SpillDirectory implements AutoCloseable {
                         + "): point spillDir(...) at a writable directory", e);
             }
         }
-        Path probe = dir.resolve(".write-probe");
+        FileChannel ch = null;
+        FileLock lock;
         try {
-            Files.write(probe, new byte[] {1});
-            Files.delete(probe);
-        } catch (IOException e) {
+            ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            lock = ch.tryLock();
+            if (lock == null) {
+                throw new IOException("the new directory's lock is held by another process");
+            }
+            ch.write(java.nio.ByteBuffer.wrap(("pid " + pid + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
             deleteTree(dir);
-            throw new SpillException("Spill directory " + dir + " is not writable (" + describe(e)
-                    + "): point spillDir(...) at a writable directory", e);
+            throw new SpillException("Spill directory " + dir + " is not writable or cannot be locked ("
+                    + (e instanceof IOException io ? describe(io) : e.toString()) + "): point spillDir(...) at a writable local directory", e);
         }
-        SpillDirectory d = new SpillDirectory(dir, maxDiskBytes);
+        SpillDirectory d = new SpillDirectory(dir, maxDiskBytes, ch, lock);
         ShutdownCleanup.OPEN.add(d);
         return d;
     }
@@ -182,7 +209,16 @@ public final class SpillDirectory implements AutoCloseable {
                 LOG.warn("Could not delete spill file {}: {}", f.path(), e.getMessage());
             }
         }
+        for (Path staged : stagedPaths(path)) {
+            deleteTree(staged); // staged outputs not committed or aborted by now (their writer failed to clean up)
+        }
         deleteTree(path);
+        try {
+            lock.release();
+        } catch (IOException e) {
+            // closing the channel releases it too
+        }
+        closeQuietly(lockChannel);
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new SpillException("Could not delete spill directory " + path + ": remove it by hand");
         }
@@ -235,20 +271,78 @@ public final class SpillDirectory implements AutoCloseable {
         return s.length() > 64 ? s.substring(0, 64) : s;
     }
 
-    /** Deletes {@code spillway-<pid>-*} directories in {@code root} whose process is gone. */
+    /**
+     * Records that {@code staged} (a temporary file or directory beside an output, renamed into place on success) belongs
+     * to this directory's owner: if the owner dies before {@link Staged#close()}, the sweep that removes this directory
+     * deletes it. Close the returned handle once the output is committed or the staged path removed.
+     */
+    public Staged stage(Path staged) {
+        checkOpen();
+        Path marker = path.resolve(STAGED + UUID.randomUUID());
+        try {
+            Files.writeString(marker, staged.toAbsolutePath().normalize().toString());
+        } catch (IOException e) {
+            throw new SpillException("Cannot record the staged output " + staged + " in " + path + " (" + describe(e) + ")", e);
+        }
+        return new Staged(marker);
+    }
+
+    /** A staged output recorded by {@link #stage}; closing forgets it (the output was committed or removed). */
+    public static final class Staged implements AutoCloseable {
+        private final Path marker;
+
+        private Staged(Path marker) {
+            this.marker = marker;
+        }
+
+        @Override
+        public void close() {
+            try {
+                Files.deleteIfExists(marker);
+            } catch (IOException e) {
+                LOG.debug("Could not delete {}: {}", marker, describe(e));
+            }
+        }
+    }
+
+    /** The staged outputs recorded in a directory (only hidden {@code .tmp} names: nothing else is ever deleted). */
+    private static List<Path> stagedPaths(Path dir) {
+        List<Path> out = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, STAGED + "*")) {
+            for (Path marker : ds) {
+                try {
+                    Path p = Path.of(Files.readString(marker).trim());
+                    String n = p.getFileName() == null ? "" : p.getFileName().toString();
+                    if (p.isAbsolute() && n.startsWith(".") && n.endsWith(".tmp")) {
+                        out.add(p);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("Unreadable staged-output marker {}: {}", marker, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not list {}: {}", dir, describe(e));
+        }
+        return out;
+    }
+
+    /** Deletes the {@code spillway-*} directories in {@code root} whose owner is gone (see the class comment). */
     private static void sweepStale(Path root) {
-        long self = ProcessHandle.current().pid();
+        Set<Path> ours = new java.util.HashSet<>();
+        for (SpillDirectory d : ShutdownCleanup.OPEN) {
+            ours.add(d.path); // never open another channel on a lock this JVM holds: closing it would drop the lock
+        }
         long bytes = 0;
         int dirs = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, PREFIX + "*")) {
             for (Path p : ds) {
                 Matcher m = NAME.matcher(p.getFileName().toString());
-                if (!m.matches() || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                if (!m.matches() || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || ours.contains(p.toAbsolutePath().normalize())) {
                     continue;
                 }
-                long pid = Long.parseLong(m.group(1));
-                if (pid != self && ProcessHandle.of(pid).isEmpty()) {
-                    bytes += deleteTree(p);
+                long removed = sweepIfDead(p, Long.parseLong(m.group(1)));
+                if (removed >= 0) {
+                    bytes += removed;
                     dirs++;
                 }
             }
@@ -258,6 +352,61 @@ public final class SpillDirectory implements AutoCloseable {
         if (dirs > 0) {
             LOG.info("Removed {} stale spill director{} ({}) left by dead processes in {}",
                     dirs, dirs == 1 ? "y" : "ies", MemoryBudget.formatBytes(bytes), root);
+        }
+    }
+
+    /** Deletes {@code dir} (and its staged outputs) if its owner is gone; the bytes deleted, or -1 if it is live. */
+    private static long sweepIfDead(Path dir, long pid) {
+        Path lockFile = dir.resolve(LOCK);
+        if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                long age = System.currentTimeMillis() - Files.getLastModifiedTime(dir).toMillis();
+                boolean pidAlive = pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isPresent();
+                if (age < UNLOCKED_GRACE_SECONDS * 1000L || pidAlive) {
+                    return -1;
+                }
+            } catch (IOException e) {
+                return -1;
+            }
+            return removeDead(dir);
+        }
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                return -1; // held in this JVM
+            }
+            if (l == null) {
+                return -1; // held by a live process, in whatever PID namespace
+            }
+            try {
+                return removeDead(dir);
+            } finally {
+                if (l.isValid()) {
+                    l.release();
+                }
+            }
+        } catch (IOException e) {
+            return -1; // gone meanwhile, or not ours to open
+        }
+    }
+
+    private static long removeDead(Path dir) {
+        long bytes = 0;
+        for (Path staged : stagedPaths(dir)) {
+            bytes += deleteTree(staged);
+        }
+        return bytes + deleteTree(dir);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // nothing to do
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -43,19 +44,81 @@ class SpillDirectoryTest {
     }
 
     @Test
-    void staleDirectoriesOfDeadProcessesAreSwept() throws IOException {
+    void staleDirectoriesWithoutALockAreSweptOnlyWhenOldAndTheirProcessIsGone() throws IOException {
         Path stale = Files.createDirectories(base.resolve("spillway-999999999-x"));
         Files.write(stale.resolve("spill-a-1.lz4"), new byte[4096]);
         Files.createDirectories(stale.resolve("sub"));
         Files.write(stale.resolve("sub/f"), new byte[10]);
-        Path live = Files.createDirectories(base.resolve("spillway-" + ProcessHandle.current().pid() + "-other"));
+        Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Path young = Files.createDirectories(base.resolve("spillway-999999998-being-created"));
         Path unrelated = Files.createDirectories(base.resolve("spillway-notapid"));
         try (SpillDirectory dir = SpillDirectory.create(base)) {
-            assertFalse(Files.exists(stale), "stale directory of a dead process is removed");
-            assertTrue(Files.exists(live), "a live process's directory is kept");
+            assertFalse(Files.exists(stale), "an old directory of a dead process, without a lock, is removed");
+            assertTrue(Files.exists(young), "a directory without a lock may be being created: kept for a while");
             assertTrue(Files.exists(unrelated));
             assertTrue(Files.exists(dir.path()));
         }
+    }
+
+    @Test
+    void ownershipIsTheLockNotThePid() throws Exception {
+        // a crashed session whose PID this JVM now has (PID 1 in a container): its lock is free, so it is swept
+        Path crashed = Files.createDirectories(base.resolve("spillway-" + ProcessHandle.current().pid() + "-crashed"));
+        Files.write(crashed.resolve(SpillDirectory.LOCK), new byte[0]);
+        Files.write(crashed.resolve("spill-x.lz4"), new byte[1000]);
+        // a staged output of the crashed session beside its target, and a marker naming a non-staging path (never deleted)
+        Path staged = Files.write(base.resolve(".out.csv.1234.tmp"), new byte[100]);
+        Files.writeString(crashed.resolve("staged-1"), staged.toString());
+        Path precious = Files.write(base.resolve("precious.csv"), new byte[10]);
+        Files.writeString(crashed.resolve("staged-2"), precious.toString());
+        // a live session in another PID namespace: a PID that looks dead here, but its lock is held (by a child JVM)
+        Path other = Files.createDirectories(base.resolve("spillway-999999997-otherns"));
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath(),
+                LockHolder.class.getName(), other.resolve(SpillDirectory.LOCK).toString()).redirectErrorStream(true).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+            assertEquals("locked true", line);
+            try (SpillDirectory dir = SpillDirectory.create(base)) {
+                assertFalse(Files.exists(crashed), "a directory whose lock nobody holds is swept, whatever its PID");
+                assertFalse(Files.exists(staged), "and the staged output it recorded");
+                assertTrue(Files.exists(precious), "a marker naming a non-staging file deletes nothing");
+                assertTrue(Files.exists(other), "a directory whose lock is held is live, whatever its PID");
+                // this JVM's own live directory survives a second session's sweep (and keeps its lock)
+                try (SpillDirectory second = SpillDirectory.create(base)) {
+                    assertTrue(Files.exists(dir.path()));
+                    assertTrue(Files.exists(second.path()));
+                }
+                try (SpillDirectory third = SpillDirectory.create(base)) {
+                    assertTrue(Files.exists(dir.path()), "still locked after the second session's channel was closed");
+                }
+            }
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            holder.destroyForcibly();
+        }
+        // the holder is gone: now the directory is stale
+        try (SpillDirectory dir = SpillDirectory.create(base)) {
+            assertFalse(Files.exists(other), "swept once its owner died");
+        }
+    }
+
+    @Test
+    void stagedOutputsAreForgottenOnCommitAndRemovedAtClose() throws IOException {
+        SpillDirectory dir = SpillDirectory.create(base);
+        Path committed = Files.write(base.resolve(".a.csv.1.tmp"), new byte[1]);
+        Path leaked = Files.write(base.resolve(".b.csv.2.tmp"), new byte[1]);
+        SpillDirectory.Staged s1 = dir.stage(committed);
+        dir.stage(leaked);
+        s1.close();
+        dir.close();
+        assertTrue(Files.exists(committed), "a staged output that was committed (forgotten) is not touched");
+        assertFalse(Files.exists(leaked), "one its writer never finished is removed with the directory");
+    }
+
+    private static String classPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
     }
 
     @Test

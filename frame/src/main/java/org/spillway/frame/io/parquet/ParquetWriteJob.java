@@ -184,6 +184,14 @@ public final class ParquetWriteJob {
 
         /** Maps every chunk in parallel and passes the results to {@code inOrder} one at a time, in row order. */
         <R> void mapChunksOrdered(java.util.function.Function<Chunk, R> map, java.util.function.Consumer<R> inOrder);
+
+        /**
+         * Records a staging path with the session, so that a crash before it is published or removed leaves nothing a
+         * later session does not sweep; closing the handle forgets it. By default nothing is recorded.
+         */
+        default AutoCloseable stage(Path staging) {
+            return () -> { };
+        }
     }
 
     /** Writes {@code df} to {@code target} with {@code options} (see the class comment). */
@@ -229,6 +237,7 @@ public final class ParquetWriteJob {
             prepare();
         }
         boolean published = false;
+        AutoCloseable staged = tableFiles ? () -> { } : df.stage(staging);
         reservation = df.budget().newReservation("parquet writer " + target.getFileName());
         encoders = new ForkJoinPool(df.parallelism());
         try {
@@ -250,6 +259,11 @@ public final class ParquetWriteJob {
             }
             reservation.close();
             encoders.shutdownNow();
+            try {
+                staged.close();
+            } catch (Exception e) {
+                // a marker left behind only makes a later sweep look for a staging path that is gone
+            }
         }
     }
 
