@@ -210,6 +210,8 @@ public final class ChunkStore implements Spillable, AutoCloseable {
     void closeHandle(ChunkHandle h) {
         Chunk toClose = null;
         SpillFile deadFile = null;
+        BlockRef deadBlock = null;
+        SpillFile deadBlockFile = null;
         synchronized (lock) {
             if (h.closed) {
                 return;
@@ -222,6 +224,10 @@ public final class ChunkStore implements Spillable, AutoCloseable {
             handles.remove(h);
             if (h.ref != null) {
                 deadFile = release(h.refFile);
+                if (deadFile == null) {
+                    deadBlock = h.ref; // its file lives on: give the block's space back now
+                    deadBlockFile = h.refFile;
+                }
                 h.ref = null;
                 h.refFile = null;
             }
@@ -239,6 +245,8 @@ public final class ChunkStore implements Spillable, AutoCloseable {
         }
         if (deadFile != null) {
             deadFile.close();
+        } else if (deadBlock != null) {
+            deadBlockFile.free(deadBlock);
         }
     }
 
@@ -324,6 +332,7 @@ public final class ChunkStore implements Spillable, AutoCloseable {
             ref = h.ref;
         }
         Written written = null;
+        Written deadBlock = null;
         RuntimeException failure = null;
         if (ref == null) {
             try {
@@ -340,6 +349,9 @@ public final class ChunkStore implements Spillable, AutoCloseable {
             if (written != null) {
                 if (h.closed) {
                     deadFile = release(written.file()); // nobody will read this block
+                    if (deadFile == null) {
+                        deadBlock = written;
+                    }
                 } else {
                     h.ref = written.ref();
                     h.refFile = written.file();
@@ -363,6 +375,8 @@ public final class ChunkStore implements Spillable, AutoCloseable {
         }
         if (deadFile != null) {
             deadFile.close();
+        } else if (deadBlock != null) {
+            deadBlock.file().free(deadBlock.ref());
         }
         if (failure != null) {
             throw failure;

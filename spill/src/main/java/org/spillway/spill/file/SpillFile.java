@@ -21,7 +21,10 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * {@code [magic 0x53504C31, uncompressedLength, compressedLength, crc32c of the compressed bytes]}
  * (native byte order: spill files never leave the process that wrote them) followed by the
  * compressed payload. {@link #append} returns a {@link BlockRef} with which {@link #read} finds the
- * block again; blocks are never rewritten or freed before {@link #close()} deletes the file.
+ * block again; blocks are never rewritten. {@link #free} gives a dead block's disk space back at once where the
+ * platform can punch holes ({@link HolePunch}: Linux), and the directory's disk limit then counts only live
+ * blocks; elsewhere the space returns when {@link #close()} deletes the file. A write that fails (a full disk)
+ * truncates what it half wrote, so the file and the disk are as before it.
  *
  * <p>Thread-safe: compression runs outside any lock; only the positioned write is serialised.
  * Reads run concurrently with each other and with appends.
@@ -58,6 +61,8 @@ public final class SpillFile implements AutoCloseable {
     private final FileChannel channel;
     private volatile long size;
     private volatile boolean closed;
+    private int punchFd = -2; // -2: not opened yet; -1: cannot punch
+    private long punched;
 
     private SpillFile(SpillDirectory dir, Path path, FileChannel channel) {
         this.dir = dir;
@@ -129,8 +134,14 @@ public final class SpillFile implements AutoCloseable {
             }
         } catch (IOException e) {
             dir.releaseDisk(n);
+            try {
+                channel.truncate(pos); // give back what was half written: the next write starts on a clean end
+            } catch (IOException ignored) {
+                // the bytes beyond size are never read
+            }
             throw new SpillException("Cannot write " + n + " bytes to spill file " + path + " at offset " + pos
-                    + " (" + SpillDirectory.describe(e) + "): is the disk full?", e);
+                    + " (" + SpillDirectory.describe(e) + "): the disk holding " + dir.path() + " is full or failing;"
+                    + " free space there, or point spillDir(...) elsewhere", e);
         }
         size = pos + n;
         return pos;
@@ -186,6 +197,41 @@ public final class SpillFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks a block dead: nothing reads it again. Where holes can be punched its disk space is returned now (and no
+     * longer counts against the directory's disk limit); elsewhere when the file is deleted.
+     *
+     * @return true if the space was returned now
+     */
+    public synchronized boolean free(BlockRef ref) {
+        if (closed || ref.offset() + ref.diskBytes() > size) {
+            return false;
+        }
+        if (punchFd == -2) {
+            punchFd = HolePunch.open(path);
+        }
+        if (!HolePunch.punch(punchFd, ref.offset(), ref.diskBytes())) {
+            if (punchFd >= 0) {
+                HolePunch.close(punchFd); // this file system cannot: stop trying for this file
+                punchFd = -1;
+            }
+            return false;
+        }
+        punched += ref.diskBytes();
+        dir.releaseDisk(ref.diskBytes());
+        return true;
+    }
+
+    /** True if this platform gives freed blocks' space back at once (Linux with native access; see {@link #free}). */
+    public static boolean holePunching() {
+        return HolePunch.AVAILABLE;
+    }
+
+    /** Bytes of freed blocks whose space was returned to the file system (see {@link #free}). */
+    public synchronized long punchedBytes() {
+        return punched;
+    }
+
     private SpillException corrupt(BlockRef ref, String what) {
         return new SpillException("corrupt spill block in " + path + " at offset " + ref.offset() + ": " + what);
     }
@@ -203,7 +249,9 @@ public final class SpillFile implements AutoCloseable {
                 return;
             }
             closed = true;
-            bytes = size;
+            bytes = size - punched;
+            HolePunch.close(punchFd);
+            punchFd = -1;
         }
         try {
             channel.close();

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spillway.spill.TestChunks;
@@ -61,6 +62,25 @@ class ChunkStoreTest {
             assertTrue(budget.used() <= budget.limit());
         }
         return handles;
+    }
+
+    @Test
+    void deadBlocksGiveTheirDiskSpaceBackWithinTheFileSoTheDiskLimitCountsLiveData() throws Exception {
+        Assumptions.assumeTrue(org.spillway.spill.file.SpillFile.holePunching(), "no hole punching here (not Linux, or no native access)");
+        store.close();
+        dir.close();
+        dir = SpillDirectory.create(base, 4 << 20); // 4 MiB of disk; each round spills about 3
+        store = new ChunkStore(budget, dir, "reuse"); // one file for everything (rotates at 256 MiB)
+        for (int round = 0; round < 5; round++) {
+            List<ChunkHandle> handles = fill();
+            long onDisk = dir.bytesOnDisk();
+            assertTrue(onDisk > 1 << 20, "round " + round + " spilled: " + onDisk);
+            for (ChunkHandle h : handles) {
+                h.close();
+            }
+            assertTrue(dir.bytesOnDisk() < onDisk / 4, "round " + round + ": dead blocks still count " + dir.bytesOnDisk());
+        }
+        assertEquals(1, store.spillFileCount(), "the space came back inside the one file");
     }
 
     @Test
