@@ -45,6 +45,11 @@ import org.spillway.spill.vector.VectorBuilder;
  * <p>{@link #close()} drops every collected frame, deletes the spill files, stops the workers, and
  * fails loudly (with an {@link IllegalStateException} naming the holders) if memory reservations or
  * pinned chunks leaked.
+ *
+ * <p><b>Threads.</b> A session and its frames are thread-safe: queries started from several threads at once run
+ * concurrently on the session's workers and share its memory budget (each gets the results it gets alone;
+ * {@code SessionConcurrencyTest}). Under a small budget concurrent queries spill more, since they share it.
+ * Closing a session while queries still run on other threads fails those queries.
  */
 public final class Spillway implements AutoCloseable {
     /** The smallest memory limit a session accepts. */
