@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -270,17 +269,25 @@ final class IcebergMetadata {
         return p.isAbsolute() ? p : location(what).resolve(location);
     }
 
-    /** A {@code file:} URI (also {@code file:/x}, {@code file:///x}, unescaped spaces) as a path. */
+    /**
+     * A {@code file:} location ({@code file:/x}, {@code file:///x}, {@code file://localhost/x}) as a path, its characters
+     * taken literally as Iceberg's file IO (Hadoop's, PyArrow's) takes them: not percent-decoded, so the partition
+     * directory {@code data/cat=a%2Fb+c} that a writer URL-encoded a value into is that name on disk.
+     */
     private static Path fileUri(String location) {
-        try {
-            String s = location;
-            if (!s.startsWith("file://")) {
-                s = "file://" + s.substring("file:".length());
+        String p = location.substring("file:".length());
+        if (p.startsWith("//")) {
+            String rest = p.substring(2);
+            int slash = rest.indexOf('/');
+            String host = slash < 0 ? rest : rest.substring(0, slash);
+            if (host.isEmpty() || host.equalsIgnoreCase("localhost")) {
+                p = slash < 0 ? "/" : rest.substring(slash);
             }
-            return Path.of(URI.create(s.replace(" ", "%20")));
-        } catch (IllegalArgumentException e) {
-            return Path.of(location.substring("file:".length()));
         }
+        if (p.matches("^/[A-Za-z]:[/\\\\].*")) {
+            p = p.substring(1); // file:///C:/x
+        }
+        return Path.of(p);
     }
 
     /** True for a URI with a scheme other than a Windows drive letter. */

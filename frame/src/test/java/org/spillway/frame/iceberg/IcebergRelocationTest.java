@@ -55,7 +55,8 @@ class IcebergRelocationTest {
             Record r = GenericRecord.create(t.schema());
             r.setField("id", id);
             r.setField(t.schema().findField(2).name(), id % 5 == 0 ? null : "n" + id);
-            r.setField("cat", "c" + id % 3);
+            // partition directories with URL-encoded values: cat=c0, cat=c+1, cat=c%2F2%25
+            r.setField("cat", List.of("c0", "c 1", "c/2%").get((int) (id % 3)));
             r.setField("ts", LocalDateTime.of(2024, 3, 1 + (int) (id % 4), 12, 0));
             out.add(r);
         }
@@ -218,6 +219,10 @@ class IcebergRelocationTest {
         assertEquals(table.resolve("data/a.parquet"), moved.resolve("file:/somewhere/else/t/data/a.parquet", "the data file"));
         assertEquals(table.resolve("data/a.parquet"), moved.resolve("/somewhere/else/t/data/a.parquet", "the data file"));
         assertEquals(table.resolve("data/a b.parquet"), moved.resolve("file:/somewhere/else/t/data/a b.parquet", "the data file"));
+        // taken literally, as Iceberg's file IO takes them: a partition value URL-encoded into a directory name
+        assertEquals(table.resolve("data/c=%C3%A9%2F+1%25/a.parquet"), moved.resolve("file:///somewhere/else/t/data/c=%C3%A9%2F+1%25/a.parquet",
+                "the data file"));
+        assertEquals(table.resolve("data/x.parquet"), moved.resolve("file://localhost/somewhere/else/t/data/x.parquet", "the data file"));
         assertEquals(Path.of("/somewhere/else/t2/a.parquet"), moved.resolve("/somewhere/else/t2/a.parquet", "the data file"));
         assertEquals(table.resolve("data/rel.parquet"), moved.resolve("data/rel.parquet", "the data file"));
         IcebergMetadata same = metadataAt("here2", "file:" + dir.resolve("here2").toAbsolutePath());
