@@ -124,10 +124,10 @@ final class IcebergScan {
     }
 
     /**
-     * The name a column has in files without field ids: by the name mapping, else its own. One name serves
-     * every file: where the mapping lists several (a renamed column), the column's name in the oldest
-     * schema that has it and the mapping lists (files without ids are typically imported before renames;
-     * later writers store field ids).
+     * The name a column is first looked for by in files without field ids: by the name mapping, else its own.
+     * Where the mapping lists several (a renamed column), the column's name in the oldest schema that has it and
+     * the mapping lists (files without ids are typically imported before renames); a file without that name is
+     * searched for the mapping's other names ({@link #fileNames}).
      */
     private String physicalName(IcebergSchema.Column c, List<String> names) {
         if (names.size() <= 1) {
