@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -244,34 +243,128 @@ final class IcebergMetadata {
     }
 
     /**
-     * A file named in the metadata as a local path: a {@code file:} URI or a plain path (a relative one,
-     * as format v4 allows, against the table location). Other schemes (s3:, hdfs:, ...) are refused.
+     * The local path of a file the metadata names (a manifest list, manifest, data or delete file).
+     * A file under the table's recorded {@code location} is found under the directory read when the table
+     * was moved there (copied from another directory or machine, downloaded from object storage, committed
+     * as test data): the location is compared after normalising {@code file:} URIs and trailing slashes,
+     * whatever its scheme ({@code s3://}, {@code hdfs://}, ...; {@code s3a:}/{@code s3n:} count as
+     * {@code s3:}), and the rest of the path is taken under the table directory. Otherwise a {@code file:}
+     * URI or a plain path (a relative one, as format v4 allows, against the table location); other schemes
+     * are refused.
      */
     Path resolve(String location, String what) {
-        if (location.startsWith("file:")) {
-            try {
-                String s = location;
-                if (!s.startsWith("file://")) {
-                    s = "file://" + s.substring("file:".length());
-                }
-                return Path.of(URI.create(s.replace(" ", "%20")));
-            } catch (IllegalArgumentException e) {
-                return Path.of(location.substring("file:".length()));
-            }
+        Path moved = relocate(location, what);
+        if (moved != null) {
+            return moved;
         }
-        if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !location.matches("^[a-zA-Z]:[\\\\/].*")) {
-            throw new IcebergException("Iceberg table " + table + ": " + what + " " + location + " is not on the local file system; "
-                    + "Spillway reads local paths and file: URIs only");
+        if (location.startsWith("file:")) {
+            return fileUri(location);
+        }
+        if (hasScheme(location)) {
+            throw new IcebergException("Iceberg table " + table + ": " + what + " " + location + " is not on the local file system"
+                    + (this.location == null ? "" : " and not under the table's location " + this.location)
+                    + "; Spillway reads local paths and file: URIs, and files under the table's location from the directory read");
         }
         Path p = Path.of(location);
         return p.isAbsolute() ? p : location(what).resolve(location);
     }
 
-    /** The table location as a local path (the directory given when the metadata names none usable). */
-    private Path location(String what) {
-        if (this.location == null || !this.location.startsWith("file:") && !Path.of(this.location).isAbsolute()) {
-            return table;
+    /**
+     * A {@code file:} location ({@code file:/x}, {@code file:///x}, {@code file://localhost/x}) as a path, its characters
+     * taken literally as Iceberg's file IO (Hadoop's, PyArrow's) takes them: not percent-decoded, so the partition
+     * directory {@code data/cat=a%2Fb+c} that a writer URL-encoded a value into is that name on disk.
+     */
+    private static Path fileUri(String location) {
+        String p = location.substring("file:".length());
+        if (p.startsWith("//")) {
+            String rest = p.substring(2);
+            int slash = rest.indexOf('/');
+            String host = slash < 0 ? rest : rest.substring(0, slash);
+            if (host.isEmpty() || host.equalsIgnoreCase("localhost")) {
+                p = slash < 0 ? "/" : rest.substring(slash);
+            }
         }
-        return resolve(this.location, what);
+        if (p.matches("^/[A-Za-z]:[/\\\\].*")) {
+            p = p.substring(1); // file:///C:/x
+        }
+        return Path.of(p);
+    }
+
+    /** True for a URI with a scheme other than a Windows drive letter. */
+    private static boolean hasScheme(String location) {
+        return location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !location.matches("^[a-zA-Z]:[\\\\/].*");
+    }
+
+    /** A local location ({@code file:} URI or absolute path) as a normalised absolute path, else null. */
+    private static Path localPath(String location) {
+        if (location.startsWith("file:")) {
+            return fileUri(location).toAbsolutePath().normalize();
+        }
+        if (hasScheme(location)) {
+            return null;
+        }
+        Path p = Path.of(location);
+        return p.isAbsolute() ? p.normalize() : null;
+    }
+
+    /** A non-local location as {@code scheme://rest}, the scheme in lower case (s3a, s3n: s3), no trailing slashes. */
+    private static String remote(String location) {
+        int colon = location.indexOf(':');
+        String scheme = location.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+        scheme = switch (scheme) {
+            case "s3a", "s3n" -> "s3";
+            default -> scheme;
+        };
+        String rest = location.substring(colon + 1);
+        rest = rest.startsWith("//") ? rest.substring(2) : rest;
+        int end = rest.length();
+        while (end > 0 && rest.charAt(end - 1) == '/') {
+            end--;
+        }
+        return scheme + "://" + rest.substring(0, end);
+    }
+
+    /**
+     * {@code location} under the table directory read, when it lies under the table's recorded location and
+     * the table was moved (the recorded location is not the directory read); else null.
+     */
+    private Path relocate(String location, String what) {
+        if (this.location == null || this.location.isBlank()) {
+            return null;
+        }
+        Path root = table.toAbsolutePath().normalize();
+        Path recorded = localPath(this.location);
+        String rest;
+        if (recorded != null) {
+            Path p = localPath(location);
+            if (recorded.equals(root) || p == null || !p.startsWith(recorded)) {
+                return null;
+            }
+            rest = recorded.relativize(p).toString();
+        } else if (hasScheme(this.location) && hasScheme(location) && !location.startsWith("file:")) {
+            String base = remote(this.location);
+            String r = remote(location);
+            if (r.equals(base)) {
+                rest = "";
+            } else if (r.startsWith(base + "/")) {
+                rest = r.substring(base.length() + 1).replaceFirst("^/+", "");
+            } else {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        Path moved = root.resolve(rest).normalize();
+        if (!moved.startsWith(root)) {
+            throw new IcebergException("Iceberg table " + table + ": " + what + " " + location + " leads out of the table's location "
+                    + this.location);
+        }
+        return moved;
+    }
+
+    /** The table location as a local path (the directory read when the metadata names none usable, or the table was moved). */
+    private Path location(String what) {
+        Path recorded = this.location == null ? null : localPath(this.location);
+        return recorded == null ? table : relocate(this.location, what) instanceof Path p ? p : recorded;
     }
 }

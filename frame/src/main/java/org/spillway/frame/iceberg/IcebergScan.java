@@ -90,13 +90,8 @@ final class IcebergScan {
         if (!equality.isEmpty()) {
             equalityDeletes(equality, data, files, deleted);
         }
-        Map<Integer, List<String>> mapping = IcebergSchema.nameMapping(meta.properties.get("schema.name-mapping.default"), where);
-        List<String> physical = new ArrayList<>();
-        List<Integer> ids = new ArrayList<>();
-        for (IcebergSchema.Column c : columns) {
-            physical.add(physicalName(c, mapping.getOrDefault(c.id(), List.of())));
-            ids.add(c.id());
-        }
+        FileNames names = fileNames(columns);
+        List<Integer> ids = columns.stream().map(IcebergSchema.Column::id).toList();
         List<Object[]> values = new ArrayList<>();
         List<DeletedRows> dels = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
@@ -104,17 +99,35 @@ final class IcebergScan {
             dels.add(deleted[i]);
         }
         try {
-            return ParquetSource.ofFiles(where, files, IcebergSchema.schema(columns), physical, ids, new Schema(List.of()), values, dels);
+            return ParquetSource.ofFiles(where, files, IcebergSchema.schema(columns), names.physical(), names.others(), ids,
+                    new Schema(List.of()), values, dels);
         } catch (ParquetFormatException e) {
             throw new IcebergException(where + ": " + e.getMessage(), e);
         }
     }
 
+    /** Per column, the name it has in files without field ids, and the other names the name mapping lists for it. */
+    private record FileNames(List<String> physical, List<List<String>> others) {
+    }
+
+    private FileNames fileNames(List<IcebergSchema.Column> columns) {
+        Map<Integer, List<String>> mapping = IcebergSchema.nameMapping(meta.properties.get("schema.name-mapping.default"), where);
+        List<String> physical = new ArrayList<>();
+        List<List<String>> others = new ArrayList<>();
+        for (IcebergSchema.Column c : columns) {
+            List<String> names = mapping.getOrDefault(c.id(), List.of());
+            String p = physicalName(c, names);
+            physical.add(p);
+            others.add(names.stream().filter(n -> !n.equals(p)).toList());
+        }
+        return new FileNames(physical, others);
+    }
+
     /**
-     * The name a column has in files without field ids: by the name mapping, else its own. One name serves
-     * every file: where the mapping lists several (a renamed column), the column's name in the oldest
-     * schema that has it and the mapping lists (files without ids are typically imported before renames;
-     * later writers store field ids).
+     * The name a column is first looked for by in files without field ids: by the name mapping, else its own.
+     * Where the mapping lists several (a renamed column), the column's name in the oldest schema that has it and
+     * the mapping lists (files without ids are typically imported before renames); a file without that name is
+     * searched for the mapping's other names ({@link #fileNames}).
      */
     private String physicalName(IcebergSchema.Column c, List<String> names) {
         if (names.size() <= 1) {
@@ -188,7 +201,8 @@ final class IcebergScan {
         }
         Path file = existing(d, "position delete file");
         Schema schema = Schema.of(new Field("file_path", DataType.STRING), new Field("pos", DataType.INT64));
-        ParquetSource src = open(file, schema, List.of("file_path", "pos"), List.of(DELETE_FILE_PATH, DELETE_POS), "position delete file");
+        ParquetSource src = open(file, schema, new FileNames(List.of("file_path", "pos"), null), List.of(DELETE_FILE_PATH, DELETE_POS),
+                "position delete file");
         long seq = d.dataSequenceNumber();
         sw.readParquet(src).mapChunksOrdered(c -> {
             ColumnVector path = c.column(0);
@@ -220,10 +234,10 @@ final class IcebergScan {
         });
     }
 
-    private ParquetSource open(Path file, Schema schema, List<String> names, List<Integer> ids, String what) {
+    private ParquetSource open(Path file, Schema schema, FileNames names, List<Integer> ids, String what) {
         try {
-            return ParquetSource.ofFiles(where + " " + what + " " + file, List.of(file), schema, names, ids, new Schema(List.of()),
-                    List.<Object[]>of(new Object[0]), null);
+            return ParquetSource.ofFiles(where + " " + what + " " + file, List.of(file), schema, names.physical(), names.others(), ids,
+                    new Schema(List.of()), List.<Object[]>of(new Object[0]), null);
         } catch (ParquetFormatException e) {
             throw new IcebergException(where + ": the " + what + " " + file + " cannot be read: " + e.getMessage(), e);
         }
@@ -283,8 +297,8 @@ final class IcebergScan {
 
     private Set<List<Object>> readKeys(IcebergManifests.ContentFile e, List<IcebergSchema.Column> cols) {
         Path file = existing(e, "equality delete file");
-        ParquetSource src = open(file, IcebergSchema.schema(cols), cols.stream().map(IcebergSchema.Column::name).toList(),
-                cols.stream().map(IcebergSchema.Column::id).toList(), "equality delete file");
+        ParquetSource src = open(file, IcebergSchema.schema(cols), fileNames(cols), cols.stream().map(IcebergSchema.Column::id).toList(),
+                "equality delete file");
         Set<List<Object>> out = new HashSet<>();
         sw.readParquet(src).mapChunksOrdered(c -> {
             List<List<Object>> rows = new ArrayList<>();
@@ -297,8 +311,9 @@ final class IcebergScan {
     }
 
     private void matchRows(Path file, List<IcebergSchema.Column> cols, List<Set<List<Object>>> sets, PositionSet into) {
-        ParquetSource src = open(file, IcebergSchema.schema(cols), cols.stream().map(IcebergSchema.Column::name).toList(),
-                cols.stream().map(IcebergSchema.Column::id).toList(), "data file").withRowIndex();
+        // a data file without field ids names the key columns as the name mapping says, as its columns are read
+        ParquetSource src = open(file, IcebergSchema.schema(cols), fileNames(cols), cols.stream().map(IcebergSchema.Column::id).toList(),
+                "data file").withRowIndex();
         int n = cols.size();
         sw.readParquet(src).mapChunksOrdered(c -> {
             ColumnVector rowIndex = c.column(n + 1);

@@ -31,8 +31,12 @@ import org.spillway.spill.Schema;
  * the manifests and the delete files (equality deletes: also the key columns of the data files they
  * apply to, with the delete keys in a heap hash set); the data is read lazily by the query. Every call
  * reads the metadata again: a handle sees later commits.
+ *
+ * <p>A table moved after it was written (copied from another directory or machine, downloaded from
+ * {@code s3://}, {@code gs://}, {@code hdfs://}, ...) reads from where it is: files under the table's recorded
+ * location are found under the directory read.
  * Not read (refused, naming the feature and file): ORC and Avro data files, nested columns, v3 column
- * defaults, files outside the local file system.
+ * defaults, files outside the table's location that are not on the local file system.
  */
 public final class IcebergTable {
     private final Spillway sw;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -28,13 +29,14 @@ import org.spillway.frame.Row;
  * decimal; float and double as {@link Double#toString} of the value as a double (a float widened exactly);
  * decimals plain ({@link BigDecimal#toPlainString}, at the column's scale); booleans {@code true}/{@code false};
  * dates ISO ({@code 2024-02-29}); timestamps ISO-8601 UTC with six fraction digits
- * ({@code 2024-01-31T12:34:56.123456Z}); timestamp_ntz the same without the zone; binary as {@code 0x} and
- * lower-case hex.
+ * ({@code 2024-01-31T12:34:56.123456Z}); timestamp_ntz the same without the zone; times {@code 12:34:56.123456};
+ * binary as {@code 0x} and lower-case hex.
  */
 public final class GoldenRows {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter NTZ = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
 
     private GoldenRows() {
     }
@@ -55,6 +57,7 @@ public final class GoldenRows {
             case LocalDate d -> d.toString();
             case Instant t -> TS.format(t);
             case LocalDateTime t -> NTZ.format(t);
+            case LocalTime t -> TIME.format(t);
             case byte[] b -> "0x" + HexFormat.of().formatHex(b);
             default -> throw new IllegalArgumentException("no canonical text for " + v.getClass().getName() + ": " + v);
         };

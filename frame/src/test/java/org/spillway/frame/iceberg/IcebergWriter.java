@@ -45,7 +45,8 @@ import org.spillway.frame.Row;
 /**
  * Writes Iceberg tables with Iceberg's own libraries (iceberg-core, iceberg-data, iceberg-parquet; Hadoop
  * tables in a directory) at test time, and reads them with Iceberg's generic reader: the oracle for
- * Spillway's reader. Rows are grouped by their partition and written one data file per partition.
+ * Spillway's reader. Rows are grouped by their partition and written one data file per partition, in the
+ * partition's directory.
  */
 final class IcebergWriter {
     private IcebergWriter() {
@@ -60,7 +61,8 @@ final class IcebergWriter {
         return new HadoopTables(new Configuration()).load(dir.toString());
     }
 
-    private static EncryptedOutputFile out(Table t, String prefix) {
+    /** A new file {@code data/<prefix>-<uuid>.parquet} of the table. */
+    static EncryptedOutputFile out(Table t, String prefix) {
         return EncryptedFiles.encryptedOutput(t.io().newOutputFile(t.location() + "/data/" + prefix + "-" + UUID.randomUUID() + ".parquet"),
                 EncryptionKeyMetadata.EMPTY);
     }
@@ -83,7 +85,11 @@ final class IcebergWriter {
         var factory = new GenericFileWriterFactory.Builder(t).build();
         for (Map.Entry<PartitionKey, List<Record>> e : byPartition(t, rows).entrySet()) {
             StructLike partition = t.spec().isUnpartitioned() ? null : e.getKey();
-            DataWriter<Record> w = factory.newDataWriter(out(t, "data"), t.spec(), partition);
+            // a partition's files in its directory, as Iceberg's writers name them (data/cat=a+b/..., values URL-encoded)
+            EncryptedOutputFile file = partition == null ? out(t, "data") : EncryptedFiles.encryptedOutput(t.io().newOutputFile(
+                    t.locationProvider().newDataLocation(t.spec(), partition, "data-" + UUID.randomUUID() + ".parquet")),
+                    EncryptionKeyMetadata.EMPTY);
+            DataWriter<Record> w = factory.newDataWriter(file, t.spec(), partition);
             close(w, () -> w.write(e.getValue()));
             files.add(w.toDataFile());
         }
@@ -101,7 +107,13 @@ final class IcebergWriter {
 
     /** Deletes rows of {@code file} by position (a position delete file in v2, a deletion vector in v3), one commit. */
     static DeleteFile deletePositions(Table t, DataFile file, long... positions) {
-        DeleteFile df;
+        DeleteFile df = positionDeleteFile(t, file, positions);
+        t.newRowDelta().addDeletes(df).commit();
+        return df;
+    }
+
+    /** A file deleting rows of {@code file} by position (a position delete file in v2, a deletion vector in v3), not committed. */
+    static DeleteFile positionDeleteFile(Table t, DataFile file, long... positions) {
         if (((org.apache.iceberg.HasTableOperations) t).operations().current().formatVersion() >= 3) {
             OutputFileFactory files = OutputFileFactory.builderFor(t, 1, 1).format(FileFormat.PUFFIN).build();
             DVFileWriter w = new BaseDVFileWriter(files, p -> null);
@@ -110,20 +122,17 @@ final class IcebergWriter {
                     w.delete(file.location(), p, t.specs().get(file.specId()), file.partition());
                 }
             });
-            df = w.result().deleteFiles().getFirst();
-        } else {
-            var factory = new GenericFileWriterFactory.Builder(t).build();
-            PositionDeleteWriter<Record> w = factory.newPositionDeleteWriter(out(t, "pos"), t.specs().get(file.specId()), file.partition());
-            PositionDelete<Record> d = PositionDelete.create();
-            close(w, () -> {
-                for (long p : positions) {
-                    w.write(d.set(file.location(), p));
-                }
-            });
-            df = w.toDeleteFile();
+            return w.result().deleteFiles().getFirst();
         }
-        t.newRowDelta().addDeletes(df).commit();
-        return df;
+        var factory = new GenericFileWriterFactory.Builder(t).build();
+        PositionDeleteWriter<Record> w = factory.newPositionDeleteWriter(out(t, "pos"), t.specs().get(file.specId()), file.partition());
+        PositionDelete<Record> d = PositionDelete.create();
+        close(w, () -> {
+            for (long p : positions) {
+                w.write(d.set(file.location(), p));
+            }
+        });
+        return w.toDeleteFile();
     }
 
     /**
@@ -131,11 +140,19 @@ final class IcebergWriter {
      * current spec places each delete file), one commit.
      */
     static List<DeleteFile> deleteEqual(Table t, List<Record> rows, String... columns) {
+        List<DeleteFile> out = equalityDeleteFiles(t, rows, columns);
+        var delta = t.newRowDelta();
+        out.forEach(delta::addDeletes);
+        delta.commit();
+        return out;
+    }
+
+    /** The equality delete files of {@link #deleteEqual}, not committed. */
+    static List<DeleteFile> equalityDeleteFiles(Table t, List<Record> rows, String... columns) {
         Schema keySchema = t.schema().select(columns);
         int[] ids = keySchema.columns().stream().mapToInt(Types.NestedField::fieldId).toArray();
         var factory = new GenericFileWriterFactory.Builder(t).equalityFieldIds(ids).equalityDeleteRowSchema(keySchema).build();
         List<DeleteFile> out = new ArrayList<>();
-        var delta = t.newRowDelta();
         for (Map.Entry<PartitionKey, List<Record>> e : byPartition(t, rows).entrySet()) {
             StructLike partition = t.spec().isUnpartitioned() ? null : e.getKey();
             EqualityDeleteWriter<Record> w = factory.newEqualityDeleteWriter(out(t, "eq"), t.spec(), partition);
@@ -148,11 +165,8 @@ final class IcebergWriter {
                     w.write(k);
                 }
             });
-            DeleteFile df = w.toDeleteFile();
-            out.add(df);
-            delta.addDeletes(df);
+            out.add(w.toDeleteFile());
         }
-        delta.commit();
         return out;
     }
 
@@ -193,9 +207,9 @@ final class IcebergWriter {
         return t.schemas().get(t.snapshot(snapshotId).schemaId()).columns().stream().map(Types.NestedField::name).toList();
     }
 
-    /** A local file named by Iceberg metadata: a file: URI or a plain path. */
+    /** A local file named by Iceberg metadata: a file: URI or a plain path (taken literally, as Hadoop's file IO does). */
     static Path local(String location) {
-        return location.startsWith("file:") ? Path.of(java.net.URI.create(location)) : Path.of(location);
+        return Path.of(location.replaceFirst("^file:(//(?=/))?", ""));
     }
 
     /** Asserts that two sorted row lists are equal, printing only the rows that differ. */

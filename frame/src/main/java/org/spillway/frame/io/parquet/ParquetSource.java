@@ -185,12 +185,27 @@ public final class ParquetSource {
     public static ParquetSource ofFiles(String spec, List<Path> files, Schema fileSchema, List<String> physicalNames,
                                         List<Integer> fieldIds, Schema partitionSchema, List<Object[]> partitionValues,
                                         List<DeletedRows> deletedRows) {
+        return ofFiles(spec, files, fileSchema, physicalNames, null, fieldIds, partitionSchema, partitionValues, deletedRows);
+    }
+
+    /**
+     * {@link #ofFiles(String, List, Schema, List, List, Schema, List, List)} where a file matched by name may name the
+     * column {@code c} by one of {@code otherNames.get(c)} instead of its physical name (Iceberg's name mapping lists
+     * every name a field had: files imported before and after a rename use different ones).
+     *
+     * @param otherNames per column of {@code fileSchema}, further names it may have in a file (null: none)
+     */
+    public static ParquetSource ofFiles(String spec, List<Path> files, Schema fileSchema, List<String> physicalNames,
+                                        List<List<String>> otherNames, List<Integer> fieldIds, Schema partitionSchema,
+                                        List<Object[]> partitionValues, List<DeletedRows> deletedRows) {
         if (physicalNames != null && physicalNames.size() != fileSchema.size()
-                || fieldIds != null && fieldIds.size() != fileSchema.size()) {
+                || fieldIds != null && fieldIds.size() != fileSchema.size()
+                || otherNames != null && otherNames.size() != fileSchema.size()) {
             throw new IllegalArgumentException(fileSchema.size() + " columns but " + (physicalNames == null ? "-" : physicalNames.size())
-                    + " physical names and " + (fieldIds == null ? "-" : fieldIds.size()) + " field ids");
+                    + " physical names, " + (otherNames == null ? "-" : otherNames.size()) + " lists of other names and "
+                    + (fieldIds == null ? "-" : fieldIds.size()) + " field ids");
         }
-        ParquetSource src = ofFilesWithoutDeletions(spec, files, fileSchema, physicalNames, fieldIds, partitionSchema,
+        ParquetSource src = ofFilesWithoutDeletions(spec, files, fileSchema, physicalNames, otherNames, fieldIds, partitionSchema,
                 partitionValues);
         if (deletedRows != null && deletedRows.stream().anyMatch(java.util.Objects::nonNull)) {
             if (deletedRows.size() != files.size()) {
@@ -202,8 +217,8 @@ public final class ParquetSource {
     }
 
     private static ParquetSource ofFilesWithoutDeletions(String spec, List<Path> files, Schema fileSchema, List<String> physicalNames,
-                                                         List<Integer> fieldIds, Schema partitionSchema,
-                                                         List<Object[]> partitionValues) {
+                                                         List<List<String>> otherNames, List<Integer> fieldIds,
+                                                         Schema partitionSchema, List<Object[]> partitionValues) {
         if (partitionValues.size() != files.size()) {
             throw new IllegalArgumentException(files.size() + " files but " + partitionValues.size() + " partition value rows");
         }
@@ -220,11 +235,19 @@ public final class ParquetSource {
                 columnOf[f][c] = -1;
                 String name = physicalNames == null ? fileSchema.field(c).name() : physicalNames.get(c);
                 Integer id = byId ? fieldIds.get(c) : null;
-                for (int j = 0; j < pf.columns.size(); j++) {
+                List<String> others = id != null || otherNames == null || otherNames.get(c) == null ? List.of() : otherNames.get(c);
+                int found = -1;
+                for (int j = 0; j < pf.columns.size() && found < 0; j++) {
                     ParquetFile.Column col = pf.columns.get(j);
-                    if (id != null ? !col.element().isSetField_id() || col.element().getField_id() != id : !col.name().equals(name)) {
-                        continue;
-                    }
+                    found = id != null ? col.element().isSetField_id() && col.element().getField_id() == id ? j : -1
+                            : col.name().equals(name) ? j : -1;
+                }
+                for (int j = 0; j < pf.columns.size() && found < 0; j++) {
+                    found = others.contains(pf.columns.get(j).name()) ? j : -1;
+                }
+                if (found >= 0) {
+                    ParquetFile.Column col = pf.columns.get(found);
+                    name = col.name();
                     DataType want = fileSchema.type(c);
                     if (col.mapping() == null || !ParquetTypes.widens(col.mapping().type(), want)
                             && !ParquetTypes.converts(col.mapping().type(), want)) {
@@ -232,8 +255,7 @@ public final class ParquetSource {
                                 + (col.mapping() == null ? col.unsupported() : col.mapping().type()) + ", but " + spec
                                 + " says " + want + ": the file does not belong to this table's schema");
                     }
-                    columnOf[f][c] = j;
-                    break;
+                    columnOf[f][c] = found;
                 }
             }
         }
