@@ -135,7 +135,8 @@ public final class IcebergBench {
                             pqResult = result;
                         }
                     }
-                    out.printf(Locale.ROOT, "  %-42s run %d  iceberg %7.3f  parquet %7.3f%n", q.name(), r + 1, ice[r], pq[r]);
+                    out.printf(Locale.ROOT, "  %-42s run %d  iceberg %7.3f  parquet %7.3f  (1-min load %.1f)%n", q.name(), r + 1, ice[r], pq[r],
+                            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 }
                 ok &= checkResult(out, q.name(), iceResult, t.live(), total - t.deletedIdSum(), "iceberg");
                 ok &= checkResult(out, q.name(), pqResult, t.rows(), total, "parquet");
