@@ -1,7 +1,6 @@
 package org.spillway.bench;
 
 import static org.spillway.frame.Functions.count;
-import static org.spillway.frame.Functions.max;
 import static org.spillway.frame.Functions.sum;
 
 import java.io.IOException;
@@ -30,8 +29,10 @@ import org.spillway.frame.Spillway;
  * sets; {@code sw.readParquet(glob)}: the footers), so the times include planning. The queries:
  * <ul>
  * <li>{@code count()}: the table's live rows (with deletes every row group is read; without, the footers answer);</li>
- * <li>{@code agg(count(), sum(id), sum(k), sum(v), max(s))}: every column of every row decoded;</li>
- * <li>{@code groupBy(k).agg(count(), sum(v))}: {@value IcebergBenchTable#KEYS} groups.</li>
+ * <li>{@code agg(count(), sum(id), sum(k), sum(v))}: the numeric columns of every row decoded;</li>
+ * <li>{@code groupBy(k).agg(count(), sum(id), sum(v))}: {@value IcebergBenchTable#KEYS} groups;</li>
+ * <li>{@code groupBy(s).agg(count(), sum(id), sum(k), sum(v))}: every column of every row, {@value IcebergBenchTable#STRINGS}
+ *     groups.</li>
  * </ul>
  * Checks: the table's rows are {@code rows - deleted} and their ids sum to the total less the deleted ids, on both
  * Spillway's side and iceberg-core's plan (and, up to {@value #ICEBERG_READ_LIMIT} rows, Iceberg's own reader).
@@ -70,8 +71,11 @@ public final class IcebergBench {
         }
     }
 
-    /** One query: its name and what it computes from a frame (a result to check). */
-    private record Query(String name, Function<DataFrame, Object> body) {
+    /**
+     * One query: its name, what it computes from a frame (a count, one row, or the rows of a group by), and the groups it
+     * has (0: not a group by).
+     */
+    private record Query(String name, Function<DataFrame, Object> body, int groups) {
     }
 
     /** Runs the benchmark, printing to {@code out}; 0 if every check held, else 1. */
@@ -100,11 +104,14 @@ public final class IcebergBench {
 
             String dir = t.dir().toString();
             String glob = t.dataGlob();
+            // the count and the sums of id come first in every result, so that they are checked
             List<Query> queries = List.of(
-                    new Query("count()", DataFrame::count),
-                    new Query("agg(count, sum id, sum k, sum v, max s)",
-                            df -> df.agg(count(), sum("id"), sum("k"), sum("v"), max("s")).rows().getFirst()),
-                    new Query("groupBy(k).agg(count, sum v)", df -> df.groupBy("k").agg(count(), sum("v")).rows()));
+                    new Query("count()", DataFrame::count, 0),
+                    new Query("agg(count, sum id, sum k, sum v)", df -> df.agg(count(), sum("id"), sum("k"), sum("v")).rows().getFirst(), 0),
+                    new Query("groupBy(k).agg(count, sum id, sum v)", df -> df.groupBy("k").agg(count(), sum("id"), sum("v")).rows(),
+                            IcebergBenchTable.KEYS),
+                    new Query("groupBy(s).agg(count, sum id, sum k, sum v)",
+                            df -> df.groupBy("s").agg(count(), sum("id"), sum("k"), sum("v")).rows(), IcebergBenchTable.STRINGS));
 
             Map<String, Long> before = s.counters();
             long a = System.nanoTime();
@@ -135,17 +142,17 @@ public final class IcebergBench {
                             pqResult = result;
                         }
                     }
-                    out.printf(Locale.ROOT, "  %-42s run %d  iceberg %7.3f  parquet %7.3f  (1-min load %.1f)%n", q.name(), r + 1, ice[r], pq[r],
+                    out.printf(Locale.ROOT, "  %-44s run %d  iceberg %7.3f  parquet %7.3f  (1-min load %.1f)%n", q.name(), r + 1, ice[r], pq[r],
                             java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 }
-                ok &= checkResult(out, q.name(), iceResult, t.live(), total - t.deletedIdSum(), "iceberg");
-                ok &= checkResult(out, q.name(), pqResult, t.rows(), total, "parquet");
+                ok &= checkResult(out, q, iceResult, t.live(), total - t.deletedIdSum(), "iceberg");
+                ok &= checkResult(out, q, pqResult, t.rows(), total, "parquet");
                 double mi = median(ice);
                 double mp = median(pq);
-                lines.add(String.format(Locale.ROOT, "%-42s %8.3f %8.3f %8.3f %8.3f %7.2f%s", q.name(), mi, min(ice), mp, min(pq), mi / mp,
+                lines.add(String.format(Locale.ROOT, "%-44s %8.3f %8.3f %8.3f %8.3f %7.2f%s", q.name(), mi, min(ice), mp, min(pq), mi / mp,
                         q.name().equals("count()") ? "  (parquet: from the footers)" : ""));
             }
-            out.printf(Locale.ROOT, "%n%-42s %8s %8s %8s %8s %7s%n", "query (seconds)", "ice med", "ice best", "pq med", "pq best", "ratio");
+            out.printf(Locale.ROOT, "%n%-44s %8s %8s %8s %8s %7s%n", "query (seconds)", "ice med", "ice best", "pq med", "pq best", "ratio");
             lines.forEach(out::println);
             out.printf(Locale.ROOT, "ratio = median with deletes / median without; target <= %.1f for the scans that decode every row%n",
                     TARGET);
@@ -162,21 +169,24 @@ public final class IcebergBench {
         System.setProperty(key, System.getProperty(key, level));
     }
 
-    /** Checks a query's result: the row count, and where there is one the sum of the ids. */
-    private static boolean checkResult(PrintStream out, String query, Object result, long rows, long idSum, String side) {
+    /** Checks a query's result: the row count and the sum of the ids (over the groups of a group by, and their number). */
+    private static boolean checkResult(PrintStream out, Query q, Object result, long rows, long idSum, String side) {
+        String what = side + " " + q.name();
         return switch (result) {
-            case Long n -> check(out, side + " " + query, n, rows);
-            case Row row -> check(out, side + " " + query + " count", ((Number) row.get(0)).longValue(), rows)
-                    & check(out, side + " " + query + " sum(id)", ((Number) row.get(1)).longValue(), idSum);
+            case Long n -> check(out, what, n, rows);
+            case Row row -> check(out, what + " count", ((Number) row.get(0)).longValue(), rows)
+                    & check(out, what + " sum(id)", ((Number) row.get(1)).longValue(), idSum);
             case List<?> groups -> {
                 long n = 0;
+                long ids = 0;
                 for (Object g : groups) {
                     n += ((Number) ((Row) g).get(1)).longValue();
+                    ids += ((Number) ((Row) g).get(2)).longValue();
                 }
-                // every key is there when each has ~100 rows or more (a missing one has probability e^-90 or less)
-                boolean allKeys = rows >= 90L * IcebergBenchTable.KEYS;
-                yield check(out, side + " " + query + " groups' counts", n, rows)
-                        & (!allKeys || check(out, side + " " + query + " groups", groups.size(), IcebergBenchTable.KEYS));
+                // every group is there when each has ~100 rows or more (a missing one has probability e^-90 or less)
+                boolean all = rows >= 90L * q.groups();
+                yield check(out, what + " groups' counts", n, rows) & check(out, what + " groups' sum(id)", ids, idSum)
+                        & (!all || check(out, what + " groups", groups.size(), q.groups()));
             }
             default -> throw new IllegalStateException("unexpected result " + result);
         };

@@ -57,6 +57,8 @@ import org.spillway.spill.vector.VectorBuilder;
 final class IcebergBenchTable {
     /** Distinct values of {@code k}. */
     static final int KEYS = 10_000;
+    /** Distinct values of {@code s}. */
+    static final int STRINGS = 100;
     /** The generator's seed (values and deleted positions). */
     static final long SEED = 20_261_208L;
     /** Field id of {@code file_path} in position delete files (Iceberg spec). */
@@ -258,7 +260,7 @@ final class IcebergBenchTable {
 
     /** Rows {@code [offset, offset + rows)} of the table's data. */
     record DataRows(long offset, long rows) implements RowGenerator {
-        private static final byte[][] S = new byte[100][];
+        private static final byte[][] S = new byte[STRINGS][];
 
         static {
             for (int i = 0; i < S.length; i++) {

@@ -70,9 +70,9 @@ public final class Main {
               bench iceberg [--rows 1e8] [--file-rows 8388608] [--deletes 0.05] [--threads T] [--memory 1g] [--runs 5]
                   [--data DIR]
                                    scan an Iceberg v2 table with position deletes (5% of each file's rows) and
-                                   the same Parquet data files without deletes: count, a sum over every column
-                                   and a group by, medians and their ratio; the table (Spillway-written files
-                                   committed with iceberg-core) is generated once into DIR/iceberg-bench
+                                   the same Parquet data files without deletes: a count, sums and two group-bys,
+                                   medians and their ratio; the table (Spillway-written files committed with
+                                   iceberg-core) is generated once into DIR/iceberg-bench
               bench ml [--n 1e7] [--features 20] [--threads 1,2] [--memory 8g] [--spilled-memory 256m] [--passes 3]
                                    time a full logistic-regression gradient pass (one L-BFGS iteration) and
                                    one SGD epoch, in memory and spilled, per worker count
