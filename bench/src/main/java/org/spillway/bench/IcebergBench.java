@@ -120,42 +120,37 @@ public final class IcebergBench {
                     (System.nanoTime() - a) / 1e9, delta(before, s.counters()));
             ok &= check(out, "warm-up count()", opened, t.live());
 
-            out.printf(Locale.ROOT, "%n%d runs per query and side, alternating; seconds (each run opens the table or files again)%n",
-                    c.runs());
+            out.printf(Locale.ROOT, "%n%d runs per query and side, alternating; seconds of wall time and of the process's CPU time (each run"
+                    + " opens the table or files again)%n", c.runs());
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             List<String> lines = new ArrayList<>();
             for (Query q : queries) {
-                double[] ice = new double[c.runs()];
-                double[] pq = new double[c.runs()];
-                Object iceResult = null;
-                Object pqResult = null;
+                double[][] wall = new double[2][c.runs()]; // [0] with deletes (Iceberg), [1] without (Parquet)
+                double[][] cpu = new double[2][c.runs()];
+                Object[] results = new Object[2];
                 for (int r = 0; r < c.runs(); r++) {
-                    for (int side = 0; side < 2; side++) {
-                        boolean withDeletes = (side + r) % 2 == 0;
+                    for (int i = 0; i < 2; i++) {
+                        int side = (i + r) % 2; // which goes first alternates
+                        long cpu0 = os.getProcessCpuTime();
                         long b = System.nanoTime();
-                        Object result = q.body().apply(withDeletes ? s.readIceberg(dir) : s.readParquet(glob));
-                        double secs = (System.nanoTime() - b) / 1e9;
-                        if (withDeletes) {
-                            ice[r] = secs;
-                            iceResult = result;
-                        } else {
-                            pq[r] = secs;
-                            pqResult = result;
-                        }
+                        results[side] = q.body().apply(side == 0 ? s.readIceberg(dir) : s.readParquet(glob));
+                        wall[side][r] = (System.nanoTime() - b) / 1e9;
+                        cpu[side][r] = (os.getProcessCpuTime() - cpu0) / 1e9;
                     }
-                    out.printf(Locale.ROOT, "  %-44s run %d  iceberg %7.3f  parquet %7.3f  (1-min load %.1f)%n", q.name(), r + 1, ice[r], pq[r],
-                            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    out.printf(Locale.ROOT, "  %-44s run %d  iceberg %7.3f (cpu %7.3f)  parquet %7.3f (cpu %7.3f)  1-min load %.1f%n", q.name(),
+                            r + 1, wall[0][r], cpu[0][r], wall[1][r], cpu[1][r], os.getSystemLoadAverage());
                 }
-                ok &= checkResult(out, q, iceResult, t.live(), total - t.deletedIdSum(), "iceberg");
-                ok &= checkResult(out, q, pqResult, t.rows(), total, "parquet");
-                double mi = median(ice);
-                double mp = median(pq);
-                lines.add(String.format(Locale.ROOT, "%-44s %8.3f %8.3f %8.3f %8.3f %7.2f%s", q.name(), mi, min(ice), mp, min(pq), mi / mp,
-                        q.name().equals("count()") ? "  (parquet: from the footers)" : ""));
+                ok &= checkResult(out, q, results[0], t.live(), total - t.deletedIdSum(), "iceberg");
+                ok &= checkResult(out, q, results[1], t.rows(), total, "parquet");
+                lines.add(String.format(Locale.ROOT, "%-44s %8.3f %8.3f %8.3f %8.3f %7.2f %8.3f %8.3f %7.2f%s", q.name(), median(wall[0]),
+                        min(wall[0]), median(wall[1]), min(wall[1]), median(wall[0]) / median(wall[1]), median(cpu[0]), median(cpu[1]),
+                        median(cpu[0]) / median(cpu[1]), q.name().equals("count()") ? "  (parquet: from the footers)" : ""));
             }
-            out.printf(Locale.ROOT, "%n%-44s %8s %8s %8s %8s %7s%n", "query (seconds)", "ice med", "ice best", "pq med", "pq best", "ratio");
+            out.printf(Locale.ROOT, "%n%-44s %8s %8s %8s %8s %7s %8s %8s %7s%n", "query (seconds)", "ice med", "ice best", "pq med", "pq best",
+                    "ratio", "ice cpu", "pq cpu", "cpu rt");
             lines.forEach(out::println);
-            out.printf(Locale.ROOT, "ratio = median with deletes / median without; target <= %.1f for the scans that decode every row%n",
-                    TARGET);
+            out.printf(Locale.ROOT, "ratio = median with deletes / median without (wall; cpu rt: of the medians of CPU time); target <= %.1f"
+                    + " for the scans that decode every row%n", TARGET);
             out.println("\n" + s.memoryReport());
             out.println("spillway counters: " + new TreeMap<>(s.counters()));
         }
