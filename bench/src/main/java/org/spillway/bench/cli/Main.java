@@ -67,6 +67,12 @@ public final class Main {
                                    Delta tables: write the groupby table (with a key id) twice, with and
                                    without deletion vectors; delete 1% of its rows; merge --updates rows
                                    (90% matching); open a table of --commits small appends (warm times)
+              bench iceberg [--rows 1e8] [--file-rows 8388608] [--deletes 0.05] [--threads T] [--memory 1g] [--runs 5]
+                  [--data DIR]
+                                   scan an Iceberg v2 table with position deletes (5% of each file's rows) and
+                                   the same Parquet data files without deletes: a count, sums and two group-bys,
+                                   medians and their ratio; the table (Spillway-written files committed with
+                                   iceberg-core) is generated once into DIR/iceberg-bench
               bench ml [--n 1e7] [--features 20] [--threads 1,2] [--memory 8g] [--spilled-memory 256m] [--passes 3]
                                    time a full logistic-regression gradient pass (one L-BFGS iteration) and
                                    one SGD epoch, in memory and spilled, per worker count
@@ -161,6 +167,18 @@ public final class Main {
                 }
                 return org.spillway.bench.DeltaBench.run(c, System.out);
             }
+            case "iceberg" -> {
+                Options o = checked("bench iceberg", rest, "rows", "file-rows", "deletes", "threads", "memory", "runs", "data");
+                org.spillway.bench.IcebergBench.Config c;
+                try {
+                    c = new org.spillway.bench.IcebergBench.Config(o.count("rows", 100_000_000), o.count("file-rows", 8L << 20),
+                            Double.parseDouble(o.get("deletes", "0.05")), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
+                            o.get("memory", "1g"), (int) o.count("runs", 5), dataDir(o));
+                } catch (IllegalArgumentException e) {
+                    throw new Options.UsageError(e.getMessage());
+                }
+                return org.spillway.bench.IcebergBench.run(c, System.out);
+            }
             case "ml" -> {
                 Options o = checked("bench ml", rest, "n", "features", "threads", "memory", "spilled-memory", "passes");
                 java.util.List<Integer> threads = new java.util.ArrayList<>();
@@ -176,7 +194,7 @@ public final class Main {
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|join|parquet|delta|ml|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|join|parquet|delta|iceberg|ml|jmh ...\n" + USAGE);
                 return 2;
             }
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,6 +25,8 @@ import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.LongVector;
+import org.spillway.spill.vector.StringVector;
 
 /**
  * Plans the read of one snapshot (spec "Scan Planning"): its live data files, and per data file the rows
@@ -205,33 +208,47 @@ final class IcebergScan {
                 "position delete file");
         long seq = d.dataSequenceNumber();
         sw.readParquet(src).mapChunksOrdered(c -> {
-            ColumnVector path = c.column(0);
-            ColumnVector pos = c.column(1);
-            List<long[]> hits = new ArrayList<>();
-            String last = null;
-            Integer target = null;
+            // per row no string and no boxing: the path is compared by dictionary code or bytes with the previous one
+            StringVector path = (StringVector) c.column(0);
+            LongVector pos = (LongVector) c.column(1);
+            Hits hits = new Hits(new int[c.rows()], new long[c.rows()]);
+            byte[] last = null;
+            int lastCode = -1;
+            int target = -1;
             for (int r = 0; r < c.rows(); r++) {
                 if (path.isNull(r) || pos.isNull(r)) {
                     continue;
                 }
-                String p = (String) path.getObject(r);
-                if (!p.equals(last)) {
-                    last = p;
-                    target = index.get(p);
-                    if (target != null && data.get(target).dataSequenceNumber() > seq) {
-                        target = null; // a newer data file: the delete does not apply
-                    }
+                if (last == null || (path.isDictionary() ? path.code(r) != lastCode : !path.equalsBytes(r, last))) {
+                    last = path.getBytes(r);
+                    lastCode = path.isDictionary() ? path.code(r) : -1;
+                    Integer t = index.get(new String(last, StandardCharsets.UTF_8));
+                    // a newer data file: the delete does not apply
+                    target = t == null || data.get(t).dataSequenceNumber() > seq ? -1 : t;
                 }
-                if (target != null) {
-                    hits.add(new long[] {target, (Long) pos.getObject(r)});
+                if (target >= 0) {
+                    hits.files[hits.n] = target;
+                    hits.positions[hits.n++] = pos.get(r);
                 }
             }
             return hits;
         }, hits -> {
-            for (long[] h : hits) {
-                set(deleted, (int) h[0]).add(h[1]);
+            for (int i = 0; i < hits.n; i++) {
+                set(deleted, hits.files[i]).add(hits.positions[i]);
             }
         });
+    }
+
+    /** The rows of one chunk of a position delete file that apply: the data file (its index) and the position. */
+    private static final class Hits {
+        final int[] files;
+        final long[] positions;
+        int n;
+
+        Hits(int[] files, long[] positions) {
+            this.files = files;
+            this.positions = positions;
+        }
     }
 
     private ParquetSource open(Path file, Schema schema, FileNames names, List<Integer> ids, String what) {

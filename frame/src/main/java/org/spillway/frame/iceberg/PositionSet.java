@@ -19,10 +19,19 @@ final class PositionSet implements DeletedRows {
     static final int DV_MAGIC = 1681511377;
     private final TreeMap<Integer, RoaringBitmap> maps = new TreeMap<>();
     private long cardinality = -1;
+    private int lastHigh; // the high word of the last position added, and its bitmap (null: none yet)
+    private RoaringBitmap lastMap;
 
     /** Marks row {@code pos} deleted. */
     void add(long pos) {
-        maps.computeIfAbsent((int) (pos >>> 32), k -> new RoaringBitmap()).add((int) pos);
+        int high = (int) (pos >>> 32);
+        RoaringBitmap m = lastMap;
+        if (m == null || high != lastHigh) {
+            m = maps.computeIfAbsent(high, k -> new RoaringBitmap());
+            lastMap = m;
+            lastHigh = high;
+        }
+        m.add((int) pos);
         cardinality = -1;
     }
 
@@ -54,6 +63,7 @@ final class PositionSet implements DeletedRows {
                 bb.position(bb.position() + r.serializedSizeInBytes());
                 maps.merge(key, r, (a, b) -> RoaringBitmap.or(a, b));
             }
+            lastMap = null; // merge may have replaced the bitmap add() kept
             cardinality = -1;
         } catch (IOException | RuntimeException e) {
             if (e instanceof IcebergException ie) {

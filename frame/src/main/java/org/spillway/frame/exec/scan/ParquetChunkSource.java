@@ -7,8 +7,6 @@ import java.util.Set;
 import org.spillway.frame.Expr;
 import org.spillway.frame.stats.StatsPruner;
 import org.spillway.frame.exec.pipeline.Counters;
-import org.spillway.frame.exec.pipeline.ChunkOps;
-import org.spillway.frame.io.parquet.DeletedRows;
 import org.spillway.frame.io.parquet.EqualityPruner;
 import org.spillway.frame.io.parquet.ParquetRowGroupReader;
 import org.spillway.frame.io.parquet.ParquetSource;
@@ -170,24 +168,7 @@ public final class ParquetChunkSource implements ChunkSource<RowGroupRef, Parque
 
     @Override
     public void produce(RowGroupRef item, ParquetRowGroupReader reader, Output out) {
-        DeletedRows deleted = source.deletedRows(item.file());
-        if (deleted == null) {
-            reader.read(item, skipFilter, counters::add, c -> out.accept(c, true));
-            return;
-        }
-        // rows a table format deleted (deletion vectors) are left out here, by their index in the file
-        reader.read(item, skipFilter, counters::add, c -> {
-            int n = c.rows();
-            int[] keep = new int[n];
-            int k = deleted.keep(reader.emittedRow(), n, keep);
-            if (k == n) {
-                out.accept(c, true);
-                return;
-            }
-            counters.add("parquet.rowsDeleted", n - k);
-            try (c) {
-                out.accept(ChunkOps.select(c, keep, k, budget, "ParquetScan"), true);
-            }
-        });
+        // rows a table format deleted (deletion vectors, position deletes) are left out by the reader
+        reader.read(item, skipFilter, counters::add, c -> out.accept(c, true));
     }
 }

@@ -217,6 +217,80 @@ final class ColumnBuffer {
         offsets[size + 1] = byteCount;
     }
 
+    /**
+     * Keeps only rows {@code keep[0 .. k)} (ascending, distinct, below {@link #size}), in place and in order: how a
+     * scan leaves out the rows a table format deleted before the buffer is built into a vector, so they cost no copy.
+     */
+    void keep(int[] keep, int k) {
+        int n = size;
+        if (nulls > 0) {
+            int left = 0;
+            for (int j = 0; j < k; j++) { // keep[j] >= j: bit keep[j] is read before bit j is written
+                int r = keep[j];
+                if ((valid[r >>> 3] & (1 << (r & 7))) != 0) {
+                    valid[j >>> 3] |= (byte) (1 << (j & 7));
+                } else {
+                    valid[j >>> 3] &= (byte) ~(1 << (j & 7));
+                    left++;
+                }
+            }
+            if (left == 0) {
+                Arrays.fill(valid, 0, (n + 7) >>> 3, (byte) 0); // no bit may stay set once nulls is 0 (see reset)
+            } else {
+                for (int j = k; j < n && (j & 7) != 0; j++) {
+                    valid[j >>> 3] &= (byte) ~(1 << (j & 7));
+                }
+                Arrays.fill(valid, (k + 7) >>> 3, (n + 7) >>> 3, (byte) 0);
+            }
+            nulls = left;
+        }
+        switch (type.kind()) {
+            case INT32, DATE -> {
+                for (int j = 0; j < k; j++) {
+                    ints[j] = ints[keep[j]];
+                }
+            }
+            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> {
+                for (int j = 0; j < k; j++) {
+                    longs[j] = longs[keep[j]];
+                }
+            }
+            case FLOAT64 -> {
+                for (int j = 0; j < k; j++) {
+                    doubles[j] = doubles[keep[j]];
+                }
+            }
+            case BOOL -> {
+                for (int j = 0; j < k; j++) {
+                    bools[j] = bools[keep[j]];
+                }
+            }
+            case STRING, BINARY, DECIMAL128 -> {
+                if (dictMode) {
+                    for (int j = 0; j < k; j++) {
+                        codes[j] = codes[keep[j]];
+                    }
+                } else {
+                    // offsets[keep[j]] and offsets[keep[j] + 1] are read before offsets[j + 1] is written; where
+                    // keep[j'] = j' (nothing dropped yet) the value written is the one already there
+                    int at = 0;
+                    for (int j = 0; j < k; j++) {
+                        int r = keep[j];
+                        int from = offsets[r];
+                        int len = offsets[r + 1] - from;
+                        if (from != at) {
+                            System.arraycopy(bytes, from, bytes, at, len);
+                        }
+                        at += len;
+                        offsets[j + 1] = at;
+                    }
+                    byteCount = at;
+                }
+            }
+        }
+        size = k;
+    }
+
     /** Turns the rows held as dictionary codes into offsets and bytes. */
     void toPlainIfDict() {
         if (!dictMode) {

@@ -38,18 +38,23 @@ public interface DeletedRows {
                     keep[k++] = i + j;
                 }
             } else {
-                int low = (int) row;
+                // one step of the iterator per deleted row of the span, a plain fill between them
+                long low = row & 0xFFFF_FFFFL;
                 PeekableIntIterator it = m.getIntIterator();
-                it.advanceIfNeeded(low);
-                boolean more = it.hasNext();
-                int next = more ? it.peekNext() : 0;
-                for (int j = 0; j < span; j++) {
-                    if (more && next == low + j) {
-                        it.next();
-                        more = it.hasNext();
-                        next = more ? it.peekNext() : 0;
-                        continue;
+                it.advanceIfNeeded((int) low);
+                int j = 0;
+                while (it.hasNext()) {
+                    long at = (it.peekNext() & 0xFFFF_FFFFL) - low; // unsigned, as Roaring orders them
+                    if (at >= span) {
+                        break;
                     }
+                    for (; j < at; j++) {
+                        keep[k++] = i + j;
+                    }
+                    j++; // the deleted row
+                    it.next();
+                }
+                for (; j < span; j++) {
                     keep[k++] = i + j;
                 }
             }

@@ -46,6 +46,8 @@ public final class ParquetRowGroupReader implements AutoCloseable {
     private int channelFile = -1;
     private long channelSize;
     private long emittedRow; // the file row index of the first row of the chunk being handed out
+    private int[] keep; // the rows of a chunk its table format did not delete (see kept)
+    private long rowsDeleted; // by the table format, in the current read
 
     ParquetRowGroupReader(ParquetSource source, int[] projection, int chunkRows, MemoryBudget budget) {
         this.source = source;
@@ -79,9 +81,14 @@ public final class ParquetRowGroupReader implements AutoCloseable {
      * page holding {@code firstRow}, without one by walking the page headers from the start of the
      * column chunk (the dictionary page is always read). {@code parquet.rowGroupsRead} counts the row
      * groups (once, by the range starting at row 0), {@code parquet.morselsRead} every call.
+     *
+     * <p>Deleted rows: the rows of the file that its table format deleted ({@link ParquetSource#deletedRows}, by
+     * their index in the file) are left out of the chunks (counted as {@code parquet.rowsDeleted}); a chunk whose rows
+     * were all deleted is not handed out.
      */
     public void read(RowGroupRef rowGroup, Expr filter, ObjLongConsumer<String> counters, Consumer<Chunk> out) {
         int f = rowGroup.file();
+        rowsDeleted = 0;
         ParquetFile pf = source.files.get(f);
         RowGroup rg = pf.meta.getRow_groups().get(rowGroup.rowGroup());
         long rows = rg.getNum_rows();
@@ -180,6 +187,10 @@ public final class ParquetRowGroupReader implements AutoCloseable {
             if (first == 0) {
                 counters.accept("parquet.rowGroupsRead", 1);
             }
+            if (rowsDeleted > 0) {
+                counters.accept("parquet.rowsDeleted", rowsDeleted);
+                rowsDeleted = 0;
+            }
             counters.accept("parquet.morselsRead", 1);
             counters.accept("parquet.pagesRead", pages);
             counters.accept("parquet.bytesRead", read);
@@ -199,9 +210,28 @@ public final class ParquetRowGroupReader implements AutoCloseable {
             int n = (int) Math.min(chunkRows, rows - done);
             Chunk c = decode(f, cs, fileRow + done, n);
             emittedRow = fileRow + done;
-            out.accept(c);
+            if (c != null) {
+                out.accept(c);
+            }
             done += n;
         }
+    }
+
+    /**
+     * The rows of {@code [fileRow, fileRow + n)} of file {@code f} that its table format did not delete (offsets from
+     * {@code fileRow}, in {@link #keep}), and their number; {@code n} when none was deleted.
+     */
+    private int kept(int f, long fileRow, int n) {
+        DeletedRows deleted = source.deletedRows(f);
+        if (deleted == null) {
+            return n;
+        }
+        if (keep == null || keep.length < n) {
+            keep = new int[Math.max(n, chunkRows)];
+        }
+        int k = deleted.keep(fileRow, n, keep);
+        rowsDeleted += n - k;
+        return k;
     }
 
     /**
@@ -221,9 +251,15 @@ public final class ParquetRowGroupReader implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Rows {@code [fileRow, fileRow + n)} of file {@code f} as a chunk, less the rows its table format deleted
+     * ({@link ParquetSource#deletedRows}: dropped from the decoded buffers before they are copied off-heap); null when
+     * every one of them was deleted.
+     */
     private Chunk decode(int f, ColumnCursor[] cs, long fileRow, int n) {
         if (projection.length == 0) {
-            return Chunk.empty(schema, n);
+            int k = kept(f, fileRow, n);
+            return k == 0 ? null : Chunk.empty(schema, k);
         }
         long bytes = 0;
         for (int i = 0; i < projection.length; i++) {
@@ -246,7 +282,16 @@ public final class ParquetRowGroupReader implements AutoCloseable {
             } else {
                 b.appendNulls(n);
             }
-            bytes += b.offHeapBytes();
+        }
+        int k = kept(f, fileRow, n);
+        if (k == 0) {
+            return null;
+        }
+        for (int i = 0; i < projection.length; i++) {
+            if (k < n) {
+                buffers[i].keep(keep, k);
+            }
+            bytes += buffers[i].offHeapBytes();
         }
         Reservation r = budget.reserve("ParquetScan", bytes);
         Arena arena = Arena.ofShared();
