@@ -185,12 +185,22 @@ public final class ParquetSource {
     public static ParquetSource ofFiles(String spec, List<Path> files, Schema fileSchema, List<String> physicalNames,
                                         List<Integer> fieldIds, Schema partitionSchema, List<Object[]> partitionValues,
                                         List<DeletedRows> deletedRows) {
+        return ofFiles(spec, files, null, fileSchema, physicalNames, fieldIds, partitionSchema, partitionValues, deletedRows);
+    }
+
+    /**
+     * {@link #ofFiles(String, List, Schema, List, List, Schema, List, List)} taking the files' footers from
+     * {@code footers} (null: read them all now), which reads each footer it lacks and keeps it for later sources.
+     */
+    public static ParquetSource ofFiles(String spec, List<Path> files, ParquetFooters footers, Schema fileSchema,
+                                        List<String> physicalNames, List<Integer> fieldIds, Schema partitionSchema,
+                                        List<Object[]> partitionValues, List<DeletedRows> deletedRows) {
         if (physicalNames != null && physicalNames.size() != fileSchema.size()
                 || fieldIds != null && fieldIds.size() != fileSchema.size()) {
             throw new IllegalArgumentException(fileSchema.size() + " columns but " + (physicalNames == null ? "-" : physicalNames.size())
                     + " physical names and " + (fieldIds == null ? "-" : fieldIds.size()) + " field ids");
         }
-        ParquetSource src = ofFilesWithoutDeletions(spec, files, fileSchema, physicalNames, fieldIds, partitionSchema,
+        ParquetSource src = ofFilesWithoutDeletions(spec, files, footers, fileSchema, physicalNames, fieldIds, partitionSchema,
                 partitionValues);
         if (deletedRows != null && deletedRows.stream().anyMatch(java.util.Objects::nonNull)) {
             if (deletedRows.size() != files.size()) {
@@ -201,15 +211,15 @@ public final class ParquetSource {
         return src;
     }
 
-    private static ParquetSource ofFilesWithoutDeletions(String spec, List<Path> files, Schema fileSchema, List<String> physicalNames,
-                                                         List<Integer> fieldIds, Schema partitionSchema,
+    private static ParquetSource ofFilesWithoutDeletions(String spec, List<Path> files, ParquetFooters footers, Schema fileSchema,
+                                                         List<String> physicalNames, List<Integer> fieldIds, Schema partitionSchema,
                                                          List<Object[]> partitionValues) {
         if (partitionValues.size() != files.size()) {
             throw new IllegalArgumentException(files.size() + " files but " + partitionValues.size() + " partition value rows");
         }
         List<ParquetFile> opened = new ArrayList<>();
         for (Path p : files) {
-            opened.add(ParquetFile.open(p));
+            opened.add(footers == null ? ParquetFile.open(p) : footers.get(p));
         }
         int fileColumns = fileSchema.size();
         int[][] columnOf = new int[opened.size()][fileColumns];
