@@ -15,10 +15,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 import org.spillway.frame.Spillway;
 import org.spillway.frame.io.ParquetFormatException;
 import org.spillway.frame.io.parquet.DeletedRows;
 import org.spillway.frame.io.parquet.ParquetSource;
+import org.spillway.frame.table.TableFile;
+import org.spillway.frame.table.TableSnapshot;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -26,8 +31,10 @@ import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.vector.ColumnVector;
 
 /**
- * Plans the read of one snapshot (spec "Scan Planning"): its live data files, and per data file the rows
- * its delete files remove, as {@link PositionSet}s the Parquet scan skips.
+ * Plans the read of one snapshot (spec "Scan Planning") as a {@link TableSnapshot}: its live data files with their
+ * manifest metrics (record counts, bounds, identity partition values: {@link IcebergFileStats}), and per data file
+ * the rows its delete files remove, as {@link PositionSet}s the Parquet scan skips, read only for the files a scan
+ * does not prune.
  *
  * <ul>
  *   <li>Position delete files ({@code file_path}, {@code pos}) apply to data files whose data sequence
@@ -57,12 +64,17 @@ final class IcebergScan {
         this.where = "Iceberg table " + meta.table + ", snapshot " + snap.id();
     }
 
-    /** The Parquet source of {@code snap}'s rows in {@code columns} (deletes applied). */
-    static ParquetSource source(Spillway sw, IcebergMetadata meta, IcebergMetadata.Snapshot snap, List<IcebergSchema.Column> columns) {
-        return new IcebergScan(sw, meta, snap).plan(columns);
+    /**
+     * {@code snap}'s rows in {@code columns} (of the schema {@code schema}) as a table snapshot: the live data files with
+     * their record counts, bounds and identity partition values from the manifests, and their deletes, each data
+     * file's loaded only when a scan reads the file.
+     */
+    static TableSnapshot snapshot(Spillway sw, IcebergMetadata meta, IcebergMetadata.Snapshot snap, List<IcebergSchema.Column> columns,
+                                  JsonNode schema) {
+        return new IcebergScan(sw, meta, snap).plan(columns, schema);
     }
 
-    private ParquetSource plan(List<IcebergSchema.Column> columns) {
+    private TableSnapshot plan(List<IcebergSchema.Column> columns, JsonNode schema) {
         List<IcebergManifests.ContentFile> data = new ArrayList<>();
         List<IcebergManifests.ContentFile> deletes = new ArrayList<>();
         for (IcebergManifests.ManifestFile m : IcebergManifests.manifests(meta, snap)) {
@@ -76,19 +88,35 @@ final class IcebergScan {
             files.add(existing(f, "data file"));
             index.put(f.path(), index.size());
         }
-        PositionSet[] deleted = new PositionSet[data.size()];
+        // which delete files apply to which data file is planned now, from the manifests; they are read only for files a scan reads
+        List<List<IcebergManifests.ContentFile>> own = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            own.add(new ArrayList<>());
+        }
+        List<IcebergManifests.ContentFile> shared = new ArrayList<>();
         List<IcebergManifests.ContentFile> equality = new ArrayList<>();
         for (IcebergManifests.ContentFile d : deletes) {
             if (d.content() == IcebergManifests.EQUALITY_DELETES) {
                 equality.add(d);
-            } else if (d.format().equalsIgnoreCase("puffin")) {
-                deletionVector(d, data, index, deleted);
-            } else {
-                positionDeletes(d, data, index, deleted);
+                continue;
+            }
+            boolean dv = d.format().equalsIgnoreCase("puffin");
+            Integer i = d.referencedDataFile() == null ? null : index.get(d.referencedDataFile());
+            if (d.referencedDataFile() != null && i == null) {
+                continue; // deletes only rows of a file no longer in the snapshot
+            }
+            Path file = existing(d, dv ? "deletion vector file" : "position delete file");
+            if (dv && (d.referencedDataFile() == null || d.contentOffset() == null || d.contentSize() == null)) {
+                throw new IcebergException(where + ": the deletion vector in " + file + " lacks its referenced data file, offset or size");
+            }
+            if (i == null) {
+                shared.add(d);
+            } else if (!(dv && data.get(i).dataSequenceNumber() > d.dataSequenceNumber())) {
+                own.get(i).add(d);
             }
         }
-        if (!equality.isEmpty()) {
-            equalityDeletes(equality, data, files, deleted);
+        for (IcebergManifests.ContentFile e : equality) {
+            existing(e, "equality delete file");
         }
         Map<Integer, List<String>> mapping = IcebergSchema.nameMapping(meta.properties.get("schema.name-mapping.default"), where);
         List<String> physical = new ArrayList<>();
@@ -97,16 +125,116 @@ final class IcebergScan {
             physical.add(physicalName(c, mapping.getOrDefault(c.id(), List.of())));
             ids.add(c.id());
         }
-        List<Object[]> values = new ArrayList<>();
-        List<DeletedRows> dels = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            values.add(new Object[0]);
-            dels.add(deleted[i]);
+        IcebergFileStats stats = new IcebergFileStats(columns, schema, meta.specs);
+        Deletes all = new Deletes(data, files, index, own, shared, equality);
+        List<TableFile> out = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            IcebergManifests.ContentFile df = data.get(i);
+            int at = i;
+            boolean deleted = !own.get(i).isEmpty() || !shared.isEmpty() || !all.equalityFor(i).isEmpty();
+            List<IcebergManifests.ContentFile> mine = own.get(i);
+            // only a file whose deletes are one deletion vector knows their number (the vector's record count) unread
+            long known = shared.isEmpty() && all.equalityFor(i).isEmpty() && mine.size() == 1 && mine.getFirst().format().equalsIgnoreCase("puffin")
+                    ? mine.getFirst().recordCount() : -1;
+            out.add(new TableFile(files.get(i), df.recordCount(), new Object[0], stats.of(df),
+                    deleted ? TableFile.Deletes.lazy(known, () -> all.of(at)) : null));
         }
-        try {
-            return ParquetSource.ofFiles(where, files, IcebergSchema.schema(columns), physical, ids, new Schema(List.of()), values, dels);
-        } catch (ParquetFormatException e) {
-            throw new IcebergException(where + ": " + e.getMessage(), e);
+        return new TableSnapshot(where, IcebergSchema.schema(columns), physical, ids, new Schema(List.of()), out,
+                e -> new IcebergException(where + ": " + e.getMessage(), e));
+    }
+
+    /**
+     * The deleted rows of each data file, read when first asked for: its deletion vector and the position delete
+     * files that name it alone, the position delete files that name several files (read once, for every file, on the
+     * first request), and its equality deletes (its key columns matched against the delete files' keys, each delete
+     * file's keys read once). Requests are serialized (the loads share those caches).
+     */
+    private final class Deletes {
+        private final List<IcebergManifests.ContentFile> data;
+        private final List<Path> files;
+        private final Map<String, Integer> index;
+        private final List<List<IcebergManifests.ContentFile>> own;
+        private final List<IcebergManifests.ContentFile> shared;
+        private final List<IcebergManifests.ContentFile> equality;
+        private Map<Integer, LongArrayList> sharedHits;
+        private final Map<IcebergManifests.ContentFile, Set<List<Object>>> keys = new HashMap<>();
+
+        Deletes(List<IcebergManifests.ContentFile> data, List<Path> files, Map<String, Integer> index,
+                List<List<IcebergManifests.ContentFile>> own, List<IcebergManifests.ContentFile> shared,
+                List<IcebergManifests.ContentFile> equality) {
+            this.data = data;
+            this.files = files;
+            this.index = index;
+            this.own = own;
+            this.shared = shared;
+            this.equality = equality;
+        }
+
+        /** The equality delete files that apply to data file {@code i}: a newer sequence number, its partition or none. */
+        List<IcebergManifests.ContentFile> equalityFor(int i) {
+            IcebergManifests.ContentFile df = data.get(i);
+            List<IcebergManifests.ContentFile> out = new ArrayList<>();
+            for (IcebergManifests.ContentFile e : equality) {
+                boolean global = e.partition().isEmpty();
+                if (df.dataSequenceNumber() < e.dataSequenceNumber()
+                        && (global || e.specId() == df.specId() && e.partition().equals(df.partition()))) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        synchronized DeletedRows of(int i) {
+            PositionSet set = new PositionSet();
+            boolean any = false;
+            for (IcebergManifests.ContentFile d : own.get(i)) {
+                if (d.format().equalsIgnoreCase("puffin")) {
+                    deletionVector(d, set);
+                } else {
+                    positionDeletes(d, data, index, t -> t == i ? (LongConsumer) set::add : null);
+                }
+                any = true;
+            }
+            if (!shared.isEmpty()) {
+                if (sharedHits == null) {
+                    Map<Integer, LongArrayList> hits = new HashMap<>();
+                    for (IcebergManifests.ContentFile d : shared) {
+                        positionDeletes(d, data, index, t -> pos -> hits.computeIfAbsent(t, k -> new LongArrayList()).add(pos));
+                    }
+                    sharedHits = hits;
+                }
+                // each file's deletes are loaded once (then kept by its TableFile): its share is no longer needed here
+                LongArrayList mine = sharedHits.remove(i);
+                if (mine != null) {
+                    mine.forEach(set::add);
+                    any = true;
+                }
+            }
+            List<IcebergManifests.ContentFile> eq = equalityFor(i);
+            if (!eq.isEmpty()) {
+                equalityDeletes(i, eq, set);
+                any = true;
+            }
+            return any ? set : null;
+        }
+
+        private void equalityDeletes(int i, List<IcebergManifests.ContentFile> applying, PositionSet into) {
+            // the delete files that apply, grouped by the columns they compare
+            Map<List<Integer>, List<IcebergManifests.ContentFile>> byColumns = new LinkedHashMap<>();
+            for (IcebergManifests.ContentFile e : applying) {
+                byColumns.computeIfAbsent(e.equalityIds(), k -> new ArrayList<>()).add(e);
+            }
+            for (Map.Entry<List<Integer>, List<IcebergManifests.ContentFile>> g : byColumns.entrySet()) {
+                if (g.getKey().isEmpty()) {
+                    throw new IcebergException(where + ": the equality delete file " + g.getValue().get(0).path() + " has no equality_ids");
+                }
+                List<IcebergSchema.Column> cols = keyColumns(g.getKey(), g.getValue().get(0).path());
+                List<Set<List<Object>>> sets = new ArrayList<>();
+                for (IcebergManifests.ContentFile e : g.getValue()) {
+                    sets.add(keys.computeIfAbsent(e, k -> readKeys(k, cols)));
+                }
+                matchRows(files.get(i), cols, sets, into);
+            }
         }
     }
 
@@ -145,23 +273,9 @@ final class IcebergScan {
         return p;
     }
 
-    private PositionSet set(PositionSet[] deleted, int i) {
-        if (deleted[i] == null) {
-            deleted[i] = new PositionSet();
-        }
-        return deleted[i];
-    }
-
-    private void deletionVector(IcebergManifests.ContentFile d, List<IcebergManifests.ContentFile> data, Map<String, Integer> index,
-                                PositionSet[] deleted) {
-        Path file = existing(d, "deletion vector file");
-        if (d.referencedDataFile() == null || d.contentOffset() == null || d.contentSize() == null) {
-            throw new IcebergException(where + ": the deletion vector in " + file + " lacks its referenced data file, offset or size");
-        }
-        Integer i = index.get(d.referencedDataFile());
-        if (i == null || data.get(i).dataSequenceNumber() > d.dataSequenceNumber()) {
-            return;
-        }
+    /** Reads a v3 deletion vector (a blob of a Puffin file, checked at planning) into {@code into}. */
+    private void deletionVector(IcebergManifests.ContentFile d, PositionSet into) {
+        Path file = meta.resolve(d.path(), "the deletion vector file");
         String what = where + ": the deletion vector of " + d.referencedDataFile() + " in " + file;
         long size = d.contentSize();
         if (size < 12 || size > Integer.MAX_VALUE) {
@@ -178,15 +292,16 @@ final class IcebergScan {
         } catch (IOException e) {
             throw new IcebergException(what + " cannot be read: " + e.getMessage(), e);
         }
-        set(deleted, i).addDeletionVector(buf.array(), what);
+        into.addDeletionVector(buf.array(), what);
     }
 
+    /**
+     * Reads a position delete file, passing each position it deletes to the sink {@code into} gives for the data file's
+     * index (null: not wanted); positions of files not in the snapshot, or of newer data files, are left out.
+     */
     private void positionDeletes(IcebergManifests.ContentFile d, List<IcebergManifests.ContentFile> data, Map<String, Integer> index,
-                                 PositionSet[] deleted) {
-        if (d.referencedDataFile() != null && !index.containsKey(d.referencedDataFile())) {
-            return; // deletes only rows of a file no longer in the snapshot
-        }
-        Path file = existing(d, "position delete file");
+                                 IntFunction<LongConsumer> into) {
+        Path file = meta.resolve(d.path(), "the position delete file");
         Schema schema = Schema.of(new Field("file_path", DataType.STRING), new Field("pos", DataType.INT64));
         ParquetSource src = open(file, schema, List.of("file_path", "pos"), List.of(DELETE_FILE_PATH, DELETE_POS), "position delete file");
         long seq = d.dataSequenceNumber();
@@ -215,7 +330,10 @@ final class IcebergScan {
             return hits;
         }, hits -> {
             for (long[] h : hits) {
-                set(deleted, (int) h[0]).add(h[1]);
+                LongConsumer sink = into.apply((int) h[0]);
+                if (sink != null) {
+                    sink.accept(h[1]);
+                }
             }
         });
     }
@@ -251,34 +369,6 @@ final class IcebergScan {
             out.add(col);
         }
         return out;
-    }
-
-    private void equalityDeletes(List<IcebergManifests.ContentFile> equality, List<IcebergManifests.ContentFile> data, List<Path> files,
-                                 PositionSet[] deleted) {
-        Map<IcebergManifests.ContentFile, Set<List<Object>>> keys = new HashMap<>();
-        for (int i = 0; i < data.size(); i++) {
-            IcebergManifests.ContentFile df = data.get(i);
-            // the delete files that apply, grouped by the columns they compare
-            Map<List<Integer>, List<IcebergManifests.ContentFile>> byColumns = new LinkedHashMap<>();
-            for (IcebergManifests.ContentFile e : equality) {
-                boolean global = e.partition().isEmpty();
-                if (df.dataSequenceNumber() < e.dataSequenceNumber()
-                        && (global || e.specId() == df.specId() && e.partition().equals(df.partition()))) {
-                    byColumns.computeIfAbsent(e.equalityIds(), k -> new ArrayList<>()).add(e);
-                }
-            }
-            for (Map.Entry<List<Integer>, List<IcebergManifests.ContentFile>> g : byColumns.entrySet()) {
-                if (g.getKey().isEmpty()) {
-                    throw new IcebergException(where + ": the equality delete file " + g.getValue().get(0).path() + " has no equality_ids");
-                }
-                List<IcebergSchema.Column> cols = keyColumns(g.getKey(), g.getValue().get(0).path());
-                List<Set<List<Object>>> sets = new ArrayList<>();
-                for (IcebergManifests.ContentFile e : g.getValue()) {
-                    sets.add(keys.computeIfAbsent(e, k -> readKeys(k, cols)));
-                }
-                matchRows(files.get(i), cols, sets, set(deleted, i));
-            }
-        }
     }
 
     private Set<List<Object>> readKeys(IcebergManifests.ContentFile e, List<IcebergSchema.Column> cols) {
