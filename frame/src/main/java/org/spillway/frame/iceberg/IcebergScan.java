@@ -7,7 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -101,8 +103,9 @@ final class IcebergScan {
                 continue;
             }
             boolean dv = d.format().equalsIgnoreCase("puffin");
-            Integer i = d.referencedDataFile() == null ? null : index.get(d.referencedDataFile());
-            if (d.referencedDataFile() != null && i == null) {
+            String ref = d.referencedDataFile() != null ? d.referencedDataFile() : onlyPath(d);
+            Integer i = ref == null ? null : index.get(ref);
+            if (ref != null && i == null) {
                 continue; // deletes only rows of a file no longer in the snapshot
             }
             Path file = existing(d, dv ? "deletion vector file" : "position delete file");
@@ -131,11 +134,11 @@ final class IcebergScan {
         for (int i = 0; i < data.size(); i++) {
             IcebergManifests.ContentFile df = data.get(i);
             int at = i;
-            boolean deleted = !own.get(i).isEmpty() || !shared.isEmpty() || !all.equalityFor(i).isEmpty();
+            boolean deleted = !own.get(i).isEmpty() || !all.sharedFor(i).isEmpty() || !all.equalityFor(i).isEmpty();
             List<IcebergManifests.ContentFile> mine = own.get(i);
             // only a file whose deletes are one deletion vector knows their number (the vector's record count) unread
-            long known = shared.isEmpty() && all.equalityFor(i).isEmpty() && mine.size() == 1 && mine.getFirst().format().equalsIgnoreCase("puffin")
-                    ? mine.getFirst().recordCount() : -1;
+            long known = all.sharedFor(i).isEmpty() && all.equalityFor(i).isEmpty() && mine.size() == 1
+                    && mine.getFirst().format().equalsIgnoreCase("puffin") ? mine.getFirst().recordCount() : -1;
             out.add(new TableFile(files.get(i), df.recordCount(), new Object[0], stats.of(df),
                     deleted ? TableFile.Deletes.lazy(known, () -> all.of(at)) : null));
         }
@@ -156,7 +159,8 @@ final class IcebergScan {
         private final List<List<IcebergManifests.ContentFile>> own;
         private final List<IcebergManifests.ContentFile> shared;
         private final List<IcebergManifests.ContentFile> equality;
-        private Map<Integer, LongArrayList> sharedHits;
+        /** Per position delete file naming several data files, once read: the positions it deletes by data file, until taken. */
+        private final Map<IcebergManifests.ContentFile, Map<Integer, LongArrayList>> sharedHits = new HashMap<>();
         private final Map<IcebergManifests.ContentFile, Set<List<Object>>> keys = new HashMap<>();
 
         Deletes(List<IcebergManifests.ContentFile> data, List<Path> files, Map<String, Integer> index,
@@ -168,6 +172,23 @@ final class IcebergScan {
             this.own = own;
             this.shared = shared;
             this.equality = equality;
+        }
+
+        /**
+         * The position delete files naming several data files that may name data file {@code i}: by the bounds of their
+         * {@code file_path} column in the manifest, where it has them.
+         */
+        List<IcebergManifests.ContentFile> sharedFor(int i) {
+            List<IcebergManifests.ContentFile> out = new ArrayList<>();
+            byte[] path = data.get(i).path().getBytes(StandardCharsets.UTF_8);
+            for (IcebergManifests.ContentFile d : shared) {
+                byte[] lo = d.metrics().lowerBounds().get(DELETE_FILE_PATH);
+                byte[] hi = d.metrics().upperBounds().get(DELETE_FILE_PATH);
+                if ((lo == null || Arrays.compareUnsigned(lo, path) <= 0) && (hi == null || Arrays.compareUnsigned(path, hi) <= 0)) {
+                    out.add(d);
+                }
+            }
+            return out;
         }
 
         /** The equality delete files that apply to data file {@code i}: a newer sequence number, its partition or none. */
@@ -195,20 +216,18 @@ final class IcebergScan {
                 }
                 any = true;
             }
-            if (!shared.isEmpty()) {
-                if (sharedHits == null) {
-                    Map<Integer, LongArrayList> hits = new HashMap<>();
-                    for (IcebergManifests.ContentFile d : shared) {
-                        positionDeletes(d, data, index, t -> pos -> hits.computeIfAbsent(t, k -> new LongArrayList()).add(pos));
-                    }
-                    sharedHits = hits;
-                }
+            for (IcebergManifests.ContentFile d : sharedFor(i)) {
+                Map<Integer, LongArrayList> hits = sharedHits.computeIfAbsent(d, k -> {
+                    Map<Integer, LongArrayList> byFile = new HashMap<>();
+                    positionDeletes(k, data, index, t -> pos -> byFile.computeIfAbsent(t, x -> new LongArrayList()).add(pos));
+                    return byFile;
+                });
                 // each file's deletes are loaded once (then kept by its TableFile): its share is no longer needed here
-                LongArrayList mine = sharedHits.remove(i);
+                LongArrayList mine = hits.remove(i);
                 if (mine != null) {
                     mine.forEach(set::add);
-                    any = true;
                 }
+                any = true;
             }
             List<IcebergManifests.ContentFile> eq = equalityFor(i);
             if (!eq.isEmpty()) {
@@ -271,6 +290,18 @@ final class IcebergScan {
             throw new IcebergException(where + ": the " + what + " " + p + " is missing; this snapshot cannot be read");
         }
         return p;
+    }
+
+    /**
+     * The one data file a position delete file without {@code referenced_data_file} names, by the equal lower and
+     * upper bounds of its {@code file_path} column in the manifest (as Iceberg's writers give a file-scoped delete
+     * file), or null.
+     */
+    private static String onlyPath(IcebergManifests.ContentFile d) {
+        byte[] lo = d.metrics().lowerBounds().get(DELETE_FILE_PATH);
+        byte[] hi = d.metrics().upperBounds().get(DELETE_FILE_PATH);
+        return d.content() == IcebergManifests.POSITION_DELETES && lo != null && Arrays.equals(lo, hi)
+                ? new String(lo, StandardCharsets.UTF_8) : null;
     }
 
     /** Reads a v3 deletion vector (a blob of a Puffin file, checked at planning) into {@code into}. */
