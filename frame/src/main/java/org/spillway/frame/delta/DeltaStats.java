@@ -222,7 +222,16 @@ final class DeltaStats {
             return switch (t.kind()) {
                 case INT32 -> v.canConvertToInt() ? v.asInt() : null;
                 case INT64 -> v.canConvertToLong() ? v.asLong() : null;
-                case FLOAT64 -> v.isNumber() ? v.asDouble() : null;
+                case FLOAT64 -> {
+                    if (!v.isNumber()) {
+                        yield null;
+                    }
+                    // a float column (float64 here) has its bounds written as floats ("1.1" for 1.1f, which widens to
+                    // 1.100000023841858): the bound is the looser of the two readings, right for float and double columns
+                    double d = v.asDouble();
+                    double f = Float.parseFloat(v.asText());
+                    yield upper ? Math.max(d, f) : Math.min(d, f);
+                }
                 case DATE -> (int) LocalDate.parse(v.asText().substring(0, 10)).toEpochDay();
                 case TIMESTAMP, TIMESTAMP_NTZ -> {
                     // written with millisecond precision: the true maximum may be up to 999 microseconds above
