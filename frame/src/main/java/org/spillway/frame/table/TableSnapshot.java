@@ -150,17 +150,19 @@ public final class TableSnapshot {
     }
 
     /**
-     * A file's statistics over {@link #schema()}: the metadata's bounds for the file columns (unknown when
-     * the record count is), the exact partition values for the partition columns. When the record count is
-     * unknown (or above 2^31 - 1), the row count of the result stands in for it and equals the null count
-     * of a null partition column, which is all that pruning compares it with.
+     * A file's statistics over {@link #schema()}: the metadata's bounds for the file columns, the exact
+     * partition values for the partition columns. When the record count is unknown (or above 2^31 - 1), the
+     * row count of the result stands in for it and equals the null count of a null partition column, and a
+     * file column's statistics are kept only where they have both bounds (nothing about them is then judged
+     * against the row count).
      */
     public ChunkStats stats(TableFile f) {
         boolean exact = f.recordCount() >= 0 && f.recordCount() <= Integer.MAX_VALUE;
         int rows = exact ? (int) f.recordCount() : Integer.MAX_VALUE;
         List<ColumnStats> cols = new ArrayList<>(schema.size());
         for (int c = 0; c < fileSchema.size(); c++) {
-            cols.add(exact && f.stats() != null ? f.stats().get(c) : ColumnStats.UNKNOWN);
+            ColumnStats cs = f.stats() == null ? ColumnStats.UNKNOWN : f.stats().get(c);
+            cols.add(exact || cs.min() != null && cs.max() != null && cs.nullCount() < rows ? cs : ColumnStats.UNKNOWN);
         }
         for (int k = 0; k < partitionSchema.size(); k++) {
             Object v = f.partitionValue(k);
