@@ -134,11 +134,11 @@ final class IcebergScan {
         for (int i = 0; i < data.size(); i++) {
             IcebergManifests.ContentFile df = data.get(i);
             int at = i;
-            boolean deleted = !own.get(i).isEmpty() || !all.sharedFor(i).isEmpty() || !all.equalityFor(i).isEmpty();
             List<IcebergManifests.ContentFile> mine = own.get(i);
+            boolean others = !all.sharedFor(i).isEmpty() || !all.equalityFor(i).isEmpty();
+            boolean deleted = others || !mine.isEmpty();
             // only a file whose deletes are one deletion vector knows their number (the vector's record count) unread
-            long known = all.sharedFor(i).isEmpty() && all.equalityFor(i).isEmpty() && mine.size() == 1
-                    && mine.getFirst().format().equalsIgnoreCase("puffin") ? mine.getFirst().recordCount() : -1;
+            long known = !others && mine.size() == 1 && mine.getFirst().format().equalsIgnoreCase("puffin") ? mine.getFirst().recordCount() : -1;
             out.add(new TableFile(files.get(i), df.recordCount(), new Object[0], stats.of(df),
                     deleted ? TableFile.Deletes.lazy(known, () -> all.of(at)) : null));
         }
@@ -148,9 +148,10 @@ final class IcebergScan {
 
     /**
      * The deleted rows of each data file, read when first asked for: its deletion vector and the position delete
-     * files that name it alone, the position delete files that name several files (read once, for every file, on the
-     * first request), and its equality deletes (its key columns matched against the delete files' keys, each delete
-     * file's keys read once). Requests are serialized (the loads share those caches).
+     * files that name it alone, the position delete files that may name it among others (each read once, when the
+     * first data file within its {@code file_path} bounds asks; the positions of the others kept until they ask), and
+     * its equality deletes (its key columns matched against the delete files' keys, each delete file's keys read
+     * once). Requests are serialized (the loads share those caches).
      */
     private final class Deletes {
         private final List<IcebergManifests.ContentFile> data;
