@@ -48,7 +48,8 @@ import org.spillway.spill.Schema;
  *     restored before each run.</li>
  * <li><b>open</b>: a table of {@code --commits} appends of ten rows each (a checkpoint every ten commits), then
  *     the warm time of {@code DeltaTable.forPath(sw, p).version()} plus {@code toDF().schema()}, its parts, and
- *     {@code toDF().count()}: {@value #WARMUP} warm-up repetitions, then {@value #REPS} timed (median and best).</li>
+ *     {@code toDF().count()} and a selective {@code toDF().filter(id < 50).count()}: {@value #WARMUP} warm-up repetitions,
+ *     then {@value #REPS} timed (median and best).</li>
  * </ul>
  * Each change prints its time, what it returned and its commit's {@code operationMetrics} from {@code history()}.
  */
@@ -311,6 +312,10 @@ public final class DeltaBench {
         long rows = DeltaTable.forPath(s, table).toDF().count();
         timed(out, "forPath(p).toDF().count() = " + String.format(Locale.ROOT, "%,d", rows),
                 () -> DeltaTable.forPath(s, table).toDF().count(), 3, 10);
+        // selective: the ids of the first five appends (each append's ids are a range of their own)
+        long some = DeltaTable.forPath(s, table).toDF().filter(col("id").lt(50)).count();
+        timed(out, "forPath(p).toDF().filter(id < 50).count() = " + String.format(Locale.ROOT, "%,d", some),
+                () -> DeltaTable.forPath(s, table).toDF().filter(col("id").lt(50)).count(), 3, 10);
     }
 
     private static void timed(PrintStream out, String what, java.util.function.LongSupplier job, int warmup, int reps) {

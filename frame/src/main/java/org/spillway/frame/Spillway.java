@@ -25,6 +25,7 @@ import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.ChunkStore;
 import org.spillway.frame.io.parquet.ParquetSource;
+import org.spillway.frame.table.TableSnapshot;
 import org.spillway.spill.chunk.RowGenerator;
 import org.spillway.spill.file.SpillDirectory;
 import org.spillway.spill.memory.MemoryBudget;
@@ -193,12 +194,23 @@ public final class Spillway implements AutoCloseable {
     }
 
     /**
-     * A lazy frame over an opened {@link ParquetSource}, e.g. the data files of a table snapshot
+     * A lazy frame over an opened {@link ParquetSource}, e.g. some data files of a table
      * ({@link ParquetSource#ofFiles}).
      */
     public DataFrame readParquet(ParquetSource source) {
         checkOpen();
         return new DataFrame(this, new LogicalPlan.ParquetScan(source, null, null));
+    }
+
+    /**
+     * A lazy frame over a table snapshot (what {@code DeltaTable}, {@code IcebergTable} and {@code HudiTable}
+     * read through): nothing is opened now; a query reads only the files whose metadata statistics and
+     * partition values allow its filter, and {@code count()} is answered from the metadata where it can be
+     * (see {@link TableSnapshot}).
+     */
+    public DataFrame readTable(TableSnapshot snapshot) {
+        checkOpen();
+        return new DataFrame(this, new LogicalPlan.TableScan(snapshot, null, null));
     }
 
     /**

@@ -142,20 +142,29 @@ final class DeltaStats {
 
     /**
      * The files of {@code adds} that may hold a row satisfying {@code condition}, judged from the
-     * statistics and partition values in the log (no file is opened): a file is dropped only when
-     * {@link StatsPruner} proves the condition false or null for all its rows. Files without
-     * statistics are kept.
+     * statistics and partition values in the log (no file is opened) by the table scan's own file pruning
+     * ({@link org.spillway.frame.table.TableSnapshot#mayMatch}): a file is dropped only when
+     * {@link StatsPruner} proves the condition false or null for all its rows. Files without statistics are
+     * judged by their partition values alone.
      */
     static List<Action.AddFile> prune(Snapshot snap, List<Action.AddFile> adds, org.spillway.frame.Expr condition) {
-        Schema schema = snap.schema();
+        org.spillway.frame.table.TableSnapshot table = DeltaTable.snapshot(snap, adds);
         List<Action.AddFile> out = new java.util.ArrayList<>(adds.size());
-        for (Action.AddFile a : adds) {
-            ChunkStats st = fileStats(snap, schema, a);
-            if (st == null || !StatsPruner.canSkip(condition, schema, st)) {
-                out.add(a);
+        for (int i = 0; i < adds.size(); i++) {
+            if (table.mayMatch(table.files().get(i), condition)) {
+                out.add(adds.get(i));
             }
         }
         return out;
+    }
+
+    /** The {@code stats} JSON of {@code add}, or null when it has none or it is not JSON. */
+    static com.fasterxml.jackson.databind.JsonNode parse(Action.AddFile add) {
+        try {
+            return add.stats() == null ? null : DeltaSchemas.JSON.readTree(add.stats());
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -164,12 +173,11 @@ final class DeltaStats {
      * missing or cannot be trusted), or null when the file has no usable statistics.
      */
     static ChunkStats fileStats(Snapshot snap, Schema schema, Action.AddFile add) {
-        com.fasterxml.jackson.databind.JsonNode st;
-        try {
-            st = add.stats() == null ? null : DeltaSchemas.JSON.readTree(add.stats());
-        } catch (java.io.IOException | RuntimeException e) {
-            st = null;
-        }
+        return fileStats(snap, schema, add, parse(add));
+    }
+
+    /** {@link #fileStats(Snapshot, Schema, Action.AddFile)} of the already parsed {@code stats} JSON {@code st} (may be null). */
+    static ChunkStats fileStats(Snapshot snap, Schema schema, Action.AddFile add, com.fasterxml.jackson.databind.JsonNode st) {
         if (st == null || !st.path("numRecords").canConvertToLong()) {
             return null;
         }
@@ -214,7 +222,16 @@ final class DeltaStats {
             return switch (t.kind()) {
                 case INT32 -> v.canConvertToInt() ? v.asInt() : null;
                 case INT64 -> v.canConvertToLong() ? v.asLong() : null;
-                case FLOAT64 -> v.isNumber() ? v.asDouble() : null;
+                case FLOAT64 -> {
+                    if (!v.isNumber()) {
+                        yield null;
+                    }
+                    // a float column (float64 here) has its bounds written as floats ("1.1" for 1.1f, which widens to
+                    // 1.100000023841858): the bound is the looser of the two readings, right for float and double columns
+                    double d = v.asDouble();
+                    double f = Float.parseFloat(v.asText());
+                    yield upper ? Math.max(d, f) : Math.min(d, f);
+                }
                 case DATE -> (int) LocalDate.parse(v.asText().substring(0, 10)).toEpochDay();
                 case TIMESTAMP, TIMESTAMP_NTZ -> {
                     // written with millisecond precision: the true maximum may be up to 999 microseconds above

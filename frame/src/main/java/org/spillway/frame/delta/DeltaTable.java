@@ -13,6 +13,8 @@ import org.spillway.frame.Expr;
 import org.spillway.frame.Literals;
 import org.spillway.frame.Spillway;
 import org.spillway.frame.io.parquet.ParquetSource;
+import org.spillway.frame.table.TableFile;
+import org.spillway.frame.table.TableSnapshot;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -378,58 +380,78 @@ public final class DeltaTable {
         }
     }
 
+    /** The files {@code adds} of {@code snap}, opened now (every footer read, every deletion vector loaded), for a change of them. */
     static Scan scan(Snapshot snap, List<Action.AddFile> adds) {
+        TableSnapshot table = snapshot(snap, adds);
+        checkFilesExist(snap, table);
+        List<Object[]> values = new ArrayList<>();
+        for (TableFile f : table.files()) {
+            values.add(f.partitionValues());
+        }
+        return new Scan(table.source(), table.fileSchema(), table.partitionSchema(), values, table.physicalNames(), table.fieldIds(),
+                List.copyOf(adds));
+    }
+
+    /**
+     * The files {@code adds} of {@code snap} as a table snapshot, from the log alone: data columns read from
+     * the files (by physical name, or field id under id column mapping), partition columns from the log, each
+     * file's record count and bounds from its {@code stats}, its deletion vector loaded only if it is read.
+     */
+    static TableSnapshot snapshot(Snapshot snap, List<Action.AddFile> adds) {
         snap.checkReadable();
         List<String> partitions = snap.partitionColumns();
-        Schema schema = snap.schema();
         List<Field> dataFields = new ArrayList<>();
         List<Field> partFields = new ArrayList<>();
-        for (Field f : schema.fields()) {
+        for (Field f : snap.schema().fields()) {
             (partitions.contains(f.name()) ? partFields : dataFields).add(f);
         }
-        List<Path> files = new ArrayList<>();
-        List<Object[]> values = new ArrayList<>();
-        List<org.spillway.frame.io.parquet.DeletedRows> deleted = new ArrayList<>();
+        Schema data = new Schema(dataFields);
+        List<TableFile> files = new ArrayList<>();
         for (Action.AddFile add : adds) {
-            Path file = snap.filePath(add);
-            if (!java.nio.file.Files.exists(file)) {
-                throw new DeltaException("Table " + snap.log.table + ", version " + snap.version + ": the data file " + file
-                        + " is missing (vacuumed, or deleted by hand); this version cannot be read");
-            }
-            deleted.add(add.deletionVector() == null ? null : DeletionVectors.load(snap, add));
-            files.add(file);
             Object[] pv = new Object[partFields.size()];
             for (int k = 0; k < pv.length; k++) {
                 pv[k] = partitionValueOf(snap, add.partitionValues(), partFields.get(k), add.path());
             }
-            values.add(pv);
+            com.fasterxml.jackson.databind.JsonNode stats = DeltaStats.parse(add);
+            long records = stats != null && stats.path("numRecords").canConvertToLong() ? stats.path("numRecords").asLong() : -1;
+            org.spillway.spill.chunk.ChunkStats bounds = stats == null ? null : DeltaStats.fileStats(snap, data, add, stats);
+            TableFile.Deletes dv = add.deletionVector() == null ? null
+                    : TableFile.Deletes.lazy(add.deletionVector().cardinality(), () -> DeletionVectors.load(snap, add));
+            files.add(new TableFile(snap.filePath(add), records, pv, bounds == null ? null : bounds.columns(), dv));
         }
-        Schema data = new Schema(dataFields);
-        Schema parts = new Schema(partFields);
         List<String> physical = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
         for (Field f : dataFields) {
             physical.add(snap.physicalName(f.name()));
             ids.add(snap.fieldId(f.name()));
         }
-        List<Integer> fieldIds = snap.columnMappingMode().equals("id") ? ids : null;
-        ParquetSource src;
-        try {
-            src = ParquetSource.ofFiles("Delta table " + snap.log.table + " version " + snap.version, files, data, physical,
-                    fieldIds, parts, values, deleted);
-        } catch (org.spillway.frame.io.ParquetFormatException e) {
-            // a data file that is not Parquet, or whose schema does not fit the table's (the message names the file and column)
-            throw new DeltaException("Table " + snap.log.table + ", version " + snap.version + ": " + e.getMessage(), e);
-        }
-        return new Scan(src, data, parts, values, physical, fieldIds, List.copyOf(adds));
+        String where = "Table " + snap.log.table + ", version " + snap.version;
+        // a data file that is not Parquet, or whose schema does not fit the table's (the message names the file and column)
+        return new TableSnapshot("Delta table " + snap.log.table + " version " + snap.version, data, physical,
+                snap.columnMappingMode().equals("id") ? ids : null, new Schema(partFields), files,
+                e -> new DeltaException(where + ": " + e.getMessage(), e));
     }
 
-    /** A snapshot's rows: its live files through the Parquet reader (deletion vectors applied), partition values from the log. */
+    /** Fails naming the first data file of {@code table} that is not on disk. */
+    private static void checkFilesExist(Snapshot snap, TableSnapshot table) {
+        for (TableFile f : table.files()) {
+            if (!java.nio.file.Files.exists(f.path())) {
+                throw new DeltaException("Table " + snap.log.table + ", version " + snap.version + ": the data file " + f.path()
+                        + " is missing (vacuumed, or deleted by hand); this version cannot be read");
+            }
+        }
+    }
+
+    /**
+     * A snapshot's rows: its live files through the table scan (files pruned by the log's statistics and partition values,
+     * deletion vectors applied), partition values from the log, columns in the table's order.
+     */
     private DataFrame read(Snapshot snap) {
-        Scan scan = scan(snap, snap.addFiles());
+        TableSnapshot table = snapshot(snap, snap.addFiles());
+        checkFilesExist(snap, table);
         Schema schema = snap.schema();
-        DataFrame df = sw.readParquet(scan.source());
-        return scan.partitionSchema().size() == 0 || df.schema().names().equals(schema.names()) ? df
+        DataFrame df = sw.readTable(table);
+        return table.partitionSchema().size() == 0 || df.schema().names().equals(schema.names()) ? df
                 : df.select(schema.names().toArray(String[]::new));
     }
 

@@ -9,8 +9,9 @@
  *                                 └─► DeltaLog.writeCommit (put-if-absent: hard link of a synced file)
  *                                          └─ lost the race? conflict rules (Delta's), retry or a typed exception
  *   DeltaTable.toDF / asOfVersion ──► Snapshot.load (newest checkpoint, then the commits after it)
- *                                 └─► ParquetSource.ofFiles (schema from the log, partition values from
- *                                     the adds, deletion vectors as DeletedRows) ──► the usual scan
+ *                                 └─► TableSnapshot (schema from the log; per add: partition values, stats,
+ *                                     its deletion vector, loaded if read) ──► the table scan (files pruned
+ *                                     by the stats, see org.spillway.frame.table)
  *   delete / update / merge / upsert ──► rows found by file and position (ParquetSource.withRowIndex,
  *        joins for merge) ──► DeltaDelete.apply: deletion vectors (DeletionVectors) or rewritten files,
  *        plus the new rows, in one commit

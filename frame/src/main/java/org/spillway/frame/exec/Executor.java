@@ -35,6 +35,7 @@ import org.spillway.frame.plan.LogicalPlan;
 import org.spillway.frame.plan.LogicalPlan.ChunkScan;
 import org.spillway.frame.plan.LogicalPlan.CsvScan;
 import org.spillway.frame.plan.LogicalPlan.ParquetScan;
+import org.spillway.frame.plan.LogicalPlan.TableScan;
 import org.spillway.frame.io.parquet.RowGroupRef;
 import org.spillway.frame.exec.scan.ParquetChunkSource;
 import org.spillway.frame.plan.LogicalPlan.Filter;
@@ -67,6 +68,13 @@ public final class Executor implements PlanRunner {
 
     /** The number of rows the already optimized {@code p} produces (optimize it for no output column: nothing need be read). */
     public long count(LogicalPlan p) {
+        LogicalPlan scan = p instanceof Limit l ? l.child() : p;
+        if (scan instanceof TableScan t && t.skipFilter() == null && t.table().liveRows() >= 0) {
+            // answered from the table's metadata (record counts less deleted rows): no file is opened
+            ctx.counters().add("table.countFromMetadata", 1);
+            long n = t.table().liveRows();
+            return p instanceof Limit l ? Math.min(n, l.n()) : n;
+        }
         try (Compiled c = compile(p)) {
             if (c.limit == 0) {
                 return 0;
@@ -326,6 +334,9 @@ public final class Executor implements PlanRunner {
                             s.projection() == null ? all(s.frame().schema()) : s.projection(), s.skipFilter());
                     case ParquetScan s -> c.source = new ParquetChunkSource(s.source(),
                             s.projection() == null ? all(s.source().schema()) : s.projection(), s.skipFilter(), chunkRows,
+                            ctx.budget(), ctx.counters());
+                    case TableScan s -> c.source = new ParquetChunkSource(s.table().scan(s.skipFilter(), ctx.counters()::add),
+                            s.projection() == null ? all(s.table().schema()) : s.projection(), s.skipFilter(), chunkRows,
                             ctx.budget(), ctx.counters());
                 }
             }

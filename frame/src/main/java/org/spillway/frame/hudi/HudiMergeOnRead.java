@@ -1,7 +1,6 @@
 package org.spillway.frame.hudi;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +15,8 @@ import org.spillway.frame.Row;
 import org.spillway.frame.Spillway;
 import org.spillway.frame.io.parquet.DeletedRows;
 import org.spillway.frame.io.parquet.ParquetSource;
+import org.spillway.frame.table.TableFile;
+import org.spillway.frame.table.TableSnapshot;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 
@@ -120,14 +121,12 @@ final class HudiMergeOnRead {
             byGroup.put(e.getKey(), records);
         }
         // base rows that lose to a log record are deleted by position; log records that lose to their base row are dropped
-        List<Path> files = new ArrayList<>();
-        List<Object[]> values = new ArrayList<>();
-        List<DeletedRows> deleted = new ArrayList<>();
+        List<TableFile> files = new ArrayList<>();
         for (HudiFileIndex.BaseFile b : slices.baseFiles()) {
-            files.add(b.path());
-            values.add(new Object[0]);
             Map<String, LogRecord> records = byGroup.get(b.groupKey());
-            deleted.add(records == null || records.isEmpty() ? null : mergeBase(sw, b, records, schema, eventTime ? ordering : null, spec));
+            DeletedRows deleted = records == null || records.isEmpty() ? null : mergeBase(sw, b, records, schema, eventTime ? ordering : null, spec);
+            // a file group's records all have its partition's values: its base file is pruned by them as copy-on-write files are
+            files.add(new TableFile(b.path(), -1, new Object[0], HudiTable.pathStats(tl, b, schema), TableFile.Deletes.of(deleted)));
         }
         List<Object[]> logRows = new ArrayList<>();
         for (Map<String, LogRecord> records : byGroup.values()) {
@@ -145,7 +144,7 @@ final class HudiMergeOnRead {
         if (files.isEmpty()) {
             return logs;
         }
-        DataFrame base = sw.readParquet(ParquetSource.ofFiles(spec, files, schema, null, null, new Schema(List.of()), values, deleted));
+        DataFrame base = sw.readTable(new TableSnapshot(spec, schema, null, null, new Schema(List.of()), files, null));
         return logRows.isEmpty() ? base : base.union(logs);
     }
 

@@ -6,11 +6,13 @@ import java.util.List;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Functions;
 import org.spillway.frame.Spillway;
-import org.spillway.frame.io.ParquetFormatException;
 import org.spillway.frame.io.parquet.ParquetSource;
+import org.spillway.frame.table.TableFile;
+import org.spillway.frame.table.TableSnapshot;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.ChunkStats;
 
 /**
  * An Apache Hudi table (a directory of Parquet base files in partition directories and a
@@ -234,30 +236,88 @@ public final class HudiTable {
         return new Plan(slices, fileSchema, missing, "Hudi table " + tl.table + " at instant " + instant);
     }
 
-    /** A snapshot's base files as a Parquet source; {@code changesAfter} (or null) keeps only files written after it. */
-    private ParquetSource scan(HudiTimeline tl, String instant, String changesAfter) {
+    /**
+     * A snapshot's base files as a table snapshot (nothing of them read); {@code changesAfter} (or null) keeps only files
+     * written after it. Files are pruned by their partition values: those read from the path (partition fields the files
+     * lack) and, for the fields they store, the path's value as bounds where it is the value as written ({@link #pathStats}).
+     */
+    private TableSnapshot scan(HudiTimeline tl, String instant, String changesAfter) {
         Plan plan = plan(tl, instant);
-        String spec = plan.spec();
         Schema fileSchema = plan.fileSchema();
         List<String> missing = plan.missing();
         List<Field> partFields = new ArrayList<>();
         for (String m : missing) {
             partFields.add(new Field(m, DataType.STRING));
         }
-        List<java.nio.file.Path> paths = new ArrayList<>();
-        List<Object[]> values = new ArrayList<>();
+        List<TableFile> files = new ArrayList<>();
         for (HudiFileIndex.BaseFile f : plan.slices().baseFiles()) {
             if (changesAfter != null && f.instant().compareTo(changesAfter) <= 0) {
                 continue;
             }
-            paths.add(f.path());
-            values.add(partitionValues(tl, f, missing.size()));
+            files.add(new TableFile(f.path(), -1, partitionValues(tl, f, missing.size()), pathStats(tl, f, fileSchema), null));
         }
+        String where = "Hudi table " + tl.table + " at instant " + instant;
+        return new TableSnapshot(plan.spec() + (changesAfter == null ? "" : " (changes after " + changesAfter + ")"), fileSchema, null,
+                null, new Schema(partFields), files, e -> new HudiException(where + ": " + e.getMessage(), e));
+    }
+
+    /**
+     * Bounds of the partition columns the files store, from the file's partition path, or null: only where the path holds
+     * each partition field's value as written (key generator SIMPLE or COMPLEX, no URL encoding; a hive-style
+     * {@code name=} prefix must name the field), for string columns (and integers that parse), never for the default
+     * partition (which also holds nulls and empty strings). Other columns are unknown.
+     */
+    static List<ChunkStats.ColumnStats> pathStats(HudiTimeline tl, HudiFileIndex.BaseFile f, Schema fileSchema) {
+        String fields = tl.property("hoodie.table.partition.fields");
+        String keygen = String.valueOf(tl.property("hoodie.table.keygenerator.type")) + " "
+                + String.valueOf(tl.property("hoodie.table.keygenerator.class"));
+        boolean plain = keygen.startsWith("SIMPLE ") || keygen.startsWith("COMPLEX ") || keygen.endsWith(".SimpleKeyGenerator")
+                || keygen.endsWith(".ComplexKeyGenerator");
+        if (fields == null || fields.isBlank() || !plain || "true".equalsIgnoreCase(tl.property("hoodie.datasource.write.partitionpath.urlencode"))) {
+            return null;
+        }
+        String[] names = fields.split(",");
+        String[] parts = f.partition().isEmpty() ? new String[0] : f.partition().split("/");
+        if (parts.length != names.length) {
+            return null;
+        }
+        List<ChunkStats.ColumnStats> out = new ArrayList<>(java.util.Collections.nCopies(fileSchema.size(), ChunkStats.ColumnStats.UNKNOWN));
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i].contains(":") ? names[i].substring(0, names[i].indexOf(':')).trim() : names[i].trim();
+            int c = fileSchema.indexOf(name);
+            String v = parts[i];
+            if (v.contains("=")) {
+                if (!v.substring(0, v.indexOf('=')).equals(name)) {
+                    return null;
+                }
+                v = v.substring(v.indexOf('=') + 1);
+            }
+            if (c < 0 || v.equals("__HIVE_DEFAULT_PARTITION__") || v.equals("default") || v.indexOf('%') >= 0) {
+                continue;
+            }
+            Object value = switch (fileSchema.type(c).kind()) {
+                case STRING -> v;
+                case INT32 -> parse(v, true);
+                case INT64 -> parse(v, false);
+                default -> null;
+            };
+            if (value != null) {
+                out.set(c, new ChunkStats.ColumnStats(0, value, value));
+            }
+        }
+        return out;
+    }
+
+    /** An integer partition value as written by {@code toString}, or null. */
+    private static Object parse(String v, boolean int32) {
         try {
-            return ParquetSource.ofFiles(spec + (changesAfter == null ? "" : " (changes after " + changesAfter + ")"), paths, fileSchema,
-                    new Schema(partFields), values);
-        } catch (ParquetFormatException e) {
-            throw new HudiException("Hudi table " + tl.table + " at instant " + instant + ": " + e.getMessage(), e);
+            long x = Long.parseLong(v);
+            if (!Long.toString(x).equals(v)) {
+                return null;
+            }
+            return int32 ? (x == (int) x ? (Object) (int) x : null) : (Object) x;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
@@ -317,8 +377,8 @@ public final class HudiTable {
             DataFrame df = HudiMergeOnRead.snapshot(sw, tl, instant, plan.slices(), plan.fileSchema(), plan.spec());
             return changesAfter == null ? df : df.filter(Functions.col(COMMIT_TIME).gt(changesAfter));
         }
-        ParquetSource src = scan(tl, instant, changesAfter);
-        DataFrame df = sw.readParquet(src);
+        TableSnapshot src = scan(tl, instant, changesAfter);
+        DataFrame df = sw.readTable(src);
         if (changesAfter != null) {
             if (src.schema().indexOf(COMMIT_TIME) < 0) {
                 throw new HudiException("Hudi table " + tl.table + " has no " + COMMIT_TIME + " column (hoodie.populate.meta.fields=false): "

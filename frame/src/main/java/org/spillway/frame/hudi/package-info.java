@@ -10,7 +10,8 @@
  *        └─► HudiFileIndex.snapshot (partitions, base files by file group, the newest committed one at
  *            the instant; replaced file groups and missing files from the commits' metadata, JSON or
  *            Avro via HudiAvro)
- *        └─► ParquetSource.ofFiles (the newest base file's schema, meta columns included) ──► the usual scan
+ *        └─► TableSnapshot (the newest base file's schema, meta columns included; partition values
+ *            from the paths) ──► the table scan (files pruned by partition, see org.spillway.frame.table)
  * </pre>
  *
  * <p>{@link org.spillway.frame.hudi.HudiTable} is the entry point; {@code Spillway.readHudi} the

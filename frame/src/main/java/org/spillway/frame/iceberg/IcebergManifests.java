@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericData;
@@ -38,7 +40,17 @@ final class IcebergManifests {
      */
     record ContentFile(int content, String path, String format, int specId, List<Object> partition, long recordCount,
                        long dataSequenceNumber, List<Integer> equalityIds, String referencedDataFile, Long contentOffset,
-                       Long contentSize) {
+                       Long contentSize, Metrics metrics) {
+    }
+
+    /**
+     * A file's column metrics by field id (spec "Manifests", data_file fields 109 to 128): value counts (nulls
+     * included), null and NaN counts, and lower and upper bounds in the binary single-value serialization.
+     * A map lacks the columns the writer kept no metrics for.
+     */
+    record Metrics(Map<Integer, Long> valueCounts, Map<Integer, Long> nullCounts, Map<Integer, Long> nanCounts,
+                   Map<Integer, byte[]> lowerBounds, Map<Integer, byte[]> upperBounds) {
+        static final Metrics NONE = new Metrics(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     private IcebergManifests() {
@@ -98,9 +110,52 @@ final class IcebergManifests {
             Object ref = opt(d, "referenced_data_file");
             out.add(new ContentFile(content == null ? DATA : (Integer) content, str(d.get("file_path")), str(d.get("file_format")),
                     specId, partition, (Long) d.get("record_count"), dataSeq, List.copyOf(eq), ref == null ? null : str(ref),
-                    (Long) opt(d, "content_offset"), (Long) opt(d, "content_size_in_bytes")));
+                    (Long) opt(d, "content_offset"), (Long) opt(d, "content_size_in_bytes"), metrics(d)));
         }
         return out;
+    }
+
+    /** The column metrics of a data_file record (none where its schema or the writer left them out; unreadable ones too). */
+    private static Metrics metrics(GenericRecord d) {
+        try {
+            return new Metrics(idMap(opt(d, "value_counts"), Long.class), idMap(opt(d, "null_value_counts"), Long.class),
+                    idMap(opt(d, "nan_value_counts"), Long.class), idMap(opt(d, "lower_bounds"), byte[].class),
+                    idMap(opt(d, "upper_bounds"), byte[].class));
+        } catch (RuntimeException e) {
+            return Metrics.NONE; // metrics only prune: without them every file is read
+        }
+    }
+
+    /** An Avro map from field id (an array of key/value records, or a map with string keys) as a Java map. */
+    private static <V> Map<Integer, V> idMap(Object avro, Class<V> type) {
+        Map<Integer, V> out = new HashMap<>();
+        if (avro instanceof List<?> entries) {
+            for (Object e : entries) {
+                if (e instanceof GenericRecord kv && kv.get("key") instanceof Integer k && kv.get("value") != null) {
+                    out.put(k, type.cast(value(kv.get("value"), type)));
+                }
+            }
+        } else if (avro instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (e.getValue() != null) {
+                    out.put(Integer.parseInt(e.getKey().toString()), type.cast(value(e.getValue(), type)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Object value(Object v, Class<?> type) {
+        if (type == byte[].class) {
+            if (v instanceof ByteBuffer bb) {
+                ByteBuffer d = bb.duplicate();
+                byte[] b = new byte[d.remaining()];
+                d.get(b);
+                return b;
+            }
+            return v instanceof GenericData.Fixed f ? f.bytes() : v;
+        }
+        return v;
     }
 
     private record Read(List<GenericRecord> records, String specId) {

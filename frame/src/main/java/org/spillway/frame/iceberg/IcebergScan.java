@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,10 +17,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 import org.spillway.frame.Spillway;
 import org.spillway.frame.io.ParquetFormatException;
 import org.spillway.frame.io.parquet.DeletedRows;
 import org.spillway.frame.io.parquet.ParquetSource;
+import org.spillway.frame.table.TableFile;
+import org.spillway.frame.table.TableSnapshot;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -29,8 +35,10 @@ import org.spillway.spill.vector.LongVector;
 import org.spillway.spill.vector.StringVector;
 
 /**
- * Plans the read of one snapshot (spec "Scan Planning"): its live data files, and per data file the rows
- * its delete files remove, as {@link PositionSet}s the Parquet scan skips.
+ * Plans the read of one snapshot (spec "Scan Planning") as a {@link TableSnapshot}: its live data files with their
+ * manifest metrics (record counts, bounds, identity partition values: {@link IcebergFileStats}), and per data file
+ * the rows its delete files remove, as {@link PositionSet}s the Parquet scan skips, read only for the files a scan
+ * does not prune.
  *
  * <ul>
  *   <li>Position delete files ({@code file_path}, {@code pos}) apply to data files whose data sequence
@@ -60,12 +68,17 @@ final class IcebergScan {
         this.where = "Iceberg table " + meta.table + ", snapshot " + snap.id();
     }
 
-    /** The Parquet source of {@code snap}'s rows in {@code columns} (deletes applied). */
-    static ParquetSource source(Spillway sw, IcebergMetadata meta, IcebergMetadata.Snapshot snap, List<IcebergSchema.Column> columns) {
-        return new IcebergScan(sw, meta, snap).plan(columns);
+    /**
+     * {@code snap}'s rows in {@code columns} (of the schema {@code schema}) as a table snapshot: the live data files with
+     * their record counts, bounds and identity partition values from the manifests, and their deletes, each data
+     * file's loaded only when a scan reads the file.
+     */
+    static TableSnapshot snapshot(Spillway sw, IcebergMetadata meta, IcebergMetadata.Snapshot snap, List<IcebergSchema.Column> columns,
+                                  JsonNode schema) {
+        return new IcebergScan(sw, meta, snap).plan(columns, schema);
     }
 
-    private ParquetSource plan(List<IcebergSchema.Column> columns) {
+    private TableSnapshot plan(List<IcebergSchema.Column> columns, JsonNode schema) {
         List<IcebergManifests.ContentFile> data = new ArrayList<>();
         List<IcebergManifests.ContentFile> deletes = new ArrayList<>();
         for (IcebergManifests.ManifestFile m : IcebergManifests.manifests(meta, snap)) {
@@ -79,33 +92,167 @@ final class IcebergScan {
             files.add(existing(f, "data file"));
             index.put(f.path(), index.size());
         }
-        PositionSet[] deleted = new PositionSet[data.size()];
+        // which delete files apply to which data file is planned now, from the manifests; they are read only for files a scan reads
+        List<List<IcebergManifests.ContentFile>> own = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            own.add(new ArrayList<>());
+        }
+        List<IcebergManifests.ContentFile> shared = new ArrayList<>();
         List<IcebergManifests.ContentFile> equality = new ArrayList<>();
         for (IcebergManifests.ContentFile d : deletes) {
             if (d.content() == IcebergManifests.EQUALITY_DELETES) {
                 equality.add(d);
-            } else if (d.format().equalsIgnoreCase("puffin")) {
-                deletionVector(d, data, index, deleted);
-            } else {
-                positionDeletes(d, data, index, deleted);
+                continue;
+            }
+            boolean dv = d.format().equalsIgnoreCase("puffin");
+            String ref = d.referencedDataFile() != null ? d.referencedDataFile() : onlyPath(d);
+            Integer i = ref == null ? null : index.get(ref);
+            if (ref != null && i == null) {
+                continue; // deletes only rows of a file no longer in the snapshot
+            }
+            Path file = existing(d, dv ? "deletion vector file" : "position delete file");
+            if (dv && (d.referencedDataFile() == null || d.contentOffset() == null || d.contentSize() == null)) {
+                throw new IcebergException(where + ": the deletion vector in " + file + " lacks its referenced data file, offset or size");
+            }
+            if (i == null) {
+                shared.add(d);
+            } else if (!(dv && data.get(i).dataSequenceNumber() > d.dataSequenceNumber())) {
+                own.get(i).add(d);
             }
         }
-        if (!equality.isEmpty()) {
-            equalityDeletes(equality, data, files, deleted);
+        for (IcebergManifests.ContentFile e : equality) {
+            existing(e, "equality delete file");
         }
         FileNames names = fileNames(columns);
+        List<String> physical = names.physical();
         List<Integer> ids = columns.stream().map(IcebergSchema.Column::id).toList();
-        List<Object[]> values = new ArrayList<>();
-        List<DeletedRows> dels = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            values.add(new Object[0]);
-            dels.add(deleted[i]);
+        IcebergFileStats stats = new IcebergFileStats(columns, schema, meta.specs);
+        Deletes all = new Deletes(data, files, index, own, shared, equality);
+        List<TableFile> out = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            IcebergManifests.ContentFile df = data.get(i);
+            int at = i;
+            List<IcebergManifests.ContentFile> mine = own.get(i);
+            boolean others = !all.sharedFor(i).isEmpty() || !all.equalityFor(i).isEmpty();
+            boolean deleted = others || !mine.isEmpty();
+            // only a file whose deletes are one deletion vector knows their number (the vector's record count) unread
+            long known = !others && mine.size() == 1 && mine.getFirst().format().equalsIgnoreCase("puffin") ? mine.getFirst().recordCount() : -1;
+            out.add(new TableFile(files.get(i), df.recordCount(), new Object[0], stats.of(df),
+                    deleted ? TableFile.Deletes.lazy(known, () -> all.of(at)) : null));
         }
-        try {
-            return ParquetSource.ofFiles(where, files, IcebergSchema.schema(columns), names.physical(), names.others(), ids,
-                    new Schema(List.of()), values, dels);
-        } catch (ParquetFormatException e) {
-            throw new IcebergException(where + ": " + e.getMessage(), e);
+        return new TableSnapshot(where, IcebergSchema.schema(columns), physical, ids, new Schema(List.of()), out,
+                e -> new IcebergException(where + ": " + e.getMessage(), e)).withOtherNames(names.others());
+    }
+
+    /**
+     * The deleted rows of each data file, read when first asked for: its deletion vector and the position delete
+     * files that name it alone, the position delete files that may name it among others (each read once, when the
+     * first data file within its {@code file_path} bounds asks; the positions of the others kept until they ask), and
+     * its equality deletes (its key columns matched against the delete files' keys, each delete file's keys read
+     * once). Requests are serialized (the loads share those caches).
+     */
+    private final class Deletes {
+        private final List<IcebergManifests.ContentFile> data;
+        private final List<Path> files;
+        private final Map<String, Integer> index;
+        private final List<List<IcebergManifests.ContentFile>> own;
+        private final List<IcebergManifests.ContentFile> shared;
+        private final List<IcebergManifests.ContentFile> equality;
+        /** Per position delete file naming several data files, once read: the positions it deletes by data file, until taken. */
+        private final Map<IcebergManifests.ContentFile, Map<Integer, LongArrayList>> sharedHits = new HashMap<>();
+        private final Map<IcebergManifests.ContentFile, Set<List<Object>>> keys = new HashMap<>();
+
+        Deletes(List<IcebergManifests.ContentFile> data, List<Path> files, Map<String, Integer> index,
+                List<List<IcebergManifests.ContentFile>> own, List<IcebergManifests.ContentFile> shared,
+                List<IcebergManifests.ContentFile> equality) {
+            this.data = data;
+            this.files = files;
+            this.index = index;
+            this.own = own;
+            this.shared = shared;
+            this.equality = equality;
+        }
+
+        /**
+         * The position delete files naming several data files that may name data file {@code i}: by the bounds of their
+         * {@code file_path} column in the manifest, where it has them.
+         */
+        List<IcebergManifests.ContentFile> sharedFor(int i) {
+            List<IcebergManifests.ContentFile> out = new ArrayList<>();
+            byte[] path = data.get(i).path().getBytes(StandardCharsets.UTF_8);
+            for (IcebergManifests.ContentFile d : shared) {
+                byte[] lo = d.metrics().lowerBounds().get(DELETE_FILE_PATH);
+                byte[] hi = d.metrics().upperBounds().get(DELETE_FILE_PATH);
+                if ((lo == null || Arrays.compareUnsigned(lo, path) <= 0) && (hi == null || Arrays.compareUnsigned(path, hi) <= 0)) {
+                    out.add(d);
+                }
+            }
+            return out;
+        }
+
+        /** The equality delete files that apply to data file {@code i}: a newer sequence number, its partition or none. */
+        List<IcebergManifests.ContentFile> equalityFor(int i) {
+            IcebergManifests.ContentFile df = data.get(i);
+            List<IcebergManifests.ContentFile> out = new ArrayList<>();
+            for (IcebergManifests.ContentFile e : equality) {
+                boolean global = e.partition().isEmpty();
+                if (df.dataSequenceNumber() < e.dataSequenceNumber()
+                        && (global || e.specId() == df.specId() && e.partition().equals(df.partition()))) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        synchronized DeletedRows of(int i) {
+            PositionSet set = new PositionSet();
+            boolean any = false;
+            for (IcebergManifests.ContentFile d : own.get(i)) {
+                if (d.format().equalsIgnoreCase("puffin")) {
+                    deletionVector(d, set);
+                } else {
+                    positionDeletes(d, data, index, t -> t == i ? (LongConsumer) set::add : null);
+                }
+                any = true;
+            }
+            for (IcebergManifests.ContentFile d : sharedFor(i)) {
+                Map<Integer, LongArrayList> hits = sharedHits.computeIfAbsent(d, k -> {
+                    Map<Integer, LongArrayList> byFile = new HashMap<>();
+                    positionDeletes(k, data, index, t -> pos -> byFile.computeIfAbsent(t, x -> new LongArrayList()).add(pos));
+                    return byFile;
+                });
+                // each file's deletes are loaded once (then kept by its TableFile): its share is no longer needed here
+                LongArrayList mine = hits.remove(i);
+                if (mine != null) {
+                    mine.forEach(set::add);
+                }
+                any = true;
+            }
+            List<IcebergManifests.ContentFile> eq = equalityFor(i);
+            if (!eq.isEmpty()) {
+                equalityDeletes(i, eq, set);
+                any = true;
+            }
+            return any ? set : null;
+        }
+
+        private void equalityDeletes(int i, List<IcebergManifests.ContentFile> applying, PositionSet into) {
+            // the delete files that apply, grouped by the columns they compare
+            Map<List<Integer>, List<IcebergManifests.ContentFile>> byColumns = new LinkedHashMap<>();
+            for (IcebergManifests.ContentFile e : applying) {
+                byColumns.computeIfAbsent(e.equalityIds(), k -> new ArrayList<>()).add(e);
+            }
+            for (Map.Entry<List<Integer>, List<IcebergManifests.ContentFile>> g : byColumns.entrySet()) {
+                if (g.getKey().isEmpty()) {
+                    throw new IcebergException(where + ": the equality delete file " + g.getValue().get(0).path() + " has no equality_ids");
+                }
+                List<IcebergSchema.Column> cols = keyColumns(g.getKey(), g.getValue().get(0).path());
+                List<Set<List<Object>>> sets = new ArrayList<>();
+                for (IcebergManifests.ContentFile e : g.getValue()) {
+                    sets.add(keys.computeIfAbsent(e, k -> readKeys(k, cols)));
+                }
+                matchRows(files.get(i), cols, sets, into);
+            }
         }
     }
 
@@ -161,23 +308,21 @@ final class IcebergScan {
         return p;
     }
 
-    private PositionSet set(PositionSet[] deleted, int i) {
-        if (deleted[i] == null) {
-            deleted[i] = new PositionSet();
-        }
-        return deleted[i];
+    /**
+     * The one data file a position delete file without {@code referenced_data_file} names, by the equal lower and
+     * upper bounds of its {@code file_path} column in the manifest (as Iceberg's writers give a file-scoped delete
+     * file), or null.
+     */
+    private static String onlyPath(IcebergManifests.ContentFile d) {
+        byte[] lo = d.metrics().lowerBounds().get(DELETE_FILE_PATH);
+        byte[] hi = d.metrics().upperBounds().get(DELETE_FILE_PATH);
+        return d.content() == IcebergManifests.POSITION_DELETES && lo != null && Arrays.equals(lo, hi)
+                ? new String(lo, StandardCharsets.UTF_8) : null;
     }
 
-    private void deletionVector(IcebergManifests.ContentFile d, List<IcebergManifests.ContentFile> data, Map<String, Integer> index,
-                                PositionSet[] deleted) {
-        Path file = existing(d, "deletion vector file");
-        if (d.referencedDataFile() == null || d.contentOffset() == null || d.contentSize() == null) {
-            throw new IcebergException(where + ": the deletion vector in " + file + " lacks its referenced data file, offset or size");
-        }
-        Integer i = index.get(d.referencedDataFile());
-        if (i == null || data.get(i).dataSequenceNumber() > d.dataSequenceNumber()) {
-            return;
-        }
+    /** Reads a v3 deletion vector (a blob of a Puffin file, checked at planning) into {@code into}. */
+    private void deletionVector(IcebergManifests.ContentFile d, PositionSet into) {
+        Path file = meta.resolve(d.path(), "the deletion vector file");
         String what = where + ": the deletion vector of " + d.referencedDataFile() + " in " + file;
         long size = d.contentSize();
         if (size < 12 || size > Integer.MAX_VALUE) {
@@ -194,15 +339,16 @@ final class IcebergScan {
         } catch (IOException e) {
             throw new IcebergException(what + " cannot be read: " + e.getMessage(), e);
         }
-        set(deleted, i).addDeletionVector(buf.array(), what);
+        into.addDeletionVector(buf.array(), what);
     }
 
+    /**
+     * Reads a position delete file, passing each position it deletes to the sink {@code into} gives for the data file's
+     * index (null: not wanted); positions of files not in the snapshot, or of newer data files, are left out.
+     */
     private void positionDeletes(IcebergManifests.ContentFile d, List<IcebergManifests.ContentFile> data, Map<String, Integer> index,
-                                 PositionSet[] deleted) {
-        if (d.referencedDataFile() != null && !index.containsKey(d.referencedDataFile())) {
-            return; // deletes only rows of a file no longer in the snapshot
-        }
-        Path file = existing(d, "position delete file");
+                                 IntFunction<LongConsumer> into) {
+        Path file = meta.resolve(d.path(), "the position delete file");
         Schema schema = Schema.of(new Field("file_path", DataType.STRING), new Field("pos", DataType.INT64));
         ParquetSource src = open(file, schema, new FileNames(List.of("file_path", "pos"), null), List.of(DELETE_FILE_PATH, DELETE_POS),
                 "position delete file");
@@ -234,7 +380,10 @@ final class IcebergScan {
             return hits;
         }, hits -> {
             for (int i = 0; i < hits.n; i++) {
-                set(deleted, hits.files[i]).add(hits.positions[i]);
+                LongConsumer sink = into.apply(hits.files[i]);
+                if (sink != null) {
+                    sink.accept(hits.positions[i]);
+                }
             }
         });
     }
@@ -284,34 +433,6 @@ final class IcebergScan {
         return out;
     }
 
-    private void equalityDeletes(List<IcebergManifests.ContentFile> equality, List<IcebergManifests.ContentFile> data, List<Path> files,
-                                 PositionSet[] deleted) {
-        Map<IcebergManifests.ContentFile, Set<List<Object>>> keys = new HashMap<>();
-        for (int i = 0; i < data.size(); i++) {
-            IcebergManifests.ContentFile df = data.get(i);
-            // the delete files that apply, grouped by the columns they compare
-            Map<List<Integer>, List<IcebergManifests.ContentFile>> byColumns = new LinkedHashMap<>();
-            for (IcebergManifests.ContentFile e : equality) {
-                boolean global = e.partition().isEmpty();
-                if (df.dataSequenceNumber() < e.dataSequenceNumber()
-                        && (global || e.specId() == df.specId() && e.partition().equals(df.partition()))) {
-                    byColumns.computeIfAbsent(e.equalityIds(), k -> new ArrayList<>()).add(e);
-                }
-            }
-            for (Map.Entry<List<Integer>, List<IcebergManifests.ContentFile>> g : byColumns.entrySet()) {
-                if (g.getKey().isEmpty()) {
-                    throw new IcebergException(where + ": the equality delete file " + g.getValue().get(0).path() + " has no equality_ids");
-                }
-                List<IcebergSchema.Column> cols = keyColumns(g.getKey(), g.getValue().get(0).path());
-                List<Set<List<Object>>> sets = new ArrayList<>();
-                for (IcebergManifests.ContentFile e : g.getValue()) {
-                    sets.add(keys.computeIfAbsent(e, k -> readKeys(k, cols)));
-                }
-                matchRows(files.get(i), cols, sets, set(deleted, i));
-            }
-        }
-    }
-
     private Set<List<Object>> readKeys(IcebergManifests.ContentFile e, List<IcebergSchema.Column> cols) {
         Path file = existing(e, "equality delete file");
         ParquetSource src = open(file, IcebergSchema.schema(cols), fileNames(cols), cols.stream().map(IcebergSchema.Column::id).toList(),
@@ -328,7 +449,6 @@ final class IcebergScan {
     }
 
     private void matchRows(Path file, List<IcebergSchema.Column> cols, List<Set<List<Object>>> sets, PositionSet into) {
-        // a data file without field ids names the key columns as the name mapping says, as its columns are read
         ParquetSource src = open(file, IcebergSchema.schema(cols), fileNames(cols), cols.stream().map(IcebergSchema.Column::id).toList(),
                 "data file").withRowIndex();
         int n = cols.size();

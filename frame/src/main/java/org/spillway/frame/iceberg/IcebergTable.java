@@ -27,10 +27,12 @@ import org.spillway.spill.Schema;
  * <p>Columns are matched by field id (renamed, dropped and re-added columns read right; files without ids
  * through the name mapping {@code schema.name-mapping.default}, else by name) and promoted types widen
  * (int to long, float to double, decimal precision). Position deletes, deletion vectors and equality
- * deletes are applied by sequence number. Opening a snapshot reads the metadata file, the manifest list,
- * the manifests and the delete files (equality deletes: also the key columns of the data files they
- * apply to, with the delete keys in a heap hash set); the data is read lazily by the query. Every call
- * reads the metadata again: a handle sees later commits.
+ * deletes are applied by sequence number. Opening a snapshot reads the metadata file, the manifest list
+ * and the manifests; a query then skips the data files whose manifest bounds, null counts or identity
+ * partition values rule out its filter, and reads the others with their delete files (equality deletes:
+ * also the key columns of the data files they apply to, with the delete keys in a heap hash set), and
+ * {@code count()} of a snapshot without delete files (or with deletion vectors only) is answered from
+ * the manifests. Every call reads the metadata again: a handle sees later commits.
  *
  * <p>A table moved after it was written (copied from another directory or machine, downloaded from
  * {@code s3://}, {@code gs://}, {@code hdfs://}, ...) reads from where it is: files under the table's recorded
@@ -159,7 +161,7 @@ public final class IcebergTable {
         if (s == null) {
             return sw.createDataFrame(IcebergSchema.schema(columns), List.of());
         }
-        return sw.readParquet(IcebergScan.source(sw, m, s, columns));
+        return sw.readTable(IcebergScan.snapshot(sw, m, s, columns, m.schemaOf(s)));
     }
 
     @Override

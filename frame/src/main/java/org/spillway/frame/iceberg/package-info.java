@@ -5,10 +5,12 @@
  * <pre>
  *   IcebergTable.forPath ──► IcebergMetadata (metadata/version-hint.text, vN.metadata.json or a metadata file)
  *   toDF / asOfSnapshot / asOfTimestamp ──► IcebergManifests (manifest list, then manifests: Avro)
- *        └─► IcebergScan: live data files, delete files by sequence number
+ *        └─► IcebergScan: live data files (metrics: IcebergFileStats), delete files by sequence number
  *              ├─ position delete files and v3 deletion vectors (Puffin) ──► PositionSet per data file
  *              ├─ equality delete files ──► the data file's key columns read, matching rows into its PositionSet
- *              └─► ParquetSource.ofFiles (columns by field id, name mapping, type promotion) ──► the usual scan
+ *              │  (both only when the scan reads that data file)
+ *              └─► TableSnapshot (columns by field id, name mapping, type promotion) ──► the table scan
+ *                  (files pruned by manifest bounds and identity partitions, see org.spillway.frame.table)
  * </pre>
  *
  * <p>{@link org.spillway.frame.iceberg.IcebergTable} is the entry point; {@code Spillway.readIceberg} the

@@ -10,6 +10,7 @@ import org.spillway.frame.Expr.Alias;
 import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.io.CsvSource;
 import org.spillway.frame.io.parquet.ParquetSource;
+import org.spillway.frame.table.TableSnapshot;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -166,6 +167,40 @@ public sealed interface LogicalPlan {
 
         ParquetScan withColumns(java.util.Set<String> names) {
             return new ParquetScan(source, narrow(source.schema(), projection, names), skipFilter);
+        }
+    }
+
+    /**
+     * Reads a table snapshot (Delta, Iceberg, Hudi): its schema is the table's, and no data file is opened
+     * until the plan runs. {@code projection} holds positions in the snapshot's schema (null: all); files
+     * whose metadata statistics or partition values prove {@code skipFilter} false for every row are not
+     * opened at all (see {@link TableSnapshot#scan}), and the rest are read as a {@link ParquetScan} with
+     * the same filter. The rows of what is read are still filtered by the {@link Filter} above.
+     */
+    record TableScan(TableSnapshot table, int[] projection, Expr skipFilter) implements LogicalPlan {
+        /** Checks the table is given. */
+        public TableScan {
+            Objects.requireNonNull(table, "table");
+        }
+
+        @Override
+        public Schema schema() {
+            return projection == null ? table.schema() : table.schema().select(projection);
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of();
+        }
+
+        @Override
+        public String describe() {
+            return "TableScan " + table.describe() + " columns=" + schema().names() + (skipFilter == null ? ""
+                    : " pushed=" + skipFilter + " (files by table statistics and partition values, then row groups, page index)");
+        }
+
+        TableScan withColumns(java.util.Set<String> names) {
+            return new TableScan(table, narrow(table.schema(), projection, names), skipFilter);
         }
     }
 

@@ -13,6 +13,7 @@ import org.spillway.frame.plan.LogicalPlan.Filter;
 import org.spillway.frame.plan.LogicalPlan.Limit;
 import org.spillway.frame.plan.LogicalPlan.Project;
 import org.spillway.frame.plan.LogicalPlan.Sort;
+import org.spillway.frame.plan.LogicalPlan.TableScan;
 import org.spillway.frame.plan.LogicalPlan.Union;
 
 /**
@@ -24,8 +25,9 @@ import org.spillway.frame.plan.LogicalPlan.Union;
  *       that read one side's columns move into that side when the join kind allows it;</li>
  *   <li>projection pushdown: every scan reads only the columns some node above it needs (a CSV scan
  *       then skips converting the others), and unused derived columns are dropped;</li>
- *   <li>a filter straight above a scan of collected chunks is also given to the scan, which skips
- *       chunks whose min/max/null statistics prove the filter false for every row;</li>
+ *   <li>a filter straight above a scan of collected chunks, Parquet files or a table snapshot is also given
+ *       to the scan, which skips chunks (row groups, a table's files) whose min/max/null statistics prove the
+ *       filter false for every row;</li>
  *   <li>a filter moves below a (full) sort, and into every input of a union;</li>
  *   <li>a limit over a sort (possibly through a projection) becomes a top-k sort, which never sorts
  *       everything; a sort over a sort becomes one sort (the outer keys, then the inner ones, which
@@ -60,6 +62,7 @@ public final class Optimizer {
             case CsvScan s -> s;
             case ChunkScan s -> s;
             case ParquetScan s -> s;
+            case TableScan s -> s;
             case Filter f -> {
                 LogicalPlan child = simplify(f.child());
                 if (child instanceof Filter inner) {
@@ -220,6 +223,7 @@ public final class Optimizer {
             case CsvScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
             case ChunkScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
             case ParquetScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
+            case TableScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
             case Filter f -> {
                 Set<String> need = new LinkedHashSet<>(required);
                 need.addAll(f.predicate().columns());
@@ -308,6 +312,7 @@ public final class Optimizer {
             case CsvScan s -> s;
             case ChunkScan s -> s;
             case ParquetScan s -> s;
+            case TableScan s -> s;
             case Filter f -> {
                 LogicalPlan child = skipByStats(f.child());
                 if (child instanceof ChunkScan s && s.skipFilter() == null) {
@@ -315,6 +320,9 @@ public final class Optimizer {
                 }
                 if (child instanceof ParquetScan s && s.skipFilter() == null) {
                     child = new ParquetScan(s.source(), s.projection(), f.predicate());
+                }
+                if (child instanceof TableScan s && s.skipFilter() == null) {
+                    child = new TableScan(s.table(), s.projection(), f.predicate());
                 }
                 yield new Filter(child, f.predicate());
             }

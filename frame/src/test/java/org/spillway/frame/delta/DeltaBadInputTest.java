@@ -275,12 +275,14 @@ class DeltaBadInputTest {
         sw.createDataFrame(Schema.of(new Field("id", DataType.STRING), new Field("s", DataType.STRING)), rows)
                 .writeParquet(other.toString());
         Files.copy(other, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        DeltaException e = readFails(sw, t);
+        // count() is answered from the log's record counts, opening no file; reading the rows finds the bad file
+        assertEquals(20, sw.readDelta(t.toString()).count());
+        DeltaException e = assertThrows(DeltaException.class, () -> sw.readDelta(t.toString()).rows());
         names(e, f.getFileName(), "'id'");
         assertEquals(range(0, 10), ids(sw, t, 0));
         // a data file that is not Parquet at all
         Files.writeString(f, "not parquet");
-        e = readFails(sw, t);
+        e = assertThrows(DeltaException.class, () -> sw.readDelta(t.toString()).rows());
         names(e, f.getFileName());
     }
 }

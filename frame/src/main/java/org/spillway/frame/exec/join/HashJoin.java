@@ -70,6 +70,9 @@ public final class HashJoin {
             case ChunkScan s -> (double) s.frame().byteSize() * s.schema().size() / Math.max(1, s.frame().schema().size());
             // decoded, a Parquet value takes about 8 bytes (strings more, dictionaries less)
             case LogicalPlan.ParquetScan s -> (double) s.source().rows() * 8.0 * Math.max(1, s.schema().size());
+            // a table's rows by its metadata; where unknown (Hudi), a guess of a million per file
+            case LogicalPlan.TableScan s -> (s.table().rows() >= 0 ? s.table().rows() : s.table().files().size() * 1_000_000.0) * 8.0
+                    * Math.max(1, s.schema().size());
             case LogicalPlan.Filter f -> estimateBytes(f.child()) * 0.5;
             case LogicalPlan.Project pr -> estimateBytes(pr.child());
             case LogicalPlan.Limit l -> Math.min(estimateBytes(l.child()), l.n() * 16.0 * Math.max(1, l.schema().size()));

@@ -185,7 +185,7 @@ public final class ParquetSource {
     public static ParquetSource ofFiles(String spec, List<Path> files, Schema fileSchema, List<String> physicalNames,
                                         List<Integer> fieldIds, Schema partitionSchema, List<Object[]> partitionValues,
                                         List<DeletedRows> deletedRows) {
-        return ofFiles(spec, files, fileSchema, physicalNames, null, fieldIds, partitionSchema, partitionValues, deletedRows);
+        return ofFiles(spec, files, null, fileSchema, physicalNames, null, fieldIds, partitionSchema, partitionValues, deletedRows);
     }
 
     /**
@@ -198,6 +198,26 @@ public final class ParquetSource {
     public static ParquetSource ofFiles(String spec, List<Path> files, Schema fileSchema, List<String> physicalNames,
                                         List<List<String>> otherNames, List<Integer> fieldIds, Schema partitionSchema,
                                         List<Object[]> partitionValues, List<DeletedRows> deletedRows) {
+        return ofFiles(spec, files, null, fileSchema, physicalNames, otherNames, fieldIds, partitionSchema, partitionValues,
+                deletedRows);
+    }
+
+    /**
+     * {@link #ofFiles(String, List, Schema, List, List, Schema, List, List)} taking the files' footers from
+     * {@code footers} (null: read them all now), which reads each footer it lacks and keeps it for later sources.
+     */
+    public static ParquetSource ofFiles(String spec, List<Path> files, ParquetFooters footers, Schema fileSchema,
+                                        List<String> physicalNames, List<Integer> fieldIds, Schema partitionSchema,
+                                        List<Object[]> partitionValues, List<DeletedRows> deletedRows) {
+        return ofFiles(spec, files, footers, fileSchema, physicalNames, null, fieldIds, partitionSchema, partitionValues,
+                deletedRows);
+    }
+
+    /** The general form: footers shared (or null), other names per column (or null), field ids (or null). */
+    public static ParquetSource ofFiles(String spec, List<Path> files, ParquetFooters footers, Schema fileSchema,
+                                        List<String> physicalNames, List<List<String>> otherNames, List<Integer> fieldIds,
+                                        Schema partitionSchema,
+                                        List<Object[]> partitionValues, List<DeletedRows> deletedRows) {
         if (physicalNames != null && physicalNames.size() != fileSchema.size()
                 || fieldIds != null && fieldIds.size() != fileSchema.size()
                 || otherNames != null && otherNames.size() != fileSchema.size()) {
@@ -205,7 +225,8 @@ public final class ParquetSource {
                     + " physical names, " + (otherNames == null ? "-" : otherNames.size()) + " lists of other names and "
                     + (fieldIds == null ? "-" : fieldIds.size()) + " field ids");
         }
-        ParquetSource src = ofFilesWithoutDeletions(spec, files, fileSchema, physicalNames, otherNames, fieldIds, partitionSchema,
+        ParquetSource src = ofFilesWithoutDeletions(spec, files, footers, fileSchema, physicalNames, otherNames, fieldIds,
+                partitionSchema,
                 partitionValues);
         if (deletedRows != null && deletedRows.stream().anyMatch(java.util.Objects::nonNull)) {
             if (deletedRows.size() != files.size()) {
@@ -216,15 +237,16 @@ public final class ParquetSource {
         return src;
     }
 
-    private static ParquetSource ofFilesWithoutDeletions(String spec, List<Path> files, Schema fileSchema, List<String> physicalNames,
-                                                         List<List<String>> otherNames, List<Integer> fieldIds,
-                                                         Schema partitionSchema, List<Object[]> partitionValues) {
+    private static ParquetSource ofFilesWithoutDeletions(String spec, List<Path> files, ParquetFooters footers, Schema fileSchema,
+                                                         List<String> physicalNames, List<List<String>> otherNames,
+                                                         List<Integer> fieldIds, Schema partitionSchema,
+                                                         List<Object[]> partitionValues) {
         if (partitionValues.size() != files.size()) {
             throw new IllegalArgumentException(files.size() + " files but " + partitionValues.size() + " partition value rows");
         }
         List<ParquetFile> opened = new ArrayList<>();
         for (Path p : files) {
-            opened.add(ParquetFile.open(p));
+            opened.add(footers == null ? ParquetFile.open(p) : footers.get(p));
         }
         int fileColumns = fileSchema.size();
         int[][] columnOf = new int[opened.size()][fileColumns];
