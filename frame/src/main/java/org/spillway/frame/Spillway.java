@@ -59,8 +59,8 @@ public final class Spillway implements AutoCloseable {
      * The fixed memory the JVM needs beside the heap and the off-heap budget, which the memory limit does not
      * cover: metaspace (loaded classes), the JIT's code cache, thread stacks, the garbage collector's
      * structures, malloc arenas and native buffers of the compression libraries. Measured with the launcher's
-     * flags on JDK 25, 2 cores (bench/README.md, "Peak RSS"): an idle session's RSS is about 57 MiB, and after
-     * a group by of 4 M groups, a grace join and a sort that spill, about 104 MiB beside heap and budget. A
+     * flags on JDK 25, 2 cores (bench/README.md, "Peak RSS"): an idle session's RSS is about 60 MiB, and after
+     * a group by of 4 M groups, a grace join and a sort that spill, 100-130 MiB beside heap and budget. A
      * process whose heap is inside the limit stays under {@code memoryLimit + JVM_OVERHEAD}
      * ({@code ProcessRssTest}).
      */
@@ -91,7 +91,7 @@ public final class Spillway implements AutoCloseable {
         long offHeap = Builder.offHeapBudget(limit, maxHeap);
         Builder.warnIfUnbounded(limit, maxHeap, offHeap, ProcessMemory.available());
         int parallelism = b.parallelism > 0 ? b.parallelism : MorselScheduler.defaultParallelism();
-        this.chunkRows = b.chunkRows > 0 ? b.chunkRows : defaultChunkRows(offHeap, parallelism);
+        this.chunkRows = b.chunkRows > 0 ? b.chunkRows : defaultChunkRows(limit, parallelism);
         this.progress = b.progress;
         this.budget = new MemoryBudget(offHeap);
         Path base = b.spillDir != null ? b.spillDir : Path.of(System.getProperty("java.io.tmpdir"), "spillway");
@@ -143,7 +143,9 @@ public final class Spillway implements AutoCloseable {
 
     private static int defaultChunkRows(long limit, int parallelism) {
         // Each worker holds a few chunks at once (input, filtered, projected) plus what is being
-        // collected; keep one chunk of ~64-byte rows under 1/16 of each worker's share.
+        // collected; keep one chunk of ~64-byte rows under 1/16 of each worker's share of the limit (a
+        // quarter of its share of the budget when the heap is inside the limit: smaller chunks would
+        // multiply the per-chunk heap objects the budget does not count).
         long byBudget = limit / ((long) parallelism * 16 * 64);
         return (int) Math.max(1024, Math.min(1 << 17, byBudget));
     }
@@ -485,23 +487,25 @@ public final class Spillway implements AutoCloseable {
      *
      * <p><b>What the memory limit covers.</b> {@link #memoryLimit(String)} is the size of the whole process, less a
      * fixed {@link Spillway#JVM_OVERHEAD} (metaspace, code cache, thread stacks, GC structures): the Java heap plus the
-     * off-heap budget. The budget counts chunks (off-heap) and operator state (hash tables, join tables, sort keys),
-     * which lives on the heap, so the heap must be able to hold the budget: {@code ./spillway} gives the JVM half the
-     * limit as heap ({@link #heapFor}), and the budget is the other half. The split is made here, in one place
+     * budget. The budget counts chunks (off-heap) and operator state (hash tables, join tables, sort keys), which today
+     * lives on the heap; so the heap must hold what the budget lets operators keep, plus the copies a growing table makes,
+     * the heap objects of every chunk (about 1 KiB each, not counted by the budget) and the garbage of a query.
+     * {@code ./spillway} gives the JVM three quarters of the limit as heap ({@link #heapFor}) and the budget is the
+     * other quarter. The split is made here, in one place
      * ({@link #offHeapBudget}):
      * <ul>
-     *   <li>If the JVM's maximum heap ({@code -Xmx}) is at most half the limit, the heap is inside it: the budget is
-     *       {@code limit - maxHeap}, and the process's RSS stays under {@code limit + JVM_OVERHEAD}, garbage
-     *       included.</li>
+     *   <li>If the JVM's maximum heap ({@code -Xmx}) is at most three quarters of the limit, the heap is inside it: the
+     *       budget is {@code min(limit - maxHeap, maxHeap / 2)}, and the process's RSS stays under
+     *       {@code limit + JVM_OVERHEAD}, garbage included.</li>
      *   <li>Otherwise the heap cannot be inside the limit (the JVM's default heap is a quarter of the machine): the
      *       budget is the whole limit, the process may grow to {@code maxHeap + limit + JVM_OVERHEAD} (the heap fills
      *       with garbage up to its maximum), and {@link #build()} logs a warning (once per JVM and limit) naming the
      *       {@code -Xmx} to set.</li>
      * </ul>
      * {@link #build()} also warns when that projected size exceeds the memory available to the process (the machine's,
-     * or its cgroup's limit). Library users: start the JVM with {@code -Xmx} half the limit, or size the limit as twice
-     * the heap. A heap smaller than half the limit bounds the process as well but gives the budget more than the heap
-     * can hold of operator state.
+     * or its cgroup's limit). Library users: start the JVM with {@code -Xmx} three quarters of the limit
+     * ({@code -Xmx768m} for {@code memoryLimit("1g")}). When operator state moves off-heap, the heap's share can
+     * shrink; this rule is where that changes.
      */
     public static final class Builder {
         private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -590,23 +594,28 @@ public final class Spillway implements AutoCloseable {
         }
 
         /**
-         * The off-heap budget of a session with memory limit {@code limit} in a JVM whose maximum heap is
-         * {@code maxHeap}: {@code limit - maxHeap} when the heap is at most half the limit, else the whole limit
-         * (the heap is then beside the limit, not inside it; see {@link Builder}).
+         * The budget of a session with memory limit {@code limit} in a JVM whose maximum heap is {@code maxHeap}:
+         * {@code min(limit - maxHeap, maxHeap / 2)} when the heap is at most three quarters of the limit, else the whole
+         * limit (the heap is then beside the limit, not inside it; see {@link Builder}). At least {@link #MIN_MEMORY}.
          */
         public static long offHeapBudget(long limit, long maxHeap) {
-            return maxHeap <= limit / 2 ? limit - maxHeap : limit;
+            if (maxHeap > limit / 4 * 3) {
+                return limit;
+            }
+            return Math.max(MIN_MEMORY, Math.min(limit - maxHeap, maxHeap / 2));
         }
 
         /**
-         * The heap {@code ./spillway} gives a JVM whose memory limit is {@code limit} ({@code -Xmx}): half the limit, at
-         * least 32 MiB, so that the heap can hold the operator state the budget (the other half) lets operators keep.
-         * The launcher script computes the same figure from {@code SPILLWAY_MEMORY}.
+         * The heap {@code ./spillway} gives a JVM whose memory limit is {@code limit} ({@code -Xmx}): three quarters of
+         * the limit, at least 32 MiB, so that the heap holds three times the budget (the other quarter) of operator
+         * state, with room for chunk objects and garbage (q10 at 1e7 rows under 256 MiB needed a 192 MiB heap). The
+         * launcher script computes the same figure from {@code SPILLWAY_MEMORY}.
          */
         public static long heapFor(long limit) {
-            return Math.max(32L << 20, limit / 2);
+            return Math.max(32L << 20, limit / 4 * 3);
         }
 
+        /** Logs the warnings of {@link #build()}: the heap not inside the limit, limiting the budget, or too much in all. */
         static void warnIfUnbounded(long limit, long maxHeap, long offHeap, long available) {
             boolean inside = offHeap < limit;
             long projected = (inside ? limit : maxHeap + limit) + JVM_OVERHEAD;
@@ -617,6 +626,12 @@ public final class Spillway implements AutoCloseable {
                                 + " start the JVM with -Xmx%dm to keep it under %s",
                         MemoryBudget.formatBytes(limit), MemoryBudget.formatBytes(maxHeap), MemoryBudget.formatBytes(projected),
                         MemoryBudget.formatBytes(JVM_OVERHEAD), heapFor(limit) >> 20, MemoryBudget.formatBytes(limit + JVM_OVERHEAD));
+            }
+            if (inside && offHeap < limit - maxHeap - (limit >> 4)) {
+                msg = String.format(Locale.ROOT, "Spillway: the JVM's maximum heap (%s) holds operator state for a budget of only %s"
+                                + " of memoryLimit(%s); start the JVM with -Xmx%dm (three quarters of the limit) to use all of it",
+                        MemoryBudget.formatBytes(maxHeap), MemoryBudget.formatBytes(offHeap), MemoryBudget.formatBytes(limit),
+                        heapFor(limit) >> 20);
             }
             if (projected > available) {
                 msg = String.format(Locale.ROOT, "Spillway: memoryLimit(%s) with a maximum heap of %s may reach %s, more than the %s"

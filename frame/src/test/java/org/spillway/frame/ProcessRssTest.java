@@ -35,7 +35,7 @@ import org.spillway.spill.vector.VectorBuilder;
 @Tag("outofcore")
 class ProcessRssTest {
     /** The child's memory limit. */
-    static final long LIMIT = 64L << 20;
+    static final long LIMIT = 96L << 20;
 
     @TempDir
     Path dir;
