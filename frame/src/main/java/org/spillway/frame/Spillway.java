@@ -522,7 +522,7 @@ public final class Spillway implements AutoCloseable {
 
         /**
          * The memory limit, e.g. {@code "512m"}, {@code "4g"} (default: {@link #defaultMemoryLimit()}): the process's
-         * size less {@link Spillway#JVM_OVERHEAD}, the heap included when {@code -Xmx} is at most half of it; the rest is the
+         * size less {@link Spillway#JVM_OVERHEAD}, the heap included when {@code -Xmx} is at most 3/4 of it; the rest is the
          * off-heap budget for chunks and operator state (see {@link Builder}).
          */
         public Builder memoryLimit(String size) {
@@ -622,7 +622,7 @@ public final class Spillway implements AutoCloseable {
             String msg = null;
             if (!inside) {
                 msg = String.format(Locale.ROOT, "Spillway: memoryLimit(%s) does not bound this process: the JVM's maximum heap (%s) is"
-                                + " more than half of it, so the process may reach %s (heap + limit + %s JVM overhead);"
+                                + " more than three quarters of it, so the process may reach %s (heap + limit + %s JVM overhead);"
                                 + " start the JVM with -Xmx%dm to keep it under %s",
                         MemoryBudget.formatBytes(limit), MemoryBudget.formatBytes(maxHeap), MemoryBudget.formatBytes(projected),
                         MemoryBudget.formatBytes(JVM_OVERHEAD), heapFor(limit) >> 20, MemoryBudget.formatBytes(limit + JVM_OVERHEAD));
