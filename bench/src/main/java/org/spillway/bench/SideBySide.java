@@ -11,6 +11,7 @@ import java.util.Locale;
 import org.spillway.datasets.JoinData;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.Spillway;
+import org.spillway.spill.memory.ProcessMemory;
 
 /**
  * Times Spillway and DuckDB (in-process, JDBC) on the same CSV file in one process and prints
@@ -21,7 +22,17 @@ import org.spillway.frame.Spillway;
  * cache). Both use every core unless {@code --threads} says otherwise.
  */
 public final class SideBySide {
+    /** Printed under the tables: what the RSS columns are. */
+    static final String RSS_NOTE = "sw RSS / dk RSS: the process's peak resident set (MB, VmHWM reset before each engine's two runs);"
+            + " both engines share the process, so each includes what the other keeps resident (DuckDB's tables and cache,"
+            + " Spillway's collected frames)";
+
     private SideBySide() {
+    }
+
+    /** A peak RSS in MB, or "-" where it cannot be read. */
+    static String rssMb(long bytes) {
+        return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.0f", bytes / 1e6);
     }
 
     /** {@code ./spillway bench ingest [--rows N] [--threads T] [--memory SIZE]}. */
@@ -132,8 +143,8 @@ public final class SideBySide {
                 double dkLoad = (System.nanoTime() - t0) / 1e9;
                 out.printf(Locale.ROOT, "load: spillway %.2f s, duckdb %.2f s; %s%n%n", swLoad, dkLoad, s.memoryReport());
             }
-            out.printf(Locale.ROOT, "%-32s %8s %8s %8s %8s %7s  %s%n", "question", "sw 1 s", "sw 2 s", "dk 1 s", "dk 2 s",
-                    "ratio", "checksums (rows; sum of measures) spillway | duckdb");
+            out.printf(Locale.ROOT, "%-32s %8s %8s %8s %8s %7s %7s %7s  %s%n", "question", "sw 1 s", "sw 2 s", "dk 1 s", "dk 2 s",
+                    "ratio", "sw RSS", "dk RSS", "checksums (rows; sum of measures) spillway | duckdb");
             for (int qi = 0; qi < GroupByQuestions.ALL.size(); qi++) {
                 GroupByQuestions.Question q = GroupByQuestions.ALL.get(qi);
                 if (!only.isEmpty() && !only.contains(qi + 1)) {
@@ -142,6 +153,7 @@ public final class SideBySide {
                 double[] sw = new double[2];
                 String swCheck = "";
                 boolean swFailed = false;
+                ProcessMemory.resetPeakRss();
                 for (int run = 0; run < 2 && !swFailed; run++) {
                     DataFrame r = null;
                     try {
@@ -159,9 +171,11 @@ public final class SideBySide {
                         }
                     }
                 }
+                long swRss = ProcessMemory.peakRss();
                 double[] dk = new double[2];
                 String dkCheck = "";
                 boolean dkFailed = false;
+                ProcessMemory.resetPeakRss();
                 for (int run = 0; run < 2 && !dkFailed; run++) {
                     long a = System.nanoTime();
                     try (Statement qs = c.createStatement()) { // a failed statement is closed by DuckDB
@@ -175,12 +189,15 @@ public final class SideBySide {
                         dkCheck = "DuckDB failed: " + e.getMessage().lines().findFirst().orElse("");
                     }
                 }
+                long dkRss = ProcessMemory.peakRss();
                 boolean same = dkFailed || (!swFailed && swCheck.equals(dkCheck));
                 failures += same ? 0 : 1;
-                out.printf(Locale.ROOT, "%-32s %8.3f %8.3f %8.3f %8.3f %7.2f  %s | %s%s%n", q.name(), sw[0], sw[1], dk[0], dk[1],
-                        Math.min(sw[0], sw[1]) / Math.min(dk[0], dk[1]), swCheck, dkCheck, same ? "" : "  DIFFERENT");
+                out.printf(Locale.ROOT, "%-32s %8.3f %8.3f %8.3f %8.3f %7.2f %7s %7s  %s | %s%s%n", q.name(), sw[0], sw[1], dk[0], dk[1],
+                        Math.min(sw[0], sw[1]) / Math.min(dk[0], dk[1]), rssMb(swRss), rssMb(dkRss), swCheck, dkCheck,
+                        same ? "" : "  DIFFERENT");
             }
             out.println("\n" + s.memoryReport());
+            out.println(RSS_NOTE);
             if (format == InputFormat.PARQUET) {
                 out.println("spillway counters: " + new java.util.TreeMap<>(s.counters()));
             }
@@ -340,8 +357,8 @@ public final class SideBySide {
                 }
             }
             out.println();
-            out.printf(Locale.ROOT, "%-26s %8s %8s %8s %8s %7s  %s%n", "question", "sw 1 s", "sw 2 s", "dk 1 s", "dk 2 s", "ratio",
-                    "checksums (rows; sum v1; sum v2, or rows; first .. last (id4/v1)) spillway | duckdb");
+            out.printf(Locale.ROOT, "%-26s %8s %8s %8s %8s %7s %7s %7s  %s%n", "question", "sw 1 s", "sw 2 s", "dk 1 s", "dk 2 s", "ratio",
+                    "sw RSS", "dk RSS", "checksums (rows; sum v1; sum v2, or rows; first .. last (id4/v1)) spillway | duckdb");
             for (JoinQuestions.Question q : JoinQuestions.ALL) {
                 if (!only.isEmpty() && !only.contains(q.number())) {
                     continue;
@@ -349,6 +366,7 @@ public final class SideBySide {
                 double[] sw = {Double.NaN, Double.NaN};
                 JoinQuestions.Checksum swCheck = null;
                 String swError = swLoadError;
+                ProcessMemory.resetPeakRss();
                 for (int run = 0; run < 2 && swError == null; run++) {
                     DataFrame r = null;
                     try {
@@ -369,6 +387,8 @@ public final class SideBySide {
                 double[] dk = {Double.NaN, Double.NaN};
                 JoinQuestions.Checksum dkCheck = null;
                 String dkError = dkLoadError;
+                long swRss = ProcessMemory.peakRss();
+                ProcessMemory.resetPeakRss();
                 for (int run = 0; run < 2 && dkError == null; run++) {
                     try (Statement qs = c.createStatement()) { // a failed statement is closed by DuckDB
                         long a = System.nanoTime();
@@ -388,10 +408,12 @@ public final class SideBySide {
                         }
                     }
                 }
+                long dkRss = ProcessMemory.peakRss();
                 JoinLine line = new JoinLine(q, sw, dk, swCheck, dkCheck, swError, dkError);
                 lines.add(line);
-                out.printf(Locale.ROOT, "%-26s %8s %8s %8s %8s %7s  %s | %s%s%n", q.name(), seconds(sw[0]), seconds(sw[1]),
+                out.printf(Locale.ROOT, "%-26s %8s %8s %8s %8s %7s %7s %7s  %s | %s%s%n", q.name(), seconds(sw[0]), seconds(sw[1]),
                         seconds(dk[0]), seconds(dk[1]), Double.isNaN(line.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", line.ratio()),
+                        rssMb(swRss), rssMb(dkRss),
                         swCheck != null ? swCheck : "FAILED", dkCheck != null ? dkCheck : "FAILED",
                         line.mismatch() ? "  MISMATCH" : line.agrees() ? "  (agree)" : "");
                 for (String err : new String[] {swError, dkError}) {
@@ -401,6 +423,7 @@ public final class SideBySide {
                 }
             }
             out.println("\n" + s.memoryReport());
+            out.println(RSS_NOTE);
             out.println("spillway counters: " + new java.util.TreeMap<>(s.counters()));
         }
         long mismatches = lines.stream().filter(JoinLine::mismatch).count();

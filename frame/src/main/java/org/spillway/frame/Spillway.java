@@ -1,7 +1,6 @@
 package org.spillway.frame;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import org.spillway.frame.table.TableSnapshot;
 import org.spillway.spill.chunk.RowGenerator;
 import org.spillway.spill.file.SpillDirectory;
 import org.spillway.spill.memory.MemoryBudget;
+import org.spillway.spill.memory.ProcessMemory;
 import org.spillway.spill.vector.VectorBuilder;
 
 /**
@@ -56,6 +56,19 @@ public final class Spillway implements AutoCloseable {
     /** The smallest memory limit a session accepts. */
     public static final long MIN_MEMORY = 1L << 20;
 
+    /**
+     * The fixed memory the JVM needs beside the heap and the off-heap budget, which the memory limit does not
+     * cover: metaspace (loaded classes), the JIT's code cache, thread stacks, the garbage collector's
+     * structures, malloc arenas and native buffers of the compression libraries. Measured with the launcher's
+     * flags on JDK 25, 2 cores (bench/README.md, "Peak RSS"): an idle session's RSS is about 60 MiB, and after
+     * a group by of 4 M groups, a grace join and a sort that spill, 100-130 MiB beside heap and budget. A
+     * process whose heap is inside the limit stays under {@code memoryLimit + JVM_OVERHEAD}
+     * ({@code ProcessRssTest}).
+     */
+    public static final long JVM_OVERHEAD = 160L << 20;
+
+    private final long limit;
+    private final long maxHeap;
     private final MemoryBudget budget;
     private final SpillDirectory spillDir;
     private final ChunkStore store;
@@ -74,10 +87,14 @@ public final class Spillway implements AutoCloseable {
             throw new SpillwayException("memoryLimit(" + MemoryBudget.formatBytes(limit) + ") is below the minimum of "
                     + MemoryBudget.formatBytes(MIN_MEMORY));
         }
+        this.limit = limit;
+        this.maxHeap = ProcessMemory.maxHeap();
+        long offHeap = Builder.offHeapBudget(limit, maxHeap);
+        Builder.warnIfUnbounded(limit, maxHeap, offHeap, ProcessMemory.available());
         int parallelism = b.parallelism > 0 ? b.parallelism : MorselScheduler.defaultParallelism();
         this.chunkRows = b.chunkRows > 0 ? b.chunkRows : defaultChunkRows(limit, parallelism);
         this.progress = b.progress;
-        this.budget = new MemoryBudget(limit);
+        this.budget = new MemoryBudget(offHeap);
         Path base = b.spillDir != null ? b.spillDir : Path.of(System.getProperty("java.io.tmpdir"), "spillway");
         try {
             Files.createDirectories(base);
@@ -102,42 +119,34 @@ public final class Spillway implements AutoCloseable {
     }
 
     /**
-     * The default memory limit: half of the memory available to this process (the machine's, or
-     * its cgroup's limit when lower), but no more than what is left beside the maximum Java heap,
-     * and at least 64 MiB.
+     * The default memory limit: the {@code spillway.memory} system property or else the {@code SPILLWAY_MEMORY}
+     * environment variable (a size such as {@code 2g}; {@code ./spillway} sets both), else half of the memory
+     * available to this process (the machine's, or its cgroup's limit when lower), at least 64 MiB. The limit
+     * covers the heap too: see {@link Builder}.
      */
     public static long defaultMemoryLimit() {
-        long total = availableMemory();
-        long heap = Runtime.getRuntime().maxMemory();
-        long limit = Math.min(total / 2, total - heap);
-        return Math.max(64L << 20, limit);
+        for (String s : new String[] {System.getProperty("spillway.memory"), System.getenv("SPILLWAY_MEMORY")}) {
+            if (s != null && !s.isBlank()) {
+                try {
+                    return MemoryBudget.parseBytes(s);
+                } catch (IllegalArgumentException e) {
+                    throw new SpillwayException("SPILLWAY_MEMORY (or -Dspillway.memory) is not a memory size: " + e.getMessage(), e);
+                }
+            }
+        }
+        return Math.max(64L << 20, ProcessMemory.available() / 2);
     }
 
     /** Physical memory available to this process: the OS total, capped by a cgroup (v2 or v1) limit. */
     public static long availableMemory() {
-        long total = Long.MAX_VALUE;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            total = os.getTotalMemorySize();
-        }
-        for (String f : new String[] {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
-            try {
-                String s = Files.readString(Path.of(f)).strip();
-                if (!s.equals("max")) {
-                    long v = Long.parseLong(s);
-                    if (v > 0 && v < total) {
-                        total = v;
-                    }
-                }
-            } catch (IOException | NumberFormatException | SecurityException e) {
-                // no cgroup limit readable: the OS figure stands
-            }
-        }
-        return total == Long.MAX_VALUE ? 4L << 30 : total;
+        return ProcessMemory.available();
     }
 
     private static int defaultChunkRows(long limit, int parallelism) {
         // Each worker holds a few chunks at once (input, filtered, projected) plus what is being
-        // collected; keep one chunk of ~64-byte rows under 1/16 of each worker's share.
+        // collected; keep one chunk of ~64-byte rows under 1/16 of each worker's share of the limit (a
+        // quarter of its share of the budget when the heap is inside the limit: smaller chunks would
+        // multiply the per-chunk heap objects the budget does not count).
         long byBudget = limit / ((long) parallelism * 16 * 64);
         return (int) Math.max(1024, Math.min(1 << 17, byBudget));
     }
@@ -366,9 +375,21 @@ public final class Spillway implements AutoCloseable {
         return budget;
     }
 
-    /** The memory limit in bytes. */
+    /**
+     * The memory limit in bytes: what the process may use beside {@link Spillway#JVM_OVERHEAD}, heap included when the heap fits
+     * in it (see {@link Builder}); {@code budget().limit()} is its off-heap part.
+     */
     public long memoryLimit() {
-        return budget.limit();
+        return limit;
+    }
+
+    /**
+     * The session's memory now: the limit and its split, the budget's use and peak, and the process's RSS and peak
+     * RSS (Linux {@code /proc/self/status}), e.g. {@code sw.memory().peakRss()}; printed, one line.
+     */
+    public SessionMemory memory() {
+        return new SessionMemory(limit, maxHeap, budget.limit(), budget.limit() < limit, budget.used(), budget.peak(),
+                ProcessMemory.rss(), ProcessMemory.peakRss());
     }
 
     /** Worker threads. */
@@ -412,19 +433,27 @@ public final class Spillway implements AutoCloseable {
         return counters.snapshot();
     }
 
-    /** One line: limit, in use, peak, chunks spilled and read back, spill bytes on disk. */
+    /**
+     * One line: the off-heap budget, in use, peak, chunks spilled and read back, spill bytes on disk, and the process's
+     * RSS and peak RSS.
+     */
     public String memoryReport() {
+        long rss = ProcessMemory.rss();
+        long peakRss = ProcessMemory.peakRss();
         return String.format(Locale.ROOT,
-                "memory: limit %s, in use %s, peak %s; spilled %,d chunks (%s released, %s LZ4 on disk), read back %,d chunks",
+                "memory: budget %s, in use %s, peak %s; spilled %,d chunks (%s released, %s LZ4 on disk), read back %,d chunks;"
+                        + " RSS %s, peak %s",
                 MemoryBudget.formatBytes(budget.limit()), MemoryBudget.formatBytes(budget.used()),
                 MemoryBudget.formatBytes(budget.peak()), store.spillWrites(), MemoryBudget.formatBytes(budget.spilledBytes()),
-                MemoryBudget.formatBytes(store.spilledBytes()), store.unspills());
+                MemoryBudget.formatBytes(store.spilledBytes()), store.unspills(),
+                rss < 0 ? "n/a" : MemoryBudget.formatBytes(rss), peakRss < 0 ? "n/a" : MemoryBudget.formatBytes(peakRss));
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "Spillway[memoryLimit=%s, parallelism=%d, chunkRows=%d, spillDir=%s]",
-                MemoryBudget.formatBytes(budget.limit()), scheduler.parallelism(), chunkRows, spillDir.path());
+        return String.format(Locale.ROOT, "Spillway[memoryLimit=%s, offHeapBudget=%s, parallelism=%d, chunkRows=%d, spillDir=%s]",
+                MemoryBudget.formatBytes(limit), MemoryBudget.formatBytes(budget.limit()), scheduler.parallelism(), chunkRows,
+                spillDir.path());
     }
 
     /**
@@ -465,8 +494,34 @@ public final class Spillway implements AutoCloseable {
         }
     }
 
-    /** Settings for a {@link Spillway} session. */
+    /**
+     * Settings for a {@link Spillway} session.
+     *
+     * <p><b>What the memory limit covers.</b> {@link #memoryLimit(String)} is the size of the whole process, less a
+     * fixed {@link Spillway#JVM_OVERHEAD} (metaspace, code cache, thread stacks, GC structures): the Java heap plus the
+     * budget. The budget counts chunks (off-heap) and operator state (hash tables, join tables, sort keys), which today
+     * lives on the heap; so the heap must hold what the budget lets operators keep, plus the copies a growing table makes,
+     * the heap objects of every chunk (about 1 KiB each, not counted by the budget) and the garbage of a query.
+     * {@code ./spillway} gives the JVM three quarters of the limit as heap ({@link #heapFor}) and the budget is the
+     * other quarter. The split is made here, in one place
+     * ({@link #offHeapBudget}):
+     * <ul>
+     *   <li>If the JVM's maximum heap ({@code -Xmx}) is at most three quarters of the limit, the heap is inside it: the
+     *       budget is {@code min(limit - maxHeap, maxHeap / 2)}, and the process's RSS stays under
+     *       {@code limit + JVM_OVERHEAD}, garbage included.</li>
+     *   <li>Otherwise the heap cannot be inside the limit (the JVM's default heap is a quarter of the machine): the
+     *       budget is the whole limit, the process may grow to {@code maxHeap + limit + JVM_OVERHEAD} (the heap fills
+     *       with garbage up to its maximum), and {@link #build()} logs a warning (once per JVM and limit) naming the
+     *       {@code -Xmx} to set.</li>
+     * </ul>
+     * {@link #build()} also warns when that projected size exceeds the memory available to the process (the machine's,
+     * or its cgroup's limit). Library users: start the JVM with {@code -Xmx} three quarters of the limit
+     * ({@code -Xmx768m} for {@code memoryLimit("1g")}). When operator state moves off-heap, the heap's share can
+     * shrink; this rule is where that changes.
+     */
     public static final class Builder {
+        private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
         private long memoryLimit;
         private Path spillDir;
         private int parallelism;
@@ -478,14 +533,15 @@ public final class Spillway implements AutoCloseable {
         }
 
         /**
-         * The memory budget for chunks and operator state, e.g. {@code "512m"}, {@code "4g"}
-         * (default: {@link #defaultMemoryLimit()}). It is off-heap memory, separate from {@code -Xmx}.
+         * The memory limit, e.g. {@code "512m"}, {@code "4g"} (default: {@link #defaultMemoryLimit()}): the process's
+         * size less {@link Spillway#JVM_OVERHEAD}, the heap included when {@code -Xmx} is at most 3/4 of it; the rest is the
+         * off-heap budget for chunks and operator state (see {@link Builder}).
          */
         public Builder memoryLimit(String size) {
             return memoryLimit(MemoryBudget.parseBytes(size));
         }
 
-        /** The memory budget in bytes. */
+        /** The memory limit in bytes. */
         public Builder memoryLimit(long bytes) {
             if (bytes <= 0) {
                 throw new IllegalArgumentException("memoryLimit must be positive, got " + bytes);
@@ -541,9 +597,64 @@ public final class Spillway implements AutoCloseable {
             return this;
         }
 
-        /** Opens the session. */
+        /**
+         * Opens the session. Logs a one-line warning (SLF4J, once per JVM and limit) if the process cannot stay near the
+         * limit: the heap does not fit inside it, or heap and limit exceed the memory available (see {@link Builder}).
+         */
         public Spillway build() {
             return new Spillway(this);
+        }
+
+        /**
+         * The budget of a session with memory limit {@code limit} in a JVM whose maximum heap is {@code maxHeap}:
+         * {@code min(limit - maxHeap, maxHeap / 2)} when the heap is at most three quarters of the limit, else the whole
+         * limit (the heap is then beside the limit, not inside it; see {@link Builder}). At least {@link #MIN_MEMORY}.
+         */
+        public static long offHeapBudget(long limit, long maxHeap) {
+            if (maxHeap > limit / 4 * 3) {
+                return limit;
+            }
+            return Math.max(MIN_MEMORY, Math.min(limit - maxHeap, maxHeap / 2));
+        }
+
+        /**
+         * The heap {@code ./spillway} gives a JVM whose memory limit is {@code limit} ({@code -Xmx}): three quarters of
+         * the limit, at least 32 MiB, so that the heap holds three times the budget (the other quarter) of operator
+         * state, with room for chunk objects and garbage (q10 at 1e7 rows under 256 MiB needed a 192 MiB heap). The
+         * launcher script computes the same figure from {@code SPILLWAY_MEMORY}.
+         */
+        public static long heapFor(long limit) {
+            return Math.max(32L << 20, limit / 4 * 3);
+        }
+
+        /** Logs the warnings of {@link #build()}: the heap not inside the limit, limiting the budget, or too much in all. */
+        static void warnIfUnbounded(long limit, long maxHeap, long offHeap, long available) {
+            boolean inside = offHeap < limit;
+            long projected = (inside ? limit : maxHeap + limit) + JVM_OVERHEAD;
+            String msg = null;
+            if (!inside) {
+                msg = String.format(Locale.ROOT, "Spillway: memoryLimit(%s) does not bound this process: the JVM's maximum heap (%s) is"
+                                + " more than three quarters of it, so the process may reach %s (heap + limit + %s JVM overhead);"
+                                + " start the JVM with -Xmx%dm to keep it under %s",
+                        MemoryBudget.formatBytes(limit), MemoryBudget.formatBytes(maxHeap), MemoryBudget.formatBytes(projected),
+                        MemoryBudget.formatBytes(JVM_OVERHEAD), heapFor(limit) >> 20, MemoryBudget.formatBytes(limit + JVM_OVERHEAD));
+            }
+            if (inside && offHeap < limit - maxHeap - (limit >> 4)) {
+                msg = String.format(Locale.ROOT, "Spillway: the JVM's maximum heap (%s) holds operator state for a budget of only %s"
+                                + " of memoryLimit(%s); start the JVM with -Xmx%dm (three quarters of the limit) to use all of it",
+                        MemoryBudget.formatBytes(maxHeap), MemoryBudget.formatBytes(offHeap), MemoryBudget.formatBytes(limit),
+                        heapFor(limit) >> 20);
+            }
+            if (projected > available) {
+                msg = String.format(Locale.ROOT, "Spillway: memoryLimit(%s) with a maximum heap of %s may reach %s, more than the %s"
+                                + " available (%s); lower the memory limit%s",
+                        MemoryBudget.formatBytes(limit), MemoryBudget.formatBytes(maxHeap), MemoryBudget.formatBytes(projected),
+                        MemoryBudget.formatBytes(available), ProcessMemory.availableSource(),
+                        inside ? "" : String.format(Locale.ROOT, " or start the JVM with -Xmx%dm", heapFor(limit) >> 20));
+            }
+            if (msg != null && WARNED.size() < 64 && WARNED.add(msg)) {
+                org.slf4j.LoggerFactory.getLogger(Spillway.class).warn(msg);
+            }
         }
     }
 }
