@@ -31,15 +31,33 @@ public final class MemoryBudget implements AutoCloseable {
     private final Set<Reservation> live = ConcurrentHashMap.newKeySet();
     /** Guards {@link #spilling} and is what threads wait on for spills in flight (held only briefly). */
     private final Object spillLock = new Object();
-    /** Threads now spilling in {@link #acquire}. */
-    private int spilling;
+    /** Threads now spilling in {@link #acquire} (written under spillLock, read without it). */
+    private volatile int spilling;
+    private final SegmentPool pool;
 
     /** Creates a budget of {@code limitBytes} bytes. */
     public MemoryBudget(long limitBytes) {
+        this(limitBytes, SegmentPool.ENABLED);
+    }
+
+    /** A budget whose pool lends pooled blocks ({@code pooled}) or an arena per lease (as before pooling). */
+    public MemoryBudget(long limitBytes, boolean pooled) {
         if (limitBytes <= 0) {
             throw new IllegalArgumentException("Memory limit must be positive, got " + limitBytes);
         }
         this.limit = limitBytes;
+        this.pool = new SegmentPool(this, pooled);
+        addSpillable(pool);
+    }
+
+    /** The pool chunk memory is lent from; it counts against this budget and is closed with it. */
+    public SegmentPool pool() {
+        return pool;
+    }
+
+    /** Whether a thread is spilling to make room now. */
+    boolean isSpilling() {
+        return spilling > 0;
     }
 
     /** The limit in bytes. */
@@ -47,12 +65,20 @@ public final class MemoryBudget implements AutoCloseable {
         return limit;
     }
 
-    /** Bytes reserved now. */
+    /**
+     * Bytes reserved now by consumers; memory the {@link #pool()} keeps for reuse is left out (see
+     * {@link #pooled()}), though it counts against the limit.
+     */
     public long used() {
-        return used.get();
+        return used.get() - pool.chargedBytes();
     }
 
-    /** Bytes free now. */
+    /** Bytes the {@link #pool()} keeps for reuse and pays for from this budget now. */
+    public long pooled() {
+        return pool.chargedBytes();
+    }
+
+    /** Bytes free now: the limit less what consumers and the pool hold. */
     public long free() {
         return limit - used.get();
     }
@@ -246,12 +272,14 @@ public final class MemoryBudget implements AutoCloseable {
     }
 
     /**
-     * Checks for leaks: fails if any reservation still holds bytes, naming them.
+     * Closes the {@link #pool()} (freeing its memory) and checks for leaks: fails if any reservation
+     * still holds bytes, naming them.
      *
      * @throws IllegalStateException listing the live reservations
      */
     @Override
     public void close() {
+        pool.close();
         List<Reservation> leaked = liveReservations().stream().filter(r -> r.bytes() > 0).toList();
         if (!leaked.isEmpty()) {
             throw new IllegalStateException("Memory was leaked: " + formatBytes(used.get())
