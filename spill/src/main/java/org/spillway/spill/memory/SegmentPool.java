@@ -140,9 +140,10 @@ public final class SegmentPool implements Spillable, AutoCloseable {
 
     /**
      * Blocks of 64 KiB and more get a slab each: a slab is zeroed (and page-faulted) whole when made
-     * and closed whole when trimmed, so spare blocks of a large class multiplied that cost when the
-     * budget kept trimming them (db-benchmark q10 under 256 MB ran twice as long with 4 MiB slabs).
-     * Smaller blocks share slabs of up to 64 KiB.
+     * and closed whole when trimmed, so spare blocks of a large class would multiply that cost when
+     * the budget keeps trimming them (one db-benchmark q10 run under 256 MB was twice as slow with
+     * 4 MiB slabs, though a second was not: the machine was loaded). Smaller blocks share slabs of up
+     * to 64 KiB.
      */
     private int blocksPerSlab(int c) {
         return (int) Math.max(1, Math.min(MAX_BLOCKS_PER_SLAB, slabTarget / classSize(c)));
