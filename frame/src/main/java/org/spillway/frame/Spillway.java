@@ -427,10 +427,14 @@ public final class Spillway implements AutoCloseable {
      * {@code join.partitionBytes} and {@code join.pieces} (build pieces of partitions that hashing
      * could not split, such as one key holding most rows), {@code groupby.passThroughRows} (input
      * rows a group by sent to its partitions without pre-aggregating, because its keys hardly
-     * repeated) and {@code groupby.sortedValues} (groups whose holistic values were sorted out of core).
+     * repeated) and {@code groupby.sortedValues} (groups whose holistic values were sorted out of core);
+     * and the chunk memory pool's {@code pool.*} counters ({@code pool.arenasCreated}, {@code pool.hits},
+     * {@code pool.misses}, ...: {@link org.spillway.spill.memory.SegmentPool#stats()}).
      */
     public java.util.Map<String, Long> counters() {
-        return counters.snapshot();
+        java.util.Map<String, Long> m = counters.snapshot();
+        m.putAll(budget.pool().stats());
+        return m;
     }
 
     /**

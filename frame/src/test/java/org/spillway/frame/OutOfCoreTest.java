@@ -10,6 +10,7 @@ import static org.spillway.frame.Functions.on;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -76,6 +77,8 @@ class OutOfCoreTest {
         assertEquals(ROWS * (ROWS + 1) / 2, idSum);
         // id is increasing, so statistics skip all but the last chunks
         assertEquals(1000, all.filter(col("id").gt(ROWS - 1000)).count());
+        Map<String, Long> c = sw.counters();
+        assertTrue(c.get("pool.hits") > 4 * c.get("pool.arenasCreated"), "chunk memory is reused, not an arena per chunk: " + c);
         // the extension checks on close that no spill file is left
     }
 

@@ -4,14 +4,16 @@ import java.lang.foreign.Arena;
 import java.util.List;
 import org.spillway.spill.Schema;
 import org.spillway.spill.memory.MemoryBudget;
+import org.spillway.spill.memory.PooledArena;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.VectorBuilder;
 
 /**
  * A horizontal slice of rows: one {@link ColumnVector} per column of its {@link Schema}, all of
- * {@link #rows()} rows. Immutable once built. A chunk owns its off-heap memory (one shared
- * {@link Arena}) and the budget {@link Reservation} that pays for it; {@link #close()} frees both.
+ * {@link #rows()} rows. Immutable once built. A chunk owns its off-heap memory (an {@link Arena},
+ * usually a {@link PooledArena} lent by the budget's pool) and the budget {@link Reservation} that
+ * pays for it; {@link #close()} gives both back.
  * Whoever creates a chunk closes it, or hands it to a {@code ChunkStore} which then owns it.
  */
 public final class Chunk implements AutoCloseable {
@@ -76,24 +78,18 @@ public final class Chunk implements AutoCloseable {
         for (VectorBuilder b : builders) {
             bytes += b.offHeapBytes() + 64; // + alignment slack per segment
         }
-        Reservation r = budget.reserve(consumer, bytes);
-        Arena arena = Arena.ofShared();
+        if (builders.isEmpty()) {
+            throw new IllegalArgumentException("use Chunk.empty for zero-column chunks");
+        }
+        PooledArena arena = budget.pool().allocate(consumer, bytes);
         try {
             ColumnVector[] cols = new ColumnVector[builders.size()];
             for (int i = 0; i < cols.length; i++) {
                 cols[i] = builders.get(i).build(arena);
             }
-            if (cols.length == 0) {
-                arena.close();
-                r.close();
-                throw new IllegalArgumentException("use Chunk.empty for zero-column chunks");
-            }
-            return new Chunk(schema, cols, arena, r);
+            return new Chunk(schema, cols, arena, arena.reservation());
         } catch (RuntimeException | Error e) {
-            if (arena.scope().isAlive()) {
-                arena.close();
-            }
-            r.close();
+            arena.close();
             throw e;
         }
     }

@@ -14,7 +14,7 @@ import org.spillway.spill.file.SpillDirectory;
 import org.spillway.spill.file.SpillFile;
 import org.spillway.spill.file.SpillFile.BlockRef;
 import org.spillway.spill.memory.MemoryBudget;
-import org.spillway.spill.memory.Reservation;
+import org.spillway.spill.memory.PooledArena;
 import org.spillway.spill.memory.Spillable;
 
 /**
@@ -186,15 +186,13 @@ public final class ChunkStore implements Spillable, AutoCloseable {
 
     private Chunk readBack(ChunkHandle h, BlockRef ref, SpillFile f) {
         // May make the budget spill other chunks, of this store too: no lock is held here.
-        Reservation r = budget.reserve(name + " unspill", ref.uncompressedLength() + UNSPILL_SLACK);
-        Arena arena = Arena.ofShared();
+        PooledArena arena = budget.pool().allocate(name + " unspill", ref.uncompressedLength() + UNSPILL_SLACK);
         try {
             MemorySegment seg = arena.allocate(ref.uncompressedLength(), 8);
             f.read(ref, seg);
-            return ChunkCodec.decode(h.schema(), seg, arena, r);
+            return ChunkCodec.decode(h.schema(), seg, arena, arena.reservation());
         } catch (RuntimeException | Error e) {
             arena.close();
-            r.close();
             throw e;
         }
     }

@@ -31,15 +31,33 @@ public final class MemoryBudget implements AutoCloseable {
     private final Set<Reservation> live = ConcurrentHashMap.newKeySet();
     /** Guards {@link #spilling} and is what threads wait on for spills in flight (held only briefly). */
     private final Object spillLock = new Object();
-    /** Threads now spilling in {@link #acquire}. */
-    private int spilling;
+    /** Threads now spilling in {@link #acquire} (written under spillLock, read without it). */
+    private volatile int spilling;
+    private final SegmentPool pool;
 
     /** Creates a budget of {@code limitBytes} bytes. */
     public MemoryBudget(long limitBytes) {
+        this(limitBytes, SegmentPool.ENABLED);
+    }
+
+    /** A budget whose pool lends pooled blocks ({@code pooled}) or an arena per lease (as before pooling). */
+    public MemoryBudget(long limitBytes, boolean pooled) {
         if (limitBytes <= 0) {
             throw new IllegalArgumentException("Memory limit must be positive, got " + limitBytes);
         }
         this.limit = limitBytes;
+        this.pool = new SegmentPool(this, pooled);
+        addSpillable(pool);
+    }
+
+    /** The pool chunk memory is lent from; it counts against this budget and is closed with it. */
+    public SegmentPool pool() {
+        return pool;
+    }
+
+    /** Whether a thread is spilling to make room now. */
+    boolean isSpilling() {
+        return spilling > 0;
     }
 
     /** The limit in bytes. */
@@ -47,12 +65,20 @@ public final class MemoryBudget implements AutoCloseable {
         return limit;
     }
 
-    /** Bytes reserved now. */
+    /**
+     * Bytes reserved now by consumers; memory the {@link #pool()} keeps for reuse is left out (see
+     * {@link #pooled()}), though it counts against the limit.
+     */
     public long used() {
-        return used.get();
+        return used.get() - pool.chargedBytes();
     }
 
-    /** Bytes free now. */
+    /** Bytes the {@link #pool()} keeps for reuse and pays for from this budget now. */
+    public long pooled() {
+        return pool.chargedBytes();
+    }
+
+    /** Bytes free now: the limit less what consumers and the pool hold. */
     public long free() {
         return limit - used.get();
     }
@@ -162,10 +188,17 @@ public final class MemoryBudget implements AutoCloseable {
                 topHolders(3) + spillableSummary()), delta, free);
     }
 
-    /** Asks the spillables, largest first, to release {@code need} bytes; returns what they released. */
+    /**
+     * Asks the spillables to release {@code need} bytes: first the pool (idle memory costs nothing to
+     * give back but closing its slabs, where a spill compresses and writes), then the others largest
+     * first; returns what they released.
+     */
     private long spillOthers(long need) {
         List<Spillable> order = new ArrayList<>(spillables);
         order.sort(Comparator.comparingLong(Spillable::spillableBytes).reversed());
+        if (order.remove(pool)) {
+            order.addFirst(pool);
+        }
         long released = 0;
         for (Spillable s : order) {
             if (released >= need) {
@@ -213,9 +246,10 @@ public final class MemoryBudget implements AutoCloseable {
         live.remove(r);
     }
 
-    /** The open reservations, largest first, for diagnostics. */
+    /** The consumers' open reservations, largest first, for diagnostics (the pool's own is {@link #pooled()}). */
     public List<Reservation> liveReservations() {
         List<Reservation> out = new ArrayList<>(live);
+        out.remove(pool.reservation());
         out.sort(Comparator.comparingLong(Reservation::bytes).reversed());
         return out;
     }
@@ -246,12 +280,14 @@ public final class MemoryBudget implements AutoCloseable {
     }
 
     /**
-     * Checks for leaks: fails if any reservation still holds bytes, naming them.
+     * Closes the {@link #pool()} (freeing its memory) and checks for leaks: fails if any reservation
+     * still holds bytes, naming them.
      *
      * @throws IllegalStateException listing the live reservations
      */
     @Override
     public void close() {
+        pool.close();
         List<Reservation> leaked = liveReservations().stream().filter(r -> r.bytes() > 0).toList();
         if (!leaked.isEmpty()) {
             throw new IllegalStateException("Memory was leaked: " + formatBytes(used.get())

@@ -58,6 +58,26 @@ public final class Reservation implements AutoCloseable {
         budget.release(delta);
     }
 
+    /**
+     * Moves up to {@code max} of this reservation's bytes to {@code to} (of the same budget) without
+     * changing the budget's total; returns the bytes moved. For the {@link SegmentPool}, which pays a
+     * lease's reservation from its own when it lends an idle block.
+     */
+    long transferTo(Reservation to, long max) {
+        to.checkOpen();
+        while (true) {
+            long b = bytes.get();
+            long m = Math.min(b, max);
+            if (m <= 0) {
+                return 0;
+            }
+            if (bytes.compareAndSet(b, b - m)) {
+                to.bytes.addAndGet(m);
+                return m;
+            }
+        }
+    }
+
     /** Returns all held bytes; idempotent. */
     @Override
     public void close() {

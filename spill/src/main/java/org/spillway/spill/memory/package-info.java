@@ -35,8 +35,14 @@
  *       must be thread-safe, must not reserve from the budget, must return memory through its
  *       reservations before returning, and returns the bytes it released. {@code spillableBytes()} is
  *       what it could release now, without waiting.</li>
- *   <li>Leak check: {@code MemoryBudget.close()} throws if any reservation still holds bytes, naming each
- *       by consumer.</li>
+ *   <li>Leak check: {@code MemoryBudget.close()} closes the pool, then throws if any reservation still
+ *       holds bytes, naming each by consumer.</li>
+ *   <li>Chunk memory is lent by the budget's {@link org.spillway.spill.memory.SegmentPool}
+ *       ({@code budget.pool().allocate(consumer, n)}: a {@link org.spillway.spill.memory.PooledArena} over
+ *       a block of a long-lived slab, with a reservation of {@code n}); closing it gives the block back
+ *       instead of closing a shared arena (a handshake with every thread). The pool's own reservation
+ *       pays for its idle blocks and slack, so they count against the limit; {@code used()} leaves it out
+ *       ({@code pooled()}), {@code free()} does not, and asked to spill, the pool closes idle slabs.</li>
  * </ul>
  *
  * <p>Cost: a reservation that fits is a CAS loop on one counter plus the peak update; only a shortfall

@@ -213,4 +213,28 @@ class ChunkStoreTest {
             assertThrows(IllegalStateException.class, () -> store.put(late));
         }
     }
+    @Test
+    void spillingAndReadingBackTenThousandChunksCreatesABoundedNumberOfArenas() {
+        // issue #20: each chunk was its own shared arena, whose close is a handshake with every thread
+        int chunks = 10_000;
+        List<ChunkHandle> handles = new ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            handles.add(store.put(TestChunks.build(budget, i, 100))); // about 5 KB each, 1 MiB budget
+        }
+        assertTrue(store.spillWrites() > chunks * 9L / 10, "most were spilled: " + store);
+        for (int i = 0; i < chunks; i++) {
+            try (PinnedChunk p = handles.get(i).pin()) {
+                if (i % 97 == 0) {
+                    TestChunks.verify(p.chunk(), i, 100);
+                }
+            }
+        }
+        assertTrue(store.unspills() > chunks * 9L / 10, "most were read back: " + store);
+        var stats = budget.pool().stats();
+        assertTrue(stats.get("pool.arenasCreated") < 200, "arenas are reused, not made per chunk: " + stats);
+        assertTrue(stats.get("pool.hits") > 2L * chunks * 9 / 10, stats.toString());
+        for (ChunkHandle h : handles) {
+            h.close();
+        }
+    }
 }

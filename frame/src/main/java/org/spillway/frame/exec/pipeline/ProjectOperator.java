@@ -1,6 +1,5 @@
 package org.spillway.frame.exec.pipeline;
 
-import java.lang.foreign.Arena;
 import java.util.List;
 import org.spillway.frame.Expr;
 import org.spillway.frame.exec.eval.ExprCompiler;
@@ -11,7 +10,7 @@ import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.memory.MemoryBudget;
-import org.spillway.spill.memory.Reservation;
+import org.spillway.spill.memory.PooledArena;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.VectorBuilder;
 
@@ -76,18 +75,16 @@ public final class ProjectOperator implements ChunkOperator {
         if (!computed) {
             return new Chunk(schema, cols, null, null);
         }
-        Reservation r = budget.reserve("project", bytes);
-        Arena arena = Arena.ofShared();
+        PooledArena arena = budget.pool().allocate("project", bytes);
         try {
             for (int j = 0; j < cols.length; j++) {
                 if (inputColumn[j] < 0) {
                     cols[j] = builders[j].build(arena);
                 }
             }
-            return new Chunk(schema, cols, arena, r);
+            return new Chunk(schema, cols, arena, arena.reservation());
         } catch (RuntimeException | Error e) {
             arena.close();
-            r.close();
             throw e;
         }
     }

@@ -1,7 +1,7 @@
 package org.spillway.frame.io.parquet;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
+
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
@@ -17,6 +17,7 @@ import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.memory.MemoryBudget;
+import org.spillway.spill.memory.PooledArena;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
 
@@ -293,17 +294,15 @@ public final class ParquetRowGroupReader implements AutoCloseable {
             }
             bytes += buffers[i].offHeapBytes();
         }
-        Reservation r = budget.reserve("ParquetScan", bytes);
-        Arena arena = Arena.ofShared();
+        PooledArena arena = budget.pool().allocate("ParquetScan", bytes);
         try {
             ColumnVector[] cols = new ColumnVector[projection.length];
             for (int i = 0; i < cols.length; i++) {
                 cols[i] = buffers[i].build(arena);
             }
-            return new Chunk(schema, cols, arena, r);
+            return new Chunk(schema, cols, arena, arena.reservation());
         } catch (RuntimeException | Error e) {
             arena.close();
-            r.close();
             throw e;
         }
     }
