@@ -111,16 +111,16 @@ final class RunStore {
                     keys[s] = KeyBlock.rowOf(order, chunk, keyColumns, posColumn, at[s]);
                     bytes += keys[s].heapBytes() + 32;
                 }
-                samples().grow(bytes);
+                // stored first: once in the store the chunk can spill, so the samples' memory can come from it
+                h = ctx.store().putWithoutStats(chunk);
             } catch (RuntimeException | Error e) {
                 chunk.close();
                 throw e;
             }
             try {
-                h = ctx.store().putWithoutStats(chunk);
+                samples().grow(bytes);
             } catch (RuntimeException | Error e) {
-                chunk.close();
-                samples().shrink(bytes);
+                h.close();
                 throw e;
             }
             long start = run.rows;
