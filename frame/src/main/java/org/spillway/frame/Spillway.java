@@ -89,12 +89,12 @@ public final class Spillway implements AutoCloseable {
         }
         this.limit = limit;
         this.maxHeap = ProcessMemory.maxHeap();
-        long offHeap = Builder.offHeapBudget(limit, maxHeap);
-        Builder.warnIfUnbounded(limit, maxHeap, offHeap, ProcessMemory.available());
+        BudgetSplit split = Builder.budgetSplit(limit, maxHeap);
+        Builder.warnIfUnbounded(limit, maxHeap, split, ProcessMemory.available());
         int parallelism = b.parallelism > 0 ? b.parallelism : MorselScheduler.defaultParallelism();
         this.chunkRows = b.chunkRows > 0 ? b.chunkRows : defaultChunkRows(limit, parallelism);
         this.progress = b.progress;
-        this.budget = new MemoryBudget(offHeap);
+        this.budget = split.shared() ? new MemoryBudget(limit) : MemoryBudget.split(split.offHeap(), split.heap());
         Path base = b.spillDir != null ? b.spillDir : Path.of(System.getProperty("java.io.tmpdir"), "spillway");
         try {
             Files.createDirectories(base);
@@ -377,7 +377,7 @@ public final class Spillway implements AutoCloseable {
 
     /**
      * The memory limit in bytes: what the process may use beside {@link Spillway#JVM_OVERHEAD}, heap included when the heap fits
-     * in it (see {@link Builder}); {@code budget().limit()} is its off-heap part.
+     * in it (see {@link Builder}); {@code budget()} has its off-heap and heap parts.
      */
     public long memoryLimit() {
         return limit;
@@ -388,7 +388,7 @@ public final class Spillway implements AutoCloseable {
      * RSS (Linux {@code /proc/self/status}), e.g. {@code sw.memory().peakRss()}; printed, one line.
      */
     public SessionMemory memory() {
-        return new SessionMemory(limit, maxHeap, budget.limit(), budget.limit() < limit, budget.used(), budget.peak(),
+        return new SessionMemory(limit, maxHeap, Builder.budgetSplit(limit, maxHeap), budget.used(), budget.heapUsed(), budget.peak(),
                 ProcessMemory.rss(), ProcessMemory.peakRss());
     }
 
@@ -455,7 +455,7 @@ public final class Spillway implements AutoCloseable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "Spillway[memoryLimit=%s, offHeapBudget=%s, parallelism=%d, chunkRows=%d, spillDir=%s]",
+        return String.format(Locale.ROOT, "Spillway[memoryLimit=%s, budget=%s, parallelism=%d, chunkRows=%d, spillDir=%s]",
                 MemoryBudget.formatBytes(limit), MemoryBudget.formatBytes(budget.limit()), scheduler.parallelism(), chunkRows,
                 spillDir.path());
     }
@@ -503,25 +503,27 @@ public final class Spillway implements AutoCloseable {
      *
      * <p><b>What the memory limit covers.</b> {@link #memoryLimit(String)} is the size of the whole process, less a
      * fixed {@link Spillway#JVM_OVERHEAD} (metaspace, code cache, thread stacks, GC structures): the Java heap plus the
-     * budget. The budget counts chunks (off-heap) and operator state (hash tables, join tables, sort keys), which today
-     * lives on the heap; so the heap must hold what the budget lets operators keep, plus the copies a growing table makes,
-     * the heap objects of every chunk (about 1 KiB each, not counted by the budget) and the garbage of a query.
-     * {@code ./spillway} gives the JVM three quarters of the limit as heap ({@link #heapFor}) and the budget is the
-     * other quarter. The split is made here, in one place
-     * ({@link #offHeapBudget}):
+     * off-heap memory of chunks. The budget has two parts with caps of their own: an <em>off-heap</em> part for chunk
+     * vectors (spilled to disk when it runs short) and a <em>heap</em> part for operator state, which lives on the Java
+     * heap (hash tables, join tables, sort keys, decode buffers; an operator spills its state when its part runs
+     * short). A heap fills with garbage up to its maximum ({@code -Xmx}) whatever it holds, so the process's size is
+     * {@code maxHeap + offHeap + JVM_OVERHEAD}, and the split is made here, in one place ({@link #budgetSplit}):
      * <ul>
-     *   <li>If the JVM's maximum heap ({@code -Xmx}) is at most three quarters of the limit, the heap is inside it: the
-     *       budget is {@code min(limit - maxHeap, maxHeap / 2)}, and the process's RSS stays under
-     *       {@code limit + JVM_OVERHEAD}, garbage included.</li>
-     *   <li>Otherwise the heap cannot be inside the limit (the JVM's default heap is a quarter of the machine): the
-     *       budget is the whole limit, the process may grow to {@code maxHeap + limit + JVM_OVERHEAD} (the heap fills
-     *       with garbage up to its maximum), and {@link #build()} logs a warning (once per JVM and limit) naming the
-     *       {@code -Xmx} to set.</li>
+     *   <li>If the JVM's maximum heap is at most the limit, the off-heap part is {@code max(limit - maxHeap, limit / 4)}
+     *       and the heap part {@code min(maxHeap / 2, limit / 2)} (the other half of the heap holds chunk objects, about
+     *       1 KiB each, and garbage). With {@code -Xmx} at most three quarters of the limit the process's RSS stays
+     *       under {@code limit + JVM_OVERHEAD} ({@code ProcessRssTest}); with a larger heap, under
+     *       {@code maxHeap + limit / 4 + JVM_OVERHEAD}.</li>
+     *   <li>Otherwise (the JVM's default heap is a quarter of the machine) the heap cannot be inside the limit: the two
+     *       parts share the whole limit, the process may grow to {@code maxHeap + limit + JVM_OVERHEAD}, and
+     *       {@link #build()} logs a warning (once per JVM and limit) naming the {@code -Xmx} to set.</li>
      * </ul>
-     * {@link #build()} also warns when that projected size exceeds the memory available to the process (the machine's,
-     * or its cgroup's limit). Library users: start the JVM with {@code -Xmx} three quarters of the limit
-     * ({@code -Xmx768m} for {@code memoryLimit("1g")}). When operator state moves off-heap, the heap's share can
-     * shrink; this rule is where that changes.
+     * {@link #build()} also warns when the projected size exceeds the memory available to the process (the machine's,
+     * or its cgroup's limit). {@code ./spillway} starts the JVM with {@code -Xmx} three quarters of
+     * {@code SPILLWAY_MEMORY} ({@link #heapFor}), or {@link #LAUNCHER_HEAP} when it is not set, so a limit set in code
+     * down to about a third of a gigabyte is still honoured. Library users: start the JVM with {@code -Xmx} at most
+     * three quarters of the limit ({@code -Xmx768m} for {@code memoryLimit("1g")}), or smaller: a smaller heap leaves
+     * more of the limit to chunks and less to operator state.
      */
     public static final class Builder {
         private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -610,16 +612,26 @@ public final class Spillway implements AutoCloseable {
         }
 
         /**
-         * The budget of a session with memory limit {@code limit} in a JVM whose maximum heap is {@code maxHeap}:
-         * {@code min(limit - maxHeap, maxHeap / 2)} when the heap is at most three quarters of the limit, else the whole
-         * limit (the heap is then beside the limit, not inside it; see {@link Builder}). At least {@link #MIN_MEMORY}.
+         * How a session with memory limit {@code limit} in a JVM whose maximum heap is {@code maxHeap} divides its budget
+         * (see {@link Builder}): when the heap is at most the limit, an off-heap part of
+         * {@code max(limit - maxHeap, limit / 4)} and a heap part of {@code min(maxHeap / 2, limit / 2)}; else one budget
+         * of the whole limit, shared.
          */
-        public static long offHeapBudget(long limit, long maxHeap) {
-            if (maxHeap > limit / 4 * 3) {
-                return limit;
+        public static BudgetSplit budgetSplit(long limit, long maxHeap) {
+            if (maxHeap > limit) {
+                return new BudgetSplit(limit, limit, true);
             }
-            return Math.max(MIN_MEMORY, Math.min(limit - maxHeap, maxHeap / 2));
+            long offHeap = Math.max(limit - maxHeap, limit / 4);
+            long heap = Math.max(MIN_MEMORY / 2, Math.min(maxHeap / 2, limit / 2));
+            return new BudgetSplit(offHeap, heap, false);
         }
+
+        /**
+         * The heap {@code ./spillway} gives the JVM when {@code SPILLWAY_MEMORY} is not set: 256 MiB, so that a session
+         * opened with the default limit keeps its chunks off-heap and one opened with a smaller limit in code (down to
+         * about a third of a gigabyte) still bounds the process. Operator state then has a heap part of 128 MiB.
+         */
+        public static final long LAUNCHER_HEAP = 256L << 20;
 
         /**
          * The heap {@code ./spillway} gives a JVM whose memory limit is {@code limit} ({@code -Xmx}): three quarters of
@@ -631,30 +643,23 @@ public final class Spillway implements AutoCloseable {
             return Math.max(32L << 20, limit / 4 * 3);
         }
 
-        /** Logs the warnings of {@link #build()}: the heap not inside the limit, limiting the budget, or too much in all. */
-        static void warnIfUnbounded(long limit, long maxHeap, long offHeap, long available) {
-            boolean inside = offHeap < limit;
-            long projected = (inside ? limit : maxHeap + limit) + JVM_OVERHEAD;
+        /** Logs the warnings of {@link #build()}: the heap beside the limit, or more in all than is available. */
+        static void warnIfUnbounded(long limit, long maxHeap, BudgetSplit split, long available) {
+            long projected = split.maxRss(maxHeap);
             String msg = null;
-            if (!inside) {
+            if (split.shared()) {
                 msg = String.format(Locale.ROOT, "Spillway: memoryLimit(%s) does not bound this process: the JVM's maximum heap (%s) is"
-                                + " more than three quarters of it, so the process may reach %s (heap + limit + %s JVM overhead);"
+                                + " larger than it, so the process may reach %s (heap + limit + %s JVM overhead);"
                                 + " start the JVM with -Xmx%dm to keep it under %s",
                         MemoryBudget.formatBytes(limit), MemoryBudget.formatBytes(maxHeap), MemoryBudget.formatBytes(projected),
                         MemoryBudget.formatBytes(JVM_OVERHEAD), heapFor(limit) >> 20, MemoryBudget.formatBytes(limit + JVM_OVERHEAD));
-            }
-            if (inside && offHeap < limit - maxHeap - (limit >> 4)) {
-                msg = String.format(Locale.ROOT, "Spillway: the JVM's maximum heap (%s) holds operator state for a budget of only %s"
-                                + " of memoryLimit(%s); start the JVM with -Xmx%dm (three quarters of the limit) to use all of it",
-                        MemoryBudget.formatBytes(maxHeap), MemoryBudget.formatBytes(offHeap), MemoryBudget.formatBytes(limit),
-                        heapFor(limit) >> 20);
             }
             if (projected > available) {
                 msg = String.format(Locale.ROOT, "Spillway: memoryLimit(%s) with a maximum heap of %s may reach %s, more than the %s"
                                 + " available (%s); lower the memory limit%s",
                         MemoryBudget.formatBytes(limit), MemoryBudget.formatBytes(maxHeap), MemoryBudget.formatBytes(projected),
                         MemoryBudget.formatBytes(available), ProcessMemory.availableSource(),
-                        inside ? "" : String.format(Locale.ROOT, " or start the JVM with -Xmx%dm", heapFor(limit) >> 20));
+                        split.shared() ? String.format(Locale.ROOT, " or start the JVM with -Xmx%dm", heapFor(limit) >> 20) : "");
             }
             if (msg != null && WARNED.size() < 64 && WARNED.add(msg)) {
                 org.slf4j.LoggerFactory.getLogger(Spillway.class).warn(msg);

@@ -24,7 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MemoryBudget implements AutoCloseable {
     private final long limit;
+    /** The caps of the two parts when split ({@link #split}); both equal {@link #limit} when shared. */
+    private final long heapLimit;
+    private final long offHeapLimit;
+    private final boolean split;
     private final AtomicLong used = new AtomicLong();
+    private final AtomicLong heapUsed = new AtomicLong();
+    private final AtomicLong offHeapUsed = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
     private final AtomicLong spilledBytes = new AtomicLong();
     private final List<Spillable> spillables = new CopyOnWriteArrayList<>();
@@ -42,12 +48,57 @@ public final class MemoryBudget implements AutoCloseable {
 
     /** A budget whose pool lends pooled blocks ({@code pooled}) or an arena per lease (as before pooling). */
     public MemoryBudget(long limitBytes, boolean pooled) {
-        if (limitBytes <= 0) {
-            throw new IllegalArgumentException("Memory limit must be positive, got " + limitBytes);
+        this(limitBytes, limitBytes, limitBytes, pooled);
+    }
+
+    private MemoryBudget(long limitBytes, long heapBytes, long offHeapBytes, boolean pooled) {
+        if (limitBytes <= 0 || heapBytes <= 0 || offHeapBytes <= 0) {
+            throw new IllegalArgumentException("Memory limit must be positive, got " + limitBytes + " (heap part " + heapBytes
+                    + ", off-heap part " + offHeapBytes + ")");
         }
         this.limit = limitBytes;
+        this.heapLimit = heapBytes;
+        this.offHeapLimit = offHeapBytes;
+        this.split = heapBytes < limitBytes || offHeapBytes < limitBytes;
         this.pool = new SegmentPool(this, pooled);
         addSpillable(pool);
+    }
+
+    /**
+     * A budget in two parts: {@code offHeapBytes} for off-heap memory (chunk vectors, lent by the {@link #pool()};
+     * {@link #newOffHeapReservation}) and {@code heapBytes} for operator state on the Java heap (hash tables, sort
+     * keys, decode buffers; {@link #newReservation}). Each part is a cap of its own, so off-heap chunks cannot take the
+     * heap's share nor operator state the off-heap memory: the process's size is then bounded by the heap's maximum
+     * plus the off-heap part whatever the mix. Spilling chunks makes room in the off-heap part only; a heap
+     * reservation that does not fit fails at once (its operator spills its own state).
+     */
+    public static MemoryBudget split(long offHeapBytes, long heapBytes, boolean pooled) {
+        return new MemoryBudget(offHeapBytes + heapBytes, heapBytes, offHeapBytes, pooled);
+    }
+
+    /** {@link #split(long, long, boolean)} with the pool as configured ({@code -Dspillway.pool}, on by default). */
+    public static MemoryBudget split(long offHeapBytes, long heapBytes) {
+        return split(offHeapBytes, heapBytes, SegmentPool.ENABLED);
+    }
+
+    /** Whether this budget is split into a heap and an off-heap part ({@link #split}). */
+    public boolean isSplit() {
+        return split;
+    }
+
+    /** The cap on heap-resident reservations: the heap part when split, else the whole limit. */
+    public long heapLimit() {
+        return heapLimit;
+    }
+
+    /** The cap on off-heap reservations (chunk memory): the off-heap part when split, else the whole limit. */
+    public long offHeapLimit() {
+        return offHeapLimit;
+    }
+
+    /** Bytes held by heap-resident reservations now (0 unless {@link #isSplit()}). */
+    public long heapUsed() {
+        return heapUsed.get();
     }
 
     /** The pool chunk memory is lent from; it counts against this budget and is closed with it. */
@@ -93,9 +144,16 @@ public final class MemoryBudget implements AutoCloseable {
         return spilledBytes.get();
     }
 
-    /** Opens an empty reservation for {@code consumer}. */
+    /** Opens an empty reservation for {@code consumer}'s state on the Java heap (hash tables, buffers, keys). */
     public Reservation newReservation(String consumer) {
-        Reservation r = new Reservation(this, consumer);
+        Reservation r = new Reservation(this, consumer, true);
+        live.add(r);
+        return r;
+    }
+
+    /** Opens an empty reservation for off-heap memory (chunk vectors: the {@link #pool()}'s leases). */
+    public Reservation newOffHeapReservation(String consumer) {
+        Reservation r = new Reservation(this, consumer, false);
         live.add(r);
         return r;
     }
@@ -123,25 +181,63 @@ public final class MemoryBudget implements AutoCloseable {
     }
 
     boolean tryAcquire(long delta) {
+        return tryAcquire(delta, false);
+    }
+
+    boolean tryAcquire(long delta, boolean heap) {
         if (delta < 0) {
             throw new IllegalArgumentException("negative reservation: " + delta);
         }
+        AtomicLong part = heap ? heapUsed : offHeapUsed;
+        if (split && !add(part, delta, heap ? heapLimit : offHeapLimit)) {
+            return false;
+        }
+        if (!add(used, delta, limit)) {
+            if (split) {
+                part.addAndGet(-delta);
+            }
+            return false;
+        }
+        peak.accumulateAndGet(used.get(), Math::max);
+        return true;
+    }
+
+    private static boolean add(AtomicLong counter, long delta, long cap) {
         while (true) {
-            long u = used.get();
+            long u = counter.get();
             long n = u + delta;
-            if (n > limit) {
+            if (n > cap) {
                 return false;
             }
-            if (used.compareAndSet(u, n)) {
-                peak.accumulateAndGet(n, Math::max);
+            if (counter.compareAndSet(u, n)) {
                 return true;
             }
         }
     }
 
+    /** Bytes free now in the part a reservation of this kind draws from. */
+    long free(boolean heap) {
+        if (!split) {
+            return free();
+        }
+        return heap ? heapLimit - heapUsed.get() : offHeapLimit - offHeapUsed.get();
+    }
+
     void acquire(String consumer, long delta, long alreadyHeld) {
-        if (tryAcquire(delta)) {
+        acquire(consumer, delta, alreadyHeld, false);
+    }
+
+    void acquire(String consumer, long delta, long alreadyHeld, boolean heap) {
+        if (tryAcquire(delta, heap)) {
             return;
+        }
+        if (split && heap) {
+            // spilling chunks frees off-heap memory only: the heap part is the operators' own to spill
+            throw new BudgetExceededException(String.format(Locale.ROOT,
+                    "%s needs %s more (holds %s) of the heap part of the budget (%s of %s, %s free; largest holders: %s)."
+                            + " Give the JVM a larger heap (-Xmx, or SPILLWAY_MEMORY for ./spillway) or raise the memory limit.",
+                    consumer, formatBytes(delta), formatBytes(alreadyHeld), formatBytes(heapLimit), formatBytes(limit),
+                    formatBytes(free(true)), topHolders(3)), delta, free(true));
         }
         // Threads short of memory spill at the same time: each spillable picks disjoint victims
         // (its protocol: thread-safe), so two threads compress and write in parallel instead of
@@ -152,10 +248,10 @@ public final class MemoryBudget implements AutoCloseable {
         // to spill waits for the spills still in flight on other threads before it gives up, so
         // memory about to be freed is not reported missing.
         for (int attempt = 0; attempt < 64; attempt++) {
-            if (tryAcquire(delta)) {
+            if (tryAcquire(delta, heap)) {
                 return;
             }
-            long need = Math.max(delta - free(), 0) + Math.min(delta, limit / 64);
+            long need = Math.max(delta - free(heap), 0) + Math.min(delta, (heap ? heapLimit : offHeapLimit) / 64);
             long released;
             synchronized (spillLock) {
                 spilling++;
@@ -168,17 +264,17 @@ public final class MemoryBudget implements AutoCloseable {
                     spillLock.notifyAll();
                 }
             }
-            if (tryAcquire(delta)) {
+            if (tryAcquire(delta, heap)) {
                 return;
             }
-            if (released == 0 && !awaitSpillsInFlight(delta)) {
+            if (released == 0 && !awaitSpillsInFlight(delta, heap)) {
                 break; // nothing left to spill, here or on any other thread
             }
         }
-        if (tryAcquire(delta)) {
+        if (tryAcquire(delta, heap)) {
             return;
         }
-        long free = free();
+        long free = free(heap);
         throw new BudgetExceededException(String.format(Locale.ROOT,
                 "%s needs %s more (holds %s); budget %s, %s free, nothing left to spill"
                         + (Thread.currentThread().isInterrupted() ? " (interrupted while waiting for other threads' spills)" : "")
@@ -217,13 +313,13 @@ public final class MemoryBudget implements AutoCloseable {
      * Waits while other threads are spilling and {@code delta} bytes are not free; false if none
      * was spilling (so waiting cannot help), or if the thread was interrupted.
      */
-    private boolean awaitSpillsInFlight(long delta) {
+    private boolean awaitSpillsInFlight(long delta, boolean heap) {
         synchronized (spillLock) {
             if (spilling == 0) {
                 return false;
             }
             try {
-                while (spilling > 0 && free() < delta) {
+                while (spilling > 0 && free(heap) < delta) {
                     spillLock.wait(50); // woken when a spill ends; the timeout covers memory freed otherwise
                 }
             } catch (InterruptedException e) {
@@ -235,6 +331,13 @@ public final class MemoryBudget implements AutoCloseable {
     }
 
     void release(long delta) {
+        release(delta, false);
+    }
+
+    void release(long delta, boolean heap) {
+        if (split) {
+            (heap ? heapUsed : offHeapUsed).addAndGet(-delta);
+        }
         long n = used.addAndGet(-delta);
         if (n < 0) {
             used.addAndGet(delta);

@@ -9,12 +9,19 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Reservation implements AutoCloseable {
     private final MemoryBudget budget;
     private final String consumer;
+    private final boolean heap;
     private final AtomicLong bytes = new AtomicLong();
     private volatile boolean closed;
 
-    Reservation(MemoryBudget budget, String consumer) {
+    Reservation(MemoryBudget budget, String consumer, boolean heap) {
         this.budget = budget;
         this.consumer = consumer;
+        this.heap = heap;
+    }
+
+    /** Whether this reserves heap-resident memory (operator state) rather than off-heap memory (chunk vectors). */
+    public boolean onHeap() {
+        return heap;
     }
 
     /** Who holds this memory, for messages and leak reports. */
@@ -30,7 +37,7 @@ public final class Reservation implements AutoCloseable {
     /** Grows by {@code delta} if it fits without spilling anything; false otherwise. */
     public boolean tryGrow(long delta) {
         checkOpen();
-        if (budget.tryAcquire(delta)) {
+        if (budget.tryAcquire(delta, heap)) {
             bytes.addAndGet(delta);
             return true;
         }
@@ -44,7 +51,7 @@ public final class Reservation implements AutoCloseable {
      */
     public void grow(long delta) {
         checkOpen();
-        budget.acquire(consumer, delta, bytes.get());
+        budget.acquire(consumer, delta, bytes.get(), heap);
         bytes.addAndGet(delta);
     }
 
@@ -55,7 +62,7 @@ public final class Reservation implements AutoCloseable {
             bytes.addAndGet(delta);
             throw new IllegalStateException(consumer + " shrinks by " + delta + " bytes but holds only " + (now + delta));
         }
-        budget.release(delta);
+        budget.release(delta, heap);
     }
 
     /**
@@ -65,6 +72,9 @@ public final class Reservation implements AutoCloseable {
      */
     long transferTo(Reservation to, long max) {
         to.checkOpen();
+        if (to.heap != heap) {
+            throw new IllegalArgumentException("cannot move bytes between heap and off-heap reservations: " + this + " -> " + to);
+        }
         while (true) {
             long b = bytes.get();
             long m = Math.min(b, max);
@@ -86,7 +96,7 @@ public final class Reservation implements AutoCloseable {
         }
         closed = true;
         long held = bytes.getAndSet(0);
-        budget.release(held);
+        budget.release(held, heap);
         budget.forget(this);
     }
 

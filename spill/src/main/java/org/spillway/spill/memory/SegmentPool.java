@@ -106,9 +106,9 @@ public final class SegmentPool implements Spillable, AutoCloseable {
     SegmentPool(MemoryBudget budget, boolean enabled) {
         this.budget = budget;
         this.enabled = enabled;
-        this.retained = budget.newReservation("SegmentPool");
-        this.slabTarget = Math.max(1L << MIN_SHIFT, Math.min(MAX_SLAB_BYTES, budget.limit() / 64));
-        this.looseAllowance = budget.limit() / 32;
+        this.retained = budget.newOffHeapReservation("SegmentPool");
+        this.slabTarget = Math.max(1L << MIN_SHIFT, Math.min(MAX_SLAB_BYTES, budget.offHeapLimit() / 64));
+        this.looseAllowance = budget.offHeapLimit() / 32;
         for (int c = 0; c < CLASSES; c++) {
             free[c] = new ArrayDeque<>();
         }
@@ -159,7 +159,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
     public PooledArena allocate(String consumer, long bytes) {
         long n = Math.max(bytes, 1);
         int c = enabled ? classOf(n) : -1;
-        Reservation r = budget.newReservation(consumer);
+        Reservation r = budget.newOffHeapReservation(consumer);
         try {
             if (c < 0) {
                 r.grow(n);
@@ -227,7 +227,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
     private Block newSlab(int c, long n) {
         long size = classSize(c);
         int k = blocksPerSlab(c);
-        if (k > 1 && budget.free() < (k - 1) * size) {
+        if (k > 1 && budget.free(false) < (k - 1) * size) {
             k = 1; // no room to keep spare blocks (settle charges them): a slab of one
         }
         Arena arena = Arena.ofShared();
@@ -314,7 +314,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
                     trim(loose, trimmed);
                     loose = idleBytes - retained.bytes();
                     if (loose > 0 && !retained.tryGrow(loose)) {
-                        retained.tryGrow(Math.min(loose, budget.free())); // what fits; the rest stays loose
+                        retained.tryGrow(Math.min(loose, budget.free(false))); // what fits; the rest stays loose
                     }
                 }
             }

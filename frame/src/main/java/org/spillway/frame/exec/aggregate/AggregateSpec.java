@@ -157,7 +157,7 @@ class AggregateSpec {
         }
         stringColumns = sc;
         canPassThrough = raw == null && !keys.isEmpty() && java.util.Arrays.stream(keyColumns).allMatch(java.util.Objects::nonNull);
-        workerShare = Math.max(64 << 10, ctx.budget().limit() / (2L * ctx.scheduler().parallelism()));
+        workerShare = Math.max(64 << 10, ctx.budget().heapLimit() / (2L * ctx.scheduler().parallelism()));
         boolean ds = raw == null && keys.size() == 1 && keyColumns[0] != null
                 && (keyTypes[0] == DataType.INT32 || keyTypes[0] == DataType.DATE);
         for (AggFn f : fns) {

@@ -35,7 +35,7 @@ final class CrossJoin {
     void run() {
         StoredFrame right = planRunner.collectPlan(layout.buildPlan);
         try {
-            if (right.byteSize() > HashJoin.fitBytes(ctx)) {
+            if (right.byteSize() > HashJoin.fitChunkBytes(ctx)) {
                 throw new SpillwayException("crossJoin: the right side (" + MemoryBudget.formatBytes(right.byteSize())
                         + ") must fit in half the memory limit (" + MemoryBudget.formatBytes(ctx.budget().limit())
                         + "); a Cartesian product is meant for a small side");

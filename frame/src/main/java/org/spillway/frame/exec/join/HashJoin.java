@@ -101,9 +101,15 @@ public final class HashJoin {
         }
     }
 
-    /** Bytes a build side and its table may take in memory: {@link #FIT_FRACTION} of the limit. */
+    /** Bytes a build side and its table may take in memory: {@link #FIT_FRACTION} of the limit (of its heap part when split). */
     static long fitBytes(ExecContext ctx) {
-        return (long) (ctx.budget().limit() * FIT_FRACTION);
+        return (long) (ctx.budget().heapLimit() * FIT_FRACTION);
+    }
+
+    /** Bytes of build-side chunks that may stay in memory: {@link #FIT_FRACTION} of the limit (of its off-heap part when split). */
+    static long fitChunkBytes(ExecContext ctx) {
+        var b = ctx.budget();
+        return (long) ((b.isSplit() ? b.offHeapLimit() : b.limit()) * FIT_FRACTION);
     }
 
     /** True if a build side of {@code bytes} in {@code rows} rows, with its table, fits in memory. */
@@ -111,7 +117,11 @@ public final class HashJoin {
         if (rows * (1 + layout.payloadCols.length) > Integer.MAX_VALUE - 64) {
             return false;
         }
-        return bytes + JoinHashTable.reservedBytes(rows, layout) <= fitBytes(ctx);
+        long table = JoinHashTable.reservedBytes(rows, layout);
+        if (ctx.budget().isSplit()) { // the rows are off-heap chunks, the table is on the heap: each within its part
+            return bytes <= fitChunkBytes(ctx) && table <= fitBytes(ctx);
+        }
+        return bytes + table <= fitBytes(ctx);
     }
 
     static long bytes(List<ChunkHandle> hs) {

@@ -171,7 +171,7 @@ public final class ExternalSort {
             long rowBytes = Math.max(1, bytes / Math.max(1, rows));
             // an input of a merge holds one pinned chunk and its normalized keys
             long perInput = largest + KeyBlock.heapBytes(largestRows, keyColumns.length);
-            long mergeBytes = ctx.budget().limit() / 2;
+            long mergeBytes = ctx.budget().heapLimit() / 2;
             int p = ctx.scheduler().parallelism();
             int fanIn = (int) Math.max(2, Math.min(4096, mergeBytes / perInput));
             int parallelFanIn = Math.max(2, fanIn / p);

@@ -100,7 +100,7 @@ final class RangeMerge {
         int p = ctx.scheduler().parallelism();
         int concurrent = Math.min(p, q);
         Schema outSchema = runSchema.select(ExternalSort.prefix(outputColumns));
-        int outRows = (int) Math.max(256, Math.min(ctx.chunkRows(), ctx.budget().limit() / 8 / (concurrent * rowBytes * 2)));
+        int outRows = (int) Math.max(256, Math.min(ctx.chunkRows(), ctx.budget().heapLimit() / 8 / (concurrent * rowBytes * 2)));
         long mergeLimit = limit < 0 ? Long.MAX_VALUE : limit;
         if (q == 1) {
             return mergeRange(segments.getFirst(), outSchema, outRows, rowBytes, mergeLimit);

@@ -59,7 +59,7 @@ final class RunGenerator {
         this.order = order;
         this.limit = limit;
         this.store = store;
-        long budget = ctx.budget().limit();
+        long budget = ctx.budget().heapLimit();
         int p = ctx.scheduler().parallelism();
         this.runBytes = Math.max(MIN_RUN_BYTES, budget / (2L * p));
         this.runChunkBytes = Math.max(16 << 10, budget / (64L * p));

@@ -518,7 +518,7 @@ public final class ParquetWriteJob {
 
     /** Runs serially, in row order. */
     private void accept(List<Routed> routed) {
-        long cap = writerCap(df.budget().limit());
+        long cap = writerCap(df.budget().heapLimit());
         for (Routed r : routed) {
             long charge = 2 * r.heapBytes();
             if (reservation.bytes() + charge > cap || !reservation.tryGrow(charge)) {
