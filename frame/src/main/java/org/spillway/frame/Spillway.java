@@ -89,6 +89,7 @@ public final class Spillway implements AutoCloseable {
         }
         this.limit = limit;
         this.maxHeap = ProcessMemory.maxHeap();
+        org.spillway.spill.memory.MallocTuning.apply();
         BudgetSplit split = Builder.budgetSplit(limit, maxHeap);
         Builder.warnIfUnbounded(limit, maxHeap, split, ProcessMemory.available());
         int parallelism = b.parallelism > 0 ? b.parallelism : MorselScheduler.defaultParallelism();
