@@ -541,8 +541,8 @@ public final class Spillway implements AutoCloseable {
 
         /**
          * The memory limit, e.g. {@code "512m"}, {@code "4g"} (default: {@link #defaultMemoryLimit()}): the process's
-         * size less {@link Spillway#JVM_OVERHEAD}, the heap included when {@code -Xmx} is at most 3/4 of it; the rest is the
-         * off-heap budget for chunks and operator state (see {@link Builder}).
+         * size less {@link Spillway#JVM_OVERHEAD}, the heap included when {@code -Xmx} is at most the limit; the budget's
+         * parts, off-heap chunks and operator state on the heap, follow from it and the heap (see {@link Builder}).
          */
         public Builder memoryLimit(String size) {
             return memoryLimit(MemoryBudget.parseBytes(size));

@@ -29,7 +29,9 @@ import org.spillway.spill.vector.VectorBuilder;
 /**
  * The memory limit bounds the process: a child JVM started as {@code ./spillway} starts one (its heap from
  * {@link Spillway.Builder#heapFor}) runs a group by with many groups, a grace hash join and a sort on data 8x
- * its memory limit, and its peak RSS ({@code VmHWM}) stays under {@code limit + Spillway.JVM_OVERHEAD}.
+ * its memory limit, and its peak RSS ({@code VmHWM}) stays under {@code limit + Spillway.JVM_OVERHEAD}; with a heap as
+ * large as the limit (the launcher's default heap and a limit set in code), under
+ * {@link BudgetSplit#maxRss heap + limit / 4 + JVM_OVERHEAD}.
  * Linux only (it reads {@code /proc/self/status}).
  */
 @Tag("outofcore")
@@ -108,9 +110,20 @@ class ProcessRssTest {
 
     @Test
     void peakRssStaysUnderTheLimitPlusTheJvmOverhead() throws Exception {
+        long heap = Spillway.Builder.heapFor(LIMIT); // as ./spillway with SPILLWAY_MEMORY
+        runChild(heap, 8 * LIMIT / 48, LIMIT + Spillway.JVM_OVERHEAD); // 8x the limit in chunk bytes
+    }
+
+    /** The shape of {@code ./spillway} without SPILLWAY_MEMORY and a limit set in code: a heap as large as the limit. */
+    @Test
+    void aHeapAsLargeAsTheLimitLeavesChunksAQuarterOfIt() throws Exception {
+        BudgetSplit split = Spillway.Builder.budgetSplit(LIMIT, LIMIT);
+        assertEquals(LIMIT / 4, split.offHeap());
+        runChild(LIMIT, 4 * LIMIT / 48, split.maxRss(LIMIT)); // heap + limit / 4 + overhead
+    }
+
+    private void runChild(long heap, long rows, long bound) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(ProcessMemory.peakRss() > 0, "needs Linux /proc/self/status");
-        long rows = 8 * LIMIT / 48; // 8x the limit in chunk bytes
-        long heap = Spillway.Builder.heapFor(LIMIT);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx" + (heap >> 20) + "m",
                 "-cp", classPath(), Child.class.getName(), Long.toString(LIMIT), Long.toString(rows), dir.toString()));
@@ -124,11 +137,11 @@ class ProcessRssTest {
         }
         assertEquals(0, child.exitValue(), out);
         long peak = peakOf(out);
-        long bound = LIMIT + Spillway.JVM_OVERHEAD;
         System.out.println(out + "peak RSS " + MemoryBudget.formatBytes(peak) + " (bound " + MemoryBudget.formatBytes(bound) + ")");
         assertTrue(out.contains("join.partitioned"), "the join must run out of core (grace): " + out);
-        assertTrue(peak > 0 && peak <= bound, "peak RSS " + MemoryBudget.formatBytes(peak) + " exceeds limit "
-                + MemoryBudget.formatBytes(LIMIT) + " + JVM overhead " + MemoryBudget.formatBytes(Spillway.JVM_OVERHEAD) + ":\n" + out);
+        assertTrue(peak > 0 && peak <= bound, "peak RSS " + MemoryBudget.formatBytes(peak) + " exceeds the bound "
+                + MemoryBudget.formatBytes(bound) + " (limit " + MemoryBudget.formatBytes(LIMIT) + ", heap " + MemoryBudget.formatBytes(heap)
+                + ", JVM overhead " + MemoryBudget.formatBytes(Spillway.JVM_OVERHEAD) + "):\n" + out);
     }
 
     private static long peakOf(String out) throws IOException {
