@@ -15,9 +15,9 @@ for (var q : GroupByQuestions.ALL) {
     ProcessMemory.resetPeakRss();
     long t0 = System.nanoTime();
     String outcome;
-    try {
-        st.execute("CREATE OR REPLACE TABLE ans AS " + q.sql());
-        var rs = st.executeQuery("SELECT count(*) FROM ans");
+    try (var qs = c.createStatement()) { // a failed statement is closed by DuckDB
+        qs.execute("CREATE OR REPLACE TABLE ans AS " + q.sql());
+        var rs = qs.executeQuery("SELECT count(*) FROM ans");
         rs.next();
         outcome = String.format(Locale.ROOT, "%,12d rows", rs.getLong(1));
     } catch (java.sql.SQLException e) {
