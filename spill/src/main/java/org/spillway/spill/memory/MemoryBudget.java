@@ -4,17 +4,26 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The one memory budget of a session. Every sizeable allocation (chunk vectors, hash tables, sort
- * buffers) is reserved here first through a named {@link Reservation}; when a reservation does not
- * fit, the budget asks the registered {@link Spillable}s (largest first) to release memory, then
- * retries, and otherwise fails fast with a {@link BudgetExceededException} whose message says who
- * asked, how much is held and what to change. It never lets the total exceed the limit.
+ * buffers) is reserved here first through a named {@link Reservation}, most of them opened by an
+ * operator instance registered as a {@link MemoryConsumer} ({@link #register}, e.g. {@code HashAggregate#3}).
+ * When a reservation does not fit, the budget asks the registered {@link Spillable}s (the pool first,
+ * then largest first) to release memory and retries; when they have nothing left, it asks the largest
+ * revocable consumers to revoke ({@link MemoryConsumer}: the requester by a false
+ * {@link Reservation#growOrRevoke}, others by {@link MemoryConsumer#requestRevoke} honoured at their next
+ * safe point), and only then fails with a {@link BudgetExceededException} whose message names the
+ * operator instance, how much it and the largest holders hold, and what to change. It never lets the
+ * total exceed the limit.
  *
  * <p>Cost: reservations are a CAS on one counter. Threads short of memory spill concurrently (each
  * {@link Spillable} hands disjoint victims to concurrent callers), and one that finds nothing left
@@ -34,6 +43,14 @@ public final class MemoryBudget implements AutoCloseable {
     /** Threads now spilling in {@link #acquire} (written under spillLock, read without it). */
     private volatile int spilling;
     private final SegmentPool pool;
+    private final Set<MemoryConsumer> consumers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger consumerIds = new AtomicInteger();
+    private final Map<String, LongAdder> revokeStats = new ConcurrentHashMap<>();
+    /**
+     * How long a reservation that cannot spill its own state waits for the consumers it asked to revoke
+     * (they honour requests between chunks) before it fails.
+     */
+    static final long REVOKE_WAIT_NANOS = 500_000_000L;
 
     /** Creates a budget of {@code limitBytes} bytes. */
     public MemoryBudget(long limitBytes) {
@@ -93,11 +110,64 @@ public final class MemoryBudget implements AutoCloseable {
         return spilledBytes.get();
     }
 
-    /** Opens an empty reservation for {@code consumer}. */
+    /** Opens an empty reservation for {@code consumer} (a name; operators open theirs from their {@link MemoryConsumer}). */
     public Reservation newReservation(String consumer) {
-        Reservation r = new Reservation(this, consumer);
+        return newReservation(null, consumer);
+    }
+
+    Reservation newReservation(MemoryConsumer owner, String part) {
+        Reservation r = new Reservation(this, owner, part);
         live.add(r);
         return r;
+    }
+
+    /**
+     * Registers an operator instance of {@code kind} (e.g. {@code HashAggregate}) that cannot spill: named
+     * {@code kind#n}, n counting the consumers of this budget (that is, of the session).
+     */
+    public MemoryConsumer register(String kind) {
+        return register(kind, null);
+    }
+
+    /**
+     * Registers an operator instance of {@code kind} whose state can be spilled: {@code revocableBytes}
+     * (called from any thread, without blocking) says how much it could give back now.
+     */
+    public MemoryConsumer register(String kind, LongSupplier revocableBytes) {
+        MemoryConsumer c = new MemoryConsumer(this, kind, consumerIds.incrementAndGet(), revocableBytes);
+        consumers.add(c);
+        return c;
+    }
+
+    void unregister(MemoryConsumer c) {
+        consumers.remove(c);
+    }
+
+    /** The registered consumers, largest holders first, for diagnostics. */
+    public List<MemoryConsumer> consumers() {
+        List<MemoryConsumer> out = new ArrayList<>(consumers);
+        out.sort(Comparator.comparingLong(MemoryConsumer::heldBytes).reversed());
+        return out;
+    }
+
+    void countRevokeRequest(String kind) {
+        revokeStats.computeIfAbsent("memory.revokeRequests." + kind, k -> new LongAdder()).increment();
+    }
+
+    void countRevoke(String kind, long bytes) {
+        revokeStats.computeIfAbsent("memory.revokes." + kind, k -> new LongAdder()).increment();
+        revokeStats.computeIfAbsent("memory.revokedBytes." + kind, k -> new LongAdder()).add(Math.max(0, bytes));
+    }
+
+    /**
+     * Revocation counters by operator kind: {@code memory.revokes.<kind>} (spills an operator made because
+     * the budget was short), {@code memory.revokedBytes.<kind>} and {@code memory.revokeRequests.<kind>}
+     * (requests the budget sent to consumers of that kind).
+     */
+    public Map<String, Long> revokeStats() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        revokeStats.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
     }
 
     /** Opens a reservation of {@code bytes}, spilling others if needed. */
@@ -139,9 +209,15 @@ public final class MemoryBudget implements AutoCloseable {
         }
     }
 
-    void acquire(String consumer, long delta, long alreadyHeld) {
+    /**
+     * Takes {@code delta} bytes for {@code r}, making room if needed; false (only if {@code canRevokeSelf})
+     * when it does not fit and the caller should spill its own state.
+     *
+     * @throws BudgetExceededException if it does not fit and the caller cannot spill
+     */
+    boolean acquire(Reservation r, long delta, boolean canRevokeSelf) {
         if (tryAcquire(delta)) {
-            return;
+            return true;
         }
         // Threads short of memory spill at the same time: each spillable picks disjoint victims
         // (its protocol: thread-safe), so two threads compress and write in parallel instead of
@@ -149,11 +225,13 @@ public final class MemoryBudget implements AutoCloseable {
         // fifth of their time blocked on it). Threads that reserve without spilling (the lock-free
         // fast path) may take what a spill frees first, so each spill frees a little more than
         // needed, and a thread retries while spilling makes progress. One that finds nothing left
-        // to spill waits for the spills still in flight on other threads before it gives up, so
-        // memory about to be freed is not reported missing.
+        // to spill waits for the spills still in flight on other threads; then come the consumers
+        // (see MemoryConsumer): the requester spills its own state when it can, and the largest
+        // other revocable consumers are asked to revoke at their next safe point.
+        long revokeDeadline = 0;
         for (int attempt = 0; attempt < 64; attempt++) {
             if (tryAcquire(delta)) {
-                return;
+                return true;
             }
             long need = Math.max(delta - free(), 0) + Math.min(delta, limit / 64);
             long released;
@@ -169,23 +247,99 @@ public final class MemoryBudget implements AutoCloseable {
                 }
             }
             if (tryAcquire(delta)) {
-                return;
+                return true;
             }
-            if (released == 0 && !awaitSpillsInFlight(delta)) {
-                break; // nothing left to spill, here or on any other thread
+            if (released > 0 || awaitSpillsInFlight(delta)) {
+                continue;
+            }
+            // nothing left to spill, here or on any other thread: the consumers' turn
+            if (canRevokeSelf) {
+                MemoryConsumer self = r.owner();
+                long own = self != null && self.isRevocable() ? r.bytes() : 0;
+                if (own < need) {
+                    requestRevokes(need - own);
+                }
+                return false;
+            }
+            if (revokeDeadline == 0) {
+                if (requestRevokes(need) == 0) {
+                    break; // no consumer can spill either
+                }
+                revokeDeadline = System.nanoTime() + REVOKE_WAIT_NANOS;
+            }
+            if (!awaitRevokes(delta, revokeDeadline)) {
+                break;
             }
         }
         if (tryAcquire(delta)) {
-            return;
+            return true;
         }
+        if (canRevokeSelf) {
+            return false;
+        }
+        throw exceeded(r, delta, "");
+    }
+
+    /** The final failure of {@code r} for {@code delta} more bytes ({@link Reservation#exceeded}). */
+    BudgetExceededException exceeded(Reservation r, long delta, String detail) {
         long free = free();
-        throw new BudgetExceededException(String.format(Locale.ROOT,
+        MemoryConsumer owner = r.owner();
+        String held = owner == null ? formatBytes(r.bytes())
+                : formatBytes(r.bytes()) + "; " + owner.name() + " holds " + formatBytes(owner.heldBytes()) + " in all";
+        return new BudgetExceededException(String.format(Locale.ROOT,
                 "%s needs %s more (holds %s); budget %s, %s free, nothing left to spill"
                         + (Thread.currentThread().isInterrupted() ? " (interrupted while waiting for other threads' spills)" : "")
-                        + " (largest holders: %s). "
+                        + " (largest holders: %s)%s. "
                         + "Raise Spillway.builder().memoryLimit(...), use smaller chunkRows(...), or lower parallelism(...).",
-                consumer, formatBytes(delta), formatBytes(alreadyHeld), formatBytes(limit), formatBytes(free),
-                topHolders(3) + spillableSummary()), delta, free);
+                r.consumer(), formatBytes(delta), held, formatBytes(limit), formatBytes(free),
+                topHolders(3) + spillableSummary(), detail), delta, free);
+    }
+
+    /**
+     * Asks the largest revocable consumers to revoke (their callback, {@link MemoryConsumer#requestRevoke})
+     * until what they could give back covers {@code need}; returns how many were asked.
+     */
+    private int requestRevokes(long need) {
+        List<MemoryConsumer> order = new ArrayList<>();
+        for (MemoryConsumer c : consumers) {
+            if (c.isRevocable() && c.revocableBytes() > 0) {
+                order.add(c);
+            }
+        }
+        order.sort(Comparator.comparingLong(MemoryConsumer::revocableBytes).reversed());
+        long asked = 0;
+        int n = 0;
+        for (MemoryConsumer c : order) {
+            if (asked >= need) {
+                break;
+            }
+            c.requestRevoke();
+            asked += c.revocableBytes();
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Waits (polling, as memory is returned without a signal) until {@code delta} bytes are free or the
+     * deadline passes; false at the deadline or if interrupted.
+     */
+    private boolean awaitRevokes(long delta, long deadline) {
+        synchronized (spillLock) {
+            try {
+                while (free() < delta) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    spillLock.wait(Math.max(1, Math.min(10, left / 1_000_000)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return true;
+        }
     }
 
     /**
@@ -267,7 +421,8 @@ public final class MemoryBudget implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         java.util.Map<String, Long> byConsumer = new java.util.LinkedHashMap<>();
         for (Reservation r : all) {
-            byConsumer.merge(r.consumer().replaceAll("#\\d+$", ""), r.bytes(), Long::sum);
+            String who = r.owner() != null ? r.owner().name() : r.consumer().replaceAll("#\\d+$", "");
+            byConsumer.merge(who, r.bytes(), Long::sum);
         }
         byConsumer.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
                 .limit(n).forEach(e -> {
