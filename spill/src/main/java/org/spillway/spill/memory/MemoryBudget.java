@@ -209,13 +209,23 @@ public final class MemoryBudget implements AutoCloseable {
         }
     }
 
+    /** What a reservation that does not fit does once the spillables have nothing left. */
+    enum Mode {
+        /** Ask the revocable consumers, wait for them, then throw ({@link Reservation#grow}). */
+        FAIL,
+        /** Return false for the caller to spill its own state; ask others if it is too small ({@link Reservation#growOrRevoke}). */
+        REVOKE_SELF,
+        /** Return false ({@link Reservation#growIfRoom}). */
+        SPILLABLES
+    }
+
     /**
-     * Takes {@code delta} bytes for {@code r}, making room if needed; false (only if {@code canRevokeSelf})
-     * when it does not fit and the caller should spill its own state.
+     * Takes {@code delta} bytes for {@code r}, making room if needed; false (unless {@code mode} is FAIL)
+     * when it does not fit.
      *
-     * @throws BudgetExceededException if it does not fit and the caller cannot spill
+     * @throws BudgetExceededException if it does not fit in mode FAIL
      */
-    boolean acquire(Reservation r, long delta, boolean canRevokeSelf) {
+    boolean acquire(Reservation r, long delta, Mode mode) {
         if (tryAcquire(delta)) {
             return true;
         }
@@ -253,7 +263,10 @@ public final class MemoryBudget implements AutoCloseable {
                 continue;
             }
             // nothing left to spill, here or on any other thread: the consumers' turn
-            if (canRevokeSelf) {
+            if (mode == Mode.SPILLABLES) {
+                return false;
+            }
+            if (mode == Mode.REVOKE_SELF) {
                 MemoryConsumer self = r.owner();
                 long own = self != null && self.isRevocable() ? r.bytes() : 0;
                 if (own < need) {
@@ -274,7 +287,7 @@ public final class MemoryBudget implements AutoCloseable {
         if (tryAcquire(delta)) {
             return true;
         }
-        if (canRevokeSelf) {
+        if (mode != Mode.FAIL) {
             return false;
         }
         throw exceeded(r, delta, "");

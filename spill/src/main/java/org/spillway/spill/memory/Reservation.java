@@ -53,8 +53,22 @@ public final class Reservation implements AutoCloseable {
      */
     public void grow(long delta) {
         checkOpen();
-        budget.acquire(this, delta, false);
+        budget.acquire(this, delta, MemoryBudget.Mode.FAIL);
         bytes.addAndGet(delta);
+    }
+
+    /**
+     * Grows by {@code delta} if the {@link Spillable}s (the pool, the chunk store) can make room; false
+     * otherwise, without asking any consumer to revoke. For state with a smaller fallback (a direct key
+     * index, a pre-sized table), which should not make other operators spill.
+     */
+    public boolean growIfRoom(long delta) {
+        checkOpen();
+        if (!budget.acquire(this, delta, MemoryBudget.Mode.SPILLABLES)) {
+            return false;
+        }
+        bytes.addAndGet(delta);
+        return true;
     }
 
     /**
@@ -66,7 +80,7 @@ public final class Reservation implements AutoCloseable {
      */
     public boolean growOrRevoke(long delta) {
         checkOpen();
-        if (!budget.acquire(this, delta, true)) {
+        if (!budget.acquire(this, delta, MemoryBudget.Mode.REVOKE_SELF)) {
             return false;
         }
         bytes.addAndGet(delta);
