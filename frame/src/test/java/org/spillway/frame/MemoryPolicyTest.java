@@ -65,6 +65,19 @@ class MemoryPolicyTest {
             thread.start();
         }
 
+        /**
+         * Grows the hog until the budget less what it holds is about {@code left} bytes, spilling the chunk
+         * store to make room (in halving steps, so it stops short instead of failing).
+         */
+        void leave(MemoryBudget budget, long left) {
+            long want = budget.limit() - left - held.bytes();
+            for (long step = want; step >= 64 << 10 && held.bytes() < budget.limit() - left; step /= 2) {
+                while (held.bytes() + step <= budget.limit() - left && held.growIfRoom(step)) {
+                    // grown by step
+                }
+            }
+        }
+
         @Override
         public void close() throws InterruptedException {
             stop = true;
@@ -96,7 +109,7 @@ class MemoryPolicyTest {
             assertEquals(Math.min(n, 200_003), groups.size());
             long total = 0;
             for (Row r : groups) {
-                total += r.getLong("count");
+                total += ((Number) r.get(1)).longValue();
             }
             assertEquals(n, total);
 
@@ -108,10 +121,12 @@ class MemoryPolicyTest {
                 assertTrue(a > b || a == b && sorted.get(i - 1).getLong("id") < sorted.get(i).getLong("id"), "row " + i);
             }
 
+            // the join's build side is within its share, but the budget cannot hold its table now: it partitions
+            hog.leave(sw.budget(), 3 * MIB);
             DataFrame right = df.select("id", "v").withColumnRenamed("v", "w");
             Row joined = df.join(right, on("id")).agg(Functions.count(), Functions.sum("w")).rows().getFirst();
-            assertEquals(n, joined.getLong(0));
-            assertEquals(n / 10 * 45.0, joined.getDouble(1), 1e-6);
+            assertEquals(n, ((Number) joined.get(0)).longValue());
+            assertEquals(n / 10 * 45.0, ((Number) joined.get(1)).doubleValue(), 1e-6);
         }
         Map<String, Long> c = sw.counters();
         assertTrue(c.getOrDefault("memory.revokes.HashAggregate", 0L) > 0, c.toString());
@@ -122,10 +137,12 @@ class MemoryPolicyTest {
 
     @Test
     void aBudgetFailureNamesTheOperatorInstance() {
-        Spillway sw = sessions.open("16m", 2, 4096);
-        DataFrame df = sw.createDataFrame(SCHEMA, rows(50_000));
-        // everything left is held by a consumer that cannot spill: the aggregate's first table does not fit
-        try (Reservation hog = sw.budget().register("TestHog").reserve("hog", sw.budget().free())) {
+        Spillway sw = sessions.open("64m", 2, 65_536);
+        DataFrame df = sw.createDataFrame(SCHEMA, rows(50_000)); // one chunk: pinned while it is aggregated
+        // all but 256 KiB is held by a consumer that cannot spill: the aggregate's first table does not fit
+        MemoryConsumer hogs = sw.budget().register("TestHog");
+        try (Reservation hog = hogs.newReservation("hog")) {
+            assertTrue(hog.tryGrow(sw.budget().free() - (256 << 10)));
             RuntimeException e = assertThrows(RuntimeException.class, () -> df.groupBy("g").agg(Functions.sum("v")).rows());
             StringBuilder messages = new StringBuilder();
             for (Throwable t = e; t != null; t = t.getCause()) {
