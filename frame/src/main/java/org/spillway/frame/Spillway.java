@@ -93,7 +93,7 @@ public final class Spillway implements AutoCloseable {
         BudgetSplit split = Builder.budgetSplit(limit, maxHeap);
         Builder.warnIfUnbounded(limit, maxHeap, split, ProcessMemory.available());
         int parallelism = b.parallelism > 0 ? b.parallelism : MorselScheduler.defaultParallelism();
-        this.chunkRows = b.chunkRows > 0 ? b.chunkRows : defaultChunkRows(limit, parallelism);
+        this.chunkRows = b.chunkRows > 0 ? b.chunkRows : org.spillway.frame.exec.MemoryPolicy.defaultChunkRows(limit, parallelism);
         this.progress = b.progress;
         this.budget = split.shared() ? new MemoryBudget(limit) : MemoryBudget.split(split.offHeap(), split.heap());
         Path base = b.spillDir != null ? b.spillDir : Path.of(System.getProperty("java.io.tmpdir"), "spillway");
@@ -141,15 +141,6 @@ public final class Spillway implements AutoCloseable {
     /** Physical memory available to this process: the OS total, capped by a cgroup (v2 or v1) limit. */
     public static long availableMemory() {
         return ProcessMemory.available();
-    }
-
-    private static int defaultChunkRows(long limit, int parallelism) {
-        // Each worker holds a few chunks at once (input, filtered, projected) plus what is being
-        // collected; keep one chunk of ~64-byte rows under 1/16 of each worker's share of the limit (a
-        // quarter of its share of the budget when the heap is inside the limit: smaller chunks would
-        // multiply the per-chunk heap objects the budget does not count).
-        long byBudget = limit / ((long) parallelism * 16 * 64);
-        return (int) Math.max(1024, Math.min(1 << 17, byBudget));
     }
 
     private ProgressListener progressFor(String task, String unit) {
@@ -430,11 +421,15 @@ public final class Spillway implements AutoCloseable {
      * rows a group by sent to its partitions without pre-aggregating, because its keys hardly
      * repeated) and {@code groupby.sortedValues} (groups whose holistic values were sorted out of core);
      * and the chunk memory pool's {@code pool.*} counters ({@code pool.arenasCreated}, {@code pool.hits},
-     * {@code pool.misses}, ...: {@link org.spillway.spill.memory.SegmentPool#stats()}).
+     * {@code pool.misses}, ...: {@link org.spillway.spill.memory.SegmentPool#stats()}); and the budget's
+     * {@code memory.revokes.<operator>} (spills an operator made because the budget was short),
+     * {@code memory.revokedBytes.<operator>} and {@code memory.revokeRequests.<operator>}
+     * ({@link MemoryBudget#revokeStats()}).
      */
     public java.util.Map<String, Long> counters() {
         java.util.Map<String, Long> m = counters.snapshot();
         m.putAll(budget.pool().stats());
+        m.putAll(budget.revokeStats());
         return m;
     }
 

@@ -4,17 +4,26 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The one memory budget of a session. Every sizeable allocation (chunk vectors, hash tables, sort
- * buffers) is reserved here first through a named {@link Reservation}; when a reservation does not
- * fit, the budget asks the registered {@link Spillable}s (largest first) to release memory, then
- * retries, and otherwise fails fast with a {@link BudgetExceededException} whose message says who
- * asked, how much is held and what to change. It never lets the total exceed the limit.
+ * buffers) is reserved here first through a named {@link Reservation}, most of them opened by an
+ * operator instance registered as a {@link MemoryConsumer} ({@link #register}, e.g. {@code HashAggregate#3}).
+ * When a reservation does not fit, the budget asks the registered {@link Spillable}s (the pool first,
+ * then largest first) to release memory and retries; when they have nothing left, it asks the largest
+ * revocable consumers to revoke ({@link MemoryConsumer}: the requester by a false
+ * {@link Reservation#growOrRevoke}, others by {@link MemoryConsumer#requestRevoke} honoured at their next
+ * safe point), and only then fails with a {@link BudgetExceededException} whose message names the
+ * operator instance, how much it and the largest holders hold, and what to change. It never lets the
+ * total exceed the limit.
  *
  * <p>Cost: reservations are a CAS on one counter. Threads short of memory spill concurrently (each
  * {@link Spillable} hands disjoint victims to concurrent callers), and one that finds nothing left
@@ -40,6 +49,14 @@ public final class MemoryBudget implements AutoCloseable {
     /** Threads now spilling in {@link #acquire} (written under spillLock, read without it). */
     private volatile int spilling;
     private final SegmentPool pool;
+    private final Set<MemoryConsumer> consumers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger consumerIds = new AtomicInteger();
+    private final Map<String, LongAdder> revokeStats = new ConcurrentHashMap<>();
+    /**
+     * How long a reservation that cannot spill its own state waits for the consumers it asked to revoke
+     * (they honour requests between chunks) before it fails.
+     */
+    static final long REVOKE_WAIT_NANOS = 500_000_000L;
 
     /** Creates a budget of {@code limitBytes} bytes. */
     public MemoryBudget(long limitBytes) {
@@ -69,8 +86,8 @@ public final class MemoryBudget implements AutoCloseable {
      * {@link #newOffHeapReservation}) and {@code heapBytes} for operator state on the Java heap (hash tables, sort
      * keys, decode buffers; {@link #newReservation}). Each part is a cap of its own, so off-heap chunks cannot take the
      * heap's share nor operator state the off-heap memory: the process's size is then bounded by the heap's maximum
-     * plus the off-heap part whatever the mix. Spilling chunks makes room in the off-heap part only; a heap
-     * reservation that does not fit fails at once (its operator spills its own state).
+     * plus the off-heap part whatever the mix. Spilling chunks makes room in the off-heap part only; room in the heap
+     * part comes from the consumers revoking their state ({@link MemoryConsumer}).
      */
     public static MemoryBudget split(long offHeapBytes, long heapBytes, boolean pooled) {
         return new MemoryBudget(offHeapBytes + heapBytes, heapBytes, offHeapBytes, pooled);
@@ -86,7 +103,7 @@ public final class MemoryBudget implements AutoCloseable {
         return split;
     }
 
-    /** The cap on heap-resident reservations: the heap part when split, else the whole limit. */
+    /** The cap on heap-resident reservations (operator state): the heap part when split, else the whole limit. */
     public long heapLimit() {
         return heapLimit;
     }
@@ -144,18 +161,71 @@ public final class MemoryBudget implements AutoCloseable {
         return spilledBytes.get();
     }
 
-    /** Opens an empty reservation for {@code consumer}'s state on the Java heap (hash tables, buffers, keys). */
+    /** Opens an empty reservation for {@code consumer} (a name; operators open theirs from their {@link MemoryConsumer}). */
     public Reservation newReservation(String consumer) {
-        Reservation r = new Reservation(this, consumer, true);
+        return newReservation(null, consumer);
+    }
+
+    Reservation newReservation(MemoryConsumer owner, String part) {
+        Reservation r = new Reservation(this, owner, part, true);
         live.add(r);
         return r;
     }
 
     /** Opens an empty reservation for off-heap memory (chunk vectors: the {@link #pool()}'s leases). */
     public Reservation newOffHeapReservation(String consumer) {
-        Reservation r = new Reservation(this, consumer, false);
+        Reservation r = new Reservation(this, null, consumer, false);
         live.add(r);
         return r;
+    }
+
+    /**
+     * Registers an operator instance of {@code kind} (e.g. {@code HashAggregate}) that cannot spill: named
+     * {@code kind#n}, n counting the consumers of this budget (that is, of the session).
+     */
+    public MemoryConsumer register(String kind) {
+        return register(kind, null);
+    }
+
+    /**
+     * Registers an operator instance of {@code kind} whose state can be spilled: {@code revocableBytes}
+     * (called from any thread, without blocking) says how much it could give back now.
+     */
+    public MemoryConsumer register(String kind, LongSupplier revocableBytes) {
+        MemoryConsumer c = new MemoryConsumer(this, kind, consumerIds.incrementAndGet(), revocableBytes);
+        consumers.add(c);
+        return c;
+    }
+
+    void unregister(MemoryConsumer c) {
+        consumers.remove(c);
+    }
+
+    /** The registered consumers, largest holders first, for diagnostics. */
+    public List<MemoryConsumer> consumers() {
+        List<MemoryConsumer> out = new ArrayList<>(consumers);
+        out.sort(Comparator.comparingLong(MemoryConsumer::heldBytes).reversed());
+        return out;
+    }
+
+    void countRevokeRequest(String kind) {
+        revokeStats.computeIfAbsent("memory.revokeRequests." + kind, k -> new LongAdder()).increment();
+    }
+
+    void countRevoke(String kind, long bytes) {
+        revokeStats.computeIfAbsent("memory.revokes." + kind, k -> new LongAdder()).increment();
+        revokeStats.computeIfAbsent("memory.revokedBytes." + kind, k -> new LongAdder()).add(Math.max(0, bytes));
+    }
+
+    /**
+     * Revocation counters by operator kind: {@code memory.revokes.<kind>} (spills an operator made because
+     * the budget was short), {@code memory.revokedBytes.<kind>} and {@code memory.revokeRequests.<kind>}
+     * (requests the budget sent to consumers of that kind).
+     */
+    public Map<String, Long> revokeStats() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        revokeStats.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
     }
 
     /** Opens a reservation of {@code bytes}, spilling others if needed. */
@@ -215,7 +285,7 @@ public final class MemoryBudget implements AutoCloseable {
         }
     }
 
-    /** Bytes free now in the part a reservation of this kind draws from. */
+    /** Bytes free now in the part a reservation of this kind draws from (the whole budget's when shared). */
     long free(boolean heap) {
         if (!split) {
             return free();
@@ -223,65 +293,157 @@ public final class MemoryBudget implements AutoCloseable {
         return heap ? heapLimit - heapUsed.get() : offHeapLimit - offHeapUsed.get();
     }
 
-    void acquire(String consumer, long delta, long alreadyHeld) {
-        acquire(consumer, delta, alreadyHeld, false);
+    /** What a reservation that does not fit does once the spillables have nothing left. */
+    enum Mode {
+        /** Ask the revocable consumers, wait for them, then throw ({@link Reservation#grow}). */
+        FAIL,
+        /** Return false for the caller to spill its own state; ask others if it is too small ({@link Reservation#growOrRevoke}). */
+        REVOKE_SELF,
+        /** Return false ({@link Reservation#growIfRoom}). */
+        SPILLABLES
     }
 
-    void acquire(String consumer, long delta, long alreadyHeld, boolean heap) {
+    /**
+     * Takes {@code delta} bytes for {@code r}, making room if needed; false (unless {@code mode} is FAIL)
+     * when it does not fit.
+     *
+     * @throws BudgetExceededException if it does not fit in mode FAIL
+     */
+    boolean acquire(Reservation r, long delta, Mode mode) {
+        boolean heap = r.onHeap();
         if (tryAcquire(delta, heap)) {
-            return;
+            return true;
         }
-        if (split && heap) {
-            // spilling chunks frees off-heap memory only: the heap part is the operators' own to spill
-            throw new BudgetExceededException(String.format(Locale.ROOT,
-                    "%s needs %s more (holds %s) of the heap part of the budget (%s of %s, %s free; largest holders: %s)."
-                            + " Give the JVM a larger heap (-Xmx, or SPILLWAY_MEMORY for ./spillway) or raise the memory limit.",
-                    consumer, formatBytes(delta), formatBytes(alreadyHeld), formatBytes(heapLimit), formatBytes(limit),
-                    formatBytes(free(true)), topHolders(3)), delta, free(true));
-        }
+        // in a split budget, spilling chunks frees off-heap memory only: the heap part's room comes from the consumers
+        boolean spillablesHelp = !(split && heap);
         // Threads short of memory spill at the same time: each spillable picks disjoint victims
         // (its protocol: thread-safe), so two threads compress and write in parallel instead of
         // queueing behind one lock (db-benchmark q3 at 1e8 rows under 1 GB: the workers spent a
         // fifth of their time blocked on it). Threads that reserve without spilling (the lock-free
         // fast path) may take what a spill frees first, so each spill frees a little more than
         // needed, and a thread retries while spilling makes progress. One that finds nothing left
-        // to spill waits for the spills still in flight on other threads before it gives up, so
-        // memory about to be freed is not reported missing.
+        // to spill waits for the spills still in flight on other threads; then come the consumers
+        // (see MemoryConsumer): the requester spills its own state when it can, and the largest
+        // other revocable consumers are asked to revoke at their next safe point.
+        long revokeDeadline = 0;
         for (int attempt = 0; attempt < 64; attempt++) {
             if (tryAcquire(delta, heap)) {
-                return;
+                return true;
             }
             long need = Math.max(delta - free(heap), 0) + Math.min(delta, (heap ? heapLimit : offHeapLimit) / 64);
-            long released;
-            synchronized (spillLock) {
-                spilling++;
-            }
-            try {
-                released = spillOthers(need);
-            } finally {
+            long released = 0;
+            if (spillablesHelp) {
                 synchronized (spillLock) {
-                    spilling--;
-                    spillLock.notifyAll();
+                    spilling++;
+                }
+                try {
+                    released = spillOthers(need);
+                } finally {
+                    synchronized (spillLock) {
+                        spilling--;
+                        spillLock.notifyAll();
+                    }
+                }
+                if (tryAcquire(delta, heap)) {
+                    return true;
+                }
+                if (released > 0 || awaitSpillsInFlight(delta, heap)) {
+                    continue;
                 }
             }
-            if (tryAcquire(delta, heap)) {
-                return;
+            // nothing left to spill, here or on any other thread: the consumers' turn
+            if (mode == Mode.SPILLABLES) {
+                return false;
             }
-            if (released == 0 && !awaitSpillsInFlight(delta, heap)) {
-                break; // nothing left to spill, here or on any other thread
+            if (mode == Mode.REVOKE_SELF) {
+                MemoryConsumer self = r.owner();
+                long own = self != null && self.isRevocable() ? r.bytes() : 0;
+                if (own < need) {
+                    requestRevokes(need - own);
+                }
+                return false;
+            }
+            if (revokeDeadline == 0) {
+                if (requestRevokes(need) == 0) {
+                    break; // no consumer can spill either
+                }
+                revokeDeadline = System.nanoTime() + REVOKE_WAIT_NANOS;
+            }
+            if (!awaitRevokes(delta, heap, revokeDeadline)) {
+                break;
             }
         }
         if (tryAcquire(delta, heap)) {
-            return;
+            return true;
         }
-        long free = free(heap);
-        throw new BudgetExceededException(String.format(Locale.ROOT,
-                "%s needs %s more (holds %s); budget %s, %s free, nothing left to spill"
+        if (mode != Mode.FAIL) {
+            return false;
+        }
+        throw exceeded(r, delta, "");
+    }
+
+    /** The final failure of {@code r} for {@code delta} more bytes ({@link Reservation#exceeded}). */
+    BudgetExceededException exceeded(Reservation r, long delta, String detail) {
+        long free = free(r.onHeap());
+        MemoryConsumer owner = r.owner();
+        String held = owner == null ? formatBytes(r.bytes())
+                : formatBytes(r.bytes()) + "; " + owner.name() + " holds " + formatBytes(owner.heldBytes()) + " in all";
+        return new BudgetExceededException(String.format(Locale.ROOT,
+                "%s needs %s more (holds %s); budget %s%s, %s free, nothing left to spill"
                         + (Thread.currentThread().isInterrupted() ? " (interrupted while waiting for other threads' spills)" : "")
-                        + " (largest holders: %s). "
+                        + " (largest holders: %s)%s. "
                         + "Raise Spillway.builder().memoryLimit(...), use smaller chunkRows(...), or lower parallelism(...).",
-                consumer, formatBytes(delta), formatBytes(alreadyHeld), formatBytes(limit), formatBytes(free),
-                topHolders(3) + spillableSummary()), delta, free);
+                r.consumer(), formatBytes(delta), held, formatBytes(limit),
+                split ? (r.onHeap() ? ", its heap part for operator state " + formatBytes(heapLimit)
+                        : ", its off-heap part for chunks " + formatBytes(offHeapLimit)) : "", formatBytes(free),
+                topHolders(3) + spillableSummary(), detail), delta, free);
+    }
+
+    /**
+     * Asks the largest revocable consumers to revoke (their callback, {@link MemoryConsumer#requestRevoke})
+     * until what they could give back covers {@code need}; returns how many were asked.
+     */
+    private int requestRevokes(long need) {
+        List<MemoryConsumer> order = new ArrayList<>();
+        for (MemoryConsumer c : consumers) {
+            if (c.isRevocable() && c.revocableBytes() > 0) {
+                order.add(c);
+            }
+        }
+        order.sort(Comparator.comparingLong(MemoryConsumer::revocableBytes).reversed());
+        long asked = 0;
+        int n = 0;
+        for (MemoryConsumer c : order) {
+            if (asked >= need) {
+                break;
+            }
+            c.requestRevoke();
+            asked += c.revocableBytes();
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Waits (polling, as memory is returned without a signal) until {@code delta} bytes are free or the
+     * deadline passes; false at the deadline or if interrupted.
+     */
+    private boolean awaitRevokes(long delta, boolean heap, long deadline) {
+        synchronized (spillLock) {
+            try {
+                while (free(heap) < delta) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    spillLock.wait(Math.max(1, Math.min(10, left / 1_000_000)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return true;
+        }
     }
 
     /**
@@ -370,7 +532,8 @@ public final class MemoryBudget implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         java.util.Map<String, Long> byConsumer = new java.util.LinkedHashMap<>();
         for (Reservation r : all) {
-            byConsumer.merge(r.consumer().replaceAll("#\\d+$", ""), r.bytes(), Long::sum);
+            String who = r.owner() != null ? r.owner().name() : r.consumer().replaceAll("#\\d+$", "");
+            byConsumer.merge(who, r.bytes(), Long::sum);
         }
         byConsumer.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
                 .limit(n).forEach(e -> {

@@ -9,14 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Reservation implements AutoCloseable {
     private final MemoryBudget budget;
     private final String consumer;
+    private final MemoryConsumer owner;
     private final boolean heap;
     private final AtomicLong bytes = new AtomicLong();
     private volatile boolean closed;
 
-    Reservation(MemoryBudget budget, String consumer, boolean heap) {
+    Reservation(MemoryBudget budget, MemoryConsumer owner, String part, boolean heap) {
         this.budget = budget;
-        this.consumer = consumer;
+        this.owner = owner;
         this.heap = heap;
+        this.consumer = owner == null ? part : owner.name() + " (" + part + ")";
     }
 
     /** Whether this reserves heap-resident memory (operator state) rather than off-heap memory (chunk vectors). */
@@ -24,9 +26,14 @@ public final class Reservation implements AutoCloseable {
         return heap;
     }
 
-    /** Who holds this memory, for messages and leak reports. */
+    /** Who holds this memory, for messages and leak reports: {@code HashAggregate#3 (group by)}, or a plain name. */
     public String consumer() {
         return consumer;
+    }
+
+    /** The operator instance this reservation belongs to, or null for one opened by name ({@link MemoryBudget#newReservation}). */
+    public MemoryConsumer owner() {
+        return owner;
     }
 
     /** Bytes held now. */
@@ -45,14 +52,54 @@ public final class Reservation implements AutoCloseable {
     }
 
     /**
-     * Grows by {@code delta}, asking spillable consumers to release memory if it does not fit.
+     * Grows by {@code delta}, making room if it does not fit: the {@link Spillable}s spill, then the largest
+     * revocable {@link MemoryConsumer}s are asked to revoke, and the budget waits a little for them.
      *
-     * @throws BudgetExceededException if it still does not fit
+     * @throws BudgetExceededException if it still does not fit (the final failure: the message names this
+     *         reservation's operator instance, its bytes and the largest holders)
      */
     public void grow(long delta) {
         checkOpen();
-        budget.acquire(consumer, delta, bytes.get(), heap);
+        budget.acquire(this, delta, MemoryBudget.Mode.FAIL);
         bytes.addAndGet(delta);
+    }
+
+    /**
+     * Grows by {@code delta} if the {@link Spillable}s (the pool, the chunk store) can make room; false
+     * otherwise, without asking any consumer to revoke. For state with a smaller fallback (a direct key
+     * index, a pre-sized table), which should not make other operators spill.
+     */
+    public boolean growIfRoom(long delta) {
+        checkOpen();
+        if (!budget.acquire(this, delta, MemoryBudget.Mode.SPILLABLES)) {
+            return false;
+        }
+        bytes.addAndGet(delta);
+        return true;
+    }
+
+    /**
+     * Grows by {@code delta} if room can be made as {@link #grow} makes it, but returns false instead of
+     * throwing when it cannot: the caller, on its own thread, then spills its own state (reporting it with
+     * {@link MemoryConsumer#revoked}) and retries, or does with less. When this reservation's own bytes
+     * cannot cover the shortfall, the largest other revocable consumers have been asked to revoke
+     * ({@link MemoryConsumer#requestRevoke}) before it returns false.
+     */
+    public boolean growOrRevoke(long delta) {
+        checkOpen();
+        if (!budget.acquire(this, delta, MemoryBudget.Mode.REVOKE_SELF)) {
+            return false;
+        }
+        bytes.addAndGet(delta);
+        return true;
+    }
+
+    /**
+     * The final failure for a reservation of {@code delta} more bytes that does not fit, with
+     * {@code detail} appended to the budget's message (who needs how much, held, free, largest holders).
+     */
+    public BudgetExceededException exceeded(long delta, String detail) {
+        return budget.exceeded(this, delta, detail);
     }
 
     /** Returns {@code delta} bytes to the budget. */
@@ -98,6 +145,9 @@ public final class Reservation implements AutoCloseable {
         long held = bytes.getAndSet(0);
         budget.release(held, heap);
         budget.forget(this);
+        if (owner != null) {
+            owner.forget(this);
+        }
     }
 
     private void checkOpen() {

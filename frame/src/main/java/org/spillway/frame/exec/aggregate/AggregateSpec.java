@@ -22,6 +22,7 @@ import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
+import org.spillway.spill.memory.MemoryConsumer;
 import org.spillway.spill.vector.BoolVectorBuilder;
 import org.spillway.spill.vector.DoubleVectorBuilder;
 import org.spillway.spill.vector.IntVectorBuilder;
@@ -32,8 +33,9 @@ import org.spillway.spill.vector.VectorBuilder;
 /**
  * What one hash aggregate is made of, fixed by its constructor: the keys and their types, the
  * aggregate functions and where each keeps its state in a group's row of {@link #stride} longs, the
- * schemas of partial-state chunks and holistic value chunks, the worker's share of the budget, and
- * the partitions (shared lists of chunk handles) that phase 1 writes and phase 2 reads.
+ * schemas of partial-state chunks and holistic value chunks, the worker's share of the budget
+ * ({@link org.spillway.frame.exec.MemoryPolicy#workerShare()}), its {@link MemoryConsumer}, and the partitions
+ * (shared lists of chunk handles) that phase 1 writes and phase 2 reads.
  *
  * <p>Each part of the operator ({@link PreAggregator}, {@link PassThrough}, {@link PartitionSpiller},
  * {@link DirectStates}, {@link HolisticValuePartitions}, {@link PartitionMerger}) extends this class
@@ -57,6 +59,10 @@ class AggregateSpec {
     final int[] partialWidth; // partial columns of each algebraic aggregate
     final int stride;
     final int topK; // index of the top-k aggregate, or -1
+    /** This operator instance's registration with the budget ({@code HashAggregate#n}); its state revocable is the workers' tables. */
+    final MemoryConsumer consumer;
+    /** The phase-1 workers made so far (their tables are what a revoke request spills). */
+    final List<AggregateWorker> workers;
     final long workerShare;
     final List<List<ChunkHandle>> parts;
     /** Holistic aggregates (median, quantile, countDistinct) keep every value: rows of keys + values, by partition. */
@@ -157,7 +163,15 @@ class AggregateSpec {
         }
         stringColumns = sc;
         canPassThrough = raw == null && !keys.isEmpty() && java.util.Arrays.stream(keyColumns).allMatch(java.util.Objects::nonNull);
-        workerShare = Math.max(64 << 10, ctx.budget().heapLimit() / (2L * ctx.scheduler().parallelism()));
+        workerShare = ctx.policy().workerShare();
+        workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        consumer = ctx.policy().register("HashAggregate", () -> {
+            long b = 0;
+            for (AggregateWorker w : workers) {
+                b += w.res.bytes();
+            }
+            return b;
+        });
         boolean ds = raw == null && keys.size() == 1 && keyColumns[0] != null
                 && (keyTypes[0] == DataType.INT32 || keyTypes[0] == DataType.DATE);
         for (AggFn f : fns) {
@@ -190,6 +204,8 @@ class AggregateSpec {
         this.stride = spec.stride;
         this.topK = spec.topK;
         this.workerShare = spec.workerShare;
+        this.consumer = spec.consumer;
+        this.workers = spec.workers;
         this.parts = spec.parts;
         this.rawParts = spec.rawParts;
         this.raw = spec.raw;

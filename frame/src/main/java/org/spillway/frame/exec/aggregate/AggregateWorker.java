@@ -5,7 +5,6 @@ import static org.spillway.frame.exec.aggregate.DirectStates.DIRECT_MAX;
 import org.spillway.frame.exec.hash.GroupTable;
 import org.spillway.frame.exec.hash.KeyBatch;
 import org.spillway.frame.exec.hash.StringPool;
-import org.spillway.spill.memory.BudgetExceededException;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.VectorBuilder;
@@ -55,14 +54,11 @@ public final class AggregateWorker {
             long range = (long) max - min + 1;
             if (range <= DIRECT_MAX) {
                 int size = (int) Math.max(1024, Long.highestOneBit(Math.max(1, range * 2 - 1)));
-                try {
-                    directRes.grow(4L * size);
+                if (directRes.growIfRoom(4L * size)) { // else: hash every row instead
                     direct = new int[size];
                     // leave room below the first chunk's minimum for later chunks
                     directBase = (int) Math.max(Integer.MIN_VALUE, Math.min((long) min - (size - range) / 2,
                             (long) Integer.MAX_VALUE - size + 1));
-                } catch (BudgetExceededException e) {
-                    direct = null; // hash every row instead
                 }
             }
         }
@@ -86,12 +82,15 @@ public final class AggregateWorker {
     /** Pass-through's partition builders hold rows not yet written ({@link PartitionSpiller#flushPassThrough}). */
     boolean passThroughPending;
     long rawBuffered;
+    /** The consumer's revoke epoch this worker last honoured ({@link PreAggregator#update}: its safe point). */
+    long revokeSeen;
 
     AggregateWorker(AggregateSpec spec) {
         // (in the order the fields were initialised: the reservations are made in this order)
         table = new GroupTable(spec.keys.size(), spec.stride);
         pool = new StringPool(spec.inlinePool());
-        res = spec.ctx.budget().newReservation("group by");
-        directRes = spec.ctx.budget().newReservation("group by direct keys");
+        res = spec.consumer.newReservation("group by");
+        directRes = spec.consumer.newReservation("group by direct keys");
+        revokeSeen = spec.consumer.revokeEpoch();
     }
 }

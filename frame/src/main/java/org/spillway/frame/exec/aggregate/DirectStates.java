@@ -15,7 +15,6 @@ import org.spillway.parallel.Morsel;
 import org.spillway.parallel.Sink;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
-import org.spillway.spill.memory.BudgetExceededException;
 import org.spillway.spill.vector.IntVectorBuilder;
 import org.spillway.spill.vector.VectorBuilder;
 
@@ -68,9 +67,7 @@ final class DirectStates extends AggregateSpec {
                 w.directStatesRefused = true;
                 return false;
             }
-            try {
-                w.directRes.grow(bytes);
-            } catch (BudgetExceededException e) {
+            if (!w.directRes.growIfRoom(bytes)) {
                 w.directStatesRefused = true;
                 return false;
             }

@@ -62,8 +62,14 @@ import org.spillway.spill.chunk.ChunkHandle;
  *
  * <p><b>Settings.</b> None: the sizes and thresholds are constants of the classes that use them
  * ({@link PreAggregator}, {@link PassThrough}, {@link DirectStates}, {@link PartitionLayout}).
- * The budget ({@link ExecContext#budget()}) and the scheduler's parallelism set each worker's
- * share of memory.
+ * Each worker's share of memory is the memory policy's ({@link ExecContext#policy()},
+ * {@link org.spillway.frame.exec.MemoryPolicy#workerShare()}).
+ *
+ * <p><b>Memory.</b> The operator is one {@link org.spillway.spill.memory.MemoryConsumer}
+ * ({@code HashAggregate#n}) whose revocable state is its workers' tables. A worker whose table's
+ * reservation does not fit ({@code growOrRevoke} is false) flushes it on its own thread; when the budget
+ * asks the operator to spill, each worker flushes at its next chunk (its safe point); both count as
+ * {@code memory.revokes.HashAggregate}.
  *
  * @see org.spillway.frame.exec.aggregate
  */
@@ -95,7 +101,9 @@ public final class HashAggregate {
         return new Terminal<>() {
             @Override
             public AggregateWorker newLocal() {
-                return new AggregateWorker(spec);
+                AggregateWorker w = new AggregateWorker(spec);
+                spec.workers.add(w);
+                return w;
             }
 
             @Override
@@ -116,6 +124,7 @@ public final class HashAggregate {
                     w.directRes.close();
                 }
                 spiller.discard();
+                spec.consumer.close();
             }
         };
     }
@@ -139,7 +148,11 @@ public final class HashAggregate {
             allDirect &= !w.usedTable;
         }
         if (anyDirect && allDirect) {
-            return directStates.combine(workers, name);
+            try {
+                return directStates.combine(workers, name);
+            } finally {
+                spec.consumer.close();
+            }
         }
         // (not with holistic aggregates: their values are many even when groups are few, and 64
         // partitions sort them in parallel and in pieces)
@@ -161,6 +174,7 @@ public final class HashAggregate {
             throw e;
         } finally {
             spiller.discard();
+            spec.consumer.close();
         }
     }
 

@@ -20,7 +20,6 @@ import org.spillway.frame.plan.StoredFrame;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.PinnedChunk;
-import org.spillway.spill.memory.BudgetExceededException;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.VectorBuilder;
@@ -39,7 +38,7 @@ final class PartitionMerger extends AggregateSpec {
     private record MergeSizes(int groups, int strings, long stringBytes) {
     }
 
-    final Reservation res = ctx.budget().newReservation("group by merge");
+    final Reservation res = consumer.newReservation("group by merge");
     private final MergeSizeHints hints;
     final KeyBatch batch = new KeyBatch();
     final PlainKeys plainKeys = new PlainKeys();
@@ -73,58 +72,19 @@ final class PartitionMerger extends AggregateSpec {
         StringPool pool = takePool(sized, inlinePool);
         java.util.Arrays.fill(idGid, -1); // a new pool: its ids start again at 0
         HolisticAggregates h = null;
-        boolean partialsMerged = false;
-        try {
-            for (ChunkHandle ch : chunks) {
-                try (PinnedChunk p = ch.pin()) {
-                    Chunk c = p.chunk();
-                    int n = c.rows();
-                    long need = t.projectedBytes(t.size() + (long) n) + pool.bytes() + 48L * n + 8L * n * (keys.size() + 3);
-                    ensure(need, level);
-                    mergeChunk(t, pool, c);
-                }
-            }
-            partialsMerged = true;
+        boolean partialsMerged = mergePartials(chunks, t, pool, level);
+        boolean fits = partialsMerged;
+        if (partialsMerged) {
             hints.learn(rows, t.size(), pool);
             if (raw != null) {
                 h = new HolisticAggregates(this);
-                long rawRows = 0;
-                for (ChunkHandle ch : raws) {
-                    rawRows += ch.rows();
-                }
-                // one holistic aggregate at a time, so only one set of values is in memory
-                for (int j = 0; j < aggs.size(); j++) {
-                    if (rawCol[j] < 0) {
-                        continue;
-                    }
-                    if (rawRows <= Integer.MAX_VALUE - 8) {
-                        // room for every value at once, instead of doubling the arrays chunk by chunk
-                        ensure(t.bytes() + pool.projectedBytes(0, 0) + h.bytesAfter(rawRows, j), level);
-                        h.expect(j, (int) rawRows);
-                    }
-                    for (ChunkHandle ch : raws) {
-                        try (PinnedChunk p = ch.pin()) {
-                            Chunk c = p.chunk();
-                            long need = t.bytes() + pool.projectedBytes(c.rows(), 32L * c.rows()) + h.bytesAfter(c.rows(), j)
-                                    + 8L * c.rows() * (keys.size() + 3);
-                            ensure(need, level);
-                            h.add(t, pool, c, j);
-                        }
-                    }
-                    long need = t.bytes() + pool.bytes() + h.bytesAfter(0, j) + 16L * (t.size() + 1) * aggs.size();
-                    ensure(need, level);
-                    h.compute(t.size(), j);
-                    long kept = t.bytes() + pool.bytes() + 16L * (t.size() + 1) * aggs.size();
-                    if (kept < res.bytes()) {
-                        res.shrink(res.bytes() - kept); // the values are gone
-                    }
-                }
+                fits = groupValues(h, raws, t, pool, level);
             }
-        } catch (BudgetExceededException e) {
+        }
+        if (!fits) {
             if (level >= MAX_LEVEL && raw != null && partialsMerged) {
                 // The groups fit but their values do not, and the hash cannot split them further
                 // (one group holds too many values: skew): sort the values out of core instead.
-                h = null;
                 long kept = t.bytes() + pool.bytes();
                 if (kept < res.bytes()) {
                     res.shrink(res.bytes() - kept);
@@ -134,8 +94,11 @@ final class PartitionMerger extends AggregateSpec {
                 return;
             }
             if (level >= MAX_LEVEL) {
-                throw new BudgetExceededException(e.getMessage() + " (group by: a partition's groups still did not fit after "
-                        + level + " levels of repartitioning)", 0, 0);
+                throw res.exceeded(shortBy, " (group by: a partition's groups still did not fit after " + level
+                        + " levels of repartitioning)");
+            }
+            if (budgetShort) {
+                consumer.revoked(res.bytes()); // the budget was short: the partition is split and spilled again
             }
             release();
             repartition(chunks, raws, level, result);
@@ -143,6 +106,67 @@ final class PartitionMerger extends AggregateSpec {
         }
         emit(t, pool, h, result);
         keepForNextPartition();
+    }
+
+    /**
+     * Merges the partial chunks into {@code t}; false as soon as the table would not fit
+     * ({@link #ensure}): the partition is then split, or, at the deepest level, fails.
+     */
+    private boolean mergePartials(List<ChunkHandle> chunks, GroupTable t, StringPool pool, int level) {
+        for (ChunkHandle ch : chunks) {
+            try (PinnedChunk p = ch.pin()) {
+                Chunk c = p.chunk();
+                int n = c.rows();
+                long need = t.projectedBytes(t.size() + (long) n) + pool.bytes() + 48L * n + 8L * n * (keys.size() + 3);
+                if (!ensure(need, level)) {
+                    return false;
+                }
+                mergeChunk(t, pool, c);
+            }
+        }
+        return true;
+    }
+
+    /** Groups the holistic values of the partition's groups, one aggregate at a time; false when they do not fit ({@link #ensure}). */
+    private boolean groupValues(HolisticAggregates h, List<ChunkHandle> raws, GroupTable t, StringPool pool, int level) {
+        long rawRows = 0;
+        for (ChunkHandle ch : raws) {
+            rawRows += ch.rows();
+        }
+        // one holistic aggregate at a time, so only one set of values is in memory
+        for (int j = 0; j < aggs.size(); j++) {
+            if (rawCol[j] < 0) {
+                continue;
+            }
+            if (rawRows <= Integer.MAX_VALUE - 8) {
+                // room for every value at once, instead of doubling the arrays chunk by chunk
+                if (!ensure(t.bytes() + pool.projectedBytes(0, 0) + h.bytesAfter(rawRows, j), level)) {
+                    return false;
+                }
+                h.expect(j, (int) rawRows);
+            }
+            for (ChunkHandle ch : raws) {
+                try (PinnedChunk p = ch.pin()) {
+                    Chunk c = p.chunk();
+                    long need = t.bytes() + pool.projectedBytes(c.rows(), 32L * c.rows()) + h.bytesAfter(c.rows(), j)
+                            + 8L * c.rows() * (keys.size() + 3);
+                    if (!ensure(need, level)) {
+                        return false;
+                    }
+                    h.add(t, pool, c, j);
+                }
+            }
+            long need = t.bytes() + pool.bytes() + h.bytesAfter(0, j) + 16L * (t.size() + 1) * aggs.size();
+            if (!ensure(need, level)) {
+                return false;
+            }
+            h.compute(t.size(), j);
+            long kept = t.bytes() + pool.bytes() + 16L * (t.size() + 1) * aggs.size();
+            if (kept < res.bytes()) {
+                res.shrink(res.bytes() - kept); // the values are gone
+            }
+        }
+        return true;
     }
 
     /** The table and pool kept from the last partition for the next ({@link #keepForNextPartition}), or null. */
@@ -213,27 +237,36 @@ final class PartitionMerger extends AggregateSpec {
         if (groups <= 16 || need > workerShare / 2) {
             return null;
         }
-        try {
-            ensure(need, MAX_LEVEL);
-        } catch (BudgetExceededException e) {
-            return null;
+        if (need > res.bytes() && !res.growIfRoom(need - res.bytes())) {
+            return null; // start small and grow
         }
         return new MergeSizes(groups, strings, bytes);
     }
 
+    /** The last {@link #ensure} failed because the budget was short (not because of the share). */
+    private boolean budgetShort;
+    /** The bytes the last failed {@link #ensure} lacked. */
+    private long shortBy;
+
     /**
-     * Reserves up to {@code need} bytes for the partition being merged. Past this worker's share of
-     * the budget (and below the deepest level) it fails on purpose so the partition is split.
+     * Reserves up to {@code need} bytes for the partition being merged; false if they do not fit, so that
+     * the partition is split: past this worker's share of the budget (below the deepest level), or when
+     * the budget is short ({@code growOrRevoke}).
      */
-    private void ensure(long need, int level) {
+    private boolean ensure(long need, int level) {
         if (need <= res.bytes()) {
-            return;
+            return true;
         }
+        shortBy = need - res.bytes();
+        budgetShort = false;
         if (need > workerShare && level < MAX_LEVEL) {
-            throw new BudgetExceededException("group by merge needs " + need + " bytes, over its share of "
-                    + workerShare, need - res.bytes(), 0);
+            return false;
         }
-        res.grow(need - res.bytes());
+        if (res.growOrRevoke(need - res.bytes())) {
+            return true;
+        }
+        budgetShort = true;
+        return false;
     }
 
     /** Fills {@link #gids} with the group of each row of {@code c}, whose leading columns are the keys. */
@@ -351,8 +384,11 @@ final class PartitionMerger extends AggregateSpec {
             AggregateExpr a = aggs.get(j);
             AggregateExpr.Kind kind = a.kind();
             int k = kind == AggregateExpr.Kind.TOP_K ? a.k() : 0;
-            ensure(t.bytes() + pool.bytes() + 16L * (groups + 1) * aggs.size() + 40L * (groups + 1)
-                    + 8L * groups * k + 8L * ctx.chunkRows() * (nk + 4), level);
+            long need = t.bytes() + pool.bytes() + 16L * (groups + 1) * aggs.size() + 40L * (groups + 1)
+                    + 8L * groups * k + 8L * ctx.chunkRows() * (nk + 4);
+            if (need > res.bytes()) {
+                res.grow(need - res.bytes()); // the deepest level: it fits, or the query fails
+            }
             int[] keyCols = new int[nk + 1];
             List<org.spillway.frame.SortOrder> orders = new ArrayList<>();
             for (int c = 0; c < nk; c++) {

@@ -22,6 +22,16 @@ final class PartitionSpiller extends AggregateSpec {
         super(spec);
     }
 
+    /**
+     * Spills the worker's state because the budget is short (its reservation did not fit, or the budget
+     * asked this operator at the worker's safe point): flushes it and reports the revoke to the consumer.
+     */
+    void revoke(AggregateWorker w) {
+        long held = w.res.bytes();
+        flush(w, 0);
+        consumer.revoked(held);
+    }
+
     /** Writes the worker's groups as partial chunks into the level-{@code level} partitions and empties the table. */
     void flush(AggregateWorker w, int level) {
         flush(w, level, false);

@@ -13,7 +13,6 @@ import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.DataType;
 import org.spillway.spill.chunk.Chunk;
-import org.spillway.spill.memory.BudgetExceededException;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.DoubleVectorBuilder;
 import org.spillway.spill.vector.LongVectorBuilder;
@@ -49,17 +48,17 @@ final class PassThrough extends AggregateSpec {
         if (w.table.size() > 0) {
             spiller.flush(w, 0); // groups from smaller chunks: their string ids live in the pool passThrough clears
         }
-        try {
-            if (need > w.res.bytes()) {
-                w.res.grow(need - w.res.bytes());
-            } else {
-                w.res.shrink(w.res.bytes() - need);
-            }
+        if (need <= w.res.bytes()) {
+            w.res.shrink(w.res.bytes() - need);
             return true;
-        } catch (BudgetExceededException e) {
-            spiller.flushPassThrough(w);
-            return false;
         }
+        if (w.res.growOrRevoke(need - w.res.bytes())) {
+            return true;
+        }
+        long held = w.res.bytes();
+        spiller.flushPassThrough(w); // the budget is short: write the builders, and the chunk goes through the table in slices
+        consumer.revoked(held);
+        return false;
     }
 
     /**

@@ -7,7 +7,6 @@ import org.spillway.frame.exec.hash.KeyBatch;
 import org.spillway.frame.exec.pipeline.ChunkOps;
 import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.chunk.Chunk;
-import org.spillway.spill.memory.BudgetExceededException;
 
 /**
  * Phase 1 of a hash aggregate: takes one input chunk into a worker ({@link AggregateWorker}). A
@@ -58,6 +57,13 @@ final class PreAggregator extends AggregateSpec {
 
     void update(AggregateWorker w, Chunk chunk, long pos0) {
         int n = chunk.rows();
+        long epoch = consumer.revokeEpoch();
+        if (epoch != w.revokeSeen) { // a safe point: the budget asked this operator to spill
+            w.revokeSeen = epoch;
+            if (w.table.size() > 0 || w.passThroughPending) {
+                spiller.revoke(w);
+            }
+        }
         if (canDirectStates && directStates.update(w, chunk, pos0)) {
             return;
         }
@@ -164,17 +170,19 @@ final class PreAggregator extends AggregateSpec {
             return;
         }
         if (need <= workerShare) {
-            try {
-                w.res.grow(need - w.res.bytes());
+            if (w.res.growOrRevoke(need - w.res.bytes())) {
                 w.rowsSinceFlush += rows;
                 return;
-            } catch (BudgetExceededException e) {
-                if (w.table.size() == 0) {
-                    throw e;
-                }
             }
+            if (w.table.size() == 0) {
+                w.res.grow(need - w.res.bytes()); // nothing of its own to spill: others are asked, or it fails
+                w.rowsSinceFlush += rows;
+                return;
+            }
+            spiller.revoke(w); // the budget is short: spill the table
+        } else {
+            spiller.flush(w, 0); // the table is as large as its share lets it be
         }
-        spiller.flush(w, 0); // the table is as large as the budget lets it be
         w.passThrough |= noReduction && canPassThrough;
         w.rowsSinceFlush = rows;
         long fresh = projected(w, rows);

@@ -40,7 +40,7 @@ final class CrossJoin {
                         + ") must fit in half the memory limit (" + MemoryBudget.formatBytes(ctx.budget().limit())
                         + "); a Cartesian product is meant for a small side");
             }
-            try (JoinHashTable t = new JoinHashTable(ctx, layout, right.chunks(), null)) {
+            try (JoinHashTable t = new JoinHashTable(ctx, layout, right.chunks(), null, op.tableReservation(right.chunks()))) {
                 CrossTerminal ct = new CrossTerminal(t);
                 op.keep(planRunner.runPlan(layout.probePlan, ct, "cross join"));
             }

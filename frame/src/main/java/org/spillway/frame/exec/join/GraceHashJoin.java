@@ -97,9 +97,8 @@ final class GraceHashJoin {
             long b = HashJoin.bytes(build);
             long n = HashJoin.rows(build);
             ChunkScan probeScan = new ChunkScan(probeFrame, null, null);
-            if (op.fits(b, n)) {
-                ctx.counters().add("join.inMemory", 1);
-                op.inMemory(build, null, terminal -> planRunner.runPlan(probeScan, terminal, "join (probe partition)"), null);
+            if (op.fits(b, n) && op.inMemory(build, null, terminal -> planRunner.runPlan(probeScan, terminal, "join (probe partition)"),
+                    null, !splittable || level >= MAX_LEVEL)) {
                 return;
             }
             if (splittable && level < MAX_LEVEL) {
@@ -153,7 +152,7 @@ final class GraceHashJoin {
                     : !piece.isEmpty() && !op.fits(pieceBytes + h.byteSize(), pieceRows + h.rows());
             if (flush) {
                 ctx.counters().add("join.pieces", 1);
-                op.inMemory(piece, null, terminal -> planRunner.runPlan(probeScan, terminal, "join (probe piece)"), marks);
+                op.inMemory(piece, null, terminal -> planRunner.runPlan(probeScan, terminal, "join (probe piece)"), marks, true);
                 piece = new ArrayList<>();
                 pieceBytes = 0;
                 pieceRows = 0;

@@ -42,7 +42,7 @@ final class GracePartitioner implements Terminal<GracePartitioner.PartitionWorke
         this.parts = parts;
         this.shift = BITS_PER_LEVEL * level;
         long rowBytes = 16L * Math.max(1, schema.size());
-        long perBuilder = ctx.budget().heapLimit() / (8L * parts * ctx.scheduler().parallelism() * rowBytes);
+        long perBuilder = ctx.policy().gracePartitionBuffers() / ((long) parts * ctx.scheduler().parallelism() * rowBytes);
         this.flushRows = (int) Math.max(256, Math.min(ctx.chunkRows(), perBuilder));
     }
 

@@ -10,6 +10,8 @@ import org.spillway.frame.plan.LogicalPlan.ChunkScan;
 import org.spillway.frame.plan.LogicalPlan.Join;
 import org.spillway.frame.plan.StoredFrame;
 import org.spillway.spill.chunk.ChunkHandle;
+import org.spillway.spill.memory.MemoryConsumer;
+import org.spillway.spill.memory.Reservation;
 
 /**
  * Hash join of every {@link JoinType}, in memory when the build side fits its share of the budget,
@@ -26,7 +28,9 @@ import org.spillway.spill.chunk.ChunkHandle;
  * already are) are pinned, and one shared {@link JoinHashTable} is built over them in parallel, a
  * chunk per task. The table's arrays are reserved from the memory budget. The probe side streams
  * through its pipeline into a {@link ProbeSink}, morsel-parallel; each worker gathers its matches
- * in a {@link JoinOutput} into output chunks that go to the chunk store (and may spill).
+ * in a {@link JoinOutput} into output chunks that go to the chunk store (and may spill). The join
+ * is one {@link MemoryConsumer} ({@code HashJoin#n}); when its table's reservation does not fit
+ * when it is built, the join is partitioned instead, as if it had been too large.
  *
  * <p><b>Out of core.</b> When the build side plus its table exceeds half the memory limit, both
  * sides are radix-partitioned by key hash ({@link GracePartitioner}) and the pairs of partitions
@@ -39,19 +43,19 @@ import org.spillway.spill.chunk.ChunkHandle;
  * (within a probe chunk it follows the probe rows).
  */
 public final class HashJoin {
-    /** The share of the memory limit a build table (chunks and arrays) may take. */
-    private static final double FIT_FRACTION = 0.5;
-
     private final ExecContext ctx;
     private final PlanRunner planRunner;
     private final JoinLayout layout;
     private final List<ChunkHandle> results = new ArrayList<>();
+    /** This join's registration with the budget ({@code HashJoin#n}); its tables are reserved from it. */
+    private final MemoryConsumer consumer;
 
     /** The join {@code join}, run with {@code ctx}; sub-plans go through {@code planRunner}. */
     public HashJoin(Join join, ExecContext ctx, PlanRunner planRunner) {
         this.ctx = ctx;
         this.planRunner = planRunner;
         this.layout = new JoinLayout(join, buildsLeft(join));
+        this.consumer = ctx.policy().register("HashJoin");
     }
 
     /** True if the left side builds the table: per join type, or for inner and full joins the smaller side. */
@@ -98,18 +102,19 @@ public final class HashJoin {
         } catch (RuntimeException | Error e) {
             closeAll(results, e);
             throw e;
+        } finally {
+            consumer.close();
         }
     }
 
-    /** Bytes a build side and its table may take in memory: {@link #FIT_FRACTION} of the limit (of its heap part when split). */
+    /** Bytes a build side and its table may take in memory: the memory policy's {@code joinBuildBytes()}. */
     static long fitBytes(ExecContext ctx) {
-        return (long) (ctx.budget().heapLimit() * FIT_FRACTION);
+        return ctx.policy().joinBuildBytes();
     }
 
-    /** Bytes of build-side chunks that may stay in memory: {@link #FIT_FRACTION} of the limit (of its off-heap part when split). */
+    /** Bytes of build-side chunks that may stay in memory: the memory policy's {@code joinBuildChunkBytes()} when split. */
     static long fitChunkBytes(ExecContext ctx) {
-        var b = ctx.budget();
-        return (long) ((b.isSplit() ? b.offHeapLimit() : b.limit()) * FIT_FRACTION);
+        return ctx.policy().split() ? ctx.policy().joinBuildChunkBytes() : fitBytes(ctx);
     }
 
     /** True if a build side of {@code bytes} in {@code rows} rows, with its table, fits in memory. */
@@ -118,7 +123,7 @@ public final class HashJoin {
             return false;
         }
         long table = JoinHashTable.reservedBytes(rows, layout);
-        if (ctx.budget().isSplit()) { // the rows are off-heap chunks, the table is on the heap: each within its part
+        if (ctx.policy().split()) { // the rows are off-heap chunks, the table is on the heap: each within its part
             return bytes <= fitChunkBytes(ctx) && table <= fitBytes(ctx);
         }
         return bytes + table <= fitBytes(ctx);
@@ -167,11 +172,10 @@ public final class HashJoin {
                 if (projection != null) { // only the projected columns are read; scale by their share
                     b = (long) (b * (double) projection.length / Math.max(1, ((ChunkScan) source).frame().schema().size()));
                 }
-                if (fits(b, rows(handles))) {
-                    ctx.counters().add("join.inMemory", 1);
-                    inMemory(handles, projection, terminal -> planRunner.runPlan(probePlan, terminal, "join (probe)"), null);
+                if (fits(b, rows(handles))
+                        && inMemory(handles, projection, terminal -> planRunner.runPlan(probePlan, terminal, "join (probe)"), null, false)) {
                     return;
-                }
+                } // else too large for its share, or the budget could not hold its table now: partitioned
             }
             GraceHashJoin grace = new GraceHashJoin(this, ctx, planRunner, layout);
             long estimate = handles != null ? bytes(handles) : (long) estimateBytes(buildPlan);
@@ -206,15 +210,45 @@ public final class HashJoin {
      * Builds a table over {@code handles} (columns {@code projection}, null for all), probes it, and
      * for a full join adds the build rows nothing matched. With {@code marks}, probe rows' matches are
      * recorded there, and rows left unmatched are emitted later, by the caller.
+     *
+     * <p>The table is reserved first ({@code growOrRevoke}); when the budget cannot hold it now, nothing
+     * is done and it returns false (unless {@code mustFit}: then the reservation waits for others' spills
+     * or fails, naming this join), and the caller partitions instead: the join's spill, counted as
+     * {@code memory.revokes.HashJoin}.
      */
-    void inMemory(List<ChunkHandle> handles, int[] projection, ProbeRunner probe, ProbeMarks marks) {
-        try (JoinHashTable table = new JoinHashTable(ctx, layout, handles, projection)) {
+    boolean inMemory(List<ChunkHandle> handles, int[] projection, ProbeRunner probe, ProbeMarks marks, boolean mustFit) {
+        Reservation reservation;
+        if (mustFit) {
+            reservation = tableReservation(handles);
+        } else {
+            reservation = consumer.newReservation("join hash table");
+            if (!reservation.growOrRevoke(JoinHashTable.reservedBytes(rows(handles), layout))) {
+                reservation.close();
+                consumer.revoked(0);
+                return false;
+            }
+        }
+        ctx.counters().add("join.inMemory", 1);
+        JoinHashTable built;
+        try {
+            built = new JoinHashTable(ctx, layout, handles, projection, reservation);
+        } catch (RuntimeException | Error e) {
+            reservation.close();
+            throw e;
+        }
+        try (JoinHashTable table = built) {
             ProbeSink t = new ProbeSink(ctx, layout, table, marks, false);
             results.addAll(probe.run(t));
             if (layout.buildOuter) {
                 results.addAll(JoinOutput.unmatchedBuildRows(ctx, layout, table));
             }
         }
+        return true;
+    }
+
+    /** A reservation of a table over {@code handles}, from this join's consumer: it fits (after others spilled), or the query fails. */
+    Reservation tableReservation(List<ChunkHandle> handles) {
+        return consumer.reserve("join hash table", JoinHashTable.reservedBytes(rows(handles), layout));
     }
 
     /** Takes output chunks into the result (which closes them if the join fails later). */

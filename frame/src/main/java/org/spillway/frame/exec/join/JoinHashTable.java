@@ -68,7 +68,8 @@ final class JoinHashTable implements AutoCloseable {
      * Pins {@code handles} (viewing columns {@code projection} of each, null for all) and builds the
      * table over them in parallel, one task per chunk; on failure, unpins and frees what it took.
      */
-    JoinHashTable(ExecContext ctx, JoinLayout layout, List<ChunkHandle> handles, int[] projection) {
+    JoinHashTable(ExecContext ctx, JoinLayout layout, List<ChunkHandle> handles, int[] projection, Reservation reservation) {
+        this.reservation = reservation; // of reservedBytes(rows, layout), made by the caller; closed with the table
         this.ctx = ctx;
         this.buildKeys = layout.buildKeys;
         this.probeKeys = layout.probeKeys;
@@ -92,7 +93,6 @@ final class JoinHashTable implements AutoCloseable {
         int cap = Integer.highestOneBit(Math.max(n, 1) * 2 - 1);
         cap = Math.max(cap, 16);
         shift = 64 - Integer.numberOfTrailingZeros(cap);
-        reservation = ctx.budget().reserve("join hash table", reservedBytes(n, layout));
         try {
             hash = new long[n];
             next = new int[n];

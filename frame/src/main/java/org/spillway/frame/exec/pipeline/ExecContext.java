@@ -14,4 +14,8 @@ import org.spillway.spill.memory.MemoryBudget;
 public record ExecContext(MemoryBudget budget, ChunkStore store, MorselScheduler scheduler, int chunkRows,
                           BiFunction<String, String, ProgressListener> progress, java.util.function.IntSupplier frameIds,
                           Counters counters) {
+    /** The memory policy: each kind of operator state's share of the budget, and consumer registration. */
+    public org.spillway.frame.exec.MemoryPolicy policy() {
+        return new org.spillway.frame.exec.MemoryPolicy(budget, scheduler.parallelism());
+    }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.spillway.frame.SortOrder;
 import org.spillway.frame.exec.pipeline.ExecContext;
+import org.spillway.spill.memory.MemoryConsumer;
 import org.spillway.frame.exec.pipeline.Terminal;
 import org.spillway.frame.plan.StoredFrame;
 import org.spillway.parallel.Morsel;
@@ -35,6 +36,11 @@ import org.spillway.spill.chunk.ChunkHandle;
  * {@code (limit / 2) / (largest run chunk)} runs (at least 2) are merged at once over all workers;
  * each of the {@code P} range merges running at once gets {@code 1/P} of that.
  *
+ * <p>Memory: the sort is one {@link MemoryConsumer} ({@code ExternalSort#n}) whose revocable state is its
+ * workers' buffers ({@link RunGenerator}: a worker whose buffer's reservation does not fit, or that the
+ * budget asked to spill, writes its buffer as a run; {@code memory.revokes.ExternalSort}). The shares are the
+ * memory policy's ({@link ExecContext#policy()}).
+ *
  * <p>Counters: {@code sort.runs} (runs written), {@code sort.mergePasses} (passes merging groups of
  * runs before the final merge), {@code sort.ranges} (key ranges of final merges).
  */
@@ -47,6 +53,9 @@ public final class ExternalSort {
     private final RunGenerator generator;
     private final PreMerge preMerge;
     private final RangeMerge rangeMerge;
+    /** This sort's registration with the budget; its revocable state is the workers' buffers. */
+    private final MemoryConsumer consumer;
+    private final List<SortWorker> workers;
 
     /**
      * A sort of chunks of {@code input} by {@code orders} over the columns {@code keyColumns}; the
@@ -65,10 +74,18 @@ public final class ExternalSort {
         }
         fields.add(new Field(pos, DataType.INT64));
         this.runSchema = new Schema(fields);
-        this.store = new RunStore(ctx, order, this.keyColumns, inputColumns);
+        this.workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        this.consumer = ctx.policy().register("ExternalSort", () -> {
+            long b = 0;
+            for (SortWorker w : workers) {
+                b += w.bufferedBytes;
+            }
+            return b;
+        });
+        this.store = new RunStore(ctx, order, this.keyColumns, inputColumns, consumer);
         this.generator = new RunGenerator(ctx, runSchema, inputColumns, this.keyColumns, order, limit, store);
         this.preMerge = new PreMerge(ctx, runSchema, inputColumns, this.keyColumns, order, limit, store);
-        this.rangeMerge = new RangeMerge(ctx, runSchema, inputColumns, outputColumns, this.keyColumns, order, limit);
+        this.rangeMerge = new RangeMerge(ctx, runSchema, inputColumns, outputColumns, this.keyColumns, order, limit, consumer);
     }
 
     /** The columns of the result that are the sorted output (the leading ones). */
@@ -81,7 +98,9 @@ public final class ExternalSort {
         return new Terminal<>() {
             @Override
             public SortWorker newLocal() {
-                return generator.newWorker();
+                SortWorker w = generator.newWorker();
+                workers.add(w);
+                return w;
             }
 
             @Override
@@ -102,6 +121,7 @@ public final class ExternalSort {
                     w.res.close();
                 }
                 store.discardAll();
+                consumer.close();
             }
         };
     }
@@ -149,6 +169,7 @@ public final class ExternalSort {
             throw e;
         } finally {
             store.discardAll();
+            consumer.close();
         }
     }
 
@@ -171,7 +192,7 @@ public final class ExternalSort {
             long rowBytes = Math.max(1, bytes / Math.max(1, rows));
             // an input of a merge holds one pinned chunk and its normalized keys
             long perInput = largest + KeyBlock.heapBytes(largestRows, keyColumns.length);
-            long mergeBytes = ctx.budget().heapLimit() / 2;
+            long mergeBytes = ctx.policy().sortMergeBytes();
             int p = ctx.scheduler().parallelism();
             int fanIn = (int) Math.max(2, Math.min(4096, mergeBytes / perInput));
             int parallelFanIn = Math.max(2, fanIn / p);

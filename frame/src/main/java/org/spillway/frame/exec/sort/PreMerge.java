@@ -110,7 +110,7 @@ final class PreMerge {
             inputs.add(LoserTreeMerger.Segment.of(r));
         }
         SortedRun out = new SortedRun();
-        try (Reservation res = ctx.budget().newReservation("sort merge");
+        try (Reservation res = store.consumer.newReservation("sort merge");
              RunWriter writer = new RunWriter(runSchema, chunkRows, ctx.budget(), "sort run",
                      store.output(out, RunStore.samplesPerChunk(rows, chunkRows, rowBytes)),
                      res, RunWriter.builderBytes(chunkRows, rowBytes), RunWriter.PLAIN_ABOVE)) {

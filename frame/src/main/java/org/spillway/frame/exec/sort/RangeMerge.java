@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.spillway.frame.exec.pipeline.ExecContext;
+import org.spillway.spill.memory.MemoryConsumer;
 import org.spillway.parallel.Morsel;
 import org.spillway.parallel.ProgressListener;
 import org.spillway.parallel.Sink;
@@ -46,8 +47,12 @@ final class RangeMerge {
     private final SortKeys order;
     private final long limit;
 
-    RangeMerge(ExecContext ctx, Schema runSchema, int inputColumns, int outputColumns, int[] keyColumns, SortKeys order, long limit) {
+    private final MemoryConsumer consumer;
+
+    RangeMerge(ExecContext ctx, Schema runSchema, int inputColumns, int outputColumns, int[] keyColumns, SortKeys order, long limit,
+               MemoryConsumer consumer) {
         this.ctx = ctx;
+        this.consumer = consumer;
         this.runSchema = runSchema;
         this.inputColumns = inputColumns;
         this.outputColumns = outputColumns;
@@ -100,7 +105,7 @@ final class RangeMerge {
         int p = ctx.scheduler().parallelism();
         int concurrent = Math.min(p, q);
         Schema outSchema = runSchema.select(ExternalSort.prefix(outputColumns));
-        int outRows = (int) Math.max(256, Math.min(ctx.chunkRows(), ctx.budget().heapLimit() / 8 / (concurrent * rowBytes * 2)));
+        int outRows = (int) Math.max(256, Math.min(ctx.chunkRows(), ctx.policy().sortMergeOutputBytes() / (concurrent * rowBytes * 2)));
         long mergeLimit = limit < 0 ? Long.MAX_VALUE : limit;
         if (q == 1) {
             return mergeRange(segments.getFirst(), outSchema, outRows, rowBytes, mergeLimit);
@@ -148,7 +153,7 @@ final class RangeMerge {
     /** Merges one key range's segments into output chunks in the store; on failure closes what it wrote. */
     private List<ChunkHandle> mergeRange(List<LoserTreeMerger.Segment> segments, Schema outSchema, int outRows, long rowBytes, long mergeLimit) {
         List<ChunkHandle> out = new ArrayList<>();
-        try (Reservation res = ctx.budget().newReservation("sort merge");
+        try (Reservation res = consumer.newReservation("sort merge");
              RunWriter writer = new RunWriter(outSchema, outRows, ctx.budget(), "sort merge", c -> out.add(store(c)), res,
                      outputColumns == 0 ? 0 : RunWriter.builderBytes(outRows, rowBytes), RunWriter.PLAIN_ABOVE)) {
             new LoserTreeMerger(order, keyColumns, inputColumns, outputColumns, res).merge(segments, mergeLimit, writer);

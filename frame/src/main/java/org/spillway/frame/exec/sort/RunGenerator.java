@@ -4,7 +4,7 @@ import java.util.List;
 import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
-import org.spillway.spill.memory.BudgetExceededException;
+import org.spillway.spill.memory.MemoryConsumer;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.LongVectorBuilder;
 import org.spillway.spill.vector.VectorBuilder;
@@ -18,16 +18,18 @@ import org.spillway.spill.vector.VectorBuilder;
  * {@link SortedRun} into the {@link RunStore}; for a top-k, {@link TopK} may shrink it instead.
  *
  * <p>Sizes: a buffer is full at its worker's share of the budget ({@code limit / (2 x parallelism)},
- * at least {@value #MIN_RUN_BYTES} bytes, at most {@value #MAX_RUN_ROWS} rows), or at
+ * at least 256 KiB, at most {@value #MAX_RUN_ROWS} rows), or at
  * {@value #CACHED_RUN_ROWS} rows while the runs written fit in a quarter of the budget, or when a
  * reservation fails. Run chunks are small (about {@code limit / (64 x parallelism)} bytes) so that
  * every worker can merge many runs at once.
  *
  * <p>Memory: the buffer's chunks are reserved like any chunk, plus the heap its sort takes
- * ({@link RunSort#heapBytesPerRow}), in the worker's "sort buffer" reservation.
+ * ({@link RunSort#heapBytesPerRow}), in the worker's "sort buffer" reservation. When that does not fit
+ * ({@code growOrRevoke}), or the budget asked the sort to spill (checked before each chunk, the worker's
+ * safe point), the worker writes its buffer as a run and reports the revoke. The sizes are the memory
+ * policy's ({@link org.spillway.frame.exec.MemoryPolicy#sortRunBytes()} and the methods after it).
  */
 final class RunGenerator {
-    private static final long MIN_RUN_BYTES = 256 << 10;
     /** At most this many rows per run, so that its sort's records stay small on the heap (tens of MiB). */
     private static final int MAX_RUN_ROWS = 1 << 21;
     /**
@@ -50,6 +52,8 @@ final class RunGenerator {
     private final long heapBytesPerRow;
     private final RunStore store;
     private final TopK topK;
+    private final long cachedRunsBytes;
+    private final MemoryConsumer consumer;
 
     RunGenerator(ExecContext ctx, Schema runSchema, int inputColumns, int[] keyColumns, SortKeys order, long limit, RunStore store) {
         this.ctx = ctx;
@@ -59,20 +63,25 @@ final class RunGenerator {
         this.order = order;
         this.limit = limit;
         this.store = store;
-        long budget = ctx.budget().heapLimit();
-        int p = ctx.scheduler().parallelism();
-        this.runBytes = Math.max(MIN_RUN_BYTES, budget / (2L * p));
-        this.runChunkBytes = Math.max(16 << 10, budget / (64L * p));
+        this.runBytes = ctx.policy().sortRunBytes();
+        this.runChunkBytes = ctx.policy().sortRunChunkBytes();
+        this.cachedRunsBytes = ctx.policy().sortCachedRunsBytes();
+        this.consumer = store.consumer;
         this.heapBytesPerRow = RunSort.heapBytesPerRow(keyColumns.length);
         this.topK = new TopK(this, order, keyColumns, inputColumns, limit, runBytes, heapBytesPerRow);
     }
 
     SortWorker newWorker() {
-        return new SortWorker(ctx.budget(), runSchema);
+        return new SortWorker(consumer, runSchema);
     }
 
     /** Buffers the rows of {@code chunk} (of morsel {@code seq}) that may reach the output. */
     void add(SortWorker w, int seq, Chunk chunk) {
+        long epoch = consumer.revokeEpoch();
+        if (epoch != w.revokeSeen) { // a safe point: the budget asked this sort to spill
+            w.revokeSeen = epoch;
+            revoke(w);
+        }
         if (seq != w.lastSeq) {
             w.lastSeq = seq;
             w.morselRows = 0;
@@ -99,7 +108,7 @@ final class RunGenerator {
         }
         long estimate = estimateBytes(chunk, count);
         boolean compactNow = topK.compactNow(w);
-        int maxRows = store.bytesWritten() < ctx.budget().limit() / 4 ? CACHED_RUN_ROWS : MAX_RUN_ROWS;
+        int maxRows = store.bytesWritten() < cachedRunsBytes ? CACHED_RUN_ROWS : MAX_RUN_ROWS;
         if (w.bufferedRows > 0 && (compactNow || w.bufferedBytes + estimate > runBytes || w.bufferedRows + count > maxRows)) {
             bufferFull(w);
             if (w.cutoffKeys != null) {
@@ -118,19 +127,15 @@ final class RunGenerator {
 
     private void copyIntoBuffer(SortWorker w, Chunk chunk, int[] sel, int count, long base) {
         long heap = heapBytesPerRow * count;
-        Chunk copy;
-        try {
-            w.res.grow(heap);
-            copy = copyRows(w, chunk, sel, count, base);
-        } catch (BudgetExceededException e) {
-            if (w.bufferedRows == 0) {
-                throw e;
-            }
+        // room for the sort's heap and the copy (whose chunk memory Chunk.build takes right after)
+        long room = Math.max(heap, estimateBytes(chunk, count));
+        if (!w.res.growOrRevoke(room)) {
             // the budget is shorter than this worker's share: write what it has and start again
-            writeBuffer(w);
-            w.res.grow(heap);
-            copy = copyRows(w, chunk, sel, count, base);
+            revoke(w);
+            w.res.grow(room); // nothing left of its own: the others were asked, or it fails
         }
+        w.res.shrink(room - heap);
+        Chunk copy = copyRows(w, chunk, sel, count, base);
         w.buffer.add(copy);
         w.bufferedRows += count;
         w.bufferedBytes += copy.byteSize() + heap;
@@ -174,6 +179,16 @@ final class RunGenerator {
             k[i] = c.column(keyColumns[i]);
         }
         return k;
+    }
+
+    /** Writes the buffer as a run because the budget is short, and reports it to the sort's consumer. */
+    private void revoke(SortWorker w) {
+        if (w.bufferedRows == 0) {
+            return;
+        }
+        long held = w.bufferedBytes;
+        writeBuffer(w);
+        consumer.revoked(held);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.spillway.frame.exec.pipeline.ExecContext;
+import org.spillway.spill.memory.MemoryConsumer;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.memory.Reservation;
@@ -37,8 +38,12 @@ final class RunStore {
     private final AtomicLong runBytesWritten = new AtomicLong();
     private Reservation samples; // the runs' fences and samples; opened on first use
 
-    RunStore(ExecContext ctx, SortKeys order, int[] keyColumns, int posColumn) {
+    /** The sort's registration with the budget ({@code ExternalSort#n}): every reservation of the sort is opened from it. */
+    final MemoryConsumer consumer;
+
+    RunStore(ExecContext ctx, SortKeys order, int[] keyColumns, int posColumn, MemoryConsumer consumer) {
         this.ctx = ctx;
+        this.consumer = consumer;
         this.order = order;
         this.keyColumns = keyColumns;
         this.posColumn = posColumn;
@@ -134,7 +139,7 @@ final class RunStore {
 
     private synchronized Reservation samples() {
         if (samples == null) {
-            samples = ctx.budget().newReservation("sort samples");
+            samples = consumer.newReservation("sort samples");
         }
         return samples;
     }

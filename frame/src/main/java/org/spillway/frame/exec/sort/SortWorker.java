@@ -5,7 +5,7 @@ import java.util.List;
 import org.spillway.frame.exec.pipeline.ChunkOps;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
-import org.spillway.spill.memory.MemoryBudget;
+import org.spillway.spill.memory.MemoryConsumer;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
 import org.spillway.spill.vector.VectorBuilder;
@@ -22,7 +22,8 @@ import org.spillway.spill.vector.VectorBuilder;
 public final class SortWorker {
     final Reservation res;
     final List<Chunk> buffer = new ArrayList<>();
-    long bufferedBytes;
+    /** Bytes buffered (chunks and their sort's heap); volatile: the budget reads it as the sort's revocable bytes. */
+    volatile long bufferedBytes;
     int bufferedRows;
     int lastSeq = -1;
     long morselRows;
@@ -35,8 +36,12 @@ public final class SortWorker {
     int cutoffRow;
     long cutoffPos;
 
-    SortWorker(MemoryBudget budget, Schema runSchema) {
-        this.res = budget.newReservation("sort buffer");
+    /** The sort's revoke epoch this worker last honoured ({@link RunGenerator#add}: its safe point). */
+    long revokeSeen;
+
+    SortWorker(MemoryConsumer consumer, Schema runSchema) {
+        this.res = consumer.newReservation("sort buffer");
+        this.revokeSeen = consumer.revokeEpoch();
         this.runSchema = runSchema;
     }
 

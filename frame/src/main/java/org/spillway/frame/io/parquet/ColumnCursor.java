@@ -25,7 +25,6 @@ import org.apache.parquet.format.Util;
 import org.apache.parquet.io.api.Binary;
 import org.spillway.frame.io.ParquetFormatException;
 import org.spillway.spill.DataType;
-import org.spillway.spill.memory.BudgetExceededException;
 import org.spillway.spill.memory.Reservation;
 
 /**
@@ -294,10 +293,8 @@ final class ColumnCursor {
         PageHeader h;
         try {
             h = header(HEADER_PEEK);
-        } catch (BudgetExceededException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            return 0; // loadPage reports it
+        } catch (IOException e) {
+            return 0; // loadPage reports it (a memory shortfall is not an IOException: it propagates)
         }
         int rows = switch (h.getType()) {
             case DATA_PAGE -> h.isSetData_page_header() ? h.getData_page_header().getNum_values() : -1;
@@ -370,7 +367,8 @@ final class ColumnCursor {
                 return h;
             } catch (IOException | RuntimeException e) {
                 if (end - pos >= left || end - pos >= MAX_HEADER) {
-                    throw e;
+                    // as an IOException, so that callers tell a corrupt header from a failure of the budget
+                    throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
                 }
                 size = (int) Math.min(left, Math.max(2L * (end - pos), 4096));
             }
@@ -425,9 +423,7 @@ final class ColumnCursor {
         PageHeader h;
         try {
             h = header(dictionaryOnly ? HEADER_PEEK : BLOCK);
-        } catch (BudgetExceededException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw error("corrupt page header (" + e.getMessage() + ")", e);
         }
         if (dictionaryOnly && h.getType() != PageType.DICTIONARY_PAGE) {
@@ -441,9 +437,7 @@ final class ColumnCursor {
         int headerLen = headerEnd - pos;
         try {
             fill(headerLen + comp, BLOCK);
-        } catch (BudgetExceededException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw error("cannot read the page (" + e.getMessage() + ")", e);
         }
         int dataStart = pos + headerLen;
@@ -456,6 +450,9 @@ final class ColumnCursor {
                 throw error("page checksum mismatch (CRC32 of the page is " + Integer.toHexString((int) crc.getValue())
                         + ", the header says " + Integer.toHexString(h.getCrc()) + "): the file is corrupt", null);
             }
+        }
+        if (codec != CompressionCodec.UNCOMPRESSED) {
+            growPageBuffer(uncomp); // reserved here, outside the decoding's error handling: a shortfall is not a corrupt page
         }
         try {
             switch (h.getType()) {
@@ -476,10 +473,21 @@ final class ColumnCursor {
                     return false; // index pages and unknown page types carry no rows
                 }
             }
-        } catch (ParquetFormatException | BudgetExceededException e) {
+        } catch (ParquetFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw error(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Grows the decompression buffer (and its reservation) to hold a page of {@code uncomp} bytes. */
+    private void growPageBuffer(int uncomp) {
+        if (pageBuf.length < uncomp + 16) {
+            int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(uncomp + 16L, pageBuf.length * 3L / 2));
+            if (mem != null) {
+                mem.grow(cap - pageBuf.length);
+            }
+            pageBuf = new byte[cap];
         }
     }
 
@@ -491,13 +499,7 @@ final class ColumnCursor {
             }
             return chunk;
         }
-        if (pageBuf.length < uncomp + 16) {
-            int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(uncomp + 16L, pageBuf.length * 3L / 2));
-            if (mem != null) {
-                mem.grow(cap - pageBuf.length);
-            }
-            pageBuf = new byte[cap];
-        }
+        growPageBuffer(uncomp); // (already done by nextPage: a no-op)
         try {
             PageCodecs.decompress(codec, chunk, dataStart, comp, pageBuf, uncomp);
         } catch (IOException | RuntimeException e) {

@@ -18,6 +18,7 @@ import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.memory.MemoryBudget;
 import org.spillway.spill.memory.PooledArena;
+import org.spillway.spill.memory.MemoryConsumer;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.ColumnVector;
 
@@ -29,7 +30,8 @@ import org.spillway.spill.vector.ColumnVector;
  * reads of a {@link FileChannel} of about a MiB ahead, kept open while consecutive row groups come
  * from the same file): a reader holds about the largest page plus a MiB per projected column, and the
  * dictionaries, never whole column chunks. Those read and decompression buffers are reserved from the
- * budget as consumer {@code "ParquetRead"} while a row group is read (grown as they grow), and each
+ * budget by the reader's {@link MemoryConsumer} ({@code ParquetScan#n}, "read buffers") while a row group is
+ * read (grown as they grow; 1 MiB each, the memory policy's share for them), and each
  * emitted chunk's off-heap memory as {@code "ParquetScan"} (owned by the chunk, freed when it is
  * closed).
  */
@@ -49,6 +51,7 @@ public final class ParquetRowGroupReader implements AutoCloseable {
     private long emittedRow; // the file row index of the first row of the chunk being handed out
     private int[] keep; // the rows of a chunk its table format did not delete (see kept)
     private long rowsDeleted; // by the table format, in the current read
+    private MemoryConsumer consumer; // this reader's registration with the budget (ParquetScan#n), made on first read
 
     ParquetRowGroupReader(ParquetSource source, int[] projection, int chunkRows, MemoryBudget budget) {
         this.source = source;
@@ -118,7 +121,10 @@ public final class ParquetRowGroupReader implements AutoCloseable {
             }
         }
         // the cursors' reused buffers, grown (and the reservation with them) as pages need
-        Reservation io = budget.reserve("ParquetRead", held);
+        if (consumer == null) {
+            consumer = budget.register("ParquetScan");
+        }
+        Reservation io = consumer.reserve("read buffers", held);
         try {
             long pages = 0;
             if (hasFileColumn(cs)) {
@@ -364,6 +370,10 @@ public final class ParquetRowGroupReader implements AutoCloseable {
     @Override
     public void close() {
         closeChannel();
+        if (consumer != null) {
+            consumer.close();
+            consumer = null;
+        }
         cursors = null;
         cursorFile = -1;
     }
