@@ -78,7 +78,9 @@ class OutOfCoreTest {
         // id is increasing, so statistics skip all but the last chunks
         assertEquals(1000, all.filter(col("id").gt(ROWS - 1000)).count());
         Map<String, Long> c = sw.counters();
-        assertTrue(c.get("pool.hits") > 4 * c.get("pool.arenasCreated"), "chunk memory is reused, not an arena per chunk: " + c);
+        // blocks of 64 KiB and more get a slab each (SegmentPool), so under this budget a chunk's vectors are mostly such
+        // slabs: reuse shows as more hits than slabs made (ChunkStoreTest bounds the slabs of 10,000 small chunks)
+        assertTrue(c.get("pool.hits") > c.get("pool.arenasCreated"), "chunk memory is reused, not an arena per chunk: " + c);
         // the extension checks on close that no spill file is left
     }
 
