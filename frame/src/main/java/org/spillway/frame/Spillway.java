@@ -506,10 +506,11 @@ public final class Spillway implements AutoCloseable {
      * {@code maxHeap + offHeap + JVM_OVERHEAD}, and the split is made here, in one place ({@link #budgetSplit}):
      * <ul>
      *   <li>If the JVM's maximum heap is at most the limit, the off-heap part is {@code max(limit - maxHeap, limit / 4)}
-     *       and the heap part {@code min(maxHeap / 2, limit / 2)} (the other half of the heap holds chunk objects, about
-     *       1 KiB each, and garbage). With {@code -Xmx} at most three quarters of the limit the process's RSS stays
-     *       under {@code limit + JVM_OVERHEAD} ({@code ProcessRssTest}); with a larger heap, under
-     *       {@code maxHeap + limit / 4 + JVM_OVERHEAD}.</li>
+     *       and the heap part {@code min(maxHeap / 4, limit / 2)}: the rest of the heap holds what reservations do not
+     *       count (chunk objects, about 1 KiB each, the copies a growing table makes, I/O buffers, an in-process JShell
+     *       compiler) and garbage; measured, a heap holds 2-2.5 times its reserved operator state at the peak. With
+     *       {@code -Xmx} at most three quarters of the limit the process's RSS stays under {@code limit + JVM_OVERHEAD}
+     *       ({@code ProcessRssTest}); with a larger heap, under {@code maxHeap + limit / 4 + JVM_OVERHEAD}.</li>
      *   <li>Otherwise (the JVM's default heap is a quarter of the machine) the heap cannot be inside the limit: the two
      *       parts share the whole limit, the process may grow to {@code maxHeap + limit + JVM_OVERHEAD}, and
      *       {@link #build()} logs a warning (once per JVM and limit) naming the {@code -Xmx} to set.</li>
@@ -610,7 +611,7 @@ public final class Spillway implements AutoCloseable {
         /**
          * How a session with memory limit {@code limit} in a JVM whose maximum heap is {@code maxHeap} divides its budget
          * (see {@link Builder}): when the heap is at most the limit, an off-heap part of
-         * {@code max(limit - maxHeap, limit / 4)} and a heap part of {@code min(maxHeap / 2, limit / 2)}; else one budget
+         * {@code max(limit - maxHeap, limit / 4)} and a heap part of {@code min(maxHeap / 4, limit / 2)}; else one budget
          * of the whole limit, shared.
          */
         public static BudgetSplit budgetSplit(long limit, long maxHeap) {
@@ -618,14 +619,14 @@ public final class Spillway implements AutoCloseable {
                 return new BudgetSplit(limit, limit, true);
             }
             long offHeap = Math.max(limit - maxHeap, limit / 4);
-            long heap = Math.max(MIN_MEMORY / 2, Math.min(maxHeap / 2, limit / 2));
+            long heap = Math.max(MIN_MEMORY / 2, Math.min(maxHeap / 4, limit / 2));
             return new BudgetSplit(offHeap, heap, false);
         }
 
         /**
          * The heap {@code ./spillway} gives the JVM when {@code SPILLWAY_MEMORY} is not set: 256 MiB, so that a session
          * opened with the default limit keeps its chunks off-heap and one opened with a smaller limit in code (down to
-         * about a third of a gigabyte) still bounds the process. Operator state then has a heap part of 128 MiB.
+         * about a third of a gigabyte) still bounds the process. Operator state then has a heap part of 64 MiB.
          */
         public static final long LAUNCHER_HEAP = 256L << 20;
 

@@ -16,11 +16,11 @@ class SpillwayMemoryTest {
     private static final long MIB = 1L << 20;
 
     @Test
-    void aHeapInsideTheLimitLeavesTheRestToChunksAndHalfOfItselfToOperatorState() {
-        assertEquals(new BudgetSplit(256 * MIB, 384 * MIB, false), Spillway.Builder.budgetSplit(1024 * MIB, 768 * MIB));
-        assertEquals(new BudgetSplit(768 * MIB, 128 * MIB, false), Spillway.Builder.budgetSplit(1024 * MIB, 256 * MIB),
+    void aHeapInsideTheLimitLeavesTheRestToChunksAndAQuarterOfItselfToOperatorState() {
+        assertEquals(new BudgetSplit(256 * MIB, 192 * MIB, false), Spillway.Builder.budgetSplit(1024 * MIB, 768 * MIB));
+        assertEquals(new BudgetSplit(768 * MIB, 64 * MIB, false), Spillway.Builder.budgetSplit(1024 * MIB, 256 * MIB),
                 "the launcher's default heap under a 1g limit");
-        assertEquals(new BudgetSplit(64 * MIB, 128 * MIB, false), Spillway.Builder.budgetSplit(256 * MIB, 256 * MIB),
+        assertEquals(new BudgetSplit(64 * MIB, 64 * MIB, false), Spillway.Builder.budgetSplit(256 * MIB, 256 * MIB),
                 "a heap as large as the limit: a quarter of the limit off-heap");
         assertEquals(new BudgetSplit(256 * MIB, 256 * MIB, true), Spillway.Builder.budgetSplit(256 * MIB, 1024 * MIB),
                 "a heap beside the limit: one shared budget of the whole limit");
