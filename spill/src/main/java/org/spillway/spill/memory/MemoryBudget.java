@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -350,6 +351,12 @@ public final class MemoryBudget implements AutoCloseable {
                 if (released > 0 || awaitSpillsInFlight(delta, heap)) {
                     continue;
                 }
+                if (attempt < 16 && spillableNow() > 0) {
+                    // a spillable still reports bytes it could not give now (chunks pinned for a moment by a
+                    // reader, victims claimed by a thread about to spill them): give them a millisecond
+                    LockSupport.parkNanos(1_000_000L);
+                    continue;
+                }
             }
             // nothing left to spill, here or on any other thread: the consumers' turn
             if (mode == Mode.SPILLABLES) {
@@ -444,6 +451,17 @@ public final class MemoryBudget implements AutoCloseable {
             }
             return true;
         }
+    }
+
+    /** What the spillables other than the pool report they could release now. */
+    private long spillableNow() {
+        long n = 0;
+        for (Spillable sp : spillables) {
+            if (sp != pool) {
+                n += sp.spillableBytes();
+            }
+        }
+        return n;
     }
 
     /**
