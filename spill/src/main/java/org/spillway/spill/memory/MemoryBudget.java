@@ -231,14 +231,7 @@ public final class MemoryBudget implements AutoCloseable {
 
     /** Opens a reservation of {@code bytes}, spilling others if needed. */
     public Reservation reserve(String consumer, long bytes) {
-        Reservation r = newReservation(consumer);
-        try {
-            r.grow(bytes);
-        } catch (RuntimeException e) {
-            r.close();
-            throw e;
-        }
-        return r;
+        return newReservation(consumer).grownBy(bytes);
     }
 
     /** Registers something the budget may ask to spill. */

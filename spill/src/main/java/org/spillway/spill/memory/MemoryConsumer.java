@@ -64,14 +64,7 @@ public final class MemoryConsumer implements AutoCloseable {
 
     /** Opens a reservation of {@code bytes} ({@link MemoryBudget#reserve}). */
     public Reservation reserve(String part, long bytes) {
-        Reservation r = newReservation(part);
-        try {
-            r.grow(bytes);
-        } catch (RuntimeException e) {
-            r.close();
-            throw e;
-        }
-        return r;
+        return newReservation(part).grownBy(bytes);
     }
 
     /** Bytes held now by this consumer's open reservations. */

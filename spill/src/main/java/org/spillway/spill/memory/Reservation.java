@@ -21,6 +21,17 @@ public final class Reservation implements AutoCloseable {
         this.consumer = owner == null ? part : owner.name() + " (" + part + ")";
     }
 
+    /** This reservation, just opened, grown by {@code bytes} ({@link #grow}); closed again if that fails. */
+    Reservation grownBy(long bytes) {
+        try {
+            grow(bytes);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
     /** Whether this reserves heap-resident memory (operator state) rather than off-heap memory (chunk vectors). */
     public boolean onHeap() {
         return heap;
