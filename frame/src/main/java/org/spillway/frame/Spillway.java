@@ -93,7 +93,7 @@ public final class Spillway implements AutoCloseable {
         BudgetSplit split = Builder.budgetSplit(limit, maxHeap);
         Builder.warnIfUnbounded(limit, maxHeap, split, ProcessMemory.available());
         int parallelism = b.parallelism > 0 ? b.parallelism : MorselScheduler.defaultParallelism();
-        this.chunkRows = b.chunkRows > 0 ? b.chunkRows : org.spillway.frame.exec.MemoryPolicy.defaultChunkRows(limit, parallelism);
+        this.chunkRows = b.chunkRows > 0 ? b.chunkRows : org.spillway.frame.exec.pipeline.MemoryPolicy.defaultChunkRows(limit, parallelism);
         this.progress = b.progress;
         this.budget = split.shared() ? new MemoryBudget(limit) : MemoryBudget.split(split.offHeap(), split.heap());
         Path base = b.spillDir != null ? b.spillDir : Path.of(System.getProperty("java.io.tmpdir"), "spillway");

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.spillway.frame.exec.MemoryPolicy;
+import org.spillway.frame.exec.pipeline.MemoryPolicy;
 import org.spillway.frame.testkit.SpillwaySessions;
 import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;

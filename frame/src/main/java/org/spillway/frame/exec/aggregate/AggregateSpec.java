@@ -34,7 +34,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * What one hash aggregate is made of, fixed by its constructor: the keys and their types, the
  * aggregate functions and where each keeps its state in a group's row of {@link #stride} longs, the
  * schemas of partial-state chunks and holistic value chunks, the worker's share of the budget
- * ({@link org.spillway.frame.exec.MemoryPolicy#workerShare()}), its {@link MemoryConsumer}, and the partitions
+ * ({@link org.spillway.frame.exec.pipeline.MemoryPolicy#workerShare()}), its {@link MemoryConsumer}, and the partitions
  * (shared lists of chunk handles) that phase 1 writes and phase 2 reads.
  *
  * <p>Each part of the operator ({@link PreAggregator}, {@link PassThrough}, {@link PartitionSpiller},

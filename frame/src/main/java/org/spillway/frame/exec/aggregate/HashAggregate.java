@@ -63,7 +63,7 @@ import org.spillway.spill.chunk.ChunkHandle;
  * <p><b>Settings.</b> None: the sizes and thresholds are constants of the classes that use them
  * ({@link PreAggregator}, {@link PassThrough}, {@link DirectStates}, {@link PartitionLayout}).
  * Each worker's share of memory is the memory policy's ({@link ExecContext#policy()},
- * {@link org.spillway.frame.exec.MemoryPolicy#workerShare()}).
+ * {@link org.spillway.frame.exec.pipeline.MemoryPolicy#workerShare()}).
  *
  * <p><b>Memory.</b> The operator is one {@link org.spillway.spill.memory.MemoryConsumer}
  * ({@code HashAggregate#n}) whose revocable state is its workers' tables. A worker whose table's

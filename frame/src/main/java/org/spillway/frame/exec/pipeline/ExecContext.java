@@ -15,7 +15,7 @@ public record ExecContext(MemoryBudget budget, ChunkStore store, MorselScheduler
                           BiFunction<String, String, ProgressListener> progress, java.util.function.IntSupplier frameIds,
                           Counters counters) {
     /** The memory policy: each kind of operator state's share of the budget, and consumer registration. */
-    public org.spillway.frame.exec.MemoryPolicy policy() {
-        return new org.spillway.frame.exec.MemoryPolicy(budget, scheduler.parallelism());
+    public org.spillway.frame.exec.pipeline.MemoryPolicy policy() {
+        return new org.spillway.frame.exec.pipeline.MemoryPolicy(budget, scheduler.parallelism());
     }
 }

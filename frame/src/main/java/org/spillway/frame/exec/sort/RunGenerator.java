@@ -27,7 +27,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * ({@link RunSort#heapBytesPerRow}), in the worker's "sort buffer" reservation. When that does not fit
  * ({@code growOrRevoke}), or the budget asked the sort to spill (checked before each chunk, the worker's
  * safe point), the worker writes its buffer as a run and reports the revoke. The sizes are the memory
- * policy's ({@link org.spillway.frame.exec.MemoryPolicy#sortRunBytes()} and the methods after it).
+ * policy's ({@link org.spillway.frame.exec.pipeline.MemoryPolicy#sortRunBytes()} and the methods after it).
  */
 final class RunGenerator {
     /** At most this many rows per run, so that its sort's records stay small on the heap (tens of MiB). */

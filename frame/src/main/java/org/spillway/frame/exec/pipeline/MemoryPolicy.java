@@ -1,7 +1,6 @@
-package org.spillway.frame.exec;
+package org.spillway.frame.exec.pipeline;
 
 import java.util.function.LongSupplier;
-import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.spill.memory.MemoryBudget;
 import org.spillway.spill.memory.MemoryConsumer;
 
