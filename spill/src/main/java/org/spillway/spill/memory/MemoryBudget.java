@@ -244,10 +244,6 @@ public final class MemoryBudget implements AutoCloseable {
         spillables.remove(s);
     }
 
-    boolean tryAcquire(long delta) {
-        return tryAcquire(delta, false);
-    }
-
     boolean tryAcquire(long delta, boolean heap) {
         if (delta < 0) {
             throw new IllegalArgumentException("negative reservation: " + delta);
@@ -501,10 +497,6 @@ public final class MemoryBudget implements AutoCloseable {
             }
             return true;
         }
-    }
-
-    void release(long delta) {
-        release(delta, false);
     }
 
     void release(long delta, boolean heap) {
