@@ -58,6 +58,8 @@ public final class MemoryBudget implements AutoCloseable {
      * (they honour requests between chunks) before it fails.
      */
     static final long REVOKE_WAIT_NANOS = 500_000_000L;
+    /** How long a reservation that no spill makes progress for waits for spillables' pinned bytes. */
+    static final long PINNED_WAIT_NANOS = 1_000_000_000L;
 
     /** Creates a budget of {@code limitBytes} bytes. */
     public MemoryBudget(long limitBytes) {
@@ -315,8 +317,14 @@ public final class MemoryBudget implements AutoCloseable {
         // to spill waits for the spills still in flight on other threads; then come the consumers
         // (see MemoryConsumer): the requester spills its own state when it can, and the largest
         // other revocable consumers are asked to revoke at their next safe point.
+        // There is no fixed number of attempts: while spilling makes progress (here, or on another thread
+        // whose spill this one waited for) the loop goes on, since a thread short of memory at the same
+        // time as another may see many of the other's spills end before its own reservation fits (with
+        // 64 attempts, training under an 8 MiB budget on a loaded CI machine gave up with 2 MiB spillable).
+        // Without progress it waits at most PINNED_WAIT_NANOS for chunks pinned for a moment.
         long revokeDeadline = 0;
-        for (int attempt = 0; attempt < 64; attempt++) {
+        long stalledSince = 0;
+        while (true) {
             if (tryAcquire(delta, heap)) {
                 return true;
             }
@@ -338,9 +346,14 @@ public final class MemoryBudget implements AutoCloseable {
                     return true;
                 }
                 if (released > 0 || awaitSpillsInFlight(delta, heap)) {
+                    stalledSince = 0;
                     continue;
                 }
-                if (attempt < 16 && spillableNow() > 0) {
+                if (stalledSince == 0) {
+                    stalledSince = System.nanoTime();
+                }
+                if (System.nanoTime() - stalledSince < PINNED_WAIT_NANOS && spillableNow() > 0
+                        && !Thread.currentThread().isInterrupted()) {
                     // a spillable still reports bytes it could not give now (chunks pinned for a moment by a
                     // reader, victims claimed by a thread about to spill them): give them a millisecond
                     LockSupport.parkNanos(1_000_000L);
