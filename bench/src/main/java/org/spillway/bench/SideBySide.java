@@ -436,7 +436,7 @@ public final class SideBySide {
     }
 
     /** DuckDB's {@code columns = {...}} for a join table's CSV: its column names and SQL types. */
-    static String duckColumns(JoinData.Table t) {
+    public static String duckColumns(JoinData.Table t) {
         StringBuilder sb = new StringBuilder("{");
         for (var e : t.columnTypes().entrySet()) {
             String type = switch (e.getValue()) {
