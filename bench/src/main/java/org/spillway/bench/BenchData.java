@@ -113,4 +113,20 @@ public final class BenchData {
             }
         }
     }
+
+    /**
+     * Writes the groupby table {@code g} (no nulls) as {@code out/<name>.parquet} straight from its generator, without
+     * a CSV in between (1e9 rows would need 50 GB of staging CSV); the file holds what reading the table's CSV and
+     * writing it gives ({@link GroupByData#fill} yields the values the CSV parses to). Returns the file.
+     *
+     * @throws IllegalArgumentException if {@code g} has nulls (the generator writes none)
+     */
+    public static Path groupbyParquetFromGenerator(GroupByData g, Path out) throws IOException {
+        Path pq = out.resolve(g.tableName() + ".parquet");
+        try (Spillway sw = Spillway.builder().progress(false).build()) {
+            DataFrame rows = sw.generate(G1Rows.slice(g, 0, g.rows())).drop("id");
+            writeParquetAtomically(rows, pq, ParquetWriteOptions.defaults());
+        }
+        return pq;
+    }
 }
