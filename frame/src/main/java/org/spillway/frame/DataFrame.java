@@ -294,15 +294,21 @@ public final class DataFrame {
     }
 
     /**
-     * Summary statistics of the numeric columns, like pandas' {@code describe()}: one row per
-     * statistic ({@code count}, {@code null_count}, {@code mean}, {@code std}, {@code min},
-     * {@code 25%}, {@code 50%}, {@code 75%}, {@code max}) and one float64 column per numeric column,
-     * computed in one parallel pass (quantiles interpolated, std the sample standard deviation).
+     * Summary statistics of every column, one row per column (as DuckDB's {@code SUMMARIZE}), computed in one
+     * parallel pass: {@code column}, {@code type}, {@code count} (non-null values), {@code null_count} and
+     * {@code distinct} (exact; nulls not counted) as int64; {@code min} and {@code max} as text (numbers as Spark
+     * casts them to strings, dates and timestamps in ISO 8601; null for binary columns and for columns without
+     * values); {@code mean}, {@code std} (sample) and the interpolated quartiles {@code 25%}, {@code 50%},
+     * {@code 75%} as float64 for numeric and decimal columns, null for the others.
+     *
+     * <pre>{@code
+     * events.describe().show();
+     * }</pre>
      */
     public DataFrame describe() {
-        List<String> numeric = DescribeStats.numericColumns(schema());
-        Row r = agg(DescribeStats.aggregates(numeric)).rows().getFirst();
-        return session.createDataFrame(DescribeStats.schema(numeric), DescribeStats.table(r, numeric));
+        Schema s = schema();
+        Row r = agg(DescribeStats.aggregates(s)).rows().getFirst();
+        return session.createDataFrame(DescribeStats.SCHEMA, DescribeStats.table(r, s));
     }
 
     /** The first {@code n} rows, in input order. */
