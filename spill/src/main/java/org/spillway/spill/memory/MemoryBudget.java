@@ -58,6 +58,8 @@ public final class MemoryBudget implements AutoCloseable {
      * (they honour requests between chunks) before it fails.
      */
     static final long REVOKE_WAIT_NANOS = 500_000_000L;
+    /** How many rounds of spilling others a reservation whose owner can spill its own state tries first. */
+    static final int SELF_ATTEMPTS = 64;
     /** How long a reservation that no spill makes progress for waits for spillables' pinned bytes. */
     static final long PINNED_WAIT_NANOS = 1_000_000_000L;
 
@@ -317,14 +319,16 @@ public final class MemoryBudget implements AutoCloseable {
         // to spill waits for the spills still in flight on other threads; then come the consumers
         // (see MemoryConsumer): the requester spills its own state when it can, and the largest
         // other revocable consumers are asked to revoke at their next safe point.
-        // There is no fixed number of attempts: while spilling makes progress (here, or on another thread
-        // whose spill this one waited for) the loop goes on, since a thread short of memory at the same
-        // time as another may see many of the other's spills end before its own reservation fits (with
-        // 64 attempts, training under an 8 MiB budget on a loaded CI machine gave up with 2 MiB spillable).
+        // A reservation that cannot spill its own state (FAIL, SPILLABLES) has no fixed number of attempts:
+        // while spilling makes progress (here, or on another thread whose spill this one waited for) the loop
+        // goes on, since a thread short of memory at the same time as another may see many of the other's
+        // spills end before its own reservation fits (with 64 attempts, training under an 8 MiB budget on a
+        // loaded CI machine gave up with 2 MiB spillable). One that can (REVOKE_SELF) spills others for at
+        // most SELF_ATTEMPTS rounds, then spills its own state rather than most of the session's chunks.
         // Without progress it waits at most PINNED_WAIT_NANOS for chunks pinned for a moment.
         long revokeDeadline = 0;
         long stalledSince = 0;
-        while (true) {
+        for (int attempt = 0; mode != Mode.REVOKE_SELF || attempt < SELF_ATTEMPTS; attempt++) {
             if (tryAcquire(delta, heap)) {
                 return true;
             }
