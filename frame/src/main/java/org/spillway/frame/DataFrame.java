@@ -97,6 +97,21 @@ public final class DataFrame {
         return plan.schema();
     }
 
+    /** The schema as a tree, as Spark's {@code printSchema()} prints it ({@code root}, then {@code  |-- name: type (nullable = true)}). */
+    public String schemaString() {
+        StringBuilder sb = new StringBuilder("root\n");
+        Schema s = schema();
+        for (int i = 0; i < s.size(); i++) {
+            sb.append(" |-- ").append(s.field(i).name()).append(": ").append(s.type(i)).append(" (nullable = true)\n");
+        }
+        return sb.toString();
+    }
+
+    /** Prints {@link #schemaString()} to standard output. */
+    public void printSchema() {
+        System.out.print(schemaString());
+    }
+
     /** Column names in order. */
     public List<String> columns() {
         return plan.schema().names();
@@ -311,6 +326,98 @@ public final class DataFrame {
         return session.createDataFrame(DescribeStats.SCHEMA, DescribeStats.table(r, s));
     }
 
+    // ---- missing values, sampling, reshaping ----------------------------------------------
+
+    /** Missing-value helpers, as Spark's {@code df.na()}: {@code df.na().fill(0)}, {@code df.na().drop()}; see {@link NaFunctions}. */
+    public NaFunctions na() {
+        return new NaFunctions(this);
+    }
+
+    /**
+     * Same as {@code na().fill(value)}: missing values (null, or NaN in float64) replaced where {@code value} applies;
+     * a {@code Map} of column names to values fills column by column ({@code na().fill(map)}).
+     */
+    public DataFrame fillna(Object value) {
+        if (value instanceof java.util.Map<?, ?> m) {
+            java.util.Map<String, Object> byColumn = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> byColumn.put(String.valueOf(k), v));
+            return na().fill(byColumn);
+        }
+        return na().fill(value);
+    }
+
+    /** Same as {@code na().fill(value, columns)}. */
+    public DataFrame fillna(Object value, String... columns) {
+        return na().fill(value, columns);
+    }
+
+    /** Same as {@code na().drop()}: the rows with a missing value (null, or NaN in float64) in any column dropped. */
+    public DataFrame dropna() {
+        return na().drop();
+    }
+
+    /** Same as {@code na().drop(how, columns)}: {@code how} is {@code "any"} or {@code "all"} of the named (or all) columns. */
+    public DataFrame dropna(String how, String... columns) {
+        return columns.length == 0 ? na().drop(how) : na().drop(how, columns);
+    }
+
+    /**
+     * A random sample of about {@code fraction} of the rows (each row kept with that probability, Spark's
+     * {@code sample(fraction, seed)} without replacement), in input order. Drawn as {@link #randomSplit(double[], long)}
+     * draws, so {@code sample(f, seed)} holds exactly the rows of {@code randomSplit(new double[] {f, 1 - f}, seed)[0]}:
+     * the same frame, seed and chunk size give the same sample at any parallelism. The frame is collected first if it
+     * is not already, and the sample is stored (only the kept rows).
+     *
+     * @throws SpillwayException if {@code fraction} is not within [0, 1]
+     */
+    public DataFrame sample(double fraction, long seed) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new SpillwayException("sample(" + fraction + ", seed): the fraction must be within [0, 1]");
+        }
+        DataFrame in = collect();
+        try {
+            return session.adopt(session.executor().sample(((LogicalPlan.ChunkScan) in.plan).frame(), fraction, seed));
+        } finally {
+            if (in != this) {
+                in.unpersist();
+            }
+        }
+    }
+
+    /** {@link #sample(double, long)} with a random seed. */
+    public DataFrame sample(double fraction) {
+        return sample(fraction, java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    }
+
+    /**
+     * Turns columns into rows (Spark's {@code unpivot}, Polars' and pandas' {@code melt}, DuckDB's {@code UNPIVOT
+     * ... INCLUDE NULLS}): for each input row and each of the {@code values} columns, one row holding the {@code ids}
+     * columns, the value column's name under {@code variableColumn} and its value under {@code valueColumn} (nulls
+     * kept). The value columns must share a type; numbers of different types widen (int32, int64, float64).
+     *
+     * <pre>{@code
+     * wide.unpivot(List.of("id"), List.of("q1", "q2", "q3"), "quarter", "amount")
+     * }</pre>
+     *
+     * @throws SpillwayException if a column is missing or named twice, the output names clash with an id column, or
+     *                           the value columns' types differ
+     */
+    public DataFrame unpivot(List<String> ids, List<String> values, String variableColumn, String valueColumn) {
+        return Unpivot.of(this, ids, values, variableColumn, valueColumn);
+    }
+
+    /** {@link #unpivot(List, List, String, String)} of every column that is not an id column. */
+    public DataFrame unpivot(List<String> ids, String variableColumn, String valueColumn) {
+        List<String> values = new ArrayList<>(columns());
+        values.removeAll(ids);
+        return unpivot(ids, values, variableColumn, valueColumn);
+    }
+
+    /** Same as {@link #unpivot(List, List, String, String)}. */
+    public DataFrame melt(List<String> ids, List<String> values, String variableColumn, String valueColumn) {
+        return unpivot(ids, values, variableColumn, valueColumn);
+    }
+
     /** The first {@code n} rows, in input order. */
     public DataFrame limit(long n) {
         return with(() -> new LogicalPlan.Limit(plan, n));
@@ -392,6 +499,16 @@ public final class DataFrame {
             return this;
         }
         return session.adopt(session.executor().collect(Optimizer.optimize(plan)));
+    }
+
+    /** Same as {@link #collect()} (Spark's {@code cache()}, eager here: the frame is computed and stored now). */
+    public DataFrame cache() {
+        return collect();
+    }
+
+    /** Same as {@link #collect()} (Spark's {@code persist()}: stored in memory, spilled to disk under pressure). */
+    public DataFrame persist() {
+        return collect();
     }
 
     /** True if this frame is stored chunks as they are (no pending transformation). */

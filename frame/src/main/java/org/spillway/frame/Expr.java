@@ -162,6 +162,14 @@ public sealed interface Expr
         return new UnaryExpr(UnaryExpr.Op.IS_NOT_NULL, this);
     }
 
+    /**
+     * True where this float64 is NaN, false for other numbers (integers are never NaN), null where it is null
+     * (Spark's {@code isNaN}, DuckDB's {@code isnan}).
+     */
+    default Expr isNaN() {
+        return new UnaryExpr(UnaryExpr.Op.IS_NAN, this);
+    }
+
     /** {@code -this}. */
     default Expr negate() {
         return new UnaryExpr(UnaryExpr.Op.NEGATE, this);
@@ -359,7 +367,7 @@ public sealed interface Expr
     /** NOT, IS NULL, IS NOT NULL and negation. */
     record UnaryExpr(Op op, Expr child) implements Expr {
         /** The operators. */
-        public enum Op { NOT, IS_NULL, IS_NOT_NULL, NEGATE }
+        public enum Op { NOT, IS_NULL, IS_NOT_NULL, NEGATE, IS_NAN }
 
         @Override
         public List<Expr> children() {
@@ -373,6 +381,7 @@ public sealed interface Expr
                 case IS_NULL -> "(" + child + " IS NULL)";
                 case IS_NOT_NULL -> "(" + child + " IS NOT NULL)";
                 case NEGATE -> "(-" + child + ")";
+                case IS_NAN -> "isnan(" + child + ")";
             };
         }
     }

@@ -174,6 +174,12 @@ final class ExprTypes {
                 yield DataType.BOOL;
             }
             case IS_NULL, IS_NOT_NULL -> DataType.BOOL;
+            case IS_NAN -> {
+                if (!t.isNumeric()) {
+                    throw new SpillwayException("Type error in " + u + ": isNaN needs a number, but " + u.child() + " is " + t);
+                }
+                yield DataType.BOOL;
+            }
             case NEGATE -> {
                 if (!t.isNumeric()) {
                     throw new SpillwayException("Type error in " + u + ": negation needs a number, but " + u.child() + " is " + t);

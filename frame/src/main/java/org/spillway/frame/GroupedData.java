@@ -44,6 +44,42 @@ public final class GroupedData {
         return agg(AggregateExpr.topK(k, order));
     }
 
+    /**
+     * Pivots on {@code column} with the given values: {@code groupBy("year").pivot("quarter", List.of("Q1", "Q2")).agg(sum("x"))}
+     * gives one column per value (see {@link PivotedData}). Values not listed are left out; a null value collects the rows
+     * where the column is null.
+     *
+     * @throws SpillwayException if the column is missing, is a grouping key, or a value is given twice
+     */
+    public PivotedData pivot(String column, List<?> values) {
+        pivotColumn(column);
+        return new PivotedData(this, column, values);
+    }
+
+    /**
+     * Pivots on {@code column} with its distinct values, in ascending order (nulls last), as Spark does without values:
+     * this runs a query for them first, so giving the values ({@link #pivot(String, List)}) is cheaper when known.
+     *
+     * @throws SpillwayException if the column is missing, is a grouping key, or has more than {@link PivotedData#MAX_VALUES}
+     *                           distinct values
+     */
+    public PivotedData pivot(String column) {
+        pivotColumn(column);
+        DataFrame distinct = frame.select(column).distinct().sort(Functions.asc(column)).limit(PivotedData.MAX_VALUES + 1L);
+        return new PivotedData(this, column, distinct.column(column));
+    }
+
+    private void pivotColumn(String column) {
+        if (!frame.columns().contains(column)) {
+            throw new ColumnNotFoundException(column, frame.columns());
+        }
+        for (Expr k : keys) {
+            if (k instanceof Expr.ColumnRef c && c.column().equals(column)) {
+                throw new SpillwayException("pivot(\"" + column + "\"): the pivot column is a grouping key; group by the others");
+            }
+        }
+    }
+
     /** One row per group: the keys and {@code count}, the group's row count. */
     public DataFrame count() {
         return agg(Functions.count().as("count"));

@@ -172,6 +172,19 @@ public final class Executor implements PlanRunner {
         }
     }
 
+    /**
+     * The rows of {@code in} that {@link #randomSplit} with weights {@code fraction, 1 - fraction} and this seed puts
+     * in its first part, stored; the others are not stored.
+     */
+    public StoredFrame sample(StoredFrame in, double fraction, long seed) {
+        String name = "sample#" + ctx.frameIds().getAsInt();
+        RandomSplitTerminal t = new RandomSplitTerminal(in.schema(), ctx.store(), ctx.budget(), name,
+                new double[] {fraction, 1 - fraction}, seed, new boolean[] {true, false});
+        try (Compiled c = compile(new ChunkScan(in, null, null))) {
+            return run(c, t, "sample").getFirst();
+        }
+    }
+
     /** Runs a (optimized) group-by: its input pipeline feeds the hash tables, then partitions are merged. */
     private StoredFrame aggregate(LogicalPlan.Aggregate a) {
         String name = "aggregated#" + ctx.frameIds().getAsInt();

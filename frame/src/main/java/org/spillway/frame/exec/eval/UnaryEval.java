@@ -7,7 +7,7 @@ import org.spillway.frame.udf.HeapColumn;
 import org.spillway.spill.DataType;
 import org.spillway.spill.chunk.Chunk;
 
-/** Evaluates NOT, IS NULL, IS NOT NULL and negation. */
+/** Evaluates NOT, IS NULL, IS NOT NULL, isNaN and negation. */
 final class UnaryEval implements PhysicalExpr {
     private final UnaryExpr expr; // for error messages
     private final Op op;
@@ -30,6 +30,16 @@ final class UnaryEval implements PhysicalExpr {
                 boolean want = op == Op.IS_NULL;
                 for (int i = 0; i < n; i++) {
                     out.bools[i] = v.isNull(i) == want;
+                }
+                return out;
+            }
+            case IS_NAN -> {
+                HeapColumn out = new HeapColumn(DataType.BOOL, n);
+                out.nulls = v.nulls;
+                if (v.doubles != null) {
+                    for (int i = 0; i < n; i++) {
+                        out.bools[i] = Double.isNaN(v.doubles[i]);
+                    }
                 }
                 return out;
             }

@@ -14,7 +14,8 @@ import org.spillway.spill.memory.MemoryBudget;
 /**
  * Deals the rows of a collected frame into {@code k} stored frames at random, with probabilities
  * proportional to the weights. A row's draw depends only on the seed and its position (chunk and
- * row), so the split is the same at any parallelism and every row lands in exactly one part.
+ * row), so the split is the same at any parallelism and every row lands in exactly one part. Parts
+ * not kept ({@code keep}) are not stored and come out empty: a sample is the first part of a split.
  */
 public final class RandomSplitTerminal implements Terminal<List<RandomSplitTerminal.Part>, List<StoredFrame>> {
     record Part(int split, int seq, int index, ChunkHandle handle) {
@@ -26,8 +27,17 @@ public final class RandomSplitTerminal implements Terminal<List<RandomSplitTermi
     private final String name;
     private final double[] cumulative;
     private final long seed;
+    private final boolean[] keep;
 
+    /** Deals into every part. */
     public RandomSplitTerminal(Schema schema, ChunkStore store, MemoryBudget budget, String name, double[] weights, long seed) {
+        this(schema, store, budget, name, weights, seed, null);
+    }
+
+    /** Deals into the parts whose {@code keep} flag is set (all if {@code keep} is null); the others stay empty. */
+    public RandomSplitTerminal(Schema schema, ChunkStore store, MemoryBudget budget, String name, double[] weights, long seed,
+                               boolean[] keep) {
+        this.keep = keep;
         this.schema = schema;
         this.store = store;
         this.budget = budget;
@@ -71,7 +81,7 @@ public final class RandomSplitTerminal implements Terminal<List<RandomSplitTermi
             rows[s][counts[s]++] = i;
         }
         for (int s = 0; s < k; s++) {
-            if (counts[s] == 0) {
+            if (counts[s] == 0 || (keep != null && !keep[s])) {
                 continue;
             }
             Chunk part = ChunkOps.select(chunk, rows[s], counts[s], budget, "randomSplit");
