@@ -23,7 +23,15 @@ byCountry.show(25);                                      // group order is unspe
 events.agg(min("ts"), max("ts"), corr("amount", "quantity")).show();   // one row for the whole frame
 events.groupBy("country").topK(2, desc("amount")).show(); // the two largest amounts per country
 events.dropDuplicates("user").count();                   // first row per user, all columns kept
-events.describe().show();                                // count, nulls, mean, std, min, quartiles, max
+events.describe().show();                                // per column: count, nulls, distinct, min, max, mean, quartiles
+events.na().fill(0).count();                             // nulls (and NaN in float64) of numeric columns set to 0
+events.na().drop("any", "amount", "quantity").count();   // rows with a missing amount or quantity dropped
+events.fillna(Map.of("category", "unknown")).filter(col("category").isNull()).count();   // 0
+var wide = events.groupBy("category").pivot("country", List.of("US", "DE", "FR")).agg(sum("quantity"));
+wide.show();                                             // category | US | DE | FR
+wide.unpivot(List.of("category"), List.of("US", "DE", "FR"), "country", "quantity").count(); // 36 rows
+all.sample(0.01, 7).count();                             // about 40,000 rows; the same for the same seed
+events.printSchema();                                    // root |-- id: int64 (nullable = true) ...
 var regions = sw.createDataFrame(Schema.of(new Field("country", DataType.STRING), new Field("region", DataType.STRING)),
         List.of(new Object[] {"DE", "EU"}, new Object[] {"FR", "EU"}, new Object[] {"US", "NA"}, new Object[] {"JP", "APAC"}));
 events.join(regions, "country").groupBy("region").agg(count().as("orders")).show();   // inner join
