@@ -712,14 +712,43 @@ public final class DataFrame {
         return new Split(parts[0], parts[1]);
     }
 
-    /** Writes the frame as one CSV file with a header (atomically: a failed write leaves no partial file). */
+    /**
+     * Writes the frame as one CSV file with a header, replacing the file if it exists
+     * ({@link org.spillway.frame.delta.SaveMode#OVERWRITE}, as pandas' {@code to_csv}, Polars' {@code write_csv} and
+     * DuckDB's {@code COPY ... TO} do; Spark's {@code df.write().csv(dir)} fails on an existing directory instead: use
+     * {@link #writeCsv(String, org.spillway.frame.delta.SaveMode)} with {@code ERROR_IF_EXISTS} for that). Atomic: a
+     * failed write leaves no partial file and the previous file as it was.
+     */
     public void writeCsv(String path) {
-        writeCsv(Path.of(path), CsvOptions.defaults());
+        writeCsv(Path.of(path), org.spillway.frame.delta.SaveMode.OVERWRITE, CsvOptions.defaults());
     }
 
-    /** Writes the frame as CSV with {@code options} (delimiter, quote, header, null string). */
+    /** {@link #writeCsv(Path, org.spillway.frame.delta.SaveMode, CsvOptions)} with the default options. */
+    public void writeCsv(String path, org.spillway.frame.delta.SaveMode mode) {
+        writeCsv(Path.of(path), mode, CsvOptions.defaults());
+    }
+
+    /** Writes the frame as CSV with {@code options} (delimiter, quote, header, null string), replacing an existing file. */
     public void writeCsv(Path path, CsvOptions options) {
-        CsvWriter w = CsvWriter.open(path, schema(), options, session()::stageOutput);
+        writeCsv(path, org.spillway.frame.delta.SaveMode.OVERWRITE, options);
+    }
+
+    /**
+     * Writes the frame as one CSV file with {@code options}, doing {@code mode} if the file exists:
+     * {@code OVERWRITE} replaces it; {@code ERROR_IF_EXISTS} fails before computing anything; {@code IGNORE} does
+     * nothing (the frame is not computed); {@code APPEND} adds the rows after the existing ones without a second header,
+     * after checking that the file's header names the frame's columns in order (an error naming both otherwise), and
+     * creates the file if it does not exist. Every mode is atomic: the rows go to a temporary file that replaces the
+     * target in one step, so a failed or killed write leaves the previous file exactly as it was; an append copies the
+     * existing file into the temporary file first (a copy of the old file per append). See
+     * {@link CsvWriter.Mode}.
+     */
+    public void writeCsv(Path path, org.spillway.frame.delta.SaveMode mode, CsvOptions options) {
+        java.util.Objects.requireNonNull(mode, "mode");
+        if (mode == org.spillway.frame.delta.SaveMode.IGNORE && java.nio.file.Files.exists(path)) {
+            return;
+        }
+        CsvWriter w = CsvWriter.open(path, schema(), options, CsvWriter.Mode.valueOf(mode.name()), session()::stageOutput);
         try {
             // streamed: chunks are encoded in parallel (one encoder per worker) and appended in row order
             ThreadLocal<CsvWriter> encoders = ThreadLocal.withInitial(() -> CsvWriter.encoder(schema(), options));

@@ -18,6 +18,8 @@ public class CsvFormatException extends SpillwayException {
     private final String column;
     /** The offending text, or null. */
     private final String value;
+    /** The 0-based byte offset in the file, or -1. */
+    private final long byteOffset;
 
     /**
      * Creates the error.
@@ -29,11 +31,26 @@ public class CsvFormatException extends SpillwayException {
      * @param message the full message
      */
     public CsvFormatException(Path file, long line, String column, String value, String message) {
+        this(file, line, column, value, -1, message);
+    }
+
+    /**
+     * Creates the error with the byte offset of the problem in the file.
+     *
+     * @param file the file, as the user named it (or as the glob found it)
+     * @param line the 1-based physical line, or 0 when the error is about the file as a whole
+     * @param column the column name, or null when the error is about a whole row
+     * @param value the offending text (possibly shortened), or null
+     * @param byteOffset the 0-based offset in the file of the first offending byte, or -1 when not known
+     * @param message the full message
+     */
+    public CsvFormatException(Path file, long line, String column, String value, long byteOffset, String message) {
         super(message);
         this.file = file;
         this.line = line;
         this.column = column;
         this.value = value;
+        this.byteOffset = byteOffset;
     }
 
     /** The file that holds the problem. */
@@ -54,6 +71,11 @@ public class CsvFormatException extends SpillwayException {
     /** The offending text (shortened to 100 characters), or null. */
     public String value() {
         return value;
+    }
+
+    /** The 0-based offset in the file of the first offending byte (ill-formed UTF-8), or -1 when not known. */
+    public long byteOffset() {
+        return byteOffset;
     }
 
     /** "1st", "2nd", "3rd", "4th", ..., "11th", "21st", ... */

@@ -29,11 +29,15 @@ import org.spillway.spill.Schema;
  *   <li>types inferred from the first {@link #sampleRows()} = 10 000 rows of each file, unless
  *       {@link #schema(Schema)} gives them all or {@link #columnType(String, DataType)} some;</li>
  *   <li>{@link #onBadRow()} {@link BadRowPolicy#FAIL};</li>
+ *   <li>{@link #invalidUtf8()} {@link InvalidUtf8Policy#STRICT}: text that is not well-formed UTF-8
+ *       is a bad value;</li>
  *   <li>{@link #splitBytes()} 32 MiB: files are read in byte ranges of about this size in
  *       parallel.</li>
  * </ul>
  *
- * <p>Files must be UTF-8 (ASCII is UTF-8); a leading byte-order mark is skipped. Rows end at
+ * <p>Files must be UTF-8 (ASCII is UTF-8); a leading byte-order mark is skipped. Ill-formed UTF-8
+ * in the header or a string column is an error naming the file, line, column and byte offset,
+ * unless {@link #invalidUtf8(InvalidUtf8Policy)} says to replace it. Rows end at
  * {@code \n}, {@code \r\n} or a lone {@code \r}; completely empty lines are skipped.
  */
 public final class CsvOptions {
@@ -55,6 +59,7 @@ public final class CsvOptions {
     private final Schema schema;
     private final int sampleRows;
     private final BadRowPolicy onBadRow;
+    private final InvalidUtf8Policy invalidUtf8;
     private final long splitBytes;
 
     private CsvOptions(Draft d) {
@@ -67,6 +72,7 @@ public final class CsvOptions {
         this.schema = d.schema;
         this.sampleRows = d.sampleRows;
         this.onBadRow = d.onBadRow;
+        this.invalidUtf8 = d.invalidUtf8;
         this.splitBytes = d.splitBytes;
     }
 
@@ -84,6 +90,7 @@ public final class CsvOptions {
         Schema schema;
         int sampleRows = DEFAULT_SAMPLE_ROWS;
         BadRowPolicy onBadRow = BadRowPolicy.FAIL;
+        InvalidUtf8Policy invalidUtf8 = InvalidUtf8Policy.STRICT;
         long splitBytes = DEFAULT_SPLIT_BYTES;
 
         Draft() {
@@ -99,6 +106,7 @@ public final class CsvOptions {
             schema = o.schema;
             sampleRows = o.sampleRows;
             onBadRow = o.onBadRow;
+            invalidUtf8 = o.invalidUtf8;
             splitBytes = o.splitBytes;
         }
     }
@@ -254,10 +262,32 @@ public final class CsvOptions {
         return onBadRow;
     }
 
-    /** Sets what to do with rows that cannot be read; see {@link BadRowPolicy} for the exact rules. */
+    /**
+     * Sets what to do with rows that cannot be read; see {@link BadRowPolicy} for the exact rules.
+     * Under {@link BadRowPolicy#SKIP} and {@link BadRowPolicy#NULL} every row is judged on all its
+     * columns whatever a query reads, so {@code count()}, {@code collect()}, {@code select(...)} and
+     * {@code filter(...)} see the same rows and {@link CsvSource#badRowCount()} the same rows; that
+     * converts every column of every row (see {@link BadRowPolicy} for the cost).
+     */
     public CsvOptions onBadRow(BadRowPolicy policy) {
         Objects.requireNonNull(policy, "policy");
         return with(d -> d.onBadRow = policy);
+    }
+
+    /** What to do with text that is not well-formed UTF-8; {@link InvalidUtf8Policy#STRICT} by default. */
+    public InvalidUtf8Policy invalidUtf8() {
+        return invalidUtf8;
+    }
+
+    /**
+     * Sets what to do with text (header names, values of string columns) that is not well-formed
+     * UTF-8: {@link InvalidUtf8Policy#STRICT} treats such a value as a bad value ({@link #onBadRow()}
+     * decides); {@link InvalidUtf8Policy#REPLACE} replaces the ill-formed bytes by U+FFFD and counts
+     * the values repaired in {@link CsvSource#invalidUtf8Count()}.
+     */
+    public CsvOptions invalidUtf8(InvalidUtf8Policy policy) {
+        Objects.requireNonNull(policy, "policy");
+        return with(d -> d.invalidUtf8 = policy);
     }
 
     /** The target size of a split (a byte range parsed by one worker); 32 MiB by default. */
@@ -302,13 +332,13 @@ public final class CsvOptions {
         return o instanceof CsvOptions c && c.delimiter == delimiter && c.quote == quote && c.escape == escape
                 && c.header == header && c.nullValues.equals(nullValues) && c.columnTypes.equals(columnTypes)
                 && Objects.equals(c.schema, schema) && c.sampleRows == sampleRows && c.onBadRow == onBadRow
-                && c.splitBytes == splitBytes;
+                && c.invalidUtf8 == invalidUtf8 && c.splitBytes == splitBytes;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(new Object[] {delimiter, quote, escape, header, nullValues, columnTypes, schema,
-                sampleRows, onBadRow, splitBytes});
+                sampleRows, onBadRow, invalidUtf8, splitBytes});
     }
 
     @Override
@@ -316,6 +346,7 @@ public final class CsvOptions {
         return "CsvOptions[delimiter='" + delimiter + "', quote='" + quote + "', escape="
                 + (hasEscape() ? "'" + escape + "'" : "none") + ", header=" + header + ", nullValues=" + nullValues
                 + ", columnTypes=" + columnTypes + ", schema=" + (schema == null ? "inferred" : schema.names())
-                + ", sampleRows=" + sampleRows + ", onBadRow=" + onBadRow + ", splitBytes=" + splitBytes + "]";
+                + ", sampleRows=" + sampleRows + ", onBadRow=" + onBadRow + ", invalidUtf8=" + invalidUtf8
+                + ", splitBytes=" + splitBytes + "]";
     }
 }

@@ -74,6 +74,7 @@ public final class CsvSource {
     private final Schema schema;
     private final long totalBytes;
     private final LongAdder badRows = new LongAdder();
+    private final LongAdder invalidUtf8 = new LongAdder();
 
     private CsvSource(String spec, CsvOptions options, List<Path> files, long[] sizes, long[] dataStarts,
                       boolean[] sampled, boolean[] sampledMultiLine, Schema schema) {
@@ -139,9 +140,24 @@ public final class CsvSource {
         return totalBytes;
     }
 
-    /** Rows dropped or given null values under {@link BadRowPolicy#SKIP} or {@link BadRowPolicy#NULL} so far, over all parsers. */
+    /**
+     * Rows dropped or given null values under {@link BadRowPolicy#SKIP} or {@link BadRowPolicy#NULL} so far,
+     * over all parsers and all queries of this source. Every row is judged on all its columns whatever a query
+     * reads, so each query that reads all the files adds the same number, be it a {@code count()} or a
+     * {@code collect()} (a query with a {@code limit} may stop early and add less).
+     */
     public long badRowCount() {
         return badRows.sum();
+    }
+
+    /**
+     * Values (and header names) whose ill-formed UTF-8 was replaced by U+FFFD under
+     * {@link InvalidUtf8Policy#REPLACE} so far: the header names once, when the source was opened, plus the
+     * string values of every row kept by each query (all string columns are checked whatever a query reads,
+     * as for {@link #badRowCount()}). Always 0 under {@link InvalidUtf8Policy#STRICT}.
+     */
+    public long invalidUtf8Count() {
+        return invalidUtf8.sum();
     }
 
     /**
@@ -217,6 +233,10 @@ public final class CsvSource {
 
     void countBadRow() {
         badRows.increment();
+    }
+
+    void countInvalidUtf8(long values) {
+        invalidUtf8.add(values);
     }
 
     /** Records that a file holds rows spanning lines, so that it is not split again. */
@@ -308,6 +328,7 @@ public final class CsvSource {
         private final CsvTokenizer headerReader;
         private final byte[][] nullTokens;
         private byte[] scratch = new byte[256];
+        private long replacedHeaderNames;
 
         Sniffer(CsvOptions options, List<Path> files) {
             this.options = options;
@@ -350,7 +371,7 @@ public final class CsvSource {
                     }
                     List<String> rowNames;
                     if (options.header()) {
-                        rowNames = headerNames(t);
+                        rowNames = headerNames(f, t);
                         dataStarts[i] = t.rowEndOffset();
                     } else {
                         rowNames = new ArrayList<>();
@@ -392,7 +413,9 @@ public final class CsvSource {
                 }
             }
             Schema schema = buildSchema(spec, names, firstFile, types);
-            return new CsvSource(spec, options, files, sizes, dataStarts, sampled, multi, schema);
+            CsvSource source = new CsvSource(spec, options, files, sizes, dataStarts, sampled, multi, schema);
+            source.countInvalidUtf8(replacedHeaderNames);
+            return source;
         }
 
         private Schema buildSchema(String spec, List<String> names, Path firstFile, DataType[] types) {
@@ -428,9 +451,16 @@ public final class CsvSource {
             return new Schema(fields);
         }
 
-        private List<String> headerNames(CsvTokenizer t) {
+        private List<String> headerNames(Path file, CsvTokenizer t) {
             List<String> raw = new ArrayList<>();
             for (int c = 0; c < t.fieldCount(); c++) {
+                int bad = Utf8Validator.firstInvalid(t.buf, t.fieldStart(c), t.fieldEnd(c));
+                if (bad >= 0) {
+                    if (options.invalidUtf8() == InvalidUtf8Policy.STRICT) {
+                        throw badHeaderName(file, t, c, bad);
+                    }
+                    replacedHeaderNames++;
+                }
                 raw.add(text(t, c));
             }
             // Blank names get their position; repeats get _1, _2 (as DuckDB does) so names stay unique.
@@ -446,6 +476,17 @@ public final class CsvSource {
                 out.add(unique);
             }
             return Collections.unmodifiableList(out);
+        }
+
+        private CsvFormatException badHeaderName(Path file, CsvTokenizer t, int c, int bad) {
+            long line = 1 + t.rowLine() + t.countLines(t.rowStartIndex(), bad);
+            long offset = t.offsetOf(bad);
+            String name = CsvFormatException.shorten(text(t, c));
+            return new CsvFormatException(file, line, null, name, offset, file + " line " + line + ", the header's "
+                    + CsvFormatException.ordinal(c + 1) + " name: invalid UTF-8 at byte offset " + offset + ": "
+                    + Utf8Validator.describe(t.buf, bad, t.fieldEnd(c)) + ". Convert the file to UTF-8 (e.g. iconv -f "
+                    + "latin1 -t utf-8), or read it with CsvOptions.invalidUtf8(InvalidUtf8Policy.REPLACE) to put U+FFFD "
+                    + "in place of the bad bytes.");
         }
 
         private String text(CsvTokenizer t, int c) {

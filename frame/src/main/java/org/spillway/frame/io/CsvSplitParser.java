@@ -27,9 +27,13 @@ import org.spillway.spill.vector.VectorBuilder;
  * Parses {@link CsvSplit}s of one {@link CsvSource} into chunks: one parser per worker thread,
  * reused across splits (not thread-safe). Made by {@link CsvSource#newParser}.
  *
- * <p>Only the projected columns are converted (projection pushdown); the others are tokenized to
- * find where the row ends and skipped. Each row is tokenized completely before any value is
- * appended, so a bad row never leaves a partial row behind.
+ * <p>Under {@link BadRowPolicy#FAIL} only the projected columns are converted (projection pushdown);
+ * the others are tokenized to find where the row ends and skipped. Under the lenient policies every
+ * other column is also checked (parsed and dropped; string columns validated as UTF-8), so that which
+ * rows are skipped, and {@link CsvSource#badRowCount()}, do not depend on the columns a query reads.
+ * Under {@link InvalidUtf8Policy#REPLACE} the string columns not read are validated too, so that
+ * {@link CsvSource#invalidUtf8Count()} does not depend on them either. Each row is tokenized and
+ * checked completely before any value is appended, so a bad row never leaves a partial row behind.
  *
  * <p>Cost: about one pass over the split's bytes plus the conversion of projected values. Memory:
  * a read buffer of 1 MiB (more only for a longer row) and one heap builder per projected column
@@ -63,11 +67,19 @@ public final class CsvSplitParser {
     private final long[] values;
     private final boolean[] nulls;
     private final byte[][] binaries; // per projected binary column: the current row's bytes
+    private final byte[][] repaired; // per projected string column: the current row's bytes with U+FFFD, or null
+    private final int[] checkCols; // columns not projected that are still checked (lenient policies, REPLACE)
+    private final int[] checkKinds;
+    private final DataType[] checkTypes;
+    private final boolean strictUtf8;
+    private long parsed; // the value parseTyped produced
+    private byte[] parsedBytes; // the binary or wide decimal value parseTyped produced
     private final byte[][] nullTokens; // the non-empty ones
     private final boolean emptyStringIsNull;
     private final BadRowPolicy policy;
     private final int width;
     private byte[] scratch = new byte[256];
+    private final boolean checkRows; // convertRow has work to do: projected columns or checked ones
 
     CsvSplitParser(CsvSource source, int[] projection, int chunkRows, MemoryBudget budget) {
         this.source = source;
@@ -82,20 +94,24 @@ public final class CsvSplitParser {
         for (int j = 0; j < projection.length; j++) {
             DataType t = projected.type(j);
             builders[j] = VectorBuilder.forType(t, chunkRows);
-            kinds[j] = switch (t.kind()) {
-                case STRING -> K_STRING;
-                case INT32 -> K_INT32;
-                case INT64 -> K_INT64;
-                case FLOAT64 -> K_FLOAT64;
-                case BOOL -> K_BOOL;
-                case DATE -> K_DATE;
-                case TIMESTAMP -> K_TIMESTAMP;
-                case TIMESTAMP_NTZ -> K_TIMESTAMP_NTZ;
-                case TIME -> K_TIME;
-                case BINARY -> K_BINARY;
-                case DECIMAL, DECIMAL128 -> K_DECIMAL;
-            };
+            kinds[j] = kindOf(t);
         }
+        this.strictUtf8 = o.invalidUtf8() == InvalidUtf8Policy.STRICT;
+        boolean lenient = o.onBadRow() != BadRowPolicy.FAIL;
+        boolean[] read = new boolean[full.size()];
+        for (int p : projection) {
+            read[p] = true;
+        }
+        this.checkCols = java.util.stream.IntStream.range(0, full.size())
+                .filter(c -> !read[c] && (lenient || (!strictUtf8 && full.type(c) == DataType.STRING))).toArray();
+        this.checkKinds = new int[checkCols.length];
+        this.checkTypes = new DataType[checkCols.length];
+        for (int i = 0; i < checkCols.length; i++) {
+            checkTypes[i] = full.type(checkCols[i]);
+            checkKinds[i] = kindOf(checkTypes[i]);
+        }
+        this.checkRows = projection.length > 0 || checkCols.length > 0;
+        this.repaired = new byte[projection.length][];
         this.builderList = List.of(builders);
         this.tok = new CsvTokenizer(o, READ_BUFFER);
         this.values = new long[projection.length];
@@ -106,6 +122,22 @@ public final class CsvSplitParser {
         this.emptyStringIsNull = o.nullValues().contains("");
         this.policy = o.onBadRow();
         this.width = full.size();
+    }
+
+    private static int kindOf(DataType t) {
+        return switch (t.kind()) {
+            case STRING -> K_STRING;
+            case INT32 -> K_INT32;
+            case INT64 -> K_INT64;
+            case FLOAT64 -> K_FLOAT64;
+            case BOOL -> K_BOOL;
+            case DATE -> K_DATE;
+            case TIMESTAMP -> K_TIMESTAMP;
+            case TIMESTAMP_NTZ -> K_TIMESTAMP_NTZ;
+            case TIME -> K_TIME;
+            case BINARY -> K_BINARY;
+            case DECIMAL, DECIMAL128 -> K_DECIMAL;
+        };
     }
 
     /** The schema of the chunks this parser emits: the projected columns, in projection order. */
@@ -129,7 +161,6 @@ public final class CsvSplitParser {
         int fileIndex = split.fileIndex();
         boolean whole = source.isWholeFile(split);
         boolean lastOfFile = split.end() >= source.fileSize(fileIndex);
-        int k = projection.length;
         int rows = 0;
         try (FileChannel ch = FileChannel.open(split.path(), StandardOpenOption.READ)) {
             CsvTokenizer t = tok;
@@ -162,7 +193,7 @@ public final class CsvSplitParser {
                     source.countBadRow();
                     continue;
                 }
-                if (k > 0 && !convertRow(split)) {
+                if (checkRows && !convertRow(split)) {
                     continue;
                 }
                 if (++rows == chunkRows) {
@@ -189,7 +220,10 @@ public final class CsvSplitParser {
         out.accept(c);
     }
 
-    /** Converts the current row's projected fields and appends them; false if the row was skipped. */
+    /**
+     * Converts the current row's projected fields and checks the others that {@link #checkCols} names,
+     * then appends the projected values; false if the row was skipped.
+     */
     private boolean convertRow(CsvSplit split) {
         final CsvTokenizer t = tok;
         final int[] st = t.starts();
@@ -197,87 +231,55 @@ public final class CsvSplitParser {
         final byte[] fl = t.flags();
         final int k = projection.length;
         boolean anyBad = false;
-        // Phase 1: the typed values, so that a bad one can drop the row before anything is appended.
+        int repairedValues = 0;
+        // Phase 1: the values, so that a bad one can drop the row before anything is appended.
         for (int j = 0; j < k; j++) {
             int kind = kinds[j];
-            if (kind == K_STRING) {
-                continue;
-            }
             int col = projection[j];
             byte f = fl[col];
             byte[] b = t.buf;
             int s = st[col];
             int len = en[col] - s;
+            if (kind == K_STRING) {
+                if ((f & CsvTokenizer.QUOTED) == 0
+                        && (len == 0 ? emptyStringIsNull : nullTokens.length > 0 && isNullToken(b, s, len))) {
+                    nulls[j] = true;
+                    continue;
+                }
+                nulls[j] = false;
+                repaired[j] = null;
+                int bad = Utf8Validator.firstInvalid(b, s, s + len);
+                if (bad >= 0) {
+                    if (!strictUtf8) {
+                        repaired[j] = repair(col, len);
+                        repairedValues++;
+                    } else {
+                        switch (policy) {
+                            case FAIL -> throw invalidUtf8(split, col, bad);
+                            case SKIP -> {
+                                source.countBadRow();
+                                return false;
+                            }
+                            case NULL -> {
+                                nulls[j] = true;
+                                anyBad = true;
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
             if ((f & CsvTokenizer.UNESCAPE) != 0) {
                 len = unescaped(col, len);
                 b = scratch;
                 s = 0;
             }
-            if ((len == 0 && !(kind == K_BINARY && (f & CsvTokenizer.QUOTED) != 0)) // "" is an empty binary value
-                    || ((f & CsvTokenizer.QUOTED) == 0 && nullTokens.length > 0 && isNullToken(b, s, len))) {
+            if (isNull(kind, f, b, s, len)) {
                 nulls[j] = true;
                 continue;
             }
             nulls[j] = false;
-            long v;
-            boolean ok;
-            switch (kind) {
-                case K_INT32 -> {
-                    v = Utf8ValueParser.parseLong(b, s, len);
-                    ok = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
-                }
-                case K_INT64 -> {
-                    v = Utf8ValueParser.parseLong(b, s, len);
-                    ok = v != Utf8ValueParser.BAD_LONG || Utf8ValueParser.isLongMin(b, s, len);
-                }
-                case K_FLOAT64 -> {
-                    double d = Utf8ValueParser.parseDouble(b, s, len);
-                    ok = !Double.isNaN(d) || Utf8ValueParser.isNaNLiteral(b, s, len);
-                    v = Double.doubleToRawLongBits(d);
-                }
-                case K_BOOL -> {
-                    v = Utf8ValueParser.parseBool(b, s, len, true);
-                    ok = v >= 0;
-                }
-                case K_DATE -> {
-                    v = Utf8ValueParser.parseDate(b, s, len);
-                    ok = v != Utf8ValueParser.BAD_DATE;
-                }
-                case K_TIMESTAMP_NTZ, K_TIME -> {
-                    v = parseSlow(b, s, len, kind == K_TIME ? DataType.TIME : DataType.TIMESTAMP_NTZ);
-                    ok = v != Long.MIN_VALUE;
-                }
-                case K_DECIMAL -> {
-                    v = 0;
-                    DataType dt = builders[j].type();
-                    try {
-                        java.math.BigInteger u = org.spillway.spill.vector.DecimalValues.unscaled(
-                                new java.math.BigDecimal(new String(b, s, len, StandardCharsets.ISO_8859_1).trim()), dt);
-                        if (dt.kind() == DataType.Kind.DECIMAL) {
-                            v = u.longValueExact();
-                        } else {
-                            binaries[j] = org.spillway.spill.vector.DecimalValues.wideBytes(u);
-                        }
-                        ok = true;
-                    } catch (NumberFormatException | ArithmeticException e) {
-                        ok = false;
-                    }
-                }
-                case K_BINARY -> {
-                    v = 0;
-                    try {
-                        binaries[j] = Literals.parseHex(new String(b, s, len, StandardCharsets.ISO_8859_1));
-                        ok = true;
-                    } catch (IllegalArgumentException e) {
-                        ok = false;
-                    }
-                }
-                default -> {
-                    v = Utf8ValueParser.parseTimestamp(b, s, len);
-                    ok = v != Utf8ValueParser.BAD_TIMESTAMP;
-                }
-            }
-            if (!ok) {
+            if (!parseTyped(kind, builders[j].type(), b, s, len)) {
                 switch (policy) {
                     case FAIL -> throw badValue(split, j, col, b, s, len);
                     case SKIP -> {
@@ -290,63 +292,153 @@ public final class CsvSplitParser {
                     }
                 }
             }
-            values[j] = v;
+            values[j] = parsed;
+            binaries[j] = parsedBytes;
+        }
+        // The columns not read, checked so that the rows kept and the counts do not depend on the projection.
+        for (int i = 0; i < checkCols.length; i++) {
+            int col = checkCols[i];
+            int kind = checkKinds[i];
+            byte f = fl[col];
+            byte[] b = t.buf;
+            int s = st[col];
+            int len = en[col] - s;
+            boolean ok;
+            if (kind == K_STRING) {
+                // a null token is well-formed, so there is no need to tell nulls apart
+                if (Utf8Validator.firstInvalid(b, s, s + len) < 0) {
+                    continue;
+                }
+                if (!strictUtf8) {
+                    repairedValues++;
+                    continue;
+                }
+                ok = false;
+            } else {
+                if ((f & CsvTokenizer.UNESCAPE) != 0) {
+                    len = unescaped(col, len);
+                    b = scratch;
+                    s = 0;
+                }
+                ok = isNull(kind, f, b, s, len) || parseTyped(kind, checkTypes[i], b, s, len);
+            }
+            if (!ok) {
+                // only the lenient policies check typed columns and STRICT string columns here
+                if (policy == BadRowPolicy.SKIP) {
+                    source.countBadRow();
+                    return false;
+                }
+                anyBad = true;
+            }
         }
         if (anyBad) {
             source.countBadRow();
         }
+        if (repairedValues > 0) {
+            source.countInvalidUtf8(repairedValues);
+        }
         // Phase 2: append.
         for (int j = 0; j < k; j++) {
             VectorBuilder vb = builders[j];
+            if (nulls[j]) {
+                vb.appendNull();
+                continue;
+            }
             switch (kinds[j]) {
-                case K_STRING -> appendString((StringVectorBuilder) vb, projection[j], st, en, fl);
-                case K_INT32, K_DATE -> {
-                    if (nulls[j]) {
-                        vb.appendNull();
-                    } else {
-                        ((IntVectorBuilder) vb).append((int) values[j]);
-                    }
-                }
-                case K_BINARY -> {
-                    if (nulls[j]) {
-                        vb.appendNull();
-                    } else {
-                        ((StringVectorBuilder) vb).append(binaries[j], 0, binaries[j].length);
-                    }
-                }
+                case K_STRING -> appendString((StringVectorBuilder) vb, j, projection[j], st, en, fl);
+                case K_INT32, K_DATE -> ((IntVectorBuilder) vb).append((int) values[j]);
+                case K_BINARY -> ((StringVectorBuilder) vb).append(binaries[j], 0, binaries[j].length);
                 case K_DECIMAL -> {
-                    if (nulls[j]) {
-                        vb.appendNull();
-                    } else if (vb instanceof LongVectorBuilder lb) {
+                    if (vb instanceof LongVectorBuilder lb) {
                         lb.append(values[j]);
                     } else {
                         ((StringVectorBuilder) vb).append(binaries[j], 0, binaries[j].length);
                     }
                 }
-                case K_INT64, K_TIMESTAMP, K_TIMESTAMP_NTZ, K_TIME -> {
-                    if (nulls[j]) {
-                        vb.appendNull();
-                    } else {
-                        ((LongVectorBuilder) vb).append(values[j]);
-                    }
-                }
-                case K_FLOAT64 -> {
-                    if (nulls[j]) {
-                        vb.appendNull();
-                    } else {
-                        ((DoubleVectorBuilder) vb).append(Double.longBitsToDouble(values[j]));
-                    }
-                }
-                default -> {
-                    if (nulls[j]) {
-                        vb.appendNull();
-                    } else {
-                        ((BoolVectorBuilder) vb).append(values[j] != 0);
-                    }
-                }
+                case K_INT64, K_TIMESTAMP, K_TIMESTAMP_NTZ, K_TIME -> ((LongVectorBuilder) vb).append(values[j]);
+                case K_FLOAT64 -> ((DoubleVectorBuilder) vb).append(Double.longBitsToDouble(values[j]));
+                default -> ((BoolVectorBuilder) vb).append(values[j] != 0);
             }
         }
         return true;
+    }
+
+    /** True if a typed field is null: empty (but a quoted empty binary is the empty value) or an unquoted null token. */
+    private boolean isNull(int kind, byte f, byte[] b, int s, int len) {
+        return (len == 0 && !(kind == K_BINARY && (f & CsvTokenizer.QUOTED) != 0))
+                || ((f & CsvTokenizer.QUOTED) == 0 && nullTokens.length > 0 && isNullToken(b, s, len));
+    }
+
+    /**
+     * Parses a non-null field of a typed column into {@link #parsed} (and {@link #parsedBytes} for binary
+     * and wide decimal values); false if it does not parse.
+     */
+    private boolean parseTyped(int kind, DataType type, byte[] b, int s, int len) {
+        long v;
+        boolean ok;
+        switch (kind) {
+            case K_INT32 -> {
+                v = Utf8ValueParser.parseLong(b, s, len);
+                ok = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
+            }
+            case K_INT64 -> {
+                v = Utf8ValueParser.parseLong(b, s, len);
+                ok = v != Utf8ValueParser.BAD_LONG || Utf8ValueParser.isLongMin(b, s, len);
+            }
+            case K_FLOAT64 -> {
+                double d = Utf8ValueParser.parseDouble(b, s, len);
+                ok = !Double.isNaN(d) || Utf8ValueParser.isNaNLiteral(b, s, len);
+                v = Double.doubleToRawLongBits(d);
+            }
+            case K_BOOL -> {
+                v = Utf8ValueParser.parseBool(b, s, len, true);
+                ok = v >= 0;
+            }
+            case K_DATE -> {
+                v = Utf8ValueParser.parseDate(b, s, len);
+                ok = v != Utf8ValueParser.BAD_DATE;
+            }
+            case K_TIMESTAMP_NTZ, K_TIME -> {
+                v = parseSlow(b, s, len, kind == K_TIME ? DataType.TIME : DataType.TIMESTAMP_NTZ);
+                ok = v != Long.MIN_VALUE;
+            }
+            case K_DECIMAL -> {
+                return parseDecimal(type, b, s, len);
+            }
+            case K_BINARY -> {
+                return parseBinary(b, s, len);
+            }
+            default -> {
+                v = Utf8ValueParser.parseTimestamp(b, s, len);
+                ok = v != Utf8ValueParser.BAD_TIMESTAMP;
+            }
+        }
+        parsed = v;
+        return ok;
+    }
+
+    private boolean parseDecimal(DataType dt, byte[] b, int s, int len) {
+        try {
+            java.math.BigInteger u = org.spillway.spill.vector.DecimalValues.unscaled(
+                    new java.math.BigDecimal(new String(b, s, len, StandardCharsets.ISO_8859_1).trim()), dt);
+            if (dt.kind() == DataType.Kind.DECIMAL) {
+                parsed = u.longValueExact();
+            } else {
+                parsedBytes = org.spillway.spill.vector.DecimalValues.wideBytes(u);
+            }
+            return true;
+        } catch (NumberFormatException | ArithmeticException e) {
+            return false;
+        }
+    }
+
+    private boolean parseBinary(byte[] b, int s, int len) {
+        try {
+            parsedBytes = Literals.parseHex(new String(b, s, len, StandardCharsets.ISO_8859_1));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
@@ -361,22 +453,30 @@ public final class CsvSplitParser {
         }
     }
 
-    private void appendString(StringVectorBuilder vb, int col, int[] st, int[] en, byte[] fl) {
-        byte f = fl[col];
+    /** Appends a non-null string value: its bytes, unescaped, or as {@link #repair} made them. */
+    private void appendString(StringVectorBuilder vb, int j, int col, int[] st, int[] en, byte[] fl) {
+        if (repaired[j] != null) {
+            vb.append(repaired[j], 0, repaired[j].length);
+            return;
+        }
         int s = st[col];
         int len = en[col] - s;
-        if ((f & CsvTokenizer.QUOTED) == 0) {
-            if (len == 0 ? emptyStringIsNull : nullTokens.length > 0 && isNullToken(tok.buf, s, len)) {
-                vb.appendNull();
-                return;
-            }
-        }
-        if ((f & CsvTokenizer.UNESCAPE) != 0) {
+        if ((fl[col] & CsvTokenizer.UNESCAPE) != 0) {
             len = unescaped(col, len);
             vb.append(scratch, 0, len);
         } else {
             vb.append(tok.buf, s, len);
         }
+    }
+
+    /** The field's text (unescaped) with each ill-formed UTF-8 subpart replaced by U+FFFD. */
+    private byte[] repair(int col, int rawLen) {
+        if ((tok.fieldFlags(col) & CsvTokenizer.UNESCAPE) != 0) {
+            int len = unescaped(col, rawLen);
+            return Utf8Validator.replaced(scratch, 0, len);
+        }
+        int s = tok.fieldStart(col);
+        return Utf8Validator.replaced(tok.buf, s, s + rawLen);
     }
 
     private int unescaped(int col, int rawLen) {
@@ -448,6 +548,19 @@ public final class CsvSplitParser {
         return new CsvFormatException(split.path(), line, name, text, msgWhere + ": cannot parse '" + text + "' as "
                 + type + range + ". Fix the value, declare the column as " + suggest + " with CsvOptions.columnType(\""
                 + name + "\", DataType." + suggest.name() + "), or skip bad rows with onBadRow(BadRowPolicy.SKIP).");
+    }
+
+    private CsvFormatException invalidUtf8(CsvSplit split, int col, int bad) {
+        long line = lineOf(split, col) + tok.countLines(tok.fieldStart(col), bad);
+        long offset = tok.offsetOf(bad);
+        String name = full.field(col).name();
+        String text = CsvFormatException.shorten(new String(tok.buf, tok.fieldStart(col), tok.fieldEnd(col) - tok.fieldStart(col),
+                StandardCharsets.UTF_8));
+        return new CsvFormatException(split.path(), line, name, text, offset, split.path() + " line " + line + ", column '"
+                + name + "' (" + CsvFormatException.ordinal(col + 1) + "): invalid UTF-8 at byte offset " + offset + ": "
+                + Utf8Validator.describe(tok.buf, bad, tok.fieldEnd(col)) + ". Convert the file to UTF-8 (e.g. iconv -f "
+                + "latin1 -t utf-8), read such values with U+FFFD in place of the bad bytes with "
+                + "CsvOptions.invalidUtf8(InvalidUtf8Policy.REPLACE), or skip such rows with onBadRow(BadRowPolicy.SKIP).");
     }
 
     private CsvFormatException ragged(CsvSplit split) {

@@ -465,6 +465,11 @@ final class CsvTokenizer {
         return bufBase + rowStartIdx;
     }
 
+    /** File offset of {@code buf[index]}. */
+    long offsetOf(int index) {
+        return bufBase + index;
+    }
+
     /** Index in {@link #buf} of the current row's first byte. */
     int rowStartIndex() {
         return rowStartIdx;

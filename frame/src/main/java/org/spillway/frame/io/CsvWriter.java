@@ -39,6 +39,13 @@ import org.spillway.spill.vector.StringVector;
  * try-with-resources is safe: an exception inside the block never replaces the target with a
  * partial file.
  *
+ * <p>What happens to an existing target is the {@link Mode} given to
+ * {@link #open(Path, Schema, CsvOptions, Mode, java.util.function.Function)}: replaced (the default), an error, left
+ * alone, or appended to. Appending copies the existing file into the temporary file first and
+ * adds the rows there (without a second header), so it is as atomic as the other modes: a failed
+ * or killed append leaves the old file exactly as it was, and readers never see half a row. The
+ * price is a copy of the old file per append (the kernel's {@code copy_file_range} where it can).
+ *
  * <p>Format: UTF-8, {@code \n} line ends, a header line when {@link CsvOptions#header()}, the
  * options' delimiter and quote. Quoting follows Apache Commons CSV's minimal mode (a value is
  * quoted when it holds the delimiter, the quote, a line break, starts with a character up to
@@ -52,11 +59,46 @@ import org.spillway.spill.vector.StringVector;
  * <p>Memory: a 1 MiB write buffer. Not thread-safe: one writer, one thread.
  */
 public final class CsvWriter implements AutoCloseable {
+    /**
+     * What to do when the target file already exists: the four modes of
+     * {@code org.spillway.frame.delta.SaveMode}, with the same names and meanings for one CSV file
+     * (this package lies below the table packages, so it has its own copy of the names).
+     */
+    public enum Mode {
+        /** Adds the rows after the existing ones, without a second header; creates the file if it does not exist. */
+        APPEND,
+        /** Replaces the file (the default of {@code DataFrame.writeCsv(path)}). */
+        OVERWRITE,
+        /** Fails if the file exists: when the writer is opened, and at {@link #close()} if it appeared meanwhile. */
+        ERROR_IF_EXISTS,
+        /**
+         * Keeps an existing file and discards the rows (callers check first, so as not to compute them): if the
+         * file appears while the rows are written, {@link #close()} keeps it and deletes the temporary file.
+         */
+        IGNORE
+    }
+
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
     private static final int BUFFER = 1 << 20;
 
     private final Path target;
     private final Path temp;
+    private final Mode mode;
+    /** The file appended to as it was when the writer was opened, or null. */
+    private Existing appendedTo;
+
+    /**
+     * What identifies a version of the file appended to: its size, modification time and file key (inode); and
+     * whether it has a first row (else it is replaced by a new file with a header).
+     */
+    private record Existing(long size, long modifiedMicros, Object fileKey, boolean hasRows) {
+        static Existing of(Path file, boolean hasRows) throws IOException {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return new Existing(a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.MICROSECONDS), a.fileKey(),
+                    hasRows);
+        }
+    }
     private final Schema schema;
     private final FileChannel channel;
     private final byte delim;
@@ -74,9 +116,10 @@ public final class CsvWriter implements AutoCloseable {
     /** Where an {@link #encoder} puts its bytes (null for a file writer). */
     private final java.io.ByteArrayOutputStream sink;
 
-    private CsvWriter(Path target, Path temp, Schema schema, CsvOptions options, FileChannel channel) {
+    private CsvWriter(Path target, Path temp, Schema schema, CsvOptions options, FileChannel channel, Mode mode) {
         this.target = target;
         this.temp = temp;
+        this.mode = mode;
         this.schema = schema;
         this.channel = channel;
         this.sink = channel == null ? new java.io.ByteArrayOutputStream() : null;
@@ -103,9 +146,37 @@ public final class CsvWriter implements AutoCloseable {
      */
     public static CsvWriter open(Path target, Schema schema, CsvOptions options,
                                  java.util.function.Function<Path, ? extends AutoCloseable> stage) {
+        return open(target, schema, options, Mode.OVERWRITE, stage);
+    }
+
+    /**
+     * As {@link #open(Path, Schema, CsvOptions, java.util.function.Function)}, doing {@code mode} with an existing target.
+     * {@link Mode#APPEND} to an existing non-empty file first checks that its first line, read with {@code options},
+     * names the schema's columns in order (with {@code header(false)}: that it has as many fields); the names are
+     * compared, not the types, which a CSV header does not record. Then it copies the file to the temporary file and
+     * writes no header. At {@link #close()} the append fails, and the file is left alone, if the file changed
+     * meanwhile (its size or modification time), so that concurrent writers lose no rows.
+     *
+     * @throws SpillwayException if the target exists under {@link Mode#ERROR_IF_EXISTS}, is a directory, or does
+     *     not have the schema's header under {@link Mode#APPEND}; or if the temporary file cannot be written
+     */
+    public static CsvWriter open(Path target, Schema schema, CsvOptions options, Mode mode,
+                                 java.util.function.Function<Path, ? extends AutoCloseable> stage) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(mode, "mode");
+        if (Files.isDirectory(target)) {
+            throw new SpillwayException("Cannot write the CSV file " + target + ": it is a directory");
+        }
+        if (mode == Mode.ERROR_IF_EXISTS && Files.exists(target)) {
+            throw new SpillwayException("Cannot write " + target + ": the file already exists (SaveMode.ERROR_IF_EXISTS); "
+                    + "delete it, or write with SaveMode.OVERWRITE to replace it or SaveMode.APPEND to add rows to it");
+        }
+        Existing existing = null;
+        if (mode == Mode.APPEND) {
+            existing = checkAppendable(target, schema, options);
+        }
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Path temp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
@@ -120,8 +191,20 @@ public final class CsvWriter implements AutoCloseable {
             throw new SpillwayException("Cannot write " + target + ": " + e.getMessage()
                     + " (check that the directory is writable)", e);
         }
-        CsvWriter w = new CsvWriter(target, temp, schema, options, ch);
+        CsvWriter w = new CsvWriter(target, temp, schema, options, ch, mode);
         w.staged = staged;
+        if (existing != null) {
+            w.appendedTo = existing;
+            if (existing.hasRows()) {
+                try {
+                    w.copyExisting(existing);
+                } catch (RuntimeException e) {
+                    w.abort();
+                    throw e;
+                }
+                return w; // no second header
+            }
+        }
         if (options.header()) {
             try {
                 for (int c = 0; c < schema.size(); c++) {
@@ -146,7 +229,7 @@ public final class CsvWriter implements AutoCloseable {
      * the results in order with {@link #writeEncoded}.
      */
     public static CsvWriter encoder(Schema schema, CsvOptions options) {
-        return new CsvWriter(null, null, schema, options, null);
+        return new CsvWriter(null, null, schema, options, null, Mode.OVERWRITE);
     }
 
     /** The CSV lines of a chunk (an {@link #encoder}'s only operation). */
@@ -170,6 +253,80 @@ public final class CsvWriter implements AutoCloseable {
             failed = true;
             throw e;
         }
+    }
+
+    /**
+     * For {@link Mode#APPEND}: null if {@code target} does not exist; otherwise checks its first line (if any) against
+     * the schema and returns what identifies this version of the file.
+     */
+    private static Existing checkAppendable(Path target, Schema schema, CsvOptions options) {
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
+            long size = ch.size();
+            CsvTokenizer t = new CsvTokenizer(options, 1 << 16);
+            t.open(ch, 0, size);
+            if (!t.nextRow()) {
+                return Existing.of(target, false); // empty, or only blank lines: replaced by a new file
+            }
+            Existing existing = Existing.of(target, true);
+            java.util.List<String> names = new java.util.ArrayList<>();
+            byte[] scratch = new byte[256];
+            for (int c = 0; c < t.fieldCount(); c++) {
+                int raw = t.fieldEnd(c) - t.fieldStart(c);
+                if ((t.fieldFlags(c) & CsvTokenizer.UNESCAPE) != 0) {
+                    if (scratch.length < raw) {
+                        scratch = new byte[raw];
+                    }
+                    names.add(new String(scratch, 0, t.unescape(c, scratch), StandardCharsets.UTF_8));
+                } else {
+                    names.add(new String(t.buf, t.fieldStart(c), raw, StandardCharsets.UTF_8));
+                }
+            }
+            if (options.header() ? !names.equals(schema.names()) : names.size() != schema.size()) {
+                String theirs = options.header() ? "its header is " + names : "its first row has " + names.size() + " fields";
+                String ours = options.header() ? "the frame's columns are " + schema.names()
+                        : "the frame has " + schema.size() + " columns " + schema.names();
+                throw new CsvFormatException(target, 1, null, null, "Cannot append to " + target + ": " + theirs + " but "
+                        + ours + ". Appended rows must have the file's columns in the same order (select or rename "
+                        + "them to match), or write with SaveMode.OVERWRITE to replace the file.");
+            }
+            return existing;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new SpillwayException("Cannot append to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies the file appended to into the temporary file, and a line end if its last line has none. */
+    private void copyExisting(Existing existing) {
+        try (FileChannel in = FileChannel.open(target, StandardOpenOption.READ)) {
+            long size = existing.size();
+            long at = 0;
+            while (at < size) {
+                long n = in.transferTo(at, size - at, channel);
+                if (n <= 0) {
+                    throw new IOException("the file shrank to " + at + " bytes while being copied (it had " + size + ")");
+                }
+                at += n;
+            }
+            if (size > 0) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                in.read(last, size - 1);
+                byte b = last.get(0);
+                if (b != '\n' && b != '\r') {
+                    put((byte) '\n');
+                }
+            }
+        } catch (IOException e) {
+            failed = true;
+            throw new SpillwayException("Cannot append to " + target + ": copying it to " + temp + " failed: "
+                    + e.getMessage() + "; the file is unchanged", e);
+        }
+    }
+
+    /** The mode this writer was opened with. */
+    public Mode mode() {
+        return mode;
     }
 
     /** The file being written. */
@@ -372,10 +529,24 @@ public final class CsvWriter implements AutoCloseable {
             channel.force(true);
             channel.close();
             done = true;
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            if (appendedTo != null && !unchanged(appendedTo)) {
+                throw new IOException("it changed while rows were appended (another writer?), so appending would lose "
+                        + "its new content; nothing was written");
+            }
+            boolean replace = mode == Mode.OVERWRITE || appendedTo != null;
+            if (replace) {
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } else if (!publishIfAbsent()) {
+                if (mode != Mode.IGNORE) {
+                    throw new IOException("the file appeared while the rows were written ("
+                            + (mode == Mode.APPEND ? "SaveMode.APPEND to a file that did not exist" : "SaveMode." + mode)
+                            + "); it is left as it is");
+                }
+                Files.deleteIfExists(temp); // IGNORE: the file that appeared wins
             }
             closeQuietly(staged);
         } catch (IOException | RuntimeException e) {
@@ -383,6 +554,42 @@ public final class CsvWriter implements AutoCloseable {
             abort();
             throw new SpillwayException("Cannot finish writing " + target + ": " + e.getMessage()
                     + "; the previous file (if any) is unchanged", e);
+        }
+    }
+
+    /**
+     * Moves the temporary file to the target unless the target exists, in one step where hard links work (a link
+     * fails if the name is taken); false if the target exists.
+     */
+    private boolean publishIfAbsent() throws IOException {
+        boolean linked;
+        try {
+            Files.createLink(target, temp);
+            linked = true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException | IOException e) {
+            linked = false; // no hard links here (some network and FAT file systems)
+        }
+        if (linked) {
+            Files.delete(temp);
+            return true;
+        }
+        try {
+            Files.move(temp, target); // checks, then moves: not one step, but never replaces a file seen
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    /** True if the file appended to is still the version the writer was opened on. */
+    private boolean unchanged(Existing before) throws IOException {
+        try {
+            Existing now = Existing.of(target, before.hasRows());
+            return now.equals(before);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
         }
     }
 

@@ -116,11 +116,20 @@ class CsvErrorsTest {
                 row(6, 6.5, "g")), readAll(nul));
         assertEquals(5, nul.badRowCount()); // 3 rows with nulls + 2 ragged rows dropped
 
-        // only the columns read are converted: reading s alone finds no bad value, just the ragged rows
+        // a row is judged on all its columns whatever is read: reading s alone, or nothing, drops the same rows
         CsvSource only = CsvSource.open(f.toString(), CsvOptions.defaults().columnType("n", DataType.INT32)
                 .columnType("d", DataType.FLOAT64).onBadRow(BadRowPolicy.SKIP));
-        assertEquals(5, read(only, new int[] {2}, 10).size());
-        assertEquals(2, only.badRowCount());
+        assertEquals(List.of(row("a"), row("g")), read(only, new int[] {2}, 10));
+        assertEquals(5, only.badRowCount());
+        assertEquals(2, CsvTestSupport.count(only, 10));
+        assertEquals(10, only.badRowCount());
+        // under NULL the rows are all kept whatever is read, and the count of rows with bad values is the same
+        CsvSource nulOnly = CsvSource.open(f.toString(), CsvOptions.defaults().columnType("n", DataType.INT32)
+                .columnType("d", DataType.FLOAT64).onBadRow(BadRowPolicy.NULL));
+        assertEquals(5, read(nulOnly, new int[] {2}, 10).size());
+        assertEquals(5, nulOnly.badRowCount());
+        assertEquals(5, CsvTestSupport.count(nulOnly, 10));
+        assertEquals(10, nulOnly.badRowCount());
     }
 
     @Test
