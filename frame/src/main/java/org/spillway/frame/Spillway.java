@@ -424,7 +424,9 @@ public final class Spillway implements AutoCloseable {
      * {@code pool.misses}, ...: {@link org.spillway.spill.memory.SegmentPool#stats()}); and the budget's
      * {@code memory.revokes.<operator>} (spills an operator made because the budget was short),
      * {@code memory.revokedBytes.<operator>} and {@code memory.revokeRequests.<operator>}
-     * ({@link MemoryBudget#revokeStats()}).
+     * ({@link MemoryBudget#revokeStats()}); {@code csv.badRows} (rows a CSV read skipped or nulled under
+     * {@code onBadRow(SKIP)} or {@code NULL}) and {@code csv.invalidUtf8Replaced} (values whose invalid UTF-8 was
+     * replaced under {@code invalidUtf8(REPLACE)}), summed over this session's queries.
      */
     public java.util.Map<String, Long> counters() {
         java.util.Map<String, Long> m = counters.snapshot();

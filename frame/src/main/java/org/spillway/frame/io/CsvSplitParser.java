@@ -55,6 +55,8 @@ public final class CsvSplitParser {
     private static final int READ_BUFFER = 1 << 20;
 
     private final CsvSource source;
+    private long badRows; // what this parser counted so far (the source sums all parsers)
+    private long invalidUtf8;
     private final int[] projection;
     private final Schema projected;
     private final Schema full;
@@ -183,14 +185,14 @@ public final class CsvSplitParser {
                                 + "field. A quote inside a quoted field is written twice (\"\"); fix the row, or skip such "
                                 + "rows with onBadRow(BadRowPolicy.SKIP)");
                     }
-                    source.countBadRow();
+                    countBadRow();
                     continue;
                 }
                 if (t.fieldCount() != width) {
                     if (policy == BadRowPolicy.FAIL) {
                         throw ragged(split);
                     }
-                    source.countBadRow();
+                    countBadRow();
                     continue;
                 }
                 if (checkRows && !convertRow(split)) {
@@ -257,7 +259,7 @@ public final class CsvSplitParser {
                         switch (policy) {
                             case FAIL -> throw invalidUtf8(split, col, bad);
                             case SKIP -> {
-                                source.countBadRow();
+                                countBadRow();
                                 return false;
                             }
                             case NULL -> {
@@ -283,7 +285,7 @@ public final class CsvSplitParser {
                 switch (policy) {
                     case FAIL -> throw badValue(split, j, col, b, s, len);
                     case SKIP -> {
-                        source.countBadRow();
+                        countBadRow();
                         return false;
                     }
                     case NULL -> {
@@ -325,16 +327,17 @@ public final class CsvSplitParser {
             if (!ok) {
                 // only the lenient policies check typed columns and STRICT string columns here
                 if (policy == BadRowPolicy.SKIP) {
-                    source.countBadRow();
+                    countBadRow();
                     return false;
                 }
                 anyBad = true;
             }
         }
         if (anyBad) {
-            source.countBadRow();
+            countBadRow();
         }
         if (repairedValues > 0) {
+            invalidUtf8 += repairedValues;
             source.countInvalidUtf8(repairedValues);
         }
         // Phase 2: append.
@@ -583,5 +586,20 @@ public final class CsvSplitParser {
             to--;
         }
         return to;
+    }
+
+    private void countBadRow() {
+        badRows++;
+        source.countBadRow();
+    }
+
+    /** Rows this parser dropped or nulled under a lenient {@link BadRowPolicy} so far (its part of {@link CsvSource#badRowCount()}). */
+    public long badRows() {
+        return badRows;
+    }
+
+    /** Values this parser repaired under {@link InvalidUtf8Policy#REPLACE} so far (its part of {@link CsvSource#invalidUtf8Count()}). */
+    public long invalidUtf8Replaced() {
+        return invalidUtf8;
     }
 }
