@@ -176,14 +176,15 @@ class JoinConditionDuckDbTest {
     void nestedLoopJoin(JoinType type, SpillwaySessions sessions) {
         for (SpillwaySessions.Settings settings : List.of(DEFAULT, TINY)) {
             Spillway sw = sessions.open(settings);
-            DataFrame l = sw.readCsv(left, lopts());
+            DataFrame l = sw.readCsv(left, lopts()).filter(col("lid").lt(lit(20_000)));
             DataFrame j = l.join(ranges(sw), col("v").geq(col("lo")).and(col("v").lt(col("hi"))), type);
             String plan = j.explainString();
             assertTrue(plan.contains("NestedLoopJoin " + type + " on ((v >= lo) AND (v < hi))"), plan);
             boolean lo = leftOnly(type);
             assertEquals(lo ? l.columns() : List.of("lid", "k_int", "k_str", "k_dbl", "k_date", "v", "name", "rid", "lo", "hi",
                     "name_right"), j.columns());
-            List<List<Object>> want = expected(type, scanLeft(), rangesSql(), "l.v >= r.lo AND l.v < r.hi",
+            List<List<Object>> want = expected(type, "(SELECT * FROM " + scanLeft() + " WHERE lid < 20000)", rangesSql(),
+                    "l.v >= r.lo AND l.v < r.hi",
                     lo ? "l.lid, l.v, l.name" : "l.lid, l.v, r.rid, r.lo, r.name");
             List<List<Object>> got = DuckOracle.sorted(DuckOracle.rows(lo ? j.select("lid", "v", "name")
                     : j.select("lid", "v", "rid", "lo", "name_right")));
@@ -223,6 +224,23 @@ class JoinConditionDuckDbTest {
         assertSame(want, DuckOracle.sorted(DuckOracle.rows(lo ? j.select("lid") : j.select("lid", "rid", "k_int", "k_int_right"))),
                 type.toString());
         assertTrue(sw.counters().getOrDefault("join.partitioned", 0L) > 0, sw.counters().toString());
+    }
+
+    @Test
+    void constantConditions(Spillway sw) {
+        DataFrame l = sw.readCsv(left, lopts()).filter(col("lid").lt(lit(500)));
+        DataFrame r = sw.readCsv(right, ropts()).filter(col("rid").lt(lit(20)));
+        long keyed = DuckOracle.scalarLong("SELECT count(*) FROM (SELECT * FROM " + scanLeft() + " WHERE lid < 500) l JOIN (SELECT * FROM "
+                + scanRight() + " WHERE rid < 20) r ON l.k_int = r.k_int");
+        assertEquals(keyed, l.join(r, on("k_int").and(lit(true))).count());
+        assertEquals(0, l.join(r, on("k_int").and(lit(false))).count());
+        assertEquals(500, l.join(r, on("k_int").and(lit(false)), JoinType.LEFT).count());
+        assertEquals(500, l.join(r, on("k_int").and(lit(false)), JoinType.ANTI).count());
+        assertEquals(20, l.join(r, on("k_int").and(lit(false)), JoinType.RIGHT).count());
+        assertEquals(520, l.join(r, lit(false), JoinType.FULL).count());
+        assertEquals(10_000, l.join(r, lit(true)).count());
+        assertEquals(500, l.join(r, lit(true), JoinType.SEMI).count());
+        assertEquals(0, l.join(r, lit(true), JoinType.ANTI).count());
     }
 
     @Test
