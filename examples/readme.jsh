@@ -38,6 +38,12 @@ events.join(regions, "country").groupBy("region").agg(count().as("orders")).show
 events.join(regions, on("country"), JoinType.ANTI).select("country").distinct().count(); // 16 countries without a region
 byCountry.join(events.groupBy("country").agg(max("amount").as("max_amount")), on("country"), JoinType.LEFT).show(5);
 all.join(events.select(col("id"), col("amount").as("amount2")), on(col("id"), col("id")), JoinType.FULL).count(); // 4M pairs
+var bands = sw.createDataFrame(Schema.of(new Field("band", DataType.STRING), new Field("lo", DataType.FLOAT64),
+        new Field("hi", DataType.FLOAT64)), List.of(new Object[] {"low", 0.0, 20.0}, new Object[] {"mid", 20.0, 100.0},
+        new Object[] {"high", 100.0, 200.0}));
+events.join(bands, col("amount").geq(col("lo")).and(col("amount").lt(col("hi"))), JoinType.LEFT)
+        .groupBy("band").agg(count().as("orders")).show();  // a nested loop over 3 bands; null amount: null band
+events.join(byCountry, on("country").and(col("amount").gt(col("avg_amount").multiply(1.9))), JoinType.SEMI).count();
 var ranked = events.sort(asc("country"), desc("amount").nullsFirst(), asc("id"));
 ranked.show(5);                                          // needs 6 rows, so it runs as a top-k
 ranked.writeCsv("out/ranked.csv");                       // the full sort: sorted runs spill, then merge

@@ -267,9 +267,12 @@ public final class DataFrame {
     /**
      * Joins with {@code other}: {@code x.join(y, on("id1"), JoinType.LEFT)}. Keys are given by
      * {@link Functions#on(String...)} (named alike, each kept once) or {@link Functions#on(Expr, Expr)}
-     * (pairs, both kept). A right column whose name is taken gets the suffix {@code _right}. Null keys
-     * never match. Runs as a parallel hash join on the smaller side, or partitioned by key hash
-     * through spill files when that side does not fit half the memory limit. Row order is unspecified.
+     * (pairs, both kept), optionally with an extra condition on each matching pair,
+     * {@code on("sku").and(col("ts").geq(col("valid_from")))}, which is part of the match as in SQL's
+     * {@code ON} (see {@link JoinOn} for its semantics and how it names the two sides' columns). A right
+     * column whose name is taken gets the suffix {@code _right}. Null keys never match. Runs as a
+     * parallel hash join on the smaller side, or partitioned by key hash through spill files when that
+     * side does not fit half the memory limit. Row order is unspecified.
      */
     public DataFrame join(DataFrame other, JoinOn on, JoinType type) {
         return join(other, on, type, "_right");
@@ -282,7 +285,49 @@ public final class DataFrame {
             throw new SpillwayException("A cross join takes no keys; use crossJoin(other)");
         }
         return with(() -> LogicalPlan.Join.of(plan, sameSession(other), on.leftKeys(), on.rightKeys(), on.isUsing(), type,
-                checkSuffix(suffix)));
+                checkSuffix(suffix), on.condition()));
+    }
+
+    /**
+     * Inner join on a condition: {@code a.join(ranges, col("x").geq(col("lo")).and(col("x").lt(col("hi"))))};
+     * see {@link #join(DataFrame, Expr, JoinType)}.
+     */
+    public DataFrame join(DataFrame other, Expr condition) {
+        return join(other, condition, JoinType.INNER);
+    }
+
+    /**
+     * Joins with {@code other} where {@code condition} holds for a pair of rows, as SQL's
+     * {@code JOIN ... ON condition}: {@code events.join(ranges, col("x").geq(col("lo")).and(col("x").lt(col("hi"))), JoinType.LEFT)}.
+     * The condition names the columns of the joined row: every left column by its name, every right
+     * column by its name, or with the suffix {@code _right} when a left column has that name (for semi
+     * and anti joins too, whose output holds the left columns only). A left row matching no right row
+     * is kept null-extended by a left or full join, a right row matching no left row by a right or full
+     * join; a semi join keeps the left rows with a match, once each, an anti join those without.
+     *
+     * <p>Each conjunct {@code a = b} of a left and a right column (in {@code c1.and(c2)}) is used as a
+     * hash-join key, the rest as an extra condition on the pairs whose keys match, so such a join runs
+     * like {@link #join(DataFrame, JoinOn, JoinType)}, in memory or out of core. A condition with no such
+     * equality is a <b>nested-loop join</b>: the right side is held in memory (collected, and reserved
+     * from the memory budget; a right side that does not fit a join's share of the budget is an error
+     * naming the sizes, so put the small side on the right) and every left row is tested against every
+     * right row, in parallel over the left side's chunks: rows times rows evaluations, meant for a small
+     * right side such as a table of ranges. Every join type but {@code CROSS} is supported. Row order is
+     * unspecified.
+     */
+    public DataFrame join(DataFrame other, Expr condition, JoinType type) {
+        return join(other, condition, type, "_right");
+    }
+
+    /** As {@link #join(DataFrame, Expr, JoinType)}, naming clashing right columns with {@code suffix} (in the output and the condition). */
+    public DataFrame join(DataFrame other, Expr condition, JoinType type, String suffix) {
+        java.util.Objects.requireNonNull(condition, "condition");
+        java.util.Objects.requireNonNull(type, "type");
+        if (type == JoinType.CROSS) {
+            throw new SpillwayException("A cross join takes no condition; use crossJoin(other), or JoinType.INNER with a condition");
+        }
+        return with(() -> LogicalPlan.Join.of(plan, sameSession(other), List.of(), List.of(), false, type, checkSuffix(suffix),
+                condition));
     }
 
     /**

@@ -2,7 +2,9 @@ package org.spillway.frame;
 
 /**
  * The kinds of {@link DataFrame#join join}, with SQL semantics. A key that is null in any of its
- * columns never matches (not even another null key).
+ * columns never matches (not even another null key). With a condition ({@link JoinOn#and(Expr)},
+ * {@link DataFrame#join(DataFrame, Expr, JoinType)}) a pair of rows matches only where it is true,
+ * and "a match" below means such a pair, as in SQL's {@code ON}.
  */
 public enum JoinType {
     /** The matching pairs of rows only. */

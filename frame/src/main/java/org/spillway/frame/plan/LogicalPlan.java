@@ -405,10 +405,14 @@ public sealed interface LogicalPlan {
 
     /**
      * Joins {@code left} and {@code right} where {@code leftKeys} equal {@code rightKeys} pairwise
-     * (no keys for a cross join). The output columns are listed in {@code outputs}.
+     * and {@code condition} (null: none) is true for the pair (no keys for a cross join; none but a
+     * condition for a nested-loop join). The output columns are listed in {@code outputs}; the
+     * condition reads {@code conditionColumns}, named as it refers to them (see
+     * {@link org.spillway.frame.JoinOn}), each from one side.
      */
     record Join(LogicalPlan left, LogicalPlan right, List<String> leftKeys, List<String> rightKeys,
-                org.spillway.frame.JoinType type, List<JoinColumn> outputs, Schema schema) implements LogicalPlan {
+                org.spillway.frame.JoinType type, List<JoinColumn> outputs, Expr condition, List<JoinColumn> conditionColumns,
+                Schema schema) implements LogicalPlan {
 
         /**
          * Builds a join: checks the keys (present on their side, comparable types) and lays out the
@@ -417,15 +421,27 @@ public sealed interface LogicalPlan {
          */
         public static Join of(LogicalPlan left, LogicalPlan right, List<String> leftKeys, List<String> rightKeys,
                               boolean using, org.spillway.frame.JoinType type, String suffix) {
+            return of(left, right, leftKeys, rightKeys, using, type, suffix, null);
+        }
+
+        /**
+         * As {@link #of(LogicalPlan, LogicalPlan, List, List, boolean, org.spillway.frame.JoinType, String)},
+         * with an extra {@code condition} (null: none) on each pair of rows whose keys match, which may be
+         * the only condition (no keys: a nested-loop join). The condition names the columns as an inner
+         * join's output does; it must be bool. Each conjunct {@code a = b} of a left and a right column of
+         * joinable types becomes a pair of keys.
+         */
+        public static Join of(LogicalPlan left, LogicalPlan right, List<String> leftKeys, List<String> rightKeys,
+                              boolean using, org.spillway.frame.JoinType type, String suffix, Expr condition) {
             Objects.requireNonNull(type, "type");
             Schema ls = left.schema();
             Schema rs = right.schema();
-            if (type == org.spillway.frame.JoinType.CROSS ? !leftKeys.isEmpty() : leftKeys.isEmpty()) {
-                throw new SpillwayException(type == org.spillway.frame.JoinType.CROSS
-                        ? "A cross join takes no keys" : "A " + type + " join needs at least one key");
-            }
-            if (leftKeys.size() > 64) {
-                throw new SpillwayException("A join takes at most 64 key columns, not " + leftKeys.size());
+            if (type == org.spillway.frame.JoinType.CROSS) {
+                if (!leftKeys.isEmpty() || condition != null) {
+                    throw new SpillwayException("A cross join takes no keys and no condition; for a join on a condition use INNER");
+                }
+            } else if (leftKeys.isEmpty() && condition == null) {
+                throw new SpillwayException("A " + type + " join needs at least one key or a condition");
             }
             List<DataType> keyTypes = new ArrayList<>();
             for (int i = 0; i < leftKeys.size(); i++) {
@@ -439,7 +455,7 @@ public sealed interface LogicalPlan {
                 }
                 DataType lt = ls.type(ls.indexOf(l));
                 DataType rt = rs.type(rs.indexOf(r));
-                if (lt != rt && !(lt.isIntegral() && rt.isIntegral())) {
+                if (!joinable(lt, rt)) {
                     throw new SpillwayException("Cannot join " + lt.displayName() + " column '" + l + "' with "
                             + rt.displayName() + " column '" + r + "'; cast one side first, e.g. col(\"" + r
                             + "\").cast(DataType." + lt.name() + ")");
@@ -463,29 +479,139 @@ public sealed interface LogicalPlan {
                 }
                 names.add(n);
             }
+            List<JoinColumn> rightColumns = rightColumns(ls, rs, rightKeys, using, suffix);
             if (!leftOnly) {
-                for (int i = 0; i < rs.size(); i++) {
-                    String n = rs.field(i).name();
-                    if (using && rightKeys.contains(n)) {
-                        continue;
+                out.addAll(rightColumns);
+            }
+            List<String> lk = new ArrayList<>(leftKeys);
+            List<String> rk = new ArrayList<>(rightKeys);
+            Expr rest = null;
+            List<JoinColumn> seen = List.of();
+            if (condition != null) {
+                // the condition sees a pair as an inner join's output names it
+                List<JoinColumn> visible = new ArrayList<>();
+                for (int i = 0; i < ls.size(); i++) {
+                    visible.add(new JoinColumn(ls.field(i).name(), ls.type(i), JoinSide.LEFT, ls.field(i).name(), null));
+                }
+                visible.addAll(rightColumns);
+                rest = checkCondition(condition, visible, suffix);
+                List<Expr> kept = new ArrayList<>();
+                for (Expr c : conjuncts(rest)) {
+                    JoinColumn[] pair = equiPair(c, visible);
+                    if (pair != null && lk.size() < 64) {
+                        lk.add(pair[0].left());
+                        rk.add(pair[1].right());
+                    } else {
+                        kept.add(c);
                     }
-                    String name = n;
-                    if (names.contains(name)) {
-                        name = n + suffix;
-                        if (names.contains(name) || rs.contains(name)) {
-                            throw new SpillwayException("Right column '" + n + "' clashes with a left column, and '" + name
-                                    + "' is taken too; rename one of them, or pass another suffix to join(...)");
-                        }
+                }
+                rest = conjunction(kept);
+                seen = rest == null ? List.of() : referenced(visible, rest);
+            }
+            if (lk.size() > 64) {
+                throw new SpillwayException("A join takes at most 64 key columns, not " + lk.size());
+            }
+            return of(left, right, lk, rk, type, out, rest, seen);
+        }
+
+        private static boolean joinable(DataType a, DataType b) {
+            return a == b || (a.isIntegral() && b.isIntegral());
+        }
+
+        /** The right columns of a join's output, in order: a {@code USING} key left out, a clashing name suffixed. */
+        private static List<JoinColumn> rightColumns(Schema ls, Schema rs, List<String> rightKeys, boolean using, String suffix) {
+            List<JoinColumn> out = new ArrayList<>();
+            java.util.Set<String> names = new java.util.HashSet<>(ls.names());
+            for (int i = 0; i < rs.size(); i++) {
+                String n = rs.field(i).name();
+                if (using && rightKeys.contains(n)) {
+                    continue;
+                }
+                String name = n;
+                if (names.contains(name)) {
+                    name = n + suffix;
+                    if (names.contains(name) || rs.contains(name)) {
+                        throw new SpillwayException("Right column '" + n + "' clashes with a left column, and '" + name
+                                + "' is taken too; rename one of them, or pass another suffix to join(...)");
                     }
-                    names.add(name);
-                    out.add(new JoinColumn(name, rs.type(i), JoinSide.RIGHT, null, n));
+                }
+                names.add(name);
+                out.add(new JoinColumn(name, rs.type(i), JoinSide.RIGHT, null, n));
+            }
+            return out;
+        }
+
+        /** Checks that {@code condition} is a bool over the columns it may see; returns it. */
+        private static Expr checkCondition(Expr condition, List<JoinColumn> visible, String suffix) {
+            Schema s = new Schema(visible.stream().map(c -> new Field(c.name(), c.type())).toList());
+            DataType t;
+            try {
+                t = condition.type(s);
+            } catch (org.spillway.frame.ColumnNotFoundException e) {
+                org.spillway.frame.ColumnNotFoundException x = new org.spillway.frame.ColumnNotFoundException(e.column(), s.names(),
+                        "a join condition reads the columns of both sides as the joined row names them (a right column"
+                                + " whose name is also a left column's with the suffix '" + suffix + "'): " + condition);
+                x.initCause(e);
+                throw x;
+            }
+            if (t != DataType.BOOL) {
+                throw new SpillwayException("A join condition must be bool, but " + condition + " is " + t.displayName());
+            }
+            return condition;
+        }
+
+        /** For {@code a = b} of a left and a right column (either order) of joinable types: {left, right}; else null. */
+        private static JoinColumn[] equiPair(Expr c, List<JoinColumn> visible) {
+            if (!(c instanceof Expr.BinaryExpr b) || b.op() != Expr.BinaryExpr.Op.EQ
+                    || !(b.left() instanceof ColumnRef x) || !(b.right() instanceof ColumnRef y)) {
+                return null;
+            }
+            JoinColumn cx = find(visible, x.column());
+            JoinColumn cy = find(visible, y.column());
+            if (cx == null || cy == null || cx.side() == cy.side() || !joinable(cx.type(), cy.type())) {
+                return null;
+            }
+            return cx.side() == JoinSide.LEFT ? new JoinColumn[] {cx, cy} : new JoinColumn[] {cy, cx};
+        }
+
+        private static JoinColumn find(List<JoinColumn> cs, String name) {
+            for (JoinColumn c : cs) {
+                if (c.name().equals(name)) {
+                    return c;
                 }
             }
-            return of(left, right, leftKeys, rightKeys, type, out);
+            return null;
+        }
+
+        /** The columns of {@code visible} that {@code condition} reads, in order. */
+        private static List<JoinColumn> referenced(List<JoinColumn> visible, Expr condition) {
+            java.util.Set<String> cols = condition.columns();
+            return visible.stream().filter(c -> cols.contains(c.name())).toList();
+        }
+
+        /** The conjuncts of {@code e} ({@code a AND b AND c} gives three). */
+        static List<Expr> conjuncts(Expr e) {
+            List<Expr> out = new ArrayList<>();
+            if (e instanceof Expr.BinaryExpr b && b.op() == Expr.BinaryExpr.Op.AND) {
+                out.addAll(conjuncts(b.left()));
+                out.addAll(conjuncts(b.right()));
+            } else if (e != null) {
+                out.add(e);
+            }
+            return out;
+        }
+
+        /** {@code es} joined by AND; null for none. */
+        static Expr conjunction(List<Expr> es) {
+            Expr r = null;
+            for (Expr e : es) {
+                r = r == null ? e : r.and(e);
+            }
+            return r;
         }
 
         static Join of(LogicalPlan left, LogicalPlan right, List<String> leftKeys, List<String> rightKeys,
-                       org.spillway.frame.JoinType type, List<JoinColumn> outputs) {
+                       org.spillway.frame.JoinType type, List<JoinColumn> outputs, Expr condition, List<JoinColumn> conditionColumns) {
             List<Field> fields = new ArrayList<>();
             for (JoinColumn c : outputs) {
                 // a column taken from one side keeps that column's metadata; a coalesced key has none
@@ -496,8 +622,8 @@ public sealed interface LogicalPlan {
                 };
                 fields.add(new Field(c.name(), c.type(), meta));
             }
-            return new Join(left, right, List.copyOf(leftKeys), List.copyOf(rightKeys), type, List.copyOf(outputs),
-                    new Schema(fields));
+            return new Join(left, right, List.copyOf(leftKeys), List.copyOf(rightKeys), type, List.copyOf(outputs), condition,
+                    List.copyOf(conditionColumns), new Schema(fields));
         }
 
         private static java.util.Map<String, String> metadataOf(Schema s, String column) {
@@ -507,7 +633,23 @@ public sealed interface LogicalPlan {
 
         /** The same join over new inputs (which must hold the columns it reads), producing only {@code kept}. */
         Join with(LogicalPlan newLeft, LogicalPlan newRight, List<JoinColumn> kept) {
-            return of(newLeft, newRight, leftKeys, rightKeys, type, kept);
+            return of(newLeft, newRight, leftKeys, rightKeys, type, kept, condition, conditionColumns);
+        }
+
+        /** The same join over new inputs with the condition {@code newCondition} (a part of this one's, or null). */
+        Join withCondition(LogicalPlan newLeft, LogicalPlan newRight, Expr newCondition) {
+            List<JoinColumn> cols = newCondition == null ? List.of() : referenced(conditionColumns, newCondition);
+            return of(newLeft, newRight, leftKeys, rightKeys, type, outputs, newCondition, cols);
+        }
+
+        /** The schema of the columns the condition reads, as it names them (empty without a condition). */
+        public Schema conditionSchema() {
+            return new Schema(conditionColumns.stream().map(c -> new Field(c.name(), c.type())).toList());
+        }
+
+        /** True for a join on a condition alone (no equality keys): a nested loop over the right side. */
+        public boolean isNestedLoop() {
+            return leftKeys.isEmpty() && condition != null;
         }
 
         @Override
@@ -520,9 +662,15 @@ public sealed interface LogicalPlan {
             if (type == org.spillway.frame.JoinType.CROSS) {
                 return "Join CROSS";
             }
+            if (isNestedLoop()) {
+                return "NestedLoopJoin " + type + " on " + condition;
+            }
             StringBuilder sb = new StringBuilder("Join ").append(type).append(" on ");
             for (int i = 0; i < leftKeys.size(); i++) {
                 sb.append(i == 0 ? "" : " AND ").append(leftKeys.get(i)).append(" = ").append(rightKeys.get(i));
+            }
+            if (condition != null) {
+                sb.append(" AND ").append(condition);
             }
             return sb.toString();
         }

@@ -22,7 +22,8 @@ import org.spillway.frame.plan.LogicalPlan.Union;
  *   <li>adjacent filters are merged into one conjunction, adjacent limits into the smaller;</li>
  *   <li>a filter moves below a projection when it only reads columns the projection passes through
  *       unchanged, so it runs before derived columns are computed; the parts of a filter over a join
- *       that read one side's columns move into that side when the join kind allows it;</li>
+ *       that read one side's columns move into that side when the join kind allows it, and so do the
+ *       parts of a join's own condition ({@code on("k").and(cond)}) that read one side's columns;</li>
  *   <li>projection pushdown: every scan reads only the columns some node above it needs (a CSV scan
  *       then skips converting the others), and unused derived columns are dropped;</li>
  *   <li>a filter straight above a scan of collected chunks, Parquet files or a table snapshot is also given
@@ -113,7 +114,10 @@ public final class Optimizer {
                 yield Project.of(child, p.exprs());
             }
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(simplify(a.child()), a.keys(), a.aggs());
-            case LogicalPlan.Join j -> j.with(simplify(j.left()), simplify(j.right()), j.outputs());
+            case LogicalPlan.Join j -> {
+                LogicalPlan.Join s = splitCondition(j);
+                yield s.with(simplify(s.left()), simplify(s.right()), s.outputs());
+            }
             case Limit l -> {
                 LogicalPlan child = simplify(l.child());
                 if (child instanceof Limit inner) {
@@ -141,7 +145,8 @@ public final class Optimizer {
      * values), each that reads only right columns under their own names into the right input (inner,
      * right, cross); the rest stays above the join.
      */
-    private static LogicalPlan pushIntoJoin(LogicalPlan.Join j, Expr predicate) {
+    private static LogicalPlan pushIntoJoin(LogicalPlan.Join join, Expr predicate) {
+        LogicalPlan.Join j = splitCondition(join);
         org.spillway.frame.JoinType t = j.type();
         boolean leftOk = t != org.spillway.frame.JoinType.RIGHT && t != org.spillway.frame.JoinType.FULL;
         boolean rightOk = t == org.spillway.frame.JoinType.INNER || t == org.spillway.frame.JoinType.RIGHT
@@ -163,6 +168,64 @@ public final class Optimizer {
         LogicalPlan right = toRight.isEmpty() ? simplify(j.right()) : simplify(new Filter(j.right(), conjunction(toRight)));
         LogicalPlan joined = j.with(left, right, j.outputs());
         return keep.isEmpty() ? joined : new Filter(joined, conjunction(keep));
+    }
+
+    /**
+     * A join's condition, split: each conjunct that reads only left columns (under their own names)
+     * becomes a filter on the left input where a left row failing it could only have gone unmatched
+     * and unmatched left rows are dropped (inner, right and semi joins), each that reads only right
+     * columns a filter on the right input likewise (inner, left, semi and anti joins); the rest stays
+     * the join's condition. A nested-loop join keeps at least one conjunct. The inputs are not simplified.
+     */
+    private static LogicalPlan.Join splitCondition(LogicalPlan.Join j) {
+        if (j.condition() == null) {
+            return j;
+        }
+        org.spillway.frame.JoinType t = j.type();
+        boolean leftOk = t == org.spillway.frame.JoinType.INNER || t == org.spillway.frame.JoinType.RIGHT
+                || t == org.spillway.frame.JoinType.SEMI;
+        boolean rightOk = t == org.spillway.frame.JoinType.INNER || t == org.spillway.frame.JoinType.LEFT
+                || t == org.spillway.frame.JoinType.SEMI || t == org.spillway.frame.JoinType.ANTI;
+        List<Expr> toLeft = new ArrayList<>();
+        List<Expr> toRight = new ArrayList<>();
+        List<Expr> keep = new ArrayList<>();
+        for (Expr c : conjuncts(j.condition())) {
+            Set<String> cols = c.columns();
+            if (!cols.isEmpty() && leftOk && conditionReads(j, cols, LogicalPlan.JoinSide.LEFT)) {
+                toLeft.add(c);
+            } else if (!cols.isEmpty() && rightOk && conditionReads(j, cols, LogicalPlan.JoinSide.RIGHT)) {
+                toRight.add(c);
+            } else {
+                keep.add(c);
+            }
+        }
+        if (keep.isEmpty() && j.leftKeys().isEmpty()) {
+            // a join without keys needs a condition: one conjunct stays
+            keep.add(toRight.isEmpty() ? toLeft.removeLast() : toRight.removeLast());
+        }
+        if (toLeft.isEmpty() && toRight.isEmpty()) {
+            return j;
+        }
+        LogicalPlan left = toLeft.isEmpty() ? j.left() : new Filter(j.left(), conjunction(toLeft));
+        LogicalPlan right = toRight.isEmpty() ? j.right() : new Filter(j.right(), conjunction(toRight));
+        return j.withCondition(left, right, keep.isEmpty() ? null : conjunction(keep));
+    }
+
+    /** True if every column of {@code cols} is one the join's condition reads from {@code side} under its own name. */
+    private static boolean conditionReads(LogicalPlan.Join j, Set<String> cols, LogicalPlan.JoinSide side) {
+        for (String c : cols) {
+            boolean ok = false;
+            for (LogicalPlan.JoinColumn o : j.conditionColumns()) {
+                if (o.name().equals(c)) {
+                    ok = o.side() == side && c.equals(side == LogicalPlan.JoinSide.LEFT ? o.left() : o.right());
+                    break;
+                }
+            }
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allFrom(LogicalPlan.Join j, Set<String> cols, LogicalPlan.JoinSide side) {
@@ -274,6 +337,9 @@ public final class Optimizer {
                 List<LogicalPlan.JoinColumn> kept = new ArrayList<>();
                 Set<String> left = new LinkedHashSet<>(j.leftKeys());
                 Set<String> right = new LinkedHashSet<>(j.rightKeys());
+                for (LogicalPlan.JoinColumn c : j.conditionColumns()) {
+                    (c.side() == LogicalPlan.JoinSide.LEFT ? left : right).add(c.side() == LogicalPlan.JoinSide.LEFT ? c.left() : c.right());
+                }
                 for (LogicalPlan.JoinColumn c : j.outputs()) {
                     if (required.contains(c.name())) {
                         kept.add(c);

@@ -36,7 +36,12 @@ import org.spillway.spill.memory.Reservation;
  * sides are radix-partitioned by key hash ({@link GracePartitioner}) and the pairs of partitions
  * joined one at a time ({@link GraceHashJoin}), each through this operator's in-memory join.
  *
- * <p><b>Cross join.</b> {@link CrossJoin}: the right side must fit in memory.
+ * <p><b>A condition.</b> With an extra condition ({@code on("k").and(cond)}) the same join runs, in
+ * memory or out of core; {@link ProbeSink} evaluates the condition on the pairs whose keys match,
+ * and only pairs where it holds count as matches (for outer, semi and anti joins too).
+ *
+ * <p><b>Cross join.</b> {@link CrossJoin}: the right side must fit in memory. A join on a condition
+ * alone is a {@link NestedLoopJoin}, with the same limit.
  *
  * <p>Sub-plans (collecting the build side, streaming the probe side or a partition) run through
  * the {@link PlanRunner} it is given, never the executor itself. Output order is unspecified
@@ -60,6 +65,9 @@ public final class HashJoin {
 
     /** True if the left side builds the table: per join type, or for inner and full joins the smaller side. */
     static boolean buildsLeft(Join join) {
+        if (join.isNestedLoop()) {
+            return false;
+        }
         return switch (join.type()) {
             case INNER, FULL -> estimateBytes(join.left()) < estimateBytes(join.right());
             case RIGHT -> true;
@@ -93,6 +101,8 @@ public final class HashJoin {
         try {
             if (layout.cross) {
                 new CrossJoin(this, ctx, planRunner, layout).run();
+            } else if (layout.nestedLoop) {
+                new NestedLoopJoin(this, ctx, planRunner, layout).run();
             } else {
                 joinTop();
             }

@@ -2,6 +2,7 @@ package org.spillway.frame.exec.join;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.spillway.frame.Expr;
 import org.spillway.frame.JoinType;
 import org.spillway.frame.plan.LogicalPlan;
 import org.spillway.frame.plan.LogicalPlan.Join;
@@ -24,10 +25,20 @@ final class JoinLayout {
     final int[] probeKeys;
     /** Per key: a string (compared by bytes) rather than a number (compared by its long code). */
     final boolean[] stringKey;
-    /** Unmatched probe rows are kept, null-extended (left, right, full). */
+    /** Unmatched probe rows are kept, null-extended (the preserved side of a left or right join, both of a full join). */
     final boolean probeOuter;
-    /** Unmatched build rows are kept, null-extended (full). */
+    /** Unmatched build rows are kept, null-extended (full; right for a nested loop, which builds on the right). */
     final boolean buildOuter;
+    /** The extra condition on a pair of rows with equal keys (null: none), over {@link #condSchema}. */
+    final Expr condition;
+    /** The columns the condition reads, as it names them (null without a condition). */
+    final Schema condSchema;
+    /** Per condition column, the probe column it reads, or -1. */
+    final int[] condProbe;
+    /** Per condition column, the build column it reads, or -1. */
+    final int[] condBuild;
+    /** No keys: every build row is a candidate for every probe row (a nested-loop join on the condition). */
+    final boolean nestedLoop;
     final boolean semi;
     final boolean anti;
     final boolean cross;
@@ -57,8 +68,10 @@ final class JoinLayout {
             probeKeys[k] = probeSchema.indexOf(pk.get(k));
             stringKey[k] = buildSchema.type(buildKeys[k]).isVariableWidth();
         }
-        this.probeOuter = t == JoinType.LEFT || t == JoinType.RIGHT || t == JoinType.FULL;
-        this.buildOuter = t == JoinType.FULL;
+        boolean leftKept = t == JoinType.LEFT || t == JoinType.FULL;
+        boolean rightKept = t == JoinType.RIGHT || t == JoinType.FULL;
+        this.probeOuter = buildLeft ? rightKept : leftKept;
+        this.buildOuter = buildLeft ? leftKept : rightKept;
         this.semi = t == JoinType.SEMI;
         this.anti = t == JoinType.ANTI;
         this.cross = t == JoinType.CROSS;
@@ -80,13 +93,29 @@ final class JoinLayout {
                 case KEY -> buildLeft ? l : r;
             };
         }
+        this.condition = join.condition();
+        this.nestedLoop = join.isNestedLoop();
+        int nc = join.conditionColumns().size();
+        this.condSchema = condition == null ? null : join.conditionSchema();
+        this.condProbe = new int[nc];
+        this.condBuild = new int[nc];
+        for (int j = 0; j < nc; j++) {
+            JoinColumn c = join.conditionColumns().get(j);
+            boolean fromLeft = c.side() == LogicalPlan.JoinSide.LEFT;
+            Schema from = fromLeft == buildLeft ? buildSchema : probeSchema;
+            int i = from.indexOf(fromLeft ? c.left() : c.right());
+            condProbe[j] = fromLeft == buildLeft ? -1 : i;
+            condBuild[j] = fromLeft == buildLeft ? i : -1;
+        }
         this.payloadSlot = new int[buildSchema.size()];
         java.util.Arrays.fill(payloadSlot, -1);
         List<Integer> payload = new ArrayList<>();
-        for (int b : outBuild) {
-            if (b >= 0 && payloadSlot[b] < 0) {
-                payloadSlot[b] = payload.size();
-                payload.add(b);
+        for (int[] cols : new int[][] {outBuild, condBuild}) {
+            for (int b : cols) {
+                if (b >= 0 && payloadSlot[b] < 0) {
+                    payloadSlot[b] = payload.size();
+                    payload.add(b);
+                }
             }
         }
         this.payloadCols = payload.stream().mapToInt(Integer::intValue).toArray();

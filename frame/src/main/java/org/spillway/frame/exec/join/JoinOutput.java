@@ -59,12 +59,24 @@ final class JoinOutput {
 
     /** An output for pairs of probe rows and rows of {@code table} (null: no build side, as for unmatched probe rows). */
     JoinOutput(ExecContext ctx, JoinLayout layout, JoinHashTable table) {
+        this(ctx, table, layout.out, layout.outProbe, layout.outBuild, layout.payloadSlot);
+    }
+
+    /**
+     * A gatherer of the columns a join's condition reads ({@link JoinLayout#condSchema}) for pairs of
+     * rows, used through {@link #full()} and {@link #take}, never {@link #flush}.
+     */
+    static JoinOutput forCondition(ExecContext ctx, JoinLayout layout, JoinHashTable table) {
+        return new JoinOutput(ctx, table, layout.condSchema, layout.condProbe, layout.condBuild, layout.payloadSlot);
+    }
+
+    private JoinOutput(ExecContext ctx, JoinHashTable table, Schema out, int[] outProbe, int[] outBuild, int[] payloadSlot) {
         this.ctx = ctx;
         this.table = table;
-        this.out = layout.out;
-        this.outProbe = layout.outProbe;
-        this.outBuild = layout.outBuild;
-        this.payloadSlot = layout.payloadSlot;
+        this.out = out;
+        this.outProbe = outProbe;
+        this.outBuild = outBuild;
+        this.payloadSlot = payloadSlot;
         this.chunkRows = ctx.chunkRows();
         this.pRows = new int[chunkRows];
         this.bRows = new int[chunkRows];
@@ -90,6 +102,25 @@ final class JoinOutput {
             lastSeq = seq;
             lastIndex = index;
         }
+        Chunk c = take(probeChunk);
+        handles.add(ctx.store().put(c));
+        order.add(new long[] {seq, index, sub++});
+    }
+
+    /** Adds a pair without flushing; the caller takes the pairs when {@link #full()}. */
+    void addPair(int p, int g) {
+        pRows[count] = p;
+        bRows[count] = g;
+        count++;
+    }
+
+    /** True when a chunk's worth of pairs is waiting. */
+    boolean full() {
+        return count == chunkRows;
+    }
+
+    /** The waiting pairs as a new chunk (reserved from the budget; the caller closes it), and none wait afterwards. */
+    Chunk take(Chunk probeChunk) {
         Chunk c;
         located = false;
         if (out.size() == 0) {
@@ -115,8 +146,7 @@ final class JoinOutput {
             c = Chunk.build(out, builders, ctx.budget(), "join output");
         }
         count = 0;
-        handles.add(ctx.store().put(c));
-        order.add(new long[] {seq, index, sub++});
+        return c;
     }
 
     private void gather(VectorBuilder b, int j, Chunk probeChunk, int from, int to) {

@@ -1,10 +1,14 @@
 /**
- * The hash join operator, {@link org.spillway.frame.exec.join.HashJoin}, for every join type.
+ * The hash join operator, {@link org.spillway.frame.exec.join.HashJoin}, for every join type, with
+ * or without an extra condition, and the nested-loop join on a condition alone.
  *
  * <pre>
  *  HashJoin: choose the build side (JoinLayout)
  *     |
  *     +-- cross --&gt; CrossJoin: the right side in memory, every left row with every right row
+ *     |
+ *     +-- no keys, a condition --&gt; NestedLoopJoin: the right side in memory, every left row
+ *     |                            tested against every right row by the condition (ProbeSink)
  *     |
  *  build side + its table &lt;= half the memory limit?
  *     | yes                                      | no
@@ -35,11 +39,18 @@
  *   <li>A row with a null in any key column never matches: it is not put in the table's chains and
  *       a probe row with one does not look; it is still emitted, unmatched, by outer and anti
  *       joins.</li>
- *   <li>Output order is unspecified; within one probe chunk it follows the probe rows.</li>
+ *   <li>A condition ({@code on("k").and(cond)}, or a nested loop's) is evaluated by {@link
+ *       org.spillway.frame.exec.join.ProbeSink} on candidate pairs (keys equal; every pair for a
+ *       nested loop), gathered a chunk at a time into the columns it reads; only pairs where it is
+ *       true match, set match flags and marks, and count for outer, semi and anti output. The build
+ *       columns it reads are in the table's row records, and grace partitions carry whole rows, so
+ *       the same evaluation runs in memory, per partition and per piece.</li>
+ *   <li>Output order is unspecified; within one probe chunk it follows the probe rows (with a
+ *       condition, a chunk's unmatched rows follow its pairs).</li>
  *   <li>Counters: {@code join.inMemory} per table built and probed whole (the join, or a
  *       partition), {@code join.partitioned} per join that went grace, {@code join.pieces} per
  *       build piece of a skewed partition, {@code join.partitionBytes} the bytes each partitioning
- *       wrote.</li>
+ *       wrote, {@code join.nestedLoop} per nested-loop join.</li>
  * </ul>
  *
  * <p>Sub-plans run through {@link org.spillway.frame.exec.pipeline.PlanRunner}; nothing here
