@@ -197,6 +197,19 @@ class EverydayApiTest {
                 + " |-- s: string (nullable = true)\n", f.schemaString());
     }
 
+    @Test
+    void invalidUtf8IsAnErrorByDefaultAndCountedInTheSessionWhenReplaced(Spillway sw) throws java.io.IOException {
+        Path f = dir.resolve("bad-utf8.csv");
+        java.nio.file.Files.write(f, new byte[] {'i', 'd', ',', 's', '\n', '1', ',', 'c', 'a', 'f', (byte) 0xC3, '(', '\n',
+            '2', ',', 'o', 'k', '\n'});
+        org.spillway.frame.io.CsvFormatException e = assertThrows(org.spillway.frame.io.CsvFormatException.class,
+                () -> sw.readCsv(f.toString()).collect());
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("bad-utf8.csv"), e.getMessage());
+        DataFrame d = sw.readCsv(f, org.spillway.frame.io.CsvOptions.defaults().invalidUtf8(org.spillway.frame.io.InvalidUtf8Policy.REPLACE));
+        assertEquals(List.of("caf\uFFFD(", "ok"), d.column("s"));
+        assertEquals(1L, sw.counters().get("csv.invalidUtf8Replaced"));
+    }
+
     private static List<List<Object>> values(DataFrame f) {
         List<List<Object>> out = new ArrayList<>();
         for (Row r : f.rows()) {

@@ -98,8 +98,10 @@ class CsvBadRowsWhateverIsReadTest {
             };
             for (int q = 0; q < queries.length; q++) {
                 long before = src.badRowCount();
+                long counted = sw.counters().getOrDefault("csv.badRows", 0L);
                 assertEquals(expected, queries[q].apply(df), "query " + q);
                 assertEquals(bad.size(), src.badRowCount() - before, "bad rows counted by query " + q);
+                assertEquals(bad.size(), sw.counters().get("csv.badRows") - counted, "the session's counter, query " + q);
             }
             // and the very rows kept are the same: the ids read alone are the ids of the good rows
             int[] ids = df.select("id").intColumn("id");
