@@ -28,7 +28,8 @@ public final class FunctionArgs {
         if (args.size() < fn.minArgs() || (fn.maxArgs() >= 0 && args.size() > fn.maxArgs())) {
             String want = fn.maxArgs() == fn.minArgs() ? String.valueOf(fn.minArgs())
                     : fn.maxArgs() < 0 ? "at least " + fn.minArgs() : fn.minArgs() + " to " + fn.maxArgs();
-            throw new SpillwayException(name + " takes " + want + " argument" + (want.equals("1") ? "" : "s") + ", got " + args.size());
+            boolean one = want.equals("1") || want.endsWith(" 1");
+            throw new SpillwayException(name + " takes " + want + " argument" + (one ? "" : "s") + ", got " + args.size());
         }
         for (int i = 0; i < args.size(); i++) {
             if (fn.isLiteralArg(i) && !(args.get(i) instanceof Literal l && l.value() != null)) {

@@ -75,8 +75,8 @@ final class MathEval implements PhysicalExpr {
                     out.setNull(i); // a CASE branch not taken for this row
                     continue;
                 }
-                throw new SpillwayException("Cannot evaluate " + expr + " for " + (integral ? x.longs[i] : x.doubles[i])
-                        + ": " + e.getMessage());
+                String value = integral ? String.valueOf(x.longs[i]) : String.valueOf(x.doubles[i]);
+                throw new SpillwayException("Cannot evaluate " + expr + " for " + value + ": " + e.getMessage());
             }
         }
         return out;
