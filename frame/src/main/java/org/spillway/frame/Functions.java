@@ -173,8 +173,8 @@ public final class Functions {
 
     /**
      * Part {@code part} of the string split at each {@code delimiter} (plain text): 1-based, negative counts from the
-     * end, "" when there is no such part; an empty delimiter does not split; {@code part} 0 is an error (Spark's and
-     * DuckDB's {@code split_part}, except that DuckDB splits at every character for an empty delimiter). Spark's
+     * end, "" when there is no such part; an empty delimiter does not split; {@code part} 0 is an error (Spark's
+     * {@code split_part}; DuckDB's splits at every character for an empty delimiter and gives "" for part 0). Spark's
      * {@code split}, which returns an array, is not available: Spillway has no list types.
      */
     public static Expr splitPart(Object column, String delimiter, int part) {
@@ -216,8 +216,8 @@ public final class Functions {
     /**
      * Rounded half-up (halves away from zero) to {@code scale} decimal places (negative: to tens, hundreds...).
      * Integers stay integers (of their type; a result out of its range is an error); float64 rounds its shortest
-     * decimal form, as Spark ({@code round(2.675, 2)} is 2.68; DuckDB rounds the binary value, 2.67); NaN and
-     * infinities stay as they are.
+     * decimal form, as Spark ({@code round(1.005, 2)} is 1.01; DuckDB rounds the binary value, 1.00499..., to 1.0);
+     * NaN and infinities stay as they are.
      */
     public static Expr round(Object column, int scale) {
         return call(Expr.FunctionCall.Fn.ROUND, column, scale);
@@ -236,12 +236,12 @@ public final class Functions {
         return call(Expr.FunctionCall.Fn.CEIL, column);
     }
 
-    /** The square root, float64: NaN for a negative number (as Spark; DuckDB fails). */
+    /** The square root, float64: NaN for a negative number (as Spark and DuckDB). */
     public static Expr sqrt(Object column) {
         return call(Expr.FunctionCall.Fn.SQRT, column);
     }
 
-    /** The natural logarithm, float64: null for 0 and negative numbers (as Spark; DuckDB fails). */
+    /** The natural logarithm, float64: null for 0 and negative numbers (as Spark; DuckDB gives -Infinity for 0, NaN below). */
     public static Expr log(Object column) {
         return call(Expr.FunctionCall.Fn.LOG, column);
     }
@@ -256,7 +256,10 @@ public final class Functions {
         return call(Expr.FunctionCall.Fn.EXP, column);
     }
 
-    /** {@code base} raised to {@code exponent}, float64 (Java's {@code StrictMath.pow}, as Spark). */
+    /**
+     * {@code base} raised to {@code exponent}, float64 (Java's {@code StrictMath.pow}, as Spark: a NaN exponent gives
+     * NaN, and so does 1 or -1 raised to an infinity, where DuckDB and C give 1).
+     */
     public static Expr pow(Object base, Object exponent) {
         return callAll(Expr.FunctionCall.Fn.POW, in(base), in(exponent));
     }
