@@ -260,9 +260,13 @@ public sealed interface Expr
     /**
      * SQL {@code IN}: true where this equals one of {@code values} (plain Java values or expressions, compared as
      * {@link #eq}); null where this is null, or where nothing matches and a value is null; false otherwise (also for
-     * an empty list). NaN matches nothing, as with {@link #eq}.
+     * an empty list). NaN matches nothing, as with {@link #eq}. A single {@code Collection} argument stands for its
+     * elements ({@link #isInCollection}).
      */
     default Expr isin(Object... values) {
+        if (values.length == 1 && values[0] instanceof java.util.Collection<?> c) {
+            values = c.toArray();
+        }
         List<Expr> args = new ArrayList<>(values.length + 1);
         args.add(this);
         for (Object v : values) {

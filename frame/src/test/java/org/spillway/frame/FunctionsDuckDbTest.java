@@ -180,6 +180,7 @@ class FunctionsDuckDbTest {
         same("i IN (1.5, 5)", col("i").isin(1.5, 5)); // not all integers: compared as eq does
         same("d IN (2.5, 0, 'Infinity'::DOUBLE, NULL)", col("d").isin(2.5, 0, Double.POSITIVE_INFINITY, null));
         same("s IN (t, 'a')", col("s").isInCollection(List.of(col("t"), "a")));
+        same("i IN (1, 5)", col("i").isin(List.of(1, 5))); // a collection stands for its elements
         assertEquals(DuckOracle.scalarLong("SELECT count(*) FROM " + TABLE + " WHERE i IN (1, 5) OR s IN ('a')"),
                 df().filter(col("i").isin(1, 5).or(col("s").isin("a"))).count());
         // an empty list: false, or null for a null value
