@@ -27,7 +27,7 @@ import org.spillway.spill.Schema;
  */
 public sealed interface Expr
         permits Expr.ColumnRef, Expr.Literal, Expr.BinaryExpr, Expr.UnaryExpr, Expr.CastExpr, Expr.Alias,
-        Expr.StringFunction, Expr.CaseWhen, Expr.WithMetadata, Expr.UdfCall {
+        Expr.StringFunction, Expr.CaseWhen, Expr.WithMetadata, Expr.UdfCall, Expr.FunctionCall {
 
     /**
      * The result type against {@code schema}.
@@ -245,6 +245,55 @@ public sealed interface Expr
      */
     default Expr substring(int pos, int len) {
         return new StringFunction(StringFunction.Fn.SUBSTRING, this, null, pos, len);
+    }
+
+    /**
+     * SQL {@code LIKE}: true where the whole string matches {@code pattern}, in which {@code %} stands for any
+     * characters, {@code _} for one character (code point) and {@code \\} escapes {@code %}, {@code _} or itself (as
+     * Spark; a backslash before another character, or at the end, is an error naming the pattern). Case-sensitive.
+     */
+    default Expr like(String pattern) {
+        return new FunctionCall(FunctionCall.Fn.LIKE, List.of(this, Functions.lit(pattern)));
+    }
+
+    /**
+     * True where the Java regular expression {@code regex} matches somewhere in the string ({@code Matcher.find},
+     * as Spark's {@code rlike}; anchor it with {@code ^...$} to match the whole string). An invalid expression is a
+     * {@link SpillwayException} naming it, thrown here.
+     */
+    default Expr rlike(String regex) {
+        return new FunctionCall(FunctionCall.Fn.RLIKE, List.of(this, Functions.lit(regex)));
+    }
+
+    /**
+     * SQL {@code IN}: true where this equals one of {@code values} (plain Java values or expressions, compared as
+     * {@link #eq}); null where this is null, or where nothing matches and a value is null; false otherwise (also for
+     * an empty list). NaN matches nothing, as with {@link #eq}. A single {@code Collection} argument stands for its
+     * elements ({@link #isInCollection}).
+     */
+    default Expr isin(Object... values) {
+        if (values.length == 1 && values[0] instanceof java.util.Collection<?> c) {
+            values = c.toArray();
+        }
+        List<Expr> args = new ArrayList<>(values.length + 1);
+        args.add(this);
+        for (Object v : values) {
+            args.add(Functions.lit(v));
+        }
+        return new FunctionCall(FunctionCall.Fn.IN, args);
+    }
+
+    /** {@link #isin} of the values of a collection (Spark's {@code isInCollection}). */
+    default Expr isInCollection(java.util.Collection<?> values) {
+        return isin(values.toArray());
+    }
+
+    /**
+     * {@code lower <= this AND this <= upper} (SQL {@code BETWEEN}, both ends inclusive, as Spark), with the null and
+     * type rules of {@link #geq} and {@link #leq}.
+     */
+    default Expr between(Object lower, Object upper) {
+        return new FunctionCall(FunctionCall.Fn.BETWEEN, List.of(this, Functions.lit(lower), Functions.lit(upper)));
     }
 
     // ---- the nodes --------------------------------------------------------------------------
@@ -558,6 +607,141 @@ public sealed interface Expr
                 sb.append(" ELSE ").append(otherwise);
             }
             return sb.append(" END").toString();
+        }
+    }
+
+    /**
+     * A call of a built-in scalar function ({@link Fn}) on argument expressions: the functions of {@link Functions}
+     * such as {@code coalesce}, {@code regexpExtract} or {@code round}, and {@link #isin}, {@link #between},
+     * {@link #like}, {@link #rlike}. Some arguments are constants (a pattern, a scale, a pad length: see {@link Fn});
+     * they are literals here, checked when the call is built (an invalid regular expression is an error naming it).
+     *
+     * @param fn the function
+     * @param args its arguments in order
+     */
+    record FunctionCall(Fn fn, List<Expr> args) implements Expr {
+        /**
+         * The functions, with how many arguments each takes and which must be literals. Their semantics are those of
+         * the {@link Functions} and {@link Expr} methods that build them.
+         */
+        public enum Fn {
+            /** {@code coalesce(x, ...)}: the first non-null argument. */
+            COALESCE(1, -1),
+            /** {@code x IN (v, ...)}. */
+            IN(1, -1),
+            /** {@code x BETWEEN lower AND upper}. */
+            BETWEEN(3, 3),
+            /** {@code x LIKE 'pattern'}. */
+            LIKE(2, 2, 1),
+            /** {@code x RLIKE 'regex'}. */
+            RLIKE(2, 2, 1),
+            /** {@code regexp_extract(x, 'regex', group)}. */
+            REGEXP_EXTRACT(3, 3, 1, 2),
+            /** {@code regexp_replace(x, 'regex', 'replacement')}. */
+            REGEXP_REPLACE(3, 3, 1, 2),
+            /** {@code concat(x, ...)}. */
+            CONCAT(1, -1),
+            /** {@code concat_ws('sep', x, ...)}. */
+            CONCAT_WS(1, -1, 0),
+            /** {@code split_part(x, 'delimiter', n)}. */
+            SPLIT_PART(3, 3, 1, 2),
+            /** {@code replace(x, 'search', 'replacement')}. */
+            REPLACE(3, 3, 1, 2),
+            /** {@code ltrim(x)}. */
+            LTRIM(1, 1),
+            /** {@code rtrim(x)}. */
+            RTRIM(1, 1),
+            /** {@code lpad(x, len, 'pad')}. */
+            LPAD(3, 3, 1, 2),
+            /** {@code rpad(x, len, 'pad')}. */
+            RPAD(3, 3, 1, 2),
+            /** {@code abs(x)}. */
+            ABS(1, 1),
+            /** {@code round(x, scale)}. */
+            ROUND(2, 2, 1),
+            /** {@code floor(x)}. */
+            FLOOR(1, 1),
+            /** {@code ceil(x)}. */
+            CEIL(1, 1),
+            /** {@code sqrt(x)}. */
+            SQRT(1, 1),
+            /** {@code log(x)}, the natural logarithm. */
+            LOG(1, 1),
+            /** {@code log10(x)}. */
+            LOG10(1, 1),
+            /** {@code exp(x)}. */
+            EXP(1, 1),
+            /** {@code pow(x, y)}. */
+            POW(2, 2),
+            /** {@code greatest(x, y, ...)}. */
+            GREATEST(2, -1),
+            /** {@code least(x, y, ...)}. */
+            LEAST(2, -1);
+
+            private final int minArgs;
+            private final int maxArgs;
+            private final int[] literalArgs;
+
+            Fn(int minArgs, int maxArgs, int... literalArgs) {
+                this.minArgs = minArgs;
+                this.maxArgs = maxArgs;
+                this.literalArgs = literalArgs;
+            }
+
+            /** The fewest arguments. */
+            public int minArgs() {
+                return minArgs;
+            }
+
+            /** The most arguments, or -1 for any number. */
+            public int maxArgs() {
+                return maxArgs;
+            }
+
+            /** True if argument {@code i} (0-based) must be a non-null literal. */
+            public boolean isLiteralArg(int i) {
+                for (int j : literalArgs) {
+                    if (j == i) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            /** The SQL name, e.g. {@code regexp_extract}. */
+            public String sqlName() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+        }
+
+        /** Checks the number of arguments and the constant ones (see {@link FunctionArgs}). */
+        public FunctionCall {
+            Objects.requireNonNull(fn, "function is null");
+            args = List.copyOf(args);
+            FunctionArgs.check(fn, args);
+        }
+
+        @Override
+        public List<Expr> children() {
+            return args;
+        }
+
+        @Override
+        public String toString() {
+            return switch (fn) {
+                case IN -> "(" + args.getFirst() + " IN (" + join(args.subList(1, args.size())) + "))";
+                case BETWEEN -> "(" + args.get(0) + " BETWEEN " + args.get(1) + " AND " + args.get(2) + ")";
+                case LIKE, RLIKE -> "(" + args.get(0) + " " + fn.name() + " " + args.get(1) + ")";
+                default -> fn.sqlName() + "(" + join(args) + ")";
+            };
+        }
+
+        private static String join(List<Expr> list) {
+            StringBuilder sb = new StringBuilder();
+            for (Expr e : list) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(e);
+            }
+            return sb.toString();
         }
     }
 

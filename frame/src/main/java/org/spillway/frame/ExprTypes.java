@@ -46,6 +46,7 @@ final class ExprTypes {
             case StringFunction f -> string(f, schema);
             case CaseWhen w -> caseWhen(w, schema);
             case UdfCall u -> u.function().resultType(schema);
+            case Expr.FunctionCall f -> FunctionTypes.type(f, schema);
         };
     }
 

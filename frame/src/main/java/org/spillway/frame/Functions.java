@@ -1,5 +1,7 @@
 package org.spillway.frame;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.spillway.frame.Expr.CaseWhen;
 import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.Expr.Literal;
@@ -30,12 +32,12 @@ public final class Functions {
 
     /** Starts {@code when(cond).then(value).otherwise(value)}, Polars style. */
     public static CaseWhen.Pending when(Expr condition) {
-        return new CaseWhen.Pending(java.util.List.of(), condition, null);
+        return new CaseWhen.Pending(List.of(), condition, null);
     }
 
     /** Starts {@code when(cond, value).when(...).otherwise(value)}; rows matching no branch get the otherwise value (null if none). */
     public static CaseWhen when(Expr condition, Object value) {
-        return new CaseWhen(java.util.List.of(new CaseWhen.Branch(condition, lit(value))), null);
+        return new CaseWhen(List.of(new CaseWhen.Branch(condition, lit(value))), null);
     }
 
     /**
@@ -44,6 +46,222 @@ public final class Functions {
      */
     public static Expr udf(VectorFunction function) {
         return new Expr.UdfCall(function);
+    }
+
+    // ---- scalar functions ---------------------------------------------------------------------
+    // Each takes columns as an Expr or a column name (a String names a column: write lit("text") for a text
+    // constant); other Java values are literals. Nulls give null unless the Javadoc says otherwise.
+
+    private static Expr callAll(Expr.FunctionCall.Fn fn, Object... args) {
+        List<Expr> list = new ArrayList<>(args.length);
+        for (Object a : args) {
+            list.add(a instanceof Expr e ? e : lit(a));
+        }
+        return new Expr.FunctionCall(fn, list);
+    }
+
+    private static Expr call(Expr.FunctionCall.Fn fn, Object column, Object... constants) {
+        Object[] all = new Object[constants.length + 1];
+        all[0] = in(column);
+        System.arraycopy(constants, 0, all, 1, constants.length);
+        return callAll(fn, all);
+    }
+
+    private static Object[] columns(Object... columns) {
+        Object[] out = new Object[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            out[i] = in(columns[i]);
+        }
+        return out;
+    }
+
+    /**
+     * The first non-null of {@code columns} (SQL {@code COALESCE}), evaluated lazily: a column is computed only for
+     * the rows the earlier ones left null. The type is the arguments' common type (numbers widen: int32 and int64 to
+     * int64, with float64 or a decimal of another type to float64); other mixes are an error naming the types.
+     */
+    public static Expr coalesce(Object... columns) {
+        return callAll(Expr.FunctionCall.Fn.COALESCE, columns(columns));
+    }
+
+    /**
+     * The largest non-null value of two or more columns, null only when all are (as Spark and DuckDB); their common
+     * type as {@link #coalesce}. NaN is larger than every number, strings compare by code point.
+     */
+    public static Expr greatest(Object... columns) {
+        return callAll(Expr.FunctionCall.Fn.GREATEST, columns(columns));
+    }
+
+    /** The smallest non-null value of two or more columns; see {@link #greatest}. */
+    public static Expr least(Object... columns) {
+        return callAll(Expr.FunctionCall.Fn.LEAST, columns(columns));
+    }
+
+    // ---- strings ------------------------------------------------------------------------------
+
+    /** {@link Expr#length()} of a column (name) or expression. */
+    public static Expr length(Object column) {
+        return in(column).length();
+    }
+
+    /** {@link Expr#lower()} of a column (name) or expression. */
+    public static Expr lower(Object column) {
+        return in(column).lower();
+    }
+
+    /** {@link Expr#upper()} of a column (name) or expression. */
+    public static Expr upper(Object column) {
+        return in(column).upper();
+    }
+
+    /** {@link Expr#trim()} of a column (name) or expression. */
+    public static Expr trim(Object column) {
+        return in(column).trim();
+    }
+
+    /** Leading white space removed (Java's {@code stripLeading}, as {@link Expr#trim()}: Unicode white space, not only spaces). */
+    public static Expr ltrim(Object column) {
+        return call(Expr.FunctionCall.Fn.LTRIM, column);
+    }
+
+    /** Trailing white space removed ({@code stripTrailing}; see {@link #ltrim}). */
+    public static Expr rtrim(Object column) {
+        return call(Expr.FunctionCall.Fn.RTRIM, column);
+    }
+
+    /** {@link Expr#substring(int, int)} of a column (name) or expression. */
+    public static Expr substring(Object column, int pos, int len) {
+        return in(column).substring(pos, len);
+    }
+
+    /**
+     * The strings of {@code columns} joined, null if any is null (Spark's {@code concat}; DuckDB's {@code concat}
+     * skips nulls, its {@code ||} does not). Values of other types are cast to string.
+     */
+    public static Expr concat(Object... columns) {
+        return callAll(Expr.FunctionCall.Fn.CONCAT, columns(columns));
+    }
+
+    /**
+     * The non-null strings of {@code columns} joined with {@code separator}; never null ("" when every one is null),
+     * as Spark's and DuckDB's {@code concat_ws}. Values of other types are cast to string.
+     */
+    public static Expr concatWs(String separator, Object... columns) {
+        Object[] all = new Object[columns.length + 1];
+        all[0] = separator == null ? null : lit(separator);
+        System.arraycopy(columns(columns), 0, all, 1, columns.length);
+        return callAll(Expr.FunctionCall.Fn.CONCAT_WS, all);
+    }
+
+    /**
+     * Group {@code group} (0: the whole match) of the first match of the Java regular expression {@code regex}; ""
+     * when nothing matches or the group took no part in the match (as Spark and DuckDB). An invalid expression, or a
+     * group the expression does not have, is an error naming it, thrown here.
+     */
+    public static Expr regexpExtract(Object column, String regex, int group) {
+        return call(Expr.FunctionCall.Fn.REGEXP_EXTRACT, column, regex, group);
+    }
+
+    /**
+     * Every match of the Java regular expression {@code regex} replaced by {@code replacement}, in which {@code $1} or
+     * {@code ${name}} insert a group and {@code \} escapes (Spark's {@code regexp_replace}; DuckDB replaces only the
+     * first match unless given {@code 'g'}, and writes groups {@code \1}). Invalid ones are errors thrown here.
+     */
+    public static Expr regexpReplace(Object column, String regex, String replacement) {
+        return call(Expr.FunctionCall.Fn.REGEXP_REPLACE, column, regex, replacement);
+    }
+
+    /**
+     * Part {@code part} of the string split at each {@code delimiter} (plain text): 1-based, negative counts from the
+     * end, "" when there is no such part; an empty delimiter does not split; {@code part} 0 is an error (Spark's
+     * {@code split_part}; DuckDB's splits at every character for an empty delimiter and gives "" for part 0). Spark's
+     * {@code split}, which returns an array, is not available: Spillway has no list types.
+     */
+    public static Expr splitPart(Object column, String delimiter, int part) {
+        return call(Expr.FunctionCall.Fn.SPLIT_PART, column, delimiter, part);
+    }
+
+    /** Every occurrence of the text {@code search} replaced by {@code replacement}; an empty {@code search} changes nothing. */
+    public static Expr replace(Object column, String search, String replacement) {
+        return call(Expr.FunctionCall.Fn.REPLACE, column, search, replacement);
+    }
+
+    /**
+     * The string padded on the left with repeats of {@code pad} to {@code len} characters (code points), or cut to its
+     * first {@code len} characters when longer; "" for {@code len <= 0}; an empty {@code pad} leaves a shorter string
+     * as it is (Spark's {@code lpad}; DuckDB fails on an empty pad).
+     */
+    public static Expr lpad(Object column, int len, String pad) {
+        return call(Expr.FunctionCall.Fn.LPAD, column, len, pad);
+    }
+
+    /** The string padded on the right; see {@link #lpad}. */
+    public static Expr rpad(Object column, int len, String pad) {
+        return call(Expr.FunctionCall.Fn.RPAD, column, len, pad);
+    }
+
+    // ---- math ---------------------------------------------------------------------------------
+    // Decimals compute in float64, as arithmetic does.
+
+    /** The absolute value: int64 for integers (abs of the smallest int64 is an error), float64 for float64. */
+    public static Expr abs(Object column) {
+        return call(Expr.FunctionCall.Fn.ABS, column);
+    }
+
+    /** {@link #round(Object, int)} to an integer value. */
+    public static Expr round(Object column) {
+        return round(column, 0);
+    }
+
+    /**
+     * Rounded half-up (halves away from zero) to {@code scale} decimal places (negative: to tens, hundreds...).
+     * Integers stay integers (of their type; a result out of its range is an error); float64 rounds its shortest
+     * decimal form, as Spark ({@code round(1.005, 2)} is 1.01; DuckDB rounds the binary value, 1.00499..., to 1.0);
+     * NaN and infinities stay as they are.
+     */
+    public static Expr round(Object column, int scale) {
+        return call(Expr.FunctionCall.Fn.ROUND, column, scale);
+    }
+
+    /**
+     * The largest integer not above the value, as int64 (as Spark; DuckDB keeps float64); NaN, an infinity or a value
+     * beyond int64 is an error (as {@code cast}; Spark gives 0 or saturates).
+     */
+    public static Expr floor(Object column) {
+        return call(Expr.FunctionCall.Fn.FLOOR, column);
+    }
+
+    /** The smallest integer not below the value, as int64; see {@link #floor}. */
+    public static Expr ceil(Object column) {
+        return call(Expr.FunctionCall.Fn.CEIL, column);
+    }
+
+    /** The square root, float64: NaN for a negative number (as Spark and DuckDB). */
+    public static Expr sqrt(Object column) {
+        return call(Expr.FunctionCall.Fn.SQRT, column);
+    }
+
+    /** The natural logarithm, float64: null for 0 and negative numbers (as Spark; DuckDB gives -Infinity for 0, NaN below). */
+    public static Expr log(Object column) {
+        return call(Expr.FunctionCall.Fn.LOG, column);
+    }
+
+    /** The base-10 logarithm; null for 0 and negative numbers, see {@link #log}. */
+    public static Expr log10(Object column) {
+        return call(Expr.FunctionCall.Fn.LOG10, column);
+    }
+
+    /** e raised to the value, float64 (infinity when it overflows). */
+    public static Expr exp(Object column) {
+        return call(Expr.FunctionCall.Fn.EXP, column);
+    }
+
+    /**
+     * {@code base} raised to {@code exponent}, float64 (Java's {@code StrictMath.pow}, as Spark: a NaN exponent gives
+     * NaN, and so does 1 or -1 raised to an infinity, where DuckDB and C give 1).
+     */
+    public static Expr pow(Object base, Object exponent) {
+        return callAll(Expr.FunctionCall.Fn.POW, in(base), in(exponent));
     }
 
     // ---- joins --------------------------------------------------------------------------------

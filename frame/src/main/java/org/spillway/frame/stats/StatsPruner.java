@@ -15,7 +15,8 @@ import org.spillway.spill.chunk.ChunkStats;
 /**
  * Decides from a chunk's min/max/null-count statistics that a filter is false (or null) for every
  * row, so the chunk need not be read. Understands comparisons of a column with a literal, IS [NOT]
- * NULL, AND and OR; anything else is "cannot tell" (the chunk is read). Sound by construction: it
+ * NULL, AND and OR, and {@code IN} and {@code BETWEEN} as the comparisons they stand for ({@link #asComparisons});
+ * anything else is "cannot tell" (the chunk is read). Sound by construction: it
  * only skips what the filter would drop anyway. NaN is not in float64 statistics, and every
  * comparison with NaN is false, so only {@code <>} on float64 is never pruned.
  */
@@ -37,7 +38,39 @@ public final class StatsPruner {
                 int i = schema.indexOf(c.column());
                 yield i >= 0 && stats.column(i).nullCount() == stats.rows();
             }
+            case Expr.FunctionCall f when asComparisons(f) != null -> canSkip(asComparisons(f), schema, stats);
             default -> false;
+        };
+    }
+
+    /** The longest {@code IN} list {@link #asComparisons} rewrites (a longer one is not pruned). */
+    static final int MAX_IN_LIST = 256;
+
+    /**
+     * {@code x IN (c1, c2, ...)} over constants as {@code x = c1 OR x = c2 ...} and {@code x BETWEEN a AND b} as
+     * {@code x >= a AND x <= b}: the same rows are true, in the comparisons pruning understands; null for any other
+     * expression.
+     */
+    public static Expr asComparisons(Expr e) {
+        if (!(e instanceof Expr.FunctionCall f)) {
+            return null;
+        }
+        java.util.List<Expr> a = f.args();
+        return switch (f.fn()) {
+            case BETWEEN -> new BinaryExpr(BinaryExpr.Op.AND, new BinaryExpr(BinaryExpr.Op.GEQ, a.get(0), a.get(1)),
+                    new BinaryExpr(BinaryExpr.Op.LEQ, a.get(0), a.get(2)));
+            case IN -> {
+                if (a.size() < 2 || a.size() > MAX_IN_LIST + 1 || !a.stream().skip(1).allMatch(x -> x instanceof Literal)) {
+                    yield null;
+                }
+                Expr or = null;
+                for (Expr item : a.subList(1, a.size())) {
+                    Expr eq = new BinaryExpr(BinaryExpr.Op.EQ, a.getFirst(), item);
+                    or = or == null ? eq : new BinaryExpr(BinaryExpr.Op.OR, or, eq);
+                }
+                yield or;
+            }
+            default -> null;
         };
     }
 

@@ -39,6 +39,7 @@ public final class ExprCompiler {
             case Expr.WithMetadata m -> compile(m.child(), schema);
             case Expr.StringFunction f -> new StringFunctionEval(f, compile(f.child(), schema));
             case CaseWhen w -> caseWhen(w, schema);
+            case Expr.FunctionCall f -> FunctionCompiler.compile(f, schema);
             case Expr.UdfCall u -> {
                 VectorFunction fn = u.function();
                 yield fn::apply;

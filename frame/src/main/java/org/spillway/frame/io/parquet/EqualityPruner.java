@@ -77,7 +77,10 @@ public final class EqualityPruner implements AutoCloseable {
     }
 
     private static void equalityColumns(Expr e, Set<String> out) {
-        if (e instanceof BinaryExpr b) {
+        Expr comparisons = StatsPruner.asComparisons(e); // IN (constants) and BETWEEN as the comparisons they stand for
+        if (comparisons != null) {
+            equalityColumns(comparisons, out);
+        } else if (e instanceof BinaryExpr b) {
             if (b.op() == BinaryExpr.Op.AND || b.op() == BinaryExpr.Op.OR) {
                 equalityColumns(b.left(), out);
                 equalityColumns(b.right(), out);
@@ -110,6 +113,10 @@ public final class EqualityPruner implements AutoCloseable {
     }
 
     private boolean skip(Expr e, RowGroupRef rg, ChunkStats stats, boolean dict) {
+        Expr comparisons = StatsPruner.asComparisons(e);
+        if (comparisons != null) {
+            return skip(comparisons, rg, stats, dict);
+        }
         if (e instanceof BinaryExpr b && b.op() == BinaryExpr.Op.AND) {
             return skip(b.left(), rg, stats, dict) || skip(b.right(), rg, stats, dict);
         }
