@@ -115,9 +115,10 @@ public final class BenchData {
     }
 
     /**
-     * Writes the groupby table {@code g} (no nulls) as {@code out/<name>.parquet} straight from its generator, without
-     * a CSV in between (1e9 rows would need 50 GB of staging CSV); the file holds what reading the table's CSV and
-     * writing it gives ({@link GroupByData#fill} yields the values the CSV parses to). Returns the file.
+     * Writes the groupby table {@code g} (no nulls) as {@code out/<name>.parquet} from its generator, without a CSV in
+     * between; the file holds what reading the table's CSV and writing it gives ({@link GroupByData#fill} yields the
+     * values the CSV parses to). {@code sw.generate} materialises the rows in the session's chunk store first, so
+     * beyond the memory limit they spill (LZ4, about a third of the CSV's size) before the write. Returns the file.
      *
      * @throws IllegalArgumentException if {@code g} has nulls (the generator writes none)
      */

@@ -94,7 +94,7 @@ final class Gen {
                 Path out = Files.createDirectories(Path.of(o.get("out", "data")));
                 long t0 = System.nanoTime();
                 if (format == InputFormat.PARQUET && g.nas() == 0) {
-                    // straight from the generator: no staging CSV (50 GB at 1e9 rows)
+                    // from the generator: no staging CSV (the generated rows spill LZ4-compressed instead)
                     Path file = BenchData.groupbyParquetFromGenerator(g, out);
                     System.out.printf(Locale.ROOT, "wrote %s (%,d rows, %.1f MB) in %.1f s%n", file, g.rows(), Files.size(file) / 1e6,
                             (System.nanoTime() - t0) / 1e9);
