@@ -36,9 +36,11 @@ import jdk.jshell.VarSnippet;
  * first failure, after printing the file, line and error.
  *
  * <p>A command is a line whose first non-blank character is {@code /} followed by a letter, where a
- * snippet may begin (as in {@code jshell}); a snippet runs from there to where JShell's
- * {@link SourceCodeAnalysis} says it is complete, so a fluent chain may continue on lines starting with
- * {@code .}. Supported commands (a unique prefix is enough, as in {@code jshell}):
+ * snippet may begin (as in {@code jshell}). As in {@code jshell}, a snippet ends at the end of the first
+ * line where JShell's {@link SourceCodeAnalysis} says it is complete (so a semicolon at the end of a line
+ * may be left out), except that a following line starting with {@code .}, {@code &&}, {@code ||},
+ * {@code ?} or {@code :} continues it: a fluent chain may put its dots at the starts of lines, which
+ * {@code jshell} would run as separate, failing snippets. Supported commands (a unique prefix is enough, as in {@code jshell}):
  * {@code /exit [int expression]}, {@code /open file} (relative to the working directory, else to the
  * directory of the script that opens it; or {@code DEFAULT}, {@code PRINTING}, {@code JAVASE}),
  * {@code /vars}, {@code /methods}, {@code /types}, {@code /list} (each optionally with names or ids),
@@ -197,25 +199,54 @@ final class ScriptSession implements AutoCloseable {
                 return;
             }
             int line = lineOf(src, pos);
-            if (isCommandAt(src, pos)) {
+            if (isCommandAt(src, pos) && src.substring(src.lastIndexOf('\n', pos - 1) + 1, pos).isBlank()) {
                 int end = src.indexOf('\n', pos);
                 end = end < 0 ? src.length() : end;
                 command(src.substring(pos, end).strip(), new Origin(file, line), dir);
                 pos = end;
                 continue;
             }
-            int segmentEnd = nextCommandLine(src, pos);
-            String segment = src.substring(pos, segmentEnd);
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(segment);
-            if (!info.completeness().isComplete() || info.source() == null) {
-                String where = segmentEnd < src.length() ? "before the command on line " + lineOf(src, segmentEnd) : "at the end of " + file;
-                throw fail(file + ":" + line + ": error: incomplete snippet " + where + " (a missing ';', ')' or '}'?)\n  "
-                        + firstLine(segment));
+            // As jshell: lines are added until the snippet is complete at the end of one; unlike jshell, a complete
+            // snippet goes on when the next line continues it (starts with '.', "&&", "||", '?' or ':'), so a
+            // fluent chain may put its dots at the starts of lines.
+            int end = lineEnd(src, pos);
+            while (true) {
+                String text = src.substring(pos, end);
+                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(text);
+                if (info.completeness().isComplete() && info.source() != null) {
+                    String rest = info.remaining();
+                    boolean endsTheText = skipBlankAndComments(rest, 0) >= rest.length();
+                    if (endsTheText && end < src.length() && continues(src, skipBlankAndComments(src, end))) {
+                        end = lineEnd(src, end);
+                        continue;
+                    }
+                    evaluate(info.source(), new Origin(file, line));
+                    pos += Math.max(1, text.length() - rest.length());
+                    break;
+                }
+                if (end >= src.length()) {
+                    throw fail(file + ":" + line + ": error: incomplete snippet at the end of " + file
+                            + " (a missing ';', ')' or '}'?)\n  " + firstLine(text));
+                }
+                end = lineEnd(src, end);
             }
-            int consumed = segment.length() - info.remaining().length();
-            evaluate(info.source(), new Origin(file, line));
-            pos += Math.max(consumed, 1);
         }
+    }
+
+    /** The end of the line at {@code pos}, after its '\n' (or the end of the text). */
+    private static int lineEnd(String s, int pos) {
+        int nl = s.indexOf('\n', pos);
+        return nl < 0 ? s.length() : nl + 1;
+    }
+
+    /** Whether the code at {@code pos} can only continue the snippet before it (a chained call or an operator). */
+    static boolean continues(String s, int pos) {
+        if (pos >= s.length()) {
+            return false;
+        }
+        char c = s.charAt(pos);
+        return c == '.' && !(pos + 1 < s.length() && Character.isDigit(s.charAt(pos + 1)))
+                || c == '?' || c == ':' || s.startsWith("&&", pos) || s.startsWith("||", pos);
     }
 
     /** Skips white space, line comments and block comments from {@code pos}. */
@@ -245,23 +276,6 @@ final class ScriptSession implements AutoCloseable {
         }
         char c = s.charAt(pos + 1);
         return Character.isLetter(c) || c == '!' || c == '?';
-    }
-
-    /** The start of the first line after {@code pos}'s line that begins (after blanks) with a command, or the end. */
-    static int nextCommandLine(String s, int pos) {
-        int nl = s.indexOf('\n', pos);
-        while (nl >= 0) {
-            int start = nl + 1;
-            int i = start;
-            while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\r')) {
-                i++;
-            }
-            if (i < s.length() && isCommandAt(s, i)) {
-                return start;
-            }
-            nl = s.indexOf('\n', start);
-        }
-        return s.length();
     }
 
     private static int lineOf(String s, int pos) {
