@@ -594,8 +594,10 @@ public final class Spillway implements AutoCloseable {
         }
 
         /**
-         * Whether long work (over two seconds) shows a progress bar on standard error (default: only
-         * when the console is a terminal).
+         * Whether long work (over two seconds) shows its progress on standard error (default: only
+         * when the console is a terminal): a bar with the rate and time left on a terminal, plain lines
+         * (one per stage, no {@code \r}) when standard error is a file or a pipe; see
+         * {@link org.spillway.frame.exec.pipeline.ConsoleProgress}.
          */
         public Builder progress(boolean show) {
             this.progress = show;

@@ -19,8 +19,10 @@ public final class Main {
                                    query the file lazily (filter pushdown, row groups skipped), show the
                                    results, the timings and how much spilled; cleans up after
                                    itself (defaults: --rows 5000000 --memory 64m)
-              shell [script.jsh]   JShell with Spillway on the class path and its imports made; with a
-                                   script, runs it and exits non-zero if a snippet fails
+              shell [script.jsh]   JShell with Spillway on the class path and its imports made; with
+                                   scripts, runs them: JShell commands, values echoed ($3 ==> 42),
+                                   stops at the first failing snippet (exit status 1), /exit N exits N
+                                   (./spillway shell --help for the options)
               gen events --rows N --out DIR [--files K] [--seed S] [--format csv|parquet]
                                    write the events data set as CSV files (or Parquet: events-000.parquet, ..)
               gen groupby --n 1e7 --k 100 [--nas 0] [--sort 0] [--format csv|parquet] --out DIR

@@ -2,41 +2,127 @@ package org.spillway.bench.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import jdk.jshell.Diag;
-import jdk.jshell.EvalException;
-import jdk.jshell.JShell;
-import jdk.jshell.Snippet;
-import jdk.jshell.SnippetEvent;
-import jdk.jshell.SourceCodeAnalysis;
 
 /**
- * Runs a JShell script with Spillway on the class path and the startup imports made
- * ({@code ./spillway shell script.jsh}). Unlike the {@code jshell} tool it stops at the first
- * snippet that fails to compile or throws, prints why (with the line), and exits with status 1,
- * so scripts can be used in CI. Snippets run in this JVM ("local" execution).
+ * Runs JShell scripts with Spillway on the class path and the startup imports made
+ * ({@code ./spillway shell script.jsh}), as {@code jshell script.jsh} would, with three differences that
+ * make scripts usable in CI and as documentation:
+ *
+ * <ul>
+ *   <li>the run stops at the first snippet that does not compile or throws (or the first unknown
+ *       command), prints the file, the line and the error, and exits with status 1 ({@code jshell}
+ *       goes on and exits 0);</li>
+ *   <li>values of expression statements are echoed as JShell's {@code concise} feedback mode shows
+ *       them ({@code $3 ==> 42}); {@code jshell script.jsh} prints nothing for them even with
+ *       {@code --feedback normal}, which leaves a line such as {@code big.count();} without effect.
+ *       {@code --feedback silent} (or {@code -q}) prints only what the script prints, as
+ *       {@code jshell script.jsh}; {@code --feedback normal} also echoes declarations;</li>
+ *   <li>snippets run in this JVM ("local" execution), so the launcher's JVM flags
+ *       ({@code SPILLWAY_MEMORY}, {@code SPILLWAY_JAVA_OPTS}) apply to them directly.</li>
+ * </ul>
+ *
+ * <p>The JShell commands a script needs work: {@code /exit [status]}, {@code /open file},
+ * {@code /vars}, {@code /methods}, {@code /types}, {@code /imports}, {@code /list},
+ * {@code /set feedback mode} and {@code /help} (see {@link ScriptSession}). The startup is JShell's
+ * {@code DEFAULT} ({@code import module java.base;}) then {@code spillway-startup.jsh}, as for the
+ * interactive {@code ./spillway shell}.
+ *
+ * <p>Exit status: 0 when every script ran to its end, {@code N} after {@code /exit N}, 1 when a snippet
+ * or command failed, 2 for a usage error (an unknown option, a missing script).
  */
 public final class ScriptRunner {
+    static final String USAGE = """
+            usage: ./spillway shell [--feedback concise|normal|silent] [-q] script.jsh [more.jsh ...]
+              runs the scripts in one JShell session with Spillway on the class path; stops at the first
+              failing snippet (exit status 1, naming the file and line); /exit N exits with status N
+              --feedback concise  echo values of expression statements ($3 ==> 42) (the default)
+              --feedback normal   also echo variables as they are declared or assigned, and created methods and types
+              --feedback silent   echo nothing, print only what the script prints (as jshell script.jsh); -q is the same
+            """;
+
     private ScriptRunner() {
     }
 
-    /** {@code ScriptRunner script.jsh}. */
-    public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: ./spillway shell [script.jsh]");
-            System.exit(2);
-        }
-        Path script = Path.of(args[0]);
-        if (!Files.isRegularFile(script)) {
-            System.err.println("spillway shell: no such script: " + script.toAbsolutePath());
-            System.exit(2);
-        }
-        System.exit(run(startup() + "\n", Files.readString(script, StandardCharsets.UTF_8), script.toString()));
+    /** {@code ScriptRunner [options] script.jsh ...}: exits with the status of {@link #run}. */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
     }
 
+    /**
+     * Runs the scripts named in {@code args} (after the options of {@link #USAGE}) in one JShell
+     * session in this JVM. Echoed values and command output go to {@code out}, errors to {@code err};
+     * what the snippets print goes to {@link System#out} and {@link System#err} as usual.
+     *
+     * @return the exit status: 0, the status given to {@code /exit}, 1 on the first failure, 2 for a usage error
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        ScriptSession.Feedback feedback = ScriptSession.Feedback.CONCISE;
+        List<Path> scripts = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                out.print(USAGE);
+                return 0;
+            } else if (a.equals("-q") || a.equals("--quiet")) {
+                feedback = ScriptSession.Feedback.SILENT;
+            } else if (a.equals("--feedback") || a.startsWith("--feedback=")) {
+                String mode = a.contains("=") ? a.substring(a.indexOf('=') + 1) : i + 1 < args.length ? args[++i] : "";
+                feedback = ScriptSession.Feedback.parse(mode);
+                if (feedback == null) {
+                    err.println("spillway shell: --feedback takes concise, normal or silent, not '" + mode + "'");
+                    return 2;
+                }
+            } else if (a.startsWith("-") && a.length() > 1) {
+                err.println("spillway shell: unknown option " + a + "\n" + USAGE);
+                return 2;
+            } else {
+                scripts.add(Path.of(a));
+            }
+        }
+        if (scripts.isEmpty()) {
+            err.print(USAGE);
+            return 2;
+        }
+        for (Path script : scripts) {
+            if (!Files.isRegularFile(script)) {
+                err.println("spillway shell: no such script: " + script.toAbsolutePath());
+                return 2;
+            }
+        }
+        String startup;
+        try {
+            startup = startup();
+        } catch (IOException e) {
+            err.println("spillway shell: " + e.getMessage());
+            return 1;
+        }
+        try (ScriptSession session = new ScriptSession(feedback, out, err)) {
+            for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                if (!entry.isBlank()) {
+                    session.addToClasspath(entry);
+                }
+            }
+            session.runStartup(ScriptSession.DEFAULT_STARTUP, "DEFAULT");
+            session.runStartup(startup, "spillway-startup.jsh");
+            for (Path script : scripts) {
+                session.runFile(script);
+            }
+            return 0;
+        } catch (ScriptSession.Stop stop) {
+            return stop.status();
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The Spillway startup snippets ({@code spillway-startup.jsh} on the class path). */
     static String startup() throws IOException {
         try (InputStream in = ScriptRunner.class.getResourceAsStream("/spillway-startup.jsh")) {
             if (in == null) {
@@ -44,101 +130,5 @@ public final class ScriptRunner {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    /** Evaluates the startup then the script; returns the exit status (0 ok, 1 failed). */
-    static int run(String startup, String source, String name) {
-        try (JShell shell = JShell.builder().executionEngine("local").out(System.out).err(System.err).build()) {
-            for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-                if (!entry.isBlank()) {
-                    shell.addToClasspath(entry);
-                }
-            }
-            if (evalAll(shell, startup, "startup") != 0) {
-                return 1;
-            }
-            return evalAll(shell, source, name);
-        }
-    }
-
-    private static int evalAll(JShell shell, String source, String name) {
-        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-        String remaining = source;
-        int consumed = 0;
-        while (!remaining.isBlank()) {
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-            String snippet = info.source();
-            int line = 1 + countLines(source, consumed + leadingSpace(remaining));
-            if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
-                consumed += remaining.length() - info.remaining().length();
-                remaining = info.remaining();
-                continue;
-            }
-            if (snippet == null || !info.completeness().isComplete()) {
-                System.err.println(name + ":" + line + ": incomplete statement at the end of the script: "
-                        + firstLine(remaining));
-                return 1;
-            }
-            List<SnippetEvent> events = shell.eval(snippet);
-            for (SnippetEvent e : events) {
-                if (e.exception() != null) {
-                    System.err.println(name + ":" + line + ": " + firstLine(snippet) + "\n  threw " + describe(e.exception()));
-                    printStack(e.exception());
-                    return 1;
-                }
-                if (e.status() == Snippet.Status.REJECTED) {
-                    System.err.println(name + ":" + line + ": does not compile: " + firstLine(snippet));
-                    shell.diagnostics(e.snippet()).forEach(d -> System.err.println("  " + message(d)));
-                    return 1;
-                }
-            }
-            consumed += remaining.length() - info.remaining().length();
-            remaining = info.remaining();
-        }
-        return 0;
-    }
-
-    private static String describe(Throwable t) {
-        if (t instanceof EvalException ee) {
-            return ee.getExceptionClassName() + ": " + ee.getMessage();
-        }
-        return t.toString();
-    }
-
-    private static void printStack(Throwable t) {
-        for (StackTraceElement el : t.getStackTrace()) {
-            if (el.getClassName().startsWith("REPL.")) {
-                break;
-            }
-            System.err.println("    at " + el);
-        }
-    }
-
-    private static String message(Diag d) {
-        return d.getMessage(java.util.Locale.ROOT);
-    }
-
-    private static int leadingSpace(String s) {
-        int i = 0;
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-            i++;
-        }
-        return i;
-    }
-
-    private static int countLines(String s, int upTo) {
-        int n = 0;
-        for (int i = 0; i < Math.min(upTo, s.length()); i++) {
-            if (s.charAt(i) == '\n') {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static String firstLine(String s) {
-        String t = s.strip();
-        int nl = t.indexOf('\n');
-        return nl < 0 ? t : t.substring(0, nl) + " ...";
     }
 }

@@ -5,7 +5,9 @@
  *
  * <pre>
  *  ./spillway shell              --&gt; jshell with spillway-startup.jsh (classes and imports)
- *  ./spillway shell script.jsh   --&gt; ScriptRunner: stops at the first failing snippet, exit status 1
+ *  ./spillway shell [--feedback concise|normal|silent] script.jsh ...
+ *                                --&gt; ScriptRunner: JShell commands (/exit N, /open, /vars, ...), values echoed,
+ *                                    stops at the first failing snippet naming file and line, exit status 1
  *  ./spillway demo | gen | bench | help --&gt; Main
  *     demo   [--rows N] [--memory SIZE] [--keep DIR] [--train-rows N]               --&gt; Demo
  *     gen    events | groupby | join | classification | multiclass | regression | flights --&gt; Gen
