@@ -78,7 +78,9 @@ class ArchitectureTest {
      */
     static final Set<String> FRAME_FACADE = Set.of(
             "org.spillway.frame.Spillway", "org.spillway.frame.DataFrame", "org.spillway.frame.GroupedData",
-            "org.spillway.frame.Split", "org.spillway.frame.ParquetWriteInput");
+            "org.spillway.frame.Split", "org.spillway.frame.ParquetWriteInput",
+            // frames' helpers that build frames: df.na(), groupBy(...).pivot(...), df.unpivot(...)
+            "org.spillway.frame.NaFunctions", "org.spillway.frame.PivotedData", "org.spillway.frame.Unpivot");
 
     /** The ml root classes that {@code ml.linear} may use. */
     static final Set<String> ML_CONTRACTS = Set.of(
