@@ -12,9 +12,19 @@ import org.spillway.spill.Schema;
 /**
  * The type rules of {@link FunctionCall}s: the result type against a schema, and errors naming the function, the
  * argument and its type when they do not fit. {@code in} and {@code between} take the rules of the comparisons they
- * stand for; {@code coalesce}, {@code greatest} and {@code least} the common type of their arguments.
+ * stand for; {@code coalesce}, {@code greatest} and {@code least} the common type of their arguments. The date and time
+ * functions take dates, timestamps and timestamp_ntz (and times for the time fields) as they are, without implicit
+ * conversions from text: an error says to parse it with {@code toDate}/{@code toTimestamp} first.
  */
 final class FunctionTypes {
+    /** The types with a date: the day fields, {@code date_trunc}, {@code date_add} and {@code datediff} take them. */
+    private static final List<DataType> DATE_TYPES = List.of(DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAMP_NTZ);
+    /** The types with a time of day: {@code hour}, {@code minute}, {@code second} take them. */
+    private static final List<DataType> TIME_TYPES = List.of(DataType.TIMESTAMP, DataType.TIMESTAMP_NTZ, DataType.TIME);
+    /** What {@code to_date}, {@code to_timestamp} and {@code unix_timestamp} convert: dates, timestamps and ISO text. */
+    private static final List<DataType> PARSEABLE_TYPES = List.of(DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAMP_NTZ,
+            DataType.STRING);
+
     private FunctionTypes() {
     }
 
@@ -108,14 +118,6 @@ final class FunctionTypes {
             case CURRENT_TIMESTAMP -> DataType.TIMESTAMP;
         };
     }
-
-    /** The types with a date: the day fields, {@code date_trunc}, {@code date_add} and {@code datediff} take them. */
-    private static final List<DataType> DATE_TYPES = List.of(DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAMP_NTZ);
-    /** The types with a time of day: {@code hour}, {@code minute}, {@code second} take them. */
-    private static final List<DataType> TIME_TYPES = List.of(DataType.TIMESTAMP, DataType.TIMESTAMP_NTZ, DataType.TIME);
-    /** What {@code to_date}, {@code to_timestamp} and {@code unix_timestamp} convert: dates, timestamps and ISO text. */
-    private static final List<DataType> PARSEABLE_TYPES = List.of(DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAMP_NTZ,
-            DataType.STRING);
 
     /**
      * The type of argument {@code i} of a date-time function, checked to be one of {@code allowed} (a null literal is
