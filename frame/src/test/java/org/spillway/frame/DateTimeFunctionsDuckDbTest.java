@@ -194,6 +194,9 @@ class DateTimeFunctionsDuckDbTest {
         assertEquals(List.of(59), eval(DataType.TIMESTAMP, second("x"), beforeEpoch));
         assertEquals(Arrays.asList((Object) null), eval(DataType.INT32, year(lit(null)), 1));
         assertEquals("dayofweek(d)", dayOfWeek("d").toString());
+        // in a filter, over the chunks
+        assertEquals(DuckOracle.scalarLong("SELECT count(*) FROM " + TABLE + " WHERE year(d) >= 2000 AND dayofweek(ts) IN (0, 6)"),
+                df().filter(year("d").geq(2000).and(dayOfWeek("ts").isin(1, 7))).count());
     }
 
     @Test
@@ -272,6 +275,11 @@ class DateTimeFunctionsDuckDbTest {
         assertEquals(List.of(LocalDate.of(2024, 3, 1), LocalDate.of(1970, 1, 1)),
                 eval(DataType.STRING, toDate("x", "MMM yyyy"), "mar 2024", "Jan 1970"));
         assertEquals(List.of(Instant.parse("1970-01-01T13:45:00Z")), eval(DataType.STRING, toTimestamp("x", "HH:mm"), "13:45"));
+        // proleptic years (u), days of the year (D) and two-digit years (yy: 2000 to 2099, as Spark)
+        assertEquals(List.of(LocalDate.of(2024, 2, 29)), eval(DataType.STRING, toDate("x", "uuuu-MM-dd"), "2024-02-29"));
+        assertEquals(List.of(LocalDate.of(2024, 2, 29)), eval(DataType.STRING, toDate("x", "yyyy-DDD"), "2024-060"));
+        assertEquals(List.of(LocalDate.of(2024, 2, 29)), eval(DataType.STRING, toDate("x", "dd/MM/yy"), "29/02/24"));
+        assertEquals(List.of(LocalDate.of(1969, 12, 31)), eval(DataType.STRING, toDate("x", "EEEE, d MMMM yyyy"), "Wednesday, 31 December 1969"));
         // unparsable values and impossible dates name the value and the pattern; not in a CASE branch not taken
         error(() -> eval(DataType.STRING, toDate("x", "dd.MM.yyyy"), "01.01.2024", "29.02.2023"),
                 "to_date", "'29.02.2023'", "'dd.MM.yyyy'");
