@@ -676,7 +676,47 @@ public sealed interface Expr
             /** {@code greatest(x, y, ...)}. */
             GREATEST(2, -1),
             /** {@code least(x, y, ...)}. */
-            LEAST(2, -1);
+            LEAST(2, -1),
+            /** {@code year(x)} of a date, timestamp (UTC) or timestamp_ntz. */
+            YEAR(1, 1),
+            /** {@code month(x)}, 1 to 12. */
+            MONTH(1, 1),
+            /** {@code dayofmonth(x)}, 1 to 31. */
+            DAYOFMONTH(1, 1),
+            /** {@code dayofweek(x)}: 1 = Sunday ... 7 = Saturday (Spark's numbering). */
+            DAYOFWEEK(1, 1),
+            /** {@code dayofyear(x)}, 1 to 366. */
+            DAYOFYEAR(1, 1),
+            /** {@code hour(x)} of a timestamp (UTC), timestamp_ntz or time. */
+            HOUR(1, 1),
+            /** {@code minute(x)}. */
+            MINUTE(1, 1),
+            /** {@code second(x)}, the whole seconds. */
+            SECOND(1, 1),
+            /** {@code date_trunc('unit', x)}. */
+            DATE_TRUNC(2, 2, 0),
+            /** {@code date_add(x, days)}. */
+            DATE_ADD(2, 2),
+            /** {@code date_sub(x, days)}. */
+            DATE_SUB(2, 2),
+            /** {@code datediff(end, start)} in days. */
+            DATEDIFF(2, 2),
+            /** {@code to_date(x)} or {@code to_date(x, 'pattern')}. */
+            TO_DATE(1, 2, 1),
+            /** {@code to_timestamp(x)} or {@code to_timestamp(x, 'pattern')}. */
+            TO_TIMESTAMP(1, 2, 1),
+            /** {@code unix_timestamp(x)}: whole seconds since 1970-01-01T00:00Z. */
+            UNIX_TIMESTAMP(1, 1),
+            /** {@code from_unixtime(seconds)} as a timestamp (Spark's {@code timestamp_seconds}). */
+            FROM_UNIXTIME(1, 1),
+            /** {@code from_utc_timestamp(x, 'zone')}: the wall clock (timestamp_ntz) of an instant in a zone. */
+            FROM_UTC_TIMESTAMP(2, 2, 1),
+            /** {@code to_utc_timestamp(x, 'zone')}: the instant of a wall clock (timestamp_ntz) in a zone. */
+            TO_UTC_TIMESTAMP(2, 2, 1),
+            /** {@code current_date()}: its one argument is the date, fixed when the expression was built. */
+            CURRENT_DATE(1, 1, 0),
+            /** {@code current_timestamp()}: its one argument is the instant, fixed when the expression was built. */
+            CURRENT_TIMESTAMP(1, 1, 0);
 
             private final int minArgs;
             private final int maxArgs;
@@ -732,6 +772,7 @@ public sealed interface Expr
                 case IN -> "(" + args.getFirst() + " IN (" + join(args.subList(1, args.size())) + "))";
                 case BETWEEN -> "(" + args.get(0) + " BETWEEN " + args.get(1) + " AND " + args.get(2) + ")";
                 case LIKE, RLIKE -> "(" + args.get(0) + " " + fn.name() + " " + args.get(1) + ")";
+                case CURRENT_DATE, CURRENT_TIMESTAMP -> fn.sqlName() + "()";
                 default -> fn.sqlName() + "(" + join(args) + ")";
             };
         }

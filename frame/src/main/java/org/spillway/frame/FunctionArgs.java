@@ -1,6 +1,16 @@
 package org.spillway.frame;
 
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.chrono.IsoChronology;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -10,7 +20,8 @@ import org.spillway.frame.Expr.Literal;
 
 /**
  * The checks of a {@link FunctionCall}'s arguments when it is built (their number, the constant ones, regular
- * expressions, {@code LIKE} patterns and replacement strings), and the reading of its constant arguments, shared
+ * expressions, {@code LIKE} patterns and replacement strings, date-time patterns, {@code date_trunc} units and time
+ * zones), and the reading of its constant arguments, shared
  * with the evaluator in {@code org.spillway.frame.exec.eval}, so that a bad argument is reported once, when the
  * expression is written, naming it.
  */
@@ -69,10 +80,94 @@ public final class FunctionArgs {
             }
             case ROUND -> integer(fn, args, 1);
             case CONCAT_WS -> string(fn, args, 0);
+            case DATE_TRUNC -> truncUnit(fn, args);
+            case TO_DATE, TO_TIMESTAMP -> {
+                if (args.size() == 2) {
+                    dateTimePattern(fn, args);
+                }
+            }
+            case FROM_UTC_TIMESTAMP, TO_UTC_TIMESTAMP -> zone(fn, args);
+            case CURRENT_DATE, CURRENT_TIMESTAMP -> {
+                Object v = ((Literal) args.getFirst()).value();
+                if (!(fn == Fn.CURRENT_DATE ? v instanceof LocalDate : v instanceof Instant)) {
+                    throw new SpillwayException("argument 1 of " + name + " must be the " + (fn == Fn.CURRENT_DATE ? "date" : "instant")
+                            + " it stands for (use Functions." + (fn == Fn.CURRENT_DATE ? "currentDate()" : "currentTimestamp()")
+                            + "), got " + args.getFirst());
+                }
+            }
             default -> {
             }
         }
     }
+
+    // ---- date and time arguments ----------------------------------------------------------------
+
+    /** The units of {@code date_trunc}, canonical names first; aliases as Spark accepts them. */
+    private static final Map<String, String> TRUNC_UNITS = Map.ofEntries(
+            Map.entry("year", "year"), Map.entry("yyyy", "year"), Map.entry("yy", "year"),
+            Map.entry("quarter", "quarter"),
+            Map.entry("month", "month"), Map.entry("mon", "month"), Map.entry("mm", "month"),
+            Map.entry("week", "week"),
+            Map.entry("day", "day"), Map.entry("dd", "day"),
+            Map.entry("hour", "hour"), Map.entry("minute", "minute"), Map.entry("second", "second"),
+            Map.entry("millisecond", "millisecond"), Map.entry("microsecond", "microsecond"));
+
+    /**
+     * The unit (argument 1) of {@code date_trunc}, in canonical form: year, quarter, month, week, day, hour, minute,
+     * second, millisecond or microsecond (case-insensitive; Spark's aliases yyyy, yy, mon, mm and dd are accepted).
+     */
+    public static String truncUnit(FunctionCall call) {
+        return truncUnit(call.fn(), call.args());
+    }
+
+    private static String truncUnit(Fn fn, List<Expr> args) {
+        String unit = string(fn, args, 0);
+        String canonical = TRUNC_UNITS.get(unit.trim().toLowerCase(Locale.ROOT));
+        if (canonical == null) {
+            throw new SpillwayException(fn.sqlName() + ": unknown unit '" + unit + "'; use one of year, quarter, month, week, day,"
+                    + " hour, minute, second, millisecond, microsecond");
+        }
+        return canonical;
+    }
+
+    /**
+     * The parser of the pattern (argument 2) of {@code to_date} or {@code to_timestamp}: a
+     * {@link DateTimeFormatter} pattern, parsed strictly (no 31 February) and case-insensitively, with
+     * {@code y} meaning the year of the common era (as Spark: {@code yyyy-MM-dd} works), English month and day names.
+     */
+    public static DateTimeFormatter dateTimePattern(FunctionCall call) {
+        return dateTimePattern(call.fn(), call.args());
+    }
+
+    private static DateTimeFormatter dateTimePattern(Fn fn, List<Expr> args) {
+        String pattern = string(fn, args, 1);
+        try {
+            return new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern)
+                    .parseDefaulting(ChronoField.ERA, 1)
+                    .toFormatter(Locale.US)
+                    .withChronology(IsoChronology.INSTANCE)
+                    .withResolverStyle(ResolverStyle.STRICT);
+        } catch (IllegalArgumentException e) {
+            throw new SpillwayException(fn.sqlName() + ": invalid pattern '" + pattern + "': " + e.getMessage()
+                    + " (a DateTimeFormatter pattern such as 'yyyy-MM-dd HH:mm:ss'; quote text in '...')", e);
+        }
+    }
+
+    /** The time zone (argument 2) of {@code from_utc_timestamp} or {@code to_utc_timestamp}: a region or an offset. */
+    public static ZoneId zone(FunctionCall call) {
+        return zone(call.fn(), call.args());
+    }
+
+    private static ZoneId zone(Fn fn, List<Expr> args) {
+        String zone = string(fn, args, 1);
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw new SpillwayException(fn.sqlName() + ": unknown time zone '" + zone + "': " + e.getMessage()
+                    + " (use a region such as 'Europe/Berlin' or an offset such as '+02:00')", e);
+        }
+    }
+
 
     /** The constant string argument {@code i} of {@code call}. */
     public static String string(FunctionCall call, int i) {

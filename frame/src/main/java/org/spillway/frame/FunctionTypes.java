@@ -4,6 +4,7 @@ import java.util.List;
 import org.spillway.frame.Expr.BinaryExpr;
 import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.Expr.FunctionCall;
+import org.spillway.frame.Expr.FunctionCall.Fn;
 import org.spillway.frame.Expr.Literal;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
@@ -11,9 +12,19 @@ import org.spillway.spill.Schema;
 /**
  * The type rules of {@link FunctionCall}s: the result type against a schema, and errors naming the function, the
  * argument and its type when they do not fit. {@code in} and {@code between} take the rules of the comparisons they
- * stand for; {@code coalesce}, {@code greatest} and {@code least} the common type of their arguments.
+ * stand for; {@code coalesce}, {@code greatest} and {@code least} the common type of their arguments. The date and time
+ * functions take dates, timestamps and timestamp_ntz (and times for the time fields) as they are, without implicit
+ * conversions from text: an error says to parse it with {@code toDate}/{@code toTimestamp} first.
  */
 final class FunctionTypes {
+    /** The types with a date: the day fields, {@code date_trunc}, {@code date_add} and {@code datediff} take them. */
+    private static final List<DataType> DATE_TYPES = List.of(DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAMP_NTZ);
+    /** The types with a time of day: {@code hour}, {@code minute}, {@code second} take them. */
+    private static final List<DataType> TIME_TYPES = List.of(DataType.TIMESTAMP, DataType.TIMESTAMP_NTZ, DataType.TIME);
+    /** What {@code to_date}, {@code to_timestamp} and {@code unix_timestamp} convert: dates, timestamps and ISO text. */
+    private static final List<DataType> PARSEABLE_TYPES = List.of(DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAMP_NTZ,
+            DataType.STRING);
+
     private FunctionTypes() {
     }
 
@@ -64,7 +75,82 @@ final class FunctionTypes {
                 numericInput(f, 1, schema);
                 yield DataType.FLOAT64;
             }
+            case YEAR, MONTH, DAYOFMONTH, DAYOFWEEK, DAYOFYEAR -> {
+                temporal(f, 0, schema, DATE_TYPES);
+                yield DataType.INT32;
+            }
+            case HOUR, MINUTE, SECOND -> {
+                temporal(f, 0, schema, TIME_TYPES);
+                yield DataType.INT32;
+            }
+            case DATE_TRUNC -> temporal(f, 1, schema, DATE_TYPES);
+            case DATE_ADD, DATE_SUB -> {
+                temporal(f, 0, schema, DATE_TYPES);
+                integral(f, 1, schema);
+                yield DataType.DATE;
+            }
+            case DATEDIFF -> {
+                temporal(f, 0, schema, DATE_TYPES);
+                temporal(f, 1, schema, DATE_TYPES);
+                yield DataType.INT32;
+            }
+            case TO_DATE, TO_TIMESTAMP -> {
+                temporal(f, 0, schema, a.size() == 2 ? List.of(DataType.STRING) : PARSEABLE_TYPES);
+                yield f.fn() == Fn.TO_DATE ? DataType.DATE : DataType.TIMESTAMP;
+            }
+            case UNIX_TIMESTAMP -> {
+                temporal(f, 0, schema, PARSEABLE_TYPES);
+                yield DataType.INT64;
+            }
+            case FROM_UNIXTIME -> {
+                numericInput(f, 0, schema);
+                yield DataType.TIMESTAMP;
+            }
+            case FROM_UTC_TIMESTAMP -> {
+                temporal(f, 0, schema, List.of(DataType.TIMESTAMP, DataType.TIMESTAMP_NTZ));
+                yield DataType.TIMESTAMP_NTZ;
+            }
+            case TO_UTC_TIMESTAMP -> {
+                temporal(f, 0, schema, List.of(DataType.TIMESTAMP_NTZ));
+                yield DataType.TIMESTAMP;
+            }
+            case CURRENT_DATE -> DataType.DATE;
+            case CURRENT_TIMESTAMP -> DataType.TIMESTAMP;
         };
+    }
+
+    /**
+     * The type of argument {@code i} of a date-time function, checked to be one of {@code allowed} (a null literal is
+     * the first of them).
+     */
+    static DataType temporal(FunctionCall f, int i, Schema schema, List<DataType> allowed) {
+        Expr e = f.args().get(i);
+        if (isNullLiteral(e)) {
+            return allowed.getFirst();
+        }
+        DataType t = e.type(schema);
+        if (!allowed.contains(t)) {
+            StringBuilder names = new StringBuilder();
+            for (DataType a : allowed) {
+                names.append(names.isEmpty() ? "" : a == allowed.getLast() ? " or " : ", ").append(a.displayName());
+            }
+            String hint = t == DataType.STRING ? ". Use toDate(col, pattern) or toTimestamp(col, pattern) first"
+                    : t == DataType.TIMESTAMP && allowed.contains(DataType.TIMESTAMP_NTZ)
+                    ? ". Use fromUtcTimestamp(col, zone) for the wall clock of a timestamp in a zone"
+                    : ". Use .cast(DataType...) first";
+            throw new SpillwayException("Type error in " + f + ": " + f.fn().sqlName() + " needs a " + names
+                    + (i > 0 ? " as argument " + (i + 1) : "") + ", but " + describe(e, t) + hint);
+        }
+        return t;
+    }
+
+    private static void integral(FunctionCall f, int i, Schema schema) {
+        Expr e = f.args().get(i);
+        DataType t = isNullLiteral(e) ? DataType.INT32 : e.type(schema);
+        if (!t.isIntegral()) {
+            throw new SpillwayException("Type error in " + f + ": " + f.fn().sqlName() + " needs an integer number of days as argument "
+                    + (i + 1) + ", but " + describe(e, t) + ". Use .cast(DataType.INT32) first");
+        }
     }
 
     /**

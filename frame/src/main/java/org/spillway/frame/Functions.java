@@ -1,5 +1,8 @@
 package org.spillway.frame;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.spillway.frame.Expr.CaseWhen;
@@ -409,5 +412,190 @@ public final class Functions {
     /** Descending order, nulls last. */
     public static SortOrder desc(Object column) {
         return new SortOrder(in(column), false, false);
+    }
+
+    // ---- dates and times ----------------------------------------------------------------------
+    //
+    // One zone rule, whatever the session: a timestamp (an instant) is read in UTC, a timestamp_ntz (a wall clock) as
+    // it is. For the fields of an instant in another zone, take its wall clock there: hour(fromUtcTimestamp(ts, zone)).
+
+    /** The year of a date, timestamp (in UTC) or timestamp_ntz, int32 (e.g. 2024; -44 for 45 BC, as ISO years count). */
+    public static Expr year(Object column) {
+        return call(Expr.FunctionCall.Fn.YEAR, column);
+    }
+
+    /** The month, 1 (January) to 12, of a date, timestamp (in UTC) or timestamp_ntz. */
+    public static Expr month(Object column) {
+        return call(Expr.FunctionCall.Fn.MONTH, column);
+    }
+
+    /** The day of the month, 1 to 31, of a date, timestamp (in UTC) or timestamp_ntz. */
+    public static Expr dayOfMonth(Object column) {
+        return call(Expr.FunctionCall.Fn.DAYOFMONTH, column);
+    }
+
+    /**
+     * The day of the week of a date, timestamp (in UTC) or timestamp_ntz, numbered as Spark's {@code dayofweek}: 1 =
+     * Sunday, 2 = Monday ... 7 = Saturday (DuckDB's {@code dayofweek} counts 0 = Sunday ... 6; ISO 1 = Monday ... 7).
+     */
+    public static Expr dayOfWeek(Object column) {
+        return call(Expr.FunctionCall.Fn.DAYOFWEEK, column);
+    }
+
+    /** The day of the year, 1 to 366, of a date, timestamp (in UTC) or timestamp_ntz. */
+    public static Expr dayOfYear(Object column) {
+        return call(Expr.FunctionCall.Fn.DAYOFYEAR, column);
+    }
+
+    /** The hour, 0 to 23, of a timestamp (in UTC), timestamp_ntz or time. */
+    public static Expr hour(Object column) {
+        return call(Expr.FunctionCall.Fn.HOUR, column);
+    }
+
+    /** The minute, 0 to 59, of a timestamp (in UTC), timestamp_ntz or time. */
+    public static Expr minute(Object column) {
+        return call(Expr.FunctionCall.Fn.MINUTE, column);
+    }
+
+    /** The whole seconds, 0 to 59, of a timestamp, timestamp_ntz or time (the fraction is dropped). */
+    public static Expr second(Object column) {
+        return call(Expr.FunctionCall.Fn.SECOND, column);
+    }
+
+    /**
+     * {@code column} truncated to the start of its {@code unit} (Spark's {@code date_trunc(fmt, ts)}, unit first): year,
+     * quarter, month, week (from Monday), day, hour, minute, second, millisecond or microsecond (case-insensitive; also
+     * Spark's yyyy, yy, mon, mm, dd). The result has the column's type: a timestamp is truncated in UTC, a
+     * timestamp_ntz as it is, and a date stays a date (units below a day leave it unchanged; Spark gives a timestamp).
+     *
+     * @throws SpillwayException naming an unknown unit
+     */
+    public static Expr dateTrunc(String unit, Object column) {
+        return callAll(Expr.FunctionCall.Fn.DATE_TRUNC, unit, in(column));
+    }
+
+    /**
+     * The date {@code days} days after that of {@code column} (a date, or the date of a timestamp in UTC or of a
+     * timestamp_ntz); {@code days} is an int (constant) or an integer column (name or Expr). A date out of range is an
+     * error.
+     */
+    public static Expr dateAdd(Object column, Object days) {
+        return callAll(Expr.FunctionCall.Fn.DATE_ADD, in(column), in(days));
+    }
+
+    /** The date {@code days} days before that of {@code column}; see {@link #dateAdd}. */
+    public static Expr dateSub(Object column, Object days) {
+        return callAll(Expr.FunctionCall.Fn.DATE_SUB, in(column), in(days));
+    }
+
+    /**
+     * The number of days from {@code start} to {@code end}, int32 (Spark's {@code datediff(end, start)}: end first;
+     * DuckDB's {@code date_diff('day', start, end)}); timestamps count by their UTC dates, the time of day is ignored.
+     */
+    public static Expr dateDiff(Object end, Object start) {
+        return callAll(Expr.FunctionCall.Fn.DATEDIFF, in(end), in(start));
+    }
+
+    /**
+     * The date of a column: ISO text ({@code 2024-02-29}), the UTC date of a timestamp, the date of a timestamp_ntz;
+     * a date is kept. Exactly {@code cast(DataType.DATE)}: unparsable text is an error naming it.
+     */
+    public static Expr toDate(Object column) {
+        return call(Expr.FunctionCall.Fn.TO_DATE, column);
+    }
+
+    /**
+     * Text parsed as a date with a {@link java.time.format.DateTimeFormatter} pattern ({@code "dd.MM.yyyy"},
+     * {@code "MMM d, yyyy"}): the whole text must match, strictly (no 30 February), letters case-insensitive and English;
+     * fields the pattern lacks are taken from 1970-01-01, as Spark. A value that does not parse is an error naming it
+     * and the pattern (Spark's default gives null: filter, or wrap in {@code when}, first).
+     *
+     * @throws SpillwayException naming an invalid pattern, when the expression is built
+     */
+    public static Expr toDate(Object column, String pattern) {
+        return call(Expr.FunctionCall.Fn.TO_DATE, column, pattern);
+    }
+
+    /**
+     * The timestamp of a column: ISO text (with an offset or zone, else read as UTC), a date (its midnight in UTC), a
+     * timestamp_ntz (its wall clock in UTC). Exactly {@code cast(DataType.TIMESTAMP)}.
+     */
+    public static Expr toTimestamp(Object column) {
+        return call(Expr.FunctionCall.Fn.TO_TIMESTAMP, column);
+    }
+
+    /**
+     * Text parsed as a timestamp with a {@link java.time.format.DateTimeFormatter} pattern
+     * ({@code "yyyy-MM-dd HH:mm:ss"}, {@code "yyyy-MM-dd'T'HH:mm:ssXXX"}): the wall clock is in the zone or offset the
+     * text gives ({@code VV}, {@code XXX}, {@code Z} in the pattern), else in UTC; a missing time is midnight. Parsing
+     * is as {@link #toDate(Object, String)}'s.
+     *
+     * @throws SpillwayException naming an invalid pattern, when the expression is built
+     */
+    public static Expr toTimestamp(Object column, String pattern) {
+        return call(Expr.FunctionCall.Fn.TO_TIMESTAMP, column, pattern);
+    }
+
+    /**
+     * The whole seconds since 1970-01-01T00:00Z, int64, of a timestamp (rounded down), a date (its midnight in UTC), a
+     * timestamp_ntz (its wall clock in UTC) or ISO text (as {@link #toTimestamp(Object)}).
+     */
+    public static Expr unixTimestamp(Object column) {
+        return call(Expr.FunctionCall.Fn.UNIX_TIMESTAMP, column);
+    }
+
+    /** {@code unixTimestamp(toTimestamp(column, pattern))}: text parsed with a pattern, as seconds since the epoch. */
+    public static Expr unixTimestamp(Object column, String pattern) {
+        return unixTimestamp(toTimestamp(column, pattern));
+    }
+
+    /**
+     * The timestamp of a number of seconds since 1970-01-01T00:00Z: integers exactly, float64 to the nearest
+     * microsecond (DuckDB's {@code to_timestamp}, Spark's {@code timestamp_seconds}; Spark's {@code from_unixtime} gives
+     * text instead). NaN, infinities and values out of range are errors.
+     */
+    public static Expr fromUnixTime(Object column) {
+        return call(Expr.FunctionCall.Fn.FROM_UNIXTIME, column);
+    }
+
+    /**
+     * The wall clock (timestamp_ntz) that a timestamp shows in {@code zone} (a region such as {@code "Europe/Berlin"},
+     * following its daylight-saving rules, or an offset such as {@code "+05:30"}); a timestamp_ntz is read as a UTC
+     * wall clock. Extract local fields from it: {@code hour(fromUtcTimestamp("ts", "Europe/Berlin"))}. As Spark's
+     * {@code from_utc_timestamp}, but typed: the result is a wall clock, not an instant.
+     *
+     * @throws SpillwayException naming an unknown zone
+     */
+    public static Expr fromUtcTimestamp(Object column, String zone) {
+        return call(Expr.FunctionCall.Fn.FROM_UTC_TIMESTAMP, column, zone);
+    }
+
+    /**
+     * The timestamp (instant) at which {@code zone}'s clocks show a timestamp_ntz wall clock: the inverse of
+     * {@link #fromUtcTimestamp}. A wall clock a daylight-saving change skips is moved forward by the length of the gap
+     * (02:30 on a spring-forward night in Berlin is 03:30 CEST); one it repeats is its earlier instant (java.time's
+     * rule).
+     *
+     * @throws SpillwayException naming an unknown zone
+     */
+    public static Expr toUtcTimestamp(Object column, String zone) {
+        return call(Expr.FunctionCall.Fn.TO_UTC_TIMESTAMP, column, zone);
+    }
+
+    /**
+     * Today's date in UTC, fixed when this expression is built: every row, and every run of a frame holding it, sees
+     * the same date (for a zone's date: {@code toDate(fromUtcTimestamp(currentTimestamp(), zone))}).
+     */
+    public static Expr currentDate() {
+        return callAll(Expr.FunctionCall.Fn.CURRENT_DATE, LocalDate.now(ZoneOffset.UTC));
+    }
+
+    /**
+     * The current instant (to the microsecond), fixed when this expression is built: every row, and every run of a
+     * frame holding it, sees the same value. Build it once and reuse it where a query needs one value in several places.
+     */
+    public static Expr currentTimestamp() {
+        Instant now = Instant.now();
+        return callAll(Expr.FunctionCall.Fn.CURRENT_TIMESTAMP, now.minusNanos(now.getNano() % 1000));
     }
 }

@@ -43,6 +43,10 @@ final class FunctionCompiler {
                 }
                 yield new MathEval(f, type, args);
             }
+            case YEAR, MONTH, DAYOFMONTH, DAYOFWEEK, DAYOFYEAR, HOUR, MINUTE, SECOND, DATE_TRUNC, DATE_ADD, DATE_SUB, DATEDIFF,
+                 TO_DATE, TO_TIMESTAMP, UNIX_TIMESTAMP, FROM_UNIXTIME, FROM_UTC_TIMESTAMP, TO_UTC_TIMESTAMP ->
+                    DateTimeEval.compile(f, type, schema);
+            case CURRENT_DATE, CURRENT_TIMESTAMP -> ExprCompiler.constant((Literal) a.getFirst(), type); // fixed when built
         };
     }
 
