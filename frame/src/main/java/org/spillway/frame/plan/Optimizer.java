@@ -33,6 +33,8 @@ import org.spillway.frame.plan.LogicalPlan.Union;
  *   <li>a limit over a sort (possibly through a projection) becomes a top-k sort, which never sorts
  *       everything; a sort over a sort becomes one sort (the outer keys, then the inner ones, which
  *       is what a stable sort of a sorted input gives); nested unions are flattened;</li>
+ *   <li>window columns nobody reads are not computed, and a window node none of whose columns is read is dropped
+ *       (it keeps every row); filters do not move below a window node;</li>
  *   <li>a sort whose output columns nobody reads (under {@code count()}) is dropped: it does not
  *       change the number of rows (a top-k becomes a plain limit).</li>
  * </ol>
@@ -114,6 +116,7 @@ public final class Optimizer {
                 yield Project.of(child, p.exprs());
             }
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(simplify(a.child()), a.keys(), a.aggs());
+            case LogicalPlan.Window w -> LogicalPlan.Window.of(simplify(w.child()), w.functions(), w.names());
             case LogicalPlan.Join j -> {
                 LogicalPlan.Join s = splitCondition(j);
                 yield s.with(simplify(s.left()), simplify(s.right()), s.outputs());
@@ -333,6 +336,26 @@ public final class Optimizer {
                 }
                 yield LogicalPlan.Aggregate.of(prune(a.child(), need), a.keys(), a.aggs());
             }
+            case LogicalPlan.Window w -> {
+                // window columns nobody reads are not computed; a window keeps the rows, so with none left it goes
+                List<Expr.WindowExpr> kept = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                Set<String> need = new LinkedHashSet<>(required);
+                for (int i = 0; i < w.functions().size(); i++) {
+                    need.remove(w.names().get(i));
+                    if (required.contains(w.names().get(i))) {
+                        kept.add(w.functions().get(i));
+                        names.add(w.names().get(i));
+                    }
+                }
+                if (kept.isEmpty()) {
+                    yield prune(w.child(), need);
+                }
+                for (Expr.WindowExpr f : kept) {
+                    need.addAll(f.columns());
+                }
+                yield LogicalPlan.Window.of(prune(w.child(), need), kept, names);
+            }
             case LogicalPlan.Join j -> {
                 List<LogicalPlan.JoinColumn> kept = new ArrayList<>();
                 Set<String> left = new LinkedHashSet<>(j.leftKeys());
@@ -396,6 +419,7 @@ public final class Optimizer {
             case Limit l -> new Limit(skipByStats(l.child()), l.n());
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(skipByStats(a.child()), a.keys(), a.aggs());
             case LogicalPlan.Join j -> j.with(skipByStats(j.left()), skipByStats(j.right()), j.outputs());
+            case LogicalPlan.Window w -> LogicalPlan.Window.of(skipByStats(w.child()), w.functions(), w.names());
             case Sort s -> new Sort(skipByStats(s.child()), s.orders(), s.limit());
             case Union u -> new Union(u.children().stream().map(Optimizer::skipByStats).toList());
         };
