@@ -22,6 +22,11 @@ public final class Window {
     private Window() {
     }
 
+    /** A spec with no partition keys: the whole frame is one partition (Spark's {@code Window.partitionBy()}). */
+    public static WindowSpec partitionBy() {
+        return empty();
+    }
+
     /** A spec partitioned by the columns {@code columns} (none: the whole frame is one partition). */
     public static WindowSpec partitionBy(String... columns) {
         return empty().partitionBy(columns);

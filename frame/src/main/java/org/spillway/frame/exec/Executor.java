@@ -307,10 +307,39 @@ public final class Executor implements PlanRunner {
             orders.add(org.spillway.frame.Functions.asc(k));
         }
         orders.addAll(w.spec().orderKeys());
-        try (StoredFrame sorted = orders.isEmpty() ? collectOptimized(child)
+        // below a window of the same partition and order (through filters and projections) the rows are already sorted
+        try (StoredFrame sorted = orders.isEmpty() || sortedBy(child, w.spec()) ? collectOptimized(child)
                 : sort(new LogicalPlan.Sort(child, orders, -1))) {
             return new WindowOperator(w, args, ctx).run(sorted, name);
         }
+    }
+
+    /**
+     * True if {@code p}'s rows come sorted as a window node of {@code spec}'s partition and order leaves them: a window
+     * node of the same keys, under filters and projections that pass the key columns through under their names.
+     */
+    private static boolean sortedBy(LogicalPlan p, org.spillway.frame.WindowSpec spec) {
+        return switch (p) {
+            case Project pr -> {
+                for (String k : windowKeys(spec)) {
+                    if (!k.equals(pr.sourceColumn(k))) {
+                        yield false;
+                    }
+                }
+                yield sortedBy(pr.child(), spec);
+            }
+            case Filter f -> sortedBy(f.child(), spec);
+            case LogicalPlan.Window w -> w.spec().sortKey().equals(spec.sortKey());
+            default -> false;
+        };
+    }
+
+    private static List<String> windowKeys(org.spillway.frame.WindowSpec spec) {
+        List<String> keys = new ArrayList<>(spec.partitionKeys());
+        for (org.spillway.frame.SortOrder o : spec.orderKeys()) {
+            keys.add(((ColumnRef) o.expr()).column());
+        }
+        return keys;
     }
 
     // ---- compilation --------------------------------------------------------------------------
