@@ -315,8 +315,9 @@ public final class Executor implements PlanRunner {
     }
 
     /**
-     * True if {@code p}'s rows come sorted as a window node of {@code spec}'s partition and order leaves them: a window
-     * node of the same keys, under filters and projections that pass the key columns through under their names.
+     * True if {@code p}'s rows come sorted as a window of {@code spec} needs them: below a window node of the same
+     * partition columns whose order starts with {@code spec}'s, through filters and projections that pass the key
+     * columns through under their names.
      */
     private static boolean sortedBy(LogicalPlan p, org.spillway.frame.WindowSpec spec) {
         return switch (p) {
@@ -329,7 +330,13 @@ public final class Executor implements PlanRunner {
                 yield sortedBy(pr.child(), spec);
             }
             case Filter f -> sortedBy(f.child(), spec);
-            case LogicalPlan.Window w -> w.spec().sortKey().equals(spec.sortKey());
+            case LogicalPlan.Window w -> {
+                // the same partitions (as sets of columns), and this order a prefix of the one below
+                List<String> o1 = w.spec().orderKeys().stream().map(Object::toString).toList();
+                List<String> o2 = spec.orderKeys().stream().map(Object::toString).toList();
+                yield new java.util.HashSet<>(w.spec().partitionKeys()).equals(new java.util.HashSet<>(spec.partitionKeys()))
+                        && o2.size() <= o1.size() && o1.subList(0, o2.size()).equals(o2);
+            }
             default -> false;
         };
     }

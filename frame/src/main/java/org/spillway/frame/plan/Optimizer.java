@@ -33,7 +33,9 @@ import org.spillway.frame.plan.LogicalPlan.Union;
  *   <li>a limit over a sort (possibly through a projection) becomes a top-k sort, which never sorts
  *       everything; a sort over a sort becomes one sort (the outer keys, then the inner ones, which
  *       is what a stable sort of a sorted input gives); nested unions are flattened;</li>
- *   <li>window columns nobody reads are not computed, and a window node none of whose columns is read is dropped
+ *   <li>a window node over a projection over a window node of the same partition and order becomes one node
+ *       (chained {@code withColumn}s share one sort and one pass); window columns nobody reads are not computed,
+ *       and a window node none of whose columns is read is dropped
  *       (it keeps every row); filters do not move below a window node;</li>
  *   <li>a sort whose output columns nobody reads (under {@code count()}) is dropped: it does not
  *       change the number of rows (a top-k becomes a plain limit).</li>
@@ -116,7 +118,14 @@ public final class Optimizer {
                 yield Project.of(child, p.exprs());
             }
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(simplify(a.child()), a.keys(), a.aggs());
-            case LogicalPlan.Window w -> LogicalPlan.Window.of(simplify(w.child()), w.functions(), w.names());
+            case LogicalPlan.Window w -> {
+                LogicalPlan child = simplify(w.child());
+                if (child instanceof Project p && p.child() instanceof LogicalPlan.Window inner
+                        && inner.spec().sortKey().equals(w.spec().sortKey()) && readsThrough(p, inner, w)) {
+                    yield mergeWindows(w, p, inner);
+                }
+                yield LogicalPlan.Window.of(child, w.functions(), w.names());
+            }
             case LogicalPlan.Join j -> {
                 LogicalPlan.Join s = splitCondition(j);
                 yield s.with(simplify(s.left()), simplify(s.right()), s.outputs());
@@ -136,6 +145,43 @@ public final class Optimizer {
                 yield new Limit(child, l.n());
             }
         };
+    }
+
+    /** True if every column {@code outer} reads passes through {@code p} under its name from below {@code inner}'s window columns. */
+    private static boolean readsThrough(Project p, LogicalPlan.Window inner, LogicalPlan.Window outer) {
+        for (Expr.WindowExpr f : outer.functions()) {
+            for (String c : f.columns()) {
+                if (!c.equals(p.sourceColumn(c)) || inner.names().contains(c)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code outer} over {@code p} over {@code inner}, window nodes of the same partition and order: one node computing
+     * both's functions (one sort, one pass), under a projection giving {@code outer}'s columns their names.
+     */
+    private static LogicalPlan mergeWindows(LogicalPlan.Window outer, Project p, LogicalPlan.Window inner) {
+        Set<String> taken = new java.util.HashSet<>(inner.schema().names());
+        taken.addAll(p.schema().names());
+        taken.addAll(outer.names());
+        List<Expr.WindowExpr> fns = new ArrayList<>(inner.functions());
+        List<String> names = new ArrayList<>(inner.names());
+        List<Expr> exprs = new ArrayList<>(p.exprs());
+        int k = 0;
+        for (int i = 0; i < outer.functions().size(); i++) {
+            String n;
+            do {
+                n = "__window_" + k++;
+            } while (taken.contains(n));
+            taken.add(n);
+            fns.add(outer.functions().get(i));
+            names.add(n);
+            exprs.add(new ColumnRef(n).as(outer.names().get(i)));
+        }
+        return Project.of(LogicalPlan.Window.of(inner.child(), fns, names), exprs);
     }
 
     private static Sort topK(Sort sort, long n) {

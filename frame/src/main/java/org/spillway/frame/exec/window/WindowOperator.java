@@ -29,8 +29,11 @@ import org.spillway.spill.vector.VectorBuilder;
  *
  * <p>Work per partition of {@code n} rows is O(n) for every function and frame: ranks from the peer groups, sums,
  * counts and means over a frame from prefix sums, min and max over a frame with a monotonic deque (frame bounds only
- * move forward). Memory: the rows are in the chunk store; the heap holds the current partition's function inputs and
- * results (a few references per row and function), so one partition must fit on the heap in that form.
+ * move forward). Memory: the rows are in the chunk store (which spills them); the heap holds the function inputs and
+ * results of the rows waiting to be written (the current partition's, and those of the chunks it shares), about
+ * {@link #BYTES_PER_ROW_AND_FUNCTION} bytes per row and function. That state is reserved in the session's budget, up
+ * to a quarter of it, where room can be made (the chunk store spills to make it), and a partition whose state would pass a quarter of the JVM's
+ * maximum heap fails with a {@link SpillwayException} naming its size, instead of running out of memory.
  *
  * <p>Counters: {@code window.partitions}, {@code window.rows}.
  */
@@ -79,7 +82,12 @@ public final class WindowOperator {
         }
     }
 
+    /** The heap state per row waiting to be written and per function: a boxed input, a boxed result, references. */
+    static final long BYTES_PER_ROW_AND_FUNCTION = 48;
+
     private final Deque<Pending> pending = new ArrayDeque<>();
+    private long pendingRows;
+    private org.spillway.spill.memory.Reservation reservation;
     private final List<ChunkHandle> out = new ArrayList<>();
     private long partitionStart;
     private int n;
@@ -91,6 +99,7 @@ public final class WindowOperator {
 
     /** Runs over {@code sorted} (not closed here) into a new stored frame named {@code name}. */
     public StoredFrame run(StoredFrame sorted, String name) {
+        reservation = ctx.budget().newReservation("Window");
         args = new ArrayList<>();
         for (int f = 0; f < fns; f++) {
             args.add(new ArrayList<>());
@@ -104,6 +113,8 @@ public final class WindowOperator {
                     continue;
                 }
                 pending.add(new Pending(h, global, h.rows(), fns));
+                pendingRows += h.rows();
+                account();
                 try (PinnedChunk pc = h.pin()) {
                     Chunk c = pc.chunk();
                     ColumnVector[] argVectors = new ColumnVector[fns];
@@ -149,6 +160,29 @@ public final class WindowOperator {
         } catch (RuntimeException | Error e) {
             out.forEach(ChunkHandle::close);
             throw e;
+        } finally {
+            reservation.close();
+        }
+    }
+
+    /** Reserves the heap state of the rows waiting to be written, or fails clearly when a partition is far too large. */
+    private void account() {
+        long want = pendingRows * (8 + fns * BYTES_PER_ROW_AND_FUNCTION);
+        // at most a quarter of the budget is reserved, so that chunks can still be built; the rest is held unreserved
+        long reserve = Math.min(want, ctx.budget().limit() / 4);
+        long delta = reserve - reservation.bytes();
+        if (delta > 0 && !reservation.growIfRoom(delta) || want > reserve) {
+            long cap = Runtime.getRuntime().maxMemory() / 4;
+            if (want > cap) {
+                throw new SpillwayException(String.format(java.util.Locale.ROOT, "A window partition of more than %,d rows"
+                        + " (partition by %s) needs about %s of heap for the state of its %d window function(s), more than"
+                        + " a quarter of the JVM's heap (%s): window functions keep one partition's inputs and results in"
+                        + " memory (its rows are spilled). Partition by more columns, or give the JVM more heap (-Xmx)",
+                        n, node.spec().partitionKeys(), org.spillway.spill.memory.MemoryBudget.formatBytes(want), fns,
+                        org.spillway.spill.memory.MemoryBudget.formatBytes(Runtime.getRuntime().maxMemory())));
+            }
+        } else if (delta < 0) {
+            reservation.shrink(-delta);
         }
     }
 
@@ -173,6 +207,7 @@ public final class WindowOperator {
     private void flush(long before) {
         while (!pending.isEmpty() && pending.peekFirst().base + pending.peekFirst().rows <= before) {
             Pending p = pending.pollFirst();
+            pendingRows -= p.rows;
             try (PinnedChunk pc = p.handle.pin()) {
                 Chunk c = pc.chunk();
                 List<VectorBuilder> builders = new ArrayList<>();
@@ -191,6 +226,7 @@ public final class WindowOperator {
                 out.add(ctx.store().put(Chunk.build(node.schema(), builders, ctx.budget(), "window")));
             }
         }
+        account();
     }
 
     /** Computes every function over the finished partition and hands the results to the pending chunks. */
