@@ -146,6 +146,10 @@ class WindowFunctionsTest {
         String plan = q.explainString();
         assertTrue(plan.contains("Window partitionBy=[user] orderBy=[ts ASC NULLS LAST]"), plan);
         assertTrue(plan.contains("sum(amount) ROWS BETWEEN 6 PRECEDING AND CURRENT ROW"), plan);
+        // the chained withColumns over w are one node (one sort, one pass); the whole-partition sum another
+        String optimized = plan.substring(plan.indexOf("== Optimized plan =="));
+        assertEquals(2, optimized.split("Window partitionBy=", -1).length - 1, plan);
+        assertTrue(plan.contains("Window partitionBy=[user] orderBy=[] [sum(amount) AS"), plan);
         List<List<Object>> expected = DuckOracle.query("SELECT user, ts, amount, row_number() OVER w, rank() OVER w,"
                 + " dense_rank() OVER w, lag(amount, 1) OVER w, lead(amount, 1, 0.0) OVER w,"
                 + " sum(amount) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),"

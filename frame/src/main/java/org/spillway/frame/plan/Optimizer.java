@@ -120,6 +120,9 @@ public final class Optimizer {
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(simplify(a.child()), a.keys(), a.aggs());
             case LogicalPlan.Window w -> {
                 LogicalPlan child = simplify(w.child());
+                if (child instanceof Project p && p.child() instanceof Project q && isRenaming(p)) {
+                    child = compose(p, q); // a window merged below left a projection under this one's
+                }
                 if (child instanceof Project p && p.child() instanceof LogicalPlan.Window inner
                         && inner.spec().sortKey().equals(w.spec().sortKey()) && readsThrough(p, inner, w)) {
                     yield mergeWindows(w, p, inner);
@@ -145,6 +148,34 @@ public final class Optimizer {
                 yield new Limit(child, l.n());
             }
         };
+    }
+
+    /** True if every expression of {@code p} is a column, possibly renamed. */
+    private static boolean isRenaming(Project p) {
+        for (Expr e : p.exprs()) {
+            Expr inner = e instanceof Expr.Alias a ? a.child() : e;
+            if (!(inner instanceof ColumnRef)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code outer} (a {@link #isRenaming} projection) over {@code inner}, as one projection. */
+    private static Project compose(Project outer, Project inner) {
+        List<Expr> exprs = new ArrayList<>();
+        for (Expr e : outer.exprs()) {
+            String column = ((ColumnRef) (e instanceof Expr.Alias a ? a.child() : e)).column();
+            Expr source = null;
+            for (Expr x : inner.exprs()) {
+                if (x.name().equals(column)) {
+                    source = x;
+                }
+            }
+            Expr bare = source instanceof Expr.Alias a ? a.child() : source;
+            exprs.add(bare.name().equals(e.name()) ? bare : bare.as(e.name()));
+        }
+        return Project.of(inner.child(), exprs);
     }
 
     /** True if every column {@code outer} reads passes through {@code p} under its name from below {@code inner}'s window columns. */
