@@ -157,6 +157,7 @@ class WindowFunctionsTest {
                 + " FROM (SELECT k_int AS user, rn AS ts, v_dbl AS amount FROM " + data.scan() + ")"
                 + " WINDOW w AS (PARTITION BY user ORDER BY ts)");
         DuckOracle.assertSameRows(expected, DuckOracle.rows(q));
+        assertEquals(1L, sw.counters().get("window.sortsReused"), "the share reads the order of w: " + sw.counters());
         // count() needs no window column: the window nodes are dropped
         assertEquals(60_000, q.count());
         // a filter on a window column runs above the window

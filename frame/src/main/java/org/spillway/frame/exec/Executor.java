@@ -308,7 +308,11 @@ public final class Executor implements PlanRunner {
         }
         orders.addAll(w.spec().orderKeys());
         // below a window of the same partition and order (through filters and projections) the rows are already sorted
-        try (StoredFrame sorted = orders.isEmpty() || sortedBy(child, w.spec()) ? collectOptimized(child)
+        boolean sorted0 = !orders.isEmpty() && sortedBy(child, w.spec());
+        if (sorted0) {
+            ctx.counters().add("window.sortsReused", 1);
+        }
+        try (StoredFrame sorted = orders.isEmpty() || sorted0 ? collectOptimized(child)
                 : sort(new LogicalPlan.Sort(child, orders, -1))) {
             return new WindowOperator(w, args, ctx).run(sorted, name);
         }

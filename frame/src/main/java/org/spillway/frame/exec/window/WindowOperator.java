@@ -35,7 +35,8 @@ import org.spillway.spill.vector.VectorBuilder;
  * to a quarter of it, where room can be made (the chunk store spills to make it), and a partition whose state would pass a quarter of the JVM's
  * maximum heap fails with a {@link SpillwayException} naming its size, instead of running out of memory.
  *
- * <p>Counters: {@code window.partitions}, {@code window.rows}.
+ * <p>Counters: {@code window.partitions}, {@code window.rows} (and, by the executor, {@code window.sortsReused}: window
+ * nodes that read the order of the window node below instead of sorting).
  */
 public final class WindowOperator {
     private final LogicalPlan.Window node;
