@@ -20,6 +20,7 @@ import static org.spillway.frame.Functions.rowNumber;
 import static org.spillway.frame.Functions.sum;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -34,6 +35,9 @@ import org.spillway.frame.testkit.DuckOracle;
 import org.spillway.frame.testkit.SpillwaySessions;
 import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.frame.testkit.TestData;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Field;
+import org.spillway.spill.Schema;
 
 /**
  * Window functions against DuckDB on 60,000 rows with null partition and order keys, ties, descending orders, one
@@ -186,6 +190,26 @@ class WindowFunctionsTest {
 
     static Stream<Arguments> q8Cases() {
         return Stream.of(Arguments.of(1, "64m", 0), Arguments.of(2, "2m", 5), Arguments.of(2, "64m", 5));
+    }
+
+    @Test
+    void rowsComeInWindowOrderAndFramesClampAtThePartition(SpillwaySessions sessions) {
+        Spillway sw = sessions.open();
+        DataFrame f = sw.createDataFrame(Schema.of(new Field("g", DataType.STRING), new Field("t", DataType.INT32),
+                        new Field("v", DataType.INT64)),
+                List.of(new Object[] {null, 2, 8L}, new Object[] {"b", 1, 5L}, new Object[] {"a", 3, 30L}, new Object[] {"a", 1, 10L},
+                        new Object[] {null, 1, 7L}, new Object[] {"a", 2, null}));
+        WindowSpec w = Window.partitionBy("g").orderBy("t");
+        DataFrame q = f.select(col("g"), col("t"), sum("v").over(w.rowsBetween(1, Long.MAX_VALUE - 1)).as("after"),
+                count("v").over(w.rowsBetween(Window.unboundedPreceding, -1)).as("before"), lead("v", 1, -1L).over(w).as("next"));
+        // null partition keys are one partition; the rows come sorted by (g, t), nulls last
+        // lead gives the next row's value even when it is null; the default only where there is no next row
+        assertEquals(List.of(Arrays.asList("a", 1L, 30L, 0L, null), Arrays.asList("a", 2L, 30L, 1L, 30L),
+                        Arrays.asList("a", 3L, null, 1L, -1L), Arrays.asList("b", 1L, null, 0L, -1L),
+                        Arrays.asList(null, 1L, 8L, 0L, 8L), Arrays.asList(null, 2L, null, 1L, -1L)),
+                DuckOracle.rows(q));
+        assertEquals(0, f.filter(col("t").gt(5)).withColumn("n", rowNumber().over(w)).rows().size());
+        assertEquals(List.of("g", "t", "v", "n"), f.filter(col("t").gt(5)).withColumn("n", rowNumber().over(w)).columns());
     }
 
     @Test

@@ -305,9 +305,9 @@ public final class WindowOperator {
         long[] hi = new long[n];
         for (int i = 0; i < n; i++) {
             if (spec.hasRowsFrame()) {
-                lo[i] = spec.frameStart() == org.spillway.frame.Window.unboundedPreceding ? 0 : Math.max(0, i + spec.frameStart());
+                lo[i] = spec.frameStart() == org.spillway.frame.Window.unboundedPreceding ? 0 : Math.max(0, plus(i, spec.frameStart()));
                 hi[i] = spec.frameEnd() == org.spillway.frame.Window.unboundedFollowing ? n - 1
-                        : Math.min(n - 1, i + spec.frameEnd());
+                        : Math.min(n - 1, plus(i, spec.frameEnd()));
             } else {
                 lo[i] = 0;
                 hi[i] = spec.orderKeys().isEmpty() ? n - 1 : groupEnd(rowGroup[i]);
@@ -323,6 +323,11 @@ public final class WindowOperator {
             case MIN, MAX -> minMax(a.kind() == AggregateExpr.Kind.MAX, values, lo, hi, res);
             default -> throw new SpillwayException(a + " over a window is not supported");
         }
+    }
+
+    /** {@code i + offset} for a row {@code i >= 0}, saturating at {@code Long.MAX_VALUE} (offsets are not {@code Long.MIN_VALUE}). */
+    private static long plus(int i, long offset) {
+        return offset > 0 && i > Long.MAX_VALUE - offset ? Long.MAX_VALUE : i + offset;
     }
 
     private void prefixAggregate(AggregateExpr a, List<Object> values, long[] lo, long[] hi, Object[] res) {
