@@ -52,6 +52,18 @@ events.orderBy(desc(col("amount").multiply(col("quantity")))).limit(3).show(); /
 var recent = events.filter(col("id").gt(3_990_000));
 recent.union(recent.limit(5)).count();                   // 10005: UNION ALL, columns by position
 recent.select("user", "id").unionByName(recent.select("id", "user")).count(); // 20000: by name
+var w = Window.partitionBy("user").orderBy(asc("ts"));
+var spend = events.withColumn("n", rowNumber().over(w))          // 1, 2, 3, ... per user, by time
+        .withColumn("r", rank().over(w)).withColumn("dr", denseRank().over(w))
+        .withColumn("prev", lag("amount", 1).over(w))              // null on a user's first row
+        .withColumn("next", lead("amount", 1, 0.0).over(w))        // 0.0 on a user's last row
+        .withColumn("running", sum("amount").over(w.rowsBetween(Window.unboundedPreceding, Window.currentRow)))
+        .withColumn("spend7", sum("amount").over(w.rowsBetween(-6, 0)))   // this row and the six before
+        .withColumn("share", col("amount").divide(sum("amount").over(Window.partitionBy("user"))));
+spend.explain();                                         // Window nodes: one for w (one sort), one for the share
+spend.filter(col("user").eq("u1")).show(5);
+events.withColumn("r", rowNumber().over(Window.partitionBy("country").orderBy(desc("amount"))))
+        .filter(col("r").leq(2)).count();                // 40: db-benchmark q8 as a window, as topK(2, desc("amount"))
 events.writeParquet("data/events-parquet");              // a directory of part files, ZSTD, encoded in parallel
 var lake = sw.readParquet("data/events-parquet");         // lazy: only the footers are read
 lake.count();                                            // 4000000, from the footers: no page is read

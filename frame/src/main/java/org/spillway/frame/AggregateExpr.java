@@ -122,6 +122,14 @@ public final class AggregateExpr {
         return as(name);
     }
 
+    /**
+     * This aggregate over a window (Spark's {@code sum("x").over(w)}): for each row, the aggregate over its window
+     * frame (see {@link WindowSpec}); count, sum, mean, min and max are supported.
+     */
+    public Expr over(WindowSpec window) {
+        return new WindowFunction(WindowFunction.Kind.AGGREGATE, null, 0, null, this).over(window);
+    }
+
     /** The function. */
     public Kind kind() {
         return kind;

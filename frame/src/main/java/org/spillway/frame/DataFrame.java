@@ -129,10 +129,13 @@ public final class DataFrame {
         if (exprs.length == 0) {
             throw new SpillwayException("select() needs at least one column");
         }
-        return with(() -> LogicalPlan.Project.of(plan, List.of(exprs)));
+        return with(() -> org.spillway.frame.plan.WindowPlanner.project(plan, List.of(exprs)));
     }
 
-    /** Adds a column, or replaces the column of that name in place. */
+    /**
+     * Adds a column, or replaces the column of that name in place. The expression may hold window functions
+     * ({@code rowNumber().over(w)}, see {@link Window}); then the rows come in the window's sorted order.
+     */
     public DataFrame withColumn(String name, Expr expr) {
         List<Expr> out = new ArrayList<>();
         boolean replaced = false;
@@ -147,7 +150,7 @@ public final class DataFrame {
         if (!replaced) {
             out.add(expr.as(name));
         }
-        return with(() -> LogicalPlan.Project.of(plan, out));
+        return with(() -> org.spillway.frame.plan.WindowPlanner.project(plan, out));
     }
 
     /** Renames a column (a missing one is an error). */

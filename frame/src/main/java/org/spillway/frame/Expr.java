@@ -27,7 +27,7 @@ import org.spillway.spill.Schema;
  */
 public sealed interface Expr
         permits Expr.ColumnRef, Expr.Literal, Expr.BinaryExpr, Expr.UnaryExpr, Expr.CastExpr, Expr.Alias,
-        Expr.StringFunction, Expr.CaseWhen, Expr.WithMetadata, Expr.UdfCall, Expr.FunctionCall {
+        Expr.StringFunction, Expr.CaseWhen, Expr.WithMetadata, Expr.UdfCall, Expr.FunctionCall, Expr.WindowExpr {
 
     /**
      * The result type against {@code schema}.
@@ -801,6 +801,56 @@ public sealed interface Expr
         @Override
         public String toString() {
             return function.toString();
+        }
+    }
+
+    /**
+     * A window function over a window ({@code rowNumber().over(w)}, {@code sum("x").over(w)}): see {@link Window}. It
+     * may stand in {@code select} and {@code withColumn}, alone or inside an expression; elsewhere (a filter, a
+     * grouping key) it is an error: compute it with {@code withColumn} first.
+     *
+     * @param function the function
+     * @param window the window
+     */
+    record WindowExpr(WindowFunction function, WindowSpec window) implements Expr {
+        /** Checks both are given. */
+        public WindowExpr {
+            Objects.requireNonNull(function, "function");
+            Objects.requireNonNull(window, "window");
+        }
+
+        /** The inputs of the function (the partition and order columns are not listed: see {@link #collectColumns}). */
+        @Override
+        public List<Expr> children() {
+            AggregateExpr a = function.aggregate();
+            if (a != null) {
+                List<Expr> out = new ArrayList<>();
+                if (a.input() != null) {
+                    out.add(a.input());
+                }
+                return out;
+            }
+            return function.input() == null ? List.of() : List.of(function.input());
+        }
+
+        @Override
+        public void collectColumns(Set<String> out) {
+            out.addAll(function.columns());
+            out.addAll(window.partitionKeys());
+            for (SortOrder o : window.orderKeys()) {
+                o.expr().collectColumns(out);
+            }
+        }
+
+        @Override
+        public String name() {
+            AggregateExpr a = function.aggregate();
+            return a != null && !a.name().equals(a.toString()) ? a.name() : toString();
+        }
+
+        @Override
+        public String toString() {
+            return function + " OVER (" + window + ")";
         }
     }
 }

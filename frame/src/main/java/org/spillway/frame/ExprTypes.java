@@ -47,7 +47,14 @@ final class ExprTypes {
             case CaseWhen w -> caseWhen(w, schema);
             case UdfCall u -> u.function().resultType(schema);
             case Expr.FunctionCall f -> FunctionTypes.type(f, schema);
+            case Expr.WindowExpr w -> throw notHere(w);
         };
+    }
+
+    /** The error for a window expression where only select/withColumn may hold one. */
+    static SpillwayException notHere(Expr.WindowExpr w) {
+        return new SpillwayException(w + ": a window function may only be used in select(...) or withColumn(...);"
+                + " compute it there first, e.g. withColumn(\"r\", ...), then filter or group by that column");
     }
 
     static Map<String, String> metadata(Expr e, Schema schema) {

@@ -598,4 +598,54 @@ public final class Functions {
         Instant now = Instant.now();
         return callAll(Expr.FunctionCall.Fn.CURRENT_TIMESTAMP, now.minusNanos(now.getNano() % 1000));
     }
+
+    // ---- window functions (see Window) ----------------------------------------------------------
+
+    /** The row's position in its window partition, from 1 (Spark's {@code row_number}); use with {@code .over(w)}. */
+    public static WindowFunction rowNumber() {
+        return new WindowFunction(WindowFunction.Kind.ROW_NUMBER, null, 0, null, null);
+    }
+
+    /** 1 + the rows of the partition before the row's peers (equal order keys): ties share a rank, with gaps after. */
+    public static WindowFunction rank() {
+        return new WindowFunction(WindowFunction.Kind.RANK, null, 0, null, null);
+    }
+
+    /** 1 + the distinct order values before the row's: ties share a rank, without gaps. */
+    public static WindowFunction denseRank() {
+        return new WindowFunction(WindowFunction.Kind.DENSE_RANK, null, 0, null, null);
+    }
+
+    /** {@code (rank - 1) / (rows in the partition - 1)}, float64; 0 for a partition of one row. */
+    public static WindowFunction percentRank() {
+        return new WindowFunction(WindowFunction.Kind.PERCENT_RANK, null, 0, null, null);
+    }
+
+    /**
+     * The bucket (1 to {@code n}) of the row when its partition is cut, in order, into {@code n} buckets whose sizes
+     * differ by at most one (the larger first), as Spark and SQL.
+     */
+    public static WindowFunction ntile(int n) {
+        return new WindowFunction(WindowFunction.Kind.NTILE, null, n, null, null);
+    }
+
+    /** The value of {@code column} {@code offset} rows before in the partition, null where there is none. */
+    public static WindowFunction lag(Object column, int offset) {
+        return lag(column, offset, null);
+    }
+
+    /** As {@link #lag(Object, int)}, with {@code defaultValue} (a Java value of the column's type) where there is no row. */
+    public static WindowFunction lag(Object column, int offset, Object defaultValue) {
+        return new WindowFunction(WindowFunction.Kind.LAG, in(column), offset, defaultValue, null);
+    }
+
+    /** The value of {@code column} {@code offset} rows after in the partition, null where there is none. */
+    public static WindowFunction lead(Object column, int offset) {
+        return lead(column, offset, null);
+    }
+
+    /** As {@link #lead(Object, int)}, with {@code defaultValue} where there is no row. */
+    public static WindowFunction lead(Object column, int offset, Object defaultValue) {
+        return new WindowFunction(WindowFunction.Kind.LEAD, in(column), offset, defaultValue, null);
+    }
 }

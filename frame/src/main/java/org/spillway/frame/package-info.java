@@ -2,7 +2,8 @@
  * Spillway's public API: the session ({@link org.spillway.frame.Spillway}), the lazy, immutable
  * {@link org.spillway.frame.DataFrame} and the expression language ({@link org.spillway.frame.Expr},
  * {@link org.spillway.frame.Functions}, {@link org.spillway.frame.AggregateExpr},
- * {@link org.spillway.frame.SortOrder}, {@link org.spillway.frame.JoinOn}).
+ * {@link org.spillway.frame.SortOrder}, {@link org.spillway.frame.JoinOn}, and the window functions:
+ * {@link org.spillway.frame.Window}, {@link org.spillway.frame.WindowSpec}, {@link org.spillway.frame.WindowFunction}).
  *
  * <pre>
  *   user code ──► DataFrame.filter / groupBy / join / sort ...      (nothing runs: a LogicalPlan grows)
@@ -20,7 +21,7 @@
  *
  * <p>The package has two layers, and the architecture test (bench's {@code ArchitectureTest}) keeps
  * them apart. The <b>vocabulary</b> ({@code Expr} and its nodes, {@code AggregateExpr},
- * {@code SortOrder}, {@code JoinType}, {@code JoinOn}, {@code Row}, {@code Literals}, the
+ * {@code SortOrder}, {@code Window}, {@code WindowSpec}, {@code WindowFunction}, {@code JoinType}, {@code JoinOn}, {@code Row}, {@code Literals}, the
  * exceptions) is what user code and the engine share: it depends on {@code spill} and the
  * {@code udf} extension point only. The <b>facade</b> ({@code Spillway}, {@code DataFrame},
  * {@code GroupedData}, {@code Split}) drives the engine's packages ({@code plan}, {@code exec},

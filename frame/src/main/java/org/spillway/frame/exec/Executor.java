@@ -29,6 +29,7 @@ import org.spillway.frame.exec.scan.StoredChunkSource;
 import org.spillway.frame.exec.scan.UnionChunkSource;
 import org.spillway.frame.exec.sort.ExternalSort;
 import org.spillway.frame.exec.sort.SortWorker;
+import org.spillway.frame.exec.window.WindowOperator;
 import org.spillway.frame.Expr.Alias;
 import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.plan.LogicalPlan;
@@ -110,6 +111,7 @@ public final class Executor implements PlanRunner {
             case LogicalPlan.Join j -> join(j);
             case LogicalPlan.Aggregate a -> aggregate(a);
             case LogicalPlan.Sort s -> sort(s);
+            case LogicalPlan.Window w -> window(w);
             default -> null;
         };
         if (direct != null) {
@@ -269,6 +271,88 @@ public final class Executor implements PlanRunner {
         }
     }
 
+    /**
+     * Runs a (optimized) window node: function inputs that are not plain columns are computed into hidden columns,
+     * the input is sorted by (partition keys ascending, order keys) with the external sort (or, with neither, only
+     * collected), and {@link WindowOperator} streams the sorted rows once, adding the window columns.
+     */
+    private StoredFrame window(LogicalPlan.Window w) {
+        String name = "window#" + ctx.frameIds().getAsInt();
+        Schema in = w.child().schema();
+        List<Expr> exprs = new ArrayList<>();
+        for (String n : in.names()) {
+            exprs.add(new ColumnRef(n));
+        }
+        int[] args = new int[w.functions().size()];
+        for (int f = 0; f < args.length; f++) {
+            org.spillway.frame.WindowFunction fn = w.functions().get(f).function();
+            Expr e = fn.aggregate() != null ? fn.aggregate().input() : fn.input();
+            Expr inner = e instanceof Alias a ? a.child() : e;
+            if (e == null) {
+                args[f] = -1;
+            } else if (inner instanceof ColumnRef r) {
+                args[f] = in.indexOf(r.column());
+            } else {
+                String hidden = "__window_arg_" + f;
+                while (in.indexOf(hidden) >= 0) {
+                    hidden = "_" + hidden;
+                }
+                args[f] = exprs.size();
+                exprs.add(inner.as(hidden));
+            }
+        }
+        LogicalPlan child = exprs.size() > in.size() ? Project.of(w.child(), exprs) : w.child();
+        List<org.spillway.frame.SortOrder> orders = new ArrayList<>();
+        for (String k : w.spec().partitionKeys()) {
+            orders.add(org.spillway.frame.Functions.asc(k));
+        }
+        orders.addAll(w.spec().orderKeys());
+        // below a window of the same partition and order (through filters and projections) the rows are already sorted
+        boolean sorted0 = !orders.isEmpty() && sortedBy(child, w.spec());
+        if (sorted0) {
+            ctx.counters().add("window.sortsReused", 1);
+        }
+        try (StoredFrame sorted = orders.isEmpty() || sorted0 ? collectOptimized(child)
+                : sort(new LogicalPlan.Sort(child, orders, -1))) {
+            return new WindowOperator(w, args, ctx).run(sorted, name);
+        }
+    }
+
+    /**
+     * True if {@code p}'s rows come sorted as a window of {@code spec} needs them: below a window node of the same
+     * partition columns whose order starts with {@code spec}'s, through filters and projections that pass the key
+     * columns through under their names.
+     */
+    private static boolean sortedBy(LogicalPlan p, org.spillway.frame.WindowSpec spec) {
+        return switch (p) {
+            case Project pr -> {
+                for (String k : windowKeys(spec)) {
+                    if (!k.equals(pr.sourceColumn(k))) {
+                        yield false;
+                    }
+                }
+                yield sortedBy(pr.child(), spec);
+            }
+            case Filter f -> sortedBy(f.child(), spec);
+            case LogicalPlan.Window w -> {
+                // the same partitions (as sets of columns), and this order a prefix of the one below
+                List<String> o1 = w.spec().orderKeys().stream().map(Object::toString).toList();
+                List<String> o2 = spec.orderKeys().stream().map(Object::toString).toList();
+                yield new java.util.HashSet<>(w.spec().partitionKeys()).equals(new java.util.HashSet<>(spec.partitionKeys()))
+                        && o2.size() <= o1.size() && o1.subList(0, o2.size()).equals(o2);
+            }
+            default -> false;
+        };
+    }
+
+    private static List<String> windowKeys(org.spillway.frame.WindowSpec spec) {
+        List<String> keys = new ArrayList<>(spec.partitionKeys());
+        for (org.spillway.frame.SortOrder o : spec.orderKeys()) {
+            keys.add(((ColumnRef) o.expr()).column());
+        }
+        return keys;
+    }
+
     // ---- compilation --------------------------------------------------------------------------
 
     private static final class Compiled implements AutoCloseable {
@@ -325,6 +409,11 @@ public final class Executor implements PlanRunner {
                         StoredFrame tmp = sort(so);
                         c.temporaries.add(tmp);
                         c.source = new StoredChunkSource(tmp, all(so.schema()), null); // hidden columns follow
+                    }
+                    case LogicalPlan.Window w -> {
+                        StoredFrame tmp = window(w);
+                        c.temporaries.add(tmp);
+                        c.source = new StoredChunkSource(tmp, all(tmp.schema()), null);
                     }
                     case LogicalPlan.Union u -> {
                         List<UnionChunkSource.Branch> branches = new ArrayList<>();

@@ -13,6 +13,7 @@
  *   blocking nodes run their input pipeline into their own terminal, then become a stored source:
  *        Aggregate ─► exec.aggregate.HashAggregate      Sort ─► exec.sort.ExternalSort
  *        Join      ─► exec.join.HashJoin (runs its sub-plans through exec.pipeline.PlanRunner)
+ *        Window    ─► ExternalSort by (partition, order), then exec.window.WindowOperator (one pass)
  * </pre>
  *
  * <p>Only this package knows every operator; the operator packages never depend on it (they get a

@@ -676,6 +676,61 @@ public sealed interface LogicalPlan {
         }
     }
 
+    /**
+     * Window functions sharing one partition and order ({@link org.spillway.frame.WindowSpec#sortKey()}): the input's
+     * columns, then one column per function, named {@code names}. Runs as a sort by (partition keys, order keys) and one
+     * streaming pass; its rows come in that order. Built by {@link WindowPlanner} from the window expressions of a
+     * {@code select}/{@code withColumn}.
+     */
+    record Window(LogicalPlan child, List<Expr.WindowExpr> functions, List<String> names, Schema schema) implements Unary {
+        /** Builds the node: checks that every function shares the first one's partition and order, and the columns. */
+        public static Window of(LogicalPlan child, List<Expr.WindowExpr> functions, List<String> names) {
+            if (functions.isEmpty() || functions.size() != names.size()) {
+                throw new IllegalArgumentException("a window node needs one name per function, and a function");
+            }
+            Schema in = child.schema();
+            String key = functions.getFirst().window().sortKey();
+            for (String k : functions.getFirst().window().partitionKeys()) {
+                if (!in.contains(k)) {
+                    throw new org.spillway.frame.ColumnNotFoundException(k, in.names());
+                }
+            }
+            for (org.spillway.frame.SortOrder o : functions.getFirst().window().orderKeys()) {
+                o.expr().type(in);
+            }
+            List<Field> fields = new ArrayList<>(in.fields());
+            for (int i = 0; i < functions.size(); i++) {
+                Expr.WindowExpr w = functions.get(i);
+                if (!w.window().sortKey().equals(key)) {
+                    throw new IllegalArgumentException("window functions of one node share partition and order: " + functions);
+                }
+                if (in.contains(names.get(i))) {
+                    throw new SpillwayException("window column name " + names.get(i) + " clashes with an input column");
+                }
+                fields.add(new Field(names.get(i), w.function().type(in)));
+            }
+            return new Window(child, List.copyOf(functions), List.copyOf(names), new Schema(fields));
+        }
+
+        /** The partition and order (the frames are the functions'). */
+        public org.spillway.frame.WindowSpec spec() {
+            return functions.getFirst().window();
+        }
+
+        @Override
+        public String describe() {
+            org.spillway.frame.WindowSpec w = spec();
+            List<String> fs = new ArrayList<>();
+            for (int i = 0; i < functions.size(); i++) {
+                Expr.WindowExpr f = functions.get(i);
+                String frame = f.window().hasRowsFrame() ? " " + f.window().toString().substring(
+                        f.window().toString().indexOf("ROWS BETWEEN")) : "";
+                fs.add(f.function() + frame + " AS " + names.get(i));
+            }
+            return "Window partitionBy=" + w.partitionKeys() + " orderBy=" + w.orderKeys() + " " + fs;
+        }
+    }
+
     /** The positions (in {@code full}, source order) of the projected columns named in {@code names}. */
     private static int[] narrow(Schema full, int[] projection, java.util.Set<String> names) {
         List<Integer> keep = new ArrayList<>();

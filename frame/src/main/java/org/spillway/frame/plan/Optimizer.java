@@ -33,6 +33,10 @@ import org.spillway.frame.plan.LogicalPlan.Union;
  *   <li>a limit over a sort (possibly through a projection) becomes a top-k sort, which never sorts
  *       everything; a sort over a sort becomes one sort (the outer keys, then the inner ones, which
  *       is what a stable sort of a sorted input gives); nested unions are flattened;</li>
+ *   <li>a window node over a projection over a window node of the same partition and order becomes one node
+ *       (chained {@code withColumn}s share one sort and one pass); window columns nobody reads are not computed,
+ *       and a window node none of whose columns is read is dropped
+ *       (it keeps every row); filters do not move below a window node;</li>
  *   <li>a sort whose output columns nobody reads (under {@code count()}) is dropped: it does not
  *       change the number of rows (a top-k becomes a plain limit).</li>
  * </ol>
@@ -114,6 +118,17 @@ public final class Optimizer {
                 yield Project.of(child, p.exprs());
             }
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(simplify(a.child()), a.keys(), a.aggs());
+            case LogicalPlan.Window w -> {
+                LogicalPlan child = simplify(w.child());
+                if (child instanceof Project p && p.child() instanceof Project q && isRenaming(p)) {
+                    child = compose(p, q); // a window merged below left a projection under this one's
+                }
+                if (child instanceof Project p && p.child() instanceof LogicalPlan.Window inner
+                        && inner.spec().sortKey().equals(w.spec().sortKey()) && readsThrough(p, inner, w)) {
+                    yield mergeWindows(w, p, inner);
+                }
+                yield LogicalPlan.Window.of(child, w.functions(), w.names());
+            }
             case LogicalPlan.Join j -> {
                 LogicalPlan.Join s = splitCondition(j);
                 yield s.with(simplify(s.left()), simplify(s.right()), s.outputs());
@@ -133,6 +148,71 @@ public final class Optimizer {
                 yield new Limit(child, l.n());
             }
         };
+    }
+
+    /** True if every expression of {@code p} is a column, possibly renamed. */
+    private static boolean isRenaming(Project p) {
+        for (Expr e : p.exprs()) {
+            Expr inner = e instanceof Expr.Alias a ? a.child() : e;
+            if (!(inner instanceof ColumnRef)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code outer} (a {@link #isRenaming} projection) over {@code inner}, as one projection. */
+    private static Project compose(Project outer, Project inner) {
+        List<Expr> exprs = new ArrayList<>();
+        for (Expr e : outer.exprs()) {
+            String column = ((ColumnRef) (e instanceof Expr.Alias a ? a.child() : e)).column();
+            Expr source = null;
+            for (Expr x : inner.exprs()) {
+                if (x.name().equals(column)) {
+                    source = x;
+                }
+            }
+            Expr bare = source instanceof Expr.Alias a ? a.child() : source;
+            exprs.add(bare.name().equals(e.name()) ? bare : bare.as(e.name()));
+        }
+        return Project.of(inner.child(), exprs);
+    }
+
+    /** True if every column {@code outer} reads passes through {@code p} under its name from below {@code inner}'s window columns. */
+    private static boolean readsThrough(Project p, LogicalPlan.Window inner, LogicalPlan.Window outer) {
+        for (Expr.WindowExpr f : outer.functions()) {
+            for (String c : f.columns()) {
+                if (!c.equals(p.sourceColumn(c)) || inner.names().contains(c)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code outer} over {@code p} over {@code inner}, window nodes of the same partition and order: one node computing
+     * both's functions (one sort, one pass), under a projection giving {@code outer}'s columns their names.
+     */
+    private static LogicalPlan mergeWindows(LogicalPlan.Window outer, Project p, LogicalPlan.Window inner) {
+        Set<String> taken = new java.util.HashSet<>(inner.schema().names());
+        taken.addAll(p.schema().names());
+        taken.addAll(outer.names());
+        List<Expr.WindowExpr> fns = new ArrayList<>(inner.functions());
+        List<String> names = new ArrayList<>(inner.names());
+        List<Expr> exprs = new ArrayList<>(p.exprs());
+        int k = 0;
+        for (int i = 0; i < outer.functions().size(); i++) {
+            String n;
+            do {
+                n = "__window_" + k++;
+            } while (taken.contains(n));
+            taken.add(n);
+            fns.add(outer.functions().get(i));
+            names.add(n);
+            exprs.add(new ColumnRef(n).as(outer.names().get(i)));
+        }
+        return Project.of(LogicalPlan.Window.of(inner.child(), fns, names), exprs);
     }
 
     private static Sort topK(Sort sort, long n) {
@@ -333,6 +413,26 @@ public final class Optimizer {
                 }
                 yield LogicalPlan.Aggregate.of(prune(a.child(), need), a.keys(), a.aggs());
             }
+            case LogicalPlan.Window w -> {
+                // window columns nobody reads are not computed; a window keeps the rows, so with none left it goes
+                List<Expr.WindowExpr> kept = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                Set<String> need = new LinkedHashSet<>(required);
+                for (int i = 0; i < w.functions().size(); i++) {
+                    need.remove(w.names().get(i));
+                    if (required.contains(w.names().get(i))) {
+                        kept.add(w.functions().get(i));
+                        names.add(w.names().get(i));
+                    }
+                }
+                if (kept.isEmpty()) {
+                    yield prune(w.child(), need);
+                }
+                for (Expr.WindowExpr f : kept) {
+                    need.addAll(f.columns());
+                }
+                yield LogicalPlan.Window.of(prune(w.child(), need), kept, names);
+            }
             case LogicalPlan.Join j -> {
                 List<LogicalPlan.JoinColumn> kept = new ArrayList<>();
                 Set<String> left = new LinkedHashSet<>(j.leftKeys());
@@ -396,6 +496,7 @@ public final class Optimizer {
             case Limit l -> new Limit(skipByStats(l.child()), l.n());
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(skipByStats(a.child()), a.keys(), a.aggs());
             case LogicalPlan.Join j -> j.with(skipByStats(j.left()), skipByStats(j.right()), j.outputs());
+            case LogicalPlan.Window w -> LogicalPlan.Window.of(skipByStats(w.child()), w.functions(), w.names());
             case Sort s -> new Sort(skipByStats(s.child()), s.orders(), s.limit());
             case Union u -> new Union(u.children().stream().map(Optimizer::skipByStats).toList());
         };

@@ -44,6 +44,8 @@ public final class ExprCompiler {
                 VectorFunction fn = u.function();
                 yield fn::apply;
             }
+            case Expr.WindowExpr w -> throw new org.spillway.frame.SpillwayException(w + ": a window function may only be"
+                    + " used in select(...) or withColumn(...)");
         };
     }
 

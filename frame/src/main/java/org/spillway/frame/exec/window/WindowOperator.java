@@ -1,0 +1,400 @@
+package org.spillway.frame.exec.window;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import org.spillway.frame.AggregateExpr;
+import org.spillway.frame.Expr;
+import org.spillway.frame.SpillwayException;
+import org.spillway.frame.WindowFunction;
+import org.spillway.frame.WindowSpec;
+import org.spillway.frame.exec.pipeline.ExecContext;
+import org.spillway.frame.plan.LogicalPlan;
+import org.spillway.frame.plan.StoredFrame;
+import org.spillway.spill.DataType;
+import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.Chunk;
+import org.spillway.spill.chunk.ChunkHandle;
+import org.spillway.spill.chunk.PinnedChunk;
+import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.VectorBuilder;
+
+/**
+ * Computes a {@link LogicalPlan.Window} node over its input sorted by (partition keys, order keys): one pass over the
+ * sorted chunks, in order, keeping the current partition's state across chunk boundaries. A partition's results are
+ * known when it ends; the chunks holding its rows stay in the chunk store (spillable) until then, and each chunk is
+ * written out, with the window columns appended, once every partition touching it has ended.
+ *
+ * <p>Work per partition of {@code n} rows is O(n) for every function and frame: ranks from the peer groups, sums,
+ * counts and means over a frame from prefix sums, min and max over a frame with a monotonic deque (frame bounds only
+ * move forward). Memory: the rows are in the chunk store (which spills them); the heap holds the function inputs and
+ * results of the rows waiting to be written (the current partition's, and those of the chunks it shares), about
+ * {@link #BYTES_PER_ROW_AND_FUNCTION} bytes per row and function. That state is reserved in the session's budget, up
+ * to a quarter of it, where room can be made (the chunk store spills to make it), and a partition whose state would pass a quarter of the JVM's
+ * maximum heap fails with a {@link SpillwayException} naming its size, instead of running out of memory.
+ *
+ * <p>Counters: {@code window.partitions}, {@code window.rows} (and, by the executor, {@code window.sortsReused}: window
+ * nodes that read the order of the window node below instead of sorting).
+ */
+public final class WindowOperator {
+    private final LogicalPlan.Window node;
+    private final ExecContext ctx;
+    private final int inputColumns;
+    private final int[] partitionColumns;
+    private final int[] orderColumns;
+    private final int[] argColumns;
+    private final DataType[] types;
+    private final int fns;
+
+    /**
+     * An operator for {@code node}; the sorted input's columns are the node's input columns, then (at
+     * {@code argColumns}, -1 for none) the functions' computed inputs.
+     */
+    public WindowOperator(LogicalPlan.Window node, int[] argColumns, ExecContext ctx) {
+        this.node = node;
+        this.ctx = ctx;
+        Schema in = node.child().schema();
+        this.inputColumns = in.size();
+        WindowSpec spec = node.spec();
+        this.partitionColumns = spec.partitionKeys().stream().mapToInt(in::indexOf).toArray();
+        this.orderColumns = spec.orderKeys().stream().mapToInt(o -> in.indexOf(((Expr.ColumnRef) o.expr()).column())).toArray();
+        this.argColumns = argColumns.clone();
+        this.fns = node.functions().size();
+        this.types = new DataType[fns];
+        for (int f = 0; f < fns; f++) {
+            types[f] = node.schema().type(inputColumns + f);
+        }
+    }
+
+    /** A sorted chunk waiting for the results of the partitions it holds. */
+    private static final class Pending {
+        final ChunkHandle handle;
+        final long base;
+        final int rows;
+        final Object[][] results;
+
+        Pending(ChunkHandle handle, long base, int rows, int fns) {
+            this.handle = handle;
+            this.base = base;
+            this.rows = rows;
+            this.results = new Object[fns][rows];
+        }
+    }
+
+    /** The heap state per row waiting to be written and per function: a boxed input, a boxed result, references. */
+    static final long BYTES_PER_ROW_AND_FUNCTION = 48;
+
+    private final Deque<Pending> pending = new ArrayDeque<>();
+    private long pendingRows;
+    private org.spillway.spill.memory.Reservation reservation;
+    private final List<ChunkHandle> out = new ArrayList<>();
+    private long partitionStart;
+    private int n;
+    private int[] rowGroup = new int[1024];
+    private int[] groupStart = new int[64];
+    private int groups;
+    private List<List<Object>> args;
+    private long partitions;
+
+    /** Runs over {@code sorted} (not closed here) into a new stored frame named {@code name}. */
+    public StoredFrame run(StoredFrame sorted, String name) {
+        reservation = ctx.budget().newReservation("Window");
+        args = new ArrayList<>();
+        for (int f = 0; f < fns; f++) {
+            args.add(new ArrayList<>());
+        }
+        try {
+            long global = 0;
+            Object[] prevPart = null;
+            Object[] prevOrder = null;
+            for (ChunkHandle h : sorted.chunks()) {
+                if (h.rows() == 0) {
+                    continue;
+                }
+                pending.add(new Pending(h, global, h.rows(), fns));
+                pendingRows += h.rows();
+                account();
+                try (PinnedChunk pc = h.pin()) {
+                    Chunk c = pc.chunk();
+                    ColumnVector[] argVectors = new ColumnVector[fns];
+                    for (int f = 0; f < fns; f++) {
+                        argVectors[f] = argColumns[f] < 0 ? null : c.column(argColumns[f]);
+                    }
+                    for (int r = 0; r < c.rows(); r++) {
+                        Object[] pk = values(c, partitionColumns, r);
+                        Object[] ok = values(c, orderColumns, r);
+                        if (n > 0 && !Arrays.deepEquals(pk, prevPart)) {
+                            finishPartition();
+                        }
+                        if (n == 0) {
+                            partitionStart = global;
+                            newGroup();
+                        } else if (!Arrays.deepEquals(ok, prevOrder)) {
+                            newGroup();
+                        }
+                        if (n == rowGroup.length) {
+                            rowGroup = Arrays.copyOf(rowGroup, n * 2);
+                        }
+                        rowGroup[n] = groups - 1;
+                        for (int f = 0; f < fns; f++) {
+                            if (argVectors[f] != null) {
+                                args.get(f).add(argVectors[f].getObject(r));
+                            }
+                        }
+                        n++;
+                        global++;
+                        prevPart = pk;
+                        prevOrder = ok;
+                    }
+                }
+                flush(partitionStart);
+            }
+            if (n > 0) {
+                finishPartition();
+            }
+            flush(Long.MAX_VALUE);
+            ctx.counters().add("window.partitions", partitions);
+            ctx.counters().add("window.rows", global);
+            return new StoredFrame(name, node.schema(), List.copyOf(out));
+        } catch (RuntimeException | Error e) {
+            out.forEach(ChunkHandle::close);
+            throw e;
+        } finally {
+            reservation.close();
+        }
+    }
+
+    /** Reserves the heap state of the rows waiting to be written, or fails clearly when a partition is far too large. */
+    private void account() {
+        long want = pendingRows * (8 + fns * BYTES_PER_ROW_AND_FUNCTION);
+        // at most a quarter of the budget is reserved, so that chunks can still be built; the rest is held unreserved
+        long reserve = Math.min(want, ctx.budget().limit() / 4);
+        long delta = reserve - reservation.bytes();
+        if (delta > 0 && !reservation.growIfRoom(delta) || want > reserve) {
+            long cap = Runtime.getRuntime().maxMemory() / 4;
+            if (want > cap) {
+                throw new SpillwayException(String.format(java.util.Locale.ROOT, "A window partition of more than %,d rows"
+                        + " (partition by %s) needs about %s of heap for the state of its %d window function(s), more than"
+                        + " a quarter of the JVM's heap (%s): window functions keep one partition's inputs and results in"
+                        + " memory (its rows are spilled). Partition by more columns, or give the JVM more heap (-Xmx)",
+                        n, node.spec().partitionKeys(), org.spillway.spill.memory.MemoryBudget.formatBytes(want), fns,
+                        org.spillway.spill.memory.MemoryBudget.formatBytes(Runtime.getRuntime().maxMemory())));
+            }
+        } else if (delta < 0) {
+            reservation.shrink(-delta);
+        }
+    }
+
+    private void newGroup() {
+        if (groups == groupStart.length) {
+            groupStart = Arrays.copyOf(groupStart, groups * 2);
+        }
+        groupStart[groups++] = n;
+    }
+
+    /** The values of {@code columns} at row {@code r} (-0.0 read as 0.0, as the sort orders them). */
+    private static Object[] values(Chunk c, int[] columns, int r) {
+        Object[] v = new Object[columns.length];
+        for (int k = 0; k < columns.length; k++) {
+            Object o = c.column(columns[k]).getObject(r);
+            v[k] = o instanceof Double d && d == 0.0 ? (Object) 0.0 : o;
+        }
+        return v;
+    }
+
+    /** Writes the chunks all of whose rows are before global row {@code before}. */
+    private void flush(long before) {
+        while (!pending.isEmpty() && pending.peekFirst().base + pending.peekFirst().rows <= before) {
+            Pending p = pending.pollFirst();
+            pendingRows -= p.rows;
+            try (PinnedChunk pc = p.handle.pin()) {
+                Chunk c = pc.chunk();
+                List<VectorBuilder> builders = new ArrayList<>();
+                for (int j = 0; j < inputColumns; j++) {
+                    VectorBuilder b = VectorBuilder.forType(c.column(j).type(), p.rows);
+                    b.appendRange(c.column(j), 0, p.rows);
+                    builders.add(b);
+                }
+                for (int f = 0; f < fns; f++) {
+                    VectorBuilder b = VectorBuilder.forType(types[f], p.rows);
+                    for (Object o : p.results[f]) {
+                        b.appendObject(o);
+                    }
+                    builders.add(b);
+                }
+                out.add(ctx.store().put(Chunk.build(node.schema(), builders, ctx.budget(), "window")));
+            }
+        }
+        account();
+    }
+
+    /** Computes every function over the finished partition and hands the results to the pending chunks. */
+    private void finishPartition() {
+        partitions++;
+        for (int f = 0; f < fns; f++) {
+            Object[] res = compute(node.functions().get(f), args.get(f));
+            long g = partitionStart;
+            for (Pending p : pending) {
+                long from = Math.max(g, p.base);
+                long to = Math.min(partitionStart + n, p.base + p.rows);
+                for (long x = from; x < to; x++) {
+                    p.results[f][(int) (x - p.base)] = res[(int) (x - partitionStart)];
+                }
+            }
+            args.get(f).clear();
+        }
+        n = 0;
+        groups = 0;
+    }
+
+    private int groupEnd(int g) {
+        return g + 1 < groups ? groupStart[g + 1] - 1 : n - 1;
+    }
+
+    private Object[] compute(Expr.WindowExpr w, List<Object> values) {
+        WindowFunction fn = w.function();
+        Object[] res = new Object[n];
+        switch (fn.kind()) {
+            case ROW_NUMBER -> {
+                for (int i = 0; i < n; i++) {
+                    res[i] = (long) i + 1;
+                }
+            }
+            case RANK -> {
+                for (int i = 0; i < n; i++) {
+                    res[i] = (long) groupStart[rowGroup[i]] + 1;
+                }
+            }
+            case DENSE_RANK -> {
+                for (int i = 0; i < n; i++) {
+                    res[i] = (long) rowGroup[i] + 1;
+                }
+            }
+            case PERCENT_RANK -> {
+                for (int i = 0; i < n; i++) {
+                    res[i] = n == 1 ? 0.0 : groupStart[rowGroup[i]] / (double) (n - 1);
+                }
+            }
+            case NTILE -> {
+                int b = fn.offset();
+                long q = n / b;
+                long r = n % b;
+                for (int i = 0; i < n; i++) {
+                    res[i] = i < r * (q + 1) ? i / (q + 1) + 1 : r + (i - r * (q + 1)) / q + 1;
+                }
+            }
+            case LAG, LEAD -> {
+                int k = fn.kind() == WindowFunction.Kind.LAG ? -fn.offset() : fn.offset();
+                Object def = fn.defaultValue();
+                for (int i = 0; i < n; i++) {
+                    long j = (long) i + k;
+                    res[i] = j >= 0 && j < n ? values.get((int) j) : def;
+                }
+            }
+            case AGGREGATE -> aggregate(w, values, res);
+        }
+        return res;
+    }
+
+    private void aggregate(Expr.WindowExpr w, List<Object> values, Object[] res) {
+        AggregateExpr a = w.function().aggregate();
+        WindowSpec spec = w.window();
+        long[] lo = new long[n];
+        long[] hi = new long[n];
+        for (int i = 0; i < n; i++) {
+            if (spec.hasRowsFrame()) {
+                lo[i] = spec.frameStart() == org.spillway.frame.Window.unboundedPreceding ? 0 : Math.max(0, plus(i, spec.frameStart()));
+                hi[i] = spec.frameEnd() == org.spillway.frame.Window.unboundedFollowing ? n - 1
+                        : Math.min(n - 1, plus(i, spec.frameEnd()));
+            } else {
+                lo[i] = 0;
+                hi[i] = spec.orderKeys().isEmpty() ? n - 1 : groupEnd(rowGroup[i]);
+            }
+        }
+        switch (a.kind()) {
+            case COUNT_ALL -> {
+                for (int i = 0; i < n; i++) {
+                    res[i] = Math.max(0, hi[i] - lo[i] + 1);
+                }
+            }
+            case COUNT, SUM, MEAN -> prefixAggregate(a, values, lo, hi, res);
+            case MIN, MAX -> minMax(a.kind() == AggregateExpr.Kind.MAX, values, lo, hi, res);
+            default -> throw new SpillwayException(a + " over a window is not supported");
+        }
+    }
+
+    /** {@code i + offset} for a row {@code i >= 0}, saturating at {@code Long.MAX_VALUE} (offsets are not {@code Long.MIN_VALUE}). */
+    private static long plus(int i, long offset) {
+        return offset > 0 && i > Long.MAX_VALUE - offset ? Long.MAX_VALUE : i + offset;
+    }
+
+    private void prefixAggregate(AggregateExpr a, List<Object> values, long[] lo, long[] hi, Object[] res) {
+        long[] count = new long[n + 1];
+        boolean integral = a.kind() == AggregateExpr.Kind.SUM && types[indexOf(a)] == DataType.INT64;
+        long[] lsum = integral ? new long[n + 1] : null;
+        double[] dsum = integral ? null : new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            Object v = values.get(i);
+            count[i + 1] = count[i] + (v == null ? 0 : 1);
+            if (integral) {
+                try {
+                    lsum[i + 1] = v == null ? lsum[i] : Math.addExact(lsum[i], ((Number) v).longValue());
+                } catch (ArithmeticException e) {
+                    throw new SpillwayException(a + " over a window overflows int64; cast its input to float64 first");
+                }
+            } else if (a.kind() != AggregateExpr.Kind.COUNT) {
+                dsum[i + 1] = dsum[i] + (v == null ? 0.0 : ((Number) v).doubleValue());
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int l = (int) lo[i];
+            int h = (int) hi[i];
+            long c = h < l ? 0 : count[h + 1] - count[l];
+            res[i] = switch (a.kind()) {
+                case COUNT -> c;
+                case SUM -> c == 0 ? null : integral ? (Object) (lsum[h + 1] - lsum[l]) : (Object) (dsum[h + 1] - dsum[l]);
+                default -> c == 0 ? null : (Object) ((dsum[h + 1] - dsum[l]) / c);
+            };
+        }
+    }
+
+    private int indexOf(AggregateExpr a) {
+        for (int f = 0; f < fns; f++) {
+            if (node.functions().get(f).function().aggregate() == a) {
+                return f;
+            }
+        }
+        throw new IllegalStateException("aggregate not in node: " + a);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void minMax(boolean max, List<Object> values, long[] lo, long[] hi, Object[] res) {
+        int[] dq = new int[n];
+        int head = 0;
+        int tail = 0;
+        int next = 0;
+        for (int i = 0; i < n; i++) {
+            while (next <= hi[i]) {
+                Object v = values.get(next);
+                if (v != null) {
+                    while (tail > head) {
+                        int c = ((Comparable) values.get(dq[tail - 1])).compareTo(v);
+                        if (max ? c <= 0 : c >= 0) {
+                            tail--;
+                        } else {
+                            break;
+                        }
+                    }
+                    dq[tail++] = next;
+                }
+                next++;
+            }
+            while (head < tail && dq[head] < lo[i]) {
+                head++;
+            }
+            res[i] = head < tail && lo[i] <= hi[i] ? values.get(dq[head]) : null;
+        }
+    }
+}
