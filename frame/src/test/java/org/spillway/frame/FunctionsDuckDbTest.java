@@ -1,7 +1,6 @@
 package org.spillway.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.spillway.frame.Functions.abs;
 import static org.spillway.frame.Functions.ceil;
@@ -39,6 +38,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.spillway.frame.testkit.DuckOracle;
+import org.spillway.frame.testkit.FunctionOracle;
 import org.spillway.frame.testkit.SpillwayTest;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
@@ -114,36 +114,24 @@ class FunctionsDuckDbTest {
         return sw.createDataFrame(SCHEMA, ROWS);
     }
 
-    /** Asserts that {@code ours} gives, row by row, what DuckDB's {@code sql} gives over the same rows. */
-    void same(String sql, Expr ours) {
-        List<List<Object>> expected = DuckOracle.query("SELECT " + sql + " FROM " + TABLE + " ORDER BY k");
-        List<List<Object>> actual = DuckOracle.rows(df().select(ours.as("r")));
-        try {
-            DuckOracle.assertSameOrderedRows(expected, actual);
-        } catch (AssertionError e) {
-            throw new AssertionError(ours + " vs DuckDB's " + sql + ": " + e.getMessage(), e);
-        }
+    FunctionOracle oracle() {
+        return new FunctionOracle(sw, TABLE, this::df);
     }
 
-    /** The values of {@code e} over a one-column frame of {@code values}. */
+    void same(String sql, Expr ours) {
+        oracle().same(sql, ours);
+    }
+
     List<Object> eval(DataType type, Expr e, Object... values) {
-        List<Object[]> rows = new ArrayList<>();
-        for (Object v : values) {
-            rows.add(new Object[] {v});
-        }
-        return sw.createDataFrame(Schema.of(new Field("x", type)), rows).select(e.as("r")).column("r");
+        return oracle().eval(type, e, values);
     }
 
     DataType typeOf(Expr e) {
-        return df().select(e.as("r")).type("r");
+        return oracle().typeOf(e);
     }
 
     static SpillwayException error(Executable call, String... fragments) {
-        SpillwayException e = assertThrows(SpillwayException.class, call);
-        for (String s : fragments) {
-            assertTrue(e.getMessage().contains(s), () -> "message should mention '" + s + "': " + e.getMessage());
-        }
-        return e;
+        return FunctionOracle.error(call, fragments);
     }
 
     // ---- null helpers, comparisons -----------------------------------------------------------
