@@ -117,15 +117,15 @@ public final class BenchData {
     /**
      * Writes the groupby table {@code g} (no nulls) as {@code out/<name>.parquet} from its generator, without a CSV in
      * between; the file holds what reading the table's CSV and writing it gives ({@link GroupByData#fill} yields the
-     * values the CSV parses to). {@code sw.generate} materialises the rows in the session's chunk store first, so
-     * beyond the memory limit they spill (LZ4, about a third of the CSV's size) before the write. Returns the file.
+     * values the CSV parses to). The rows stream from the generator into the writer ({@code sw.scanGenerator}): nothing
+     * is stored or spilled, so a 1e9-row table needs the memory of a few chunks and row groups. Returns the file.
      *
      * @throws IllegalArgumentException if {@code g} has nulls (the generator writes none)
      */
     public static Path groupbyParquetFromGenerator(GroupByData g, Path out) throws IOException {
         Path pq = out.resolve(g.tableName() + ".parquet");
         try (Spillway sw = Spillway.builder().progress(false).build()) {
-            DataFrame rows = sw.generate(G1Rows.slice(g, 0, g.rows())).drop("id");
+            DataFrame rows = sw.scanGenerator(G1Rows.slice(g, 0, g.rows())).drop("id");
             writeParquetAtomically(rows, pq, ParquetWriteOptions.defaults());
         }
         return pq;

@@ -317,6 +317,28 @@ public final class Spillway implements AutoCloseable {
         return adopt(executor.generate(generator));
     }
 
+    /**
+     * A lazy frame of the rows of {@code generator}: nothing is generated or stored until an action runs, and each
+     * action generates the rows again (blocks of {@link #chunkRows()} rows, in parallel on the session's workers).
+     * Where {@link #generate} stores the rows once (spilling past the memory limit), this streams them, so
+     * {@code sw.scanGenerator(g).writeParquet(path)} or a group by over it holds only a few chunks, for any number of
+     * rows. Rows are in generator order and the same at any parallelism. {@code cache()} stores it when several
+     * actions will read it.
+     *
+     * <pre>{@code
+     * sw.scanGenerator(Synthetic.classification(1_000_000_000L).numericFeatures(5).seed(7)).writeParquet(Path.of("big"));
+     * }</pre>
+     */
+    public DataFrame scanGenerator(RowGenerator generator) {
+        checkOpen();
+        Objects.requireNonNull(generator, "generator");
+        if (generator.rows() < 0) {
+            throw new SpillwayException("The generator " + generator + " says it has " + generator.rows()
+                    + " rows: rows() must be >= 0");
+        }
+        return new DataFrame(this, new LogicalPlan.GeneratorScan(generator, null));
+    }
+
     /** The number of chunks the session's store holds (for leak checks in tests). */
     int storedChunks() {
         return store.chunkCount();

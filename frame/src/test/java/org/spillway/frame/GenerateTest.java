@@ -191,4 +191,50 @@ class GenerateTest {
         closed.close();
         assertThrows(SpillwayException.class, () -> closed.generate(DATA));
     }
+
+    @Test
+    void scanGeneratorIsLazyAndEqualsTheStoredFrame() {
+        try (Spillway one = session(1, "64m", "l1"); Spillway two = session(2, "64m", "l2")) {
+            AtomicInteger calls = new AtomicInteger();
+            DataFrame lazy = one.scanGenerator(new IndexRows(30_000, -1, false, calls));
+            assertEquals(0, calls.get(), "nothing is generated before an action");
+            assertTrue(lazy.explainString().contains("GeneratorScan"), lazy.explainString());
+            assertEquals(30_000, lazy.count());
+            int afterOne = calls.get();
+            assertTrue(afterOne > 0);
+            assertEquals(30_000, lazy.count());
+            assertTrue(calls.get() > afterOne, "each action generates the rows again");
+            assertSameFrame(one.generate(DATA), two.scanGenerator(DATA));
+            // a projection keeps only the columns asked for, and filters see generator order
+            DataFrame picked = two.scanGenerator(DATA).select("f2", "label");
+            assertEquals(List.of("f2", "label"), picked.schema().names());
+            assertEquals(one.generate(DATA).select("f2", "label").column("f2"), picked.column("f2"));
+            DataFrame filtered = two.scanGenerator(new IndexRows(50_000, -1, false, new AtomicInteger())).filter(col("i").geq(49_990));
+            assertEquals(10, filtered.count());
+        }
+    }
+
+    @Test
+    void scanGeneratorStreamsIntoParquetWithoutStoringTheRows() {
+        Synthetic big = Synthetic.classification(300_000).numericFeatures(8).categoricalFeatures(2, 12).seed(3);
+        Path out = dir.resolve("big.parquet");
+        try (Spillway sw = sessions.open("4m", 2, 0)) {
+            sw.scanGenerator(big).writeParquet(out.toString());
+            assertEquals(0, sw.spilledBytes(), "streaming 300,000 rows of 8 doubles through 4m must not spill: " + sw.memoryReport());
+            assertTrue(sw.budget().peak() <= sw.memoryLimit(), sw.memoryReport());
+            DataFrame back = sw.readParquet(out.toString());
+            assertEquals(300_000, back.count());
+            assertEquals(sw.scanGenerator(big).column("f5"), back.column("f5"), "rows in generator order");
+        }
+    }
+
+    @Test
+    void scanGeneratorRefusesABadGenerator() {
+        try (Spillway sw = session(1, "16m", "bad")) {
+            assertThrows(SpillwayException.class, () -> sw.scanGenerator(new IndexRows(-3, -1, false, new AtomicInteger())));
+            DataFrame wrong = sw.scanGenerator(new IndexRows(10_000, 0, true, new AtomicInteger()));
+            SpillwayException e = assertThrows(SpillwayException.class, wrong::count);
+            assertTrue(e.getMessage().contains("must append exactly count values"), e.getMessage());
+        }
+    }
 }

@@ -433,6 +433,8 @@ public final class Executor implements PlanRunner {
                     case CsvScan s -> c.source = new CsvChunkSource(s.source(),
                             s.projection() == null ? all(s.source().schema()) : s.projection(), chunkRows, ctx.budget(),
                             ctx.counters()::add);
+                    case LogicalPlan.GeneratorScan s -> c.source = new GeneratorChunkSource(s.generator(), s.projection(),
+                            chunkRows, ctx.budget());
                     case ChunkScan s -> c.source = new StoredChunkSource(s.frame(),
                             s.projection() == null ? all(s.frame().schema()) : s.projection(), s.skipFilter());
                     case ParquetScan s -> c.source = new ParquetChunkSource(s.source(),

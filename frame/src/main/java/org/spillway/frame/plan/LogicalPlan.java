@@ -14,6 +14,7 @@ import org.spillway.frame.table.TableSnapshot;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
+import org.spillway.spill.chunk.RowGenerator;
 import org.spillway.spill.memory.MemoryBudget;
 
 /**
@@ -101,6 +102,39 @@ public sealed interface LogicalPlan {
         /** The same scan reading only {@code names} (in source order). */
         CsvScan withColumns(java.util.Set<String> names) {
             return new CsvScan(source, narrow(source.schema(), projection, names));
+        }
+    }
+
+    /**
+     * Generates the rows of a {@link RowGenerator} when the plan runs, without storing them: a lazy source, so
+     * {@code sw.scanGenerator(g).writeParquet(path)} streams any number of rows in the memory of a few chunks.
+     * {@code projection} holds positions in the generator's schema (null: all); the generator still fills every
+     * column, and only the projected ones are kept.
+     */
+    record GeneratorScan(RowGenerator generator, int[] projection) implements LogicalPlan {
+        /** Checks the generator is given. */
+        public GeneratorScan {
+            Objects.requireNonNull(generator, "generator");
+        }
+
+        @Override
+        public Schema schema() {
+            return projection == null ? generator.schema() : generator.schema().select(projection);
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of();
+        }
+
+        @Override
+        public String describe() {
+            return String.format(Locale.ROOT, "GeneratorScan %s (%,d rows) columns=%s", generator, generator.rows(),
+                    schema().names());
+        }
+
+        GeneratorScan withColumns(java.util.Set<String> names) {
+            return new GeneratorScan(generator, narrow(generator.schema(), projection, names));
         }
     }
 

@@ -8,6 +8,7 @@ import org.spillway.frame.Expr;
 import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.plan.LogicalPlan.ChunkScan;
 import org.spillway.frame.plan.LogicalPlan.CsvScan;
+import org.spillway.frame.plan.LogicalPlan.GeneratorScan;
 import org.spillway.frame.plan.LogicalPlan.ParquetScan;
 import org.spillway.frame.plan.LogicalPlan.Filter;
 import org.spillway.frame.plan.LogicalPlan.Limit;
@@ -66,6 +67,7 @@ public final class Optimizer {
         return switch (plan) {
             case CsvScan s -> s;
             case ChunkScan s -> s;
+            case GeneratorScan s -> s;
             case ParquetScan s -> s;
             case TableScan s -> s;
             case Filter f -> {
@@ -365,6 +367,7 @@ public final class Optimizer {
         return switch (plan) {
             case CsvScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
             case ChunkScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
+            case GeneratorScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
             case ParquetScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
             case TableScan s -> required.containsAll(s.schema().names()) ? s : s.withColumns(required);
             case Filter f -> {
@@ -477,6 +480,7 @@ public final class Optimizer {
         return switch (plan) {
             case CsvScan s -> s;
             case ChunkScan s -> s;
+            case GeneratorScan s -> s;
             case ParquetScan s -> s;
             case TableScan s -> s;
             case Filter f -> {

@@ -80,6 +80,7 @@ public final class HashJoin {
         return switch (p) {
             case LogicalPlan.CsvScan s -> (double) s.source().totalBytes() * s.schema().size() / Math.max(1, s.source().schema().size());
             case ChunkScan s -> (double) s.frame().byteSize() * s.schema().size() / Math.max(1, s.frame().schema().size());
+            case LogicalPlan.GeneratorScan s -> (double) s.generator().rows() * 8.0 * Math.max(1, s.schema().size());
             // decoded, a Parquet value takes about 8 bytes (strings more, dictionaries less)
             case LogicalPlan.ParquetScan s -> (double) s.source().rows() * 8.0 * Math.max(1, s.schema().size());
             // a table's rows by its metadata; where unknown (Hudi), a guess of a million per file

@@ -21,14 +21,26 @@ public final class GeneratorChunkSource implements ChunkSource<GeneratorChunkSou
     }
 
     private final RowGenerator generator;
+    private final Schema full;
     private final Schema schema;
+    private final int[] projection;
     private final int chunkRows;
     private final MemoryBudget budget;
     private final List<Block> blocks;
 
     public GeneratorChunkSource(RowGenerator generator, int chunkRows, MemoryBudget budget) {
+        this(generator, null, chunkRows, budget);
+    }
+
+    /**
+     * A source of the columns at {@code projection} (positions in the generator's schema; null: all): the generator
+     * still fills every column, and the chunks keep only these.
+     */
+    public GeneratorChunkSource(RowGenerator generator, int[] projection, int chunkRows, MemoryBudget budget) {
         this.generator = generator;
-        this.schema = generator.schema();
+        this.full = generator.schema();
+        this.projection = projection == null ? null : projection.clone();
+        this.schema = projection == null ? full : full.select(projection);
         this.chunkRows = chunkRows;
         this.budget = budget;
         long rows = generator.rows();
@@ -69,12 +81,12 @@ public final class GeneratorChunkSource implements ChunkSource<GeneratorChunkSou
 
     @Override
     public List<VectorBuilder> newState() {
-        return ChunkOps.builders(schema, chunkRows);
+        return ChunkOps.builders(full, chunkRows);
     }
 
     @Override
     public void produce(Block item, List<VectorBuilder> builders, Output out) {
-        if (schema.size() == 0) {
+        if (full.size() == 0) {
             out.accept(Chunk.empty(schema, item.count()), true);
             return;
         }
@@ -84,11 +96,22 @@ public final class GeneratorChunkSource implements ChunkSource<GeneratorChunkSou
             int size = builders.get(i).size();
             if (size != item.count()) {
                 throw new SpillwayException("The generator " + generator + " appended " + size + " values to column '"
-                        + schema.field(i).name() + "' for rows [" + item.from() + ", " + (item.from() + item.count())
+                        + full.field(i).name() + "' for rows [" + item.from() + ", " + (item.from() + item.count())
                         + "): fill(from, count, builders) must append exactly count values to every builder");
             }
         }
-        Chunk c = Chunk.build(schema, builders, budget, "generate");
+        Chunk c;
+        if (projection == null) {
+            c = Chunk.build(schema, builders, budget, "generate");
+        } else if (projection.length == 0) {
+            c = Chunk.empty(schema, item.count());
+        } else {
+            List<VectorBuilder> kept = new ArrayList<>(projection.length);
+            for (int i : projection) {
+                kept.add(builders.get(i));
+            }
+            c = Chunk.build(schema, kept, budget, "generate");
+        }
         builders.forEach(VectorBuilder::reset);
         out.accept(c, true);
     }
