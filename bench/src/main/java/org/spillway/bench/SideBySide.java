@@ -106,6 +106,22 @@ public final class SideBySide {
      */
     public static int groupby(long n, int k, int nas, int threads, String memory, java.util.Set<Integer> only, InputFormat format,
                               Path dir, java.io.PrintStream out) throws Exception {
+        return questions("db-benchmark groupby", GroupByQuestions.ALL, n, k, nas, threads, memory, only, format, dir, out);
+    }
+
+    /**
+     * {@code ./spillway bench window}: the {@link WindowQuestions} (q8 in its window form, rolling and running sums, a
+     * rank, a lag) on the groupby table, Spillway beside DuckDB, as {@link #groupby} runs its questions.
+     */
+    public static int window(long n, int k, int nas, int threads, String memory, java.util.Set<Integer> only, InputFormat format,
+                             Path dir, java.io.PrintStream out) throws Exception {
+        return questions("window queries on the groupby table", WindowQuestions.ALL, n, k, nas, threads, memory, only, format,
+                dir, out);
+    }
+
+    private static int questions(String title, List<GroupByQuestions.Question> questions, long n, int k, int nas, int threads,
+                                 String memory, java.util.Set<Integer> only, InputFormat format, Path dir, java.io.PrintStream out)
+            throws Exception {
         org.spillway.datasets.GroupByData data = org.spillway.datasets.GroupByData.of(n, k).nas(nas);
         Files.createDirectories(dir);
         Path file = dir.resolve(data.tableName() + format.extension());
@@ -116,7 +132,7 @@ public final class SideBySide {
         } else {
             BenchData.groupbyCsv(data, dir, out);
         }
-        out.printf(Locale.ROOT, "db-benchmark groupby %s (%,d rows, %.1f MB of %s), %d threads, memory limit %s, %s%n",
+        out.printf(Locale.ROOT, "%s %s (%,d rows, %.1f MB of %s), %d threads, memory limit %s, %s%n", title,
                 data.tableName(), n, Files.size(file) / 1e6, format == InputFormat.PARQUET ? "Parquet" : "CSV", threads, memory,
                 java.time.LocalDate.now());
         int failures = 0;
@@ -145,8 +161,8 @@ public final class SideBySide {
             }
             out.printf(Locale.ROOT, "%-32s %8s %8s %8s %8s %7s %7s %7s  %s%n", "question", "sw 1 s", "sw 2 s", "dk 1 s", "dk 2 s",
                     "ratio", "sw RSS", "dk RSS", "checksums (rows; sum of measures) spillway | duckdb");
-            for (int qi = 0; qi < GroupByQuestions.ALL.size(); qi++) {
-                GroupByQuestions.Question q = GroupByQuestions.ALL.get(qi);
+            for (int qi = 0; qi < questions.size(); qi++) {
+                GroupByQuestions.Question q = questions.get(qi);
                 if (!only.isEmpty() && !only.contains(qi + 1)) {
                     continue;
                 }

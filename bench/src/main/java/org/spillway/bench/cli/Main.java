@@ -50,6 +50,10 @@ public final class Main {
                                    the ten db-benchmark groupby questions, Spillway beside DuckDB; the
                                    table is generated into DIR if missing (default: the temp directory's
                                    spillway-bench)
+              bench window [--n 1e7] [--k 100] [--nas 0] [--threads T] [--memory SIZE] [--questions 1,2,..]
+                  [--format csv|parquet] [--data DIR]
+                                   window queries on the groupby table (q8 in its window form, a 7-row
+                                   rolling sum, a running sum, a rank, a lag), Spillway beside DuckDB
               bench join [--n 1e7] [--threads T] [--memory SIZE] [--data DIR] [--questions 1,2,..]
                   [--format csv|parquet]
                                    the five db-benchmark join questions and a sort of x (question 6),
@@ -137,6 +141,13 @@ public final class Main {
                         (int) o.count("nas", 0), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
                         o.get("memory", "4g"), questions(o), format, dataDir(o), System.out);
             }
+            case "window" -> {
+                Options o = checked("bench window", rest, "n", "k", "nas", "threads", "memory", "questions", "format", "data");
+                InputFormat format = Gen.format(o);
+                return org.spillway.bench.SideBySide.window(o.count("n", 10_000_000), (int) o.count("k", 100),
+                        (int) o.count("nas", 0), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
+                        o.get("memory", "4g"), questions(o), format, dataDir(o), System.out);
+            }
             case "join" -> {
                 Options o = checked("bench join", rest, "n", "threads", "memory", "data", "questions", "format");
                 InputFormat format = Gen.format(o);
@@ -196,7 +207,7 @@ public final class Main {
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|join|parquet|delta|iceberg|ml|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|jmh ...\n" + USAGE);
                 return 2;
             }
         }
