@@ -4,9 +4,12 @@ import static org.spillway.frame.Functions.asc;
 import static org.spillway.frame.Functions.col;
 import static org.spillway.frame.Functions.count;
 import static org.spillway.frame.Functions.countDistinct;
+import static org.spillway.frame.Functions.lag;
 import static org.spillway.frame.Functions.mean;
 import static org.spillway.frame.Functions.median;
+import static org.spillway.frame.Functions.month;
 import static org.spillway.frame.Functions.on;
+import static org.spillway.frame.Functions.rowNumber;
 import static org.spillway.frame.Functions.sum;
 
 import java.io.IOException;
@@ -20,6 +23,8 @@ import org.spillway.datasets.Events;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.JoinType;
 import org.spillway.frame.Spillway;
+import org.spillway.frame.Window;
+import org.spillway.frame.WindowSpec;
 import org.spillway.frame.io.ParquetWriteOptions;
 import org.spillway.datasets.Flights;
 import org.spillway.ml.BinaryClassificationEvaluator;
@@ -39,9 +44,10 @@ import org.spillway.spill.memory.MemoryBudget;
 /**
  * {@code ./spillway demo}: generates an events data set at least four times larger than the
  * memory limit, reads it with a progress bar, runs a filter / derived column / count pipeline,
- * collects the whole set (which must spill), queries the collected frame (a group by, and a join
- * with a small lookup table of countries), writes it as Parquet and queries the file lazily, trains a logistic regression on flight data about three
- * times the memory limit, prints the timings and how much spilled, and deletes everything it wrote.
+ * collects the whole set (which must spill), queries the collected frame (a group by, a join
+ * with a small lookup table of countries, and window functions per user), writes it as Parquet
+ * and queries the file lazily, trains a logistic regression on flight data about three times the memory limit,
+ * prints the timings and how much spilled, and deletes everything it wrote.
  */
 final class Demo {
     private Demo() {
@@ -130,11 +136,12 @@ final class Demo {
                 System.out.println();
                 System.out.println("   " + sw.memoryReport());
 
+                windows(all, timings);
                 parquet(sw, events, all, rows, bytes, work, timings);
                 delta(sw, all, work, timings);
             }
             train(o, memory, limit, work, timings);
-            System.out.println("\n11. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
+            System.out.println("\n12. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
                     + MemoryBudget.formatBytes(limit) + "):");
             for (Timing t : timings) {
                 System.out.printf(Locale.ROOT, "   %-30s %8.2f s  %s%n", t.step(), t.seconds(), t.result());
@@ -149,14 +156,32 @@ final class Demo {
     }
 
     /**
-     * Step 8: the collected events written as one Parquet file ({@code writeParquet}, default options),
+     * Step 8: window functions over the collected (spilled) events: per user, orders numbered by time, the previous
+     * amount and the spend so far, with the month from a date function; sorted by (user, ts) out of core, then one pass.
+     */
+    private static void windows(DataFrame all, List<Timing> timings) throws Exception {
+        System.out.println("\n8. Window functions: per user, orders numbered by time, the previous amount and the spend so far;"
+                + " the rows are sorted by (user, ts) out of core, then streamed once:");
+        WindowSpec w = Window.partitionBy("user").orderBy(asc("ts"), asc("id"));
+        DataFrame perUser = all.select(col("user"), col("ts"), month(col("ts")).as("month"), col("amount"),
+                rowNumber().over(w).as("n"), lag("amount", 1).over(w).as("prev_amount"),
+                sum("amount").over(w.rowsBetween(Window.unboundedPreceding, Window.currentRow)).as("spend_so_far"));
+        System.out.println(indent(perUser.explainString()));
+        DataFrame windowed = time(timings, "window: row_number/lag/sum", perUser::collect,
+                f -> String.format(Locale.ROOT, "%,d rows", f.count()));
+        windowed.filter(col("n").leq(3)).sort(asc("user"), asc("n")).show(6);
+        windowed.unpersist();
+    }
+
+    /**
+     * Step 9: the collected events written as one Parquet file ({@code writeParquet}, default options),
      * read back lazily ({@code readParquet}), and a selective filter + group by run on it and on the CSV
      * files: its plan (the Parquet scan with the pushed filter), the {@code parquet.*} counters it moved
      * (row groups skipped, ...), the sizes on disk and both query times.
      */
     private static void parquet(Spillway sw, DataFrame csv, DataFrame all, long rows, long csvBytes, Path work,
                                 List<Timing> timings) throws Exception {
-        System.out.println("\n8. Parquet: all.writeParquet(...) writes the collected frame as one file (ZSTD by default);"
+        System.out.println("\n9. Parquet: all.writeParquet(...) writes the collected frame as one file (ZSTD by default);"
                 + " sw.readParquet(...) reads it back lazily:");
         Path file = work.resolve("events.parquet");
         long bytes = time(timings, "writeParquet (collected)", () -> {
@@ -198,12 +223,12 @@ final class Demo {
     }
 
     /**
-     * Step 9: the collected events as a Delta Lake table with deletion vectors: written, returned orders
+     * Step 10: the collected events as a Delta Lake table with deletion vectors: written, returned orders
      * deleted (a deletion vector per touched file, the data files untouched), a country renamed
      * (update), the first version read back by time travel, and the history.
      */
     private static void delta(Spillway sw, DataFrame all, Path work, List<Timing> timings) throws Exception {
-        System.out.println("\n9. Tables: the events as a Delta Lake table (Parquet files + a _delta_log/ of JSON commits),"
+        System.out.println("\n10. Tables: the events as a Delta Lake table (Parquet files + a _delta_log/ of JSON commits),"
                 + " then a delete, an update, time travel and the history:");
         Path table = work.resolve("lake/events");
         // from the collected (spilled) events: writing straight from a Parquet scan at the demo's tiny budget
@@ -231,13 +256,13 @@ final class Demo {
     }
 
     /**
-     * Step 10: a logistic regression on flight-delay data about three times the memory limit, one-hot
+     * Step 11: a logistic regression on flight-delay data about three times the memory limit, one-hot
      * encoded in a pipeline, trained by L-BFGS streaming the spilled chunks on every pass; then its
      * test AUC, log loss and summary, and (with --keep) ROC and loss-curve charts.
      */
     private static void train(Options o, String memory, long limit, Path work, List<Timing> timings) throws Exception {
         long trainRows = o.count("train-rows", Math.max(200_000, 3 * limit / 32)); // ~32 bytes a row once encoded
-        System.out.printf(Locale.ROOT, "%n10. Machine learning: a logistic regression on %,d flights (hour, weekday, month, origin, "
+        System.out.printf(Locale.ROOT, "%n11. Machine learning: a logistic regression on %,d flights (hour, weekday, month, origin, "
                 + "dest, log distance -> delayed?), about 3x the memory limit, trained out of core:%n", trainRows);
         try (Spillway sw = Spillway.builder().memoryLimit(memory).spillDir(work.resolve("spill")).progress(true).build()) {
             DataFrame train = sw.generate(Flights.rows(trainRows).seed(1));
