@@ -29,7 +29,7 @@ import org.spillway.frame.exec.scan.StoredChunkSource;
 import org.spillway.frame.exec.scan.UnionChunkSource;
 import org.spillway.frame.exec.sort.ExternalSort;
 import org.spillway.frame.exec.sort.SortWorker;
-import org.spillway.frame.exec.window.WindowOperator;
+import org.spillway.frame.exec.window.WindowPass;
 import org.spillway.frame.Expr.Alias;
 import org.spillway.frame.Expr.ColumnRef;
 import org.spillway.frame.plan.LogicalPlan;
@@ -274,7 +274,8 @@ public final class Executor implements PlanRunner {
     /**
      * Runs a (optimized) window node: function inputs that are not plain columns are computed into hidden columns,
      * the input is sorted by (partition keys ascending, order keys) with the external sort (or, with neither, only
-     * collected), and {@link WindowOperator} streams the sorted rows once, adding the window columns.
+     * collected), and {@link WindowPass} streams the sorted rows once, adding the window columns (segments of whole
+     * partitions on all workers).
      */
     private StoredFrame window(LogicalPlan.Window w) {
         String name = "window#" + ctx.frameIds().getAsInt();
@@ -314,7 +315,7 @@ public final class Executor implements PlanRunner {
         }
         try (StoredFrame sorted = orders.isEmpty() || sorted0 ? collectOptimized(child)
                 : sort(new LogicalPlan.Sort(child, orders, -1))) {
-            return new WindowOperator(w, args, ctx).run(sorted, name);
+            return WindowPass.run(w, args, ctx, sorted, name);
         }
     }
 
