@@ -37,7 +37,7 @@ public final class Lloyd {
     }
 
     /** What one pass learned: per cluster sums and counts, and the cost of the assignment. */
-    static final class Sums {
+    public static final class Sums {
         final double[] sum;
         final long[] count;
         double cost;
@@ -45,6 +45,16 @@ public final class Lloyd {
         Sums(int k, int d) {
             sum = new double[k * d];
             count = new long[k];
+        }
+
+        /** The sum of squared distances from each row to its nearest centre. */
+        public double cost() {
+            return cost;
+        }
+
+        /** The rows nearest each centre (a copy). */
+        public long[] counts() {
+            return count.clone();
         }
 
         void add(Sums o) {
@@ -58,7 +68,7 @@ public final class Lloyd {
         }
     }
 
-    /** One pass: every row's nearest centre, summed per cluster (in chunk order). */
+    /** One pass (one Lloyd iteration without the update): every row's nearest centre, summed per cluster in chunk order. */
     public static Sums assign(Points p, Centers centers) {
         int k = centers.k();
         int d = centers.dims();
