@@ -209,6 +209,29 @@ class KMeansTest {
     }
 
     @Test
+    void anEmptyClusterKeepsItsCentreAndRepeatedChunksAreHandled() {
+        Spillway sw = sessions.open("64m", 2, 500);
+        GaussianBlobs blobs = new GaussianBlobs(3, 3, 3_000, 13);
+        DataFrame f = sw.generate(blobs);
+        double[][] init = new KMeans().k(3).seed(1).initMode("random").maxIter(0).featuresCols(X3).fit(f).clusterCenters();
+        double[][] withFar = {init[0], init[1], init[2], {1000, 1000, 1000}};
+        KMeansModel m = new KMeans().initialCenters(withFar).featuresCols(X3).fit(f);
+        assertArrayEquals(new double[] {1000, 1000, 1000}, m.clusterCenters()[3], 0.0, "no row is near it: it stays (as in Spark)");
+        assertEquals(0, m.summary().clusterSizes()[3]);
+        assertEquals(lloyd(points(f, X3), withFar, 20, 1e-4).cost, m.summary().trainingCost(), 1e-9 * m.summary().trainingCost());
+        // the same rows twice: chunks of equal values share a fingerprint, and every row still has its own draws
+        DataFrame twice = f.union(f).collect();
+        for (String mode : new String[] {"k-means||", "random"}) {
+            KMeansModel a = new KMeans().k(3).seed(5).initMode(mode).featuresCols(X3).fit(twice);
+            Spillway one = sessions.open("64m", 1, 500);
+            KMeansModel b = new KMeans().k(3).seed(5).initMode(mode).featuresCols(X3).fit(one.generate(blobs).union(one.generate(blobs))
+                    .collect());
+            assertEquals(6_000, Arrays.stream(a.summary().clusterSizes()).sum());
+            assertEquals(a.summary().trainingCost(), b.summary().trainingCost(), 0.0, mode);
+        }
+    }
+
+    @Test
     void saveAndLoad() {
         Spillway sw = sessions.open("64m", 2, 1000);
         GaussianBlobs blobs = new GaussianBlobs(4, 3, 5_000, 2);
