@@ -141,9 +141,22 @@ new LinearRegression().labelCol("logdist").featuresCols("hour", "month").regPara
 new LogisticRegression().solver("sgd").maxIter(5).batchSize(1024).stepSize(0.05).featuresCols("logdist").fit(train).summary();
 sw.close();
 
+var blobs = new org.spillway.datasets.GaussianBlobs(5, 3, 1_000_000, 7);  // 5 clusters in 3 dimensions, known centres
+var sw = Spillway.builder().memoryLimit("16m").build();  // 24 MB of features: the passes read spilled chunks
+var points = sw.generate(blobs);                         // x0, x1, x2 (float64) and the true cluster; no file
+var km = new KMeans().k(5).seed(1).maxIter(50).tol(1e-4).featuresCols("x0", "x1", "x2").fit(points);
+km.clusterCenters();                                     // close to blobs.centers(), in another order
+km.summary().trainingCost();                             // about 3e6: rows x dims x clusterStd^2
+km.summary().clusterSizes();                             // about 200,000 each
+var clustered = km.transform(points);                    // adds prediction (int32): the nearest centre
+new ClusteringEvaluator().featuresCols("x0", "x1", "x2").evaluate(clustered).silhouette();  // about 0.9
+km.save("kmeans.json");
+KMeansModel.load("kmeans.json").predict(1.0, -2.0, 3.0); // the cluster of one point
+sw.close();
+
 // clean up what the session wrote
 for (var d : List.of(Path.of("data"), Path.of("out"), Path.of("train.csv"), Path.of("test.csv"), Path.of("model.json"),
-        Path.of("roc.png"), Path.of("loss.png"))) {
+        Path.of("roc.png"), Path.of("loss.png"), Path.of("kmeans.json"))) {
     try (var walk = Files.walk(d)) { walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
 }
 System.out.println("readme OK");

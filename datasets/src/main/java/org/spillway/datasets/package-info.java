@@ -4,7 +4,8 @@
  * db-benchmark groupby table {@code G1_<N>_<K>_<nas>_<sort>}, and {@link org.spillway.datasets.JoinData}, the
  * four db-benchmark join tables {@code J1_<N>_..._<nas>_0}, and labelled data from a known true model:
  * {@link org.spillway.datasets.Synthetic} (classification, multiclass, regression) and
- * {@link org.spillway.datasets.Flights} (flight delays). The labelled generators are
+ * {@link org.spillway.datasets.Flights} (flight delays), and clusters around known centres,
+ * {@link org.spillway.datasets.GaussianBlobs}. The labelled generators are
  * {@link org.spillway.spill.chunk.RowGenerator}s, so the frame module can fill frames from them
  * without a CSV file.
  */

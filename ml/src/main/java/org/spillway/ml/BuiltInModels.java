@@ -19,5 +19,6 @@ public final class BuiltInModels implements ModelIO.Readers {
         ModelIO.register("StandardScalerModel", org.spillway.ml.StandardScalerModel::readJson);
         ModelIO.register("ImputerModel", org.spillway.ml.ImputerModel::readJson);
         ModelIO.register("FeatureHasher", org.spillway.ml.FeatureHasher::readJson);
+        ModelIO.register("KMeansModel", org.spillway.ml.KMeansModel::readJson);
     }
 }

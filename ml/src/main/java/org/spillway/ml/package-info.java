@@ -13,7 +13,8 @@
  *   <li><b>Learners</b>: {@link org.spillway.ml.LogisticRegression} (binary and multinomial),
  *       {@link org.spillway.ml.LinearRegression} (least squares, ridge, lasso, elastic net) and
  *       {@link org.spillway.ml.LinearSVC} (hinge loss), with L-BFGS, OWL-QN for L1 and mini-batch
- *       SGD with Adam ({@code org.spillway.ml.optim}), sharing one engine ({@code org.spillway.ml.linear}).</li>
+ *       SGD with Adam ({@code org.spillway.ml.optim}), sharing one engine ({@code org.spillway.ml.linear});
+ *       {@link org.spillway.ml.KMeans} (k-means|| start, Lloyd passes; engine in {@code org.spillway.ml.clustering}).</li>
  *   <li><b>Features</b>: {@link org.spillway.ml.OneHotEncoder}, {@link org.spillway.ml.StandardScaler},
  *       {@link org.spillway.ml.FeatureHasher}, {@link org.spillway.ml.Imputer}. Encoded columns stay
  *       one int32 column each, marked by column metadata ({@link org.spillway.ml.FeatureMeta}); the
@@ -22,7 +23,8 @@
  *       ties as half, by an out-of-core group by and sort of the scores; PR area, log loss, the
  *       {@link org.spillway.ml.ConfusionMatrix} and its rates; ROC and PR curves),
  *       {@link org.spillway.ml.MulticlassClassificationEvaluator},
- *       {@link org.spillway.ml.RegressionEvaluator}; {@link org.spillway.ml.Charts} draws ROC,
+ *       {@link org.spillway.ml.RegressionEvaluator}, {@link org.spillway.ml.ClusteringEvaluator} (silhouette);
+ *       {@link org.spillway.ml.Charts} draws ROC,
  *       precision-recall and loss curves as PNG files.</li>
  *   <li><b>Models</b> save to a versioned JSON file ({@link org.spillway.ml.ModelIO}) and load with
  *       {@link org.spillway.ml.Models#load}; a {@link org.spillway.ml.PipelineModel} also predicts
