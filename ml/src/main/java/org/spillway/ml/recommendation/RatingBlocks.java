@@ -117,7 +117,7 @@ final class RatingBlocks implements AutoCloseable {
     }
 
     /** The first bad value of a chunk. */
-    private record Problem(int rows, int row, String message) {
+    private record Problem(int rows, int row, String message, String hint) {
     }
 
     /** One pass: nulls, NaN and infinite ratings, ids that are not whole numbers; returns the row count. */
@@ -125,8 +125,8 @@ final class RatingBlocks implements AutoCloseable {
         long[] offset = {0};
         data.mapChunksOrdered(c -> problem(c, userCol, itemCol, ratingCol), p -> {
             if (p.message != null) {
-                throw new MlException(String.format(Locale.ROOT, "%s: %s at row %,d (counting from 0)", learner, p.message,
-                        offset[0] + p.row));
+                throw new MlException(String.format(Locale.ROOT, "%s: %s at row %,d (counting from 0)%s", learner, p.message,
+                        offset[0] + p.row, p.hint));
             }
             offset[0] += p.rows;
         });
@@ -141,28 +141,28 @@ final class RatingBlocks implements AutoCloseable {
             ColumnVector v = c.column(cols[k]);
             for (int i = 0; i < n; i++) {
                 if (v.isNull(i)) {
-                    return new Problem(n, i, "the " + roles[k] + " column '" + cols[k] + "' holds null; drop those rows first");
+                    return new Problem(n, i, "the " + roles[k] + " column '" + cols[k] + "' holds null", "; drop those rows first");
                 }
                 if (v instanceof DoubleVector d && !IdIndex.wholeNumber(d.get(i))) {
                     return new Problem(n, i, "the " + roles[k] + " column '" + cols[k] + "' holds " + d.get(i)
-                            + ", which is not an integer id");
+                            + ", which is not an integer id", "");
                 }
                 if (v instanceof LongVector l && l.get(i) == Long.MIN_VALUE) {
                     return new Problem(n, i, "the " + roles[k] + " column '" + cols[k] + "' holds " + Long.MIN_VALUE
-                            + ", which ALS does not take as an id");
+                            + ", which ALS does not take as an id", "");
                 }
             }
         }
         ColumnVector r = c.column(ratingCol);
         for (int i = 0; i < n; i++) {
             if (r.isNull(i)) {
-                return new Problem(n, i, "the rating column '" + ratingCol + "' holds null; drop or fill those rows first");
+                return new Problem(n, i, "the rating column '" + ratingCol + "' holds null", "; drop or fill those rows first");
             }
             if (r instanceof DoubleVector d && !Double.isFinite(d.get(i))) {
-                return new Problem(n, i, "the rating column '" + ratingCol + "' holds " + d.get(i) + "; ratings must be finite");
+                return new Problem(n, i, "the rating column '" + ratingCol + "' holds " + d.get(i), "; ratings must be finite");
             }
         }
-        return new Problem(n, -1, null);
+        return new Problem(n, -1, null, null);
     }
 
     /** The distinct ids of a column, sorted, by the frame's (parallel, spilling) distinct. */
