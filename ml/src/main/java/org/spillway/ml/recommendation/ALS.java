@@ -208,7 +208,7 @@ public final class ALS implements Estimator<ALSModel> {
         try (RatingBlocks blocks = RatingBlocks.prepare(frame, userCol, itemCol, ratingCol, NAME)) {
             int nu = blocks.users.size();
             int ni = blocks.items.size();
-            long factorBytes = ((long) nu + ni) * rank * Double.BYTES + ((long) nu + ni) * 2 * Double.BYTES
+            long factorBytes = ((long) nu + ni) * rank * Double.BYTES + ((long) nu + ni) * Double.BYTES
                     + 2L * rank * rank * Double.BYTES;
             if ((long) nu * rank > Integer.MAX_VALUE - 8 || (long) ni * rank > Integer.MAX_VALUE - 8) {
                 throw new MlException(String.format(Locale.ROOT, "ALS: %,d users and %,d items at rank %d need more factors than one"
@@ -226,20 +226,17 @@ public final class ALS implements Estimator<ALSModel> {
             try (held) {
                 double[] u = initialFactors(nu, rank, seed, true, nonnegative);
                 double[] v = initialFactors(ni, rank, seed, false, nonnegative);
-                HalfStep items = new HalfStep(blocks.byItem, rank, regParam, implicitPrefs, alpha, nonnegative, blocks.items, "item");
-                HalfStep users = new HalfStep(blocks.byUser, rank, regParam, implicitPrefs, alpha, nonnegative, blocks.users, "user");
+                HalfStep items = new HalfStep(blocks.byItem, rank, regParam, implicitPrefs, alpha, nonnegative, blocks.items, "item", false);
+                HalfStep users = new HalfStep(blocks.byUser, rank, regParam, implicitPrefs, alpha, nonnegative, blocks.users, "user", true);
                 double[] history = new double[maxIter];
                 for (int it = 0; it < maxIter; it++) {
                     items.run(u, v, implicitPrefs ? HalfStep.gram(u, rank) : null);
                     users.run(v, u, implicitPrefs ? HalfStep.gram(v, rank) : null);
                     double sum = 0;
-                    for (double x : users.loss()) {
+                    for (double x : users.terms()) {
                         sum += x;
                     }
-                    for (double x : users.reg()) {
-                        sum += x;
-                    }
-                    for (double x : items.reg()) {
+                    for (double x : items.terms()) {
                         sum += x;
                     }
                     history[it] = sum / blocks.ratings;

@@ -49,13 +49,15 @@ final class HalfStep {
     private final String dstName;
     private final ThreadLocal<Scratch> scratch;
 
-    /** Per-destination results of the last run: loss (data term) and regularisation term. */
-    private double[] loss;
-    private double[] reg;
+    /** Whether {@link #terms()} includes the data term (the user step's; the item step's is stale at the iteration's end). */
+    private final boolean dataTerm;
+    /** Per destination after the last run: its penalty term, plus its data term when {@link #dataTerm}. */
+    private double[] terms;
 
     HalfStep(DataFrame sorted, int rank, double regParam, boolean implicit, double alpha, boolean nonnegative, IdIndex dstIds,
-             String dstName) {
+             String dstName, boolean dataTerm) {
         this.sorted = sorted;
+        this.dataTerm = dataTerm;
         this.rank = rank;
         this.regParam = regParam;
         this.implicit = implicit;
@@ -119,13 +121,12 @@ final class HalfStep {
     /**
      * Solves every destination into {@code dstFactors} (row-major, {@code rank} per destination) from
      * {@code srcFactors}; {@code gram} is {@code Y^T Y} of the sources for implicit feedback, else null.
-     * Afterwards {@link #loss()} and {@link #reg()} hold each destination's data and penalty terms.
+     * Afterwards {@link #terms()} holds each destination's terms of the objective.
      */
     void run(double[] srcFactors, double[] dstFactors, double[] gram) {
         int nDst = dstFactors.length / rank;
-        if (loss == null || loss.length != nDst) {
-            loss = new double[nDst];
-            reg = new double[nDst];
+        if (terms == null || terms.length != nDst) {
+            terms = new double[nDst];
         }
         Scratch edgeScratch = new Scratch(rank);
         Group[] pending = {null};
@@ -168,14 +169,13 @@ final class HalfStep {
         }
     }
 
-    /** Each destination's data term after {@link #run} (squared error, or the implicit weighted loss). */
-    double[] loss() {
-        return loss;
-    }
-
-    /** Each destination's penalty term after {@link #run}: {@code regParam n |x|^2}. */
-    double[] reg() {
-        return reg;
+    /**
+     * Each destination's terms of the objective after {@link #run}: the penalty {@code regParam n |x|^2},
+     * plus (with a data term) the squared error of its ratings, or with implicit feedback the weighted
+     * loss over every source.
+     */
+    double[] terms() {
+        return terms;
     }
 
     private void solve(NormalEquations ne, int d, int[] src, double[] r, int from, int to, double[] y, double[] x,
@@ -209,7 +209,15 @@ final class HalfStep {
         }
         int xo = d * k;
         System.arraycopy(ne.x, 0, x, xo, k);
-        // the loss terms, for progress reports
+        // the objective's terms, for progress reports
+        double norm = 0;
+        for (int c = 0; c < k; c++) {
+            norm += x[xo + c] * x[xo + c];
+        }
+        if (!dataTerm) {
+            terms[d] = lambda * norm;
+            return;
+        }
         double data = 0;
         for (int j = from; j < to; j++) {
             int off = src[j] * k;
@@ -226,10 +234,6 @@ final class HalfStep {
                 data += (rating - s) * (rating - s);
             }
         }
-        double norm = 0;
-        for (int c = 0; c < k; c++) {
-            norm += x[xo + c] * x[xo + c];
-        }
         if (implicit) {
             // x^T (Y^T Y) x: the loss of every source at preference 0 and confidence 1
             double q = 0;
@@ -242,8 +246,7 @@ final class HalfStep {
             }
             data += q;
         }
-        loss[d] = data;
-        reg[d] = lambda * norm;
+        terms[d] = data + lambda * norm;
     }
 
     /** {@code Y^T Y} (upper triangle, row-major) of the factors {@code f} of {@code rank} columns, summed in row order. */
