@@ -154,9 +154,25 @@ km.save("kmeans.json");
 KMeansModel.load("kmeans.json").predict(1.0, -2.0, 3.0); // the cluster of one point
 sw.close();
 
+import org.spillway.ml.recommendation.*;
+var sw = Spillway.builder().memoryLimit("32m").build();  // the ratings (16 MB) are stored twice more, sorted: they spill
+var g = new org.spillway.datasets.SyntheticRatings(10_000, 1_000, 10, 0.5, 7).ratings(1_000_000);  // rank 10 plus noise 0.5
+var parts = sw.generate(g).randomSplit(new double[] {0.8, 0.2}, 1);
+var als = new ALS().userCol("user").itemCol("item").ratingCol("rating")
+        .rank(10).maxIter(10).regParam(0.05).seed(1).coldStartStrategy("drop");
+var model = als.fit(parts[0]);
+new RegressionEvaluator().labelCol("rating").metricName("rmse").metric(model.transform(parts[1]));  // near the noise, 0.5
+model.recommendForAllUsers(5).show(5);                   // user, item, rating, rank: five rows per user, best first
+model.itemFactors().show(3);                             // id, f0 .. f9
+model.save("als.json");
+ALSModel.load("als.json").predict(42, 7);                // a loaded model predicts; recommendForAllUsers(sw, 5) needs a session
+sw.spilledBytes() > 0;                                  // true
+sw.close();
+
 // clean up what the session wrote
 for (var d : List.of(Path.of("data"), Path.of("out"), Path.of("train.csv"), Path.of("test.csv"), Path.of("model.json"),
-        Path.of("roc.png"), Path.of("loss.png"), Path.of("kmeans.json"))) {
+        Path.of("roc.png"), Path.of("loss.png"), Path.of("kmeans.json"),
+        Path.of("als.json"))) {
     try (var walk = Files.walk(d)) { walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
 }
 System.out.println("readme OK");

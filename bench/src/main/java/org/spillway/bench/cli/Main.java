@@ -82,6 +82,10 @@ public final class Main {
               bench ml [--n 1e7] [--features 20] [--threads 1,2] [--memory 8g] [--spilled-memory 256m] [--passes 3]
                                    time a full logistic-regression gradient pass (one L-BFGS iteration) and
                                    one SGD epoch, in memory and spilled, per worker count
+              bench als [--users 1e6] [--items 1e5] [--ratings 1e8] [--rank 20] [--iterations 3] [--memory 1g]
+                  [--threads T] [--noise 0.5]
+                                   ALS on synthetic ratings (low rank plus noise) generated into the session:
+                                   block preparation, time per iteration, peak RSS, spilled bytes, test RMSE
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
               help                 this text
@@ -202,12 +206,20 @@ public final class Main {
                 return org.spillway.bench.MlBench.run(o.count("n", 10_000_000), (int) o.count("features", 20), threads,
                         o.get("memory", "8g"), o.get("spilled-memory", "256m"), (int) o.count("passes", 3), spill);
             }
+            case "als" -> {
+                Options o = checked("bench als", rest, "users", "items", "ratings", "rank", "iterations", "memory", "threads", "noise");
+                java.nio.file.Path spill = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "spillway-bench-als");
+                return org.spillway.bench.AlsBench.run(o.count("users", 1_000_000), o.count("items", 100_000),
+                        o.count("ratings", 100_000_000), (int) o.count("rank", 20), (int) o.count("iterations", 3),
+                        o.get("memory", "1g"), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
+                        Double.parseDouble(o.get("noise", "0.5")), spill);
+            }
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|als|jmh ...\n" + USAGE);
                 return 2;
             }
         }
