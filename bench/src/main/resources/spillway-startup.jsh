@@ -11,4 +11,6 @@ import org.spillway.frame.delta.*;
 import org.spillway.frame.iceberg.*;
 import org.spillway.frame.hudi.*;
 import org.spillway.ml.*;
+import org.spillway.ml.recommendation.*;
+import org.spillway.datasets.*;
 import static org.spillway.frame.Functions.*;
