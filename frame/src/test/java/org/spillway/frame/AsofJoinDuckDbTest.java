@@ -187,6 +187,30 @@ class AsofJoinDuckDbTest {
     }
 
     @Test
+    void readmeExampleMatchesDuckDb(SpillwaySessions sessions) throws Exception {
+        Path csv = dir.resolve("events");
+        org.spillway.datasets.Events.rows(100_000).seed(22).writeCsv(csv, 2);
+        Spillway sw = sessions.open("8m", 2);
+        DataFrame events = sw.readCsv(csv.resolve("events-*.csv").toString());
+        String parquet = dir.resolve("events.parquet").toString();
+        events.writeParquet(parquet);
+        var returns = events.filter(col("returned")).select(col("user"), col("ts").as("returned_ts"), col("amount").as("refund"));
+        var lastReturn = events.joinAsof(returns, on("user"), "ts", "returned_ts");
+        assertTrue(lastReturn.explainString().contains("AsofJoin BACKWARD on user = user AND ts >= returned_ts"));
+        long backward = lastReturn.filter(col("refund").isNotNull()).count();
+        long forward = events.joinAsof(returns, on("user"), "ts", "returned_ts",
+                AsofOptions.forward().tolerance(Duration.ofDays(7)).allowExactMatches(false)).filter(col("refund").isNotNull()).count();
+        String r = "(SELECT user, ts AS returned_ts, amount AS refund FROM read_parquet('" + parquet + "') WHERE returned)";
+        String e = "read_parquet('" + parquet + "')";
+        assertEquals(DuckOracle.scalarLong("SELECT count(*) FROM " + e + " e ASOF LEFT JOIN " + r
+                + " r ON e.user = r.user AND e.ts >= r.returned_ts WHERE refund IS NOT NULL"), backward);
+        assertEquals(DuckOracle.scalarLong("SELECT count(*) FROM " + e + " e ASOF LEFT JOIN " + r
+                + " r ON e.user = r.user AND e.ts < r.returned_ts WHERE refund IS NOT NULL"
+                + " AND r.returned_ts <= e.ts + INTERVAL 7 DAY"), forward);
+        assertTrue(forward > 100 && forward < backward, forward + " " + backward);
+    }
+
+    @Test
     void errorsNameTheColumnsAndTypes(SpillwaySessions sessions) {
         Spillway sw = sessions.open();
         DataFrame l = sw.readParquet(labels);
