@@ -78,6 +78,9 @@ public final class Main {
               bench ml [--n 1e7] [--features 20] [--threads 1,2] [--memory 8g] [--spilled-memory 256m] [--passes 3]
                                    time a full logistic-regression gradient pass (one L-BFGS iteration) and
                                    one SGD epoch, in memory and spilled, per worker count
+              bench asof [--labels 1e7] [--features 1e8] [--users 1e5] [--threads T] [--memory 1g] [--data DIR]
+                                   an as-of join (joinAsof beside DuckDB's ASOF LEFT JOIN) of labels against
+                                   features on user and time, both read from Parquet generated once into DIR
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
               help                 this text
@@ -191,12 +194,18 @@ public final class Main {
                 return org.spillway.bench.MlBench.run(o.count("n", 10_000_000), (int) o.count("features", 20), threads,
                         o.get("memory", "8g"), o.get("spilled-memory", "256m"), (int) o.count("passes", 3), spill);
             }
+            case "asof" -> {
+                Options o = checked("bench asof", rest, "labels", "features", "users", "threads", "memory", "data");
+                return org.spillway.bench.AsofBench.run(o.count("labels", 10_000_000), o.count("features", 100_000_000),
+                        o.count("users", 100_000), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
+                        o.get("memory", "1g"), dataDir(o));
+            }
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|join|parquet|delta|iceberg|ml|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|join|parquet|delta|iceberg|ml|asof|jmh ...\n" + USAGE);
                 return 2;
             }
         }
