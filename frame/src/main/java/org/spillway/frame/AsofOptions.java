@@ -66,7 +66,8 @@ public final class AsofOptions {
 
     /**
      * These options with a tolerance for date and timestamp times: a right row matches only if its time is at most
-     * {@code tolerance} from the left row's (inclusive).
+     * {@code tolerance} from the left row's (inclusive). Timestamps count in microseconds (a finer remainder is
+     * dropped), dates in whole days (36 hours allow one day).
      *
      * @throws SpillwayException if the tolerance is negative
      */
