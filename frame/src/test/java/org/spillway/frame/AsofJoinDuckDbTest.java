@@ -433,6 +433,37 @@ class AsofJoinDuckDbTest {
                 ids(l.joinAsof(r, on("k"), "t", "rt", AsofOptions.backward().allowExactMatches(false).tolerance(2))));
     }
 
+    @Test
+    void floatAndBoolKeysMatchDuckDb(SpillwaySessions sessions) {
+        Spillway sw = sessions.open("64m", 2, 2);
+        Object[][] left = {{0.0, true, 5L}, {-0.0, true, 6L}, {Double.NaN, false, 5L}, {1.5, true, 9L}, {null, true, 5L},
+            {1.5, false, 9L}, {Double.NaN, true, 1L}};
+        Object[][] right = {{-0.0, true, 4L, "a"}, {0.0, true, 6L, "b"}, {Double.NaN, false, 2L, "c"}, {1.5, true, 10L, "d"},
+            {1.5, true, 3L, "e"}, {Double.NaN, true, 0L, "f"}, {1.5, false, 9L, "g"}};
+        DataFrame l = sw.createDataFrame(Schema.of(new Field("k", DataType.FLOAT64), new Field("b", DataType.BOOL),
+                new Field("t", DataType.INT64)), List.of(left));
+        DataFrame r = sw.createDataFrame(Schema.of(new Field("k", DataType.FLOAT64), new Field("b", DataType.BOOL),
+                new Field("rt", DataType.INT64), new Field("id", DataType.STRING)), List.of(right));
+        List<List<Object>> expected = DuckOracle.query("SELECT l.k, l.b, l.t, r.rt, r.id FROM (VALUES " + values(left)
+                + ") l(k, b, t) ASOF LEFT JOIN (VALUES " + values(right) + ") r(k, b, rt, id) ON l.k = r.k AND l.b = r.b AND l.t >= r.rt");
+        List<List<Object>> actual = DuckOracle.rows(l.joinAsof(r, on("k", "b"), "t", "rt"));
+        DuckOracle.assertSameRows(expected, actual, 0);
+        assertEquals(6, actual.stream().filter(x -> x.getLast() != null).count(), actual.toString()); // all but the null key
+    }
+
+    private static String values(Object[][] rows) {
+        List<String> out = new ArrayList<>();
+        for (Object[] row : rows) {
+            List<String> v = new ArrayList<>();
+            for (Object o : row) {
+                v.add(o == null ? "NULL" : o instanceof Double d ? (d.isNaN() ? "'NaN'::DOUBLE" : d + "::DOUBLE")
+                        : o instanceof String str ? "'" + str + "'" : o.toString());
+            }
+            out.add("(" + String.join(", ", v) + ")");
+        }
+        return String.join(", ", out);
+    }
+
     /** The rows of key x with a non-null time: key, time, matched id ("-" for none), in the output's (sorted) order. */
     private static List<List<Object>> ids(DataFrame j) {
         List<List<Object>> out = new ArrayList<>();
