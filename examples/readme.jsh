@@ -64,6 +64,13 @@ spend.explain();                                         // Window nodes: one fo
 spend.filter(col("user").eq("u1")).show(5);
 events.withColumn("r", rowNumber().over(Window.partitionBy("country").orderBy(desc("amount"))))
         .filter(col("r").leq(2)).count();                // 40: db-benchmark q8 as a window, as topK(2, desc("amount"))
+var returns = events.filter(col("returned")).select(col("user"), col("ts").as("returned_ts"), col("amount").as("refund"));
+var lastReturn = events.joinAsof(returns, on("user"), "ts", "returned_ts");  // each event, with the user's latest
+lastReturn.explain();                                    // return at or before it (or nulls): AsofJoin BACKWARD on ...
+lastReturn.filter(col("refund").isNotNull()).count();
+events.joinAsof(returns, on("user"), "ts", "returned_ts",   // the user's first return strictly after the event, within a week
+        AsofOptions.forward().tolerance(Duration.ofDays(7)).allowExactMatches(false))
+        .filter(col("refund").isNotNull()).count();
 events.writeParquet("data/events-parquet");              // a directory of part files, ZSTD, encoded in parallel
 var lake = sw.readParquet("data/events-parquet");         // lazy: only the footers are read
 lake.count();                                            // 4000000, from the footers: no page is read

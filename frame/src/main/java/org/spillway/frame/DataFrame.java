@@ -341,6 +341,68 @@ public final class DataFrame {
         return with(() -> LogicalPlan.Join.of(plan, sameSession(other), List.of(), List.of(), false, JoinType.CROSS, "_right"));
     }
 
+    /**
+     * An as-of join without equality keys: {@link #joinAsof(DataFrame, JoinOn, String, String, AsofOptions)} over all
+     * rows as one group, with the default options (backward).
+     */
+    public DataFrame joinAsof(DataFrame other, String leftTime, String rightTime) {
+        return joinAsof(other, leftTime, rightTime, AsofOptions.defaults());
+    }
+
+    /** An as-of join without equality keys, with {@code options}; see {@link #joinAsof(DataFrame, JoinOn, String, String, AsofOptions)}. */
+    public DataFrame joinAsof(DataFrame other, String leftTime, String rightTime, AsofOptions options) {
+        return with(() -> org.spillway.frame.plan.AsofJoins.of(plan, sameSession(other), List.of(), List.of(), false, leftTime,
+                rightTime, options));
+    }
+
+    /**
+     * An as-of join with the default options: each row of this frame gets the latest row of {@code other} with equal
+     * keys whose {@code rightTime} is at or before its {@code leftTime}, or nulls; see
+     * {@link #joinAsof(DataFrame, JoinOn, String, String, AsofOptions)}.
+     */
+    public DataFrame joinAsof(DataFrame other, JoinOn on, String leftTime, String rightTime) {
+        return joinAsof(other, on, leftTime, rightTime, AsofOptions.defaults());
+    }
+
+    /**
+     * An as-of join (Polars' {@code join_asof}, DuckDB's {@code ASOF LEFT JOIN}), for point-in-time correct features:
+     * <pre>{@code
+     * labels.joinAsof(features, on("user"), "ts", "feature_ts")   // the latest feature row at or before each label
+     * labels.joinAsof(features, on("user"), "ts", "feature_ts",
+     *         AsofOptions.nearest().tolerance(Duration.ofMinutes(5)).allowExactMatches(false))
+     * }</pre>
+     * A left join: every row of this frame appears once, with the one row of {@code other} whose keys equal its keys
+     * ({@code on}, as in {@link #join(DataFrame, JoinOn, JoinType)}; no condition) and whose {@code rightTime} is the
+     * closest at or before its {@code leftTime} ({@link AsofStrategy#BACKWARD}, the default), at or after it
+     * ({@code FORWARD}) or either way ({@code NEAREST}, the earlier one at equal distance), within the tolerance and
+     * strictly before/after when exact matches are not allowed ({@link AsofOptions}); with nulls in the right columns
+     * when there is no such row. A null key or time on the left gives nulls; a right row with a null key or time never
+     * matches. <b>Ties:</b> of several right rows with the same keys and time, backward takes the last one in the right
+     * frame's row order, forward the first.
+     *
+     * <p>The time columns are int32, int64 or float64 (in any mix), or both date, both timestamp or both timestamp_ntz.
+     * The output holds this frame's columns, then {@code other}'s (a key of {@code on("k")} once; a right column whose
+     * name is taken, such as a time column named alike, with the suffix {@code _right} or {@link AsofOptions#suffix}).
+     *
+     * <p>Runs out of core: both sides are sorted by (keys, time) with the external sort, then merged in one streaming
+     * pass that keeps O(1) right rows per key (a key holding most rows works under any budget). The merge runs on one
+     * thread (the sorts in parallel). <b>Row order:</b> the rows come sorted by (keys, left time), not in this frame's
+     * order; sort the result if the order matters.
+     *
+     * @throws ColumnNotFoundException if a key or time column is not on its side
+     * @throws SpillwayException if key or time types do not fit, or the tolerance does not fit the time type, or
+     *                           {@code on} has a condition
+     */
+    public DataFrame joinAsof(DataFrame other, JoinOn on, String leftTime, String rightTime, AsofOptions options) {
+        java.util.Objects.requireNonNull(on, "on");
+        if (on.condition() != null) {
+            throw new SpillwayException("An as-of join takes equality keys only, not the condition " + on.condition()
+                    + "; filter one side first");
+        }
+        return with(() -> org.spillway.frame.plan.AsofJoins.of(plan, sameSession(other), on.leftKeys(), on.rightKeys(),
+                on.isUsing(), leftTime, rightTime, options));
+    }
+
     private LogicalPlan sameSession(DataFrame other) {
         java.util.Objects.requireNonNull(other, "other");
         if (other.session != session) {

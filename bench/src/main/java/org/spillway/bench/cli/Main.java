@@ -86,6 +86,9 @@ public final class Main {
                   [--threads T] [--noise 0.5]
                                    ALS on synthetic ratings (low rank plus noise) generated into the session:
                                    block preparation, time per iteration, peak RSS, spilled bytes, test RMSE
+              bench asof [--labels 1e7] [--features 1e8] [--users 1e5] [--threads T] [--memory 1g] [--data DIR]
+                                   an as-of join (joinAsof beside DuckDB's ASOF LEFT JOIN) of labels against
+                                   features on user and time, both read from Parquet generated once into DIR
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
               help                 this text
@@ -214,12 +217,18 @@ public final class Main {
                         o.get("memory", "1g"), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
                         Double.parseDouble(o.get("noise", "0.5")), spill);
             }
+            case "asof" -> {
+                Options o = checked("bench asof", rest, "labels", "features", "users", "threads", "memory", "data");
+                return org.spillway.bench.AsofBench.run(o.count("labels", 10_000_000), o.count("features", 100_000_000),
+                        o.count("users", 100_000), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
+                        o.get("memory", "1g"), dataDir(o));
+            }
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|als|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|als|asof|jmh ...\n" + USAGE);
                 return 2;
             }
         }

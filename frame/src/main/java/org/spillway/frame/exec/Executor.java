@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.spillway.frame.Expr;
 import org.spillway.frame.exec.aggregate.AggregateWorker;
 import org.spillway.frame.exec.aggregate.HashAggregate;
+import org.spillway.frame.exec.join.AsofMergeJoin;
 import org.spillway.frame.exec.join.HashJoin;
 import org.spillway.frame.exec.pipeline.ChunkOperator;
 import org.spillway.frame.exec.pipeline.CollectTerminal;
@@ -112,6 +113,7 @@ public final class Executor implements PlanRunner {
             case LogicalPlan.Aggregate a -> aggregate(a);
             case LogicalPlan.Sort s -> sort(s);
             case LogicalPlan.Window w -> window(w);
+            case LogicalPlan.AsofJoin a -> asofJoin(a);
             default -> null;
         };
         if (direct != null) {
@@ -320,6 +322,27 @@ public final class Executor implements PlanRunner {
     }
 
     /**
+     * Runs a (optimized) as-of join: both inputs are sorted by (keys ascending, time ascending; nulls last) with the
+     * external sort, one after the other, and {@link AsofMergeJoin} merges the two sorted streams.
+     */
+    private StoredFrame asofJoin(LogicalPlan.AsofJoin a) {
+        String name = "asof#" + ctx.frameIds().getAsInt();
+        try (StoredFrame left = sort(new LogicalPlan.Sort(a.left(), asofOrder(a.leftKeys(), a.leftTime()), -1));
+             StoredFrame right = sort(new LogicalPlan.Sort(a.right(), asofOrder(a.rightKeys(), a.rightTime()), -1))) {
+            return new AsofMergeJoin(a, ctx).run(left, right, name);
+        }
+    }
+
+    private static List<org.spillway.frame.SortOrder> asofOrder(List<String> keys, String time) {
+        List<org.spillway.frame.SortOrder> orders = new ArrayList<>();
+        for (String k : keys) {
+            orders.add(org.spillway.frame.Functions.asc(k));
+        }
+        orders.add(org.spillway.frame.Functions.asc(time));
+        return orders;
+    }
+
+    /**
      * True if {@code p}'s rows come sorted as a window of {@code spec} needs them: below a window node of the same
      * partition columns whose order starts with {@code spec}'s, through filters and projections that pass the key
      * columns through under their names.
@@ -413,6 +436,11 @@ public final class Executor implements PlanRunner {
                     }
                     case LogicalPlan.Window w -> {
                         StoredFrame tmp = window(w);
+                        c.temporaries.add(tmp);
+                        c.source = new StoredChunkSource(tmp, all(tmp.schema()), null);
+                    }
+                    case LogicalPlan.AsofJoin a -> {
+                        StoredFrame tmp = asofJoin(a);
                         c.temporaries.add(tmp);
                         c.source = new StoredChunkSource(tmp, all(tmp.schema()), null);
                     }

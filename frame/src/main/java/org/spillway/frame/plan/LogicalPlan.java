@@ -553,7 +553,7 @@ public sealed interface LogicalPlan {
         }
 
         /** The right columns of a join's output, in order: a {@code USING} key left out, a clashing name suffixed. */
-        private static List<JoinColumn> rightColumns(Schema ls, Schema rs, List<String> rightKeys, boolean using, String suffix) {
+        static List<JoinColumn> rightColumns(Schema ls, Schema rs, List<String> rightKeys, boolean using, String suffix) {
             List<JoinColumn> out = new ArrayList<>();
             java.util.Set<String> names = new java.util.HashSet<>(ls.names());
             for (int i = 0; i < rs.size(); i++) {
@@ -762,6 +762,32 @@ public sealed interface LogicalPlan {
                 fs.add(f.function() + frame + " AS " + names.get(i));
             }
             return "Window partitionBy=" + w.partitionKeys() + " orderBy=" + w.orderKeys() + " " + fs;
+        }
+    }
+
+    /**
+     * An as-of join ({@code DataFrame.joinAsof}): a left join in which each left row gets at most one right row, the one
+     * of equal {@code leftKeys}/{@code rightKeys} whose {@code rightTime} is the closest to the row's {@code leftTime} in
+     * the direction of {@code options} (within its tolerance), or nulls. The output is the left columns, then the right
+     * ones ({@code outputs}, laid out as {@link Join}'s: a {@code USING} key once, a clashing right name suffixed). Built
+     * and checked by {@link AsofJoins#of}; runs as a sort of both sides by (keys, time) and a streaming merge.
+     */
+    record AsofJoin(LogicalPlan left, LogicalPlan right, List<String> leftKeys, List<String> rightKeys, String leftTime,
+                    String rightTime, org.spillway.frame.AsofOptions options, List<JoinColumn> outputs, Schema schema)
+            implements LogicalPlan {
+        /** The same join over new inputs (which must hold the columns it reads), producing only {@code kept}. */
+        AsofJoin with(LogicalPlan newLeft, LogicalPlan newRight, List<JoinColumn> kept) {
+            return AsofJoins.withOutputs(this, newLeft, newRight, kept);
+        }
+
+        @Override
+        public List<LogicalPlan> children() {
+            return List.of(left, right);
+        }
+
+        @Override
+        public String describe() {
+            return AsofJoins.describe(this);
         }
     }
 

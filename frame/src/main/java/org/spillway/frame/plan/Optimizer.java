@@ -40,6 +40,8 @@ import org.spillway.frame.plan.LogicalPlan.Union;
  *       (it keeps every row); filters do not move below a window node;</li>
  *   <li>a sort whose output columns nobody reads (under {@code count()}) is dropped: it does not
  *       change the number of rows (a top-k becomes a plain limit).</li>
+ *   <li>an as-of join none of whose right columns is read is dropped (it keeps every left row once), and the parts of a
+ *       filter over it that read left columns only move into its left input.</li>
  * </ol>
  * The rules keep the result (rows, their order and the output columns) exactly as written.
  */
@@ -84,6 +86,9 @@ public final class Optimizer {
                 }
                 if (child instanceof LogicalPlan.Join j) {
                     yield pushIntoJoin(j, f.predicate());
+                }
+                if (child instanceof LogicalPlan.AsofJoin a) {
+                    yield pushIntoAsofJoin(a, f.predicate());
                 }
                 if (child instanceof Union u) {
                     List<LogicalPlan> in = new ArrayList<>();
@@ -135,6 +140,7 @@ public final class Optimizer {
                 LogicalPlan.Join s = splitCondition(j);
                 yield s.with(simplify(s.left()), simplify(s.right()), s.outputs());
             }
+            case LogicalPlan.AsofJoin a -> a.with(simplify(a.left()), simplify(a.right()), a.outputs());
             case Limit l -> {
                 LogicalPlan child = simplify(l.child());
                 if (child instanceof Limit inner) {
@@ -250,6 +256,57 @@ public final class Optimizer {
         LogicalPlan right = toRight.isEmpty() ? simplify(j.right()) : simplify(new Filter(j.right(), conjunction(toRight)));
         LogicalPlan joined = j.with(left, right, j.outputs());
         return keep.isEmpty() ? joined : new Filter(joined, conjunction(keep));
+    }
+
+    /**
+     * A filter over an as-of join: each conjunct that reads only left columns (under their names) moves into the left
+     * input, since an as-of join keeps every left row once and a left row's match does not depend on the other left
+     * rows; the rest stays above the join.
+     */
+    private static LogicalPlan pushIntoAsofJoin(LogicalPlan.AsofJoin a, Expr predicate) {
+        List<Expr> toLeft = new ArrayList<>();
+        List<Expr> keep = new ArrayList<>();
+        for (Expr c : conjuncts(predicate)) {
+            Set<String> cols = c.columns();
+            boolean left = !cols.isEmpty();
+            for (String col : cols) {
+                left &= a.outputs().stream().anyMatch(o -> o.name().equals(col) && o.side() == LogicalPlan.JoinSide.LEFT);
+            }
+            (left ? toLeft : keep).add(c);
+        }
+        LogicalPlan leftIn = toLeft.isEmpty() ? simplify(a.left()) : simplify(new Filter(a.left(), conjunction(toLeft)));
+        LogicalPlan joined = a.with(leftIn, simplify(a.right()), a.outputs());
+        return keep.isEmpty() ? joined : new Filter(joined, conjunction(keep));
+    }
+
+    /**
+     * An as-of join producing only {@code required}: its inputs read the keys, the times and the columns kept. When no
+     * right column is required the join is dropped: it keeps every left row once (in another order, which is unspecified).
+     */
+    private static LogicalPlan pruneAsofJoin(LogicalPlan.AsofJoin a, Set<String> required) {
+        List<LogicalPlan.JoinColumn> kept = new ArrayList<>();
+        Set<String> left = new LinkedHashSet<>();
+        Set<String> right = new LinkedHashSet<>();
+        boolean anyRight = false;
+        for (LogicalPlan.JoinColumn c : a.outputs()) {
+            if (required.contains(c.name())) {
+                kept.add(c);
+                if (c.side() == LogicalPlan.JoinSide.LEFT) {
+                    left.add(c.left());
+                } else {
+                    right.add(c.right());
+                    anyRight = true;
+                }
+            }
+        }
+        if (!anyRight) {
+            return prune(a.left(), left);
+        }
+        left.addAll(a.leftKeys());
+        left.add(a.leftTime());
+        right.addAll(a.rightKeys());
+        right.add(a.rightTime());
+        return a.with(prune(a.left(), left), prune(a.right(), right), kept);
     }
 
     /**
@@ -456,6 +513,7 @@ public final class Optimizer {
                 }
                 yield j.with(prune(j.left(), left), prune(j.right(), right), kept);
             }
+            case LogicalPlan.AsofJoin a -> pruneAsofJoin(a, required);
             case Project p -> {
                 List<Expr> kept = new ArrayList<>();
                 Set<String> need = new LinkedHashSet<>();
@@ -500,6 +558,7 @@ public final class Optimizer {
             case Limit l -> new Limit(skipByStats(l.child()), l.n());
             case LogicalPlan.Aggregate a -> LogicalPlan.Aggregate.of(skipByStats(a.child()), a.keys(), a.aggs());
             case LogicalPlan.Join j -> j.with(skipByStats(j.left()), skipByStats(j.right()), j.outputs());
+            case LogicalPlan.AsofJoin a -> a.with(skipByStats(a.left()), skipByStats(a.right()), a.outputs());
             case LogicalPlan.Window w -> LogicalPlan.Window.of(skipByStats(w.child()), w.functions(), w.names());
             case Sort s -> new Sort(skipByStats(s.child()), s.orders(), s.limit());
             case Union u -> new Union(u.children().stream().map(Optimizer::skipByStats).toList());

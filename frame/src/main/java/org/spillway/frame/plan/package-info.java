@@ -1,7 +1,7 @@
 /**
  * The logical plan: what a frame computes, as an immutable tree of
- * {@link org.spillway.frame.plan.LogicalPlan} nodes (scans, filter, project, aggregate, join, sort,
- * limit, union), the rule-based {@link org.spillway.frame.plan.Optimizer}, and
+ * {@link org.spillway.frame.plan.LogicalPlan} nodes (scans, filter, project, aggregate, join, as-of join,
+ * sort, limit, union, window), the rule-based {@link org.spillway.frame.plan.Optimizer}, and
  * {@link org.spillway.frame.plan.StoredFrame}, the materialised result a scan of collected chunks
  * reads.
  *

@@ -95,6 +95,7 @@ public final class HashJoin {
                     : Math.min(estimateBytes(s.child()), s.limit() * 16.0 * Math.max(1, s.schema().size()));
             case LogicalPlan.Union u -> u.children().stream().mapToDouble(HashJoin::estimateBytes).sum();
             case LogicalPlan.Window w -> estimateBytes(w.child()) * 1.2;
+            case LogicalPlan.AsofJoin a -> estimateBytes(a.left()) * 2;
         };
     }
 

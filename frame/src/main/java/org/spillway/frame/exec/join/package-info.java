@@ -1,6 +1,9 @@
 /**
  * The hash join operator, {@link org.spillway.frame.exec.join.HashJoin}, for every join type, with
- * or without an extra condition, and the nested-loop join on a condition alone.
+ * or without an extra condition, and the nested-loop join on a condition alone; and the as-of join's
+ * merge, {@link org.spillway.frame.exec.join.AsofMergeJoin}, which the executor runs over its two
+ * inputs once it has sorted each by (keys, time) with the external sort (no hash table: one cursor per
+ * side, O(1) right rows kept per key).
  *
  * <pre>
  *  HashJoin: choose the build side (JoinLayout)
