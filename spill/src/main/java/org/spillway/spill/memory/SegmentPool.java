@@ -364,15 +364,25 @@ public final class SegmentPool implements Spillable, AutoCloseable {
         return "SegmentPool";
     }
 
-    /** The bytes of slabs all of whose blocks are idle, as far as the pool's reservation pays for them. */
+    /**
+     * What the pool's reservation pays for its idle blocks: all of it can be given back, by closing slabs all of whose
+     * blocks are idle or, for idle blocks in slabs that still lend others, by leaving them uncharged (see {@link #spill}).
+     */
     @Override
     public long spillableBytes() {
         synchronized (lock) {
-            return Math.min(idleSlabBytes, retained.bytes());
+            return retained.bytes();
         }
     }
 
-    /** Closes idle slabs, oldest first; returns the bytes its reservation gave back. */
+    /**
+     * Closes idle slabs, oldest first; when that frees less than {@code bytesWanted} (idle blocks scattered over slabs
+     * that still lend others: many small chunks, some spilled and some read back), the pool's reservation also stops
+     * paying for idle blocks, which stay for reuse uncharged (a lease that takes one pays for it). Returns the bytes
+     * its reservation gave back. Without the second step a tight budget full of such blocks could not make room at
+     * all, though no chunk in it is live; with it the pool's memory may exceed its reservation by those blocks, as
+     * the class description says.
+     */
     @Override
     public long spill(long bytesWanted) {
         List<Slab> trimmed = new ArrayList<>();
@@ -384,6 +394,9 @@ public final class SegmentPool implements Spillable, AutoCloseable {
             trim(bytesWanted, trimmed);
             long over = retained.bytes() - idleBytes;
             released = Math.max(0, over);
+            if (released < bytesWanted) {
+                released += Math.min(bytesWanted - released, retained.bytes() - released);
+            }
             if (released > 0) {
                 retained.shrink(released);
             }
