@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.spillway.ml.MlException;
+import org.spillway.frame.SpillwayException;
 import org.spillway.spill.memory.BudgetExceededException;
 
 /**
@@ -174,7 +174,7 @@ final class Batcher {
             List<Object[]> out = deployment.score(p.rows());
             metrics.batch(deployment.name, p.rows().size());
             p.result().complete(out);
-        } catch (MlException | IllegalArgumentException e) {
+        } catch (SpillwayException | IllegalArgumentException e) {
             // the model refused a value (an unseen category, a null it cannot take): the request's fault
             p.result().completeExceptionally(new BadRequest(400, "the model '" + deployment.name + "' cannot score these rows: "
                     + e.getMessage()));

@@ -40,7 +40,13 @@ public final class InputSchemas {
      * @throws MlException naming the stage when a stage's inputs cannot be inferred
      */
     public static Schema infer(Model model) {
-        JsonNode doc = ModelIO.toJson(model);
+        JsonNode doc;
+        try {
+            doc = ModelIO.toJson(model);
+        } catch (MlException e) {
+            throw new MlException("Cannot infer the input schema of a " + model.getClass().getSimpleName() + " (" + e.getMessage()
+                    + "); give the input schema explicitly (ModelServer.Builder.model(name, model, schema))", e);
+        }
         Map<String, DataType> inputs = new LinkedHashMap<>();
         Set<String> written = new HashSet<>();
         List<JsonNode> stages = new ArrayList<>();
