@@ -75,7 +75,8 @@ class ServeCliTest {
     @Test
     void benchServeRunsAtATinyScale() throws Exception {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        assertEquals(0, org.spillway.bench.ServeBench.run(5_000, 0.3, List.of(1, 4), 16, List.of(Scoring.ROWS), new java.io.PrintStream(bytes, true)));
+        assertEquals(0, org.spillway.bench.ServeBench.run(5_000, 0.3, List.of(1, 4), 16, List.of(Scoring.ROWS),
+                new java.io.PrintStream(bytes, true)));
         String out = bytes.toString();
         assertTrue(out.contains("1 row, 4 clients") && out.contains("16 rows, 8 clients"), out);
         assertFalse(out.contains("NaN"), out);
