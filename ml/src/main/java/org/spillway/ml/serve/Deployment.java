@@ -56,9 +56,9 @@ final class Deployment {
         boolean rowPath = rowPath(model);
         if (requested == Scoring.ROWS && !rowPath) {
             throw new org.spillway.ml.MlException("Scoring.ROWS: the model '" + name + "' has a stage that cannot score a single row;"
-                    + " use Scoring.FRAME or AUTO");
+                    + " use Scoring.FRAME");
         }
-        this.scoring = requested == Scoring.AUTO ? (rowPath ? Scoring.ROWS : Scoring.FRAME) : requested;
+        this.scoring = requested;
         this.batcher = new Batcher(this, s, metrics);
     }
 
