@@ -83,8 +83,8 @@ final class ServeCommands {
                     ? sw.readParquet(in) : sw.readCsv(in);
             DataFrame scored = scoredKeepingInputs(model, input);
             scored.writeCsv(out.toString());
-            System.out.printf(Locale.ROOT, "Scored %s with %s into %s (columns %s) in %.1f s%n", in, modelFile, out, scored.columns(),
-                    (System.nanoTime() - t0) / 1e9);
+            System.out.printf(Locale.ROOT, "Scored %s with %s into %s (columns %s) in %.1f s; spilled %,d bytes%n", in, modelFile, out,
+                    scored.columns(), (System.nanoTime() - t0) / 1e9, sw.spilledBytes());
         }
         return 0;
     }
