@@ -5,7 +5,10 @@ import java.util.Locale;
 import org.spillway.bench.InputFormat;
 import org.spillway.frame.io.ParquetWriteOptions.Codec;
 
-/** The {@code ./spillway} subcommands other than {@code shell}: {@code demo}, {@code gen}, {@code bench}, {@code help}. */
+/**
+ * The {@code ./spillway} subcommands other than {@code shell}: {@code demo}, {@code gen}, {@code bench}, {@code serve}, {@code score},
+ * {@code help}.
+ */
 public final class Main {
     private Main() {
     }
@@ -89,8 +92,20 @@ public final class Main {
               bench asof [--labels 1e7] [--features 1e8] [--users 1e5] [--threads T] [--memory 1g] [--data DIR]
                                    an as-of join (joinAsof beside DuckDB's ASOF LEFT JOIN) of labels against
                                    features on user and time, both read from Parquet generated once into DIR
+              bench serve [--seconds 3] [--clients 1,16,64] [--batch-rows 256] [--scoring rows,frame]
+                                   the flights pipeline behind ./spillway serve's server on the loopback:
+                                   single-row requests/s with p50/p99 latency per client count, then rows/s
+                                   for requests of --batch-rows rows from 8 clients, per scoring mode
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
+              serve model.json [--name N] [--port 8080] [--host 127.0.0.1] [--max-batch 256] [--max-delay-ms 2]
+                  [--max-queue 10000] [--max-body 16m] [--memory 64m]
+                                   serve a saved model over HTTP until Ctrl-C: POST /v1/models/N/predict
+                                   with {"rows": [{...}]} or a CSV body; GET /v1/models, /healthz, /readyz,
+                                   /metrics (N defaults to the file name without .json)
+              score model.json in.csv|in.parquet out.csv [--memory SIZE]
+                                   stream a file (larger than memory is fine) through a saved model into a
+                                   CSV of the input columns followed by the columns the model adds
               help                 this text
             """;
 
@@ -117,6 +132,8 @@ public final class Main {
             case "demo" -> Demo.run(checked("demo", rest, "rows", "memory", "keep", "train-rows"));
             case "gen" -> Gen.run(rest);
             case "bench" -> bench(rest);
+            case "serve" -> ServeCommands.serve(rest);
+            case "score" -> ServeCommands.score(rest);
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);
                 yield 0;
@@ -223,12 +240,24 @@ public final class Main {
                         o.count("users", 100_000), (int) o.count("threads", Runtime.getRuntime().availableProcessors()),
                         o.get("memory", "1g"), dataDir(o));
             }
+            case "serve" -> {
+                Options o = checked("bench serve", rest, "seconds", "clients", "batch-rows", "scoring");
+                java.util.List<Integer> clients = new java.util.ArrayList<>();
+                for (String c : o.get("clients", "1,16,64").split(",")) {
+                    clients.add(Integer.parseInt(c.strip()));
+                }
+                java.util.List<org.spillway.ml.serve.Scoring> modes = new java.util.ArrayList<>();
+                for (String m : o.get("scoring", "rows,frame").split(",")) {
+                    modes.add(org.spillway.ml.serve.Scoring.valueOf(m.strip().toUpperCase(Locale.ROOT)));
+                }
+                return org.spillway.bench.ServeBench.run(o.number("seconds", 3), clients, o.integer("batch-rows", 256), modes, System.out);
+            }
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|als|asof|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|als|asof|serve|jmh ...\n" + USAGE);
                 return 2;
             }
         }
