@@ -704,6 +704,7 @@ public sealed interface LogicalPlan {
                 if (!w.window().sortKey().equals(key)) {
                     throw new IllegalArgumentException("window functions of one node share partition and order: " + functions);
                 }
+                w.window().checkFrame(in);
                 if (in.contains(names.get(i))) {
                     throw new SpillwayException("window column name " + names.get(i) + " clashes with an input column");
                 }
@@ -723,8 +724,7 @@ public sealed interface LogicalPlan {
             List<String> fs = new ArrayList<>();
             for (int i = 0; i < functions.size(); i++) {
                 Expr.WindowExpr f = functions.get(i);
-                String frame = f.window().hasRowsFrame() ? " " + f.window().toString().substring(
-                        f.window().toString().indexOf("ROWS BETWEEN")) : "";
+                String frame = f.window().frameText().isEmpty() ? "" : " " + f.window().frameText();
                 fs.add(f.function() + frame + " AS " + names.get(i));
             }
             return "Window partitionBy=" + w.partitionKeys() + " orderBy=" + w.orderKeys() + " " + fs;

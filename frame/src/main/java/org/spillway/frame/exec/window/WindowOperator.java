@@ -8,6 +8,7 @@ import java.util.List;
 import org.spillway.frame.AggregateExpr;
 import org.spillway.frame.Expr;
 import org.spillway.frame.SpillwayException;
+import org.spillway.frame.Window;
 import org.spillway.frame.WindowFunction;
 import org.spillway.frame.WindowSpec;
 import org.spillway.frame.exec.pipeline.ExecContext;
@@ -19,6 +20,9 @@ import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.PinnedChunk;
 import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.DoubleVector;
+import org.spillway.spill.vector.IntVector;
+import org.spillway.spill.vector.LongVector;
 import org.spillway.spill.vector.VectorBuilder;
 
 /**
@@ -47,6 +51,9 @@ public final class WindowOperator {
     private final int[] argColumns;
     private final DataType[] types;
     private final int fns;
+    /** True if some function has a range frame with offsets: the order key of every row is kept. */
+    private final boolean rangeKeys;
+    private final DataType keyType;
 
     /**
      * An operator for {@code node}; the sorted input's columns are the node's input columns, then (at
@@ -66,6 +73,8 @@ public final class WindowOperator {
         for (int f = 0; f < fns; f++) {
             types[f] = node.schema().type(inputColumns + f);
         }
+        this.rangeKeys = node.functions().stream().anyMatch(w -> w.window().hasRangeOffsets());
+        this.keyType = orderColumns.length == 1 ? in.type(orderColumns[0]) : null;
     }
 
     /** A sorted chunk waiting for the results of the partitions it holds. */
@@ -97,6 +106,10 @@ public final class WindowOperator {
     private int groups;
     private List<List<Object>> args;
     private long partitions;
+    /** For range frames: each row's order key (float64 keys in {@link #dkey}, the others in {@link #lkey}), or special. */
+    private long[] lkey = new long[0];
+    private double[] dkey = new double[0];
+    private boolean[] special = new boolean[0];
 
     /** Runs over {@code sorted} (not closed here) into a new stored frame named {@code name}. */
     public StoredFrame run(StoredFrame sorted, String name) {
@@ -138,6 +151,9 @@ public final class WindowOperator {
                             rowGroup = Arrays.copyOf(rowGroup, n * 2);
                         }
                         rowGroup[n] = groups - 1;
+                        if (rangeKeys) {
+                            rangeKey(c.column(orderColumns[0]), r);
+                        }
                         for (int f = 0; f < fns; f++) {
                             if (argVectors[f] != null) {
                                 args.get(f).add(argVectors[f].getObject(r));
@@ -184,6 +200,33 @@ public final class WindowOperator {
             }
         } else if (delta < 0) {
             reservation.shrink(-delta);
+        }
+    }
+
+    /** Keeps row {@code r}'s order key for range frames: a null or NaN key is special (its own peer group). */
+    private void rangeKey(ColumnVector v, int r) {
+        if (n >= special.length) {
+            int cap = Math.max(1024, n * 2);
+            special = Arrays.copyOf(special, cap);
+            if (keyType == DataType.FLOAT64) {
+                dkey = Arrays.copyOf(dkey, cap);
+            } else {
+                lkey = Arrays.copyOf(lkey, cap);
+            }
+        }
+        if (v.isNull(r)) {
+            special[n] = true;
+            return;
+        }
+        special[n] = false;
+        switch (v) {
+            case DoubleVector d -> {
+                dkey[n] = d.get(r);
+                special[n] = Double.isNaN(dkey[n]);
+            }
+            case IntVector i -> lkey[n] = i.get(r);
+            case LongVector l -> lkey[n] = l.get(r);
+            default -> throw new IllegalStateException("range frame over " + v.type());
         }
     }
 
@@ -300,23 +343,13 @@ public final class WindowOperator {
 
     private void aggregate(Expr.WindowExpr w, List<Object> values, Object[] res) {
         AggregateExpr a = w.function().aggregate();
-        WindowSpec spec = w.window();
-        long[] lo = new long[n];
-        long[] hi = new long[n];
-        for (int i = 0; i < n; i++) {
-            if (spec.hasRowsFrame()) {
-                lo[i] = spec.frameStart() == org.spillway.frame.Window.unboundedPreceding ? 0 : Math.max(0, plus(i, spec.frameStart()));
-                hi[i] = spec.frameEnd() == org.spillway.frame.Window.unboundedFollowing ? n - 1
-                        : Math.min(n - 1, plus(i, spec.frameEnd()));
-            } else {
-                lo[i] = 0;
-                hi[i] = spec.orderKeys().isEmpty() ? n - 1 : groupEnd(rowGroup[i]);
-            }
-        }
+        int[] lo = new int[n];
+        int[] hi = new int[n];
+        bounds(w.window(), lo, hi);
         switch (a.kind()) {
             case COUNT_ALL -> {
                 for (int i = 0; i < n; i++) {
-                    res[i] = Math.max(0, hi[i] - lo[i] + 1);
+                    res[i] = (long) Math.max(0, hi[i] - lo[i] + 1);
                 }
             }
             case COUNT, SUM, MEAN -> prefixAggregate(a, values, lo, hi, res);
@@ -325,12 +358,133 @@ public final class WindowOperator {
         }
     }
 
+    /**
+     * The frame of each row of the partition under {@code spec}: rows {@code lo[i]} to {@code hi[i]} (empty where
+     * {@code lo[i] > hi[i]}). Both are non-decreasing in {@code i} for every frame (what the sliding aggregates need).
+     */
+    private void bounds(WindowSpec spec, int[] lo, int[] hi) {
+        long s = spec.frameStart();
+        long e = spec.frameEnd();
+        switch (spec.frameType()) {
+            case DEFAULT -> {
+                boolean ordered = !spec.orderKeys().isEmpty();
+                for (int i = 0; i < n; i++) {
+                    lo[i] = 0;
+                    hi[i] = ordered ? groupEnd(rowGroup[i]) : n - 1;
+                }
+            }
+            case ROWS -> {
+                for (int i = 0; i < n; i++) {
+                    lo[i] = s == Window.unboundedPreceding ? 0 : (int) Math.min(n, Math.max(0, plus(i, s)));
+                    hi[i] = e == Window.unboundedFollowing ? n - 1 : (int) Math.max(-1, Math.min(n - 1, plus(i, e)));
+                }
+            }
+            case RANGE, RANGE_INTERVAL -> {
+                if (!spec.hasRangeOffsets()) {
+                    for (int i = 0; i < n; i++) {
+                        lo[i] = s == Window.unboundedPreceding ? 0 : groupStart[rowGroup[i]];
+                        hi[i] = e == Window.unboundedFollowing ? n - 1 : groupEnd(rowGroup[i]);
+                    }
+                } else {
+                    rangeBounds(spec, lo, hi);
+                }
+            }
+        }
+    }
+
+    /**
+     * Range frames with offsets, as DuckDB: the rows with a non-special key are contiguous in the sorted partition
+     * (nulls and NaN sort at its ends); their offset bounds are searched within that block with two pointers (the
+     * keys, turned to ascending, only grow), and a special row's offset bounds are its peer group.
+     */
+    private void rangeBounds(WindowSpec spec, int[] lo, int[] hi) {
+        long s = spec.frameStart();
+        long e = spec.frameEnd();
+        boolean ascending = spec.orderKeys().getFirst().ascending();
+        if (spec.frameType() == WindowSpec.FrameType.RANGE && keyType.kind() == DataType.Kind.DECIMAL) {
+            long unit = java.math.BigInteger.TEN.pow(keyType.scale()).longValueExact();
+            s = scale(s, unit);
+            e = scale(e, unit);
+        }
+        boolean dates = keyType.kind() == DataType.Kind.DATE && spec.frameType() == WindowSpec.FrameType.RANGE_INTERVAL;
+        boolean doubles = keyType == DataType.FLOAT64;
+        int bs = 0;
+        while (bs < n && special[bs]) {
+            bs++;
+        }
+        int be = bs;
+        while (be < n && !special[be]) {
+            be++;
+        }
+        be--; // the block of ordinary keys is [bs, be]
+        long[] x = doubles ? null : new long[n];
+        double[] dx = doubles ? new double[n] : null;
+        for (int i = bs; i <= be; i++) {
+            if (doubles) {
+                dx[i] = ascending ? dkey[i] : -dkey[i];
+            } else {
+                long k = dates ? scale(lkey[i], 86_400_000_000L) : lkey[i];
+                x[i] = ascending ? k : ~k; // ~k = -k - 1 reverses the order without overflow
+            }
+        }
+        int pl = bs;
+        int ph = bs;
+        for (int i = 0; i < n; i++) {
+            if (special[i]) {
+                lo[i] = s == Window.unboundedPreceding ? 0 : groupStart[rowGroup[i]];
+                hi[i] = e == Window.unboundedFollowing ? n - 1 : groupEnd(rowGroup[i]);
+                continue;
+            }
+            if (s == Window.unboundedPreceding) {
+                lo[i] = 0;
+            } else {
+                // the first row of the block whose key is at least key + s
+                while (pl <= be && (doubles ? dx[pl] < dx[i] + s : x[pl] < sat(x[i], s))) {
+                    pl++;
+                }
+                lo[i] = pl;
+            }
+            if (e == Window.unboundedFollowing) {
+                hi[i] = n - 1;
+            } else {
+                // the last row of the block whose key is at most key + e
+                ph = Math.max(ph, bs);
+                while (ph <= be && (doubles ? dx[ph] <= dx[i] + e : x[ph] <= sat(x[i], e))) {
+                    ph++;
+                }
+                hi[i] = ph - 1;
+            }
+        }
+    }
+
+    /** {@code a + b}, saturating at the range of a long. */
+    private static long sat(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
+    }
+
+    /** A bound (or key) times {@code unit}, saturating; unbounded stays unbounded. */
+    private static long scale(long v, long unit) {
+        if (v == Window.unboundedPreceding || v == Window.unboundedFollowing) {
+            return v;
+        }
+        long hiBits = Math.multiplyHigh(v, unit);
+        long r = v * unit;
+        if (hiBits != (r >> 63)) {
+            return v < 0 ? Long.MIN_VALUE + 1 : Long.MAX_VALUE - 1;
+        }
+        return r;
+    }
+
     /** {@code i + offset} for a row {@code i >= 0}, saturating at {@code Long.MAX_VALUE} (offsets are not {@code Long.MIN_VALUE}). */
     private static long plus(int i, long offset) {
         return offset > 0 && i > Long.MAX_VALUE - offset ? Long.MAX_VALUE : i + offset;
     }
 
-    private void prefixAggregate(AggregateExpr a, List<Object> values, long[] lo, long[] hi, Object[] res) {
+    private void prefixAggregate(AggregateExpr a, List<Object> values, int[] lo, int[] hi, Object[] res) {
         long[] count = new long[n + 1];
         boolean integral = a.kind() == AggregateExpr.Kind.SUM && types[indexOf(a)] == DataType.INT64;
         long[] lsum = integral ? new long[n + 1] : null;
@@ -349,8 +503,8 @@ public final class WindowOperator {
             }
         }
         for (int i = 0; i < n; i++) {
-            int l = (int) lo[i];
-            int h = (int) hi[i];
+            int l = lo[i];
+            int h = hi[i];
             long c = h < l ? 0 : count[h + 1] - count[l];
             res[i] = switch (a.kind()) {
                 case COUNT -> c;
@@ -370,7 +524,7 @@ public final class WindowOperator {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void minMax(boolean max, List<Object> values, long[] lo, long[] hi, Object[] res) {
+    private void minMax(boolean max, List<Object> values, int[] lo, int[] hi, Object[] res) {
         int[] dq = new int[n];
         int head = 0;
         int tail = 0;
