@@ -184,7 +184,7 @@ public final class WindowOperator {
 
     /** Reserves the heap state of the rows waiting to be written, or fails clearly when a partition is far too large. */
     private void account() {
-        long want = pendingRows * (8 + fns * BYTES_PER_ROW_AND_FUNCTION);
+        long want = pendingRows * (8 + (rangeKeys ? 9 : 0) + fns * BYTES_PER_ROW_AND_FUNCTION);
         // at most a quarter of the budget is reserved, so that chunks can still be built; the rest is held unreserved
         long reserve = Math.min(want, ctx.budget().limit() / 4);
         long delta = reserve - reservation.bytes();
@@ -328,6 +328,25 @@ public final class WindowOperator {
                     res[i] = i < r * (q + 1) ? i / (q + 1) + 1 : r + (i - r * (q + 1)) / q + 1;
                 }
             }
+            case CUME_DIST -> {
+                for (int i = 0; i < n; i++) {
+                    res[i] = (groupEnd(rowGroup[i]) + 1) / (double) n;
+                }
+            }
+            case FIRST_VALUE, LAST_VALUE, NTH_VALUE -> {
+                int[] lo = new int[n];
+                int[] hi = new int[n];
+                bounds(w.window(), lo, hi);
+                int k = fn.kind() == WindowFunction.Kind.NTH_VALUE ? fn.offset() : 1;
+                if (fn.ignoreNulls()) {
+                    nthNonNull(values, lo, hi, k, fn.kind() == WindowFunction.Kind.LAST_VALUE, res);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        long j = fn.kind() == WindowFunction.Kind.LAST_VALUE ? hi[i] : (long) lo[i] + k - 1;
+                        res[i] = lo[i] <= hi[i] && j >= lo[i] && j <= hi[i] ? values.get((int) j) : null;
+                    }
+                }
+            }
             case LAG, LEAD -> {
                 int k = fn.kind() == WindowFunction.Kind.LAG ? -fn.offset() : fn.offset();
                 Object def = fn.defaultValue();
@@ -354,6 +373,15 @@ public final class WindowOperator {
             }
             case COUNT, SUM, MEAN -> prefixAggregate(a, values, lo, hi, res);
             case MIN, MAX -> minMax(a.kind() == AggregateExpr.Kind.MAX, values, lo, hi, res);
+            case FIRST, LAST -> nthNonNull(values, lo, hi, 1, a.kind() == AggregateExpr.Kind.LAST, res);
+            case FIRST_ROW -> {
+                for (int i = 0; i < n; i++) {
+                    res[i] = lo[i] <= hi[i] ? values.get(lo[i]) : null;
+                }
+            }
+            case VAR, VAR_POP, STD, STD_POP -> WindowAggregates.moments(a.kind(), values, n, lo, hi, res);
+            case COUNT_DISTINCT -> WindowAggregates.countDistinct(values, n, lo, hi, res);
+            case MEDIAN, QUANTILE -> WindowAggregates.quantile(a.q(), values, n, lo, hi, res);
             default -> throw new SpillwayException(a + " over a window is not supported");
         }
     }
@@ -479,6 +507,40 @@ public final class WindowOperator {
         return r;
     }
 
+    /**
+     * The {@code k}-th non-null value of each frame (or, with {@code last}, its last non-null value), null where there
+     * is none: from the positions of the partition's non-null values, O(1) per row.
+     */
+    private void nthNonNull(List<Object> values, int[] lo, int[] hi, int k, boolean last, Object[] res) {
+        int[] before = new int[n + 1]; // non-null values before row i
+        int[] at = new int[n]; // the positions of the non-null values
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            before[i] = m;
+            if (values.get(i) != null) {
+                at[m++] = i;
+            }
+        }
+        before[n] = m;
+        for (int i = 0; i < n; i++) {
+            res[i] = null;
+            if (lo[i] > hi[i]) {
+                continue;
+            }
+            if (last) {
+                int idx = before[hi[i] + 1] - 1;
+                if (idx >= 0 && at[idx] >= lo[i]) {
+                    res[i] = values.get(at[idx]);
+                }
+            } else {
+                long idx = (long) before[lo[i]] + k - 1;
+                if (idx < m && at[(int) idx] <= hi[i]) {
+                    res[i] = values.get(at[(int) idx]);
+                }
+            }
+        }
+    }
+
     /** {@code i + offset} for a row {@code i >= 0}, saturating at {@code Long.MAX_VALUE} (offsets are not {@code Long.MIN_VALUE}). */
     private static long plus(int i, long offset) {
         return offset > 0 && i > Long.MAX_VALUE - offset ? Long.MAX_VALUE : i + offset;
@@ -486,7 +548,9 @@ public final class WindowOperator {
 
     private void prefixAggregate(AggregateExpr a, List<Object> values, int[] lo, int[] hi, Object[] res) {
         long[] count = new long[n + 1];
-        boolean integral = a.kind() == AggregateExpr.Kind.SUM && types[indexOf(a)] == DataType.INT64;
+        DataType out = types[indexOf(a)];
+        boolean decimal = a.kind() == AggregateExpr.Kind.SUM && out.kind() == DataType.Kind.DECIMAL;
+        boolean integral = a.kind() == AggregateExpr.Kind.SUM && out == DataType.INT64 || decimal;
         long[] lsum = integral ? new long[n + 1] : null;
         double[] dsum = integral ? null : new double[n + 1];
         for (int i = 0; i < n; i++) {
@@ -494,9 +558,12 @@ public final class WindowOperator {
             count[i + 1] = count[i] + (v == null ? 0 : 1);
             if (integral) {
                 try {
-                    lsum[i + 1] = v == null ? lsum[i] : Math.addExact(lsum[i], ((Number) v).longValue());
+                    long x = v == null ? 0 : decimal ? ((java.math.BigDecimal) v).setScale(out.scale()).unscaledValue().longValueExact()
+                            : ((Number) v).longValue();
+                    lsum[i + 1] = Math.addExact(lsum[i], x);
                 } catch (ArithmeticException e) {
-                    throw new SpillwayException(a + " over a window overflows int64; cast its input to float64 first");
+                    throw new SpillwayException(a + " over a window overflows " + (decimal ? out : "int64") + "; cast its input"
+                            + " to float64 first");
                 }
             } else if (a.kind() != AggregateExpr.Kind.COUNT) {
                 dsum[i + 1] = dsum[i] + (v == null ? 0.0 : ((Number) v).doubleValue());
@@ -508,7 +575,8 @@ public final class WindowOperator {
             long c = h < l ? 0 : count[h + 1] - count[l];
             res[i] = switch (a.kind()) {
                 case COUNT -> c;
-                case SUM -> c == 0 ? null : integral ? (Object) (lsum[h + 1] - lsum[l]) : (Object) (dsum[h + 1] - dsum[l]);
+                case SUM -> c == 0 ? null : decimal ? java.math.BigDecimal.valueOf(lsum[h + 1] - lsum[l], out.scale())
+                        : integral ? (Object) (lsum[h + 1] - lsum[l]) : (Object) (dsum[h + 1] - dsum[l]);
                 default -> c == 0 ? null : (Object) ((dsum[h + 1] - dsum[l]) / c);
             };
         }
