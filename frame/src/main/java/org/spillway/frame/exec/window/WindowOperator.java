@@ -77,6 +77,32 @@ public final class WindowOperator {
         this.keyType = orderColumns.length == 1 ? in.type(orderColumns[0]) : null;
     }
 
+    /**
+     * For a window node marked with a per-partition top-k ({@link LogicalPlan.Window#topK()}): the rows of
+     * {@code child} (an optimized plan, the node's input) among the first of their partition, kept without sorting by
+     * {@link PartitionTopKTerminal}; null when they outgrow a quarter of the budget (the caller then sorts every row).
+     * Counters: {@code window.topK} (short cuts taken), {@code window.topKRowsKept}, {@code window.topKFallbacks}.
+     */
+    public static StoredFrame partitionTopK(LogicalPlan.Window node, LogicalPlan child,
+                                            org.spillway.frame.exec.pipeline.PlanRunner runner, ExecContext ctx) {
+        LogicalPlan.Window.TopK t = node.topK();
+        PartitionTopKTerminal terminal = new PartitionTopKTerminal(child.schema(), node.spec().partitionKeys(),
+                node.spec().orderKeys(), t.k(), t.withTies(), ctx, "window-top-k", ctx.budget().limit() / 4);
+        try {
+            StoredFrame out = runner.runPlan(child, terminal, "window-top-k");
+            ctx.counters().add("window.topK", 1);
+            return out;
+        } catch (RuntimeException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof PartitionTopKTerminal.TooLarge) {
+                    ctx.counters().add("window.topKFallbacks", 1);
+                    return null;
+                }
+            }
+            throw e;
+        }
+    }
+
     /** A sorted chunk waiting for the results of the partitions it holds. */
     private static final class Pending {
         final ChunkHandle handle;
