@@ -118,6 +118,12 @@ public final class WindowOperator {
         }
     }
 
+    /**
+     * The heap the state of the rows waiting to be written may take before the operator fails: a quarter of the JVM's
+     * maximum heap. Package-private and mutable so that a test can lower it (and must restore it).
+     */
+    static volatile long maxStateBytes = Runtime.getRuntime().maxMemory() / 4;
+
     /** The heap state per row waiting to be written and per function: a boxed input, a boxed result, references. */
     static final long BYTES_PER_ROW_AND_FUNCTION = 48;
 
@@ -215,13 +221,14 @@ public final class WindowOperator {
         long reserve = Math.min(want, ctx.budget().limit() / 4);
         long delta = reserve - reservation.bytes();
         if (delta > 0 && !reservation.growIfRoom(delta) || want > reserve) {
-            long cap = Runtime.getRuntime().maxMemory() / 4;
+            long cap = maxStateBytes;
             if (want > cap) {
                 throw new SpillwayException(String.format(java.util.Locale.ROOT, "A window partition of more than %,d rows"
                         + " (partition by %s) needs about %s of heap for the state of its %d window function(s), more than"
-                        + " a quarter of the JVM's heap (%s): window functions keep one partition's inputs and results in"
+                        + " %s (a quarter of the JVM's heap, %s): window functions keep one partition's inputs and results in"
                         + " memory (its rows are spilled). Partition by more columns, or give the JVM more heap (-Xmx)",
                         n, node.spec().partitionKeys(), org.spillway.spill.memory.MemoryBudget.formatBytes(want), fns,
+                        org.spillway.spill.memory.MemoryBudget.formatBytes(cap),
                         org.spillway.spill.memory.MemoryBudget.formatBytes(Runtime.getRuntime().maxMemory())));
             }
         } else if (delta < 0) {
