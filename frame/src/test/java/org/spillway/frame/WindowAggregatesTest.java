@@ -141,12 +141,26 @@ class WindowAggregatesTest {
     @ParameterizedTest(name = "{0}, parallelism {1}, memory {2}")
     @MethodSource("cases")
     void matchesDuckDb(Q q, int parallelism, String memory, SpillwaySessions sessions) {
-        List<List<Object>> expected = DuckOracle.query(q.sql().replace(" FROM t", " FROM " + data.scan()));
+        List<List<Object>> expected = duckDbOneThread(q.sql().replace(" FROM t", " FROM " + data.scan()));
         Spillway sw = sessions.open(memory, parallelism, 1024);
         List<List<Object>> actual = DuckOracle.rows(q.api().apply(data.read(sw)));
         DuckOracle.assertSameRows(expected, actual);
         if (memory.equals("2m")) {
             assertTrue(sw.budget().spilledBytes() > 0, "a 2 MB budget must spill: " + sw.memoryReport());
+        }
+    }
+
+    /**
+     * DuckDB's answer with one thread: DuckDB 1.4.2's parallel window evaluation now and then gives wrong values for
+     * {@code RANGE BETWEEN UNBOUNDED PRECEDING AND n PRECEDING} frames over large partitions (checked against a
+     * self-join: Spillway's values were right); on one thread it is exact.
+     */
+    static List<List<Object>> duckDbOneThread(String sql) {
+        DuckOracle.execute("SET threads = 1");
+        try {
+            return DuckOracle.query(sql);
+        } finally {
+            DuckOracle.execute("RESET threads");
         }
     }
 
