@@ -28,7 +28,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * is reserved in the budget where it can be; when it passes a quarter of the budget the terminal stops with
  * {@link TooLarge} and the caller sorts every row instead (many partitions: the short cut does not pay).
  */
-final class PartitionTopKTerminal implements Terminal<Map<List<Object>, List<Object[]>>, StoredFrame> {
+final class PartitionTopKTerminal implements Terminal<Map<Object, List<Object[]>>, StoredFrame> {
     /** The kept rows outgrew their share of the memory budget. */
     static final class TooLarge extends RuntimeException {
         TooLarge() {
@@ -40,6 +40,8 @@ final class PartitionTopKTerminal implements Terminal<Map<List<Object>, List<Obj
     private final int[] partitionColumns;
     private final int[] orderColumns;
     private final Comparator<Object[]> order;
+    /** Per order key: the order of its values, nulls placed. */
+    private final List<Comparator<Object>> keyOrders = new ArrayList<>();
     private final long k;
     private final boolean withTies;
     private final ExecContext ctx;
@@ -67,32 +69,29 @@ final class PartitionTopKTerminal implements Terminal<Map<List<Object>, List<Obj
             Comparator<Object> dir = o.ascending() ? values : values.reversed();
             Comparator<Object> nulls = o.isNullsFirst() ? Comparator.nullsFirst(dir) : Comparator.nullsLast(dir);
             c = c.thenComparing(r -> r[col], nulls);
+            keyOrders.add(nulls);
         }
         this.order = c;
     }
 
     @Override
-    public Map<List<Object>, List<Object[]>> newLocal() {
+    public Map<Object, List<Object[]>> newLocal() {
         return new HashMap<>();
     }
 
     @Override
-    public boolean accept(Map<List<Object>, List<Object[]>> local, int seq, int index, Chunk chunk, boolean independent) {
+    public boolean accept(Map<Object, List<Object[]>> local, int seq, int index, Chunk chunk, boolean independent) {
         int cols = schema.size();
         for (int r = 0; r < chunk.rows(); r++) {
-            Object[] key = new Object[partitionColumns.length];
-            for (int j = 0; j < key.length; j++) {
-                key[j] = WindowTopKValues.normal(chunk.column(partitionColumns[j]).getObject(r));
-            }
-            List<Object[]> best = local.computeIfAbsent(Arrays.asList(key), x -> new ArrayList<>());
+            List<Object[]> best = local.computeIfAbsent(key(chunk, r), x -> new ArrayList<>());
             if (best.size() >= k) {
-                // the common case: worse than the k-th, decided on the order columns alone
+                // the common case: worse than the k-th, decided on the order columns alone, without allocating
                 Object[] kth = best.get((int) k - 1);
-                Object[] probe = new Object[cols];
-                for (int col : orderColumns) {
-                    probe[col] = WindowTopKValues.normal(chunk.column(col).getObject(r));
+                int c = 0;
+                for (int j = 0; j < orderColumns.length && c == 0; j++) {
+                    int col = orderColumns[j];
+                    c = keyOrders.get(j).compare(WindowTopKValues.normal(chunk.column(col).getObject(r)), kth[col]);
                 }
-                int c = order.compare(probe, kth);
                 if (c > 0 || c == 0 && !withTies) {
                     continue;
                 }
@@ -112,6 +111,22 @@ final class PartitionTopKTerminal implements Terminal<Map<List<Object>, List<Obj
         }
         return false;
     }
+
+    /** The partition key of row {@code r}: its value for one partition column, else the list of them. */
+    private Object key(Chunk chunk, int r) {
+        if (partitionColumns.length == 1) {
+            Object v = WindowTopKValues.normal(chunk.column(partitionColumns[0]).getObject(r));
+            return v == null ? NULL_KEY : v;
+        }
+        Object[] key = new Object[partitionColumns.length];
+        for (int j = 0; j < key.length; j++) {
+            key[j] = WindowTopKValues.normal(chunk.column(partitionColumns[j]).getObject(r));
+        }
+        return Arrays.asList(key);
+    }
+
+    /** The key of the null partition (one partition column). */
+    private static final Object NULL_KEY = new Object();
 
     /** Adds {@code row} to {@code best} (best first, after its ties) and trims it; the estimated bytes of the rows dropped. */
     private long insert(List<Object[]> best, Object[] row) {
@@ -150,12 +165,12 @@ final class PartitionTopKTerminal implements Terminal<Map<List<Object>, List<Obj
     }
 
     @Override
-    public StoredFrame finish(List<Map<List<Object>, List<Object[]>>> locals) {
+    public StoredFrame finish(List<Map<Object, List<Object[]>>> locals) {
         List<ChunkHandle> out = new ArrayList<>();
         try {
-            Map<List<Object>, List<Object[]>> all = locals.isEmpty() ? new HashMap<>() : locals.getFirst();
+            Map<Object, List<Object[]>> all = locals.isEmpty() ? new HashMap<>() : locals.getFirst();
             for (int i = 1; i < locals.size(); i++) {
-                for (Map.Entry<List<Object>, List<Object[]>> e : locals.get(i).entrySet()) {
+                for (Map.Entry<Object, List<Object[]>> e : locals.get(i).entrySet()) {
                     List<Object[]> best = all.computeIfAbsent(e.getKey(), x -> new ArrayList<>());
                     for (Object[] row : e.getValue()) {
                         insert(best, row);
@@ -197,7 +212,7 @@ final class PartitionTopKTerminal implements Terminal<Map<List<Object>, List<Obj
     }
 
     @Override
-    public void abort(List<Map<List<Object>, List<Object[]>>> locals) {
+    public void abort(List<Map<Object, List<Object[]>>> locals) {
         reservation.close();
     }
 }
