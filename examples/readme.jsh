@@ -64,6 +64,16 @@ spend.explain();                                         // Window nodes: one fo
 spend.filter(col("user").eq("u1")).show(5);
 events.withColumn("r", rowNumber().over(Window.partitionBy("country").orderBy(desc("amount"))))
         .filter(col("r").leq(2)).count();                // 40: db-benchmark q8 as a window, as topK(2, desc("amount"))
+var byTime = Window.partitionBy("user").orderBy("ts");                    // ts: a timestamp
+events.withColumn("spend7d", sum("amount").over(byTime.rangeBetween(java.time.Duration.ofDays(-7), java.time.Duration.ZERO)))
+      .withColumn("near", count().over(Window.partitionBy("country").orderBy(desc("amount")).rangeBetween(-10, 10)))
+      .withColumn("sd7", std("amount").over(w.rowsBetween(-6, 0)))        // var, varPop, std, stdPop
+      .withColumn("med", median("amount").over(w.rowsBetween(-30, 0)))    // quantile(col, q) too
+      .withColumn("kinds", countDistinct("category").over(w))             // first, last, firstRow, ...
+      .withColumn("cd", cumeDist().over(w))
+      .withColumn("open", firstValue("amount").over(w))                   // lastValue, nthValue(col, n), ignoreNulls
+      .withColumn("lastSeen", lastValue("amount", true).over(w.rowsBetween(Window.unboundedPreceding, 0)))
+      .show(5);
 var returns = events.filter(col("returned")).select(col("user"), col("ts").as("returned_ts"), col("amount").as("refund"));
 var lastReturn = events.joinAsof(returns, on("user"), "ts", "returned_ts");  // each event, with the user's latest
 lastReturn.explain();                                    // return at or before it (or nulls): AsofJoin BACKWARD on ...

@@ -124,7 +124,7 @@ public final class AggregateExpr {
 
     /**
      * This aggregate over a window (Spark's {@code sum("x").over(w)}): for each row, the aggregate over its window
-     * frame (see {@link WindowSpec}); count, sum, mean, min and max are supported.
+     * frame (see {@link WindowSpec}); every aggregate but {@code corr} and {@code topK} (see {@link WindowFunction}).
      */
     public Expr over(WindowSpec window) {
         return new WindowFunction(WindowFunction.Kind.AGGREGATE, null, 0, null, this).over(window);

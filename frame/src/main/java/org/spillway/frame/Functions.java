@@ -648,4 +648,50 @@ public final class Functions {
     public static WindowFunction lead(Object column, int offset, Object defaultValue) {
         return new WindowFunction(WindowFunction.Kind.LEAD, in(column), offset, defaultValue, null);
     }
+
+    /**
+     * The cumulative distribution: the rows of the partition up to the current row's last peer, over the rows of the
+     * partition (float64, in (0, 1]; SQL's {@code cume_dist}). Needs an ordered window.
+     */
+    public static WindowFunction cumeDist() {
+        return new WindowFunction(WindowFunction.Kind.CUME_DIST, null, 0, null, null);
+    }
+
+    /**
+     * The value of {@code column} at the first row of the frame (SQL's {@code first_value}; a null value is returned,
+     * see {@link #firstValue(Object, boolean)}); null for an empty frame. The frame is the window's (by default, with an
+     * order, the partition's first row to the current row's last peer).
+     */
+    public static WindowFunction firstValue(Object column) {
+        return firstValue(column, false);
+    }
+
+    /** As {@link #firstValue(Object)}; with {@code ignoreNulls} the frame's first non-null value ({@code IGNORE NULLS}). */
+    public static WindowFunction firstValue(Object column, boolean ignoreNulls) {
+        return new WindowFunction(WindowFunction.Kind.FIRST_VALUE, in(column), 0, null, null, ignoreNulls);
+    }
+
+    /**
+     * The value of {@code column} at the last row of the frame (SQL's {@code last_value}): with an ordered window's
+     * default frame, the current row's last peer; use {@code rowsBetween(..., Window.unboundedFollowing)} for the
+     * partition's last row.
+     */
+    public static WindowFunction lastValue(Object column) {
+        return lastValue(column, false);
+    }
+
+    /** As {@link #lastValue(Object)}; with {@code ignoreNulls} the frame's last non-null value. */
+    public static WindowFunction lastValue(Object column, boolean ignoreNulls) {
+        return new WindowFunction(WindowFunction.Kind.LAST_VALUE, in(column), 0, null, null, ignoreNulls);
+    }
+
+    /** The value of {@code column} at the {@code n}-th row of the frame (from 1; SQL's {@code nth_value}), null if it has fewer rows. */
+    public static WindowFunction nthValue(Object column, int n) {
+        return nthValue(column, n, false);
+    }
+
+    /** As {@link #nthValue(Object, int)}; with {@code ignoreNulls} the n-th non-null value of the frame. */
+    public static WindowFunction nthValue(Object column, int n, boolean ignoreNulls) {
+        return new WindowFunction(WindowFunction.Kind.NTH_VALUE, in(column), n, null, null, ignoreNulls);
+    }
 }

@@ -1,5 +1,6 @@
 package org.spillway.frame;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,8 +17,12 @@ public final class Window {
     public static final long unboundedPreceding = Long.MIN_VALUE;
     /** A frame bound: the partition's last row. */
     public static final long unboundedFollowing = Long.MAX_VALUE;
-    /** A frame bound: the current row. */
+    /** A frame bound: the current row (in a range frame, the current row and its peers). */
     public static final long currentRow = 0;
+    /** An interval frame bound ({@link WindowSpec#rangeBetween(Duration, Duration)}): the partition's first row. */
+    public static final Duration unboundedPrecedingInterval = Duration.ofSeconds(Long.MIN_VALUE);
+    /** An interval frame bound: the partition's last row. */
+    public static final Duration unboundedFollowingInterval = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
 
     private Window() {
     }
@@ -50,6 +55,16 @@ public final class Window {
     /** A spec over the whole frame with the frame of rows {@code start} to {@code end} (see {@link WindowSpec#rowsBetween}). */
     public static WindowSpec rowsBetween(long start, long end) {
         return empty().rowsBetween(start, end);
+    }
+
+    /** A spec over the whole frame with a range frame of order-key values (see {@link WindowSpec#rangeBetween(long, long)}). */
+    public static WindowSpec rangeBetween(long start, long end) {
+        return empty().rangeBetween(start, end);
+    }
+
+    /** A spec over the whole frame with an interval range frame (see {@link WindowSpec#rangeBetween(Duration, Duration)}). */
+    public static WindowSpec rangeBetween(Duration start, Duration end) {
+        return empty().rangeBetween(start, end);
     }
 
     private static WindowSpec empty() {

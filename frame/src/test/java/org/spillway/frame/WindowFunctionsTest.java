@@ -220,8 +220,8 @@ class WindowFunctionsTest {
         assertTrue(inFilter.getMessage().contains("only be used in select(...) or withColumn(...)"), inFilter.getMessage());
         SpillwayException unordered = assertThrows(SpillwayException.class, () -> rank().over(Window.partitionBy("k_int")));
         assertTrue(unordered.getMessage().contains("needs an ordered window"), unordered.getMessage());
-        SpillwayException median = assertThrows(SpillwayException.class, () -> Functions.median("v_dbl").over(w));
-        assertTrue(median.getMessage().contains("count, sum, mean, min and max"), median.getMessage());
+        SpillwayException corr = assertThrows(SpillwayException.class, () -> Functions.corr("v_dbl", "v_int").over(w));
+        assertTrue(corr.getMessage().contains("count, countDistinct, sum"), corr.getMessage());
         assertThrows(ColumnNotFoundException.class, () -> f.withColumn("n", rowNumber().over(Window.partitionBy("nope").orderBy("rn"))));
         SpillwayException frame = assertThrows(SpillwayException.class, () -> w.rowsBetween(2, -1));
         assertTrue(frame.getMessage().contains("must start at or before its end"), frame.getMessage());

@@ -315,9 +315,14 @@ public final class Executor implements PlanRunner {
         if (sorted0) {
             ctx.counters().add("window.sortsReused", 1);
         }
+        StoredFrame reduced = w.topK() == null || sorted0 ? null : WindowOperator.partitionTopK(w, child, this, ctx);
         try (StoredFrame sorted = orders.isEmpty() || sorted0 ? collectOptimized(child)
-                : sort(new LogicalPlan.Sort(child, orders, -1))) {
+                : sort(new LogicalPlan.Sort(reduced == null ? child : new ChunkScan(reduced, null, null), orders, -1))) {
             return WindowPass.run(w, args, ctx, sorted, name);
+        } finally {
+            if (reduced != null) {
+                reduced.close();
+            }
         }
     }
 

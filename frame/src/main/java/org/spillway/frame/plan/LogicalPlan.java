@@ -714,9 +714,25 @@ public sealed interface LogicalPlan {
      * Window functions sharing one partition and order ({@link org.spillway.frame.WindowSpec#sortKey()}): the input's
      * columns, then one column per function, named {@code names}. Runs as a sort by (partition keys, order keys) and one
      * streaming pass; its rows come in that order. Built by {@link WindowPlanner} from the window expressions of a
-     * {@code select}/{@code withColumn}.
+     * {@code select}/{@code withColumn}. With {@link #topK()} set (by {@link WindowTopK}, under a filter such as
+     * {@code n <= k} on a {@code rowNumber}/{@code rank} column) only the first rows of each partition are kept
+     * before the sort.
      */
-    record Window(LogicalPlan child, List<Expr.WindowExpr> functions, List<String> names, Schema schema) implements Unary {
+    record Window(LogicalPlan child, List<Expr.WindowExpr> functions, List<String> names, Schema schema, TopK topK)
+            implements Unary {
+        /**
+         * A per-partition top-k before the sort: the {@code k} first rows of each partition in the window's order, with
+         * every row tied with the k-th too when {@code withTies} (for {@code rank}); {@code filter} is the filter
+         * that makes it exact (for {@code explain}).
+         */
+        public record TopK(long k, boolean withTies, String filter) {
+        }
+
+        /** This node keeping only the first rows per partition (see {@link TopK}). */
+        public Window withTopK(TopK topK) {
+            return new Window(child, functions, names, schema, topK);
+        }
+
         /** Builds the node: checks that every function shares the first one's partition and order, and the columns. */
         public static Window of(LogicalPlan child, List<Expr.WindowExpr> functions, List<String> names) {
             if (functions.isEmpty() || functions.size() != names.size()) {
@@ -738,12 +754,13 @@ public sealed interface LogicalPlan {
                 if (!w.window().sortKey().equals(key)) {
                     throw new IllegalArgumentException("window functions of one node share partition and order: " + functions);
                 }
+                w.window().checkFrame(in);
                 if (in.contains(names.get(i))) {
                     throw new SpillwayException("window column name " + names.get(i) + " clashes with an input column");
                 }
                 fields.add(new Field(names.get(i), w.function().type(in)));
             }
-            return new Window(child, List.copyOf(functions), List.copyOf(names), new Schema(fields));
+            return new Window(child, List.copyOf(functions), List.copyOf(names), new Schema(fields), null);
         }
 
         /** The partition and order (the frames are the functions'). */
@@ -757,11 +774,12 @@ public sealed interface LogicalPlan {
             List<String> fs = new ArrayList<>();
             for (int i = 0; i < functions.size(); i++) {
                 Expr.WindowExpr f = functions.get(i);
-                String frame = f.window().hasRowsFrame() ? " " + f.window().toString().substring(
-                        f.window().toString().indexOf("ROWS BETWEEN")) : "";
+                String frame = f.window().frameText().isEmpty() ? "" : " " + f.window().frameText();
                 fs.add(f.function() + frame + " AS " + names.get(i));
             }
-            return "Window partitionBy=" + w.partitionKeys() + " orderBy=" + w.orderKeys() + " " + fs;
+            return "Window partitionBy=" + w.partitionKeys() + " orderBy=" + w.orderKeys() + " " + fs
+                    + (topK == null ? "" : " topK=" + topK.k() + (topK.withTies() ? " with ties" : "") + " per partition (for "
+                    + topK.filter() + ")");
         }
     }
 

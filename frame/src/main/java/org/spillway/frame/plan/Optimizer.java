@@ -37,7 +37,9 @@ import org.spillway.frame.plan.LogicalPlan.Union;
  *   <li>a window node over a projection over a window node of the same partition and order becomes one node
  *       (chained {@code withColumn}s share one sort and one pass); window columns nobody reads are not computed,
  *       and a window node none of whose columns is read is dropped
- *       (it keeps every row); filters do not move below a window node;</li>
+ *       (it keeps every row); filters do not move below a window node; a filter {@code n <= k} on a
+ *       {@code rowNumber}/{@code rank} column marks the window node to keep only each partition's first rows
+ *       before its sort ({@link WindowTopK});</li>
  *   <li>a sort whose output columns nobody reads (under {@code count()}) is dropped: it does not
  *       change the number of rows (a top-k becomes a plain limit).</li>
  *   <li>an as-of join none of whose right columns is read is dropped (it keeps every left row once), and the parts of a
@@ -542,7 +544,7 @@ public final class Optimizer {
             case ParquetScan s -> s;
             case TableScan s -> s;
             case Filter f -> {
-                LogicalPlan child = skipByStats(f.child());
+                LogicalPlan child = WindowTopK.rewrite(f.predicate(), skipByStats(f.child()));
                 if (child instanceof ChunkScan s && s.skipFilter() == null) {
                     child = new ChunkScan(s.frame(), s.projection(), f.predicate());
                 }

@@ -8,6 +8,7 @@ import java.util.List;
 import org.spillway.frame.AggregateExpr;
 import org.spillway.frame.Expr;
 import org.spillway.frame.SpillwayException;
+import org.spillway.frame.Window;
 import org.spillway.frame.WindowFunction;
 import org.spillway.frame.WindowSpec;
 import org.spillway.frame.exec.pipeline.ExecContext;
@@ -19,6 +20,9 @@ import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.PinnedChunk;
 import org.spillway.spill.vector.ColumnVector;
+import org.spillway.spill.vector.DoubleVector;
+import org.spillway.spill.vector.IntVector;
+import org.spillway.spill.vector.LongVector;
 import org.spillway.spill.vector.VectorBuilder;
 
 /**
@@ -47,6 +51,9 @@ public final class WindowOperator {
     private final int[] argColumns;
     private final DataType[] types;
     private final int fns;
+    /** True if some function has a range frame with offsets: the order key of every row is kept. */
+    private final boolean rangeKeys;
+    private final DataType keyType;
 
     /**
      * An operator for {@code node}; the sorted input's columns are the node's input columns, then (at
@@ -66,6 +73,34 @@ public final class WindowOperator {
         for (int f = 0; f < fns; f++) {
             types[f] = node.schema().type(inputColumns + f);
         }
+        this.rangeKeys = node.functions().stream().anyMatch(w -> w.window().hasRangeOffsets());
+        this.keyType = orderColumns.length == 1 ? in.type(orderColumns[0]) : null;
+    }
+
+    /**
+     * For a window node marked with a per-partition top-k ({@link LogicalPlan.Window#topK()}): the rows of
+     * {@code child} (an optimized plan, the node's input) among the first of their partition, kept without sorting by
+     * {@link PartitionTopKTerminal}; null when they outgrow a quarter of the budget (the caller then sorts every row).
+     * Counters: {@code window.topK} (short cuts taken), {@code window.topKRowsKept}, {@code window.topKFallbacks}.
+     */
+    public static StoredFrame partitionTopK(LogicalPlan.Window node, LogicalPlan child,
+                                            org.spillway.frame.exec.pipeline.PlanRunner runner, ExecContext ctx) {
+        LogicalPlan.Window.TopK t = node.topK();
+        PartitionTopKTerminal terminal = new PartitionTopKTerminal(child.schema(), node.spec().partitionKeys(),
+                node.spec().orderKeys(), t.k(), t.withTies(), ctx, "window-top-k", ctx.budget().limit() / 4);
+        try {
+            StoredFrame out = runner.runPlan(child, terminal, "window-top-k");
+            ctx.counters().add("window.topK", 1);
+            return out;
+        } catch (RuntimeException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof PartitionTopKTerminal.TooLarge) {
+                    ctx.counters().add("window.topKFallbacks", 1);
+                    return null;
+                }
+            }
+            throw e;
+        }
     }
 
     /** A sorted chunk waiting for the results of the partitions it holds. */
@@ -83,6 +118,12 @@ public final class WindowOperator {
         }
     }
 
+    /**
+     * The heap the state of the rows waiting to be written may take before the operator fails: a quarter of the JVM's
+     * maximum heap. Package-private and mutable so that a test can lower it (and must restore it).
+     */
+    static volatile long maxStateBytes = Runtime.getRuntime().maxMemory() / 4;
+
     /** The heap state per row waiting to be written and per function: a boxed input, a boxed result, references. */
     static final long BYTES_PER_ROW_AND_FUNCTION = 48;
 
@@ -97,6 +138,10 @@ public final class WindowOperator {
     private int groups;
     private List<List<Object>> args;
     private long partitions;
+    /** For range frames: each row's order key (float64 keys in {@link #dkey}, the others in {@link #lkey}), or special. */
+    private long[] lkey = new long[0];
+    private double[] dkey = new double[0];
+    private boolean[] special = new boolean[0];
 
     /** Runs over {@code sorted} (not closed here) into a new stored frame named {@code name}. */
     public StoredFrame run(StoredFrame sorted, String name) {
@@ -138,6 +183,9 @@ public final class WindowOperator {
                             rowGroup = Arrays.copyOf(rowGroup, n * 2);
                         }
                         rowGroup[n] = groups - 1;
+                        if (rangeKeys) {
+                            rangeKey(c.column(orderColumns[0]), r);
+                        }
                         for (int f = 0; f < fns; f++) {
                             if (argVectors[f] != null) {
                                 args.get(f).add(argVectors[f].getObject(r));
@@ -168,22 +216,50 @@ public final class WindowOperator {
 
     /** Reserves the heap state of the rows waiting to be written, or fails clearly when a partition is far too large. */
     private void account() {
-        long want = pendingRows * (8 + fns * BYTES_PER_ROW_AND_FUNCTION);
+        long want = pendingRows * (8 + (rangeKeys ? 9 : 0) + fns * BYTES_PER_ROW_AND_FUNCTION);
         // at most a quarter of the budget is reserved, so that chunks can still be built; the rest is held unreserved
         long reserve = Math.min(want, ctx.budget().limit() / 4);
         long delta = reserve - reservation.bytes();
         if (delta > 0 && !reservation.growIfRoom(delta) || want > reserve) {
-            long cap = Runtime.getRuntime().maxMemory() / 4;
+            long cap = maxStateBytes;
             if (want > cap) {
                 throw new SpillwayException(String.format(java.util.Locale.ROOT, "A window partition of more than %,d rows"
                         + " (partition by %s) needs about %s of heap for the state of its %d window function(s), more than"
-                        + " a quarter of the JVM's heap (%s): window functions keep one partition's inputs and results in"
+                        + " %s (a quarter of the JVM's heap, %s): window functions keep one partition's inputs and results in"
                         + " memory (its rows are spilled). Partition by more columns, or give the JVM more heap (-Xmx)",
                         n, node.spec().partitionKeys(), org.spillway.spill.memory.MemoryBudget.formatBytes(want), fns,
+                        org.spillway.spill.memory.MemoryBudget.formatBytes(cap),
                         org.spillway.spill.memory.MemoryBudget.formatBytes(Runtime.getRuntime().maxMemory())));
             }
         } else if (delta < 0) {
             reservation.shrink(-delta);
+        }
+    }
+
+    /** Keeps row {@code r}'s order key for range frames: a null or NaN key is special (its own peer group). */
+    private void rangeKey(ColumnVector v, int r) {
+        if (n >= special.length) {
+            int cap = Math.max(1024, n * 2);
+            special = Arrays.copyOf(special, cap);
+            if (keyType == DataType.FLOAT64) {
+                dkey = Arrays.copyOf(dkey, cap);
+            } else {
+                lkey = Arrays.copyOf(lkey, cap);
+            }
+        }
+        if (v.isNull(r)) {
+            special[n] = true;
+            return;
+        }
+        special[n] = false;
+        switch (v) {
+            case DoubleVector d -> {
+                dkey[n] = d.get(r);
+                special[n] = Double.isNaN(dkey[n]);
+            }
+            case IntVector i -> lkey[n] = i.get(r);
+            case LongVector l -> lkey[n] = l.get(r);
+            default -> throw new IllegalStateException("range frame over " + v.type());
         }
     }
 
@@ -285,6 +361,25 @@ public final class WindowOperator {
                     res[i] = i < r * (q + 1) ? i / (q + 1) + 1 : r + (i - r * (q + 1)) / q + 1;
                 }
             }
+            case CUME_DIST -> {
+                for (int i = 0; i < n; i++) {
+                    res[i] = (groupEnd(rowGroup[i]) + 1) / (double) n;
+                }
+            }
+            case FIRST_VALUE, LAST_VALUE, NTH_VALUE -> {
+                int[] lo = new int[n];
+                int[] hi = new int[n];
+                bounds(w.window(), lo, hi);
+                int k = fn.kind() == WindowFunction.Kind.NTH_VALUE ? fn.offset() : 1;
+                if (fn.ignoreNulls()) {
+                    nthNonNull(values, lo, hi, k, fn.kind() == WindowFunction.Kind.LAST_VALUE, res);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        long j = fn.kind() == WindowFunction.Kind.LAST_VALUE ? hi[i] : (long) lo[i] + k - 1;
+                        res[i] = lo[i] <= hi[i] && j >= lo[i] && j <= hi[i] ? values.get((int) j) : null;
+                    }
+                }
+            }
             case LAG, LEAD -> {
                 int k = fn.kind() == WindowFunction.Kind.LAG ? -fn.offset() : fn.offset();
                 Object def = fn.defaultValue();
@@ -300,28 +395,182 @@ public final class WindowOperator {
 
     private void aggregate(Expr.WindowExpr w, List<Object> values, Object[] res) {
         AggregateExpr a = w.function().aggregate();
-        WindowSpec spec = w.window();
-        long[] lo = new long[n];
-        long[] hi = new long[n];
-        for (int i = 0; i < n; i++) {
-            if (spec.hasRowsFrame()) {
-                lo[i] = spec.frameStart() == org.spillway.frame.Window.unboundedPreceding ? 0 : Math.max(0, plus(i, spec.frameStart()));
-                hi[i] = spec.frameEnd() == org.spillway.frame.Window.unboundedFollowing ? n - 1
-                        : Math.min(n - 1, plus(i, spec.frameEnd()));
-            } else {
-                lo[i] = 0;
-                hi[i] = spec.orderKeys().isEmpty() ? n - 1 : groupEnd(rowGroup[i]);
-            }
-        }
+        int[] lo = new int[n];
+        int[] hi = new int[n];
+        bounds(w.window(), lo, hi);
         switch (a.kind()) {
             case COUNT_ALL -> {
                 for (int i = 0; i < n; i++) {
-                    res[i] = Math.max(0, hi[i] - lo[i] + 1);
+                    res[i] = (long) Math.max(0, hi[i] - lo[i] + 1);
                 }
             }
             case COUNT, SUM, MEAN -> prefixAggregate(a, values, lo, hi, res);
             case MIN, MAX -> minMax(a.kind() == AggregateExpr.Kind.MAX, values, lo, hi, res);
+            case FIRST, LAST -> nthNonNull(values, lo, hi, 1, a.kind() == AggregateExpr.Kind.LAST, res);
+            case FIRST_ROW -> {
+                for (int i = 0; i < n; i++) {
+                    res[i] = lo[i] <= hi[i] ? values.get(lo[i]) : null;
+                }
+            }
+            case VAR, VAR_POP, STD, STD_POP -> WindowAggregates.moments(a.kind(), values, n, lo, hi, res);
+            case COUNT_DISTINCT -> WindowAggregates.countDistinct(values, n, lo, hi, res);
+            case MEDIAN, QUANTILE -> WindowAggregates.quantile(a.q(), values, n, lo, hi, res);
             default -> throw new SpillwayException(a + " over a window is not supported");
+        }
+    }
+
+    /**
+     * The frame of each row of the partition under {@code spec}: rows {@code lo[i]} to {@code hi[i]} (empty where
+     * {@code lo[i] > hi[i]}). Both are non-decreasing in {@code i} for every frame (what the sliding aggregates need).
+     */
+    private void bounds(WindowSpec spec, int[] lo, int[] hi) {
+        long s = spec.frameStart();
+        long e = spec.frameEnd();
+        switch (spec.frameType()) {
+            case DEFAULT -> {
+                boolean ordered = !spec.orderKeys().isEmpty();
+                for (int i = 0; i < n; i++) {
+                    lo[i] = 0;
+                    hi[i] = ordered ? groupEnd(rowGroup[i]) : n - 1;
+                }
+            }
+            case ROWS -> {
+                for (int i = 0; i < n; i++) {
+                    lo[i] = s == Window.unboundedPreceding ? 0 : (int) Math.min(n, Math.max(0, plus(i, s)));
+                    hi[i] = e == Window.unboundedFollowing ? n - 1 : (int) Math.max(-1, Math.min(n - 1, plus(i, e)));
+                }
+            }
+            case RANGE, RANGE_INTERVAL -> {
+                if (!spec.hasRangeOffsets()) {
+                    for (int i = 0; i < n; i++) {
+                        lo[i] = s == Window.unboundedPreceding ? 0 : groupStart[rowGroup[i]];
+                        hi[i] = e == Window.unboundedFollowing ? n - 1 : groupEnd(rowGroup[i]);
+                    }
+                } else {
+                    rangeBounds(spec, lo, hi);
+                }
+            }
+        }
+    }
+
+    /**
+     * Range frames with offsets, as DuckDB: the rows with a non-special key are contiguous in the sorted partition
+     * (nulls and NaN sort at its ends); their offset bounds are searched within that block with two pointers (the
+     * keys, turned to ascending, only grow), and a special row's offset bounds are its peer group.
+     */
+    private void rangeBounds(WindowSpec spec, int[] lo, int[] hi) {
+        long s = spec.frameStart();
+        long e = spec.frameEnd();
+        boolean ascending = spec.orderKeys().getFirst().ascending();
+        if (spec.frameType() == WindowSpec.FrameType.RANGE && keyType.kind() == DataType.Kind.DECIMAL) {
+            long unit = java.math.BigInteger.TEN.pow(keyType.scale()).longValueExact();
+            s = scale(s, unit);
+            e = scale(e, unit);
+        }
+        boolean dates = keyType.kind() == DataType.Kind.DATE && spec.frameType() == WindowSpec.FrameType.RANGE_INTERVAL;
+        boolean doubles = keyType == DataType.FLOAT64;
+        int bs = 0;
+        while (bs < n && special[bs]) {
+            bs++;
+        }
+        int be = bs;
+        while (be < n && !special[be]) {
+            be++;
+        }
+        be--; // the block of ordinary keys is [bs, be]
+        long[] x = doubles ? null : new long[n];
+        double[] dx = doubles ? new double[n] : null;
+        for (int i = bs; i <= be; i++) {
+            if (doubles) {
+                dx[i] = ascending ? dkey[i] : -dkey[i];
+            } else {
+                long k = dates ? scale(lkey[i], 86_400_000_000L) : lkey[i];
+                x[i] = ascending ? k : ~k; // ~k = -k - 1 reverses the order without overflow
+            }
+        }
+        int pl = bs;
+        int ph = bs;
+        for (int i = 0; i < n; i++) {
+            if (special[i]) {
+                lo[i] = s == Window.unboundedPreceding ? 0 : groupStart[rowGroup[i]];
+                hi[i] = e == Window.unboundedFollowing ? n - 1 : groupEnd(rowGroup[i]);
+                continue;
+            }
+            if (s == Window.unboundedPreceding) {
+                lo[i] = 0;
+            } else {
+                // the first row of the block whose key is at least key + s
+                while (pl <= be && (doubles ? dx[pl] < dx[i] + s : x[pl] < sat(x[i], s))) {
+                    pl++;
+                }
+                lo[i] = pl;
+            }
+            if (e == Window.unboundedFollowing) {
+                hi[i] = n - 1;
+            } else {
+                // the last row of the block whose key is at most key + e
+                ph = Math.max(ph, bs);
+                while (ph <= be && (doubles ? dx[ph] <= dx[i] + e : x[ph] <= sat(x[i], e))) {
+                    ph++;
+                }
+                hi[i] = ph - 1;
+            }
+        }
+    }
+
+    /** {@code a + b}, saturating at the range of a long. */
+    private static long sat(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
+    }
+
+    /** A bound (or key) times {@code unit}, saturating; unbounded stays unbounded. */
+    private static long scale(long v, long unit) {
+        if (v == Window.unboundedPreceding || v == Window.unboundedFollowing) {
+            return v;
+        }
+        long hiBits = Math.multiplyHigh(v, unit);
+        long r = v * unit;
+        if (hiBits != (r >> 63)) {
+            return v < 0 ? Long.MIN_VALUE + 1 : Long.MAX_VALUE - 1;
+        }
+        return r;
+    }
+
+    /**
+     * The {@code k}-th non-null value of each frame (or, with {@code last}, its last non-null value), null where there
+     * is none: from the positions of the partition's non-null values, O(1) per row.
+     */
+    private void nthNonNull(List<Object> values, int[] lo, int[] hi, int k, boolean last, Object[] res) {
+        int[] before = new int[n + 1]; // non-null values before row i
+        int[] at = new int[n]; // the positions of the non-null values
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            before[i] = m;
+            if (values.get(i) != null) {
+                at[m++] = i;
+            }
+        }
+        before[n] = m;
+        for (int i = 0; i < n; i++) {
+            res[i] = null;
+            if (lo[i] > hi[i]) {
+                continue;
+            }
+            if (last) {
+                int idx = before[hi[i] + 1] - 1;
+                if (idx >= 0 && at[idx] >= lo[i]) {
+                    res[i] = values.get(at[idx]);
+                }
+            } else {
+                long idx = (long) before[lo[i]] + k - 1;
+                if (idx < m && at[(int) idx] <= hi[i]) {
+                    res[i] = values.get(at[(int) idx]);
+                }
+            }
         }
     }
 
@@ -330,9 +579,11 @@ public final class WindowOperator {
         return offset > 0 && i > Long.MAX_VALUE - offset ? Long.MAX_VALUE : i + offset;
     }
 
-    private void prefixAggregate(AggregateExpr a, List<Object> values, long[] lo, long[] hi, Object[] res) {
+    private void prefixAggregate(AggregateExpr a, List<Object> values, int[] lo, int[] hi, Object[] res) {
         long[] count = new long[n + 1];
-        boolean integral = a.kind() == AggregateExpr.Kind.SUM && types[indexOf(a)] == DataType.INT64;
+        DataType out = types[indexOf(a)];
+        boolean decimal = a.kind() == AggregateExpr.Kind.SUM && out.kind() == DataType.Kind.DECIMAL;
+        boolean integral = a.kind() == AggregateExpr.Kind.SUM && out == DataType.INT64 || decimal;
         long[] lsum = integral ? new long[n + 1] : null;
         double[] dsum = integral ? null : new double[n + 1];
         for (int i = 0; i < n; i++) {
@@ -340,21 +591,25 @@ public final class WindowOperator {
             count[i + 1] = count[i] + (v == null ? 0 : 1);
             if (integral) {
                 try {
-                    lsum[i + 1] = v == null ? lsum[i] : Math.addExact(lsum[i], ((Number) v).longValue());
+                    long x = v == null ? 0 : decimal ? ((java.math.BigDecimal) v).setScale(out.scale()).unscaledValue().longValueExact()
+                            : ((Number) v).longValue();
+                    lsum[i + 1] = Math.addExact(lsum[i], x);
                 } catch (ArithmeticException e) {
-                    throw new SpillwayException(a + " over a window overflows int64; cast its input to float64 first");
+                    throw new SpillwayException(a + " over a window overflows " + (decimal ? out : "int64") + "; cast its input"
+                            + " to float64 first");
                 }
             } else if (a.kind() != AggregateExpr.Kind.COUNT) {
                 dsum[i + 1] = dsum[i] + (v == null ? 0.0 : ((Number) v).doubleValue());
             }
         }
         for (int i = 0; i < n; i++) {
-            int l = (int) lo[i];
-            int h = (int) hi[i];
+            int l = lo[i];
+            int h = hi[i];
             long c = h < l ? 0 : count[h + 1] - count[l];
             res[i] = switch (a.kind()) {
                 case COUNT -> c;
-                case SUM -> c == 0 ? null : integral ? (Object) (lsum[h + 1] - lsum[l]) : (Object) (dsum[h + 1] - dsum[l]);
+                case SUM -> c == 0 ? null : decimal ? java.math.BigDecimal.valueOf(lsum[h + 1] - lsum[l], out.scale())
+                        : integral ? (Object) (lsum[h + 1] - lsum[l]) : (Object) (dsum[h + 1] - dsum[l]);
                 default -> c == 0 ? null : (Object) ((dsum[h + 1] - dsum[l]) / c);
             };
         }
@@ -370,7 +625,7 @@ public final class WindowOperator {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void minMax(boolean max, List<Object> values, long[] lo, long[] hi, Object[] res) {
+    private void minMax(boolean max, List<Object> values, int[] lo, int[] hi, Object[] res) {
         int[] dq = new int[n];
         int head = 0;
         int tail = 0;
