@@ -30,6 +30,7 @@ import org.spillway.frame.exec.scan.StoredChunkSource;
 import org.spillway.frame.exec.scan.UnionChunkSource;
 import org.spillway.frame.exec.sort.ExternalSort;
 import org.spillway.frame.exec.sort.SortWorker;
+import org.spillway.frame.exec.window.WindowOperator;
 import org.spillway.frame.exec.window.WindowPass;
 import org.spillway.frame.Expr.Alias;
 import org.spillway.frame.Expr.ColumnRef;
