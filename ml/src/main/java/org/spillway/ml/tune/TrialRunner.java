@@ -205,10 +205,10 @@ public final class TrialRunner {
             if (aborted) {
                 return false;
             }
+            long t = tick;
             reports.put(c.id, metric);
             c.history.add(metric);
-            arrived(c, iteration);
-            long t = tick;
+            arrived(c, iteration); // may resolve the tick itself
             while (tick == t && !aborted) {
                 try {
                     wait();
