@@ -158,6 +158,27 @@ new LinearRegression().labelCol("logdist").featuresCols("hour", "month").regPara
 new LogisticRegression().solver("sgd").maxIter(5).batchSize(1024).stepSize(0.05).featuresCols("logdist").fit(train).summary();
 sw.close();
 
+var sw = Spillway.builder().memoryLimit("64m").build();
+var train = sw.generate(org.spillway.datasets.Flights.rows(50_000).seed(1));
+var valid = sw.generate(org.spillway.datasets.Flights.rows(20_000).seed(2));
+var encoder = new OneHotEncoder().inputCols("hour", "dow", "month", "origin", "dest");  // the same in every trial: fitted once
+var scaler = new StandardScaler().inputCols("logdist");
+var space = SearchSpace.builder().loguniform("regParam", 1e-6, 1e-1).choice("batchSize", 512, 2048).build();
+var results = new Tuner(p -> new Pipeline(encoder, scaler, new LogisticRegression().labelCol("label").solver("sgd")
+            .regParam(p.getDouble("regParam")).batchSize(p.getInt("batchSize")).maxIter(9)),
+        new BinaryClassificationEvaluator().labelCol("label").metricName("logLoss"))
+    .space(space).numSamples(12).seed(1)
+    .scheduler(Schedulers.asha().maxT(9).gracePeriod(1).reductionFactor(3))   // or fifo(), hyperband()
+    .maxConcurrentTrials(2)
+    .checkpointDir(Files.createTempDirectory("tune"))  // a killed run resumes with Tuner.restore(dir, factory, evaluator)
+    .fit(train, valid);
+results.best().params();                                 // {regParam=..., batchSize=...}
+results.best().metric();                                 // validation log loss, about 0.46
+results.table().show();                                  // trial, regParam, batchSize, logLoss, iterations, status
+results.totalIterations();                               // epochs run: far fewer than 12 x 9 for FIFO
+Charts.trials(results, Path.of("trials.png"));           // validation log loss per epoch, one line per trial
+sw.close();
+
 var blobs = new org.spillway.datasets.GaussianBlobs(5, 3, 1_000_000, 7);  // 5 clusters in 3 dimensions, known centres
 var sw = Spillway.builder().memoryLimit("16m").build();  // 24 MB of features: the passes read spilled chunks
 var points = sw.generate(blobs);                         // x0, x1, x2 (float64) and the true cluster; no file
@@ -188,7 +209,7 @@ sw.close();
 
 // clean up what the session wrote
 for (var d : List.of(Path.of("data"), Path.of("out"), Path.of("train.csv"), Path.of("test.csv"), Path.of("model.json"),
-        Path.of("roc.png"), Path.of("loss.png"), Path.of("kmeans.json"),
+        Path.of("roc.png"), Path.of("loss.png"), Path.of("trials.png"), Path.of("kmeans.json"),
         Path.of("als.json"))) {
     try (var walk = Files.walk(d)) { walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
 }

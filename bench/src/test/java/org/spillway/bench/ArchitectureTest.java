@@ -86,7 +86,9 @@ class ArchitectureTest {
     static final Set<String> ML_CONTRACTS = Set.of(
             "org.spillway.ml.Model", "org.spillway.ml.Estimator", "org.spillway.ml.Transformer",
             "org.spillway.ml.PipelineStage", "org.spillway.ml.RowTransformer", "org.spillway.ml.FeatureLayout",
-            "org.spillway.ml.FeatureMeta", "org.spillway.ml.MlException", "org.spillway.ml.ModelIO");
+            "org.spillway.ml.FeatureMeta", "org.spillway.ml.MlException", "org.spillway.ml.ModelIO",
+            // the hook the linear learners report each iteration to during a hyperparameter search
+            "org.spillway.ml.TrialReporter");
 
     private static final SliceAssignment PACKAGES_WITH_LAYERED_ROOTS = new SliceAssignment() {
         @Override

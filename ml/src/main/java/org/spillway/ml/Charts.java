@@ -130,6 +130,61 @@ public final class Charts {
         write(chart, png);
     }
 
+    /** {@link #trials(TuneResults, Path, int, int)} at {@value #WIDTH} x {@value #HEIGHT}. */
+    public static void trials(TuneResults results, Path png) {
+        trials(results, png, WIDTH, HEIGHT);
+    }
+
+    /**
+     * Draws a hyperparameter search's validation metric against the iteration, one line per trial
+     * (trials stopped early end early; the best trial is drawn thicker and named in the legend), as a
+     * {@code width x height} PNG. Non-finite values and failed trials are left out.
+     *
+     * @throws MlException if no trial reported a finite metric, or the file cannot be written
+     */
+    public static void trials(TuneResults results, Path png, int width, int height) {
+        checkSize(width, height);
+        int bestId = -1;
+        try {
+            bestId = results.best().trial().id();
+        } catch (MlException e) {
+            // no best trial: drawn without highlighting (and rejected below if nothing is finite)
+        }
+        XYChart chart = new XYChartBuilder().width(width).height(height)
+                .title(results.metricName() + " per iteration, " + results.trials().size() + " trials")
+                .xAxisTitle("Iteration").yAxisTitle(results.metricName()).build();
+        chart.getStyler().setLegendVisible(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setXAxisDecimalPattern("#");
+        int drawn = 0;
+        for (TuneResults.Trial t : results.trials()) {
+            List<Double> h = t.history();
+            double[] x = new double[h.size()];
+            double[] y = new double[h.size()];
+            int n = 0;
+            for (int i = 0; i < h.size(); i++) {
+                if (Double.isFinite(h.get(i))) {
+                    x[n] = i + 1;
+                    y[n++] = h.get(i);
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            boolean best = t.id() == bestId;
+            XYSeries s = chart.addSeries((best ? "best: trial " : "trial ") + t.id(), java.util.Arrays.copyOf(x, n),
+                    java.util.Arrays.copyOf(y, n));
+            s.setLineStyle(new java.awt.BasicStroke(best ? 3f : 1f));
+            s.setMarker(n == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            s.setShowInLegend(best);
+            drawn++;
+        }
+        if (drawn == 0) {
+            throw new MlException("Cannot draw the trials: none reported a finite " + results.metricName());
+        }
+        write(chart, png);
+    }
+
     /**
      * Draws a curve of {@code pts} on the unit square with the line of a random classifier, from
      * (0, {@code random0}) to (1, {@code random1}), and writes the chart to {@code png}.

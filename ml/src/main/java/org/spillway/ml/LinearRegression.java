@@ -41,7 +41,8 @@ public final class LinearRegression extends LinearEstimator<LinearRegression, Li
     @Override
     public LinearRegressionModel fit(DataFrame frame) {
         return train(frame, TrainingSet.LabelKind.REAL, (ts, val, p, listener) -> {
-            LinearFitter.Fit fit = LinearFitter.fit(ts, Loss.SQUARED, 1, p, new double[] {ts.labelMean()}, listener, val);
+            LinearFitter.Fit fit = LinearFitter.fit(ts, Loss.SQUARED, 1, p, new double[] {ts.labelMean()}, listener, val,
+                    f -> new LinearRegressionModel(LinearFitResults.data(f, ts), LinearFitResults.summary(f, ts), predictionCol));
             return new LinearRegressionModel(LinearFitResults.data(fit, ts), LinearFitResults.summary(fit, ts), predictionCol);
         });
     }

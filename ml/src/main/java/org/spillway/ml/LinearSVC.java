@@ -40,7 +40,8 @@ public final class LinearSVC extends LinearClassifier<LinearSVC, LinearSVCModel>
             throw new MlException("LinearSVC supports L2 regularization only; set elasticNetParam(0)");
         }
         return train(frame, TrainingSet.LabelKind.BINARY, (ts, val, p, listener) -> {
-            LinearFitter.Fit fit = LinearFitter.fit(ts, Loss.HINGE, 1, p, null, listener, val);
+            LinearFitter.Fit fit = LinearFitter.fit(ts, Loss.HINGE, 1, p, null, listener, val,
+                    f -> new LinearSVCModel(LinearFitResults.data(f, ts), LinearFitResults.summary(f, ts), threshold, outputCols()));
             return new LinearSVCModel(LinearFitResults.data(fit, ts), LinearFitResults.summary(fit, ts), threshold, outputCols());
         });
     }

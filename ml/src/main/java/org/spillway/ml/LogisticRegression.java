@@ -71,16 +71,20 @@ public final class LogisticRegression extends LinearClassifier<LogisticRegressio
             LinearFitter.Fit fit;
             if (binary) {
                 double start = Math.log(cw[1] / cw[0]);
-                fit = LinearFitter.fit(ts, Loss.LOGISTIC, 1, p, new double[] {start}, listener, val);
+                fit = LinearFitter.fit(ts, Loss.LOGISTIC, 1, p, new double[] {start}, listener, val, f -> model(f, ts, 2));
             } else {
                 double[] start = new double[classes];
                 for (int c = 0; c < classes; c++) {
                     start[c] = Math.log((cw[c] + 0.5) / (ts.weightSum() + 0.5 * classes));
                 }
-                fit = LinearFitter.fit(ts, null, classes, p, start, listener, val);
+                fit = LinearFitter.fit(ts, null, classes, p, start, listener, val, f -> model(f, ts, classes));
             }
-            return new LogisticRegressionModel(LinearFitResults.data(fit, ts), LinearFitResults.summary(fit, ts), binary ? 2 : classes,
-                    threshold, outputCols());
+            return model(fit, ts, binary ? 2 : classes);
         });
+    }
+
+    private LogisticRegressionModel model(LinearFitter.Fit fit, TrainingSet ts, int classes) {
+        return new LogisticRegressionModel(LinearFitResults.data(fit, ts), LinearFitResults.summary(fit, ts), classes, threshold,
+                outputCols());
     }
 }

@@ -85,6 +85,9 @@ public final class Main {
               bench ml [--n 1e7] [--features 20] [--threads 1,2] [--memory 8g] [--spilled-memory 256m] [--passes 3]
                                    time a full logistic-regression gradient pass (one L-BFGS iteration) and
                                    one SGD epoch, in memory and spilled, per worker count
+              bench tune [--n 1e6] [--trials 64] [--max-t 27] [--memory 2g] [--threads N] [--concurrency 1,2,4]
+                                   hyperparameter search on flights: wall time and epochs of ASHA, FIFO and
+                                   the grid search, and trials per second at each trial concurrency
               bench als [--users 1e6] [--items 1e5] [--ratings 1e8] [--rank 20] [--iterations 3] [--memory 1g]
                   [--threads T] [--noise 0.5]
                                    ALS on synthetic ratings (low rank plus noise) generated into the session:
@@ -252,12 +255,21 @@ public final class Main {
                 }
                 return org.spillway.bench.ServeBench.run(o.number("seconds", 3), clients, o.integer("batch-rows", 256), modes, System.out);
             }
+            case "tune" -> {
+                Options o = checked("bench tune", rest, "n", "trials", "max-t", "memory", "threads", "concurrency");
+                java.util.List<Integer> conc = new java.util.ArrayList<>();
+                for (String t : o.get("concurrency", "1,2,4").split(",")) {
+                    conc.add(Integer.parseInt(t.strip()));
+                }
+                return org.spillway.bench.TuneBench.run(o.count("n", 1_000_000), (int) o.count("trials", 64), (int) o.count("max-t", 27),
+                        o.get("memory", "2g"), (int) o.count("threads", Runtime.getRuntime().availableProcessors()), conc, System.out);
+            }
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|als|asof|serve|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|als|asof|serve|tune|jmh ...\n" + USAGE);
                 return 2;
             }
         }

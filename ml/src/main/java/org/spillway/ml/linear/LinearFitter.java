@@ -4,13 +4,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.spillway.ml.MlException;
 import org.spillway.ml.FeatureLayout;
+import org.spillway.ml.Model;
+import org.spillway.ml.TrialReporter;
 import org.spillway.ml.optim.Adam;
 import org.spillway.ml.optim.Iteration;
 import org.spillway.ml.optim.IterationListener;
 import org.spillway.ml.optim.Lbfgs;
 import org.spillway.ml.optim.OptimResult;
+import org.spillway.ml.optim.StopTraining;
 
 /**
  * Fits the coefficients of a generalized linear model: builds the {@link GlmObjective} in the
@@ -36,6 +40,9 @@ public final class LinearFitter {
      */
     public record Fit(double[][] coefficients, double[] intercepts, double[] history, int iterations, int passes,
                       boolean converged, String reason, String solver, long nanos) {
+        Fit withEnd(boolean conv, String why) {
+            return new Fit(coefficients, intercepts, history, iterations, passes, conv, why, solver, nanos);
+        }
     }
 
     /**
@@ -51,6 +58,19 @@ public final class LinearFitter {
      */
     public static Fit fit(TrainingSet ts, Loss loss, int k, LinearParams p, double[] start, IterationListener listener,
                           TrainingSet validation) {
+        return fit(ts, loss, k, p, start, listener, validation, null);
+    }
+
+    /**
+     * Fits the model, reporting to the {@link TrialReporter} bound on this thread (by a hyperparameter
+     * search), if any: after every iteration (epoch for SGD) the model at that iterate, built by
+     * {@code snapshot} from a {@link Fit} of the iterate, is offered to the reporter; when it answers
+     * stop, training ends there (by {@link StopTraining}) and that iterate is the solution.
+     *
+     * @param snapshot builds the learner's model from a fit, or null for no reporting
+     */
+    public static Fit fit(TrainingSet ts, Loss loss, int k, LinearParams p, double[] start, IterationListener listener,
+                          TrainingSet validation, Function<Fit, ? extends Model> snapshot) {
         FeatureLayout layout = ts.layout();
         int d = layout.dimension();
         double[] invStd = new double[d];
@@ -82,6 +102,24 @@ public final class LinearFitter {
         }
         long t0 = System.nanoTime();
         boolean sgd = p.solver().equals("sgd");
+        TrialReporter reporter = snapshot == null ? null : TrialReporter.current();
+        IterationListener lis = listener;
+        if (reporter != null) {
+            IterationListener user = listener;
+            String solverName = sgd ? "sgd" : l1 > 0 ? "owlqn" : "lbfgs";
+            lis = it -> {
+                user.onIteration(it);
+                if (it.x() == null) {
+                    return;
+                }
+                double[] x = it.x().clone();
+                boolean go = reporter.report(it.iteration(), () -> snapshot.apply(toFit(x, invStd, k, d, stride, p, loss,
+                        new double[] {it.objective()}, it.iteration(), it.evaluations(), solverName, System.nanoTime() - t0)));
+                if (!go) {
+                    throw new StopTraining("the search's scheduler stopped this trial after iteration " + it.iteration());
+                }
+            };
+        }
         int passes;
         double[] theta;
         double[] history;
@@ -90,7 +128,7 @@ public final class LinearFitter {
         String reason;
         String solver;
         if (sgd) {
-            SgdResult r = sgd(ts, obj, theta0, p, l1, stride, d, listener, validation, t0);
+            SgdResult r = sgd(ts, obj, theta0, p, l1, stride, d, lis, validation, t0);
             theta = r.theta;
             history = r.history;
             iterations = r.epochs;
@@ -99,7 +137,7 @@ public final class LinearFitter {
             reason = r.reason;
             solver = "sgd";
         } else {
-            Lbfgs opt = new Lbfgs().maxIter(p.maxIter()).tol(p.tol()).listener(listener);
+            Lbfgs opt = new Lbfgs().maxIter(p.maxIter()).tol(p.tol()).listener(lis);
             if (l1 > 0) {
                 double[] w = new double[obj.size()];
                 for (int c = 0; c < k; c++) {
@@ -118,6 +156,13 @@ public final class LinearFitter {
             reason = r.reason();
             solver = l1 > 0 ? "owlqn" : "lbfgs";
         }
+        return toFit(theta, invStd, k, d, stride, p, loss, history, iterations, passes, solver, System.nanoTime() - t0)
+                .withEnd(converged, reason);
+    }
+
+    /** The fit of iterate {@code theta} (in the standardized space), mapped back to the features' own scale. */
+    private static Fit toFit(double[] theta, double[] invStd, int k, int d, int stride, LinearParams p, Loss loss, double[] history,
+                             int iterations, int passes, String solver, long nanos) {
         double[][] beta = new double[k][d];
         double[] b = new double[k];
         for (int c = 0; c < k; c++) {
@@ -129,7 +174,7 @@ public final class LinearFitter {
         if (loss == null) {
             center(beta, b, p.regParam() == 0);
         }
-        return new Fit(beta, b, history, iterations, passes, converged, reason, solver, System.nanoTime() - t0);
+        return new Fit(beta, b, history, iterations, passes, false, "stopped after iteration " + iterations, solver, nanos);
     }
 
     /** Softmax margins are unchanged by adding a constant per feature: report the centered solution, as Spark does. */
@@ -265,7 +310,13 @@ public final class LinearFitter {
                 score = vo.compute(theta, tmp);
                 passes++;
             }
-            listener.onIteration(new Iteration(epoch + 1, score, Double.NaN, epoch + 1, System.nanoTime() - t0));
+            try {
+                listener.onIteration(new Iteration(epoch + 1, score, Double.NaN, epoch + 1, System.nanoTime() - t0, theta));
+            } catch (StopTraining stop) {
+                epoch++;
+                reason = "stopped by a listener: " + stop.getMessage();
+                break;
+            }
             if (validation != null) {
                 if (best == Double.POSITIVE_INFINITY || score < best - p.tol() * Math.max(1, Math.abs(best))) {
                     best = score;

@@ -185,7 +185,12 @@ public final class Lbfgs {
             history[h++] = fx;
             pseudoGradient(x, g, pg);
             pgNorm = norm(pg);
-            listener.onIteration(new Iteration(iter, fx, pgNorm, evals, System.nanoTime() - t0));
+            try {
+                listener.onIteration(new Iteration(iter, fx, pgNorm, evals, System.nanoTime() - t0, x));
+            } catch (StopTraining stop) {
+                reason = "stopped by a listener: " + stop.getMessage();
+                break;
+            }
             if (pgNorm <= tol * Math.max(1, norm(x))) {
                 converged = true;
                 reason = "the gradient norm fell below tol";
