@@ -269,7 +269,8 @@ public final class Main {
                 return 0;
             }
             default -> {
-                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|als|asof|serve|tune|jmh ...\n" + USAGE);
+                System.err.println("usage: ./spillway bench ingest|groupby|window|join|parquet|delta|iceberg|ml|als|asof|serve|tune|jmh ...\n"
+                        + USAGE);
                 return 2;
             }
         }
