@@ -27,15 +27,23 @@ import org.spillway.frame.Window;
 import org.spillway.frame.WindowSpec;
 import org.spillway.frame.io.ParquetWriteOptions;
 import org.spillway.datasets.Flights;
+import org.spillway.datasets.GaussianBlobs;
+import org.spillway.datasets.SyntheticRatings;
 import org.spillway.ml.BinaryClassificationEvaluator;
 import org.spillway.ml.BinaryMetrics;
 import org.spillway.ml.Charts;
+import org.spillway.ml.ClusteringEvaluator;
+import org.spillway.ml.KMeans;
+import org.spillway.ml.KMeansModel;
 import org.spillway.ml.LogisticRegression;
 import org.spillway.ml.LogisticRegressionModel;
 import org.spillway.ml.OneHotEncoder;
 import org.spillway.ml.Pipeline;
 import org.spillway.ml.PipelineModel;
+import org.spillway.ml.RegressionEvaluator;
 import org.spillway.ml.StandardScaler;
+import org.spillway.ml.recommendation.ALS;
+import org.spillway.ml.recommendation.ALSModel;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -47,7 +55,7 @@ import org.spillway.spill.memory.MemoryBudget;
  * collects the whole set (which must spill), queries the collected frame (a group by, a join
  * with a small lookup table of countries, and window functions per user), writes it as Parquet
  * and queries the file lazily, trains a logistic regression on flight data about three times the memory limit,
- * prints the timings and how much spilled, and deletes everything it wrote.
+ * clusters points with k-means and factorises ratings with ALS, prints the timings and how much spilled, and deletes everything it wrote.
  */
 final class Demo {
     private Demo() {
@@ -141,7 +149,8 @@ final class Demo {
                 delta(sw, all, work, timings);
             }
             train(o, memory, limit, work, timings);
-            System.out.println("\n12. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
+            clusterAndRecommend(memory, work, timings);
+            System.out.println("\n13. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
                     + MemoryBudget.formatBytes(limit) + "):");
             for (Timing t : timings) {
                 System.out.printf(Locale.ROOT, "   %-30s %8.2f s  %s%n", t.step(), t.seconds(), t.result());
@@ -260,6 +269,49 @@ final class Demo {
      * encoded in a pipeline, trained by L-BFGS streaming the spilled chunks on every pass; then its
      * test AUC, log loss and summary, and (with --keep) ROC and loss-curve charts.
      */
+    /**
+     * Step 12: k-means on Gaussian blobs with known centres, and ALS on synthetic low-rank ratings, both generated
+     * into the session and trained from its (spilling) chunk store.
+     */
+    private static void clusterAndRecommend(String memory, Path work, List<Timing> timings) throws Exception {
+        System.out.println("\n12. Clustering and recommendations: k-means on 400,000 points around 6 known centres, and ALS on"
+                + " 500,000 ratings of 20,000 users x 2,000 items (rank 8 plus noise 0.5), trained out of core:");
+        try (Spillway sw = Spillway.builder().memoryLimit(memory).spillDir(work.resolve("spill")).progress(false).build()) {
+            GaussianBlobs blobs = new GaussianBlobs(6, 4, 400_000, 3);
+            DataFrame points = sw.generate(blobs);
+            KMeansModel km = time(timings, "k-means (k-means||, k=6)", () -> new KMeans().k(6).seed(1).maxIter(30)
+                    .featuresCols("x0", "x1", "x2", "x3").fit(points), m -> String.format(Locale.ROOT, "%d iterations",
+                    m.summary().numIter()));
+            double silhouette = new ClusteringEvaluator().featuresCols("x0", "x1", "x2", "x3")
+                    .evaluate(km.transform(points)).silhouette();
+            double worst = 0;
+            for (double[] truth : blobs.centers()) {
+                double best = Double.MAX_VALUE;
+                for (double[] c : km.clusterCenters()) {
+                    double d = 0;
+                    for (int j = 0; j < c.length; j++) {
+                        d += (c[j] - truth[j]) * (c[j] - truth[j]);
+                    }
+                    best = Math.min(best, Math.sqrt(d));
+                }
+                worst = Math.max(worst, best);
+            }
+            System.out.printf(Locale.ROOT, "   k-means: cost %.4g, cluster sizes %s, silhouette %.3f; every true centre within %.3f"
+                    + " of a found one%n", km.summary().trainingCost(), java.util.Arrays.toString(km.summary().clusterSizes()),
+                    silhouette, worst);
+
+            DataFrame[] parts = sw.generate(new SyntheticRatings(20_000, 2_000, 8, 0.5, 7).ratings(500_000))
+                    .randomSplit(new double[] {0.8, 0.2}, 1);
+            ALSModel als = time(timings, "ALS (rank 8, 10 iterations)", () -> new ALS().userCol("user").itemCol("item")
+                    .ratingCol("rating").rank(8).maxIter(10).regParam(0.05).seed(1).coldStartStrategy("drop").fit(parts[0]),
+                    m -> "");
+            double rmse = new RegressionEvaluator().labelCol("rating").metricName("rmse").metric(als.transform(parts[1]));
+            System.out.printf(Locale.ROOT, "   ALS: test RMSE %.4f (the noise is 0.5); the top 3 items of the first users:%n", rmse);
+            als.recommendForAllUsers(3).show(6);
+            System.out.println("   " + sw.memoryReport());
+        }
+    }
+
     private static void train(Options o, String memory, long limit, Path work, List<Timing> timings) throws Exception {
         long trainRows = o.count("train-rows", Math.max(200_000, 3 * limit / 32)); // ~32 bytes a row once encoded
         System.out.printf(Locale.ROOT, "%n11. Machine learning: a logistic regression on %,d flights (hour, weekday, month, origin, "
