@@ -366,7 +366,7 @@ public final class MemoryBudget implements AutoCloseable {
             }
             // nothing left to spill, here or on any other thread: the consumers' turn
             if (mode == Mode.SPILLABLES) {
-                return false;
+                return lastResort(delta, heap);
             }
             if (mode == Mode.REVOKE_SELF) {
                 MemoryConsumer self = r.owner();
@@ -386,13 +386,30 @@ public final class MemoryBudget implements AutoCloseable {
                 break;
             }
         }
-        if (tryAcquire(delta, heap)) {
+        if (lastResort(delta, heap)) {
             return true;
         }
         if (mode != Mode.FAIL) {
             return false;
         }
         throw exceeded(r, delta, "");
+    }
+
+    /**
+     * When nothing can spill or revoke: the pool stops paying for idle blocks it cannot close (see
+     * {@link SegmentPool#releaseIdleCharge}), where that helps this part of the budget; then one more try.
+     */
+    private boolean lastResort(long delta, boolean heap) {
+        if (tryAcquire(delta, heap)) {
+            return true;
+        }
+        if (pool != null && !(split && heap)) {
+            long need = Math.max(delta - free(heap), 0);
+            if (need > 0 && pool.releaseIdleCharge(need) > 0) {
+                return tryAcquire(delta, heap);
+            }
+        }
+        return false;
     }
 
     /** The final failure of {@code r} for {@code delta} more bytes ({@link Reservation#exceeded}). */

@@ -364,25 +364,15 @@ public final class SegmentPool implements Spillable, AutoCloseable {
         return "SegmentPool";
     }
 
-    /**
-     * What the pool's reservation pays for its idle blocks: all of it can be given back, by closing slabs all of whose
-     * blocks are idle or, for idle blocks in slabs that still lend others, by leaving them uncharged (see {@link #spill}).
-     */
+    /** The bytes of slabs all of whose blocks are idle, as far as the pool's reservation pays for them. */
     @Override
     public long spillableBytes() {
         synchronized (lock) {
-            return retained.bytes();
+            return Math.min(idleSlabBytes, retained.bytes());
         }
     }
 
-    /**
-     * Closes idle slabs, oldest first; when that frees less than {@code bytesWanted} (idle blocks scattered over slabs
-     * that still lend others: many small chunks, some spilled and some read back), the pool's reservation also stops
-     * paying for idle blocks, which stay for reuse uncharged (a lease that takes one pays for it). Returns the bytes
-     * its reservation gave back. Without the second step a tight budget full of such blocks could not make room at
-     * all, though no chunk in it is live; with it the pool's memory may exceed its reservation by those blocks, as
-     * the class description says.
-     */
+    /** Closes idle slabs, oldest first; returns the bytes its reservation gave back. */
     @Override
     public long spill(long bytesWanted) {
         List<Slab> trimmed = new ArrayList<>();
@@ -394,15 +384,33 @@ public final class SegmentPool implements Spillable, AutoCloseable {
             trim(bytesWanted, trimmed);
             long over = retained.bytes() - idleBytes;
             released = Math.max(0, over);
-            if (released < bytesWanted) {
-                released += Math.min(bytesWanted - released, retained.bytes() - released);
-            }
             if (released > 0) {
                 retained.shrink(released);
             }
         }
         closeAll(trimmed);
         return released;
+    }
+
+    /**
+     * The budget's last resort, when nothing can spill and no consumer can revoke: the pool's reservation stops
+     * paying for up to {@code bytesWanted} of its idle blocks, which stay for reuse uncharged (a lease that takes one
+     * pays for it). These are blocks in slabs that still lend others (many small chunks, some spilled and some read
+     * back, scatter them), which {@link #spill} cannot close; without this a tight budget full of them could not make
+     * room at all, though none holds a live chunk. The pool's memory then exceeds its reservation by those blocks, as
+     * the class description allows. Returns the bytes given back.
+     */
+    long releaseIdleCharge(long bytesWanted) {
+        synchronized (lock) {
+            if (closed) {
+                return 0;
+            }
+            long released = Math.min(bytesWanted, retained.bytes());
+            if (released > 0) {
+                retained.shrink(released);
+            }
+            return released;
+        }
     }
 
     /** The pool's own reservation. */

@@ -34,7 +34,7 @@ import org.spillway.spill.Schema;
 
 /**
  * Appends encoded row groups to one Parquet file and writes its page index and footer: {@code PAR1},
- * the row groups in the order given, every column index, every offset index, every bloom filter, the Thrift
+ * the row groups in the order given (each followed by its columns' bloom filters), every column index, every offset index, the Thrift
  * {@link FileMetaData}, its length and {@code PAR1}. Writes to the path it is given (a staging
  * path; publishing is the caller's business). Not thread-safe: one appender at a time.
  */
@@ -49,7 +49,6 @@ final class ParquetFileWriter implements AutoCloseable {
     private final List<RowGroup> rowGroups = new ArrayList<>();
     private final List<ColumnIndex[]> columnIndexes = new ArrayList<>();
     private final List<OffsetIndex[]> offsetIndexes = new ArrayList<>();
-    private final List<byte[][]> bloomFilters = new ArrayList<>();
     private long position;
     private long rows;
     private boolean closed;
@@ -123,10 +122,20 @@ final class ParquetFileWriter implements AutoCloseable {
         g.setFile_offset(start);
         g.setTotal_compressed_size(position - start);
         g.setOrdinal((short) Math.min(Short.MAX_VALUE, rowGroups.size()));
+        // bloom filters right after their row group (the format allows them between row groups): kept until the
+        // footer, a 1e9-row file's filters (kilobytes to a megabyte per column and row group) filled the heap
+        byte[][] blooms = rg.bloomFilters();
+        for (int c = 0; blooms != null && c < blooms.length; c++) {
+            if (blooms[c] != null) {
+                ColumnMetaData m = chunks.get(c).getMeta_data();
+                m.setBloom_filter_offset(position);
+                m.setBloom_filter_length(blooms[c].length);
+                write(ByteBuffer.wrap(blooms[c]));
+            }
+        }
         rowGroups.add(g);
         columnIndexes.add(cis);
         offsetIndexes.add(ois);
-        bloomFilters.add(rg.bloomFilters());
         rows += rg.rows();
     }
 
@@ -154,18 +163,6 @@ final class ParquetFileWriter implements AutoCloseable {
                 cc.setOffset_index_offset(position);
                 cc.setOffset_index_length(buf.len);
                 write(ByteBuffer.wrap(buf.buf, 0, buf.len));
-            }
-        }
-        // bloom filters after the page index, as parquet-java places them
-        for (int g = 0; g < rowGroups.size(); g++) {
-            for (int c = 0; c < schema.size(); c++) {
-                byte[] bloom = bloomFilters.get(g)[c];
-                if (bloom != null) {
-                    ColumnMetaData m = rowGroups.get(g).getColumns().get(c).getMeta_data();
-                    m.setBloom_filter_offset(position);
-                    m.setBloom_filter_length(bloom.length);
-                    write(ByteBuffer.wrap(bloom));
-                }
             }
         }
         FileMetaData fmd = new FileMetaData(1, schemaElements(schema, fieldIds), rows, rowGroups);
