@@ -1,8 +1,6 @@
 package org.spillway.ml.serve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -371,9 +369,12 @@ public final class ModelServer implements AutoCloseable {
             return;
         }
         inFlight.incrementAndGet();
-        Batcher arrivingAt = d.batcher;
-        arrivingAt.arriving.incrementAndGet();
-        boolean arrived = false;
+        // the batcher waits for more requests only while some are being read (FRAME scoring)
+        Batcher arrivingAt = d.scoring == Scoring.FRAME ? d.batcher : null;
+        if (arrivingAt != null) {
+            arrivingAt.arriving.incrementAndGet();
+        }
+        boolean arrived = arrivingAt == null;
         try {
             byte[] body;
             try {
@@ -384,63 +385,95 @@ public final class ModelServer implements AutoCloseable {
             }
             String type = ex.getRequestHeaders().getFirst("Content-Type");
             boolean csv = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv");
-            Object parsed;
-            try {
-                parsed = csv ? CsvText.parse(new String(body, StandardCharsets.UTF_8)) : parseJson(body);
-            } catch (BadRequest e) {
-                fail(ex, label, start, "bad_request", e);
-                return;
+            List<List<String>> csvRecords = null;
+            if (csv) {
+                try {
+                    csvRecords = CsvText.parse(new String(body, StandardCharsets.UTF_8));
+                } catch (BadRequest e) {
+                    fail(ex, label, start, "bad_request", e);
+                    return;
+                }
             }
-            // submit to the deployment current now; a swap between lookups retries on the newer one
-            CompletableFuture<List<Object[]>> result = new CompletableFuture<>();
             List<Object[]> rows = null;
             Schema decodedFor = null;
-            while (true) {
-                if (rows == null || decodedFor != d.inputs) {
-                    try {
-                        rows = decode(parsed, d.inputs);
-                        decodedFor = d.inputs;
-                    } catch (BadRequest e) {
-                        fail(ex, label, start, "bad_request", e);
-                        return;
-                    }
+            List<Object[]> out;
+            if (d.scoring == Scoring.ROWS) {
+                // scored here, on the request's own thread: the compiled row path has no per-batch cost to share, so
+                // a hand-off to a batcher thread and back would only add two thread wake-ups per request
+                try {
+                    rows = decode(body, csvRecords, d.inputs);
+                } catch (BadRequest e) {
+                    fail(ex, label, start, "bad_request", e);
+                    return;
                 }
-                Batcher.Offer o = d.batcher.submit(new Batcher.Pending(rows, result));
-                if (!arrived) {
-                    arrived = true;
-                    arrivingAt.arriving.decrementAndGet();
-                }
-                if (o == Batcher.Offer.ACCEPTED) {
-                    break;
-                }
-                if (o == Batcher.Offer.FULL) {
+                if (!d.admit()) {
                     ex.getResponseHeaders().set("Retry-After", "1");
                     fail(ex, label, start, "overloaded", new BadRequest(503, "the queue of model '" + name + "' is full ("
                             + settings.maxQueuedRequests() + " requests); retry later"));
                     return;
                 }
-                Deployment next = deployments.get(name);
-                if (next == null || next == d) {
-                    fail(ex, label, start, "stopping", new BadRequest(503, "the server is stopping"));
+                try {
+                    out = d.scoreRequest(rows);
+                    metrics.batch(d.name, rows.size());
+                } catch (BadRequest br) {
+                    fail(ex, label, start, br.status() == 503 ? "overloaded" : "model_refused", br);
+                    return;
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    LOG.warn("Scoring a request for model '{}' failed", name, e);
+                    fail(ex, label, start, "internal", new BadRequest(500, "scoring failed: " + e));
+                    return;
+                } finally {
+                    d.release();
+                }
+            } else {
+                // submit to the deployment current now; a swap between lookups retries on the newer one
+                CompletableFuture<List<Object[]>> result = new CompletableFuture<>();
+                while (true) {
+                    if (rows == null || decodedFor != d.inputs) {
+                        try {
+                            rows = decode(body, csvRecords, d.inputs);
+                            decodedFor = d.inputs;
+                        } catch (BadRequest e) {
+                            fail(ex, label, start, "bad_request", e);
+                            return;
+                        }
+                    }
+                    Batcher.Offer o = d.batcher.submit(new Batcher.Pending(rows, result));
+                    if (!arrived) {
+                        arrived = true;
+                        arrivingAt.arriving.decrementAndGet();
+                    }
+                    if (o == Batcher.Offer.ACCEPTED) {
+                        break;
+                    }
+                    if (o == Batcher.Offer.FULL) {
+                        ex.getResponseHeaders().set("Retry-After", "1");
+                        fail(ex, label, start, "overloaded", new BadRequest(503, "the queue of model '" + name + "' is full ("
+                                + settings.maxQueuedRequests() + " requests); retry later"));
+                        return;
+                    }
+                    Deployment next = deployments.get(name);
+                    if (next == null || next == d) {
+                        fail(ex, label, start, "stopping", new BadRequest(503, "the server is stopping"));
+                        return;
+                    }
+                    d = next;
+                }
+                try {
+                    out = result.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof BadRequest br) {
+                        fail(ex, label, start, br.status() == 503 ? "overloaded" : "model_refused", br);
+                    } else {
+                        LOG.warn("Scoring a request for model '{}' failed", name, e.getCause());
+                        fail(ex, label, start, "internal", new BadRequest(500, "scoring failed: " + e.getCause()));
+                    }
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    fail(ex, label, start, "internal", new BadRequest(503, "interrupted"));
                     return;
                 }
-                d = next;
-            }
-            List<Object[]> out;
-            try {
-                out = result.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof BadRequest br) {
-                    fail(ex, label, start, br.status() == 503 ? "overloaded" : "model_refused", br);
-                } else {
-                    LOG.warn("Scoring a request for model '{}' failed", name, e.getCause());
-                    fail(ex, label, start, "internal", new BadRequest(500, "scoring failed: " + e.getCause()));
-                }
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail(ex, label, start, "internal", new BadRequest(503, "interrupted"));
-                return;
             }
             if (csv) {
                 sendCsv(ex, d, rows, out);
@@ -469,24 +502,14 @@ public final class ModelServer implements AutoCloseable {
         metrics.request(model, e.status(), System.nanoTime() - start);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Object[]> decode(Object parsed, Schema inputs) {
-        return parsed instanceof JsonNode n ? RowDecoder.json(n, inputs) : RowDecoder.csv((List<List<String>>) parsed, inputs);
-    }
-
-    private static JsonNode parseJson(byte[] body) {
+    private static List<Object[]> decode(byte[] body, List<List<String>> csvRecords, Schema inputs) {
+        if (csvRecords != null) {
+            return RowDecoder.csv(csvRecords, inputs);
+        }
         if (body.length == 0) {
             throw new BadRequest(400, "the body is empty; send {\"rows\": [{...}, ...]}");
         }
-        try {
-            return JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new BadRequest(400, "malformed JSON: " + e.getOriginalMessage()
-                    + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new BadRequest(400, "cannot read the body: " + e.getMessage());
-        }
+        return RowDecoder.json(JSON.getFactory(), body, inputs);
     }
 
     private byte[] readBody(HttpExchange ex) throws IOException {
@@ -627,7 +650,7 @@ public final class ModelServer implements AutoCloseable {
         private long maxBodyBytes = 16L << 20;
         private String memoryLimit = "64m";
         private Spillway session;
-        private Scoring scoring = Scoring.FRAME;
+        private Scoring scoring = Scoring.AUTO;
 
         private Builder() {
         }
@@ -712,7 +735,7 @@ public final class ModelServer implements AutoCloseable {
             return this;
         }
 
-        /** How batches are scored (default {@link Scoring#FRAME}, measured faster; see {@link Scoring}). */
+        /** How batches are scored (default {@link Scoring#AUTO}; see {@link Scoring}). */
         public Builder scoring(Scoring scoring) {
             this.scoring = Objects.requireNonNull(scoring, "scoring");
             return this;
