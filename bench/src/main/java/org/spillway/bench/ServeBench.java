@@ -136,6 +136,7 @@ public final class ServeBench {
         out.printf(Locale.ROOT, "%-7s %-20s %14s %8s %8s %11s %11s %7s%n", "scoring", "load", "throughput", "p50 ms", "p99 ms",
                 "server CPU", "client CPU", "conns");
         List<Scoring> modes = setup.url() != null ? List.of(Scoring.AUTO) : setup.modes();
+        boolean floorDone = false;
         for (Scoring mode : modes) {
             try (Target target = start(setup, model, mode)) {
                 String label = setup.url() != null ? "?" : mode.name().toLowerCase(Locale.ROOT);
@@ -144,6 +145,14 @@ public final class ServeBench {
                     load.run(bodies, c, setup.seconds() / 2);
                     Result r = load.run(bodies, c, setup.seconds());
                     out.println(r.line(label, "1 row, " + c + " client" + (c == 1 ? "" : "s"), 1));
+                }
+                if (!floorDone && !setup.clients().isEmpty()) {
+                    // the HTTP server alone: GET /healthz, no body, no JSON, no model
+                    floorDone = true;
+                    int c = setup.clients().getLast();
+                    load.run(null, c, setup.seconds() / 2);
+                    Result r = load.run(null, c, setup.seconds());
+                    out.println(r.line("http", "GET /healthz, " + c + " cl.", 1));
                 }
                 if (setup.batchRows() > 0) {
                     load.run(batchBodies, setup.batchClients(), setup.seconds() / 2);
@@ -334,9 +343,14 @@ public final class ServeBench {
                     .executor(Executors.newVirtualThreadPerTaskExecutor()).build() : null;
         }
 
+        /** {@code bodies} posted to the prediction URL by {@code clients} clients; null: {@code GET /healthz}. */
         Result run(List<String> bodies, int clients, double seconds) throws Exception {
             List<byte[]> requests = new ArrayList<>();
-            for (String b : bodies) {
+            if (bodies == null) {
+                requests.add(("GET /healthz HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            for (String b : bodies == null ? List.<String>of() : bodies) {
                 byte[] body = b.getBytes(StandardCharsets.UTF_8);
                 byte[] head = ("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                         + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -385,8 +399,10 @@ public final class ServeBench {
             long[] lat = new long[1 << 16];
             int n = 0;
             int i = seed * 31;
+            URI health = uri.resolve("/healthz");
             while (System.nanoTime() < end) {
-                HttpRequest req = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                HttpRequest req = bodies == null ? HttpRequest.newBuilder(health).GET().build()
+                        : HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i++ % bodies.size()))).build();
                 long t0 = System.nanoTime();
                 HttpResponse<String> r = jdk.send(req, HttpResponse.BodyHandlers.ofString());

@@ -86,7 +86,9 @@ class ArchitectureTest {
     static final Set<String> ML_CONTRACTS = Set.of(
             "org.spillway.ml.Model", "org.spillway.ml.Estimator", "org.spillway.ml.Transformer",
             "org.spillway.ml.PipelineStage", "org.spillway.ml.RowTransformer", "org.spillway.ml.FeatureLayout",
-            "org.spillway.ml.FeatureMeta", "org.spillway.ml.MlException", "org.spillway.ml.ModelIO");
+            "org.spillway.ml.FeatureMeta", "org.spillway.ml.MlException", "org.spillway.ml.ModelIO",
+            // the compiled row path of RowTransformer (RowTransformer.compile), which the linear models implement
+            "org.spillway.ml.RowLayout", "org.spillway.ml.RowKernel");
 
     private static final SliceAssignment PACKAGES_WITH_LAYERED_ROOTS = new SliceAssignment() {
         @Override
