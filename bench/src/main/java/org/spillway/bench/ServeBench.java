@@ -78,9 +78,10 @@ public final class ServeBench {
      * @param url          the base URL of a running server (null: start one as {@code server} says)
      * @param client       {@code raw} or {@code jdk}
      * @param serverFlags  extra JVM flags for a forked server (e.g. {@code -XX:StartFlightRecording=...})
+     * @param serverPid    the process id of the server at {@code url}, to read its CPU time (0: not known)
      */
     public record Setup(int trainRows, double seconds, List<Integer> clients, int batchRows, int batchClients, List<Scoring> modes,
-                        String server, String url, String client, List<String> serverFlags) {
+                        String server, String url, String client, List<String> serverFlags, long serverPid) {
         /** Checks the choices. */
         public Setup {
             clients = List.copyOf(clients);
@@ -96,14 +97,15 @@ public final class ServeBench {
 
         /** The defaults of {@code ./spillway bench serve}. */
         public static Setup defaults() {
-            return new Setup(100_000, 3, List.of(1, 16, 64), 256, 8, List.of(Scoring.ROWS, Scoring.FRAME), "fork", null, "raw", List.of());
+            return new Setup(100_000, 3, List.of(1, 16, 64), 256, 8, List.of(Scoring.ROWS, Scoring.FRAME), "fork", null, "raw", List.of(),
+                    0);
         }
     }
 
     /** Runs the benchmark in one process with the JDK client (kept for the test): {@code seconds} per measurement. */
     public static int run(int trainRows, double seconds, List<Integer> clients, int batchRows, List<Scoring> modes, PrintStream out)
             throws Exception {
-        return run(new Setup(trainRows, seconds, clients, batchRows, 8, modes, "inprocess", null, "jdk", List.of()), out);
+        return run(new Setup(trainRows, seconds, clients, batchRows, 8, modes, "inprocess", null, "jdk", List.of(), 0), out);
     }
 
     /** Runs the benchmark as {@code setup} says, printing a table to {@code out}. */
@@ -195,6 +197,7 @@ public final class ServeBench {
     private static Target start(Setup setup, PipelineModel model, Scoring mode) throws Exception {
         if (setup.url() != null) {
             String url = setup.url().replaceAll("/+$", "") + "/v1/models/" + MODEL + "/predict";
+            var process = setup.serverPid() > 0 ? ProcessHandle.of(setup.serverPid()) : java.util.Optional.<ProcessHandle>empty();
             return new Target() {
                 @Override
                 public String predictUrl() {
@@ -203,7 +206,7 @@ public final class ServeBench {
 
                 @Override
                 public long cpuNanos() {
-                    return -1;
+                    return process.flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(-1L);
                 }
 
                 @Override

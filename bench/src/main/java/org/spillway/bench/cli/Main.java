@@ -94,12 +94,13 @@ public final class Main {
                                    features on user and time, both read from Parquet generated once into DIR
               bench serve [--seconds 3] [--clients 1,16,64] [--batch-rows 256] [--batch-clients 8]
                   [--scoring rows,frame] [--server fork|inprocess] [--url http://HOST:PORT] [--client raw|jdk]
-                  [--server-flags="-XX:StartFlightRecording=filename=s.jfr"] [--train-rows 1e5]
+                  [--server-flags="-XX:StartFlightRecording=filename=s.jfr"] [--train-rows 1e5] [--server-pid PID]
                                    the flights pipeline behind ./spillway serve's server on the loopback:
                                    single-row requests/s with p50/p99 latency per client count, then rows/s
                                    for requests of --batch-rows rows, per scoring mode; the server runs in a
                                    child JVM (fork; its CPU time per request is printed apart from the
-                                   client's), in this JVM, or is one already running at --url
+                                   client's), in this JVM, or is one already running at --url (whose CPU
+                                   time is read when --server-pid names its process)
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
               serve model.json [--name N] [--port 8080] [--host 127.0.0.1] [--max-batch 256] [--max-delay-ms 2]
@@ -246,7 +247,7 @@ public final class Main {
             }
             case "serve" -> {
                 Options o = checked("bench serve", rest, "seconds", "clients", "batch-rows", "batch-clients", "scoring", "server", "url",
-                        "client", "server-flags", "train-rows");
+                        "client", "server-flags", "train-rows", "server-pid");
                 org.spillway.bench.ServeBench.Setup d = org.spillway.bench.ServeBench.Setup.defaults();
                 java.util.List<Integer> clients = new java.util.ArrayList<>();
                 for (String c : o.get("clients", "1,16,64").split(",")) {
@@ -260,7 +261,9 @@ public final class Main {
                 return org.spillway.bench.ServeBench.run(new org.spillway.bench.ServeBench.Setup(o.integer("train-rows", d.trainRows()),
                         o.number("seconds", d.seconds()), clients, o.integer("batch-rows", d.batchRows()),
                         o.integer("batch-clients", d.batchClients()), modes, o.get("server", d.server()), o.get("url", null),
-                        o.get("client", d.client()), flags.isEmpty() ? java.util.List.of() : java.util.List.of(flags.split("\\s+"))), System.out);
+                        o.get("client", d.client()), flags.isEmpty() ? java.util.List.of() : java.util.List.of(flags.split("\\s+")),
+                        o.count("server-pid", 0)),
+                        System.out);
             }
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
