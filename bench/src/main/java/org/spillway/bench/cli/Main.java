@@ -104,7 +104,7 @@ public final class Main {
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
               serve model.json [--name N] [--port 8080] [--host 127.0.0.1] [--max-batch 256] [--max-delay-ms 2]
-                  [--max-queue 10000] [--max-body 16m] [--memory 64m]
+                  [--max-queue 10000] [--max-body 16m] [--memory 64m] [--scoring auto|rows|frame]
                                    serve a saved model over HTTP until Ctrl-C: POST /v1/models/N/predict
                                    with {"rows": [{...}]} or a CSV body; GET /v1/models, /healthz, /readyz,
                                    /metrics (N defaults to the file name without .json)
