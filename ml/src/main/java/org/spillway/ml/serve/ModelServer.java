@@ -1,6 +1,8 @@
 package org.spillway.ml.serve;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -101,7 +103,12 @@ import org.spillway.spill.Schema;
  */
 public final class ModelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson with a shared pool of parser and generator buffers: its default pool keeps them per thread, which with a
+     * virtual thread per exchange would mean new buffers for every request.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(new JsonFactoryBuilder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
     private static final String PREFIX = "/v1/models";
 
     static {
@@ -532,18 +539,28 @@ public final class ModelServer implements AutoCloseable {
     private byte[] readBody(HttpExchange ex) throws IOException {
         long limit = settings.maxBodyBytes();
         String length = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > limit) {
-                    throw new BadRequest(413, "the body has " + length.strip() + " bytes, more than the limit of " + limit
-                            + " (ModelServer.Builder.maxBodyBytes); send fewer rows per request");
-                }
+                declared = Long.parseLong(length.strip());
             } catch (NumberFormatException e) {
                 throw new BadRequest(400, "Content-Length is not a number: " + length);
             }
+            if (declared > limit) {
+                throw new BadRequest(413, "the body has " + length.strip() + " bytes, more than the limit of " + limit
+                        + " (ModelServer.Builder.maxBodyBytes); send fewer rows per request");
+            }
         }
         InputStream in = ex.getRequestBody();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(length != null ? (int) Math.min(Long.parseLong(length.strip()), limit) : 1024);
+        if (declared >= 0) {
+            // the usual case: read exactly the declared bytes into one array (the server's stream ends there)
+            byte[] body = in.readNBytes((int) declared);
+            if (body.length < declared) {
+                throw new BadRequest(400, "the body ended after " + body.length + " of its " + declared + " bytes");
+            }
+            return body;
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(1024);
         byte[] chunk = new byte[8192];
         long total = 0;
         int n;
