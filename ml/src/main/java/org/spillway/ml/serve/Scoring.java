@@ -19,8 +19,10 @@ public enum Scoring {
      * The model's per-row functions compiled once per deployment for the model's input columns
      * ({@code RowTransformer.compile}): each row of the batch goes through every stage as an array of values, with no
      * frame, no query plan and no map per row; for models whose every stage is a {@code RowTransformer}. The built-in
-     * stages compute the same arithmetic as their {@code transform}, in the same order, so the outputs are equal to
-     * {@link #FRAME}'s (tested on the flights pipeline).
+     * stages compute the same arithmetic as their {@code transform}, in the same order, so the outputs are bit-for-bit equal
+     * to {@link #FRAME}'s (tested for one-hot encoding, scaling, binary and multinomial logistic regression, linear
+     * regression and linear SVC, with unseen categories and nulls). A stage without a compiled form runs through its
+     * {@code transformRow}.
      */
     ROWS
 }
