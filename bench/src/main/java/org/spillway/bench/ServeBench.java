@@ -72,7 +72,8 @@ public final class ServeBench {
      * What to run.
      *
      * @param trainRows    rows the model is trained on
-     * @param seconds      seconds per measurement (after a warm-up of half as long)
+     * @param seconds      seconds per measurement (after a warm-up of half as long; each new server is first warmed
+     *                     for {@code seconds}, at least 1, at the largest client count)
      * @param clients      the client counts for single-row requests
      * @param batchRows    rows per request in the batched measurement (0: none)
      * @param batchClients concurrent clients sending batched requests
@@ -146,6 +147,10 @@ public final class ServeBench {
             try (Target target = start(setup, model, mode)) {
                 String label = setup.url() != null ? "?" : mode.name().toLowerCase(Locale.ROOT);
                 Load load = new Load(setup.client(), target);
+                // a new server's first seconds are JIT compilation: warm it at the largest load before any point
+                if (!setup.clients().isEmpty()) {
+                    load.run(bodies, setup.clients().stream().mapToInt(Integer::intValue).max().orElse(1), Math.max(setup.seconds(), 1));
+                }
                 for (int c : setup.clients()) {
                     load.run(bodies, c, setup.seconds() / 2);
                     Result r = load.run(bodies, c, setup.seconds());
