@@ -27,8 +27,8 @@ import org.spillway.spill.memory.BudgetExceededException;
  *
  * <p>For {@link Scoring#ROWS} the model is compiled once, here: each stage's {@link RowKernel}
  * ({@link RowTransformer#compile}) over a {@link RowLayout} that starts with the input columns; a stage without a
- * compiled form is wrapped around its {@code transformRow} (a map per row, its output columns known from its
- * {@code transform} of an empty frame). Scoring a row is then an array copy and the kernels in turn.
+ * compiled form is wrapped around its {@code transformRow} (a map per row, its output columns known from the
+ * pipeline up to it run on an empty frame of the inputs). Scoring a row is then an array copy and the kernels in turn.
  */
 final class Deployment {
     final String name;
@@ -69,13 +69,15 @@ final class Deployment {
         if (scoring == Scoring.ROWS) {
             RowLayout layout = new RowLayout(inputs.names());
             List<RowKernel> ks = new ArrayList<>();
-            Schema schema = inputs;
-            for (Transformer t : stages(model)) {
-                RowTransformer rt = (RowTransformer) t;
+            List<Transformer> stages = stages(model);
+            for (int i = 0; i < stages.size(); i++) {
+                RowTransformer rt = (RowTransformer) stages.get(i);
                 RowKernel k = rt.compile(layout);
-                Schema next = transformSchema(t, schema);
-                ks.add(k != null ? k : mapKernel(rt, layout, next));
-                schema = next;
+                if (k == null) {
+                    // the columns this stage leaves, from the pipeline up to it on an empty frame of the inputs
+                    k = mapKernel(rt, layout, transformSchema(new PipelineModel(stages.subList(0, i + 1)), inputs));
+                }
+                ks.add(k);
             }
             this.kernels = ks.toArray(RowKernel[]::new);
             this.width = layout.width();
