@@ -88,7 +88,9 @@ class ArchitectureTest {
             "org.spillway.ml.PipelineStage", "org.spillway.ml.RowTransformer", "org.spillway.ml.FeatureLayout",
             "org.spillway.ml.FeatureMeta", "org.spillway.ml.MlException", "org.spillway.ml.ModelIO",
             // the hook the linear learners report each iteration to during a hyperparameter search
-            "org.spillway.ml.TrialReporter");
+            "org.spillway.ml.TrialReporter",
+            // the compiled row path of RowTransformer (RowTransformer.compile), which the linear models implement
+            "org.spillway.ml.RowLayout", "org.spillway.ml.RowKernel");
 
     private static final SliceAssignment PACKAGES_WITH_LAYERED_ROOTS = new SliceAssignment() {
         @Override

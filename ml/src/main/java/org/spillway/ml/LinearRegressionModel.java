@@ -41,6 +41,13 @@ public final class LinearRegressionModel extends LinearModel {
         return out;
     }
 
+    @Override
+    public RowKernel compile(RowLayout layout) {
+        int[] features = data.positions(layout, "LinearRegressionModel");
+        int pred = layout.write(predictionCol);
+        return row -> row[pred] = data.anyNull(row, features) ? null : data.margin(row, features, 0);
+    }
+
     /** Loads a model saved with {@link #save}. */
     public static LinearRegressionModel load(String path) {
         return Models.load(path, LinearRegressionModel.class);

@@ -56,6 +56,24 @@ public final class LinearSVCModel extends LinearModel {
         return out;
     }
 
+    @Override
+    public RowKernel compile(RowLayout layout) {
+        int[] features = data.positions(layout, "LinearSVCModel");
+        int raw = layout.write(cols.rawPrediction());
+        int pred = layout.write(cols.prediction());
+        double t = threshold;
+        return row -> {
+            if (data.anyNull(row, features)) {
+                row[raw] = null;
+                row[pred] = null;
+                return;
+            }
+            double m = data.margin(row, features, 0);
+            row[raw] = m;
+            row[pred] = m > t ? 1.0 : 0.0;
+        };
+    }
+
     /** Loads a model saved with {@link #save}. */
     public static LinearSVCModel load(String path) {
         return Models.load(path, LinearSVCModel.class);

@@ -137,6 +137,69 @@ public final class LogisticRegressionModel extends LinearModel {
         return out;
     }
 
+    @Override
+    public RowKernel compile(RowLayout layout) {
+        int[] features = data.positions(layout, "LogisticRegressionModel");
+        if (numClasses == 2) {
+            int raw = layout.write(cols.rawPrediction());
+            int prob = layout.write(cols.probability());
+            int pred = layout.write(cols.prediction());
+            double t = threshold;
+            return row -> {
+                if (data.anyNull(row, features)) {
+                    row[raw] = null;
+                    row[prob] = null;
+                    row[pred] = null;
+                    return;
+                }
+                double m = data.margin(row, features, 0);
+                double p = m >= 0 ? 1 / (1 + Math.exp(-m)) : Math.exp(m) / (1 + Math.exp(m));   // as ScoreExprs.sigmoid
+                row[raw] = m;
+                row[prob] = p;
+                row[pred] = p > t ? 1.0 : 0.0;                                                   // as ScoreExprs.above
+            };
+        }
+        int k = numClasses;
+        int[] raw = new int[k];
+        int[] prob = new int[k];
+        for (int c = 0; c < k; c++) {
+            raw[c] = layout.write(cols.rawPrediction() + "_" + c);
+        }
+        for (int c = 0; c < k; c++) {
+            prob[c] = layout.write(cols.probability() + "_" + c);
+        }
+        int pred = layout.write(cols.prediction());
+        return row -> {
+            if (data.anyNull(row, features)) {
+                for (int c = 0; c < k; c++) {
+                    row[raw[c]] = null;
+                    row[prob[c]] = null;
+                }
+                row[pred] = null;
+                return;
+            }
+            double[] m = new double[k];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                m[c] = data.margin(row, features, c);
+                row[raw[c]] = m[c];
+                max = Math.max(max, m[c]);
+            }
+            double z = 0;                                                                      // as ScoreExprs.softmax
+            for (int c = 0; c < k; c++) {
+                z += Math.exp(m[c] - max);
+            }
+            int best = 0;                                                                      // as ScoreExprs.argmax
+            for (int c = 0; c < k; c++) {
+                row[prob[c]] = Math.exp(m[c] - max) / z;
+                if (m[c] > m[best]) {
+                    best = c;
+                }
+            }
+            row[pred] = (double) best;
+        };
+    }
+
     /** The predicted class of one row (see {@link #predictProbability}). */
     public double predict(Map<String, ?> row) {
         double[] p = predictProbability(row);

@@ -35,12 +35,19 @@ public final class OneHotEncoderModel implements Model, ModelIO.Persistable, Row
     private final List<Column> columns;
     private final boolean dropLast;
     private final String handleInvalid;
+    /** The code table of each column, built once (it is immutable and read by many threads). */
+    private final List<CategoryCodes> codes;
 
     /** A model from learned categories. */
     public OneHotEncoderModel(List<Column> columns, boolean dropLast, String handleInvalid) {
         this.columns = List.copyOf(columns);
         this.dropLast = dropLast;
         this.handleInvalid = handleInvalid;
+        List<CategoryCodes> cc = new ArrayList<>();
+        for (Column c : this.columns) {
+            cc.add(codes(c));
+        }
+        this.codes = List.copyOf(cc);
     }
 
     /** The encoded columns. */
@@ -84,8 +91,8 @@ public final class OneHotEncoderModel implements Model, ModelIO.Persistable, Row
     @Override
     public DataFrame transform(DataFrame frame) {
         DataFrame out = frame;
-        for (Column c : columns) {
-            out = out.withColumn(c.output, udf(codes(c)));
+        for (int i = 0; i < columns.size(); i++) {
+            out = out.withColumn(columns.get(i).output, udf(codes.get(i)));
         }
         return out;
     }
@@ -93,13 +100,32 @@ public final class OneHotEncoderModel implements Model, ModelIO.Persistable, Row
     @Override
     public Map<String, Object> transformRow(Map<String, ?> row) {
         Map<String, Object> out = new LinkedHashMap<>(row);
-        for (Column c : columns) {
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
             if (!row.containsKey(c.input)) {
                 throw new MlException("The row has no column '" + c.input + "' to encode (it has " + row.keySet() + ")");
             }
-            out.put(c.output, codes(c).code(row.get(c.input)));
+            out.put(c.output, codes.get(i).code(row.get(c.input)));
         }
         return out;
+    }
+
+    @Override
+    public RowKernel compile(RowLayout layout) {
+        int n = columns.size();
+        int[] in = new int[n];
+        int[] out = new int[n];
+        CategoryCodes[] table = codes.toArray(CategoryCodes[]::new);
+        for (int i = 0; i < n; i++) {
+            // column by column, as transform's withColumn calls: a later column may read an earlier one's output
+            in[i] = layout.read(columns.get(i).input, "OneHotEncoderModel");
+            out[i] = layout.write(columns.get(i).output);
+        }
+        return row -> {
+            for (int i = 0; i < n; i++) {
+                row[out[i]] = table[i].code(row[in[i]]);
+            }
+        };
     }
 
     /** Loads a model saved with {@link #save}. */

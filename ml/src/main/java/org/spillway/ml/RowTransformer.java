@@ -9,4 +9,17 @@ import java.util.Map;
 public interface RowTransformer {
     /** The row with this transformer's outputs added or replaced (the input map is not changed). */
     Map<String, Object> transformRow(Map<String, ?> row);
+
+    /**
+     * This transformer's per-row function compiled once for rows laid out as {@code layout} says (its outputs are added
+     * to the layout), for scoring many rows at little cost each (the model server's {@code Scoring.ROWS}). The
+     * built-in models compute what their {@code transform} computes, in the same order of floating-point operations,
+     * so the values are equal to it, nulls included (a null feature gives null outputs where {@code transform} does).
+     *
+     * @return the kernel, or null when this transformer has no compiled form (callers then use {@link #transformRow})
+     * @throws MlException when a column it reads is not in the layout
+     */
+    default RowKernel compile(RowLayout layout) {
+        return null;
+    }
 }

@@ -76,6 +76,23 @@ public final class StandardScalerModel implements Model, ModelIO.Persistable, Ro
         return out;
     }
 
+    @Override
+    public RowKernel compile(RowLayout layout) {
+        int n = inputs.size();
+        int[] in = new int[n];
+        int[] out = new int[n];
+        for (int c = 0; c < n; c++) {
+            in[c] = layout.read(inputs.get(c), "StandardScalerModel");
+            out[c] = layout.write(outputs.get(c));
+        }
+        return row -> {
+            for (int c = 0; c < n; c++) {
+                Object v = row[in[c]];
+                row[out[c]] = v == null ? null : apply(c, v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).doubleValue());
+            }
+        };
+    }
+
     /** Loads a model saved with {@link #save}. */
     public static StandardScalerModel load(String path) {
         return Models.load(path, StandardScalerModel.class);

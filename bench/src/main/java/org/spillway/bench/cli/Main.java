@@ -95,14 +95,19 @@ public final class Main {
               bench asof [--labels 1e7] [--features 1e8] [--users 1e5] [--threads T] [--memory 1g] [--data DIR]
                                    an as-of join (joinAsof beside DuckDB's ASOF LEFT JOIN) of labels against
                                    features on user and time, both read from Parquet generated once into DIR
-              bench serve [--seconds 3] [--clients 1,16,64] [--batch-rows 256] [--scoring rows,frame]
+              bench serve [--seconds 3] [--clients 1,16,64] [--batch-rows 256] [--batch-clients 8]
+                  [--scoring rows,frame] [--server fork|inprocess] [--url http://HOST:PORT] [--client raw|jdk]
+                  [--server-flags="-XX:StartFlightRecording=filename=s.jfr"] [--train-rows 1e5] [--server-pid PID]
                                    the flights pipeline behind ./spillway serve's server on the loopback:
                                    single-row requests/s with p50/p99 latency per client count, then rows/s
-                                   for requests of --batch-rows rows from 8 clients, per scoring mode
+                                   for requests of --batch-rows rows, per scoring mode; the server runs in a
+                                   child JVM (fork; its CPU time per request is printed apart from the
+                                   client's), in this JVM, or is one already running at --url (whose CPU
+                                   time is read when --server-pid names its process)
               bench jmh [REGEX] [JMH options]
                                    run the JMH benchmarks (all, or those matching REGEX)
               serve model.json [--name N] [--port 8080] [--host 127.0.0.1] [--max-batch 256] [--max-delay-ms 2]
-                  [--max-queue 10000] [--max-body 16m] [--memory 64m]
+                  [--max-queue 10000] [--max-body 16m] [--memory 64m] [--scoring auto|rows|frame]
                                    serve a saved model over HTTP until Ctrl-C: POST /v1/models/N/predict
                                    with {"rows": [{...}]} or a CSV body; GET /v1/models, /healthz, /readyz,
                                    /metrics (N defaults to the file name without .json)
@@ -244,7 +249,9 @@ public final class Main {
                         o.get("memory", "1g"), dataDir(o));
             }
             case "serve" -> {
-                Options o = checked("bench serve", rest, "seconds", "clients", "batch-rows", "scoring");
+                Options o = checked("bench serve", rest, "seconds", "clients", "batch-rows", "batch-clients", "scoring", "server", "url",
+                        "client", "server-flags", "train-rows", "server-pid");
+                org.spillway.bench.ServeBench.Setup d = org.spillway.bench.ServeBench.Setup.defaults();
                 java.util.List<Integer> clients = new java.util.ArrayList<>();
                 for (String c : o.get("clients", "1,16,64").split(",")) {
                     clients.add(Integer.parseInt(c.strip()));
@@ -253,7 +260,13 @@ public final class Main {
                 for (String m : o.get("scoring", "rows,frame").split(",")) {
                     modes.add(org.spillway.ml.serve.Scoring.valueOf(m.strip().toUpperCase(Locale.ROOT)));
                 }
-                return org.spillway.bench.ServeBench.run(o.number("seconds", 3), clients, o.integer("batch-rows", 256), modes, System.out);
+                String flags = o.get("server-flags", "").strip();
+                return org.spillway.bench.ServeBench.run(new org.spillway.bench.ServeBench.Setup(o.integer("train-rows", d.trainRows()),
+                        o.number("seconds", d.seconds()), clients, o.integer("batch-rows", d.batchRows()),
+                        o.integer("batch-clients", d.batchClients()), modes, o.get("server", d.server()), o.get("url", null),
+                        o.get("client", d.client()), flags.isEmpty() ? java.util.List.of() : java.util.List.of(flags.split("\\s+")),
+                        o.count("server-pid", 0)),
+                        System.out);
             }
             case "tune" -> {
                 Options o = checked("bench tune", rest, "n", "trials", "max-t", "memory", "threads", "concurrency");

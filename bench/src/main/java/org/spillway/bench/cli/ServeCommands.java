@@ -16,16 +16,18 @@ import org.spillway.frame.Spillway;
 import org.spillway.ml.Model;
 import org.spillway.ml.Models;
 import org.spillway.ml.serve.ModelServer;
+import org.spillway.ml.serve.Scoring;
 
 /** {@code ./spillway serve} (a model behind HTTP until Ctrl-C) and {@code ./spillway score} (offline batch scoring). */
 final class ServeCommands {
     private ServeCommands() {
     }
 
-    /** {@code serve model.json [--name N] [--port 8080] [--host H] [--max-batch 256] [--max-delay-ms 2] [--max-queue 10000]}. */
+    /** {@code serve model.json [--name N] [--port 8080] [--host H] [--max-batch 256] [--max-delay-ms 2] [--max-queue 10000] [--scoring S]}. */
     static int serve(String[] args) throws InterruptedException {
         Options o = Options.parse(args);
-        allowNamed(o, "serve", Set.of("name", "port", "host", "max-batch", "max-delay-ms", "max-queue", "max-body", "memory"));
+        allowNamed(o, "serve", Set.of("name", "port", "host", "max-batch", "max-delay-ms", "max-queue", "max-body", "memory",
+                "scoring"));
         if (o.positional().size() != 1) {
             throw new Options.UsageError("serve takes one model file: ./spillway serve model.json --name flights --port 8080");
         }
@@ -37,7 +39,8 @@ final class ServeCommands {
         Model model = Models.load(file);
         ModelServer.Builder b = ModelServer.builder().model(name, model).port(o.integer("port", 8080))
                 .maxBatchSize(o.integer("max-batch", 256)).maxBatchDelay(Duration.ofNanos((long) (o.number("max-delay-ms", 2) * 1e6)))
-                .maxQueuedRequests(o.integer("max-queue", 10_000)).memoryLimit(o.get("memory", "64m"));
+                .maxQueuedRequests(o.integer("max-queue", 10_000)).memoryLimit(o.get("memory", "64m"))
+                .scoring(o.choice("scoring", Scoring.AUTO, Scoring.class));
         if (o.named().containsKey("host")) {
             b.host(o.get("host", "127.0.0.1"));
         }

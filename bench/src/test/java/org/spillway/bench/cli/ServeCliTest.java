@@ -81,4 +81,20 @@ class ServeCliTest {
         assertTrue(out.contains("1 row, 4 clients") && out.contains("16 rows, 8 clients"), out);
         assertFalse(out.contains("NaN"), out);
     }
+
+    @Test
+    void benchServeForksTheServerAndLoadsItWithRawKeepAliveSockets() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        var setup = new org.spillway.bench.ServeBench.Setup(5_000, 0.4, List.of(1, 4), 16, 2, List.of(Scoring.ROWS), "fork", null,
+                "raw", List.of(), 0);
+        assertEquals(0, org.spillway.bench.ServeBench.run(setup, new java.io.PrintStream(bytes, true)));
+        String out = bytes.toString();
+        assertTrue(out.contains("server in a child JVM"), out);
+        List<String> lines = out.lines().toList();
+        String four = lines.stream().filter(l -> l.contains("1 row, 4 clients")).findFirst().orElseThrow();
+        // the forked server's CPU time is known, and the 4 clients kept 4 connections open, closing none
+        assertTrue(four.matches(".* \\d+ us/r +\\d+ us/r +4/0$"), four);
+        assertTrue(out.contains("GET /healthz, 4 cl.") && out.contains("16 rows, 2 clients"), out);
+        assertFalse(out.contains("NaN"), out);
+    }
 }

@@ -3,6 +3,7 @@ package org.spillway.ml.linear;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.spillway.frame.Expr;
@@ -96,6 +97,62 @@ public final class LinearModelData {
                     throw new MlException("Encoded feature '" + b.column() + "' must be a slot in [-1, " + b.size() + "), not " + v);
                 }
                 if (code >= 0) {
+                    m += beta[b.offset() + code];
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The positions in {@code layout} of the columns the blocks read, block by block ({@link #margin(Object[], int[], int)}). */
+    public int[] positions(org.spillway.ml.RowLayout layout, String owner) {
+        List<FeatureLayout.Block> blocks = layout().blocks();
+        int[] at = new int[blocks.size()];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = layout.read(blocks.get(i).column(), owner);
+        }
+        return at;
+    }
+
+    /** Whether a feature of {@code row} (at {@code positions}, from {@link #positions}) is null. */
+    public boolean anyNull(Object[] row, int[] positions) {
+        for (int p : positions) {
+            if (row[p] == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Margin {@code k} of a row held as an array, its features at {@code positions} (none null): the same sums in the
+     * same order as {@link #marginExpr}, so the same value; a slot code outside the block adds nothing, as there.
+     */
+    public double margin(Object[] row, int[] positions, int k) {
+        double m = intercepts[k];
+        double[] beta = coefficients[k];
+        List<FeatureLayout.Block> blocks = layout.blocks();
+        for (int i = 0; i < positions.length; i++) {
+            FeatureLayout.Block b = blocks.get(i);
+            Object v = row[positions[i]];
+            if (b.isValue()) {
+                double x;
+                if (v instanceof Number num) {
+                    x = num.doubleValue();
+                } else if (v instanceof Boolean bool) {
+                    x = bool ? 1 : 0;
+                } else {
+                    throw new MlException("Feature '" + b.column() + "' must be a number, not " + v.getClass().getSimpleName()
+                            + " '" + v + "'");
+                }
+                m += beta[b.offset()] * x;
+            } else {
+                if (!(v instanceof Number num)) {
+                    throw new MlException("Encoded feature '" + b.column() + "' must be an int slot code, not " + v.getClass().getSimpleName()
+                            + " '" + v + "' (encode categories with the fitted encoder first)");
+                }
+                int code = num.intValue();
+                if (code >= 0 && code < b.size()) {
                     m += beta[b.offset() + code];
                 }
             }

@@ -7,8 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.spillway.frame.SpillwayException;
-import org.spillway.spill.memory.BudgetExceededException;
 
 /**
  * The request queue of one deployment and the thread that empties it in micro-batches. The queue holds at most
@@ -171,15 +169,9 @@ final class Batcher {
 
     private void scoreOne(Pending p) {
         try {
-            List<Object[]> out = deployment.score(p.rows());
+            List<Object[]> out = deployment.scoreRequest(p.rows());
             metrics.batch(deployment.name, p.rows().size());
             p.result().complete(out);
-        } catch (SpillwayException | IllegalArgumentException e) {
-            // the model refused a value (an unseen category, a null it cannot take): the request's fault
-            p.result().completeExceptionally(new BadRequest(400, "the model '" + deployment.name + "' cannot score these rows: "
-                    + e.getMessage()));
-        } catch (BudgetExceededException e) {
-            p.result().completeExceptionally(new BadRequest(503, "the server's memory budget is exhausted: " + e.getMessage()));
         } catch (RuntimeException | OutOfMemoryError e) {
             p.result().completeExceptionally(e);
         }

@@ -1,8 +1,8 @@
 package org.spillway.ml.serve;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -68,17 +68,34 @@ import org.spillway.spill.Schema;
  * a wrong method 405 with {@code Allow}; a full queue 503 with {@code Retry-After: 1}. A bad request never fails the
  * other requests of its batch (a failed batch is scored again request by request).
  *
- * <p><b>Batching.</b> Each deployed model version has a bounded queue and a batcher thread: it takes the waiting
- * requests up to {@code maxBatchSize} rows (a larger request is scored alone), waits for more up to
- * {@code maxBatchDelay} only while more requests for the model are being read, and scores the batch in one call
- * ({@link Scoring}). {@link #deploy} starts a new version and closes the old one's queue; the old batcher still
- * scores what was queued, so no request is dropped and every answer comes from exactly one version (the one named
- * in it). {@link #stop(Duration)} refuses new requests (503), waits for the requests in flight, then stops.
+ * <p><b>Scoring and batching.</b> How a deployment scores is its {@link Scoring} ({@link Builder#scoring}; default
+ * {@link Scoring#AUTO}: {@link Scoring#ROWS} when every stage of the model can score single rows, as the built-in
+ * ones can, else {@link Scoring#FRAME}).
+ * <ul>
+ *   <li>{@link Scoring#ROWS}: the model is compiled once per deployment into row kernels
+ *       ({@link org.spillway.ml.RowTransformer#compile}) and each request is scored on its own (virtual) thread,
+ *       right after its body is read: the compiled path has no per-batch cost to share, so handing requests to a
+ *       batcher thread and back would only add thread wake-ups. At most {@code maxQueuedRequests} requests per model
+ *       are scored at once; more get 503.</li>
+ *   <li>{@link Scoring#FRAME}: each deployed model version has a bounded queue and a batcher thread: it takes the
+ *       waiting requests up to {@code maxBatchSize} rows (a larger request is scored alone), waits for more up to
+ *       {@code maxBatchDelay} only while more requests for the model are being read, and scores the batch in one
+ *       {@code transform} over a small frame, so a frame's fixed cost is paid once per batch.</li>
+ * </ul>
+ * {@link #deploy} starts a new version and closes the old one's queue; the old batcher still scores what was queued
+ * (and requests scoring on their own threads finish with the version they started with), so no request is dropped
+ * and every answer comes from exactly one version (the one named in it). {@link #stop(Duration)} refuses new requests
+ * (503), waits for the requests in flight, then stops.
  *
  * <p><b>HTTP.</b> The JDK's own {@code com.sun.net.httpserver} (module {@code jdk.httpserver}) with one virtual
  * thread per exchange: no dependency, HTTP/1.1 keep-alive, and blocking handler code that costs a virtual thread
  * while it waits for its batch. The server sets {@code sun.net.httpserver.nodelay=true} unless it is already set
- * (the JDK's default, false, delays small answers by the peer's delayed ACK, about 40 ms on Linux).
+ * (the JDK's default, false, delays small answers by the peer's delayed ACK, about 40 ms on Linux). Request bodies
+ * are parsed token by token (Jackson's streaming parser, no tree) straight into the values of the input columns,
+ * and answers are written with a streaming generator. Measured ({@code ./spillway bench serve}, {@code bench/README.md})
+ * the JDK server costs about 30 us of CPU per request on its own, two thirds of the server's cost per single-row
+ * prediction; Helidon SE 4's server, tried with the same handler, cost about 10 us less per request but was slower for
+ * 256-row bodies, and the JDK server already serves the 10,000 requests/s the project aims at, so it stays.
  *
  * <p><b>Memory.</b> The server owns a {@link Spillway} session for building the small frames it scores (memory limit
  * {@link Builder#memoryLimit} 64 MiB by default), or uses one given to {@link Builder#session}. Queued requests are
@@ -86,7 +103,12 @@ import org.spillway.spill.Schema;
  */
 public final class ModelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson with a shared pool of parser and generator buffers: its default pool keeps them per thread, which with a
+     * virtual thread per exchange would mean new buffers for every request.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(new JsonFactoryBuilder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
     private static final String PREFIX = "/v1/models";
 
     static {
@@ -371,9 +393,12 @@ public final class ModelServer implements AutoCloseable {
             return;
         }
         inFlight.incrementAndGet();
-        Batcher arrivingAt = d.batcher;
-        arrivingAt.arriving.incrementAndGet();
-        boolean arrived = false;
+        // the batcher waits for more requests only while some are being read (FRAME scoring)
+        Batcher arrivingAt = d.scoring == Scoring.FRAME ? d.batcher : null;
+        if (arrivingAt != null) {
+            arrivingAt.arriving.incrementAndGet();
+        }
+        boolean arrived = arrivingAt == null;
         try {
             byte[] body;
             try {
@@ -384,63 +409,95 @@ public final class ModelServer implements AutoCloseable {
             }
             String type = ex.getRequestHeaders().getFirst("Content-Type");
             boolean csv = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv");
-            Object parsed;
-            try {
-                parsed = csv ? CsvText.parse(new String(body, StandardCharsets.UTF_8)) : parseJson(body);
-            } catch (BadRequest e) {
-                fail(ex, label, start, "bad_request", e);
-                return;
+            List<List<String>> csvRecords = null;
+            if (csv) {
+                try {
+                    csvRecords = CsvText.parse(new String(body, StandardCharsets.UTF_8));
+                } catch (BadRequest e) {
+                    fail(ex, label, start, "bad_request", e);
+                    return;
+                }
             }
-            // submit to the deployment current now; a swap between lookups retries on the newer one
-            CompletableFuture<List<Object[]>> result = new CompletableFuture<>();
             List<Object[]> rows = null;
             Schema decodedFor = null;
-            while (true) {
-                if (rows == null || decodedFor != d.inputs) {
-                    try {
-                        rows = decode(parsed, d.inputs);
-                        decodedFor = d.inputs;
-                    } catch (BadRequest e) {
-                        fail(ex, label, start, "bad_request", e);
-                        return;
-                    }
+            List<Object[]> out;
+            if (d.scoring == Scoring.ROWS) {
+                // scored here, on the request's own thread: the compiled row path has no per-batch cost to share, so
+                // a hand-off to a batcher thread and back would only add two thread wake-ups per request
+                try {
+                    rows = decode(body, csvRecords, d.inputs);
+                } catch (BadRequest e) {
+                    fail(ex, label, start, "bad_request", e);
+                    return;
                 }
-                Batcher.Offer o = d.batcher.submit(new Batcher.Pending(rows, result));
-                if (!arrived) {
-                    arrived = true;
-                    arrivingAt.arriving.decrementAndGet();
-                }
-                if (o == Batcher.Offer.ACCEPTED) {
-                    break;
-                }
-                if (o == Batcher.Offer.FULL) {
+                if (!d.admit()) {
                     ex.getResponseHeaders().set("Retry-After", "1");
                     fail(ex, label, start, "overloaded", new BadRequest(503, "the queue of model '" + name + "' is full ("
                             + settings.maxQueuedRequests() + " requests); retry later"));
                     return;
                 }
-                Deployment next = deployments.get(name);
-                if (next == null || next == d) {
-                    fail(ex, label, start, "stopping", new BadRequest(503, "the server is stopping"));
+                try {
+                    out = d.scoreRequest(rows);
+                    metrics.batch(d.name, rows.size());
+                } catch (BadRequest br) {
+                    fail(ex, label, start, br.status() == 503 ? "overloaded" : "model_refused", br);
+                    return;
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    LOG.warn("Scoring a request for model '{}' failed", name, e);
+                    fail(ex, label, start, "internal", new BadRequest(500, "scoring failed: " + e));
+                    return;
+                } finally {
+                    d.release();
+                }
+            } else {
+                // submit to the deployment current now; a swap between lookups retries on the newer one
+                CompletableFuture<List<Object[]>> result = new CompletableFuture<>();
+                while (true) {
+                    if (rows == null || decodedFor != d.inputs) {
+                        try {
+                            rows = decode(body, csvRecords, d.inputs);
+                            decodedFor = d.inputs;
+                        } catch (BadRequest e) {
+                            fail(ex, label, start, "bad_request", e);
+                            return;
+                        }
+                    }
+                    Batcher.Offer o = d.batcher.submit(new Batcher.Pending(rows, result));
+                    if (!arrived) {
+                        arrived = true;
+                        arrivingAt.arriving.decrementAndGet();
+                    }
+                    if (o == Batcher.Offer.ACCEPTED) {
+                        break;
+                    }
+                    if (o == Batcher.Offer.FULL) {
+                        ex.getResponseHeaders().set("Retry-After", "1");
+                        fail(ex, label, start, "overloaded", new BadRequest(503, "the queue of model '" + name + "' is full ("
+                                + settings.maxQueuedRequests() + " requests); retry later"));
+                        return;
+                    }
+                    Deployment next = deployments.get(name);
+                    if (next == null || next == d) {
+                        fail(ex, label, start, "stopping", new BadRequest(503, "the server is stopping"));
+                        return;
+                    }
+                    d = next;
+                }
+                try {
+                    out = result.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof BadRequest br) {
+                        fail(ex, label, start, br.status() == 503 ? "overloaded" : "model_refused", br);
+                    } else {
+                        LOG.warn("Scoring a request for model '{}' failed", name, e.getCause());
+                        fail(ex, label, start, "internal", new BadRequest(500, "scoring failed: " + e.getCause()));
+                    }
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    fail(ex, label, start, "internal", new BadRequest(503, "interrupted"));
                     return;
                 }
-                d = next;
-            }
-            List<Object[]> out;
-            try {
-                out = result.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof BadRequest br) {
-                    fail(ex, label, start, br.status() == 503 ? "overloaded" : "model_refused", br);
-                } else {
-                    LOG.warn("Scoring a request for model '{}' failed", name, e.getCause());
-                    fail(ex, label, start, "internal", new BadRequest(500, "scoring failed: " + e.getCause()));
-                }
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail(ex, label, start, "internal", new BadRequest(503, "interrupted"));
-                return;
             }
             if (csv) {
                 sendCsv(ex, d, rows, out);
@@ -469,41 +526,41 @@ public final class ModelServer implements AutoCloseable {
         metrics.request(model, e.status(), System.nanoTime() - start);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Object[]> decode(Object parsed, Schema inputs) {
-        return parsed instanceof JsonNode n ? RowDecoder.json(n, inputs) : RowDecoder.csv((List<List<String>>) parsed, inputs);
-    }
-
-    private static JsonNode parseJson(byte[] body) {
+    private static List<Object[]> decode(byte[] body, List<List<String>> csvRecords, Schema inputs) {
+        if (csvRecords != null) {
+            return RowDecoder.csv(csvRecords, inputs);
+        }
         if (body.length == 0) {
             throw new BadRequest(400, "the body is empty; send {\"rows\": [{...}, ...]}");
         }
-        try {
-            return JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new BadRequest(400, "malformed JSON: " + e.getOriginalMessage()
-                    + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new BadRequest(400, "cannot read the body: " + e.getMessage());
-        }
+        return RowDecoder.json(JSON.getFactory(), body, inputs);
     }
 
     private byte[] readBody(HttpExchange ex) throws IOException {
         long limit = settings.maxBodyBytes();
         String length = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > limit) {
-                    throw new BadRequest(413, "the body has " + length.strip() + " bytes, more than the limit of " + limit
-                            + " (ModelServer.Builder.maxBodyBytes); send fewer rows per request");
-                }
+                declared = Long.parseLong(length.strip());
             } catch (NumberFormatException e) {
                 throw new BadRequest(400, "Content-Length is not a number: " + length);
             }
+            if (declared > limit) {
+                throw new BadRequest(413, "the body has " + length.strip() + " bytes, more than the limit of " + limit
+                        + " (ModelServer.Builder.maxBodyBytes); send fewer rows per request");
+            }
         }
         InputStream in = ex.getRequestBody();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(length != null ? (int) Math.min(Long.parseLong(length.strip()), limit) : 1024);
+        if (declared >= 0) {
+            // the usual case: read exactly the declared bytes into one array (the server's stream ends there)
+            byte[] body = in.readNBytes((int) declared);
+            if (body.length < declared) {
+                throw new BadRequest(400, "the body ended after " + body.length + " of its " + declared + " bytes");
+            }
+            return body;
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(1024);
         byte[] chunk = new byte[8192];
         long total = 0;
         int n;
@@ -627,7 +684,7 @@ public final class ModelServer implements AutoCloseable {
         private long maxBodyBytes = 16L << 20;
         private String memoryLimit = "64m";
         private Spillway session;
-        private Scoring scoring = Scoring.FRAME;
+        private Scoring scoring = Scoring.AUTO;
 
         private Builder() {
         }
@@ -712,7 +769,7 @@ public final class ModelServer implements AutoCloseable {
             return this;
         }
 
-        /** How batches are scored (default {@link Scoring#FRAME}, measured faster; see {@link Scoring}). */
+        /** How batches are scored (default {@link Scoring#AUTO}; see {@link Scoring}). */
         public Builder scoring(Scoring scoring) {
             this.scoring = Objects.requireNonNull(scoring, "scoring");
             return this;

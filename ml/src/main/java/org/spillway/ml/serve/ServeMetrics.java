@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       {@code not_found}, {@code method}, {@code too_large}, {@code overloaded}, {@code internal}, ...);</li>
  *   <li>{@code spillway_serve_request_seconds{model}}: a histogram of prediction latency, body read to answer written;</li>
  *   <li>{@code spillway_serve_batch_rows{model}}: a histogram of the rows scored per batch;</li>
- *   <li>{@code spillway_serve_queued_requests{model}} and {@code spillway_serve_model_version{model}}: gauges.</li>
+ *   <li>{@code spillway_serve_queued_requests{model}} (waiting in the queue or being scored) and
+ *       {@code spillway_serve_model_version{model}}: gauges.</li>
  * </ul>
  * A request for an unknown model is counted under {@code model="_unknown"}, so that made-up names cannot grow the
  * label set.
@@ -79,7 +80,7 @@ final class ServeMetrics {
         sb.append("# HELP spillway_serve_queued_requests Requests waiting in the model's queue.\n");
         sb.append("# TYPE spillway_serve_queued_requests gauge\n");
         for (Deployment d : live) {
-            sb.append("spillway_serve_queued_requests{model=\"").append(escape(d.name)).append("\"} ").append(d.batcher.queued()).append('\n');
+            sb.append("spillway_serve_queued_requests{model=\"").append(escape(d.name)).append("\"} ").append(d.queued()).append('\n');
         }
         sb.append("# HELP spillway_serve_model_version The version of the model being served.\n");
         sb.append("# TYPE spillway_serve_model_version gauge\n");

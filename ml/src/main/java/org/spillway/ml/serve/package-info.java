@@ -1,6 +1,7 @@
 /**
  * Serving models over HTTP: {@link org.spillway.ml.serve.ModelServer} puts fitted models behind
- * {@code POST /v1/models/{name}/predict} with micro-batching (one scoring call per batch of queued requests),
+ * {@code POST /v1/models/{name}/predict}, scored by the models' compiled row kernels or micro-batched (one
+ * {@code transform} per batch of queued requests; {@link org.spillway.ml.serve.Scoring}),
  * versioned hot swaps ({@link org.spillway.ml.serve.ModelServer#deploy}), backpressure (a bounded queue per model,
  * 503 with {@code Retry-After} when full), Prometheus metrics and a graceful stop.
  *
