@@ -7,7 +7,7 @@ package org.spillway.ml;
  * (weighted, sample) standard deviation, with an unpenalised intercept; coefficients are returned
  * on the original scale.
  */
-final class Reference {
+public final class Reference {
     private Reference() {
     }
 
@@ -261,8 +261,8 @@ final class Reference {
         return o;
     }
 
-    /** Solves a x = b by Gaussian elimination with partial pivoting. */
-    static double[] solve(double[][] a0, double[] b0) {
+    /** Solves a x = b by Gaussian elimination with partial pivoting (a and b are copied); also the ALS tests' reference. */
+    public static double[] solve(double[][] a0, double[] b0) {
         int n = b0.length;
         double[][] a = new double[n][];
         for (int i = 0; i < n; i++) {

@@ -103,46 +103,6 @@ class ALSTest {
 
     // ---- a straightforward reference ------------------------------------------------------------
 
-    /** Solves A x = b by Gaussian elimination with partial pivoting (A full, copied). */
-    static double[] solveDense(double[][] a0, double[] b0) {
-        int n = b0.length;
-        double[][] a = new double[n][];
-        for (int r = 0; r < n; r++) {
-            a[r] = a0[r].clone();
-        }
-        double[] b = b0.clone();
-        for (int c = 0; c < n; c++) {
-            int p = c;
-            for (int r = c + 1; r < n; r++) {
-                if (Math.abs(a[r][c]) > Math.abs(a[p][c])) {
-                    p = r;
-                }
-            }
-            double[] t = a[c];
-            a[c] = a[p];
-            a[p] = t;
-            double tb = b[c];
-            b[c] = b[p];
-            b[p] = tb;
-            for (int r = c + 1; r < n; r++) {
-                double f = a[r][c] / a[c][c];
-                for (int k = c; k < n; k++) {
-                    a[r][k] -= f * a[c][k];
-                }
-                b[r] -= f * b[c];
-            }
-        }
-        double[] x = new double[n];
-        for (int r = n - 1; r >= 0; r--) {
-            double s = b[r];
-            for (int k = r + 1; k < n; k++) {
-                s -= a[r][k] * x[k];
-            }
-            x[r] = s / a[r][r];
-        }
-        return x;
-    }
-
     /** One half-step by the textbook formulas: every destination from the fixed sources. */
     static double[][] referenceHalf(int nDst, int[] dstOf, int[] srcOf, double[] r, double[][] src, double lambda, boolean implicit,
                                     double alpha) {
@@ -185,7 +145,7 @@ class ALSTest {
             for (int x = 0; x < k; x++) {
                 a[x][x] += lambda * n;
             }
-            out[d] = solveDense(a, b);
+            out[d] = org.spillway.ml.Reference.solve(a, b);
         }
         return out;
     }
