@@ -366,7 +366,7 @@ public final class MemoryBudget implements AutoCloseable {
             }
             // nothing left to spill, here or on any other thread: the consumers' turn
             if (mode == Mode.SPILLABLES) {
-                return lastResort(delta, heap);
+                return false;
             }
             if (mode == Mode.REVOKE_SELF) {
                 MemoryConsumer self = r.owner();
@@ -386,18 +386,22 @@ public final class MemoryBudget implements AutoCloseable {
                 break;
             }
         }
-        if (lastResort(delta, heap)) {
+        if (tryAcquire(delta, heap)) {
             return true;
         }
         if (mode != Mode.FAIL) {
-            return false;
+            return false; // the caller spills its own state, which frees memory for real
+        }
+        if (lastResort(delta, heap)) {
+            return true;
         }
         throw exceeded(r, delta, "");
     }
 
     /**
-     * When nothing can spill or revoke: the pool stops paying for idle blocks it cannot close (see
-     * {@link SegmentPool#releaseIdleCharge}), where that helps this part of the budget; then one more try.
+     * When nothing can spill or revoke and the reservation would otherwise fail (mode FAIL: a caller that cannot spill
+     * its own state): the pool stops paying for idle blocks it cannot close (see {@link SegmentPool#releaseIdleCharge}),
+     * where that helps this part of the budget; then one more try.
      */
     private boolean lastResort(long delta, boolean heap) {
         if (tryAcquire(delta, heap)) {

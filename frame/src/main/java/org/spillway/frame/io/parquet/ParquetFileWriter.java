@@ -47,8 +47,8 @@ final class ParquetFileWriter implements AutoCloseable {
     private final Schema schema;
     private final FileChannel channel;
     private final List<RowGroup> rowGroups = new ArrayList<>();
-    private final List<ColumnIndex[]> columnIndexes = new ArrayList<>();
-    private final List<OffsetIndex[]> offsetIndexes = new ArrayList<>();
+    private final List<byte[][]> columnIndexes = new ArrayList<>(); // serialized, per row group and column (null: none)
+    private final List<byte[][]> offsetIndexes = new ArrayList<>();
     private long position;
     private long rows;
     private boolean closed;
@@ -123,7 +123,7 @@ final class ParquetFileWriter implements AutoCloseable {
         g.setTotal_compressed_size(position - start);
         g.setOrdinal((short) Math.min(Short.MAX_VALUE, rowGroups.size()));
         // bloom filters right after their row group (the format allows them between row groups): kept until the
-        // footer, a 1e9-row file's filters (kilobytes to a megabyte per column and row group) filled the heap
+        // footer, they would grow the heap with the file (kilobytes to a megabyte per column and row group)
         byte[][] blooms = rg.bloomFilters();
         for (int c = 0; blooms != null && c < blooms.length; c++) {
             if (blooms[c] != null) {
@@ -134,35 +134,46 @@ final class ParquetFileWriter implements AutoCloseable {
             }
         }
         rowGroups.add(g);
-        columnIndexes.add(cis);
-        offsetIndexes.add(ois);
+        // the page index waits for the footer serialized: as Thrift objects (a ByteBuffer pair per page for the
+        // min/max, lists of page locations) a 1e9-row file's indexes outgrew a 256 MiB heap
+        byte[][] ciBytes = new byte[cis.length][];
+        byte[][] oiBytes = new byte[ois.length][];
+        ParquetWriteBuffer buf = new ParquetWriteBuffer(1 << 10);
+        for (int c = 0; c < cis.length; c++) {
+            if (cis[c] != null) {
+                buf.clear();
+                Util.writeColumnIndex(cis[c], buf);
+                ciBytes[c] = java.util.Arrays.copyOf(buf.buf, buf.len);
+            }
+            buf.clear();
+            Util.writeOffsetIndex(ois[c], buf);
+            oiBytes[c] = java.util.Arrays.copyOf(buf.buf, buf.len);
+        }
+        columnIndexes.add(ciBytes);
+        offsetIndexes.add(oiBytes);
         rows += rg.rows();
     }
 
     /** Writes the page index and the footer, syncs and closes the file. */
     void finish() throws IOException {
-        ParquetWriteBuffer buf = new ParquetWriteBuffer(1 << 12);
         for (int g = 0; g < rowGroups.size(); g++) {
             for (int c = 0; c < schema.size(); c++) {
-                ColumnIndex ci = columnIndexes.get(g)[c];
+                byte[] ci = columnIndexes.get(g)[c];
                 if (ci != null) {
-                    buf.clear();
-                    Util.writeColumnIndex(ci, buf);
                     ColumnChunk cc = rowGroups.get(g).getColumns().get(c);
                     cc.setColumn_index_offset(position);
-                    cc.setColumn_index_length(buf.len);
-                    write(ByteBuffer.wrap(buf.buf, 0, buf.len));
+                    cc.setColumn_index_length(ci.length);
+                    write(ByteBuffer.wrap(ci));
                 }
             }
         }
         for (int g = 0; g < rowGroups.size(); g++) {
             for (int c = 0; c < schema.size(); c++) {
-                buf.clear();
-                Util.writeOffsetIndex(offsetIndexes.get(g)[c], buf);
+                byte[] oi = offsetIndexes.get(g)[c];
                 ColumnChunk cc = rowGroups.get(g).getColumns().get(c);
                 cc.setOffset_index_offset(position);
-                cc.setOffset_index_length(buf.len);
-                write(ByteBuffer.wrap(buf.buf, 0, buf.len));
+                cc.setOffset_index_length(oi.length);
+                write(ByteBuffer.wrap(oi));
             }
         }
         FileMetaData fmd = new FileMetaData(1, schemaElements(schema, fieldIds), rows, rowGroups);
@@ -172,7 +183,7 @@ final class ParquetFileWriter implements AutoCloseable {
             orders.add(ColumnOrder.TYPE_ORDER(new TypeDefinedOrder()));
         }
         fmd.setColumn_orders(orders);
-        buf.clear();
+        ParquetWriteBuffer buf = new ParquetWriteBuffer(1 << 12);
         Util.writeFileMetaData(fmd, buf);
         int footerLen = buf.len;
         buf.putInt(footerLen);
