@@ -25,7 +25,8 @@ import org.spillway.spill.vector.VectorBuilder;
  * {@code groupBy(...).topK(k, order)} for whole rows (see {@link org.spillway.frame.plan.WindowTopK}).
  *
  * <p>Memory: the kept rows are on the heap (as Java values), about {@code k} rows per partition. Their estimated size
- * is reserved in the budget where it can be; when it passes a quarter of the budget the terminal stops with
+ * is reserved in the budget where it can be; when it passes its cap (a quarter of the budget's heap part, where operator
+ * state lives) the terminal stops with
  * {@link TooLarge} and the caller sorts every row instead (many partitions: the short cut does not pay).
  */
 final class PartitionTopKTerminal implements Terminal<Map<Object, List<Object[]>>, StoredFrame> {

@@ -80,14 +80,15 @@ public final class WindowOperator {
     /**
      * For a window node marked with a per-partition top-k ({@link LogicalPlan.Window#topK()}): the rows of
      * {@code child} (an optimized plan, the node's input) among the first of their partition, kept without sorting by
-     * {@link PartitionTopKTerminal}; null when they outgrow a quarter of the budget (the caller then sorts every row).
+     * {@link PartitionTopKTerminal}; null when they outgrow a quarter of the budget's heap part (operator state; the
+     * caller then sorts every row).
      * Counters: {@code window.topK} (short cuts taken), {@code window.topKRowsKept}, {@code window.topKFallbacks}.
      */
     public static StoredFrame partitionTopK(LogicalPlan.Window node, LogicalPlan child,
                                             org.spillway.frame.exec.pipeline.PlanRunner runner, ExecContext ctx) {
         LogicalPlan.Window.TopK t = node.topK();
         PartitionTopKTerminal terminal = new PartitionTopKTerminal(child.schema(), node.spec().partitionKeys(),
-                node.spec().orderKeys(), t.k(), t.withTies(), ctx, "window-top-k", ctx.budget().limit() / 4);
+                node.spec().orderKeys(), t.k(), t.withTies(), ctx, "window-top-k", ctx.budget().heapLimit() / 4);
         try {
             StoredFrame out = runner.runPlan(child, terminal, "window-top-k");
             ctx.counters().add("window.topK", 1);
@@ -217,8 +218,9 @@ public final class WindowOperator {
     /** Reserves the heap state of the rows waiting to be written, or fails clearly when a partition is far too large. */
     private void account() {
         long want = pendingRows * (8 + (rangeKeys ? 9 : 0) + fns * BYTES_PER_ROW_AND_FUNCTION);
-        // at most a quarter of the budget is reserved, so that chunks can still be built; the rest is held unreserved
-        long reserve = Math.min(want, ctx.budget().limit() / 4);
+        // at most a quarter of the budget's heap part is reserved, so that other operator state (scan buffers) still
+        // fits; the rest is held unreserved
+        long reserve = Math.min(want, ctx.budget().heapLimit() / 4);
         long delta = reserve - reservation.bytes();
         if (delta > 0 && !reservation.growIfRoom(delta) || want > reserve) {
             long cap = maxStateBytes;
