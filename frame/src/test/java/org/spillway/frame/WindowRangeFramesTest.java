@@ -72,24 +72,24 @@ class WindowRangeFramesTest {
                 return f.select(col("rn"), sum("v_int").over(w.rangeBetween(-3, 2)).as("s"),
                         count().over(w.rangeBetween(-3, 2)).as("c"), min("v_dbl").over(w.rangeBetween(-3, 2)).as("mn"),
                         max("v_int").over(w.rangeBetween(Window.currentRow, 5)).as("mx"),
-                        count("v_dbl").over(w.rangeBetween(Window.unboundedPreceding, -1)).as("before"),
+                        count("v_dbl").over(w.rangeBetween(Window.unboundedPreceding, 1)).as("before"),
                         sum("v_dbl").over(w.rangeBetween(2, Window.unboundedFollowing)).as("after"));
             }, "SELECT rn, sum(v_int) OVER (w RANGE BETWEEN 3 PRECEDING AND 2 FOLLOWING)::BIGINT,"
                     + " count(*) OVER (w RANGE BETWEEN 3 PRECEDING AND 2 FOLLOWING),"
                     + " min(v_dbl) OVER (w RANGE BETWEEN 3 PRECEDING AND 2 FOLLOWING),"
                     + " max(v_int) OVER (w RANGE BETWEEN CURRENT ROW AND 5 FOLLOWING),"
-                    + " count(v_dbl) OVER (w RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),"
+                    + " count(v_dbl) OVER (w RANGE BETWEEN UNBOUNDED PRECEDING AND 1 FOLLOWING),"
                     + " sum(v_dbl) OVER (w RANGE BETWEEN 2 FOLLOWING AND UNBOUNDED FOLLOWING)"
                     + " FROM t WINDOW w AS (PARTITION BY k_bool ORDER BY k_int DESC NULLS LAST)"),
             new Q("float64 key with nulls first and ties", f -> {
                 WindowSpec w = Window.partitionBy("k_int").orderBy(asc("k_dbl").nullsFirst());
                 return f.select(col("rn"), sum("v_dbl").over(w.rangeBetween(-1, 1)).as("s"),
                         mean("v_int").over(w.rangeBetween(-1, 0)).as("m"), count().over(w.rangeBetween(1, 2)).as("c"),
-                        max("v_dbl").over(w.rangeBetween(Window.unboundedPreceding, -1)).as("mx"));
+                        max("v_dbl").over(w.rangeBetween(Window.unboundedPreceding, 1)).as("mx"));
             }, "SELECT rn, sum(v_dbl) OVER (w RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING),"
                     + " avg(v_int) OVER (w RANGE BETWEEN 1 PRECEDING AND CURRENT ROW),"
                     + " count(*) OVER (w RANGE BETWEEN 1 FOLLOWING AND 2 FOLLOWING),"
-                    + " max(v_dbl) OVER (w RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+                    + " max(v_dbl) OVER (w RANGE BETWEEN UNBOUNDED PRECEDING AND 1 FOLLOWING)"
                     + " FROM t WINDOW w AS (PARTITION BY k_int ORDER BY k_dbl NULLS FIRST)"),
             new Q("int64 key, one partition, preceding only; unbounded and current bounds on a string key", f -> {
                 WindowSpec w = Window.orderBy(desc("rn"));
@@ -145,9 +145,10 @@ class WindowRangeFramesTest {
     }
 
     /**
-     * DuckDB's answer with one thread: DuckDB 1.4.2's parallel window evaluation now and then gives wrong values for
+     * DuckDB's answer with one thread: DuckDB 1.4.2's window evaluation now and then gives wrong values for
      * {@code RANGE BETWEEN UNBOUNDED PRECEDING AND n PRECEDING} frames over large partitions (checked against a
-     * self-join: Spillway's values were right); on one thread it is exact.
+     * self-join: Spillway's values were right). One thread made it rarer, not rare enough (a CI run failed on it), so
+     * these queries end unbounded frames at {@code n FOLLOWING} instead; that frame kind needs a reference of its own.
      */
     static List<List<Object>> duckDbOneThread(String sql) {
         DuckOracle.execute("SET threads = 1");
