@@ -207,6 +207,28 @@ ALSModel.load("als.json").predict(42, 7);                // a loaded model predi
 sw.spilledBytes() > 0;                                  // true
 sw.close();
 
+import org.spillway.ml.serve.*;
+import java.net.http.*;
+var sw = Spillway.builder().memoryLimit("256m").build();
+var model = new Pipeline(new OneHotEncoder().inputCols("hour", "dow", "month", "origin", "dest"),
+        new StandardScaler().inputCols("logdist"),
+        new LogisticRegression().labelCol("label").maxIter(50))
+        .fit(sw.generate(org.spillway.datasets.Flights.rows(50_000).seed(1)));
+var server = ModelServer.builder().model("flights", model).port(0).start();   // port 0: a free port
+server.predictUrl("flights");                              // http://127.0.0.1:<port>/v1/models/flights/predict
+var client = HttpClient.newHttpClient();
+var answer = client.send(HttpRequest.newBuilder(java.net.URI.create(server.predictUrl("flights")))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("""
+            {"rows": [{"hour": 18, "dow": 5, "month": 7, "origin": "ORD", "dest": "LGA", "logdist": 6.6},
+                      {"hour": 7, "dow": 2, "month": 10, "origin": "SLC", "dest": "BOI", "logdist": 5.9}]}"""))
+        .build(), HttpResponse.BodyHandlers.ofString());
+answer.statusCode();                                       // 200
+answer.body();   // {"model":"flights","version":1,"predictions":[{"rawPrediction":0.22..,"probability":0.55..,"prediction":1.0},{..}]}
+server.deploy("flights", model);                           // 2: a new version, swapped in without dropping a request
+server.stop(java.time.Duration.ofSeconds(5));              // true: drained
+sw.close();
+
 // clean up what the session wrote
 for (var d : List.of(Path.of("data"), Path.of("out"), Path.of("train.csv"), Path.of("test.csv"), Path.of("model.json"),
         Path.of("roc.png"), Path.of("loss.png"), Path.of("trials.png"), Path.of("kmeans.json"),

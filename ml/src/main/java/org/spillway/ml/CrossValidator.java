@@ -1,6 +1,7 @@
 package org.spillway.ml;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -12,9 +13,15 @@ import org.spillway.frame.DataFrame;
  * estimator is fitted on the other folds and scored on that one; a point's metric is the mean over
  * folds. The best point's estimator is then fitted again on the whole frame.
  *
- * <p>Cost: the split (one pass, the data stored once more), then {@code numFolds} fits and
- * evaluations per grid point, plus the final fit; each training set of the other folds is collected
- * by its learner (spilling like any frame).
+ * <p>Each fold is a {@link Tuner} run over the grid's points under FIFO (no early stopping), each
+ * trial fitted to its learner's own end and scored once on the held-out fold: up to
+ * {@link #parallelism(int)} points are fitted at once (default 1, as Spark's {@code parallelism}),
+ * sharing the session's pool and memory budget. A point whose fit fails fails the search with its
+ * exception.
+ *
+ * <p>Cost: the split (one pass, the data stored once more), then per fold the union of the other
+ * folds collected once (spilling like any frame) and shared by the grid's fits, {@code numFolds}
+ * fits and evaluations per grid point, plus the final fit.
  *
  * @param <M> the model type
  */
@@ -24,6 +31,7 @@ public final class CrossValidator<M extends Model> {
     private final Evaluator<?> evaluator;
     private int numFolds = 3;
     private long seed = 42;
+    private int parallelism = 1;
 
     /**
      * @param estimator builds the estimator of a grid point (a learner, or a whole pipeline)
@@ -54,26 +62,38 @@ public final class CrossValidator<M extends Model> {
         return this;
     }
 
+    /** The most grid points fitted at once, at least 1; default 1 (the results do not depend on it). */
+    public CrossValidator<M> parallelism(int k) {
+        if (k < 1) {
+            throw new MlException("Parameter parallelism = " + k + " is invalid: it must be >= 1");
+        }
+        this.parallelism = k;
+        return this;
+    }
+
     /** Runs the search and refits the best point on all of {@code frame}. */
     public TuningResult<M> fit(DataFrame frame) {
         double[] w = new double[numFolds];
-        java.util.Arrays.fill(w, 1);
+        Arrays.fill(w, 1);
         DataFrame[] folds = frame.randomSplit(w, seed);
         try {
-            List<TuningResult.Point> points = new ArrayList<>();
-            for (ParamMap p : grid) {
-                double sum = 0;
-                for (int f = 0; f < numFolds; f++) {
-                    DataFrame train = null;
-                    for (int g = 0; g < numFolds; g++) {
-                        if (g != f) {
-                            train = train == null ? folds[g] : train.union(folds[g]);
-                        }
+            double[] sum = new double[grid.size()];
+            for (int f = 0; f < numFolds; f++) {
+                DataFrame train = null;
+                for (int g = 0; g < numFolds; g++) {
+                    if (g != f) {
+                        train = train == null ? folds[g] : train.union(folds[g]);
                     }
-                    M m = estimator.apply(p).fit(train);
-                    sum += evaluator.metric(m.transform(folds[f]));
                 }
-                points.add(new TuningResult.Point(p, sum / numFolds));
+                Tuner tuner = TrainValidationSplit.gridTuner(estimator, grid, evaluator, parallelism);
+                List<TuningResult.Point> fold = TrainValidationSplit.pointsOf(tuner, tuner.fit(train, folds[f]), grid);
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += fold.get(i).metric();
+                }
+            }
+            List<TuningResult.Point> points = new ArrayList<>();
+            for (int i = 0; i < sum.length; i++) {
+                points.add(new TuningResult.Point(grid.get(i), sum[i] / numFolds));
             }
             return TuningResult.pick(evaluator.metricName(), evaluator.isLargerBetter(), points, p -> estimator.apply(p).fit(frame));
         } finally {

@@ -2,6 +2,7 @@ package org.spillway.ml;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import org.spillway.frame.DataFrame;
 import org.spillway.ml.clustering.KMeansInit;
 import org.spillway.ml.clustering.Lloyd;
@@ -39,6 +40,12 @@ import org.spillway.ml.optim.IterationListener;
  * one pass per iteration, {@code rows x k x features} multiply-adds; one last pass for the cost.
  * Memory: per chunk in flight a 128-row tile and {@code k x features} sums; the data stays in the
  * chunk store, which spills past the session's memory limit.
+ *
+ * <p>Tuning: inside a {@link Tuner} search it reports after every Lloyd iteration to the bound
+ * {@link TrialReporter} with the model of that iteration's centres (whose summary has a NaN
+ * {@code trainingCost}, not measured yet, and the sizes of that iteration's assignment); when the
+ * scheduler stops the trial, training ends there and the model holds those centres (with their cost
+ * measured by the last pass, as always).
  */
 public final class KMeans implements Estimator<KMeansModel> {
     private static final String NAME = "KMeans";
@@ -252,7 +259,13 @@ public final class KMeans implements Estimator<KMeansModel> {
                 start = init.centers();
                 passes[0] += init.passes();
             }
-            Lloyd.Result r = Lloyd.run(p, start, maxIter, tol, listenerFor(frame));
+            TrialReporter reporter = TrialReporter.current();
+            int initPasses = passes[0];
+            Predicate<Lloyd.Step> goOn = reporter == null ? null : step -> reporter.report(step.iteration(),
+                    () -> new KMeansModel(step.centers(), p.columns(), predictionCol, new KMeansSummary(step.centers().length, Double.NaN,
+                            step.sizes(), step.iteration(), step.converged(), step.costHistory(), initPasses + step.passes(), p.rows(),
+                            (System.nanoTime() - t0) / 1e9)));
+            Lloyd.Result r = Lloyd.run(p, start, maxIter, tol, listenerFor(frame), goOn);
             KMeansSummary s = new KMeansSummary(r.centers().length, r.cost(), r.sizes(), r.iterations(), r.converged(), r.costHistory(),
                     passes[0] + r.passes(), p.rows(), (System.nanoTime() - t0) / 1e9);
             return new KMeansModel(r.centers(), p.columns(), predictionCol, s);

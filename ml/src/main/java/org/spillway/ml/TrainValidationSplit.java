@@ -1,9 +1,7 @@
 package org.spillway.ml;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.spillway.frame.DataFrame;
@@ -21,8 +19,13 @@ import org.spillway.frame.DataFrame;
  * var result = search.fit(train);     // result.bestParams(), result.bestModel(), result.points()
  * }</pre>
  *
+ * <p>It is a {@link Tuner} over the grid's points under FIFO (no early stopping), each trial fitted
+ * to its learner's own end and scored once: up to {@link #parallelism(int)} points are fitted at
+ * once (default 1, as Spark's {@code parallelism}), sharing the session's pool and memory budget
+ * as the tuner's trials do. A point whose fit fails fails the search with its exception.
+ *
  * <p>Cost: the split (one pass, the data stored once more), then one fit and one evaluation per grid
- * point. The best model is the one trained on the training share.
+ * point. Only the best point's model is kept; it is the one trained on the training share.
  *
  * @param <M> the model type
  */
@@ -32,6 +35,7 @@ public final class TrainValidationSplit<M extends Model> {
     private final Evaluator<?> evaluator;
     private double trainRatio = 0.75;
     private long seed = 42;
+    private int parallelism = 1;
 
     /**
      * @param estimator builds the estimator of a grid point (a learner, or a whole pipeline)
@@ -62,22 +66,58 @@ public final class TrainValidationSplit<M extends Model> {
         return this;
     }
 
+    /** The most grid points fitted at once, at least 1; default 1 (the results do not depend on it). */
+    public TrainValidationSplit<M> parallelism(int k) {
+        if (k < 1) {
+            throw new MlException("Parameter parallelism = " + k + " is invalid: it must be >= 1");
+        }
+        this.parallelism = k;
+        return this;
+    }
+
     /** Runs the search. */
     public TuningResult<M> fit(DataFrame frame) {
         DataFrame[] parts = frame.randomSplit(new double[] {trainRatio, 1 - trainRatio}, seed);
         try {
-            List<TuningResult.Point> points = new ArrayList<>();
-            Map<ParamMap, M> models = new HashMap<>();
-            for (ParamMap p : grid) {
-                M m = estimator.apply(p).fit(parts[0]);
-                models.put(p, m);
-                points.add(new TuningResult.Point(p, evaluator.metric(m.transform(parts[1]))));
-            }
-            return TuningResult.pick(evaluator.metricName(), evaluator.isLargerBetter(), points, models::get);
+            Tuner tuner = gridTuner(estimator, grid, evaluator, parallelism);
+            TuneResults r = tuner.fit(parts[0], parts[1]);
+            List<TuningResult.Point> points = pointsOf(tuner, r, grid);
+            return TuningResult.pick(evaluator.metricName(), evaluator.isLargerBetter(), points, p -> bestModel(r));
         } finally {
             for (DataFrame d : parts) {
                 d.unpersist();
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private M bestModel(TuneResults r) {
+        return (M) r.best().model();
+    }
+
+    /** A tuner over the grid's points: FIFO, each fitted to its end and scored once, no progress lines. */
+    static Tuner gridTuner(Function<ParamMap, ? extends Estimator<?>> estimator, List<ParamMap> grid, Evaluator<?> evaluator,
+                           int parallelism) {
+        return new Tuner(estimator, evaluator).points(grid).scoreOnce().scheduler(Schedulers.fifo())
+                .maxConcurrentTrials(parallelism).verbose(false);
+    }
+
+    /** Each grid point with its trial's metric, in grid order; the first failed point's exception is rethrown. */
+    static List<TuningResult.Point> pointsOf(Tuner tuner, TuneResults r, List<ParamMap> grid) {
+        List<TuningResult.Point> points = new ArrayList<>();
+        for (TuneResults.Trial t : r.trials()) {
+            if (t.error() != null) {
+                Throwable e = tuner.failure(t.id());
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (e instanceof Error err) {
+                    throw err;
+                }
+                throw new MlException("Grid point " + grid.get(t.id()) + " failed: " + t.error());
+            }
+            points.add(new TuningResult.Point(grid.get(t.id()), t.metric()));
+        }
+        return points;
     }
 }

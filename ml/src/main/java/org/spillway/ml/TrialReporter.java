@@ -7,8 +7,9 @@ import java.util.function.Supplier;
  * Where an iterative learner reports its progress during a hyperparameter search ({@link Tuner}),
  * and learns whether to go on. The tuner binds a reporter to the thread that fits a trial
  * ({@link #runWith}); the linear learners ({@link LogisticRegression}, {@link LinearRegression},
- * {@link LinearSVC}) look it up through {@link #current()} and, from their iteration listener, call
- * {@link #report} after every iteration (epoch for SGD) with the model at that iterate. When the
+ * {@link LinearSVC}), {@link KMeans} and {@link org.spillway.ml.recommendation.ALS} look it up through
+ * {@link #current()} and call {@link #report} after every iteration (epoch for SGD) with the model at
+ * that iterate. When the
  * reporter answers false, the learner stops there (its optimizer returns that iterate) and returns
  * that model. Learners that do not report are evaluated once, after their fit.
  */
@@ -17,7 +18,8 @@ public interface TrialReporter {
      * Reports that iteration {@code iteration} (1 for the first) is done.
      *
      * @param iteration the iterations done so far
-     * @param model     builds the model at this iterate (called at most once, on this thread)
+     * @param model     builds the model at this iterate (called at most once, on this thread); the model
+     *                  may share the learner's state (ALS's factors), so use it during the call only
      * @return true to go on, false to stop training here
      */
     boolean report(int iteration, Supplier<? extends Model> model);

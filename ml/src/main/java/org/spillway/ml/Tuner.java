@@ -37,8 +37,8 @@ import org.spillway.ml.tune.TrialRunner;
  * }</pre>
  *
  * <p><b>Trials.</b> Trial {@code i}'s parameters are drawn up front from the seed (see
- * {@link SearchSpace}); the factory builds its estimator. An iterative learner (the linear learners)
- * reports after every iteration (every epoch for SGD): the tuner builds the model at that iterate,
+ * {@link SearchSpace}); the factory builds its estimator. An iterative learner (the linear learners, k-means,
+ * ALS) reports after every iteration (every epoch for SGD): the tuner builds the model at that iterate,
  * scores the validation frame with the evaluator (one pass over it) and the scheduler says whether
  * the trial goes on; a stopped learner returns the model of that iterate. Other estimators are
  * scored once, after their fit (one "iteration"). A {@link Pipeline} whose last stage is a learner
@@ -59,9 +59,13 @@ import org.spillway.ml.tune.TrialRunner;
  * by one); a trial failing with any other exception is {@code ERROR} and the run goes on.
  *
  * <p><b>Checkpoints.</b> With {@link #checkpointDir}, each finished trial is appended to the
- * directory (and the best model saved there) as it ends; a killed run is resumed by
+ * directory as it ends, the best trial's model saved there before its record (as
+ * {@code best-model-<trial>.json}); a killed run, even by {@code kill -9}, is resumed by
  * {@link #restore}, which runs only the trials that had not finished (those that were running are
  * run again from the start; the scheduler's rungs are rebuilt from the finished trials' curves).
+ *
+ * <p><b>Grid search.</b> {@link TrainValidationSplit} and {@link CrossValidator} are this tuner over
+ * their grid's points under FIFO, each trial fitted to its learner's own end and scored once.
  *
  * <p><b>Progress.</b> When the session shows progress (or {@link #verbose(boolean)} is true), a line
  * every two seconds on standard error: trials running, finished, stopped early and failed, and the
@@ -80,6 +84,9 @@ public final class Tuner {
     private boolean resume;
     private Boolean verbose;
     private int peak;
+    private List<Map<String, Object>> points;
+    private boolean scoreOnce;
+    private final Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
 
     /**
      * A tuner.
@@ -209,11 +216,12 @@ public final class Tuner {
     public TuneResults fit(DataFrame train, DataFrame validation) {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(validation, "validation");
-        if (space == null) {
+        if (space == null && points == null) {
             throw new MlException("Tuner: set the search space with space(SearchSpace.builder()...build())");
         }
-        List<Map<String, Object>> trials = Sampler.trials(space.dimensions(), numSamples, seed);
-        Checkpoint cp = checkpointDir == null ? null : new Checkpoint(checkpointDir);
+        List<Map<String, Object>> trials = points != null ? points : Sampler.trials(space.dimensions(), numSamples, seed);
+        failures.clear();
+        Checkpoint cp = checkpointDir == null || points != null ? null : new Checkpoint(checkpointDir);
         List<TrialRecord> finished = List.of();
         if (cp != null) {
             if (resume) {
@@ -231,23 +239,42 @@ public final class Tuner {
         DataFrame va = validation.isCollected() ? validation : validation.collect();
         Map<List<Object>, Prefix> prefixes = new ConcurrentHashMap<>();
         Model[] bestModel = {null};
-        if (cp != null && !finished.isEmpty() && Files.exists(bestModelPath())) {
-            bestModel[0] = Models.load(bestModelPath());
-        }
         boolean print = verbose != null ? verbose : train.session().showsProgress();
         try {
             TrialRunner runner = new TrialRunner(rule, larger, evaluator.metricName(), trials, finished, maxConcurrent, cp,
-                    (r, model, best) -> {
-                        if (best) {
-                            bestModel[0] = (Model) model;
-                            if (cp != null) {
-                                saveBest((Model) model);
+                    new TrialRunner.Completion() {
+                        @Override
+                        public void completed(TrialRecord r, Object model, boolean best) {
+                            if (best) {
+                                bestModel[0] = (Model) model;
+                                if (cp != null) {
+                                    saveBest((Model) model, r.id());
+                                }
+                            }
+                        }
+
+                        @Override
+                        public void checkpointed(TrialRecord r, boolean best) {
+                            if (best) {
+                                deleteOtherBest(r.id());
                             }
                         }
                     }, print ? System.err : null);
-            List<TrialRecord> records = runner.run(ctx -> runTrial(ctx, tr, va, prefixes));
+            TrialRecord restoredBest = runner.best();
+            if (cp != null && restoredBest != null && Files.exists(bestModelPath(restoredBest.id()))) {
+                bestModel[0] = Models.load(bestModelPath(restoredBest.id()));
+            }
+            List<TrialRecord> records = runner.run(ctx -> {
+                try {
+                    return runTrial(ctx, tr, va, prefixes);
+                } catch (RuntimeException | Error e) {
+                    failures.put(ctx.id(), e);
+                    throw e;
+                }
+            });
             peak = runner.peakConcurrency();
-            return new TuneResults(evaluator.metricName(), larger, records, space.dimensions(), bestModel[0], train.session());
+            return new TuneResults(evaluator.metricName(), larger, records, space == null ? List.of() : space.dimensions(), bestModel[0],
+                    train.session());
         } finally {
             for (Prefix p : prefixes.values()) {
                 p.free();
@@ -261,15 +288,34 @@ public final class Tuner {
         }
     }
 
-    private Path bestModelPath() {
-        return checkpointDir.resolve("best-model.json");
+    /**
+     * The best trial's model in the checkpoint: {@code best-model-<trial>.json}, written (atomically)
+     * before the trial's record, the previous best's file deleted after it; so the file named by the
+     * best checkpointed trial is always that trial's model.
+     */
+    private Path bestModelPath(int trial) {
+        return checkpointDir.resolve("best-model-" + trial + ".json");
     }
 
-    private void saveBest(Model m) {
+    private void saveBest(Model m, int trial) {
         try {
-            m.save(bestModelPath());
+            m.save(bestModelPath(trial));
         } catch (RuntimeException e) {
             // a model type without a JSON form: the best model is kept in memory only
+        }
+    }
+
+    private void deleteOtherBest(int trial) {
+        String keep = bestModelPath(trial).getFileName().toString();
+        try (var files = Files.list(checkpointDir)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (n.startsWith("best-model-") && n.endsWith(".json") && !n.equals(keep)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // a stale model file is harmless: the best record names the file to load
         }
     }
 
@@ -346,6 +392,11 @@ public final class Tuner {
         double[] lastMetric = {Double.NaN};
         int[] reports = {0};
         Estimator<?> fitter = learner;
+        if (scoreOnce) {
+            Model m = fitter.fit(tr);
+            ctx.report(1, evaluator.metric(m.transform(va)));
+            return prefix == null ? m : withPrefix(prefix, m);
+        }
         Model m = TrialReporter.runWith((iteration, snapshot) -> {
             double metric = evaluator.metric(snapshot.get().transform(va));
             lastMetric[0] = metric;
@@ -355,12 +406,37 @@ public final class Tuner {
         if (reports[0] == 0) {
             ctx.report(1, evaluator.metric(m.transform(va)));
         }
-        if (prefix != null) {
-            List<Transformer> all = new ArrayList<>(prefix.fitted);
-            all.add(m);
-            return new PipelineModel(all);
-        }
-        return m;
+        return prefix == null ? m : withPrefix(prefix, m);
+    }
+
+    private static PipelineModel withPrefix(Prefix prefix, Model m) {
+        List<Transformer> all = new ArrayList<>(prefix.fitted);
+        all.add(m);
+        return new PipelineModel(all);
+    }
+
+    /**
+     * Runs the given points instead of samples of a search space: trial {@code i} has the
+     * parameters of {@code grid.get(i)}. For {@link TrainValidationSplit} and {@link CrossValidator};
+     * no checkpoints.
+     */
+    Tuner points(List<ParamMap> grid) {
+        this.points = grid.stream().map(ParamMap::asMap).toList();
+        return this;
+    }
+
+    /**
+     * Fits every trial to its learner's own end without reporting per iteration, and scores it once
+     * on the validation frame (so a trial costs one fit and one evaluation, as Spark's grid search).
+     */
+    Tuner scoreOnce() {
+        this.scoreOnce = true;
+        return this;
+    }
+
+    /** The exception trial {@code id} of the last {@link #fit} failed with (status ERROR), or null. */
+    Throwable failure(int id) {
+        return failures.get(id);
     }
 
     /** Compares pipeline stages by identity (stages do not define equality). */

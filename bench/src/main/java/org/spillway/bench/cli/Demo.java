@@ -12,9 +12,18 @@ import static org.spillway.frame.Functions.on;
 import static org.spillway.frame.Functions.rowNumber;
 import static org.spillway.frame.Functions.sum;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +31,7 @@ import java.util.concurrent.Callable;
 import org.spillway.datasets.Events;
 import org.spillway.frame.DataFrame;
 import org.spillway.frame.JoinType;
+import org.spillway.frame.Row;
 import org.spillway.frame.Spillway;
 import org.spillway.frame.Window;
 import org.spillway.frame.WindowSpec;
@@ -44,6 +54,7 @@ import org.spillway.ml.RegressionEvaluator;
 import org.spillway.ml.StandardScaler;
 import org.spillway.ml.recommendation.ALS;
 import org.spillway.ml.recommendation.ALSModel;
+import org.spillway.ml.serve.ModelServer;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Field;
 import org.spillway.spill.Schema;
@@ -55,7 +66,8 @@ import org.spillway.spill.memory.MemoryBudget;
  * collects the whole set (which must spill), queries the collected frame (a group by, a join
  * with a small lookup table of countries, and window functions per user), writes it as Parquet
  * and queries the file lazily, trains a logistic regression on flight data about three times the memory limit,
- * clusters points with k-means and factorises ratings with ALS, prints the timings and how much spilled, and deletes everything it wrote.
+ * serves it over HTTP (a model server on a free port, a few requests), clusters points with k-means and
+ * factorises ratings with ALS, prints the timings and how much spilled, and deletes everything it wrote.
  */
 final class Demo {
     private Demo() {
@@ -150,7 +162,7 @@ final class Demo {
             }
             train(o, memory, limit, work, timings);
             clusterAndRecommend(memory, work, timings);
-            System.out.println("\n13. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
+            System.out.println("\n14. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
                     + MemoryBudget.formatBytes(limit) + "):");
             for (Timing t : timings) {
                 System.out.printf(Locale.ROOT, "   %-30s %8.2f s  %s%n", t.step(), t.seconds(), t.result());
@@ -270,11 +282,11 @@ final class Demo {
      * test AUC, log loss and summary, and (with --keep) ROC and loss-curve charts.
      */
     /**
-     * Step 12: k-means on Gaussian blobs with known centres, and ALS on synthetic low-rank ratings, both generated
+     * Step 13: k-means on Gaussian blobs with known centres, and ALS on synthetic low-rank ratings, both generated
      * into the session and trained from its (spilling) chunk store.
      */
     private static void clusterAndRecommend(String memory, Path work, List<Timing> timings) throws Exception {
-        System.out.println("\n12. Clustering and recommendations: k-means on 400,000 points around 6 known centres, and ALS on"
+        System.out.println("\n13. Clustering and recommendations: k-means on 400,000 points around 6 known centres, and ALS on"
                 + " 500,000 ratings of 20,000 users x 2,000 items (rank 8 plus noise 0.5), trained out of core:");
         try (Spillway sw = Spillway.builder().memoryLimit(memory).spillDir(work.resolve("spill")).progress(false).build()) {
             GaussianBlobs blobs = new GaussianBlobs(6, 4, 400_000, 3);
@@ -338,7 +350,84 @@ final class Demo {
                 System.out.println("   wrote " + work.resolve("roc.png") + ", " + work.resolve("loss.png") + " and "
                         + work.resolve("model.json"));
             }
+            serve(model, test, timings);
         }
+    }
+
+    /**
+     * Step 12: the fitted pipeline behind HTTP: a {@link ModelServer} on a free port of the loopback, three single-row
+     * JSON requests sent with {@link HttpClient} (their answers and latencies printed), then 200 more for the latency's
+     * percentiles and one request of 1,000 rows, whose predictions are checked against {@code transform} on the same
+     * rows; then a graceful stop.
+     */
+    private static void serve(PipelineModel model, DataFrame test, List<Timing> timings) throws Exception {
+        System.out.println("\n12. Serving: the fitted pipeline behind HTTP, ModelServer.builder().model(\"flights\", model).port(0)"
+                + ".start() (port 0: a free port), queried with java.net.http.HttpClient:");
+        String[] inputs = {"hour", "dow", "month", "origin", "dest", "logdist"};
+        DataFrame sample = test.limit(1_000).collect();
+        List<Row> rows = sample.select(inputs).rows();
+        double[] expected = model.transform(sample).doubleColumn("probability");
+        sample.unpersist();
+        ObjectMapper json = new ObjectMapper();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        try (ModelServer server = ModelServer.builder().model("flights", model).port(0).start()) {
+            URI predict = URI.create(server.predictUrl("flights"));
+            java.util.function.Function<List<Row>, String> body = batch -> {
+                ObjectNode b = json.createObjectNode();
+                ArrayNode arr = b.putArray("rows");
+                for (Row r : batch) {
+                    ObjectNode o = arr.addObject();
+                    for (String c : inputs) {
+                        o.set(c, json.valueToTree(r.get(c)));
+                    }
+                }
+                return b.toString();
+            };
+            for (int i = 0; i < 3; i++) {
+                String request = body.apply(rows.subList(i, i + 1));
+                long t0 = System.nanoTime();
+                JsonNode answer = post(client, predict, request, json);
+                double ms = (System.nanoTime() - t0) / 1e6;
+                System.out.printf(Locale.ROOT, "   POST %s%n     %s%n     -> %s   (%.1f ms%s)%n", predict.getPath(), request,
+                        answer.get("predictions").get(0), ms, i == 0 ? ", the first request warms the server up" : "");
+            }
+            int n = 200;
+            double[] latencies = new double[n];
+            time(timings, "serve: 200 one-row requests", () -> {
+                for (int i = 0; i < n; i++) {
+                    String request = body.apply(rows.subList(i % rows.size(), i % rows.size() + 1));
+                    long t0 = System.nanoTime();
+                    post(client, predict, request, json);
+                    latencies[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                java.util.Arrays.sort(latencies);
+                return latencies;
+            }, l -> String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms", l[n / 2], l[n * 99 / 100]));
+            System.out.printf(Locale.ROOT, "   %d more one-row requests, one after another: latency p50 %.2f ms, p99 %.2f ms%n", n,
+                    latencies[n / 2], latencies[n * 99 / 100]);
+            JsonNode batch = time(timings, "serve: one request of 1,000 rows", () -> post(client, predict, body.apply(rows), json)
+                    .get("predictions"), a -> String.format(Locale.ROOT, "%,d predictions", a.size()));
+            double worst = 0;
+            for (int i = 0; i < expected.length; i++) {
+                worst = Math.max(worst, Math.abs(batch.get(i).get("probability").doubleValue() - expected[i]));
+            }
+            System.out.printf(Locale.ROOT, "   one request of %,d rows: %.1f ms; its probabilities differ from model.transform(...) on the same"
+                    + " rows by at most %.1g%n", batch.size(), timings.getLast().seconds() * 1e3, worst);
+            if (batch.size() != expected.length || worst > 1e-9) {
+                throw new IllegalStateException("the served predictions differ from transform: " + batch.size() + " rows, " + worst);
+            }
+            boolean drained = server.stop(Duration.ofSeconds(5));
+            System.out.println("   server.stop(5 s): " + (drained ? "drained and stopped" : "stopped with requests in flight"));
+        }
+    }
+
+    private static JsonNode post(HttpClient client, URI uri, String body, ObjectMapper json) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("the model server answered " + r.statusCode() + ": " + r.body());
+        }
+        return json.readTree(r.body());
     }
 
     private static <T> T time(List<Timing> timings, String step, Callable<T> work, java.util.function.Function<T, String> describe)

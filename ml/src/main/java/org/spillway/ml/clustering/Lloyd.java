@@ -1,6 +1,7 @@
 package org.spillway.ml.clustering;
 
 import java.util.Arrays;
+import java.util.function.Predicate;
 import org.spillway.ml.optim.Iteration;
 import org.spillway.ml.optim.IterationListener;
 import org.spillway.spill.chunk.Chunk;
@@ -107,7 +108,29 @@ public final class Lloyd {
     }
 
     /**
-     * Runs Lloyd's iterations from {@code initial}.
+     * The state after one iteration, offered to the {@code goOn} test of
+     * {@link #run(Points, double[][], int, double, IterationListener, Predicate)}.
+     *
+     * @param iteration   iterations run (1 for the first)
+     * @param centers     the centres after this iteration's update (a copy)
+     * @param sizes       the rows assigned to each centre by this iteration (before the update)
+     * @param costHistory the cost of each iteration's assignment so far
+     * @param converged   whether no centre moved more than {@code tol}
+     * @param passes      passes over the data so far
+     */
+    public record Step(int iteration, double[][] centers, long[] sizes, double[] costHistory, boolean converged, int passes) {
+    }
+
+    /** Runs Lloyd's iterations from {@code initial} to {@code maxIter} or convergence. */
+    public static Result run(Points p, double[][] initial, int maxIter, double tol, IterationListener listener) {
+        return run(p, initial, maxIter, tol, listener, null);
+    }
+
+    /**
+     * Runs Lloyd's iterations from {@code initial}; after each, {@code goOn} (if not null) sees the
+     * new centres and may end training there by answering false (the result then holds those
+     * centres, their cost and sizes measured by the last pass, and {@code converged} false unless
+     * that iteration converged).
      *
      * @param p        the data
      * @param initial  the starting centres
@@ -115,8 +138,9 @@ public final class Lloyd {
      * @param tol      the convergence distance, {@code >= 0}
      * @param listener receives each iteration: its assignment's cost as the objective and the largest
      *                 distance a centre moved as the "gradient norm"
+     * @param goOn     told of each iteration's outcome; false stops training, or null
      */
-    public static Result run(Points p, double[][] initial, int maxIter, double tol, IterationListener listener) {
+    public static Result run(Points p, double[][] initial, int maxIter, double tol, IterationListener listener, Predicate<Step> goOn) {
         long t0 = System.nanoTime();
         Centers centers = new Centers(initial);
         int k = centers.k();
@@ -153,6 +177,10 @@ public final class Lloyd {
             iter++;
             converged = maxMove <= tol * tol;
             listener.onIteration(new Iteration(iter, last.cost, Math.sqrt(maxMove), passes, System.nanoTime() - t0));
+            if (goOn != null && !goOn.test(new Step(iter, centers.toArray(), last.count.clone(), Arrays.copyOf(history, iter), converged,
+                    passes))) {
+                break;
+            }
         }
         if (moved || last == null) {
             last = assign(p, centers);

@@ -1,10 +1,12 @@
 package org.spillway.ml.recommendation;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.spillway.frame.DataFrame;
 import org.spillway.ml.Estimator;
 import org.spillway.ml.MlException;
+import org.spillway.ml.TrialReporter;
 import org.spillway.ml.optim.Iteration;
 import org.spillway.ml.optim.IterationListener;
 import org.spillway.spill.memory.BudgetExceededException;
@@ -50,6 +52,11 @@ import org.spillway.spill.memory.Reservation;
  * ratings numeric. A null id or rating, a NaN or infinite rating or an id that is not a whole number
  * is an error naming the column and the row. Progress: one line per iteration (the ALS-WR objective
  * per rating) to standard error when training runs long, as the other learners.
+ *
+ * <p><b>Tuning</b>: inside a {@link org.spillway.ml.Tuner} search it reports after every iteration
+ * to the bound {@link TrialReporter} with the model at that iteration; when the scheduler stops the
+ * trial, training ends there and the model of that iteration is returned (its summary counts the
+ * iterations run).
  */
 public final class ALS implements Estimator<ALSModel> {
     private static final List<String> COLD_START = List.of("nan", "drop");
@@ -229,6 +236,8 @@ public final class ALS implements Estimator<ALSModel> {
                 HalfStep items = new HalfStep(blocks.byItem, rank, regParam, implicitPrefs, alpha, nonnegative, blocks.items, "item", false);
                 HalfStep users = new HalfStep(blocks.byUser, rank, regParam, implicitPrefs, alpha, nonnegative, blocks.users, "user", true);
                 double[] history = new double[maxIter];
+                TrialReporter reporter = TrialReporter.current();
+                int done = maxIter;
                 for (int it = 0; it < maxIter; it++) {
                     items.run(u, v, implicitPrefs ? HalfStep.gram(u, rank) : null);
                     users.run(v, u, implicitPrefs ? HalfStep.gram(v, rank) : null);
@@ -241,8 +250,19 @@ public final class ALS implements Estimator<ALSModel> {
                     }
                     history[it] = sum / blocks.ratings;
                     out.onIteration(new Iteration(it + 1, history[it], Double.NaN, 2 * (it + 1), System.nanoTime() - t0));
+                    if (reporter != null) {
+                        int n = it + 1;
+                        // the snapshot shares the factors being trained: the reporter scores it during the call
+                        if (!reporter.report(n, () -> new ALSModel(rank, userCol, itemCol, predictionCol, coldStartStrategy, blocks.userType,
+                                blocks.itemType, blocks.users.ids(), blocks.items.ids(), u, v, new ALSModel.Summary(n,
+                                        Arrays.copyOf(history, n), blocks.ratings, implicitPrefs, (System.nanoTime() - t0) / 1e9),
+                                frame.session()))) {
+                            done = n;
+                            break;
+                        }
+                    }
                 }
-                ALSModel.Summary summary = new ALSModel.Summary(maxIter, history, blocks.ratings, implicitPrefs,
+                ALSModel.Summary summary = new ALSModel.Summary(done, Arrays.copyOf(history, done), blocks.ratings, implicitPrefs,
                         (System.nanoTime() - t0) / 1e9);
                 return new ALSModel(rank, userCol, itemCol, predictionCol, coldStartStrategy, blocks.userType, blocks.itemType,
                         blocks.users.ids(), blocks.items.ids(), u, v, summary, frame.session());

@@ -35,11 +35,20 @@ public final class TrialRunner {
         Object run(Context ctx) throws Exception;
     }
 
-    /** Told of each finished trial (under the runner's lock, in the deterministic order). */
+    /**
+     * Told of each finished trial (under the runner's lock, in the deterministic order): first
+     * {@link #completed}, then, with a checkpoint, the record is appended to it and
+     * {@link #checkpointed} is called. So whatever {@code completed} stores for a trial (its model) is
+     * on disk before the trial's record, and a kill between the two only runs the trial again.
+     */
     @FunctionalInterface
     public interface Completion {
         /** Trial {@code r} finished with {@code model} (null on error); {@code best} if it is now the best trial. */
         void completed(TrialRecord r, Object model, boolean best);
+
+        /** Trial {@code r}'s record is in the checkpoint; {@code best} as for {@link #completed}. */
+        default void checkpointed(TrialRecord r, boolean best) {
+        }
     }
 
     /** A running trial's view of the runner. */
@@ -160,7 +169,12 @@ public final class TrialRunner {
         if (r.status() == TrialRecord.Status.ERROR || Double.isNaN(r.metric())) {
             return false;
         }
-        return than == null || score(r.metric()) > score(than.metric());
+        if (than == null) {
+            return true;
+        }
+        double a = score(r.metric());
+        double b = score(than.metric());
+        return a > b || a == b && r.id() < than.id(); // ties go to the lower trial number, whatever the finishing order
     }
 
     /** Runs the queued trials with {@code body}; returns every finished trial (restored ones included), in trial order. */
@@ -193,6 +207,11 @@ public final class TrialRunner {
             out.sort(java.util.Comparator.comparingInt(TrialRecord::id));
             return out;
         }
+    }
+
+    /** The best trial finished so far (restored ones included), or null. */
+    public synchronized TrialRecord best() {
+        return best;
     }
 
     /** The most trials that ran at once. */
@@ -272,10 +291,11 @@ public final class TrialRunner {
             if (isBest) {
                 best = r;
             }
+            completion.completed(r, error == null ? f[0] : null, isBest);
             if (checkpoint != null) {
                 checkpoint.append(r);
+                completion.checkpointed(r, isBest);
             }
-            completion.completed(r, error == null ? f[0] : null, isBest);
         }
         finishes.clear();
         fill();

@@ -185,33 +185,59 @@ class ModelServerTest {
         }
     }
 
+    /**
+     * The issue's load: 64 concurrent clients for 10 s, mostly single-row requests and every tenth one of
+     * five rows. On a loaded 2-core machine the rate varies, so the test asserts no error and every answer
+     * correct (and each client answered), not a rate.
+     */
     @Test
-    void concurrentClientsGetTheirOwnAnswers() throws Exception {
+    void sixtyFourClientsForTenSecondsGetTheirOwnAnswersWithoutAnError() throws Exception {
+        int clientsCount = 64;
         try (ModelServer s = server().start(); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             AtomicInteger ok = new AtomicInteger();
-            List<Future<?>> clients = new ArrayList<>();
-            for (int c = 0; c < 32; c++) {
+            AtomicInteger rows = new AtomicInteger();
+            java.util.Queue<String> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<Future<Integer>> clients = new ArrayList<>();
+            for (int c = 0; c < clientsCount; c++) {
                 int seed = c;
                 clients.add(pool.submit(() -> {
                     int i = seed;
+                    int answered = 0;
                     while (System.nanoTime() < end) {
-                        int row = i++ % testRows.size();
-                        HttpResponse<String> r = post(s.predictUrl("flights"), "application/json", body(testRows.subList(row, row + 1)).toString());
-                        assertEquals(200, r.statusCode(), r.body());
-                        assertPredictions(JSON.readTree(r.body()).get("predictions"), row, false);
-                        ok.incrementAndGet();
+                        int n = i % 10 == 9 ? 5 : 1;
+                        int row = i++ % (testRows.size() - n);
+                        try {
+                            HttpResponse<String> r = post(s.predictUrl("flights"), "application/json",
+                                    body(testRows.subList(row, row + n)).toString());
+                            if (r.statusCode() != 200) {
+                                errors.add("client " + seed + ": status " + r.statusCode() + ": " + r.body());
+                                continue;
+                            }
+                            JsonNode predictions = JSON.readTree(r.body()).get("predictions");
+                            assertEquals(n, predictions.size(), r.body());
+                            assertPredictions(predictions, row, false);
+                            ok.incrementAndGet();
+                            rows.addAndGet(n);
+                            answered++;
+                        } catch (Exception | AssertionError e) {
+                            errors.add("client " + seed + ": " + e);
+                        }
                     }
-                    return null;
+                    return answered;
                 }));
             }
-            for (Future<?> f : clients) {
-                f.get();
+            int idle = 0;
+            for (Future<Integer> f : clients) {
+                idle += f.get(2, java.util.concurrent.TimeUnit.MINUTES) == 0 ? 1 : 0;
             }
-            assertTrue(ok.get() > 100, "only " + ok.get() + " requests answered in 2 s");
+            System.out.printf(java.util.Locale.ROOT, "serve load: %d clients, 10 s: %,d requests (%,d rows) answered, %d errors%n",
+                    clientsCount, ok.get(), rows.get(), errors.size());
+            assertTrue(errors.isEmpty(), errors.size() + " errors, e.g. " + errors.stream().limit(5).toList());
+            assertEquals(0, idle, "every client got answers; " + ok.get() + " requests answered in 10 s");
             String metrics = get(s.url() + "/metrics").body();
             assertTrue(metrics.contains("spillway_serve_requests_total{model=\"flights\",status=\"200\"} " + ok.get()), metrics);
-            assertTrue(metrics.contains("spillway_serve_batch_rows_count{model=\"flights\"}"), metrics);
+            assertTrue(metrics.contains("spillway_serve_batch_rows_sum{model=\"flights\"} " + rows.get()), metrics);
             assertTrue(metrics.contains("spillway_serve_request_seconds_bucket{model=\"flights\",le=\"+Inf\"} " + ok.get()), metrics);
         }
     }
