@@ -12,6 +12,7 @@ import org.spillway.frame.Window;
 import org.spillway.frame.WindowFunction;
 import org.spillway.frame.WindowSpec;
 import org.spillway.frame.exec.pipeline.ExecContext;
+import org.spillway.frame.exec.pipeline.Terminal;
 import org.spillway.frame.plan.LogicalPlan;
 import org.spillway.frame.plan.StoredFrame;
 import org.spillway.spill.DataType;
@@ -87,8 +88,13 @@ public final class WindowOperator {
     public static StoredFrame partitionTopK(LogicalPlan.Window node, LogicalPlan child,
                                             org.spillway.frame.exec.pipeline.PlanRunner runner, ExecContext ctx) {
         LogicalPlan.Window.TopK t = node.topK();
-        PartitionTopKTerminal terminal = new PartitionTopKTerminal(child.schema(), node.spec().partitionKeys(),
-                node.spec().orderKeys(), t.k(), t.withTies(), ctx, "window-top-k", ctx.budget().heapLimit() / 4);
+        // unboxed when the order keys are of fixed-width types (half the heap part: its state is a quarter of the boxed
+        // rows' for the same partitions), else boxed rows (a quarter of the heap part)
+        Terminal<?, StoredFrame> terminal = PartitionTopKTable.supports(child.schema(), node.spec().orderKeys(), t.k())
+                ? new PartitionTopKTable(child.schema(), node.spec().partitionKeys(), node.spec().orderKeys(), t.k(),
+                        t.withTies(), ctx, "window-top-k", ctx.budget().heapLimit() / 2)
+                : new PartitionTopKTerminal(child.schema(), node.spec().partitionKeys(), node.spec().orderKeys(), t.k(),
+                        t.withTies(), ctx, "window-top-k", ctx.budget().heapLimit() / 4);
         try {
             StoredFrame out = runner.runPlan(child, terminal, "window-top-k");
             ctx.counters().add("window.topK", 1);
