@@ -44,6 +44,9 @@ import org.spillway.spill.vector.VectorBuilder;
  * they grow; past {@code cap} bytes (or when the budget has no room) the terminal stops with
  * {@link PartitionTopKTerminal.TooLarge} and the caller sorts every row instead. The copied rows are chunks in the
  * store, accounted there.
+ *
+ * <p>Counters: {@code window.topKRowsKept} (the rows handed to the window), {@code window.topKCompactions} (garbage
+ * compacted during the run).
  */
 final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, StoredFrame> {
     /** The largest k of this table: each partition's slot holds k entries up front. */
@@ -241,6 +244,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
                 old.forEach(ChunkHandle::close);
                 l.copied = live;
                 l.garbage = 0;
+                ctx.counters().add("window.topKCompactions", 1);
             }
         }
         return false;
