@@ -26,7 +26,8 @@ import org.spillway.frame.testkit.SpillwayTest;
  * corners: rows arriving worst first (every row enters its partition's top k and pushes one out, so the copied rows'
  * garbage is compacted several times during the run), long runs of ties kept by {@code rank()} across compactions,
  * null partition keys, order keys of every encoding (int, int64 with nulls first and last, float64 with nulls, NaN and
- * -0.0, bool), ascending and descending, and string and multi-column partition keys.
+ * -0.0, bool), ascending and descending, and string and multi-column partition keys; integer keys inside and outside
+ * the window of directly indexed partitions.
  */
 @SpillwayTest
 class WindowTopKTableTest {
@@ -94,7 +95,13 @@ class WindowTopKTableTest {
                             .filter(col("n").leq(1)).select("i", "p", "x"),
                     "SELECT i, p, x FROM (SELECT *, row_number() OVER (PARTITION BY p ORDER BY x NULLS LAST, i DESC) n FROM t)"
                             + " WHERE n = 1",
-                    2 * 98, false));
+                    2 * 98, false),
+            new Q("rowNumber <= 2 per int64 key, most keys outside the first chunk's range (direct states, then the table)",
+                    f -> f.withColumn("n", rowNumber().over(Window.partitionBy("q").orderBy(desc("x").nullsLast(), asc("i"))))
+                            .filter(col("n").leq(2)).select("i", "q", "x", "n"),
+                    "SELECT i, q, x, n FROM (SELECT *, row_number() OVER (PARTITION BY q ORDER BY x DESC NULLS LAST, i) n FROM t)"
+                            + " WHERE n <= 2",
+                    2 * 2 * 300, false));
 
     static Stream<Arguments> cases() {
         return Stream.of(1, 2).flatMap(p -> QUERIES.stream().map(q -> Arguments.of(q, p)));
