@@ -280,7 +280,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
 
     /**
      * With one integer partition key, sets up the direct states from the first chunk with a non-null key: a window of
-     * a power of two keys around the chunk's range with a quarter to spare, if its states take at most an eighth of
+     * keys around the chunk's range with a quarter to spare, if its states take at most a quarter of
      * {@code cap}; the keys outside it (and null) go through the hash table.
      */
     private void decideDirect(Local l, Chunk chunk) {
@@ -312,8 +312,8 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             return;
         }
         long range = max - min + 1;
-        long size = Long.highestOneBit(Math.max(16, range + range / 4)) * 2;
-        if (size * stride * 8 > cap / 8) {
+        long size = range + range / 4 + 16;
+        if (size * stride * 8 > cap / 4) {
             return;
         }
         charge(l, size * stride * 8);
