@@ -81,8 +81,9 @@ public final class WindowOperator {
     /**
      * For a window node marked with a per-partition top-k ({@link LogicalPlan.Window#topK()}): the rows of
      * {@code child} (an optimized plan, the node's input) among the first of their partition, kept without sorting by
-     * {@link PartitionTopKTerminal}; null when they outgrow a quarter of the budget's heap part (operator state; the
-     * caller then sorts every row).
+     * {@link PartitionTopKTable} (fixed-width order keys, k up to 128) or else {@link PartitionTopKTerminal}; null when
+     * their state outgrows its cap, half (unboxed) or a quarter (boxed) of the budget's heap part, where operator state
+     * lives (the caller then sorts every row).
      * Counters: {@code window.topK} (short cuts taken), {@code window.topKRowsKept}, {@code window.topKFallbacks}.
      */
     public static StoredFrame partitionTopK(LogicalPlan.Window node, LogicalPlan child,
