@@ -12,6 +12,7 @@ import org.spillway.frame.Window;
 import org.spillway.frame.WindowFunction;
 import org.spillway.frame.WindowSpec;
 import org.spillway.frame.exec.pipeline.ExecContext;
+import org.spillway.frame.exec.pipeline.Terminal;
 import org.spillway.frame.plan.LogicalPlan;
 import org.spillway.frame.plan.StoredFrame;
 import org.spillway.spill.DataType;
@@ -80,15 +81,21 @@ public final class WindowOperator {
     /**
      * For a window node marked with a per-partition top-k ({@link LogicalPlan.Window#topK()}): the rows of
      * {@code child} (an optimized plan, the node's input) among the first of their partition, kept without sorting by
-     * {@link PartitionTopKTerminal}; null when they outgrow a quarter of the budget's heap part (operator state; the
-     * caller then sorts every row).
+     * {@link PartitionTopKTable} (fixed-width order keys, k up to 128) or else {@link PartitionTopKTerminal}; null when
+     * their state outgrows its cap, half (unboxed) or a quarter (boxed) of the budget's heap part, where operator state
+     * lives (the caller then sorts every row).
      * Counters: {@code window.topK} (short cuts taken), {@code window.topKRowsKept}, {@code window.topKFallbacks}.
      */
     public static StoredFrame partitionTopK(LogicalPlan.Window node, LogicalPlan child,
                                             org.spillway.frame.exec.pipeline.PlanRunner runner, ExecContext ctx) {
         LogicalPlan.Window.TopK t = node.topK();
-        PartitionTopKTerminal terminal = new PartitionTopKTerminal(child.schema(), node.spec().partitionKeys(),
-                node.spec().orderKeys(), t.k(), t.withTies(), ctx, "window-top-k", ctx.budget().heapLimit() / 4);
+        // unboxed when the order keys are of fixed-width types (half the heap part: its state is a quarter of the boxed
+        // rows' for the same partitions), else boxed rows (a quarter of the heap part)
+        Terminal<?, StoredFrame> terminal = PartitionTopKTable.supports(child.schema(), node.spec().orderKeys(), t.k())
+                ? new PartitionTopKTable(child.schema(), node.spec().partitionKeys(), node.spec().orderKeys(), t.k(),
+                        t.withTies(), ctx, "window-top-k", ctx.budget().heapLimit() / 2)
+                : new PartitionTopKTerminal(child.schema(), node.spec().partitionKeys(), node.spec().orderKeys(), t.k(),
+                        t.withTies(), ctx, "window-top-k", ctx.budget().heapLimit() / 4);
         try {
             StoredFrame out = runner.runPlan(child, terminal, "window-top-k");
             ctx.counters().add("window.topK", 1);
