@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Layout. A request of {@code n} bytes is served by a block of its size class: powers of two from
  * 4 KiB to 256 MiB in four steps each (5, 6, 7, 8 KiB, 10, 12, ... so a block wastes at most a fifth);
  * larger requests get an arena of their own, closed when the lease is. Blocks are carved from slabs,
- * each one shared arena of 1 to 16 blocks of one class (up to 64 KiB, or 1/64 of the limit if less;
- * blocks of 64 KiB and more have a slab each). A closed lease puts its block on its
+ * each one shared arena of 1 to 32 blocks of one class (at least 128 KiB, so a mapping of its own, or 1/64 of the limit if less;
+ * blocks of 128 KiB and more have a slab each). A closed lease puts its block on its
  * class's free list (last in, first out: the memory most likely still in cache); a request takes a
  * free block of its class or of one of the next two (at most about 50% larger), else a new slab.
  *
@@ -72,8 +72,16 @@ public final class SegmentPool implements Spillable, AutoCloseable {
     static final int CLASSES = (MAX_SHIFT - MIN_SHIFT) * STEPS + 1;
     /** How many classes larger than its own a request may take a free block from (about 50% more room). */
     private static final int REACH = 2;
-    private static final int MAX_BLOCKS_PER_SLAB = 16;
-    private static final long MAX_SLAB_BYTES = 64L << 10;
+    private static final int MAX_BLOCKS_PER_SLAB = 32;
+    /**
+     * Slabs are made at least this large where the limit allows: glibc's fixed mmap threshold
+     * ({@link MallocTuning#MMAP_THRESHOLD}), so that each slab is a mapping of its own, which closing it unmaps.
+     * Smaller ones come from malloc's per-thread arenas, where a slab closed by one thread and wanted again by another
+     * leaves its pages resident in the first thread's arena: at 1e8 rows under 1 GiB, db-benchmark q3 then q6 grew
+     * the process's malloc arenas by about 400 MiB above the live off-heap memory (peak RSS 1,440 MiB after
+     * q1-q6, limit + 160 MiB is 1,184 MiB).
+     */
+    private static final long MAX_SLAB_BYTES = MallocTuning.MMAP_THRESHOLD;
     /** Whether leases share slabs; false ({@code -Dspillway.pool=false}) gives each its own arena. */
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("spillway.pool"));
 
@@ -139,14 +147,19 @@ public final class SegmentPool implements Spillable, AutoCloseable {
     }
 
     /**
-     * Blocks of 64 KiB and more get a slab each: a slab is zeroed (and page-faulted) whole when made
+     * Blocks of 128 KiB and more get a slab each: a slab is zeroed (and page-faulted) whole when made
      * and closed whole when trimmed, so spare blocks of a large class would multiply that cost when
      * the budget keeps trimming them (one db-benchmark q10 run under 256 MB was twice as slow with
-     * 4 MiB slabs, though a second was not: the machine was loaded). Smaller blocks share slabs of up
-     * to 64 KiB.
+     * 4 MiB slabs, though a second was not: the machine was loaded). Smaller blocks share slabs of at
+     * least 128 KiB (up to 32 blocks), or 1/64 of the off-heap limit if that is less, so that a slab is
+     * its own mapping (see {@link #MAX_SLAB_BYTES}).
      */
     private int blocksPerSlab(int c) {
-        return (int) Math.max(1, Math.min(MAX_BLOCKS_PER_SLAB, slabTarget / classSize(c)));
+        long size = classSize(c);
+        if (size >= slabTarget) {
+            return 1;
+        }
+        return (int) Math.min(MAX_BLOCKS_PER_SLAB, (slabTarget + size - 1) / size); // at least the target: a mapping of its own
     }
 
     /**
