@@ -2,7 +2,7 @@
 // footprint (about 50 MiB) is included. Run as bench/scripts/peak-rss-spillway.jsh, with the same properties:
 //   SPILLWAY_JAVA_OPTS="-Drss.data=/path/G1_1e7_1e2_0_0.csv -Drss.memory=256m" ./spillway shell bench/scripts/peak-rss-duckdb.jsh
 // Each question reads the file (read_csv, or read_parquet for a .parquet file) into a table ans under memory_limit;
-// the peak RSS is reset before each; -Drss.questions=1,3 picks some.
+// the peak RSS is reset before each; -Drss.questions=1,3 picks some, in that order.
 import org.spillway.bench.GroupByQuestions;
 import org.spillway.spill.memory.ProcessMemory;
 var file = System.getProperty("rss.data");
@@ -13,9 +13,8 @@ st.execute("SET memory_limit = '" + System.getProperty("rss.memory", System.getP
 st.execute("SET temp_directory = '" + System.getProperty("java.io.tmpdir") + "/duckdb-rss-tmp'");
 st.execute("CREATE VIEW x AS SELECT * FROM " + (file.endsWith(".parquet") ? "read_parquet" : "read_csv") + "('" + file + "')");
 var only = Arrays.stream(System.getProperty("rss.questions", "1,2,3,4,5,6,7,8,9,10").split(",")).map(String::trim).toList();
-for (int i = 0; i < GroupByQuestions.ALL.size(); i++) {
-    if (!only.contains(String.valueOf(i + 1))) continue;
-    var q = GroupByQuestions.ALL.get(i);
+for (var n : only) { // in the order given
+    var q = GroupByQuestions.ALL.get(Integer.parseInt(n) - 1);
     ProcessMemory.resetPeakRss();
     long t0 = System.nanoTime();
     String outcome;

@@ -1,7 +1,7 @@
 // Peak RSS of each db-benchmark groupby question, Spillway alone in this process (bench/README.md, "Peak RSS").
 // Run through the launcher, e.g. with its defaults and a limit set in code:
 //   SPILLWAY_JAVA_OPTS="-Drss.data=/path/G1_1e7_1e2_0_0.csv -Drss.memory=256m" ./spillway shell bench/scripts/peak-rss-spillway.jsh
-// or, for the 1e9 table as Parquet under 4 GB with the launcher's heap rule for that limit (-Drss.questions picks some):
+// or, for the 1e9 table as Parquet under 4 GB with the launcher's heap rule for that limit (-Drss.questions=1,2,4 picks some, in that order):
 //   SPILLWAY_MEMORY=4g SPILLWAY_JAVA_OPTS="-Drss.data=/path/G1_1e9_1e2_0_0.parquet" ./spillway shell bench/scripts/peak-rss-spillway.jsh
 // Each question reads the file (CSV or Parquet, by its extension) lazily and collects its answer; the process's peak RSS
 // (VmHWM) is reset before each; the session's memory report (budget peak, bytes spilled so far) follows each answer.
@@ -13,9 +13,8 @@ var sw = Spillway.builder().memoryLimit(memory).progress(false).build();
 var parquet = file.endsWith(".parquet");
 var only = Arrays.stream(System.getProperty("rss.questions", "1,2,3,4,5,6,7,8,9,10").split(",")).map(String::trim).toList();
 System.out.println(sw + "\n" + sw.memory());
-for (int i = 0; i < GroupByQuestions.ALL.size(); i++) {
-    if (!only.contains(String.valueOf(i + 1))) continue;
-    var q = GroupByQuestions.ALL.get(i);
+for (var n : only) { // in the order given
+    var q = GroupByQuestions.ALL.get(Integer.parseInt(n) - 1);
     ProcessMemory.resetPeakRss();
     long t0 = System.nanoTime();
     var r = q.spillway().apply(parquet ? sw.readParquet(file) : sw.readCsv(file)).collect();
