@@ -78,7 +78,7 @@ public final class ExternalSort {
         this.consumer = ctx.policy().register("ExternalSort", () -> {
             long b = 0;
             for (SortWorker w : workers) {
-                b += w.bufferedBytes;
+                b += w.bufferedBytes + w.writeReserve;
             }
             return b;
         });
