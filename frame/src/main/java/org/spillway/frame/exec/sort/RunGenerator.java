@@ -41,6 +41,10 @@ final class RunGenerator {
      * of the budget so that fewer runs spill and the merge needs fewer passes.
      */
     static final int CACHED_RUN_ROWS = 1 << 17;
+    /** A buffer's write reserve is for rows this many times as wide as its first chunk's ({@link SortWorker#writeReserve}). */
+    private static final int WRITE_RESERVE_HEADROOM = 2;
+    /** Run chunks written from a buffer whose rows outgrew its write reserve hold at least this many rows. */
+    private static final int MIN_WRITE_ROWS = 8;
 
     private final ExecContext ctx;
     private final Schema runSchema;
@@ -149,11 +153,12 @@ final class RunGenerator {
 
     /**
      * The heap kept for writing a buffer that starts with {@code rows} rows of {@code chunk}: the builders of one run
-     * chunk ({@link RunWriter#builderBytes}) of rows like these.
+     * chunk ({@link RunWriter#builderBytes}) of rows like these, {@link #WRITE_RESERVE_HEADROOM} times as wide (later
+     * rows may be wider: longer strings).
      */
     private long writeReserve(Chunk chunk, int rows) {
         long rowBytes = Math.max(1, estimateBytes(chunk, rows) / Math.max(1, rows) - heapBytesPerRow);
-        return RunWriter.builderBytes(rowsPerRunChunk(rowBytes + heapBytesPerRow), rowBytes);
+        return RunWriter.builderBytes(rowsPerRunChunk(rowBytes + heapBytesPerRow), WRITE_RESERVE_HEADROOM * rowBytes);
     }
 
     /** The selected rows of an input chunk, with their positions, as a new chunk of the run schema. */
@@ -228,9 +233,11 @@ final class RunGenerator {
         long rowBytes = Math.max(1, (w.bufferedBytes - heapBytesPerRow * w.bufferedRows) / w.bufferedRows);
         int rowsPerChunk = rowsPerRunChunk(w);
         // the builders fit in what the buffer kept for them (so that a buffer written because the budget is short
-        // needs no new heap): smaller run chunks when its rows came out wider than its first chunk's
-        while (rowsPerChunk > RunStore.MIN_RUN_CHUNK_ROWS && RunWriter.builderBytes(rowsPerChunk, rowBytes) > w.writeReserve) {
-            rowsPerChunk = Math.max(RunStore.MIN_RUN_CHUNK_ROWS, rowsPerChunk / 2);
+        // needs no new heap): smaller run chunks when its rows came out wider than its first chunk's (by more than the
+        // reserve's headroom), down to a few rows
+        if (RunWriter.builderBytes(rowsPerChunk, rowBytes) > w.writeReserve) {
+            long fit = (w.writeReserve - RunWriter.builderBytes(0, rowBytes)) * 2 / (3 * rowBytes);
+            rowsPerChunk = (int) Math.max(MIN_WRITE_ROWS, Math.min(rowsPerChunk, fit));
         }
         SortedRun run = new SortedRun();
         try {
