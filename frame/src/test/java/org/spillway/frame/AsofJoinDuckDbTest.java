@@ -398,7 +398,7 @@ class AsofJoinDuckDbTest {
         List<LRow> left = leftRows(r, 60, 5000);
         List<RRow> right = rightRows(r, 30_000, 5000);
         for (AsofStrategy s : AsofStrategy.values()) {
-            Spillway sw = sessions.open("8m", 2, 16);
+            Spillway sw = sessions.open("2m", 2, 16);
             DataFrame j = frames(sw, left, right, TimeType.INT64, (a, b) -> a.joinAsof(b, on("user"), "t", "rt",
                     AsofOptions.defaults().strategy(s)));
             DuckOracle.assertSameRows(expected(left, right, TimeType.INT64, s, true, null), DuckOracle.rows(j), 0);

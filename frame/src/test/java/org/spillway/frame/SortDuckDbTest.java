@@ -168,6 +168,55 @@ class SortDuckDbTest {
     }
 
     @Test
+    void manyTinyChunksSortUnderATinyBudget(SpillwaySessions sessions) {
+        // 45,000 rows in 16-row chunks fill a 2 MB budget; spilling them and reading them back scatters idle pool blocks
+        // over slabs that still lend others, which the pool must stop charging when the sort needs room
+        Spillway sw = sessions.open("2m", 2, 16);
+        List<Object[]> rows = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < 45_000; i++) {
+            rows.add(new Object[] {"u" + r.nextInt(5000), (long) r.nextInt(1_000_000), (double) i});
+        }
+        DataFrame f = sw.createDataFrame(Schema.of(new Field("user", DataType.STRING), new Field("t", DataType.INT64),
+                new Field("v", DataType.FLOAT64)), rows);
+        List<Row> sorted = f.sort("user", "t", "v").rows();
+        assertEquals(45_000, sorted.size());
+        rows.sort(java.util.Comparator.comparing((Object[] a) -> (String) a[0]).thenComparing(a -> (Long) a[1])
+                .thenComparing(a -> (Double) a[2]));
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals(rows.get(i)[2], sorted.get(i).get("v"), "row " + i);
+        }
+        assertTrue(sw.spilledBytes() > 0, sw.memoryReport());
+    }
+
+    @Test
+    void aMergeWhoseBudgetOthersHoldMergesFewerRunsAtATime(SpillwaySessions sessions) {
+        // another holder keeps all but ~0.5 MB of an 8 MB budget for the whole sort: the merge's share (half the budget)
+        // is not there, so its fan-in is what fits now and the runs are merged in passes, where pinning a chunk of
+        // every run at once failed with BudgetExceededException (sort merge)
+        Spillway sw = sessions.open("8m", 2, 16);
+        List<Object[]> rows = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(2);
+        for (int i = 0; i < 45_000; i++) {
+            rows.add(new Object[] {"u" + r.nextInt(5000), (long) r.nextInt(1_000_000), (double) i});
+        }
+        DataFrame f = sw.createDataFrame(Schema.of(new Field("user", DataType.STRING), new Field("t", DataType.INT64),
+                new Field("v", DataType.FLOAT64)), rows);
+        List<Row> sorted;
+        try (var held = sw.budget().reserve("another operator", 7600L << 10)) {
+            sorted = f.sort("user", "t", "v").rows();
+        }
+        assertEquals(45_000, sorted.size());
+        rows.sort(java.util.Comparator.comparing((Object[] a) -> (String) a[0]).thenComparing(a -> (Long) a[1])
+                .thenComparing(a -> (Double) a[2]));
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals(rows.get(i)[2], sorted.get(i).get("v"), "row " + i);
+        }
+        Map<String, Long> c = sw.counters();
+        assertTrue(c.getOrDefault("sort.fanInCuts", 0L) > 0 && c.getOrDefault("sort.mergePasses", 0L) > 0, c.toString());
+    }
+
+    @Test
     @SpillwayTest(memoryLimit = "2m")
     void aFailingSortLeaksNothingAndAnEmptySortIsEmpty(SpillwaySessions sessions) throws Exception {
         Spillway sw = sessions.open();

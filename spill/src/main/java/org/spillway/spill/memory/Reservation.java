@@ -146,6 +146,30 @@ public final class Reservation implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes up to {@code max} of this reservation's bytes away without returning them to the budget (they stay counted
+     * in use); returns the bytes taken, which the caller now accounts for. For the budget's last resort
+     * ({@link SegmentPool#takeIdleCharge}).
+     */
+    long detach(long max) {
+        while (true) {
+            long b = bytes.get();
+            long m = Math.min(b, max);
+            if (m <= 0) {
+                return 0;
+            }
+            if (bytes.compareAndSet(b, b - m)) {
+                return m;
+            }
+        }
+    }
+
+    /** Adds back bytes {@link #detach} took (still counted in use by the budget). */
+    void attach(long delta) {
+        checkOpen();
+        bytes.addAndGet(delta);
+    }
+
     /** Returns all held bytes; idempotent. */
     @Override
     public void close() {

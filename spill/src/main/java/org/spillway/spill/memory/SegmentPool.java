@@ -408,22 +408,30 @@ public final class SegmentPool implements Spillable, AutoCloseable {
     /**
      * The budget's last resort, when nothing can spill and no consumer can revoke: the pool's reservation stops
      * paying for up to {@code bytesWanted} of its idle blocks, which stay for reuse uncharged (a lease that takes one
-     * pays for it). These are blocks in slabs that still lend others (many small chunks, some spilled and some read
-     * back, scatter them), which {@link #spill} cannot close; without this a tight budget full of them could not make
-     * room at all, though none holds a live chunk. The pool's memory then exceeds its reservation by those blocks, as
-     * the class description allows. Returns the bytes given back.
+     * pays for it), and the budget hands those bytes, still counted in use, to the reservation that needed them. These
+     * are blocks in slabs that still lend others (many small chunks, some spilled and some read back, scatter them),
+     * which {@link #spill} cannot close; without this a tight budget full of them could not make room at all, though
+     * none holds a live chunk. The pool's memory then exceeds its reservation by those blocks, as the class
+     * description allows. Returns the bytes taken: the caller now owns them ({@link #returnIdleCharge} if unused).
      */
-    long releaseIdleCharge(long bytesWanted) {
+    long takeIdleCharge(long bytesWanted) {
         synchronized (lock) {
             if (closed) {
                 return 0;
             }
-            long released = Math.min(bytesWanted, retained.bytes());
-            if (released > 0) {
-                retained.shrink(released);
-            }
-            return released;
+            return retained.detach(bytesWanted);
         }
+    }
+
+    /** Gives back bytes {@link #takeIdleCharge} took and the caller could not use. */
+    void returnIdleCharge(long bytes) {
+        synchronized (lock) {
+            if (!closed) {
+                retained.attach(bytes);
+                return;
+            }
+        }
+        budget.release(bytes, false);
     }
 
     /** The pool's own reservation. */

@@ -5,6 +5,7 @@ import java.util.List;
 import org.spillway.frame.SortOrder;
 import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.spill.memory.MemoryConsumer;
+import org.spillway.spill.memory.Reservation;
 import org.spillway.frame.exec.pipeline.Terminal;
 import org.spillway.frame.plan.StoredFrame;
 import org.spillway.parallel.Morsel;
@@ -34,7 +35,8 @@ import org.spillway.spill.chunk.ChunkHandle;
  *
  * <p>Merge fan-in: an input of a merge pins one run chunk and holds its normalized keys, so at most
  * {@code (limit / 2) / (largest run chunk)} runs (at least 2) are merged at once over all workers;
- * each of the {@code P} range merges running at once gets {@code 1/P} of that.
+ * each of the {@code P} range merges running at once gets {@code 1/P} of that. When the budget has less room than
+ * that (other operators hold it), the fan-in is what fits now, at least 2, and more runs are merged in passes first.
  *
  * <p>Memory: the sort is one {@link MemoryConsumer} ({@code ExternalSort#n}) whose revocable state is its
  * workers' buffers ({@link RunGenerator}: a worker whose buffer's reservation does not fit, or that the
@@ -42,7 +44,8 @@ import org.spillway.spill.chunk.ChunkHandle;
  * memory policy's ({@link ExecContext#policy()}).
  *
  * <p>Counters: {@code sort.runs} (runs written), {@code sort.mergePasses} (passes merging groups of
- * runs before the final merge), {@code sort.ranges} (key ranges of final merges).
+ * runs before the final merge), {@code sort.ranges} (key ranges of final merges), {@code sort.fanInCuts} (merges whose
+ * fan-in was cut because the budget had less room than its share).
  */
 public final class ExternalSort {
     private final ExecContext ctx;
@@ -78,7 +81,7 @@ public final class ExternalSort {
         this.consumer = ctx.policy().register("ExternalSort", () -> {
             long b = 0;
             for (SortWorker w : workers) {
-                b += w.bufferedBytes;
+                b += w.bufferedBytes + w.writeReserve;
             }
             return b;
         });
@@ -195,10 +198,15 @@ public final class ExternalSort {
             long mergeBytes = ctx.policy().sortMergeBytes();
             int p = ctx.scheduler().parallelism();
             int fanIn = (int) Math.max(2, Math.min(4096, mergeBytes / perInput));
-            int parallelFanIn = Math.max(2, fanIn / p);
             int ranges = rangeMerge.ranges(rows);
+            int concurrent = Math.min(p, ranges);
+            // the budget may hold less than its share now (other operators' state, chunks pinned elsewhere): as many
+            // inputs as it has room for, so that a short budget means more merge passes rather than a failure
+            fanIn = affordableFanIn(Math.min(fanIn, Math.max(2, pending.size() * concurrent)), largest,
+                    KeyBlock.heapBytes(largestRows, keyColumns.length));
+            int parallelFanIn = Math.max(2, fanIn / p);
             // every range merge pins a chunk of each run: with P at once, each gets 1/P of the room
-            int finalFanIn = Math.max(2, fanIn / Math.min(p, ranges));
+            int finalFanIn = Math.max(2, fanIn / concurrent);
             preMerge.reduce(pending, finalFanIn, parallelFanIn, rowBytes);
             return rangeMerge.merge(pending, ranges, rowBytes);
         } finally {
@@ -206,6 +214,32 @@ public final class ExternalSort {
                 store.discard(r);
             }
         }
+    }
+
+    /**
+     * The most merge inputs, up to {@code wanted} (at least 2), that the budget has room for now: each pins a chunk of
+     * up to {@code chunkBytes} (off-heap) and holds its normalized keys ({@code keyBytes}, on the heap). Probed by
+     * reserving them ({@code growIfRoom}: the chunk store may spill, no operator is asked to revoke) and halving until
+     * they fit; the probe is returned before the merge, which reserves its pins as it makes them. It asks for what
+     * the merge would pin anyway, so it spills nothing the merge would not have had to.
+     */
+    private int affordableFanIn(int wanted, long chunkBytes, long keyBytes) {
+        int fanIn = Math.max(2, wanted);
+        try (Reservation heap = consumer.newReservation("sort merge inputs");
+             Reservation offHeap = ctx.budget().newOffHeapReservation(consumer.name() + " (sort merge inputs)")) {
+            while (fanIn > 2) {
+                if (heap.growIfRoom(fanIn * keyBytes) && offHeap.growIfRoom(fanIn * chunkBytes)) {
+                    break;
+                }
+                heap.shrink(heap.bytes());
+                offHeap.shrink(offHeap.bytes());
+                fanIn = Math.max(2, fanIn / 2);
+            }
+        }
+        if (fanIn < wanted) {
+            ctx.counters().add("sort.fanInCuts", 1);
+        }
+        return fanIn;
     }
 
     static int[] prefix(int n) {

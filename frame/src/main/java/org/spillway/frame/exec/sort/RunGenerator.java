@@ -24,7 +24,9 @@ import org.spillway.spill.vector.VectorBuilder;
  * every worker can merge many runs at once.
  *
  * <p>Memory: the buffer's chunks are reserved like any chunk, plus the heap its sort takes
- * ({@link RunSort#heapBytesPerRow}), in the worker's "sort buffer" reservation. When that does not fit
+ * ({@link RunSort#heapBytesPerRow}) and, from its first rows on, the builders that will write it as a run
+ * ({@link SortWorker#writeReserve}), in the worker's "sort buffer" reservation, so that writing it needs no new heap
+ * (only the run's chunks, which the chunk store can spill as they are written). When that does not fit
  * ({@code growOrRevoke}), or the budget asked the sort to spill (checked before each chunk, the worker's
  * safe point), the worker writes its buffer as a run and reports the revoke. The sizes are the memory
  * policy's ({@link org.spillway.frame.exec.pipeline.MemoryPolicy#sortRunBytes()} and the methods after it).
@@ -39,6 +41,10 @@ final class RunGenerator {
      * of the budget so that fewer runs spill and the merge needs fewer passes.
      */
     static final int CACHED_RUN_ROWS = 1 << 17;
+    /** A buffer's write reserve is for rows this many times as wide as its first chunk's ({@link SortWorker#writeReserve}). */
+    private static final int WRITE_RESERVE_HEADROOM = 2;
+    /** Run chunks written from a buffer whose rows outgrew its write reserve hold at least this many rows. */
+    private static final int MIN_WRITE_ROWS = 8;
 
     private final ExecContext ctx;
     private final Schema runSchema;
@@ -127,18 +133,32 @@ final class RunGenerator {
 
     private void copyIntoBuffer(SortWorker w, Chunk chunk, int[] sel, int count, long base) {
         long heap = heapBytesPerRow * count;
-        // room for the sort's heap and the copy (whose chunk memory Chunk.build takes right after)
+        // room for the sort's heap and the copy (whose chunk memory Chunk.build takes right after), and when the buffer
+        // starts, for the builders that will write it as a run: then writing it when the budget is short needs no new heap
         long room = Math.max(heap, estimateBytes(chunk, count));
-        if (!w.res.growOrRevoke(room)) {
+        long reserve = w.bufferedRows == 0 ? writeReserve(chunk, count) : 0;
+        if (!w.res.growOrRevoke(room + reserve)) {
             // the budget is shorter than this worker's share: write what it has and start again
             revoke(w);
-            w.res.grow(room); // nothing left of its own: the others were asked, or it fails
+            reserve = writeReserve(chunk, count);
+            w.res.grow(room + reserve); // nothing left of its own: the others were asked, or it fails
         }
+        w.writeReserve += reserve;
         w.res.shrink(room - heap);
         Chunk copy = copyRows(w, chunk, sel, count, base);
         w.buffer.add(copy);
         w.bufferedRows += count;
         w.bufferedBytes += copy.byteSize() + heap;
+    }
+
+    /**
+     * The heap kept for writing a buffer that starts with {@code rows} rows of {@code chunk}: the builders of one run
+     * chunk ({@link RunWriter#builderBytes}) of rows like these, {@link #WRITE_RESERVE_HEADROOM} times as wide (later
+     * rows may be wider: longer strings).
+     */
+    private long writeReserve(Chunk chunk, int rows) {
+        long rowBytes = Math.max(1, estimateBytes(chunk, rows) / Math.max(1, rows) - heapBytesPerRow);
+        return RunWriter.builderBytes(rowsPerRunChunk(rowBytes + heapBytesPerRow), WRITE_RESERVE_HEADROOM * rowBytes);
     }
 
     /** The selected rows of an input chunk, with their positions, as a new chunk of the run schema. */
@@ -210,10 +230,17 @@ final class RunGenerator {
         }
         RunSort.SortedRows sorted = RunSort.sort(order, w.buffer, keyColumns, inputColumns, w.bufferedRows);
         int keep = limit >= 0 ? (int) Math.min(limit, w.bufferedRows) : w.bufferedRows;
+        long rowBytes = Math.max(1, (w.bufferedBytes - heapBytesPerRow * w.bufferedRows) / w.bufferedRows);
         int rowsPerChunk = rowsPerRunChunk(w);
+        // the builders fit in what the buffer kept for them (so that a buffer written because the budget is short
+        // needs no new heap): smaller run chunks when its rows came out wider than its first chunk's (by more than the
+        // reserve's headroom), down to a few rows
+        if (RunWriter.builderBytes(rowsPerChunk, rowBytes) > w.writeReserve) {
+            long fit = (w.writeReserve - RunWriter.builderBytes(0, rowBytes)) * 2 / (3 * rowBytes);
+            rowsPerChunk = (int) Math.max(MIN_WRITE_ROWS, Math.min(rowsPerChunk, fit));
+        }
         SortedRun run = new SortedRun();
         try {
-            long rowBytes = Math.max(1, (w.bufferedBytes - heapBytesPerRow * w.bufferedRows) / w.bufferedRows);
             writeRows(w, sorted, keep, rowsPerChunk, store.output(run, RunStore.samplesPerChunk(keep, rowsPerChunk, rowBytes)));
         } catch (RuntimeException | Error e) {
             store.discard(run);
@@ -226,7 +253,12 @@ final class RunGenerator {
 
     /** Rows per run chunk: about {@link #runChunkBytes} of this buffer's rows. */
     int rowsPerRunChunk(SortWorker w) {
-        return (int) Math.max(RunStore.MIN_RUN_CHUNK_ROWS, Math.min(ctx.chunkRows(), runChunkBytes / Math.max(1, w.bufferedBytes / w.bufferedRows)));
+        return rowsPerRunChunk(w.bufferedBytes / w.bufferedRows);
+    }
+
+    /** Rows per run chunk of rows taking {@code bufferedRowBytes} each in a buffer (their sort's heap included). */
+    private int rowsPerRunChunk(long bufferedRowBytes) {
+        return (int) Math.max(RunStore.MIN_RUN_CHUNK_ROWS, Math.min(ctx.chunkRows(), runChunkBytes / Math.max(1, bufferedRowBytes)));
     }
 
     /** Gathers the first {@code count} sorted rows into chunks of the run schema, in order. */
@@ -243,7 +275,7 @@ final class RunGenerator {
         }
         long rowBytes = Math.max(1, (w.bufferedBytes - heapBytesPerRow * w.bufferedRows) / w.bufferedRows);
         try (RunWriter writer = new RunWriter(runSchema, rowsPerChunk, ctx.budget(), "sort run", out, w.res,
-                RunWriter.builderBytes(rowsPerChunk, rowBytes), RunWriter.PLAIN_ABOVE)) {
+                RunWriter.builderBytes(rowsPerChunk, rowBytes), RunWriter.PLAIN_ABOVE, w.writeReserve)) {
             writer.gather(byColumn, sorted.slots(), sorted.rows(), 0, count);
             writer.finish();
         }

@@ -14,7 +14,8 @@ import org.spillway.spill.vector.VectorBuilder;
  * ({@link VectorBuilder#gather}), and hands each full chunk to its {@link Output}.
  *
  * <p>Memory: the builders' heap, about {@code chunkRows} rows, is reserved up front as an estimate
- * ({@code builderBytes}) in the caller's reservation and returned by {@link #close()}; each chunk's
+ * ({@code builderBytes}, less what the caller holds for it already) in the caller's reservation and returned by
+ * {@link #close()}; each chunk's
  * off-heap memory is reserved when it is built ({@link Chunk#build}).
  */
 public final class RunWriter implements AutoCloseable {
@@ -38,6 +39,7 @@ public final class RunWriter implements AutoCloseable {
     private final String consumer;
     private final Output out;
     private final Reservation res;
+    /** What this writer grew {@link #res} by (the builders' estimate less what the caller had already reserved). */
     private final long reserved;
     private int inChunk;
     private long written;
@@ -53,14 +55,25 @@ public final class RunWriter implements AutoCloseable {
      */
     RunWriter(Schema schema, int chunkRows, MemoryBudget budget, String consumer, Output out, Reservation res, long builderBytes,
               int plainAbove) {
+        this(schema, chunkRows, budget, consumer, out, res, builderBytes, plainAbove, 0);
+    }
+
+    /**
+     * A writer whose caller already holds {@code prepaid} bytes of the builders' estimate in {@code res} (a sort
+     * worker's buffer keeps them so that writing it as a run when the budget is short needs no new memory): only
+     * the rest is reserved here, and only that is returned by {@link #close()}.
+     */
+    RunWriter(Schema schema, int chunkRows, MemoryBudget budget, String consumer, Output out, Reservation res, long builderBytes,
+              int plainAbove, long prepaid) {
+        long grow = Math.max(0, builderBytes - prepaid);
         this.schema = schema;
         this.chunkRows = chunkRows;
         this.budget = budget;
         this.consumer = consumer;
         this.out = out;
-        res.grow(builderBytes);
+        res.grow(grow);
         this.res = res;
-        this.reserved = builderBytes;
+        this.reserved = grow;
         this.builders = ChunkOps.builders(schema, chunkRows);
         for (VectorBuilder b : builders) {
             if (b instanceof org.spillway.spill.vector.StringVectorBuilder s) {

@@ -16,8 +16,8 @@ import org.spillway.spill.vector.VectorBuilder;
  * {@link ExternalSort#terminal()}, filled by {@link RunGenerator}, handed back to
  * {@link ExternalSort#finish}; callers only pass it along.
  *
- * <p>Memory: the buffer's chunks and the heap their sort will take are reserved in {@link #res}
- * ("sort buffer"), returned when the buffer is written or dropped.
+ * <p>Memory: the buffer's chunks, the heap their sort will take and the builders that will write it as a run
+ * ({@link #writeReserve}) are reserved in {@link #res} ("sort buffer"), returned when the buffer is written or dropped.
  */
 public final class SortWorker {
     final Reservation res;
@@ -25,6 +25,12 @@ public final class SortWorker {
     /** Bytes buffered (chunks and their sort's heap); volatile: the budget reads it as the sort's revocable bytes. */
     volatile long bufferedBytes;
     int bufferedRows;
+    /**
+     * Bytes of {@link #res} kept while the buffer holds rows for the builders that write it as a run
+     * ({@link RunGenerator#writeBuffer}), so that writing it when the budget is short needs no new heap; volatile, as
+     * {@link #bufferedBytes}.
+     */
+    volatile long writeReserve;
     int lastSeq = -1;
     long morselRows;
     private final Schema runSchema;
@@ -63,6 +69,7 @@ public final class SortWorker {
         buffer.clear();
         bufferedBytes = 0;
         bufferedRows = 0;
+        writeReserve = 0;
         cutoffKeys = null;
         if (res.bytes() > 0) {
             res.shrink(res.bytes());

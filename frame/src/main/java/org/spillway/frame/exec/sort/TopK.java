@@ -63,6 +63,7 @@ final class TopK {
             kept.forEach(Chunk::close);
             throw e;
         }
+        long reserve = w.writeReserve; // kept for writing the rows kept
         w.closeBuffer();
         w.buffer.addAll(kept);
         long bytes = 0;
@@ -71,7 +72,8 @@ final class TopK {
         }
         w.bufferedRows = keep;
         w.bufferedBytes = bytes + heapBytesPerRow * keep;
-        w.res.grow(heapBytesPerRow * keep);
+        w.res.grow(heapBytesPerRow * keep + reserve);
+        w.writeReserve = reserve;
         if (keep > 0) {
             Chunk last = kept.getLast();
             w.cutoffKeys = runs.keyVectors(last);
