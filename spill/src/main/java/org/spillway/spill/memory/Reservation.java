@@ -133,17 +133,9 @@ public final class Reservation implements AutoCloseable {
         if (to.heap != heap) {
             throw new IllegalArgumentException("cannot move bytes between heap and off-heap reservations: " + this + " -> " + to);
         }
-        while (true) {
-            long b = bytes.get();
-            long m = Math.min(b, max);
-            if (m <= 0) {
-                return 0;
-            }
-            if (bytes.compareAndSet(b, b - m)) {
-                to.bytes.addAndGet(m);
-                return m;
-            }
-        }
+        long m = detach(max);
+        to.bytes.addAndGet(m);
+        return m;
     }
 
     /**
