@@ -257,7 +257,7 @@ class DecimalTest {
     }
 
     @Test
-    @SpillwayTest(memoryLimit = "1m")
+    @SpillwayTest(memoryLimit = "2m")
     void decimalsSpillAndComeBackExactlyThroughSortGroupByAndJoin(Spillway sw) {
         DataFrame f = sw.readParquet(duckFile);
         DataFrame sorted = f.sort(Functions.desc("d38_10"), Functions.asc("id")).select("id", "d4_2", "d38_10");

@@ -159,6 +159,9 @@ public final class SegmentPool implements Spillable, AutoCloseable {
         if (size >= slabTarget) {
             return 1;
         }
+        if (slabTarget < MAX_SLAB_BYTES) {
+            return (int) Math.max(1, slabTarget / size); // a small limit: slabs stay within 1/64 of it
+        }
         return (int) Math.min(MAX_BLOCKS_PER_SLAB, (slabTarget + size - 1) / size); // at least the target: a mapping of its own
     }
 
