@@ -51,7 +51,11 @@ import org.spillway.ml.OneHotEncoder;
 import org.spillway.ml.Pipeline;
 import org.spillway.ml.PipelineModel;
 import org.spillway.ml.RegressionEvaluator;
+import org.spillway.ml.Schedulers;
+import org.spillway.ml.SearchSpace;
 import org.spillway.ml.StandardScaler;
+import org.spillway.ml.TuneResults;
+import org.spillway.ml.Tuner;
 import org.spillway.ml.recommendation.ALS;
 import org.spillway.ml.recommendation.ALSModel;
 import org.spillway.ml.serve.ModelServer;
@@ -162,7 +166,7 @@ final class Demo {
             }
             train(o, memory, limit, work, timings);
             clusterAndRecommend(memory, work, timings);
-            System.out.println("\n14. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
+            System.out.println("\n15. Timings (" + Runtime.getRuntime().availableProcessors() + " cores, memory limit "
                     + MemoryBudget.formatBytes(limit) + "):");
             for (Timing t : timings) {
                 System.out.printf(Locale.ROOT, "   %-30s %8.2f s  %s%n", t.step(), t.seconds(), t.result());
@@ -282,11 +286,11 @@ final class Demo {
      * test AUC, log loss and summary, and (with --keep) ROC and loss-curve charts.
      */
     /**
-     * Step 13: k-means on Gaussian blobs with known centres, and ALS on synthetic low-rank ratings, both generated
+     * Step 14: k-means on Gaussian blobs with known centres, and ALS on synthetic low-rank ratings, both generated
      * into the session and trained from its (spilling) chunk store.
      */
     private static void clusterAndRecommend(String memory, Path work, List<Timing> timings) throws Exception {
-        System.out.println("\n13. Clustering and recommendations: k-means on 400,000 points around 6 known centres, and ALS on"
+        System.out.println("\n14. Clustering and recommendations: k-means on 400,000 points around 6 known centres, and ALS on"
                 + " 500,000 ratings of 20,000 users x 2,000 items (rank 8 plus noise 0.5), trained out of core:");
         try (Spillway sw = Spillway.builder().memoryLimit(memory).spillDir(work.resolve("spill")).progress(false).build()) {
             GaussianBlobs blobs = new GaussianBlobs(6, 4, 400_000, 3);
@@ -351,7 +355,32 @@ final class Demo {
                         + work.resolve("model.json"));
             }
             serve(model, test, timings);
+            tune(train, test, timings);
         }
+    }
+
+    /**
+     * Step 13: a hyperparameter search on the same flights: 8 trials of regParam and batch size for an SGD logistic
+     * regression in the same pipeline, 2 at a time, under ASHA, which stops the trials that fall behind at its rungs;
+     * the trials' table and the epochs run against the 8 x 6 a search without early stopping runs.
+     */
+    private static void tune(DataFrame train, DataFrame validation, List<Timing> timings) throws Exception {
+        System.out.println("\n13. Hyperparameter search: new Tuner(pipeline factory, log loss).space(regParam, batchSize)"
+                + ".numSamples(8).scheduler(Schedulers.asha()), 2 trials at a time on up to 200,000 of the training flights:");
+        SearchSpace space = SearchSpace.builder().loguniform("regParam", 1e-6, 1e-1).choice("batchSize", 256, 1024).build();
+        TuneResults results = time(timings, "tune 8 trials (ASHA)", () -> new Tuner(p -> new Pipeline(
+                        new OneHotEncoder().inputCols("hour", "dow", "month", "origin", "dest"),
+                        new StandardScaler().inputCols("logdist"),
+                        new LogisticRegression().labelCol("label").solver("sgd").regParam(p.getDouble("regParam"))
+                                .batchSize(p.getInt("batchSize")).maxIter(6)),
+                        new BinaryClassificationEvaluator().labelCol("label").metricName("logLoss"))
+                        .space(space).numSamples(8).seed(1).maxConcurrentTrials(2)
+                        .scheduler(Schedulers.asha().maxT(6).gracePeriod(1).reductionFactor(3))
+                        .fit(train.limit(200_000), validation),
+                r -> String.format(Locale.ROOT, "best log loss %.4f", r.best().metric()));
+        System.out.println(indent(results.toString()));
+        System.out.printf(Locale.ROOT, "   %d epochs run of the 48 that 8 trials x 6 epochs take without early stopping;"
+                + " best %s, validation log loss %.4f%n", results.totalIterations(), results.best().params(), results.best().metric());
     }
 
     /**
