@@ -21,7 +21,8 @@ import java.util.Optional;
  * use; with the session's workers, spill and I/O threads each in an arena, memory freed by one thread and needed
  * by another was held once per arena (at 1e8 rows under 1 GiB: 14 arenas of about 60 MiB each, 400 MiB more than
  * the live memory). The pool's slabs are mappings of their own ({@link SegmentPool}), so what remains in the arenas
- * is small (the JVM's own and native libraries' buffers), and two arenas serve it without contention.
+ * is mostly the JVM's own and native libraries' buffers. The cap applies to threads that first allocate after it is
+ * set: arenas the JVM's startup threads made remain (a 1e8 run after the fix still showed seven).
  *
  * <p>Applied once per process by the first session ({@link #apply()}), on Linux with glibc and native access enabled
  * ({@code --enable-native-access=ALL-UNNAMED}, as {@code ./spillway} starts the JVM); elsewhere nothing is done.
