@@ -38,7 +38,7 @@ public final class PooledArena implements Arena {
         return reservation;
     }
 
-    /** The bytes this lease asked for (what its reservation holds). */
+    /** The bytes lent: the block's size (what the lease asked, rounded up to its class), or what it asked for an arena of its own. */
     public long lentBytes() {
         return lent;
     }
