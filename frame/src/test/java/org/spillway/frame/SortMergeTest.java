@@ -155,7 +155,11 @@ class SortMergeTest {
             assertEquals(results.get(0), results.get(1), "parallelism 1 and 2 under " + memory);
             assertEquals(results.get(0), results.get(2), "parallelism 1 and 3 under " + memory);
             assertEquals(expectedIds(rows), results.get(0).stream().map(r -> ((List<?>) r).getFirst()).toList());
-            assertTrue(ranges.get(1) > ranges.get(0), "parallelism 2 splits the final merge into more ranges: " + ranges);
+            // under 64m the rows may fit one worker's buffer (one run, nothing to merge: ranges [0, 0, ..]) when the
+            // other worker gets no morsel, as a CI check under load saw; under 2m there are always runs to merge
+            if (memory.equals("2m")) {
+                assertTrue(ranges.get(1) > ranges.get(0), "parallelism 2 splits the final merge into more ranges: " + ranges);
+            }
         }
     }
 }

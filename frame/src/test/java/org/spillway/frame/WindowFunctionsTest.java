@@ -175,7 +175,9 @@ class WindowFunctionsTest {
         GroupByData g = GroupByData.of(50_000, 100).nas(nas);
         Path csv = g.writeCsvInto(dir);
         Spillway sw = sessions.open(memory, parallelism);
-        DataFrame x = sw.readCsv(csv.toString());
+        // collected, so that under 2m the input itself spills and the window reads it back (read lazily, the query
+        // streams: the top-k keeps two rows of each id6 and fits 2m without spilling)
+        DataFrame x = sw.readCsv(csv.toString()).collect();
         DataFrame nonNull = x.filter(col("v3").isNotNull());
         DataFrame window = nonNull.withColumn("r", rowNumber().over(Window.partitionBy("id6").orderBy(desc("v3"))))
                 .filter(col("r").leq(2)).select("id6", "v3");
