@@ -29,8 +29,9 @@ import org.spillway.frame.testkit.SpillwayTest;
 /**
  * The unboxed per-partition top-k ({@link PartitionTopKTable}) out of core, against DuckDB: tens of thousands of window
  * partitions under a 16 MB budget, so that the workers' tables freeze and the rows of the partitions not in them go to
- * the spilled hash partitions, which are run after the input. Partition keys of every kind (int32 with nulls, inside and outside the directly indexed window; strings, whose pool grows with the
- * diverted rows; int64; float64; two columns), order keys ascending and descending with nulls and ties
+ * the spilled hash partitions, which are run after the input. Partition keys of every kind (int32 with nulls, inside
+ * and outside the directly indexed window; strings, whose pool grows with the diverted rows; int64; float64; two
+ * columns), order keys ascending and descending with nulls and ties
  * ({@code rank()} keeps them), parallelism 1 and 2 giving the same rows. The tables' cap is lowered (a test hook) so
  * that every query spills; one test spills by the budget alone. With the cap at 64 KB the spilled partitions spill
  * again (the next hash bits split them).
