@@ -153,13 +153,15 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             return b;
         });
         this.reservation = consumer.newReservation("top-k states");
-        this.bucketRows = (int) Math.clamp(2L * ctx.chunkRows() / BUCKETS, 256, 8192);
         long rb = 1;
         for (int j = 0; j < schema.size(); j++) {
             DataType t = schema.type(j);
             rb += t.isVariableWidth() ? 24 : t.kind() == DataType.Kind.BOOL ? 1 : vectorOf(t) == IntVector.class ? 4 : 8;
         }
         this.rowBytes = rb;
+        // a worker's buffers (reserved at twice their rows) take at most a quarter of its share of the budget
+        long byShare = ctx.policy().workerShare() / (8L * BUCKETS * rb);
+        this.bucketRows = (int) Math.clamp(Math.min(2L * ctx.chunkRows() / BUCKETS, byShare), 16, 8192);
     }
 
     /** True if the order keys are all of fixed-width types and {@code k} is at most {@link #MAX_K}. */
