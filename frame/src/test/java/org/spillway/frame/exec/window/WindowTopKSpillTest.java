@@ -34,7 +34,7 @@ import org.spillway.frame.testkit.SpillwayTest;
  * columns), order keys ascending and descending with nulls and ties
  * ({@code rank()} keeps them), parallelism 1 and 2 giving the same rows. The tables' cap is lowered (a test hook) so
  * that every query spills; one test spills by the budget alone. With the cap at 64 KB the spilled partitions spill
- * again (the next hash bits split them).
+ * again (the next hash bits split them). Revoke requests from the budget flush the tables while they run.
  */
 @SpillwayTest
 class WindowTopKSpillTest {
@@ -163,6 +163,50 @@ class WindowTopKSpillTest {
             }
         } finally {
             PartitionTopKTable.testCap = saved;
+        }
+    }
+
+    /**
+     * The budget asks the operator to give its memory back while it runs (another thread sends revoke requests to the
+     * {@code WindowTopK} consumer until two were honoured): each worker flushes its kept rows to the spilled partitions
+     * at its next chunk and starts an empty table, and the answer is still DuckDB's.
+     */
+    @Test
+    void revokeRequestsFlushTheTables(SpillwaySessions sessions) throws InterruptedException {
+        Q q = QUERIES.get(1);
+        List<List<Object>> expected = DuckOracle.query(q.sql().replace(" FROM t", " FROM read_parquet('" + file + "')"));
+        for (int parallelism : new int[] {1, 2}) {
+            Spillway sw = sessions.open("64m", parallelism, 4096);
+            org.spillway.spill.memory.MemoryBudget budget = sw.budget();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread asker = new Thread(() -> {
+                while (!done.get() && budget.revokeStats().getOrDefault("memory.revokes.WindowTopK", 0L) < 2) {
+                    for (org.spillway.spill.memory.MemoryConsumer c : budget.consumers()) {
+                        if (c.kind().equals("WindowTopK")) {
+                            c.requestRevoke();
+                        }
+                    }
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            asker.start();
+            List<List<Object>> rows;
+            try {
+                rows = DuckOracle.rows(q.api().apply(sw.readParquet(file)));
+            } finally {
+                done.set(true);
+                asker.join();
+            }
+            DuckOracle.assertSameRows(expected, rows);
+            Map<String, Long> stats = budget.revokeStats();
+            assertTrue(stats.getOrDefault("memory.revokes.WindowTopK", 0L) >= 1, stats.toString());
+            Map<String, Long> c = sw.counters();
+            assertTrue(c.getOrDefault("window.topKFlushes", 0L) >= 1, c.toString());
+            assertTrue(c.getOrDefault("window.topKSpilledPartitions", 0L) >= 1, c.toString());
         }
     }
 
