@@ -110,9 +110,21 @@ class WindowTopKTest {
     }
 
     @Test
-    void tooManyPartitionsFallBackToTheSort(SpillwaySessions sessions) {
+    void tooManyPartitionsSpillTheirHashPartitions(SpillwaySessions sessions) {
         Spillway sw = sessions.open("2m", 2, 1024);
         DataFrame f = data.read(sw).withColumn("n", rowNumber().over(Window.partitionBy("rn").orderBy("k_int")))
+                .filter(col("n").leq(1));
+        assertEquals(60_000, f.count());
+        assertEquals(60_000, f.rows().size());
+        assertEquals(2L, sw.counters().get("window.topK"), "one per run: " + sw.counters());
+        assertEquals(null, sw.counters().get("window.topKFallbacks"), sw.counters().toString());
+        assertTrue(sw.counters().getOrDefault("window.topKSpilledPartitions", 0L) >= 2, sw.counters().toString());
+    }
+
+    @Test
+    void tooManyPartitionsOfABoxedOrderFallBackToTheSort(SpillwaySessions sessions) {
+        Spillway sw = sessions.open("2m", 2, 1024);
+        DataFrame f = data.read(sw).withColumn("n", rowNumber().over(Window.partitionBy("rn").orderBy("k_str")))
                 .filter(col("n").leq(1));
         assertEquals(60_000, f.count());
         assertEquals(60_000, f.rows().size());

@@ -139,6 +139,26 @@ public final class GroupTable {
         }
     }
 
+    /** The group id of row {@code row} of {@code batch}, or -1 if the table has no such group (nothing is added). */
+    public int find(KeyBatch batch, int row) {
+        long h = batch.hash[row];
+        long nm = batch.nullMask[row];
+        long[][] codes = batch.codes;
+        int slot = (int) h & mask;
+        long tag = h & TAG;
+        while (true) {
+            long e = table[slot];
+            if (e == 0) {
+                return -1;
+            }
+            int g = (int) e - 1;
+            if ((e & TAG) == tag && nulls[g] == nm && keysEqual(g, codes, row)) {
+                return g;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     /** The group id of a single-column key (no nulls) with code {@code code} and value hash {@code h}. */
     public int findOrInsert1(long h, long code) {
         int slot = (int) h & mask;

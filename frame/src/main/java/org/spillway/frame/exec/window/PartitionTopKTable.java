@@ -3,6 +3,7 @@ package org.spillway.frame.exec.window;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.spillway.frame.SortOrder;
 import org.spillway.frame.exec.hash.GroupTable;
 import org.spillway.frame.exec.hash.KeyBatch;
@@ -10,11 +11,14 @@ import org.spillway.frame.exec.hash.StringPool;
 import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.frame.exec.pipeline.Terminal;
 import org.spillway.frame.plan.StoredFrame;
+import org.spillway.parallel.Morsel;
+import org.spillway.parallel.Sink;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.PinnedChunk;
+import org.spillway.spill.memory.MemoryConsumer;
 import org.spillway.spill.memory.Reservation;
 import org.spillway.spill.vector.BoolVector;
 import org.spillway.spill.vector.ColumnVector;
@@ -43,16 +47,43 @@ import org.spillway.spill.vector.VectorBuilder;
  *
  * <p>Memory: the tables are heap arrays of primitives, about {@code 8 x (partition keys + 2 + 1 + k x (order key longs
  * + 1)) + 16} bytes per partition slot (a power of two of them per worker), reserved in the session budget before
- * they grow; past {@code cap} bytes (or when the budget has no room) the terminal stops with
- * {@link PartitionTopKTerminal.TooLarge} and the caller sorts every row instead. The copied rows are chunks in the
- * store, accounted there.
+ * they grow, up to {@code cap} bytes over all workers. The copied rows are chunks in the store, accounted there.
+ *
+ * <p><b>Out of core.</b> The top k of a set of rows is the top k of its parts' top k, and the window sorts and ranks
+ * again whatever this terminal keeps, so any row may be handed to another part as long as it ends in exactly one.
+ * When a worker's table cannot grow (past {@code cap}, or the budget has no room) it is <i>frozen</i>: its partitions
+ * keep taking their rows, and a row of a partition not in it is <i>diverted</i> to one of {@link #BUCKETS} spilled
+ * hash partitions (by {@link #BITS} bits of its partition key's hash; whole rows, buffered per bucket and written as
+ * chunks to the store, which spills them). When the budget asks this operator to give memory back (a
+ * {@link MemoryConsumer} revoke, honoured between chunks) or its string pool cannot grow, a worker <i>flushes</i>: its
+ * kept rows go to the spilled partitions too and its table starts empty. After the input, each worker's kept rows
+ * are the result of its share, and each spilled partition (the same bucket of every worker) is run through a fresh
+ * table of its own, in parallel, the next hash bits splitting what diverts again (down to the last bits, where the
+ * table grows as the budget allows or the query fails with the budget's error). The fast path, a table that fits, is
+ * the same as without spilling. With ties, the room for a chunk's worth of ties is reserved before the chunk; a chunk
+ * without it is diverted whole.
  *
  * <p>Counters: {@code window.topKRowsKept} (the rows handed to the window), {@code window.topKCompactions} (garbage
- * compacted during the run).
+ * compacted during the run), {@code window.topKFrozenTables} (workers' tables that stopped growing),
+ * {@code window.topKSpilledRows} (rows written to the spilled partitions), {@code window.topKSpilledPartitions}
+ * (spilled partitions run after the input, at every level), {@code window.topKRepartitions} (those that were split
+ * again), {@code window.topKFlushes} (tables flushed to the spilled partitions), and the budget's
+ * {@code memory.revokes.WindowTopK}.
  */
 final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, StoredFrame> {
     /** The largest k of this table: each partition's slot holds k entries up front. */
     static final long MAX_K = 128;
+    /** Hash bits per level of the spilled partitions. */
+    static final int BITS = 6;
+    /** Spilled partitions per level. */
+    static final int BUCKETS = 1 << BITS;
+    /** The deepest level: its table grows as the budget allows instead of diverting rows. */
+    static final int MAX_LEVEL = 64 / BITS - 1;
+    /**
+     * A lower cap on the tables' heap than the caller's, for tests (0: none), so that the spilled partitions spill
+     * again. Package-private and mutable so that a test can lower it (and must restore it).
+     */
+    static volatile long testCap;
 
     private final Schema schema;
     private final int[] partitionColumns;
@@ -73,8 +104,15 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     private final ExecContext ctx;
     private final String name;
     private final long cap;
+    private final MemoryConsumer consumer;
     private final Reservation reservation;
     private long held;
+    /** Every live local (the input's workers, then the spilled partitions' runs): what a revoke could free. */
+    private final List<Local> locals = new CopyOnWriteArrayList<>();
+    /** Rows a spilled partition's buffer collects before it is written as a chunk. */
+    private final int bucketRows;
+    /** The heap bytes of a buffered row (an estimate: fixed widths, 24 per string). */
+    private final long rowBytes;
 
     /**
      * A terminal keeping the first {@code k} rows per partition of {@code partitionKeys} in the order {@code orders}
@@ -106,8 +144,24 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         this.stride = h + this.k * e;
         this.ctx = ctx;
         this.name = name;
-        this.cap = cap;
-        this.reservation = ctx.budget().newReservation("WindowTopK");
+        this.cap = testCap > 0 ? Math.min(cap, testCap) : cap;
+        this.consumer = ctx.policy().register("WindowTopK", () -> {
+            long b = 0;
+            for (Local l : locals) {
+                b += l.bytes;
+            }
+            return b;
+        });
+        this.reservation = consumer.newReservation("top-k states");
+        long rb = 1;
+        for (int j = 0; j < schema.size(); j++) {
+            DataType t = schema.type(j);
+            rb += t.isVariableWidth() ? 24 : t.kind() == DataType.Kind.BOOL ? 1 : vectorOf(t) == IntVector.class ? 4 : 8;
+        }
+        this.rowBytes = rb;
+        // a worker's buffers (reserved at twice their rows) take at most a quarter of its share of the budget
+        long byShare = ctx.policy().workerShare() / (8L * BUCKETS * rb);
+        this.bucketRows = (int) Math.clamp(Math.min(2L * ctx.chunkRows() / BUCKETS, byShare), 16, 8192);
     }
 
     /** True if the order keys are all of fixed-width types and {@code k} is at most {@link #MAX_K}. */
@@ -141,8 +195,9 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         final KeyBatch batch = new KeyBatch();
         /** Group slots the table has now (it doubles when full). */
         int capacity = 16;
-        /** Bytes charged for this local. */
+        /** Bytes charged for this local, and of them those of the spilled partitions' buffers (outside the cap). */
         long bytes;
+        long bufferBytes;
         /** The chunks of copied rows; a row reference is (index in this list) << 32 | row. */
         List<ChunkHandle> handles = new ArrayList<>();
         long copied;
@@ -165,23 +220,66 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         boolean directDecided;
         /** The entry a better row pushed out. */
         long[] moved;
+        /** The hash level this local diverts by: 0 for the input's workers, one more per spilled level. */
+        final int level;
+        /** The table is full and cannot grow: rows of partitions not in it are diverted. */
+        boolean frozen;
+        /** The last revoke request honoured. */
+        long revokeSeen;
+        /** Per spilled partition, its buffered rows (one builder per column), and by column ({@code [column][bucket]}). */
+        VectorBuilder[][] buckets;
+        VectorBuilder[][] byColumn;
+        /** Per spilled partition, its chunks written so far. */
+        List<List<ChunkHandle>> spilled;
+        /** Scratch: the rows of the chunk to divert, and each one's spilled partition. */
+        int[] divert = new int[0];
+        int[] part = new int[0];
+        int[] counts = new int[BUCKETS];
+
+        Local(int level) {
+            this.level = level;
+        }
     }
 
     @Override
     public Local newLocal() {
-        Local l = new Local();
+        return newLocal(0);
+    }
+
+    private Local newLocal(int level) {
+        Local l = new Local(level);
         l.moved = new long[e];
         l.table = new GroupTable(partitionColumns.length, stride);
-        charge(l, GroupTable.bytesForGroups(partitionColumns.length, stride, 16));
+        forceCharge(l, GroupTable.bytesForGroups(partitionColumns.length, stride, 16));
+        l.revokeSeen = consumer.revokeEpoch();
+        locals.add(l);
         return l;
     }
 
     @Override
     public boolean accept(Local l, int seq, int index, Chunk chunk, boolean independent) {
+        process(l, chunk);
+        return false;
+    }
+
+    /** Takes a chunk's rows into {@code l}: into its partitions' top k, or diverted to the spilled partitions. */
+    private void process(Local l, Chunk chunk) {
         int rows = chunk.rows();
         if (rows == 0) {
-            return false;
+            return;
         }
+        long epoch = consumer.revokeEpoch();
+        if (epoch != l.revokeSeen) { // a safe point: the budget asked this operator to give memory back
+            l.revokeSeen = epoch;
+            if (l.level < MAX_LEVEL && (l.table.size() > 0 || l.direct != null)) {
+                consumer.revoked(flush(l));
+            }
+        }
+        if (withTies && !tieRoom(l, rows)) {
+            divertAll(l, chunk);
+            return;
+        }
+        long poolBytes = l.pool.bytes();
         KeyBatch batch = l.batch;
         batch.reset(partitionColumns.length, rows);
         for (int j = 0; j < partitionColumns.length; j++) {
@@ -205,7 +303,11 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             l.picks = new int[rows];
         }
         int[] picks = l.picks;
-        long poolBytes = l.pool.bytes();
+        if (l.divert.length < rows) {
+            l.divert = new int[rows];
+        }
+        int[] divert = l.divert;
+        int diverted = 0;
         for (int r = 0; r < rows; r++) {
             long[] st;
             int b;
@@ -215,13 +317,19 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
                 st = l.direct;
                 b = (int) off * stride;
             } else {
-                if (l.table.size() == l.capacity) {
-                    long more = GroupTable.bytesForGroups(partitionColumns.length, stride, 2L * l.capacity)
-                            - GroupTable.bytesForGroups(partitionColumns.length, stride, l.capacity);
-                    charge(l, more);
-                    l.capacity *= 2;
+                if (l.table.size() == l.capacity && !l.frozen) {
+                    grow(l);
                 }
-                int g = l.table.findOrInsert(batch, r);
+                int g;
+                if (l.frozen) {
+                    g = l.table.find(batch, r);
+                    if (g < 0) {
+                        divert[diverted++] = r;
+                        continue;
+                    }
+                } else {
+                    g = l.table.findOrInsert(batch, r);
+                }
                 st = l.table.states();
                 b = g * stride;
             }
@@ -259,8 +367,13 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             }
         }
         long grown = l.pool.bytes() - poolBytes;
-        if (grown > 0) {
-            charge(l, grown);
+        boolean poolShort = false;
+        if (grown > 0 && !tryCharge(l, grown)) {
+            if (l.level < MAX_LEVEL) {
+                poolShort = true; // flushed below, which empties the pool
+            } else {
+                forceCharge(l, grown);
+            }
         }
         if (picked > 0) {
             l.handles.add(ctx.store().put(gather(l, chunk, picks, picked)));
@@ -275,13 +388,207 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
                 ctx.counters().add("window.topKCompactions", 1);
             }
         }
-        return false;
+        if (diverted > 0) {
+            divertRows(l, chunk, divert, diverted);
+        }
+        if (poolShort) {
+            flush(l);
+        }
+    }
+
+    /**
+     * The table of {@code l} is full: doubles it if its reservation can grow (within {@code cap}), else freezes it
+     * (at the last level it grows as the budget allows, or the query fails with the budget's error).
+     */
+    private void grow(Local l) {
+        long more = GroupTable.bytesForGroups(partitionColumns.length, stride, 2L * l.capacity)
+                - GroupTable.bytesForGroups(partitionColumns.length, stride, l.capacity);
+        if (tryCharge(l, more)) {
+            l.capacity *= 2;
+        } else if (l.level >= MAX_LEVEL) {
+            forceCharge(l, more);
+            l.capacity *= 2;
+        } else {
+            l.frozen = true;
+            ctx.counters().add("window.topKFrozenTables", 1);
+        }
+    }
+
+    /** Makes room for {@code rows} more ties; false if the budget has none (the caller then diverts the chunk). */
+    private boolean tieRoom(Local l, int rows) {
+        long need = (long) l.tied + rows;
+        if (need <= l.tiedRef.length) {
+            return true;
+        }
+        int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(64, Math.max(need, 2L * l.tiedRef.length)));
+        long bytes = 12L * (n - l.tiedRef.length);
+        if (!tryCharge(l, bytes)) {
+            if (l.level < MAX_LEVEL) {
+                return false;
+            }
+            forceCharge(l, bytes);
+        }
+        l.tiedRef = Arrays.copyOf(l.tiedRef, n);
+        l.tiedNext = Arrays.copyOf(l.tiedNext, n);
+        return true;
+    }
+
+    /** The spilled partition of a row whose partition key hashes to {@code hash}, at {@code level}. */
+    private static int bucket(long hash, int level) {
+        return (int) (hash >>> (64 - BITS * (level + 1))) & (BUCKETS - 1);
+    }
+
+    /** Sets up {@code l}'s buffers of the spilled partitions (their heap reserved) unless it has them. */
+    private void ensureBuckets(Local l) {
+        if (l.buckets != null) {
+            return;
+        }
+        long bytes = 2L * BUCKETS * bucketRows * rowBytes; // not part of the tables' cap
+        reservation.grow(bytes);
+        synchronized (reservation) {
+            l.bytes += bytes;
+            l.bufferBytes += bytes;
+        }
+        VectorBuilder[][] b = new VectorBuilder[BUCKETS][schema.size()];
+        VectorBuilder[][] c = new VectorBuilder[schema.size()][BUCKETS];
+        for (int p = 0; p < BUCKETS; p++) {
+            for (int j = 0; j < schema.size(); j++) {
+                b[p][j] = VectorBuilder.forType(schema.type(j), bucketRows);
+                c[j][p] = b[p][j];
+            }
+        }
+        l.spilled = new ArrayList<>();
+        for (int p = 0; p < BUCKETS; p++) {
+            l.spilled.add(new ArrayList<>());
+        }
+        l.byColumn = c;
+        l.buckets = b;
+    }
+
+    /** Diverts rows {@code rows[0..n)} of {@code chunk} (whose key hashes are in {@code l.batch}) to the spilled partitions. */
+    private void divertRows(Local l, Chunk chunk, int[] rows, int n) {
+        ensureBuckets(l);
+        if (l.part.length < n) {
+            l.part = new int[Math.max(n, 1024)];
+        }
+        int[] part = l.part;
+        long[] hash = l.batch.hash;
+        for (int i = 0; i < n; i++) {
+            part[i] = bucket(hash[rows[i]], l.level);
+        }
+        for (int j = 0; j < schema.size(); j++) {
+            ColumnVector v = chunk.column(j);
+            VectorBuilder[] outs = l.byColumn[j];
+            for (int i = 0; i < n; i++) {
+                outs[part[i]].appendFrom(v, rows[i]);
+            }
+        }
+        spillFull(l, n);
+    }
+
+    /** Diverts every row of {@code chunk} to the spilled partitions (one radix scatter per column). */
+    private void divertAll(Local l, Chunk chunk) {
+        ensureBuckets(l);
+        int rows = chunk.rows();
+        KeyBatch batch = l.batch;
+        batch.reset(partitionColumns.length, rows);
+        for (int j = 0; j < partitionColumns.length; j++) {
+            batch.add(j, chunk.column(partitionColumns[j]), null); // the hashes only
+        }
+        batch.finish();
+        if (l.part.length < rows) {
+            l.part = new int[Math.max(rows, 1024)];
+        }
+        int[] part = l.part;
+        int[] counts = l.counts;
+        Arrays.fill(counts, 0);
+        for (int r = 0; r < rows; r++) {
+            int p = bucket(batch.hash[r], l.level);
+            part[r] = p;
+            counts[p]++;
+        }
+        for (int j = 0; j < schema.size(); j++) {
+            VectorBuilder.scatter(chunk.column(j), rows, part, counts, l.byColumn[j]);
+        }
+        spillFull(l, rows);
+    }
+
+    /** Writes the spilled partitions' buffers that are full, after {@code n} more rows were diverted. */
+    private void spillFull(Local l, int n) {
+        ctx.counters().add("window.topKSpilledRows", n);
+        for (int p = 0; p < BUCKETS; p++) {
+            if (l.buckets[p][0].size() >= bucketRows) {
+                spillBucket(l, p);
+            }
+        }
+    }
+
+    /** Writes spilled partition {@code p}'s buffered rows as a chunk to the store. */
+    private void spillBucket(Local l, int p) {
+        VectorBuilder[] b = l.buckets[p];
+        if (b[0].size() == 0) {
+            return;
+        }
+        l.spilled.get(p).add(ctx.store().putWithoutStats(Chunk.build(schema, Arrays.asList(b), ctx.budget(), "window-top-k spill")));
+        for (VectorBuilder x : b) {
+            x.reset();
+        }
+    }
+
+    /** Writes every spilled partition's buffered rows. */
+    private void spillAll(Local l) {
+        if (l.buckets != null) {
+            for (int p = 0; p < BUCKETS; p++) {
+                spillBucket(l, p);
+            }
+        }
+    }
+
+    /**
+     * Hands every row {@code l} keeps to the spilled partitions and empties its table (and string pool, direct states
+     * and ties), returning what that gave back to the budget: for a revoke request, or a string pool that cannot grow.
+     */
+    private long flush(Local l) {
+        long before = l.bytes;
+        List<ChunkHandle> live = compact(l, l.handles);
+        l.handles.forEach(ChunkHandle::close);
+        l.handles = new ArrayList<>();
+        l.copied = 0;
+        l.garbage = 0;
+        try {
+            l.table = new GroupTable(partitionColumns.length, stride);
+            l.capacity = 16;
+            l.pool.clear();
+            l.direct = null;
+            l.directSize = 0;
+            l.directDecided = true;
+            l.tiedRef = new long[0];
+            l.tiedNext = new int[0];
+            l.tied = 0;
+            l.frozen = false;
+            long keep = GroupTable.bytesForGroups(partitionColumns.length, stride, 16) + l.bufferBytes;
+            if (l.bytes > keep) {
+                uncharge(l, l.bytes - keep);
+            }
+            for (ChunkHandle h : live) {
+                try (PinnedChunk pc = h.pin()) {
+                    divertAll(l, pc.chunk());
+                }
+                h.close();
+            }
+        } finally {
+            live.forEach(ChunkHandle::close);
+        }
+        ctx.counters().add("window.topKFlushes", 1);
+        return Math.max(0, before - l.bytes);
     }
 
     /**
      * With one integer partition key, sets up the direct states from the first chunk with a non-null key: a window of
-     * keys around the chunk's range with a quarter to spare, if its states take at most a quarter of
-     * {@code cap}; the keys outside it (and null) go through the hash table.
+     * keys around the chunk's range with a sixteenth to spare, if its states take at most a worker's share of
+     * {@code cap} ({@code cap / parallelism}) and the budget has room; the keys outside it (and null) go through the
+     * hash table. (The direct states take half the table's bytes per partition: at 1e8 rows of db-benchmark's q8,
+     * a million partitions of {@code id6}, about 43 MB per worker, where the table would need 84 MB.)
      */
     private void decideDirect(Local l, Chunk chunk) {
         if (partitionColumns.length != 1) {
@@ -312,11 +619,13 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             return;
         }
         long range = max - min + 1;
-        long size = range + range / 4 + 16;
-        if (size * stride * 8 > cap / 4) {
+        long size = range + range / 16 + 16;
+        if (size * stride * 8 > cap / Math.max(1, ctx.scheduler().parallelism())) {
             return;
         }
-        charge(l, size * stride * 8);
+        if (!tryCharge(l, size * stride * 8)) {
+            return; // no room: the table takes every key
+        }
         l.directSize = (int) size;
         l.directBase = min - (size - range) / 2;
         l.direct = new long[(int) size * stride];
@@ -431,14 +740,8 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     /** Adds the row {@code ref} to the ties of the partition whose state starts at {@code b}. */
-    private void pushTied(Local l, long[] st, int b, long ref) {
-        if (l.tied == l.tiedRef.length) {
-            int n = Math.max(64, l.tied * 2);
-            charge(l, 12L * (n - l.tied));
-            l.tiedRef = Arrays.copyOf(l.tiedRef, n);
-            l.tiedNext = Arrays.copyOf(l.tiedNext, n);
-        }
-        l.tiedRef[l.tied] = ref;
+    private static void pushTied(Local l, long[] st, int b, long ref) {
+        l.tiedRef[l.tied] = ref; // room made by tieRoom before the chunk
         l.tiedNext[l.tied] = (int) st[b + 1];
         st[b + 1] = ++l.tied;
     }
@@ -604,26 +907,87 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
     }
 
-    /** Reserves {@code bytes} more heap for {@code l}, or stops the run with {@link PartitionTopKTerminal.TooLarge}. */
-    private void charge(Local l, long bytes) {
+    /** Reserves {@code bytes} more heap for {@code l} if that keeps every local within {@code cap} and the budget has room. */
+    private boolean tryCharge(Local l, long bytes) {
         synchronized (reservation) {
             if (held + bytes > cap || !reservation.growIfRoom(bytes)) {
-                throw new PartitionTopKTerminal.TooLarge();
+                return false;
             }
+            held += bytes;
+            l.bytes += bytes;
+            return true;
+        }
+    }
+
+    /**
+     * Reserves {@code bytes} more heap for {@code l} that it cannot do without (a minimal table, the spilled
+     * partitions' buffers, the last level's table): room is made as the budget makes it, or the query fails with the
+     * budget's error naming this operator.
+     */
+    private void forceCharge(Local l, long bytes) {
+        reservation.grow(bytes);
+        synchronized (reservation) {
             held += bytes;
             l.bytes += bytes;
         }
     }
 
+    /** Returns {@code bytes} of {@code l}'s heap to the budget. */
+    private void uncharge(Local l, long bytes) {
+        synchronized (reservation) {
+            reservation.shrink(bytes);
+            held -= bytes;
+            l.bytes -= bytes;
+        }
+    }
+
+    /**
+     * The result: each input worker's kept rows, then the top k of each spilled partition (the same bucket of every
+     * worker together), run in parallel.
+     */
     @Override
-    public StoredFrame finish(List<Local> locals) {
-        List<ChunkHandle> out = new ArrayList<>();
+    public StoredFrame finish(List<Local> workers) {
+        List<ChunkHandle> out = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<List<ChunkHandle>> work = new ArrayList<>();
+        for (int p = 0; p < BUCKETS; p++) {
+            work.add(new ArrayList<>());
+        }
         try {
-            for (Local l : locals) {
+            for (Local l : workers) {
+                spillAll(l);
                 List<ChunkHandle> kept = compact(l, l.handles);
-                l.handles.forEach(ChunkHandle::close);
-                l.handles = new ArrayList<>();
                 out.addAll(kept);
+                if (l.spilled != null) {
+                    for (int p = 0; p < BUCKETS; p++) {
+                        work.get(p).addAll(l.spilled.get(p));
+                    }
+                    l.spilled = null;
+                }
+                releaseLocal(l); // its table's memory is free for the spilled partitions' runs
+            }
+            List<List<ChunkHandle>> parts = new ArrayList<>();
+            for (List<ChunkHandle> w : work) {
+                if (!w.isEmpty()) {
+                    parts.add(w);
+                }
+            }
+            if (!parts.isEmpty()) {
+                ctx.scheduler().run(parts, List::size, new Sink<List<ChunkHandle>, Object, Object>() {
+                    @Override
+                    public Object newLocal() {
+                        return null;
+                    }
+
+                    @Override
+                    public void accept(Object local, Morsel<List<ChunkHandle>> m) {
+                        runSpilled(m.item(), 1, out);
+                    }
+
+                    @Override
+                    public Object finish(List<Object> ls) {
+                        return null;
+                    }
+                }, org.spillway.parallel.ProgressListener.NONE);
             }
             ctx.counters().add("window.topKRowsKept", out.stream().mapToLong(ChunkHandle::rows).sum());
             return new StoredFrame(name, schema, List.copyOf(out));
@@ -631,22 +995,82 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             out.forEach(ChunkHandle::close);
             throw ex;
         } finally {
-            release(locals);
+            work.forEach(w -> w.forEach(ChunkHandle::close));
+            release(workers);
         }
+    }
+
+    /**
+     * Runs the rows of one spilled partition ({@code chunks}, closed here as they are read) through a table of their
+     * own at hash {@code level}, adding its kept rows to {@code out}; what diverts again is run the same way, one level
+     * down.
+     */
+    private void runSpilled(List<ChunkHandle> chunks, int level, List<ChunkHandle> out) {
+        ctx.counters().add("window.topKSpilledPartitions", 1);
+        List<List<ChunkHandle>> sub = null;
+        try {
+            Local l = newLocal(level);
+            try {
+                for (ChunkHandle h : chunks) {
+                    try (PinnedChunk pc = h.pin()) {
+                        process(l, pc.chunk());
+                    }
+                    h.close();
+                }
+                spillAll(l);
+                out.addAll(compact(l, l.handles));
+                sub = l.spilled;
+                l.spilled = null;
+            } finally {
+                releaseLocal(l);
+            }
+            if (sub != null) {
+                for (List<ChunkHandle> s : sub) {
+                    if (!s.isEmpty()) {
+                        ctx.counters().add("window.topKRepartitions", 1);
+                        runSpilled(s, level + 1, out);
+                    }
+                }
+            }
+        } finally {
+            chunks.forEach(ChunkHandle::close);
+            if (sub != null) {
+                sub.forEach(s -> s.forEach(ChunkHandle::close));
+            }
+        }
+    }
+
+    /** Closes what {@code l} holds (its copied rows, spilled chunks not handed on) and returns its memory. */
+    private void releaseLocal(Local l) {
+        l.handles.forEach(ChunkHandle::close);
+        l.handles = new ArrayList<>();
+        if (l.spilled != null) {
+            l.spilled.forEach(s -> s.forEach(ChunkHandle::close));
+            l.spilled = null;
+        }
+        l.table = null;
+        l.direct = null;
+        l.buckets = null;
+        l.byColumn = null;
+        synchronized (reservation) {
+            reservation.shrink(l.bytes);
+            held -= l.bytes - l.bufferBytes;
+            l.bytes = 0;
+            l.bufferBytes = 0;
+        }
+        locals.remove(l);
     }
 
     @Override
-    public void abort(List<Local> locals) {
-        release(locals);
+    public void abort(List<Local> workers) {
+        release(workers);
     }
 
-    private void release(List<Local> locals) {
-        for (Local l : locals) {
-            l.handles.forEach(ChunkHandle::close);
-            l.handles = new ArrayList<>();
-            l.table = null;
-            l.direct = null;
+    private void release(List<Local> workers) {
+        for (Local l : workers) {
+            releaseLocal(l);
         }
         reservation.close();
+        consumer.close();
     }
 }

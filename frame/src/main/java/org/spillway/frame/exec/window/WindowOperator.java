@@ -81,10 +81,12 @@ public final class WindowOperator {
     /**
      * For a window node marked with a per-partition top-k ({@link LogicalPlan.Window#topK()}): the rows of
      * {@code child} (an optimized plan, the node's input) among the first of their partition, kept without sorting by
-     * {@link PartitionTopKTable} (fixed-width order keys, k up to 128) or else {@link PartitionTopKTerminal}; null when
-     * their state outgrows its cap, half (unboxed) or a quarter (boxed) of the budget's heap part, where operator state
-     * lives (the caller then sorts every row).
-     * Counters: {@code window.topK} (short cuts taken), {@code window.topKRowsKept}, {@code window.topKFallbacks}.
+     * {@link PartitionTopKTable} (fixed-width order keys, k up to 128; past its cap, half of the budget's heap part
+     * where operator state lives, it spills hash partitions of the rows and runs them afterwards) or else
+     * {@link PartitionTopKTerminal}; null when the boxed terminal's state outgrows its cap, a quarter of the heap part
+     * (the caller then sorts every row).
+     * Counters: {@code window.topK} (short cuts taken), {@code window.topKRowsKept}, {@code window.topKFallbacks}, and
+     * the spill's ({@link PartitionTopKTable}).
      */
     public static StoredFrame partitionTopK(LogicalPlan.Window node, LogicalPlan child,
                                             org.spillway.frame.exec.pipeline.PlanRunner runner, ExecContext ctx) {
