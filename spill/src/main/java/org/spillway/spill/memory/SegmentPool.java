@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Layout. A request of {@code n} bytes is served by a block of its size class: powers of two from
  * 256 B to 256 MiB in four steps each (320, 384, 448, 512 B, 640, ... so a block wastes at most a fifth);
  * larger requests get an arena of their own, closed when the lease is. Blocks are carved from slabs,
- * each one shared arena of blocks of one class (at least 128 KiB, so a mapping of its own, or 1/64 of the limit if less;
+ * each one shared arena of 1 to 32 blocks of one class (at least 128 KiB, so a mapping of its own, or 1/64 of the limit if less;
  * blocks of 128 KiB and more have a slab each). A closed lease puts its block on its
  * class's free list (last in, first out: the memory most likely still in cache); a request takes a
  * free block of its class or of one of the next two (at most about 50% larger), else a new slab.
@@ -75,6 +75,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
     static final int CLASSES = (MAX_SHIFT - MIN_SHIFT) * STEPS + 1;
     /** How many classes larger than its own a request may take a free block from (about 50% more room). */
     private static final int REACH = 2;
+    private static final int MAX_BLOCKS_PER_SLAB = 32;
     /**
      * Slabs are made at least this large where the limit allows: glibc's fixed mmap threshold
      * ({@link MallocTuning#MMAP_THRESHOLD}), so that each slab is a mapping of its own, which closing it unmaps.
@@ -153,7 +154,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
      * and closed whole when trimmed, so spare blocks of a large class would multiply that cost when
      * the budget keeps trimming them (one db-benchmark q10 run under 256 MB was twice as slow with
      * 4 MiB slabs, though a second was not: the machine was loaded). Smaller blocks share slabs of at
-     * least 128 KiB (32 blocks of 4 KiB, 512 of 256 B), or 1/64 of the off-heap limit if that is less, so that a slab is
+     * least 128 KiB (up to 32 blocks), or 1/64 of the off-heap limit if that is less, so that a slab is
      * its own mapping (see {@link #MAX_SLAB_BYTES}).
      */
     private int blocksPerSlab(int c) {
@@ -164,9 +165,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
         if (slabTarget < MAX_SLAB_BYTES) {
             return (int) Math.max(1, slabTarget / size); // a small limit: slabs stay within 1/64 of it
         }
-        // at least the target, so a mapping of its own: up to 32 blocks of 4 KiB and more, 512 of 256 B (capped at 32
-        // blocks, the classes under 4 KiB would have slabs from malloc's arenas, the growth described above)
-        return (int) ((slabTarget + size - 1) / size);
+        return (int) Math.min(MAX_BLOCKS_PER_SLAB, (slabTarget + size - 1) / size); // at least the target: a mapping of its own
     }
 
     /**
