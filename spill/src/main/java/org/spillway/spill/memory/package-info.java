@@ -55,9 +55,9 @@
  *       holds bytes, naming each by consumer.</li>
  *   <li>Chunk memory is lent by the budget's {@link org.spillway.spill.memory.SegmentPool}
  *       ({@code budget.pool().allocate(consumer, n)}: a {@link org.spillway.spill.memory.PooledArena} over
- *       a block of a long-lived slab, with a reservation of the block's size, {@code n} rounded up to its class);
- *       closing it gives the block back instead of closing a shared arena (a handshake with every thread). The
- *       pool's own reservation pays for its idle blocks, so they count against the limit; {@code used()} leaves it out
+ *       a block of a long-lived slab, with a reservation of {@code n}); closing it gives the block back
+ *       instead of closing a shared arena (a handshake with every thread). The pool's own reservation
+ *       pays for its idle blocks and slack, so they count against the limit; {@code used()} leaves it out
  *       ({@code pooled()}), {@code free()} does not, and asked to spill, the pool closes idle slabs.</li>
  * </ul>
  *
