@@ -172,28 +172,6 @@ class SegmentPoolTest {
     }
 
     @Test
-    void tinyLeasesUnderATinyBudgetKeepTheSlabsWithinTheLimit() {
-        // chunks of 8-16 rows ask for a few hundred bytes each: with 4 KiB blocks charged what was asked, 1 MiB of
-        // leases held about 4 MiB of slabs; now a lease pays for its block and the smallest block is 256 B
-        try (MemoryBudget budget = new MemoryBudget(MIB, true)) {
-            SegmentPool pool = budget.pool();
-            SplittableRandom rnd = new SplittableRandom(11);
-            List<PooledArena> held = new ArrayList<>();
-            for (int i = 0; i < 200_000; i++) {
-                if (budget.used() < MIB * 3 / 4 && rnd.nextInt(5) > 1) {
-                    held.add(pool.allocate("tiny", 100 + rnd.nextLong(1_900)));
-                } else if (!held.isEmpty()) {
-                    held.remove(rnd.nextInt(held.size())).close();
-                }
-                assertEquals(held.stream().mapToLong(PooledArena::lentBytes).sum(), budget.used());
-                assertTrue(pool.slabBytes() <= budget.limit() + budget.limit() / 32, "slabs within the limit: " + pool.stats());
-            }
-            assertTrue(held.size() > 500, "many tiny leases held at once: " + held.size());
-            held.forEach(PooledArena::close);
-        }
-    }
-
-    @Test
     void largeRequestsGetAnArenaOfTheirOwnAndOverflowsAreServed() {
         try (MemoryBudget budget = new MemoryBudget(1L << 40, true)) {
             SegmentPool pool = budget.pool();
