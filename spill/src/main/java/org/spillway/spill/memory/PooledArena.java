@@ -38,7 +38,7 @@ public final class PooledArena implements Arena {
         return reservation;
     }
 
-    /** The bytes lent: the block's size (what the lease asked, rounded up to its class), or what it asked for an arena of its own. */
+    /** The bytes this lease asked for (what its reservation holds). */
     public long lentBytes() {
         return lent;
     }

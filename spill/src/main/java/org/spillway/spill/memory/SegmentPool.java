@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link MemoryBudget}, made with it ({@link MemoryBudget#pool()}).
  *
  * <p>Layout. A request of {@code n} bytes is served by a block of its size class: powers of two from
- * 256 B to 256 MiB in four steps each (320, 384, 448, 512 B, 640, ... so a block wastes at most a fifth);
+ * 4 KiB to 256 MiB in four steps each (5, 6, 7, 8 KiB, 10, 12, ... so a block wastes at most a fifth);
  * larger requests get an arena of their own, closed when the lease is. Blocks are carved from slabs,
  * each one shared arena of 1 to 32 blocks of one class (at least 128 KiB, so a mapping of its own, or 1/64 of the limit if less;
  * blocks of 128 KiB and more have a slab each). A closed lease puts its block on its
@@ -26,23 +26,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * free block of its class or of one of the next two (at most about 50% larger), else a new slab.
  *
  * <pre>
- *  allocate(consumer, n) --&gt; PooledArena (a bump allocator over one block) + Reservation of the block's size
- *     free block of class(n)..class(n)+2?  take it; the pool's own reservation pays its size to the lease's
- *     none: lease reserves size(class(n)) (may spill: chunks spilled now free their blocks here), look again
- *           (a larger free block costs the difference), else a new slab
+ *  allocate(consumer, n) --&gt; PooledArena (a bump allocator over one block) + Reservation of n bytes
+ *     free block of class(n)..class(n)+2?  take it; the pool's own reservation pays n to the lease's
+ *     none: lease reserves n (may spill: chunks spilled now free their blocks here), look again,
+ *           else a new slab
  *  PooledArena.close() --&gt; block back on its free list, the lease's reservation closed
  *  settle: the pool's reservation follows its idle blocks (which spills leave "loose" for a while,
  *          see below)
  * </pre>
  *
- * <p>Accounting. A lease's {@link Reservation} holds the size of the block it was lent (what it asked,
- * rounded up to its class: at most a fifth more, or half when a larger class's free block was taken), so
- * lent memory counts whole; the pool's own reservation ({@code SegmentPool}) holds its idle blocks, so
- * memory kept for reuse counts against the limit too. (Until 2026-12-08 a lease held only what it asked:
- * at 1e8 rows under 1 GiB the off-heap part then held up to 50-128 MiB more than it counted, and
- * db-benchmark q8-q10 peaked up to 159 MiB over {@code limit + 160 MiB}. The smallest class went down from
- * 4 KiB to 256 B at the same time, so that tiny chunks are not charged 4 KiB each.)
- * {@link MemoryBudget#used()} leaves idle blocks out
+ * <p>Accounting. A lease's {@link Reservation} holds what was asked ({@code n}), as before pooling; the
+ * pool's own reservation ({@code SegmentPool}) holds its idle blocks, so memory kept for reuse counts
+ * against the limit. The slack of a lent block (what its class rounds up, at most a fifth, or half when
+ * a larger class's free block was taken) is not counted: charging it made tight budgets fail that
+ * fit before pooling. {@link MemoryBudget#used()} leaves it out
  * (memory kept for reuse is not in use), {@link MemoryBudget#free()} does not. The pool is a
  * {@link Spillable}: asked for room, it closes slabs all of whose blocks are idle, oldest first.
  *
@@ -65,13 +62,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * release (a trim scans the free list of the slab's class); arenas are created and closed outside it.
  */
 public final class SegmentPool implements Spillable, AutoCloseable {
-    /** log2 of the smallest block (256 B; classes are multiples of 64 bytes, the slabs' alignment). */
-    static final int MIN_SHIFT = 8;
+    /** log2 of the smallest block (4 KiB). */
+    static final int MIN_SHIFT = 12;
     /** log2 of the largest pooled block (256 MiB); larger requests get an arena of their own. */
     static final int MAX_SHIFT = 28;
     /** Size classes per doubling. */
     private static final int STEPS = 4;
-    /** Classes: 256 B, then four per doubling up to {@code 1 << MAX_SHIFT}. */
+    /** Classes: 4 KiB, then four per doubling up to {@code 1 << MAX_SHIFT}. */
     static final int CLASSES = (MAX_SHIFT - MIN_SHIFT) * STEPS + 1;
     /** How many classes larger than its own a request may take a free block from (about 50% more room). */
     private static final int REACH = 2;
@@ -170,8 +167,8 @@ public final class SegmentPool implements Spillable, AutoCloseable {
 
     /**
      * Lends {@code bytes} of memory to {@code consumer}: an arena over one pooled block, with a new
-     * reservation of the block's size, {@code bytes} rounded up to its size class (spilling others if needed,
-     * as {@link MemoryBudget#reserve} does). Closing the arena gives the block back and closes the reservation.
+     * reservation of {@code bytes} (spilling others if needed, as {@link MemoryBudget#reserve} does).
+     * Closing the arena gives the block back and closes the reservation.
      *
      * @throws BudgetExceededException if the memory cannot be had
      */
@@ -187,17 +184,16 @@ public final class SegmentPool implements Spillable, AutoCloseable {
                 dedicated.incrementAndGet();
                 return new PooledArena(this, null, own, r, n);
             }
-            Block b = takeFree(c, r, 0);
+            Block b = takeFree(c, n, r, false);
             if (b == null) {
-                long size = classSize(c);
-                r.grow(size); // may spill: chunks spilled now give their blocks back here
-                b = takeFree(c, r, size);
+                r.grow(n); // may spill: chunks spilled now give their blocks back here
+                b = takeFree(c, n, r, true);
                 if (b == null) {
-                    b = newSlab(c);
+                    b = newSlab(c, n);
                 }
             }
             settle(false);
-            return new PooledArena(this, b, null, r, b.slab.blockSize);
+            return new PooledArena(this, b, null, r, n);
         } catch (RuntimeException | Error e) {
             r.close();
             throw e;
@@ -205,13 +201,13 @@ public final class SegmentPool implements Spillable, AutoCloseable {
     }
 
     /**
-     * Takes a free block of class {@code c} (or up to {@link #REACH} larger) for a lease whose reservation
-     * {@code r} already holds {@code paid} bytes; moves the rest of the block's size from the pool's
-     * reservation to {@code r} (and reserves what it lacks). Null if none is free.
+     * Takes a free block of class {@code c} (or up to {@link #REACH} larger) for a lease of {@code n}
+     * bytes; unless {@code paid}, moves {@code n} bytes from the pool's reservation to {@code r} (and
+     * reserves what it lacks). Null if none is free.
      */
-    private Block takeFree(int c, Reservation r, long paid) {
+    private Block takeFree(int c, long n, Reservation r, boolean paid) {
         Block b = null;
-        long owed;
+        long owed = 0;
         synchronized (lock) {
             checkOpen();
             for (int cc = c; cc <= Math.min(c + REACH, CLASSES - 1) && b == null; cc++) {
@@ -226,24 +222,25 @@ public final class SegmentPool implements Spillable, AutoCloseable {
                 idleSlabBytes -= s.bytes();
             }
             idleBytes -= s.blockSize;
-            lentBytes += s.blockSize;
-            long due = Math.max(0, s.blockSize - paid);
-            owed = due - retained.transferTo(r, due);
+            lentBytes += n;
+            if (!paid) {
+                owed = n - retained.transferTo(r, n);
+            }
         }
         hits.incrementAndGet();
         if (owed > 0) {
             try {
                 r.grow(owed); // the block was idle but loose: its bytes were not the pool's to pass on
             } catch (RuntimeException | Error e) {
-                giveBack(b);
+                giveBack(b, n);
                 throw e;
             }
         }
         return b;
     }
 
-    /** A new slab of class {@code c}, lending its first block (its size already reserved). */
-    private Block newSlab(int c) {
+    /** A new slab of class {@code c}, lending its first block for {@code n} bytes (already reserved). */
+    private Block newSlab(int c, long n) {
         long size = classSize(c);
         int k = blocksPerSlab(c);
         if (k > 1 && budget.free(false) < (k - 1) * size) {
@@ -267,7 +264,7 @@ public final class SegmentPool implements Spillable, AutoCloseable {
             }
             slabs.add(s);
             slabBytes += s.bytes();
-            lentBytes += size;
+            lentBytes += n;
             for (int i = k - 1; i >= 1; i--) {
                 free[c].addFirst(new Block(s, mem.asSlice(i * size, size)));
             }
@@ -288,14 +285,14 @@ public final class SegmentPool implements Spillable, AutoCloseable {
             }
             return;
         }
-        giveBack(b);
+        giveBack(b, n);
         r.close();
         settle(true);
     }
 
-    private void giveBack(Block b) {
+    private void giveBack(Block b, long n) {
         synchronized (lock) {
-            lentBytes -= b.slab.blockSize;
+            lentBytes -= n;
             Slab s = b.slab;
             if (s.closed) {
                 return; // the pool was closed meanwhile

@@ -25,7 +25,7 @@ class SegmentPoolTest {
             assertTrue(size > prev, "classes grow: " + c);
             assertEquals(c, SegmentPool.classOf(size), "a class's own size maps to it");
             assertEquals(c, SegmentPool.classOf(prev + 1), "the smallest request of the class");
-            assertEquals(0, size % 64, "blocks stay aligned: " + size);
+            assertEquals(0, size % 1024, "blocks stay aligned: " + size);
             prev = size;
         }
         SplittableRandom rnd = new SplittableRandom(7);
@@ -33,7 +33,7 @@ class SegmentPoolTest {
             long n = 1 + rnd.nextLong(1L << SegmentPool.MAX_SHIFT);
             long size = SegmentPool.classSize(SegmentPool.classOf(n));
             assertTrue(size >= n, n + " fits " + size);
-            assertTrue(n <= 256 || size <= n * 5 / 4 + 1, n + " wastes at most a fifth: " + size);
+            assertTrue(n <= 4096 || size <= n * 5 / 4 + 1, n + " wastes at most a fifth: " + size);
         }
         assertEquals(-1, SegmentPool.classOf((1L << SegmentPool.MAX_SHIFT) + 1));
     }
@@ -45,11 +45,8 @@ class SegmentPoolTest {
             PooledArena a = pool.allocate("a", 100_000);
             MemorySegment s = a.allocate(100_000, 8);
             s.fill((byte) 1);
-            long block = SegmentPool.classSize(SegmentPool.classOf(100_000));
-            assertEquals(114_688, block, "64 KiB + 3 x 16 KiB");
-            assertEquals(block, a.lentBytes());
-            assertEquals(block, budget.used(), "a lease pays for its whole block");
-            assertEquals(block, a.reservation().bytes());
+            assertEquals(100_000, budget.used());
+            assertEquals(100_000, a.reservation().bytes());
             a.close();
             a.close(); // idempotent
             assertEquals(0, budget.used(), "memory kept for reuse is not in use");
@@ -163,8 +160,7 @@ class SegmentPoolTest {
                 }
                 long lent = held.stream().mapToLong(PooledArena::lentBytes).sum();
                 assertEquals(lent, budget.used());
-                assertTrue(pool.slabBytes() <= budget.limit() + budget.limit() / 32,
-                        "lent blocks are charged whole; only the loose allowance may be over: " + pool.stats());
+                assertTrue(pool.slabBytes() <= budget.limit() * 3 / 2, "only lent blocks' slack is over: " + pool.stats());
                 assertTrue(budget.used() + budget.pooled() <= budget.limit());
             }
             held.forEach(PooledArena::close);
