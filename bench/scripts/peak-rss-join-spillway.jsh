@@ -1,17 +1,23 @@
 // Peak RSS of the five db-benchmark join questions and the sort (bench/README.md, "Peak RSS"), Spillway alone in
 // this process. The tables are the CSVs of `./spillway gen join --n 1e7 --out DIR`, read lazily by every question:
 //   SPILLWAY_JAVA_OPTS="-Drss.dir=/path/to/DIR -Drss.n=1e7 -Drss.memory=256m" ./spillway shell bench/scripts/peak-rss-join-spillway.jsh
-// The process's peak RSS (VmHWM) is reset before each question.
+// -Drss.format=parquet reads the Parquet files of `./spillway gen join --format parquet` instead (same names, .parquet);
+// CSV is the default. The process's peak RSS (VmHWM) is reset before each question.
 import org.spillway.bench.BenchData;
 import org.spillway.bench.JoinQuestions;
 import org.spillway.datasets.JoinData;
 import org.spillway.spill.memory.ProcessMemory;
 var dir = java.nio.file.Path.of(System.getProperty("rss.dir"));
 var data = JoinData.of((long) Double.parseDouble(System.getProperty("rss.n", "1e7")));
+var format = System.getProperty("rss.format", "csv");
+if (!format.equals("csv") && !format.equals("parquet")) {
+    throw new IllegalArgumentException("rss.format is csv or parquet, not " + format);
+}
 var sw = Spillway.builder().memoryLimit(System.getProperty("rss.memory", "256m")).progress(false).build();
 System.out.println(sw + "\n" + sw.memory());
 DataFrame table(JoinData.Table t) {
-    return sw.readCsv(dir.resolve(data.tableName(t) + ".csv"), BenchData.csvOptions(t.columnTypes()));
+    return format.equals("parquet") ? sw.readParquet(dir.resolve(data.tableName(t) + ".parquet"))
+            : sw.readCsv(dir.resolve(data.tableName(t) + ".csv"), BenchData.csvOptions(t.columnTypes()));
 }
 for (var q : JoinQuestions.ALL) {
     ProcessMemory.resetPeakRss();
