@@ -2,7 +2,8 @@
 // this process. The tables are the CSVs of `./spillway gen join --n 1e7 --out DIR`, read lazily by every question:
 //   SPILLWAY_JAVA_OPTS="-Drss.dir=/path/to/DIR -Drss.n=1e7 -Drss.memory=256m" ./spillway shell bench/scripts/peak-rss-join-spillway.jsh
 // -Drss.format=parquet reads the Parquet files of `./spillway gen join --format parquet` instead (same names, .parquet);
-// CSV is the default. The process's peak RSS (VmHWM) is reset before each question.
+// CSV is the default. -Drss.questions=1,6 picks some, in that order (6 is the sort). The process's peak RSS (VmHWM) is
+// reset before each question.
 import org.spillway.bench.BenchData;
 import org.spillway.bench.JoinQuestions;
 import org.spillway.datasets.JoinData;
@@ -19,7 +20,9 @@ DataFrame table(JoinData.Table t) {
     return format.equals("parquet") ? sw.readParquet(dir.resolve(data.tableName(t) + ".parquet"))
             : sw.readCsv(dir.resolve(data.tableName(t) + ".csv"), BenchData.csvOptions(t.columnTypes()));
 }
-for (var q : JoinQuestions.ALL) {
+var only = Arrays.stream(System.getProperty("rss.questions", "1,2,3,4,5,6").split(",")).map(String::trim).toList();
+for (var n : only) { // in the order given; 6 is the sort
+    var q = JoinQuestions.ALL.get(Integer.parseInt(n) - 1);
     ProcessMemory.resetPeakRss();
     long t0 = System.nanoTime();
     var tables = new JoinQuestions.Tables(table(JoinData.Table.X), table(JoinData.Table.SMALL), table(JoinData.Table.MEDIUM),
