@@ -3,7 +3,7 @@
 //   SPILLWAY_JAVA_OPTS="-Drss.dir=/path/to/DIR -Drss.n=1e7 -Drss.memory=256m" ./spillway shell bench/scripts/peak-rss-join-spillway.jsh
 // -Drss.format=parquet reads the Parquet files of `./spillway gen join --format parquet` instead (same names, .parquet);
 // CSV is the default. -Drss.questions=1,6 picks some, in that order (6 is the sort). The process's peak RSS (VmHWM) is
-// reset before each question.
+// reset before each question; the session's memory report (budget peak, chunks spilled so far) follows each answer.
 import org.spillway.bench.BenchData;
 import org.spillway.bench.JoinQuestions;
 import org.spillway.datasets.JoinData;
@@ -28,8 +28,8 @@ for (var n : only) { // in the order given; 6 is the sort
     var tables = new JoinQuestions.Tables(table(JoinData.Table.X), table(JoinData.Table.SMALL), table(JoinData.Table.MEDIUM),
             table(JoinData.Table.BIG));
     var r = q.spillway().apply(tables).collect();
-    System.out.printf(Locale.ROOT, "%-28s %8.2f s %,12d rows  peak RSS %5d MiB%n", q.name(), (System.nanoTime() - t0) / 1e9, r.count(),
-            ProcessMemory.peakRss() >> 20);
+    System.out.printf(Locale.ROOT, "%-28s %8.2f s %,12d rows  peak RSS %5d MiB%n  %s%n", q.name(), (System.nanoTime() - t0) / 1e9,
+            r.count(), ProcessMemory.peakRss() >> 20, sw.memoryReport());
     r.unpersist();
 }
 System.out.println(sw.memory());
