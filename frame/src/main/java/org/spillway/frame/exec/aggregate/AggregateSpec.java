@@ -1,6 +1,6 @@
 package org.spillway.frame.exec.aggregate;
 
-import static org.spillway.frame.exec.aggregate.PartitionLayout.PARTITIONS;
+import static org.spillway.frame.exec.hash.PartitionLayout.PARTITIONS;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package org.spillway.frame.exec.aggregate;
 
-import static org.spillway.frame.exec.aggregate.PartitionLayout.PARTITIONS;
-import static org.spillway.frame.exec.aggregate.PartitionLayout.partition;
+import static org.spillway.frame.exec.hash.PartitionLayout.PARTITIONS;
+import static org.spillway.frame.exec.hash.PartitionLayout.partition;
 
 import java.util.ArrayList;
 import java.util.Collections;

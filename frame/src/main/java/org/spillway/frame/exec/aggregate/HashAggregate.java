@@ -1,6 +1,6 @@
 package org.spillway.frame.exec.aggregate;
 
-import static org.spillway.frame.exec.aggregate.PartitionLayout.PARTITIONS;
+import static org.spillway.frame.exec.hash.PartitionLayout.PARTITIONS;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,6 +8,7 @@ import java.util.List;
 import org.spillway.frame.AggregateExpr;
 import org.spillway.frame.Expr;
 import org.spillway.frame.exec.hash.GroupTable;
+import org.spillway.frame.exec.hash.PartitionLayout;
 import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.frame.exec.pipeline.Terminal;
 import org.spillway.frame.plan.StoredFrame;

@@ -1,8 +1,8 @@
 package org.spillway.frame.exec.aggregate;
 
-import static org.spillway.frame.exec.aggregate.PartitionLayout.MAX_LEVEL;
-import static org.spillway.frame.exec.aggregate.PartitionLayout.PARTITIONS;
-import static org.spillway.frame.exec.aggregate.PartitionLayout.partition;
+import static org.spillway.frame.exec.hash.PartitionLayout.MAX_LEVEL;
+import static org.spillway.frame.exec.hash.PartitionLayout.PARTITIONS;
+import static org.spillway.frame.exec.hash.PartitionLayout.partition;
 import static org.spillway.frame.exec.aggregate.SingleKeyPaths.internedGroupIds;
 
 import java.util.ArrayList;

@@ -47,7 +47,7 @@
  *       the runs of the out-of-core sort. Tables, pools and state arrays stay on the heap; the
  *       partition chunks are closed once phase 2 is done or fails.</li>
  *   <li><b>Partitions.</b> A group's partition at level {@code l} is hash bits
- *       {@code [6l, 6l + 6)} from the top ({@link org.spillway.frame.exec.aggregate.PartitionLayout});
+ *       {@code [6l, 6l + 6)} from the top ({@link org.spillway.frame.exec.hash.PartitionLayout});
  *       every path hashes keys the same way, so all partial rows of a group meet in one
  *       partition at every level.</li>
  *   <li><b>Order.</b> The result rows come in no particular order: partitions (and direct-state

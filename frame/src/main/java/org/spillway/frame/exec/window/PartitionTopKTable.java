@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.spillway.frame.SortOrder;
 import org.spillway.frame.exec.hash.GroupTable;
 import org.spillway.frame.exec.hash.KeyBatch;
+import org.spillway.frame.exec.hash.PartitionLayout;
 import org.spillway.frame.exec.hash.StringPool;
 import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.frame.exec.pipeline.Terminal;
@@ -53,7 +54,7 @@ import org.spillway.spill.vector.VectorBuilder;
  * again whatever this terminal keeps, so any row may be handed to another part as long as it ends in exactly one.
  * When a worker's table cannot grow (past {@code cap}, or the budget has no room) it is <i>frozen</i>: its partitions
  * keep taking their rows, and a row of a partition not in it is <i>diverted</i> to one of {@link #BUCKETS} spilled
- * hash partitions (by {@link #BITS} bits of its partition key's hash; whole rows, buffered per bucket and written as
+ * hash partitions (by {@link PartitionLayout#BITS} bits of its partition key's hash; whole rows, buffered per bucket and written as
  * chunks to the store, which spills them). When the budget asks this operator to give memory back (a
  * {@link MemoryConsumer} revoke, honoured between chunks) or its string pool cannot grow, a worker <i>flushes</i>: its
  * kept rows go to the spilled partitions too and its table starts empty. After the input, each worker's kept rows
@@ -73,12 +74,10 @@ import org.spillway.spill.vector.VectorBuilder;
 final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, StoredFrame> {
     /** The largest k of this table: each partition's slot holds k entries up front. */
     static final long MAX_K = 128;
-    /** Hash bits per level of the spilled partitions. */
-    static final int BITS = 6;
-    /** Spilled partitions per level. */
-    static final int BUCKETS = 1 << BITS;
+    /** Spilled partitions per level: the hash aggregate's layout. */
+    static final int BUCKETS = PartitionLayout.PARTITIONS;
     /** The deepest level: its table grows as the budget allows instead of diverting rows. */
-    static final int MAX_LEVEL = 64 / BITS - 1;
+    static final int MAX_LEVEL = PartitionLayout.MAX_LEVEL;
     /**
      * A lower cap on the tables' heap than the caller's, for tests (0: none), so that the spilled partitions spill
      * again. Package-private and mutable so that a test can lower it (and must restore it).
@@ -433,11 +432,6 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         return true;
     }
 
-    /** The spilled partition of a row whose partition key hashes to {@code hash}, at {@code level}. */
-    private static int bucket(long hash, int level) {
-        return (int) (hash >>> (64 - BITS * (level + 1))) & (BUCKETS - 1);
-    }
-
     /** Sets up {@code l}'s buffers of the spilled partitions (their heap reserved) unless it has them. */
     private void ensureBuckets(Local l) {
         if (l.buckets != null) {
@@ -474,7 +468,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         int[] part = l.part;
         long[] hash = l.batch.hash;
         for (int i = 0; i < n; i++) {
-            part[i] = bucket(hash[rows[i]], l.level);
+            part[i] = PartitionLayout.partition(hash[rows[i]], l.level);
         }
         for (int j = 0; j < schema.size(); j++) {
             ColumnVector v = chunk.column(j);
@@ -503,7 +497,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         int[] counts = l.counts;
         Arrays.fill(counts, 0);
         for (int r = 0; r < rows; r++) {
-            int p = bucket(batch.hash[r], l.level);
+            int p = PartitionLayout.partition(batch.hash[r], l.level);
             part[r] = p;
             counts[p]++;
         }
