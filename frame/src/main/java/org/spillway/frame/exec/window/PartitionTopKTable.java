@@ -38,9 +38,11 @@ import org.spillway.spill.vector.VectorBuilder;
  * the keys in a window around the first chunk's range index their states directly (no hashing: one cache miss per row
  * where the table costs three or four), the others go through the table. The rows that enter a partition's
  * top k are copied, a chunk's worth at a time, into chunks in the chunk store (off-heap, spillable); a row pushed out
- * later becomes garbage there, which is compacted away when it outgrows the live rows. At the end each worker's live
- * rows are gathered into the result, which the window then sorts; the workers' sets are not merged (each holds the top k
- * of its share of the rows, so their union holds the top k of all, and the filter above the window cuts the rest).
+ * later becomes garbage there, which is compacted away when it outgrows the live rows. With one integer partition key, a dense
+ * pass over each chunk first compares every row with its partition's current k-th (one long per key, beside the direct
+ * states), so that only the rows that may enter take the full path. At the end the other workers' kept rows are run
+ * through the first worker's table, and its live rows are the result, which the window then sorts (about k rows per
+ * partition, not k per partition and worker).
  *
  * <p>Order keys must be of a fixed-width type (integers, dates, times, timestamps, decimals of up to 18 digits, float64,
  * bool) and {@code k} at most {@link #MAX_K}: {@link #supports} says so, else the caller uses the boxed
@@ -68,7 +70,8 @@ import org.spillway.spill.vector.VectorBuilder;
  * compacted during the run), {@code window.topKFrozenTables} (workers' tables that stopped growing),
  * {@code window.topKSpilledRows} (rows written to the spilled partitions), {@code window.topKSpilledPartitions}
  * (spilled partitions run after the input, at every level), {@code window.topKRepartitions} (those that were split
- * again), {@code window.topKFlushes} (tables flushed to the spilled partitions), and the budget's
+ * again), {@code window.topKFlushes} (tables flushed to the spilled partitions), {@code window.topKMergedRows} (workers' kept
+ * rows run through the first worker's table at the end), and the budget's
  * {@code memory.revokes.WindowTopK}.
  */
 final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, StoredFrame> {
@@ -214,6 +217,15 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
          * the key's offset (no hashing; an empty slot has count 0); null when not (yet) chosen.
          */
         long[] direct;
+        /**
+         * Beside {@code direct}, per key offset: the first order-key long of its k-th entry when it has k, else
+         * {@code Long.MAX_VALUE}. A row whose first long is above it is worse than the k-th, so a dense pass over a
+         * chunk drops most rows on this small array alone (independent loads, so their cache misses overlap) before
+         * the rest take the full path.
+         */
+        long[] threshold;
+        /** Scratch: the rows of the chunk that pass the thresholds. */
+        int[] candidates = new int[0];
         long directBase;
         int directSize;
         boolean directDecided;
@@ -297,6 +309,9 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         int directSize = l.directSize;
         long[][] keys = l.keys;
         long chunkNo = (long) l.handles.size() << 32;
+        long[] threshold = l.threshold;
+        int n = prefilter(l, w == 0 ? null : key0, w == 0 ? null : keys[0], rows);
+        int[] candidates = l.candidates;
         int picked = 0;
         if (l.picks.length < rows) {
             l.picks = new int[rows];
@@ -307,12 +322,14 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
         int[] divert = l.divert;
         int diverted = 0;
-        for (int r = 0; r < rows; r++) {
+        for (int ci = 0; ci < n; ci++) {
+            int r = candidates[ci];
             long[] st;
             int b;
             long off = key0 == null || keyNulls && key0.isNull(r) ? -1
                     : (ikey != null ? ikey.get(r) : lkey.get(r)) - directBase;
-            if (off >= 0 && off < directSize) {
+            boolean isDirect = off >= 0 && off < directSize;
+            if (isDirect) {
                 st = l.direct;
                 b = (int) off * stride;
             } else {
@@ -351,6 +368,9 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
                 System.arraycopy(st, last, l.moved, 0, e);
                 System.arraycopy(st, first + pos * e, st, first + (pos + 1) * e, (k - 1 - pos) * e);
                 put(keys, r, st, first + pos * e, ref);
+                if (isDirect) {
+                    threshold[(int) off] = st[last];
+                }
                 if (withTies && compareEntries(l.moved, 0, st, last) == 0) {
                     pushTied(l, st, b, l.moved[w]);
                 } else {
@@ -363,6 +383,9 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
                 System.arraycopy(st, first + pos * e, st, first + (pos + 1) * e, (count - pos) * e);
                 put(keys, r, st, first + pos * e, ref);
                 st[b] = count + 1;
+                if (isDirect && count + 1 == k) {
+                    threshold[(int) off] = st[first + (k - 1) * e];
+                }
             }
         }
         long grown = l.pool.bytes() - poolBytes;
@@ -393,6 +416,55 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         if (poolShort) {
             flush(l);
         }
+    }
+
+    /**
+     * The rows of the chunk that may enter a partition's top k, into {@code l.candidates}, and how many: with direct
+     * states, every row but those of a direct key whose first order-key long is above its partition's threshold (a
+     * threshold only falls during a chunk, so a row dropped here would be dropped by the full path too); else all.
+     */
+    private int prefilter(Local l, ColumnVector key0, long[] first, int rows) {
+        if (l.candidates.length < rows) {
+            l.candidates = new int[Math.max(rows, 1024)];
+        }
+        int[] out = l.candidates;
+        int n = 0;
+        if (key0 == null) {
+            for (int r = 0; r < rows; r++) {
+                out[r] = r;
+            }
+            return rows;
+        }
+        long[] threshold = l.threshold;
+        long base = l.directBase;
+        long size = l.directSize;
+        boolean nulls = key0.hasNulls();
+        if (key0 instanceof IntVector iv && !nulls) {
+            for (int r = 0; r < rows; r++) {
+                long off = iv.get(r) - base;
+                out[n] = r;
+                n += off < 0 || off >= size || first[r] <= threshold[(int) off] ? 1 : 0;
+            }
+        } else if (key0 instanceof LongVector lv && !nulls) {
+            for (int r = 0; r < rows; r++) {
+                long off = lv.get(r) - base;
+                out[n] = r;
+                n += off < 0 || off >= size || first[r] <= threshold[(int) off] ? 1 : 0;
+            }
+        } else { // a null key's value is arbitrary: its rows take the full path (the null partition)
+            IntVector iv = key0 instanceof IntVector v ? v : null;
+            LongVector lv = key0 instanceof LongVector v ? v : null;
+            for (int r = 0; r < rows; r++) {
+                out[n] = r;
+                if (key0.isNull(r)) {
+                    n++;
+                    continue;
+                }
+                long off = (iv != null ? iv.get(r) : lv.get(r)) - base;
+                n += off < 0 || off >= size || first[r] <= threshold[(int) off] ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     /**
@@ -546,24 +618,8 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         long before = l.bytes;
         List<ChunkHandle> live = compact(l, l.handles);
         l.handles.forEach(ChunkHandle::close);
-        l.handles = new ArrayList<>();
-        l.copied = 0;
-        l.garbage = 0;
         try {
-            l.table = new GroupTable(partitionColumns.length, stride);
-            l.capacity = 16;
-            l.pool.clear();
-            l.direct = null;
-            l.directSize = 0;
-            l.directDecided = true;
-            l.tiedRef = new long[0];
-            l.tiedNext = new int[0];
-            l.tied = 0;
-            l.frozen = false;
-            long keep = GroupTable.bytesForGroups(partitionColumns.length, stride, 16) + l.bufferBytes;
-            if (l.bytes > keep) {
-                uncharge(l, l.bytes - keep);
-            }
+            clear(l);
             for (ChunkHandle h : live) {
                 try (PinnedChunk pc = h.pin()) {
                     divertAll(l, pc.chunk());
@@ -575,6 +631,31 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
         ctx.counters().add("window.topKFlushes", 1);
         return Math.max(0, before - l.bytes);
+    }
+
+    /**
+     * Empties the table of {@code l} (its copied rows already gathered elsewhere): a fresh table, no string pool, direct
+     * states or ties, not frozen, and its memory but the spilled partitions' buffers back to the budget.
+     */
+    private void clear(Local l) {
+        l.handles = new ArrayList<>();
+        l.copied = 0;
+        l.garbage = 0;
+        l.table = new GroupTable(partitionColumns.length, stride);
+        l.capacity = 16;
+        l.pool.clear();
+        l.direct = null;
+        l.threshold = null;
+        l.directSize = 0;
+        l.directDecided = true;
+        l.tiedRef = new long[0];
+        l.tiedNext = new int[0];
+        l.tied = 0;
+        l.frozen = false;
+        long keep = GroupTable.bytesForGroups(partitionColumns.length, stride, 16) + l.bufferBytes;
+        if (l.bytes > keep) {
+            uncharge(l, l.bytes - keep);
+        }
     }
 
     /**
@@ -614,15 +695,17 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
         long range = max - min + 1;
         long size = range + range / 16 + 16;
-        if (size * stride * 8 > cap / Math.max(1, ctx.scheduler().parallelism())) {
+        if (size * (stride + 1) * 8 > cap / Math.max(1, ctx.scheduler().parallelism())) {
             return;
         }
-        if (!tryCharge(l, size * stride * 8)) {
+        if (!tryCharge(l, size * (stride + 1) * 8)) {
             return; // no room: the table takes every key
         }
         l.directSize = (int) size;
         l.directBase = min - (size - range) / 2;
         l.direct = new long[(int) size * stride];
+        l.threshold = new long[(int) size];
+        Arrays.fill(l.threshold, Long.MAX_VALUE);
     }
 
     /** Encodes the order keys of every row of {@code chunk} into {@code l.keys}, each a long in the window's order. */
@@ -936,8 +1019,8 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     /**
-     * The result: each input worker's kept rows, then the top k of each spilled partition (the same bucket of every
-     * worker together), run in parallel.
+     * The result: the input workers' kept rows (merged into the first worker's table), then the top k of each spilled
+     * partition (the same bucket of every worker together), run in parallel.
      */
     @Override
     public StoredFrame finish(List<Local> workers) {
@@ -947,6 +1030,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             work.add(new ArrayList<>());
         }
         try {
+            mergeInto(workers);
             for (Local l : workers) {
                 spillAll(l);
                 List<ChunkHandle> kept = compact(l, l.handles);
@@ -991,6 +1075,37 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         } finally {
             work.forEach(w -> w.forEach(ChunkHandle::close));
             release(workers);
+        }
+    }
+
+    /**
+     * Runs every other worker's kept rows through the first worker's table, so that the window sorts and ranks about
+     * k rows per partition instead of k per partition and worker (at db-benchmark's q8, half the rows). Each worker's
+     * table is released before its rows go in, so the memory only moves; rows the first table diverts or flushes
+     * reach its spilled partitions like any other. One thread: the kept rows are few against the input's.
+     */
+    private void mergeInto(List<Local> workers) {
+        if (workers.size() < 2) {
+            return;
+        }
+        Local into = workers.getFirst();
+        for (int i = 1; i < workers.size(); i++) {
+            Local l = workers.get(i);
+            List<ChunkHandle> kept = compact(l, l.handles);
+            long rows = kept.stream().mapToLong(ChunkHandle::rows).sum();
+            try {
+                l.handles.forEach(ChunkHandle::close);
+                clear(l);
+                for (ChunkHandle h : kept) {
+                    try (PinnedChunk pc = h.pin()) {
+                        process(into, pc.chunk());
+                    }
+                    h.close();
+                }
+            } finally {
+                kept.forEach(ChunkHandle::close);
+            }
+            ctx.counters().add("window.topKMergedRows", rows);
         }
     }
 
@@ -1044,6 +1159,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
         l.table = null;
         l.direct = null;
+        l.threshold = null;
         l.buckets = null;
         l.byColumn = null;
         synchronized (reservation) {
