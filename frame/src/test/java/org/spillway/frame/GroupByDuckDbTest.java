@@ -198,6 +198,35 @@ class GroupByDuckDbTest {
     }
 
     /**
+     * A group by whose phase-2 partitions do not fit a tiny budget splits them by the next hash bits, level after
+     * level. Each sub-partition's rows collect over several input chunks before they are written: one chunk per
+     * sub-partition and input chunk made chunks of a few rows two levels down, whose heap objects (handles, vectors,
+     * segments) are not in the budget and filled the heap at 1e7 rows under 256 MB. The answer must equal DuckDB's.
+     */
+    @ParameterizedTest(name = "repartition at parallelism {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void partitionsThatDoNotFitSplitIntoChunksOfManyRows(int parallelism, SpillwaySessions sessions) throws Exception {
+        groupsThatHardlyRepeatPassStraightToThePartitions(1, "256m", sessions); // writes distinct.csv
+        Path many = dir.resolve("distinct.csv");
+        String columns = "{'rn': 'BIGINT', 'k_str': 'VARCHAR', 'k_int': 'INTEGER', 'v_int': 'INTEGER', 'v_dbl': 'DOUBLE'}";
+        List<List<Object>> expected = DuckOracle.query("SELECT k_str, k_int, count(*), sum(v_int), max(v_dbl) "
+                + "FROM read_csv('" + many + "', columns = " + columns + ", header = true) GROUP BY k_str, k_int");
+        CsvOptions opts = CsvOptions.defaults().columnType("v_dbl", DataType.FLOAT64).columnType("rn", DataType.INT64)
+                .columnType("k_str", DataType.STRING).columnType("k_int", DataType.INT32);
+        Spillway sw = sessions.open("1m", parallelism, 8_192);
+        List<List<Object>> actual = DuckOracle.normalise(sw.readCsv(many, opts).groupBy("k_str", "k_int")
+                .agg(count(), sum("v_int"), max("v_dbl")).collect().rows());
+        Map<String, Long> counters = sw.counters();
+        long splits = counters.getOrDefault("groupby.repartitions", 0L);
+        long written = counters.getOrDefault("groupby.repartitionChunks", 0L);
+        assertTrue(splits > 0, "1 MB must split partitions: " + counters + "; " + sw.memoryReport());
+        // at most one part-filled chunk per sub-partition and split, beyond the full ones
+        long rows = counters.getOrDefault("groupby.repartitionRows", 0L);
+        assertTrue(written <= splits * 64 + rows / 256, written + " chunks for " + rows + " rows in " + splits + " splits: " + counters);
+        assertSameRows(expected, actual);
+    }
+
+    /**
      * One int key in a range of 30,000 values: every worker aggregates into state arrays indexed by
      * value, and phase 2 combines them range by range (every algebraic aggregate but first/last,
      * nulls in the values). With {@code mixed}, one chunk holds null keys and another values far
