@@ -27,7 +27,8 @@ import org.spillway.frame.testkit.SpillwayTest;
  * garbage is compacted several times during the run), long runs of ties kept by {@code rank()} across compactions,
  * null partition keys, order keys of every encoding (int, int64 with nulls first and last, float64 with nulls, NaN and
  * -0.0, bool), ascending and descending, and string and multi-column partition keys; integer keys inside and outside
- * the window of directly indexed partitions.
+ * the window of directly indexed partitions. When every kept row is in the direct states, the rows come out in the
+ * window's order and the window does not sort them ({@code window.sortsSkipped}).
  */
 @SpillwayTest
 class WindowTopKTableTest {
@@ -49,7 +50,11 @@ class WindowTopKTableTest {
                 + " FROM range(" + ROWS + ") r(i)) TO '" + file + "' (FORMAT PARQUET, ROW_GROUP_SIZE 20000)");
     }
 
-    record Q(String name, UnaryOperator<DataFrame> api, String sql, long maxKept, boolean compacts) {
+    record Q(String name, UnaryOperator<DataFrame> api, String sql, long maxKept, boolean compacts, boolean inOrder) {
+        Q(String name, UnaryOperator<DataFrame> api, String sql, long maxKept, boolean compacts) {
+            this(name, api, sql, maxKept, compacts, false);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -89,7 +94,13 @@ class WindowTopKTableTest {
                             .filter(col("r").leq(4)).select("i", "d", "r"),
                     "SELECT i, d, r FROM (SELECT *, rank() OVER (PARTITION BY d ORDER BY l DESC NULLS FIRST, b) r FROM t)"
                             + " WHERE r <= 4",
-                    ROWS, false),
+                    ROWS, false, true),
+            new Q("rowNumber <= 2 per dense int key (direct states only: the workers' rows merge, the window skips its sort)",
+                    f -> f.withColumn("n", rowNumber().over(Window.partitionBy("d").orderBy(desc("x").nullsLast(), asc("i"))))
+                            .filter(col("n").leq(2)).select("i", "d", "x", "n"),
+                    "SELECT i, d, x, n FROM (SELECT *, row_number() OVER (PARTITION BY d ORDER BY x DESC NULLS LAST, i) n FROM t)"
+                            + " WHERE n <= 2",
+                    2 * 5, false, true),
             new Q("rowNumber = 1 by float64 ascending (NaN last, -0.0 as 0.0), then i descending",
                     f -> f.withColumn("n", rowNumber().over(Window.partitionBy("p").orderBy(asc("x"), desc("i"))))
                             .filter(col("n").leq(1)).select("i", "p", "x"),
@@ -117,6 +128,7 @@ class WindowTopKTableTest {
         DuckOracle.assertSameRows(expected, DuckOracle.rows(df));
         assertEquals(1L, sw.counters().get("window.topK"), sw.counters().toString());
         assertTrue(sw.counters().get("window.topKRowsKept") <= q.maxKept(), sw.counters().toString());
+        assertEquals(q.inOrder() ? 1L : 0L, sw.counters().getOrDefault("window.sortsSkipped", 0L), sw.counters().toString());
         if (q.compacts()) {
             assertTrue(sw.counters().getOrDefault("window.topKCompactions", 0L) >= 1, sw.counters().toString());
         }

@@ -316,7 +316,16 @@ public final class Executor implements PlanRunner {
         if (sorted0) {
             ctx.counters().add("window.sortsReused", 1);
         }
-        StoredFrame reduced = w.topK() == null || sorted0 ? null : WindowOperator.partitionTopK(w, child, this, ctx);
+        WindowOperator.TopKRows topK = w.topK() == null || sorted0 ? null : WindowOperator.partitionTopK(w, child, this, ctx);
+        StoredFrame reduced = topK == null ? null : topK.frame();
+        if (topK != null && topK.inWindowOrder()) { // the kept rows came out in the window's order: no sort
+            ctx.counters().add("window.sortsSkipped", 1);
+            try {
+                return WindowPass.run(w, args, ctx, reduced, name);
+            } finally {
+                reduced.close();
+            }
+        }
         try (StoredFrame sorted = orders.isEmpty() || sorted0 ? collectOptimized(child)
                 : sort(new LogicalPlan.Sort(reduced == null ? child : new ChunkScan(reduced, null, null), orders, -1))) {
             return WindowPass.run(w, args, ctx, sorted, name);

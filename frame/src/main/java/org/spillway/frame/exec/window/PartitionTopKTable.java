@@ -115,6 +115,8 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     private final int bucketRows;
     /** The heap bytes of a buffered row (an estimate: fixed widths, 24 per string). */
     private final long rowBytes;
+    /** Set by {@link #finish}: the result is in the window's order. */
+    private volatile boolean inWindowOrder;
 
     /**
      * A terminal keeping the first {@code k} rows per partition of {@code partitionKeys} in the order {@code orders}
@@ -1033,6 +1035,16 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             mergeInto(workers);
             for (Local l : workers) {
                 spillAll(l);
+            }
+            if (canEmitInOrder(workers)) {
+                Local l = workers.getFirst();
+                out.addAll(inWindowOrder(l));
+                releaseLocal(l);
+                inWindowOrder = true;
+                ctx.counters().add("window.topKRowsKept", out.stream().mapToLong(ChunkHandle::rows).sum());
+                return new StoredFrame(name, schema, List.copyOf(out));
+            }
+            for (Local l : workers) {
                 List<ChunkHandle> kept = compact(l, l.handles);
                 out.addAll(kept);
                 if (l.spilled != null) {
@@ -1076,6 +1088,87 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             work.forEach(w -> w.forEach(ChunkHandle::close));
             release(workers);
         }
+    }
+
+    /**
+     * True if the result can come out in the window's order, so that the window need not sort it: after the merge every
+     * kept row is in the first worker's direct states (nothing in its hash table, so no null or far key, and nothing
+     * diverted or flushed to the spilled partitions), and the kept rows fit a quarter of a worker's share of the
+     * budget (they are read at once).
+     */
+    private boolean canEmitInOrder(List<Local> workers) {
+        Local first = workers.getFirst();
+        if (first.direct == null || first.table.size() > 0) {
+            return false;
+        }
+        for (Local l : workers) {
+            if (l.spilled != null) {
+                for (List<ChunkHandle> part : l.spilled) {
+                    if (!part.isEmpty()) {
+                        return false;
+                    }
+                }
+            }
+        }
+        long rows = 0;
+        for (ChunkHandle h : first.handles) {
+            rows += h.rows();
+        }
+        return rows * rowBytes <= ctx.policy().workerShare() / 4;
+    }
+
+    /**
+     * The live rows of {@code l} (all in its direct states) in the window's order: partitions by ascending key, each
+     * partition's rows best first (then its ties), which is the order the window's sort would give them.
+     */
+    private List<ChunkHandle> inWindowOrder(Local l) {
+        int live = countLive(l, l.direct, l.direct.length);
+        long[] places = new long[live];
+        livePlaces(l, l.direct, l.direct.length, DIRECT, places, 0);
+        List<PinnedChunk> pinned = new ArrayList<>();
+        List<ChunkHandle> out = new ArrayList<>();
+        try {
+            for (ChunkHandle h : l.handles) {
+                pinned.add(h.pin());
+            }
+            ColumnVector[][] sources = new ColumnVector[schema.size()][pinned.size()];
+            for (int c = 0; c < pinned.size(); c++) {
+                Chunk chunk = pinned.get(c).chunk();
+                for (int j = 0; j < schema.size(); j++) {
+                    sources[j][c] = chunk.column(j);
+                }
+            }
+            int chunkRows = Math.max(1, ctx.chunkRows());
+            int[] vectors = new int[Math.min(live, chunkRows)];
+            int[] rows = new int[vectors.length];
+            long[] st = l.table.states();
+            for (int from = 0; from < live; from += chunkRows) {
+                int take = Math.min(chunkRows, live - from);
+                for (int i = 0; i < take; i++) {
+                    long ref = ref(l, st, places[from + i]);
+                    vectors[i] = (int) (ref >>> 32);
+                    rows[i] = (int) ref;
+                }
+                List<VectorBuilder> builders = new ArrayList<>(schema.size());
+                for (int j = 0; j < schema.size(); j++) {
+                    VectorBuilder b = VectorBuilder.forType(schema.type(j), take);
+                    b.gather(sources[j], vectors, rows, 0, take);
+                    builders.add(b);
+                }
+                out.add(ctx.store().put(Chunk.build(schema, builders, ctx.budget(), "window-top-k")));
+            }
+            return out;
+        } catch (RuntimeException | Error ex) {
+            out.forEach(ChunkHandle::close);
+            throw ex;
+        } finally {
+            pinned.forEach(PinnedChunk::close);
+        }
+    }
+
+    /** True once {@link #finish} returned the kept rows in the window's order (see {@link #canEmitInOrder}). */
+    boolean inWindowOrder() {
+        return inWindowOrder;
     }
 
     /**

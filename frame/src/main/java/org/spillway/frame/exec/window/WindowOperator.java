@@ -86,10 +86,11 @@ public final class WindowOperator {
      * {@link PartitionTopKTerminal}; null when the boxed terminal's state outgrows its cap, a quarter of the heap part
      * (the caller then sorts every row).
      * Counters: {@code window.topK} (short cuts taken), {@code window.topKRowsKept}, {@code window.topKFallbacks}, and
-     * the spill's ({@link PartitionTopKTable}).
+     * the spill's ({@link PartitionTopKTable}); the caller counts {@code window.sortsSkipped} when the rows came in the
+     * window's order.
      */
-    public static StoredFrame partitionTopK(LogicalPlan.Window node, LogicalPlan child,
-                                            org.spillway.frame.exec.pipeline.PlanRunner runner, ExecContext ctx) {
+    public static TopKRows partitionTopK(LogicalPlan.Window node, LogicalPlan child,
+                                         org.spillway.frame.exec.pipeline.PlanRunner runner, ExecContext ctx) {
         LogicalPlan.Window.TopK t = node.topK();
         // unboxed when the order keys are of fixed-width types (half the heap part: its state is a quarter of the boxed
         // rows' for the same partitions), else boxed rows (a quarter of the heap part)
@@ -101,7 +102,7 @@ public final class WindowOperator {
         try {
             StoredFrame out = runner.runPlan(child, terminal, "window-top-k");
             ctx.counters().add("window.topK", 1);
-            return out;
+            return new TopKRows(out, terminal instanceof PartitionTopKTable t2 && t2.inWindowOrder());
         } catch (RuntimeException e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof PartitionTopKTerminal.TooLarge) {
@@ -111,6 +112,14 @@ public final class WindowOperator {
             }
             throw e;
         }
+    }
+
+    /**
+     * The rows a per-partition top-k kept ({@link #partitionTopK}), and whether they are already in the window's order
+     * (partitions together and each in its order, as the window's sort would give them), so that the window may run
+     * over them without sorting.
+     */
+    public record TopKRows(StoredFrame frame, boolean inWindowOrder) {
     }
 
     /** A sorted chunk waiting for the results of the partitions it holds. */
