@@ -370,7 +370,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
                 System.arraycopy(st, last, l.moved, 0, e);
                 System.arraycopy(st, first + pos * e, st, first + (pos + 1) * e, (k - 1 - pos) * e);
                 put(keys, r, st, first + pos * e, ref);
-                if (isDirect) {
+                if (isDirect && threshold != null) {
                     threshold[(int) off] = st[last];
                 }
                 if (withTies && compareEntries(l.moved, 0, st, last) == 0) {
@@ -385,7 +385,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
                 System.arraycopy(st, first + pos * e, st, first + (pos + 1) * e, (count - pos) * e);
                 put(keys, r, st, first + pos * e, ref);
                 st[b] = count + 1;
-                if (isDirect && count + 1 == k) {
+                if (isDirect && threshold != null && count + 1 == k) {
                     threshold[(int) off] = st[first + (k - 1) * e];
                 }
             }
@@ -431,7 +431,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
         int[] out = l.candidates;
         int n = 0;
-        if (key0 == null) {
+        if (key0 == null || l.threshold == null) {
             for (int r = 0; r < rows; r++) {
                 out[r] = r;
             }
@@ -665,7 +665,9 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * keys around the chunk's range with a sixteenth to spare, if its states take at most a worker's share of
      * {@code cap} ({@code cap / parallelism}) and the budget has room; the keys outside it (and null) go through the
      * hash table. (The direct states take half the table's bytes per partition: at 1e8 rows of db-benchmark's q8,
-     * a million partitions of {@code id6}, about 43 MB per worker, where the table would need 84 MB.)
+     * a million partitions of {@code id6}, about 43 MB per worker, where the table would need 84 MB.) The thresholds
+     * of the dense pass ({@link Local#threshold}, 8 bytes per key) come with them when the share has room for both,
+     * else the direct states come alone and every row takes the full path.
      */
     private void decideDirect(Local l, Chunk chunk) {
         if (partitionColumns.length != 1) {
@@ -697,17 +699,20 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
         long range = max - min + 1;
         long size = range + range / 16 + 16;
-        if (size * (stride + 1) * 8 > cap / Math.max(1, ctx.scheduler().parallelism())) {
-            return;
-        }
-        if (!tryCharge(l, size * (stride + 1) * 8)) {
+        long share = cap / Math.max(1, ctx.scheduler().parallelism());
+        long states = size * stride * 8;
+        long thresholds = size * 8;
+        boolean withThresholds = states + thresholds <= share && tryCharge(l, states + thresholds);
+        if (!withThresholds && (states > share || !tryCharge(l, states))) {
             return; // no room: the table takes every key
         }
         l.directSize = (int) size;
         l.directBase = min - (size - range) / 2;
         l.direct = new long[(int) size * stride];
-        l.threshold = new long[(int) size];
-        Arrays.fill(l.threshold, Long.MAX_VALUE);
+        if (withThresholds) { // else every row takes the full path
+            l.threshold = new long[(int) size];
+            Arrays.fill(l.threshold, Long.MAX_VALUE);
+        }
     }
 
     /** Encodes the order keys of every row of {@code chunk} into {@code l.keys}, each a long in the window's order. */
