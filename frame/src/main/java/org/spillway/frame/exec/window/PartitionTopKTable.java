@@ -8,12 +8,9 @@ import org.spillway.frame.SortOrder;
 import org.spillway.frame.exec.hash.GroupTable;
 import org.spillway.frame.exec.hash.KeyBatch;
 import org.spillway.frame.exec.hash.PartitionLayout;
-import org.spillway.frame.exec.hash.StringPool;
 import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.frame.exec.pipeline.Terminal;
 import org.spillway.frame.plan.StoredFrame;
-import org.spillway.parallel.Morsel;
-import org.spillway.parallel.Sink;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
@@ -74,11 +71,9 @@ import org.spillway.spill.vector.VectorBuilder;
  * rows run through the first worker's table at the end), and the budget's
  * {@code memory.revokes.WindowTopK}.
  */
-final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, StoredFrame> {
+final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
     /** The largest k of this table: each partition's slot holds k entries up front. */
     static final long MAX_K = 128;
-    /** Spilled partitions per level: the hash aggregate's layout. */
-    static final int BUCKETS = PartitionLayout.PARTITIONS;
     /** The deepest level: its table grows as the budget allows instead of diverting rows. */
     static final int MAX_LEVEL = PartitionLayout.MAX_LEVEL;
     /**
@@ -110,11 +105,13 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     private final Reservation reservation;
     private long held;
     /** Every live local (the input's workers, then the spilled partitions' runs): what a revoke could free. */
-    private final List<Local> locals = new CopyOnWriteArrayList<>();
-    /** Rows a spilled partition's buffer collects before it is written as a chunk. */
-    private final int bucketRows;
+    private final List<TopKLocal> locals = new CopyOnWriteArrayList<>();
     /** The heap bytes of a buffered row (an estimate: fixed widths, 24 per string). */
     private final long rowBytes;
+    /** Compaction and the ordered emission of the kept rows. */
+    private final TopKLiveRows liveRows;
+    /** The spilled hash partitions. */
+    private final TopKSpill spill;
     /** Set by {@link #finish}: the result is in the window's order. */
     private volatile boolean inWindowOrder;
 
@@ -151,7 +148,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         this.cap = testCap > 0 ? Math.min(cap, testCap) : cap;
         this.consumer = ctx.policy().register("WindowTopK", () -> {
             long b = 0;
-            for (Local l : locals) {
+            for (TopKLocal l : locals) {
                 b += l.bytes;
             }
             return b;
@@ -163,9 +160,8 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             rb += t.isVariableWidth() ? 24 : t.kind() == DataType.Kind.BOOL ? 1 : vectorOf(t) == IntVector.class ? 4 : 8;
         }
         this.rowBytes = rb;
-        // a worker's buffers (reserved at twice their rows) take at most a quarter of its share of the budget
-        long byShare = ctx.policy().workerShare() / (8L * BUCKETS * rb);
-        this.bucketRows = (int) Math.clamp(Math.min(2L * ctx.chunkRows() / BUCKETS, byShare), 16, 8192);
+        this.liveRows = new TopKLiveRows(schema, ctx, stride, h, e, w, withTies);
+        this.spill = new TopKSpill(this, liveRows, schema, partitionColumns, ctx, rb);
     }
 
     /** True if the order keys are all of fixed-width types and {@code k} is at most {@link #MAX_K}. */
@@ -192,75 +188,13 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         };
     }
 
-    /** One worker's partitions, its copied rows and their garbage. */
-    static final class Local {
-        GroupTable table;
-        final StringPool pool = new StringPool();
-        final KeyBatch batch = new KeyBatch();
-        /** Group slots the table has now (it doubles when full). */
-        int capacity = 16;
-        /** Bytes charged for this local, and of them those of the spilled partitions' buffers (outside the cap). */
-        long bytes;
-        long bufferBytes;
-        /** The chunks of copied rows; a row reference is (index in this list) << 32 | row. */
-        List<ChunkHandle> handles = new ArrayList<>();
-        long copied;
-        long garbage;
-        /** Rows tied with a full partition's k-th (withTies): their references and the next in their list (+1, 0 ends). */
-        long[] tiedRef = new long[0];
-        int[] tiedNext = new int[0];
-        int tied;
-        /** The current chunk's encoded order keys, [order-key long][row]. */
-        long[][] keys = new long[0][];
-        int[] picks = new int[1024];
-        int[] zeros = new int[0];
-        /**
-         * One integer partition key: the states of the keys in {@code [directBase, directBase + directSize)}, indexed by
-         * the key's offset (no hashing; an empty slot has count 0); null when not (yet) chosen.
-         */
-        long[] direct;
-        /**
-         * Beside {@code direct}, per key offset: the first order-key long of its k-th entry when it has k, else
-         * {@code Long.MAX_VALUE}. A row whose first long is above it is worse than the k-th, so a dense pass over a
-         * chunk drops most rows on this small array alone (independent loads, so their cache misses overlap) before
-         * the rest take the full path.
-         */
-        long[] threshold;
-        /** Scratch: the rows of the chunk that pass the thresholds. */
-        int[] candidates = new int[0];
-        long directBase;
-        int directSize;
-        boolean directDecided;
-        /** The entry a better row pushed out. */
-        long[] moved;
-        /** The hash level this local diverts by: 0 for the input's workers, one more per spilled level. */
-        final int level;
-        /** The table is full and cannot grow: rows of partitions not in it are diverted. */
-        boolean frozen;
-        /** The last revoke request honoured. */
-        long revokeSeen;
-        /** Per spilled partition, its buffered rows (one builder per column), and by column ({@code [column][bucket]}). */
-        VectorBuilder[][] buckets;
-        VectorBuilder[][] byColumn;
-        /** Per spilled partition, its chunks written so far. */
-        List<List<ChunkHandle>> spilled;
-        /** Scratch: the rows of the chunk to divert, and each one's spilled partition. */
-        int[] divert = new int[0];
-        int[] part = new int[0];
-        int[] counts = new int[BUCKETS];
-
-        Local(int level) {
-            this.level = level;
-        }
-    }
-
     @Override
-    public Local newLocal() {
+    public TopKLocal newLocal() {
         return newLocal(0);
     }
 
-    private Local newLocal(int level) {
-        Local l = new Local(level);
+    TopKLocal newLocal(int level) {
+        TopKLocal l = new TopKLocal(level);
         l.moved = new long[e];
         l.table = new GroupTable(partitionColumns.length, stride);
         forceCharge(l, GroupTable.bytesForGroups(partitionColumns.length, stride, 16));
@@ -270,13 +204,13 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     @Override
-    public boolean accept(Local l, int seq, int index, Chunk chunk, boolean independent) {
+    public boolean accept(TopKLocal l, int seq, int index, Chunk chunk, boolean independent) {
         process(l, chunk);
         return false;
     }
 
     /** Takes a chunk's rows into {@code l}: into its partitions' top k, or diverted to the spilled partitions. */
-    private void process(Local l, Chunk chunk) {
+    void process(TopKLocal l, Chunk chunk) {
         int rows = chunk.rows();
         if (rows == 0) {
             return;
@@ -285,11 +219,11 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         if (epoch != l.revokeSeen) { // a safe point: the budget asked this operator to give memory back
             l.revokeSeen = epoch;
             if (l.level < MAX_LEVEL && (l.table.size() > 0 || l.direct != null)) {
-                consumer.revoked(flush(l));
+                consumer.revoked(spill.flush(l));
             }
         }
         if (withTies && !tieRoom(l, rows)) {
-            divertAll(l, chunk);
+            spill.divertAll(l, chunk);
             return;
         }
         long poolBytes = l.pool.bytes();
@@ -405,7 +339,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             long live = l.copied - l.garbage;
             if (l.garbage > Math.max(live, 1 << 16)) {
                 List<ChunkHandle> old = l.handles;
-                l.handles = compact(l, old);
+                l.handles = liveRows.compact(l, old);
                 old.forEach(ChunkHandle::close);
                 l.copied = live;
                 l.garbage = 0;
@@ -413,10 +347,10 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             }
         }
         if (diverted > 0) {
-            divertRows(l, chunk, divert, diverted);
+            spill.divertRows(l, chunk, divert, diverted);
         }
         if (poolShort) {
-            flush(l);
+            spill.flush(l);
         }
     }
 
@@ -425,7 +359,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * states, every row but those of a direct key whose first order-key long is above its partition's threshold (a
      * threshold only falls during a chunk, so a row dropped here would be dropped by the full path too); else all.
      */
-    private int prefilter(Local l, ColumnVector key0, long[] first, int rows) {
+    private int prefilter(TopKLocal l, ColumnVector key0, long[] first, int rows) {
         if (l.candidates.length < rows) {
             l.candidates = new int[Math.max(rows, 1024)];
         }
@@ -473,7 +407,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * The table of {@code l} is full: doubles it if its reservation can grow (within {@code cap}), else freezes it
      * (at the last level it grows as the budget allows, or the query fails with the budget's error).
      */
-    private void grow(Local l) {
+    private void grow(TopKLocal l) {
         long more = GroupTable.bytesForGroups(partitionColumns.length, stride, 2L * l.capacity)
                 - GroupTable.bytesForGroups(partitionColumns.length, stride, l.capacity);
         if (tryCharge(l, more)) {
@@ -488,7 +422,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     /** Makes room for {@code rows} more ties; false if the budget has none (the caller then diverts the chunk). */
-    private boolean tieRoom(Local l, int rows) {
+    private boolean tieRoom(TopKLocal l, int rows) {
         long need = (long) l.tied + rows;
         if (need <= l.tiedRef.length) {
             return true;
@@ -506,140 +440,11 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         return true;
     }
 
-    /** Sets up {@code l}'s buffers of the spilled partitions (their heap reserved) unless it has them. */
-    private void ensureBuckets(Local l) {
-        if (l.buckets != null) {
-            return;
-        }
-        long bytes = 2L * BUCKETS * bucketRows * rowBytes; // not part of the tables' cap
-        reservation.grow(bytes);
-        synchronized (reservation) {
-            l.bytes += bytes;
-            l.bufferBytes += bytes;
-        }
-        VectorBuilder[][] b = new VectorBuilder[BUCKETS][schema.size()];
-        VectorBuilder[][] c = new VectorBuilder[schema.size()][BUCKETS];
-        for (int p = 0; p < BUCKETS; p++) {
-            for (int j = 0; j < schema.size(); j++) {
-                b[p][j] = VectorBuilder.forType(schema.type(j), bucketRows);
-                c[j][p] = b[p][j];
-            }
-        }
-        l.spilled = new ArrayList<>();
-        for (int p = 0; p < BUCKETS; p++) {
-            l.spilled.add(new ArrayList<>());
-        }
-        l.byColumn = c;
-        l.buckets = b;
-    }
-
-    /** Diverts rows {@code rows[0..n)} of {@code chunk} (whose key hashes are in {@code l.batch}) to the spilled partitions. */
-    private void divertRows(Local l, Chunk chunk, int[] rows, int n) {
-        ensureBuckets(l);
-        if (l.part.length < n) {
-            l.part = new int[Math.max(n, 1024)];
-        }
-        int[] part = l.part;
-        long[] hash = l.batch.hash;
-        for (int i = 0; i < n; i++) {
-            part[i] = PartitionLayout.partition(hash[rows[i]], l.level);
-        }
-        for (int j = 0; j < schema.size(); j++) {
-            ColumnVector v = chunk.column(j);
-            VectorBuilder[] outs = l.byColumn[j];
-            for (int i = 0; i < n; i++) {
-                outs[part[i]].appendFrom(v, rows[i]);
-            }
-        }
-        spillFull(l, n);
-    }
-
-    /** Diverts every row of {@code chunk} to the spilled partitions (one radix scatter per column). */
-    private void divertAll(Local l, Chunk chunk) {
-        ensureBuckets(l);
-        int rows = chunk.rows();
-        KeyBatch batch = l.batch;
-        batch.reset(partitionColumns.length, rows);
-        for (int j = 0; j < partitionColumns.length; j++) {
-            batch.add(j, chunk.column(partitionColumns[j]), null); // the hashes only
-        }
-        batch.finish();
-        if (l.part.length < rows) {
-            l.part = new int[Math.max(rows, 1024)];
-        }
-        int[] part = l.part;
-        int[] counts = l.counts;
-        Arrays.fill(counts, 0);
-        for (int r = 0; r < rows; r++) {
-            int p = PartitionLayout.partition(batch.hash[r], l.level);
-            part[r] = p;
-            counts[p]++;
-        }
-        for (int j = 0; j < schema.size(); j++) {
-            VectorBuilder.scatter(chunk.column(j), rows, part, counts, l.byColumn[j]);
-        }
-        spillFull(l, rows);
-    }
-
-    /** Writes the spilled partitions' buffers that are full, after {@code n} more rows were diverted. */
-    private void spillFull(Local l, int n) {
-        ctx.counters().add("window.topKSpilledRows", n);
-        for (int p = 0; p < BUCKETS; p++) {
-            if (l.buckets[p][0].size() >= bucketRows) {
-                spillBucket(l, p);
-            }
-        }
-    }
-
-    /** Writes spilled partition {@code p}'s buffered rows as a chunk to the store. */
-    private void spillBucket(Local l, int p) {
-        VectorBuilder[] b = l.buckets[p];
-        if (b[0].size() == 0) {
-            return;
-        }
-        l.spilled.get(p).add(ctx.store().putWithoutStats(Chunk.build(schema, Arrays.asList(b), ctx.budget(), "window-top-k spill")));
-        for (VectorBuilder x : b) {
-            x.reset();
-        }
-    }
-
-    /** Writes every spilled partition's buffered rows. */
-    private void spillAll(Local l) {
-        if (l.buckets != null) {
-            for (int p = 0; p < BUCKETS; p++) {
-                spillBucket(l, p);
-            }
-        }
-    }
-
-    /**
-     * Hands every row {@code l} keeps to the spilled partitions and empties its table (and string pool, direct states
-     * and ties), returning what that gave back to the budget: for a revoke request, or a string pool that cannot grow.
-     */
-    private long flush(Local l) {
-        long before = l.bytes;
-        List<ChunkHandle> live = compact(l, l.handles);
-        l.handles.forEach(ChunkHandle::close);
-        try {
-            clear(l);
-            for (ChunkHandle h : live) {
-                try (PinnedChunk pc = h.pin()) {
-                    divertAll(l, pc.chunk());
-                }
-                h.close();
-            }
-        } finally {
-            live.forEach(ChunkHandle::close);
-        }
-        ctx.counters().add("window.topKFlushes", 1);
-        return Math.max(0, before - l.bytes);
-    }
-
     /**
      * Empties the table of {@code l} (its copied rows already gathered elsewhere): a fresh table, no string pool, direct
      * states or ties, not frozen, and its memory but the spilled partitions' buffers back to the budget.
      */
-    private void clear(Local l) {
+    void clear(TopKLocal l) {
         l.handles = new ArrayList<>();
         l.copied = 0;
         l.garbage = 0;
@@ -666,10 +471,10 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * {@code cap} ({@code cap / parallelism}) and the budget has room; the keys outside it (and null) go through the
      * hash table. (The direct states take half the table's bytes per partition: at 1e8 rows of db-benchmark's q8,
      * a million partitions of {@code id6}, about 43 MB per worker, where the table would need 84 MB.) The thresholds
-     * of the dense pass ({@link Local#threshold}, 8 bytes per key) come with them when the share has room for both,
+     * of the dense pass ({@link TopKLocal#threshold}, 8 bytes per key) come with them when the share has room for both,
      * else the direct states come alone and every row takes the full path.
      */
-    private void decideDirect(Local l, Chunk chunk) {
+    private void decideDirect(TopKLocal l, Chunk chunk) {
         if (partitionColumns.length != 1) {
             l.directDecided = true;
             return;
@@ -716,7 +521,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     /** Encodes the order keys of every row of {@code chunk} into {@code l.keys}, each a long in the window's order. */
-    private void encode(Local l, Chunk chunk) {
+    private void encode(TopKLocal l, Chunk chunk) {
         int rows = chunk.rows();
         if (l.keys.length != w || l.keys.length > 0 && l.keys[0].length < rows) {
             l.keys = new long[w][Math.max(rows, 1024)];
@@ -824,14 +629,14 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     /** Adds the row {@code ref} to the ties of the partition whose state starts at {@code b}. */
-    private static void pushTied(Local l, long[] st, int b, long ref) {
+    private static void pushTied(TopKLocal l, long[] st, int b, long ref) {
         l.tiedRef[l.tied] = ref; // room made by tieRoom before the chunk
         l.tiedNext[l.tied] = (int) st[b + 1];
         st[b + 1] = ++l.tied;
     }
 
     /** Forgets the ties of the partition whose state starts at {@code b}; how many there were. */
-    private int dropTied(Local l, long[] st, int b) {
+    private int dropTied(TopKLocal l, long[] st, int b) {
         if (!withTies) {
             return 0;
         }
@@ -844,7 +649,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     /** Copies rows {@code picks[0..n)} of {@code chunk} into a new chunk. */
-    private Chunk gather(Local l, Chunk chunk, int[] picks, int n) {
+    private Chunk gather(TopKLocal l, Chunk chunk, int[] picks, int n) {
         if (l.zeros.length < n) {
             l.zeros = new int[Math.max(n, 1024)];
         }
@@ -859,140 +664,8 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         return Chunk.build(schema, builders, ctx.budget(), "window-top-k");
     }
 
-    /**
-     * Gathers the live rows of {@code l} (from {@code from}) into new chunks of at most the session's chunk rows,
-     * rewriting their references to point there (the new chunks' list). Rows are read chunk by chunk: one pinned at a
-     * time.
-     */
-    private List<ChunkHandle> compact(Local l, List<ChunkHandle> from) {
-        // every live reference's place: >= 0 an index into the table's states, < 0 -(tied index + 1)
-        long[] st = l.table.states();
-        int groups = l.table.size();
-        int live = countLive(l, st, groups * stride) + (l.direct == null ? 0 : countLive(l, l.direct, l.direct.length));
-        long[] places = new long[live];
-        int p = livePlaces(l, st, groups * stride, 0, places, 0);
-        if (l.direct != null) {
-            livePlaces(l, l.direct, l.direct.length, DIRECT, places, p);
-        }
-        // counting sort of the places by source chunk
-        int[] start = new int[from.size() + 1];
-        for (long place : places) {
-            start[(int) (ref(l, st, place) >>> 32) + 1]++;
-        }
-        for (int c = 0; c < from.size(); c++) {
-            start[c + 1] += start[c];
-        }
-        long[] sorted = new long[live];
-        int[] fill = Arrays.copyOf(start, from.size());
-        for (long place : places) {
-            sorted[fill[(int) (ref(l, st, place) >>> 32)]++] = place;
-        }
-        places = null;
-        List<ChunkHandle> out = new ArrayList<>();
-        try {
-            int chunkRows = Math.max(1, ctx.chunkRows());
-            List<VectorBuilder> builders = null;
-            int outRows = 0;
-            int[] rows = new int[Math.min(live, chunkRows)];
-            if (l.zeros.length < rows.length) {
-                l.zeros = new int[Math.max(rows.length, 1024)];
-            }
-            ColumnVector[] one = new ColumnVector[1];
-            for (int c = 0; c < from.size(); c++) {
-                int s = start[c];
-                int end = start[c + 1];
-                if (s == end) {
-                    continue;
-                }
-                try (PinnedChunk pc = from.get(c).pin()) {
-                    Chunk chunk = pc.chunk();
-                    while (s < end) {
-                        if (builders == null) {
-                            builders = new ArrayList<>(schema.size());
-                            for (int j = 0; j < schema.size(); j++) {
-                                builders.add(VectorBuilder.forType(schema.type(j), chunkRows));
-                            }
-                        }
-                        int take = Math.min(end - s, chunkRows - outRows);
-                        for (int i = 0; i < take; i++) {
-                            long place = sorted[s + i];
-                            rows[i] = (int) ref(l, st, place);
-                            setRef(l, st, place, (long) out.size() << 32 | (outRows + i));
-                        }
-                        for (int j = 0; j < schema.size(); j++) {
-                            one[0] = chunk.column(j);
-                            builders.get(j).gather(one, l.zeros, rows, 0, take);
-                        }
-                        outRows += take;
-                        s += take;
-                        if (outRows == chunkRows) {
-                            out.add(ctx.store().put(Chunk.build(schema, builders, ctx.budget(), "window-top-k")));
-                            builders = null;
-                            outRows = 0;
-                        }
-                    }
-                }
-            }
-            if (builders != null) {
-                out.add(ctx.store().put(Chunk.build(schema, builders, ctx.budget(), "window-top-k")));
-            }
-            return out;
-        } catch (RuntimeException | Error ex) {
-            out.forEach(ChunkHandle::close);
-            throw ex;
-        }
-    }
-
-    /** A live row's place in {@link #compact}: an index into the table's states, or this bit and one into the direct states. */
-    private static final long DIRECT = 1L << 40;
-
-    private int countLive(Local l, long[] st, int end) {
-        int live = 0;
-        for (int b = 0; b < end; b += stride) {
-            live += (int) st[b];
-            if (withTies) {
-                for (int t = (int) st[b + 1]; t != 0; t = l.tiedNext[t - 1]) {
-                    live++;
-                }
-            }
-        }
-        return live;
-    }
-
-    /** Writes the places of the live rows of the states {@code st[0..end)} (tagged {@code kind}) from {@code places[p]}. */
-    private int livePlaces(Local l, long[] st, int end, long kind, long[] places, int p) {
-        for (int b = 0; b < end; b += stride) {
-            for (int i = 0; i < (int) st[b]; i++) {
-                places[p++] = kind | (b + h + i * e + w);
-            }
-            if (withTies) {
-                for (int t = (int) st[b + 1]; t != 0; t = l.tiedNext[t - 1]) {
-                    places[p++] = -t;
-                }
-            }
-        }
-        return p;
-    }
-
-    private static long ref(Local l, long[] st, long place) {
-        if (place < 0) {
-            return l.tiedRef[(int) (-place - 1)];
-        }
-        return (place & DIRECT) != 0 ? l.direct[(int) (place & ~DIRECT)] : st[(int) place];
-    }
-
-    private static void setRef(Local l, long[] st, long place, long ref) {
-        if (place < 0) {
-            l.tiedRef[(int) (-place - 1)] = ref;
-        } else if ((place & DIRECT) != 0) {
-            l.direct[(int) (place & ~DIRECT)] = ref;
-        } else {
-            st[(int) place] = ref;
-        }
-    }
-
     /** Reserves {@code bytes} more heap for {@code l} if that keeps every local within {@code cap} and the budget has room. */
-    private boolean tryCharge(Local l, long bytes) {
+    private boolean tryCharge(TopKLocal l, long bytes) {
         synchronized (reservation) {
             if (held + bytes > cap || !reservation.growIfRoom(bytes)) {
                 return false;
@@ -1008,7 +681,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * partitions' buffers, the last level's table): room is made as the budget makes it, or the query fails with the
      * budget's error naming this operator.
      */
-    private void forceCharge(Local l, long bytes) {
+    private void forceCharge(TopKLocal l, long bytes) {
         reservation.grow(bytes);
         synchronized (reservation) {
             held += bytes;
@@ -1016,8 +689,17 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
     }
 
+    /** Reserves {@code bytes} of the spilled partitions' buffers for {@code l}, outside {@code cap}, as {@link #forceCharge}. */
+    void chargeBuffers(TopKLocal l, long bytes) {
+        reservation.grow(bytes);
+        synchronized (reservation) {
+            l.bytes += bytes;
+            l.bufferBytes += bytes;
+        }
+    }
+
     /** Returns {@code bytes} of {@code l}'s heap to the budget. */
-    private void uncharge(Local l, long bytes) {
+    private void uncharge(TopKLocal l, long bytes) {
         synchronized (reservation) {
             reservation.shrink(bytes);
             held -= bytes;
@@ -1030,60 +712,32 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * partition (the same bucket of every worker together), run in parallel.
      */
     @Override
-    public StoredFrame finish(List<Local> workers) {
+    public StoredFrame finish(List<TopKLocal> workers) {
         List<ChunkHandle> out = java.util.Collections.synchronizedList(new ArrayList<>());
         List<List<ChunkHandle>> work = new ArrayList<>();
-        for (int p = 0; p < BUCKETS; p++) {
+        for (int p = 0; p < TopKSpill.BUCKETS; p++) {
             work.add(new ArrayList<>());
         }
         try {
             mergeInto(workers);
-            for (Local l : workers) {
-                spillAll(l);
+            for (TopKLocal l : workers) {
+                spill.spillAll(l);
             }
             if (canEmitInOrder(workers)) {
-                Local l = workers.getFirst();
-                out.addAll(inWindowOrder(l));
+                TopKLocal l = workers.getFirst();
+                out.addAll(liveRows.inWindowOrder(l));
                 releaseLocal(l);
                 inWindowOrder = true;
                 ctx.counters().add("window.topKRowsKept", out.stream().mapToLong(ChunkHandle::rows).sum());
                 return new StoredFrame(name, schema, List.copyOf(out));
             }
-            for (Local l : workers) {
-                List<ChunkHandle> kept = compact(l, l.handles);
+            for (TopKLocal l : workers) {
+                List<ChunkHandle> kept = liveRows.compact(l, l.handles);
                 out.addAll(kept);
-                if (l.spilled != null) {
-                    for (int p = 0; p < BUCKETS; p++) {
-                        work.get(p).addAll(l.spilled.get(p));
-                    }
-                    l.spilled = null;
-                }
+                spill.handOver(l, work);
                 releaseLocal(l); // its table's memory is free for the spilled partitions' runs
             }
-            List<List<ChunkHandle>> parts = new ArrayList<>();
-            for (List<ChunkHandle> w : work) {
-                if (!w.isEmpty()) {
-                    parts.add(w);
-                }
-            }
-            if (!parts.isEmpty()) {
-                ctx.scheduler().run(parts, List::size, new Sink<List<ChunkHandle>, Object, Object>() {
-                    @Override
-                    public Object newLocal() {
-                        return null;
-                    }
-
-                    @Override
-                    public void accept(Object local, Morsel<List<ChunkHandle>> m) {
-                        runSpilled(m.item(), 1, out);
-                    }
-
-                    @Override
-                    public Object finish(List<Object> ls) {
-                        return null;
-                    }
-                }, org.spillway.parallel.ProgressListener.NONE);
-            }
+            spill.runAll(work, out);
             ctx.counters().add("window.topKRowsKept", out.stream().mapToLong(ChunkHandle::rows).sum());
             return new StoredFrame(name, schema, List.copyOf(out));
         } catch (RuntimeException | Error ex) {
@@ -1101,18 +755,14 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * diverted or flushed to the spilled partitions), and the kept rows fit a quarter of a worker's share of the
      * budget (they are read at once).
      */
-    private boolean canEmitInOrder(List<Local> workers) {
-        Local first = workers.getFirst();
+    private boolean canEmitInOrder(List<TopKLocal> workers) {
+        TopKLocal first = workers.getFirst();
         if (first.direct == null || first.table.size() > 0) {
             return false;
         }
-        for (Local l : workers) {
-            if (l.spilled != null) {
-                for (List<ChunkHandle> part : l.spilled) {
-                    if (!part.isEmpty()) {
-                        return false;
-                    }
-                }
+        for (TopKLocal l : workers) {
+            if (spill.holdsRows(l)) {
+                return false;
             }
         }
         long rows = 0;
@@ -1120,55 +770,6 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             rows += h.rows();
         }
         return rows * rowBytes <= ctx.policy().workerShare() / 4;
-    }
-
-    /**
-     * The live rows of {@code l} (all in its direct states) in the window's order: partitions by ascending key, each
-     * partition's rows best first (then its ties), which is the order the window's sort would give them.
-     */
-    private List<ChunkHandle> inWindowOrder(Local l) {
-        int live = countLive(l, l.direct, l.direct.length);
-        long[] places = new long[live];
-        livePlaces(l, l.direct, l.direct.length, DIRECT, places, 0);
-        List<PinnedChunk> pinned = new ArrayList<>();
-        List<ChunkHandle> out = new ArrayList<>();
-        try {
-            for (ChunkHandle h : l.handles) {
-                pinned.add(h.pin());
-            }
-            ColumnVector[][] sources = new ColumnVector[schema.size()][pinned.size()];
-            for (int c = 0; c < pinned.size(); c++) {
-                Chunk chunk = pinned.get(c).chunk();
-                for (int j = 0; j < schema.size(); j++) {
-                    sources[j][c] = chunk.column(j);
-                }
-            }
-            int chunkRows = Math.max(1, ctx.chunkRows());
-            int[] vectors = new int[Math.min(live, chunkRows)];
-            int[] rows = new int[vectors.length];
-            long[] st = l.table.states();
-            for (int from = 0; from < live; from += chunkRows) {
-                int take = Math.min(chunkRows, live - from);
-                for (int i = 0; i < take; i++) {
-                    long ref = ref(l, st, places[from + i]);
-                    vectors[i] = (int) (ref >>> 32);
-                    rows[i] = (int) ref;
-                }
-                List<VectorBuilder> builders = new ArrayList<>(schema.size());
-                for (int j = 0; j < schema.size(); j++) {
-                    VectorBuilder b = VectorBuilder.forType(schema.type(j), take);
-                    b.gather(sources[j], vectors, rows, 0, take);
-                    builders.add(b);
-                }
-                out.add(ctx.store().put(Chunk.build(schema, builders, ctx.budget(), "window-top-k")));
-            }
-            return out;
-        } catch (RuntimeException | Error ex) {
-            out.forEach(ChunkHandle::close);
-            throw ex;
-        } finally {
-            pinned.forEach(PinnedChunk::close);
-        }
     }
 
     /** True once {@link #finish} returned the kept rows in the window's order (see {@link #canEmitInOrder}). */
@@ -1182,14 +783,14 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * table is released before its rows go in, so the memory only moves; rows the first table diverts or flushes
      * reach its spilled partitions like any other. One thread: the kept rows are few against the input's.
      */
-    private void mergeInto(List<Local> workers) {
+    private void mergeInto(List<TopKLocal> workers) {
         if (workers.size() < 2) {
             return;
         }
-        Local into = workers.getFirst();
+        TopKLocal into = workers.getFirst();
         for (int i = 1; i < workers.size(); i++) {
-            Local l = workers.get(i);
-            List<ChunkHandle> kept = compact(l, l.handles);
+            TopKLocal l = workers.get(i);
+            List<ChunkHandle> kept = liveRows.compact(l, l.handles);
             long rows = kept.stream().mapToLong(ChunkHandle::rows).sum();
             try {
                 l.handles.forEach(ChunkHandle::close);
@@ -1207,59 +808,14 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
     }
 
-    /**
-     * Runs the rows of one spilled partition ({@code chunks}, closed here as they are read) through a table of their
-     * own at hash {@code level}, adding its kept rows to {@code out}; what diverts again is run the same way, one level
-     * down.
-     */
-    private void runSpilled(List<ChunkHandle> chunks, int level, List<ChunkHandle> out) {
-        ctx.counters().add("window.topKSpilledPartitions", 1);
-        List<List<ChunkHandle>> sub = null;
-        try {
-            Local l = newLocal(level);
-            try {
-                for (ChunkHandle h : chunks) {
-                    try (PinnedChunk pc = h.pin()) {
-                        process(l, pc.chunk());
-                    }
-                    h.close();
-                }
-                spillAll(l);
-                out.addAll(compact(l, l.handles));
-                sub = l.spilled;
-                l.spilled = null;
-            } finally {
-                releaseLocal(l);
-            }
-            if (sub != null) {
-                for (List<ChunkHandle> s : sub) {
-                    if (!s.isEmpty()) {
-                        ctx.counters().add("window.topKRepartitions", 1);
-                        runSpilled(s, level + 1, out);
-                    }
-                }
-            }
-        } finally {
-            chunks.forEach(ChunkHandle::close);
-            if (sub != null) {
-                sub.forEach(s -> s.forEach(ChunkHandle::close));
-            }
-        }
-    }
-
     /** Closes what {@code l} holds (its copied rows, spilled chunks not handed on) and returns its memory. */
-    private void releaseLocal(Local l) {
+    void releaseLocal(TopKLocal l) {
         l.handles.forEach(ChunkHandle::close);
         l.handles = new ArrayList<>();
-        if (l.spilled != null) {
-            l.spilled.forEach(s -> s.forEach(ChunkHandle::close));
-            l.spilled = null;
-        }
+        spill.release(l);
         l.table = null;
         l.direct = null;
         l.threshold = null;
-        l.buckets = null;
-        l.byColumn = null;
         synchronized (reservation) {
             reservation.shrink(l.bytes);
             held -= l.bytes - l.bufferBytes;
@@ -1270,12 +826,12 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     @Override
-    public void abort(List<Local> workers) {
+    public void abort(List<TopKLocal> workers) {
         release(workers);
     }
 
-    private void release(List<Local> workers) {
-        for (Local l : workers) {
+    private void release(List<TopKLocal> workers) {
+        for (TopKLocal l : workers) {
             releaseLocal(l);
         }
         reservation.close();
