@@ -3,7 +3,6 @@ package org.spillway.frame.exec.window;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.spillway.frame.SortOrder;
 import org.spillway.frame.exec.hash.GroupTable;
 import org.spillway.frame.exec.hash.KeyBatch;
@@ -16,11 +15,7 @@ import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.PinnedChunk;
-import org.spillway.spill.memory.MemoryConsumer;
-import org.spillway.spill.memory.Reservation;
-import org.spillway.spill.vector.BoolVector;
 import org.spillway.spill.vector.ColumnVector;
-import org.spillway.spill.vector.DoubleVector;
 import org.spillway.spill.vector.IntVector;
 import org.spillway.spill.vector.LongVector;
 import org.spillway.spill.vector.VectorBuilder;
@@ -84,11 +79,8 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
 
     private final Schema schema;
     private final int[] partitionColumns;
-    private final int[] orderColumns;
-    /** Per order column: its longs in an entry (1: nulls folded into the value; 2: a null rank, then the value). */
-    private final int[] widths;
-    private final boolean[] descending;
-    private final boolean[] nullsFirst;
+    /** The order keys' encoding as longs. */
+    private final TopKOrderKeys orderKeys;
     /** Order-key longs per entry. */
     private final int w;
     /** Longs per entry: the order-key longs, then the row reference. */
@@ -100,12 +92,8 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
     private final int stride;
     private final ExecContext ctx;
     private final String name;
-    private final long cap;
-    private final MemoryConsumer consumer;
-    private final Reservation reservation;
-    private long held;
-    /** Every live local (the input's workers, then the spilled partitions' runs): what a revoke could free. */
-    private final List<TopKLocal> locals = new CopyOnWriteArrayList<>();
+    /** The heap of the locals: reserved in the budget, the tables' part within the cap. */
+    private final TopKMemory memory;
     /** The heap bytes of a buffered row (an estimate: fixed widths, 24 per string). */
     private final long rowBytes;
     /** Compaction and the ordered emission of the kept rows. */
@@ -126,18 +114,8 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         }
         this.schema = schema;
         this.partitionColumns = partitionKeys.stream().mapToInt(schema::indexOf).toArray();
-        this.orderColumns = orders.stream().mapToInt(o -> schema.indexOf(o.expr().name())).toArray();
-        this.widths = new int[orderColumns.length];
-        this.descending = new boolean[orderColumns.length];
-        this.nullsFirst = new boolean[orderColumns.length];
-        int longs = 0;
-        for (int j = 0; j < orderColumns.length; j++) {
-            widths[j] = vectorOf(schema.type(orderColumns[j])) == LongVector.class ? 2 : 1;
-            descending[j] = !orders.get(j).ascending();
-            nullsFirst[j] = orders.get(j).isNullsFirst();
-            longs += widths[j];
-        }
-        this.w = longs;
+        this.orderKeys = new TopKOrderKeys(schema, orders);
+        this.w = orderKeys.longs();
         this.e = w + 1;
         this.h = withTies ? 2 : 1;
         this.k = (int) k;
@@ -145,23 +123,15 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         this.stride = h + this.k * e;
         this.ctx = ctx;
         this.name = name;
-        this.cap = testCap > 0 ? Math.min(cap, testCap) : cap;
-        this.consumer = ctx.policy().register("WindowTopK", () -> {
-            long b = 0;
-            for (TopKLocal l : locals) {
-                b += l.bytes;
-            }
-            return b;
-        });
-        this.reservation = consumer.newReservation("top-k states");
+        this.memory = new TopKMemory(ctx, testCap > 0 ? Math.min(cap, testCap) : cap);
         long rb = 1;
         for (int j = 0; j < schema.size(); j++) {
             DataType t = schema.type(j);
-            rb += t.isVariableWidth() ? 24 : t.kind() == DataType.Kind.BOOL ? 1 : vectorOf(t) == IntVector.class ? 4 : 8;
+            rb += t.isVariableWidth() ? 24 : t.kind() == DataType.Kind.BOOL ? 1 : TopKOrderKeys.vectorOf(t) == IntVector.class ? 4 : 8;
         }
         this.rowBytes = rb;
         this.liveRows = new TopKLiveRows(schema, ctx, stride, h, e, w, withTies);
-        this.spill = new TopKSpill(this, liveRows, schema, partitionColumns, ctx, rb);
+        this.spill = new TopKSpill(this, liveRows, memory, schema, partitionColumns, ctx, rb);
     }
 
     /** True if the order keys are all of fixed-width types and {@code k} is at most {@link #MAX_K}. */
@@ -171,21 +141,11 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         }
         for (SortOrder o : orders) {
             int i = schema.indexOf(o.expr().name());
-            if (i < 0 || vectorOf(schema.type(i)) == null) {
+            if (i < 0 || TopKOrderKeys.vectorOf(schema.type(i)) == null) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static Class<?> vectorOf(DataType t) {
-        return switch (t.kind()) {
-            case INT32, DATE -> IntVector.class;
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> LongVector.class;
-            case FLOAT64 -> DoubleVector.class;
-            case BOOL -> BoolVector.class;
-            default -> null;
-        };
     }
 
     @Override
@@ -197,9 +157,9 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         TopKLocal l = new TopKLocal(level);
         l.moved = new long[e];
         l.table = new GroupTable(partitionColumns.length, stride);
-        forceCharge(l, GroupTable.bytesForGroups(partitionColumns.length, stride, 16));
-        l.revokeSeen = consumer.revokeEpoch();
-        locals.add(l);
+        memory.forceCharge(l, GroupTable.bytesForGroups(partitionColumns.length, stride, 16));
+        l.revokeSeen = memory.revokeEpoch();
+        memory.add(l);
         return l;
     }
 
@@ -215,11 +175,11 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         if (rows == 0) {
             return;
         }
-        long epoch = consumer.revokeEpoch();
+        long epoch = memory.revokeEpoch();
         if (epoch != l.revokeSeen) { // a safe point: the budget asked this operator to give memory back
             l.revokeSeen = epoch;
             if (l.level < MAX_LEVEL && (l.table.size() > 0 || l.direct != null)) {
-                consumer.revoked(spill.flush(l));
+                memory.revoked(spill.flush(l));
             }
         }
         if (withTies && !tieRoom(l, rows)) {
@@ -233,7 +193,7 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
             batch.add(j, chunk.column(partitionColumns[j]), l.pool);
         }
         batch.finish();
-        encode(l, chunk);
+        orderKeys.encode(l, chunk);
         if (!l.directDecided) {
             decideDirect(l, chunk);
         }
@@ -326,11 +286,11 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         }
         long grown = l.pool.bytes() - poolBytes;
         boolean poolShort = false;
-        if (grown > 0 && !tryCharge(l, grown)) {
+        if (grown > 0 && !memory.tryCharge(l, grown)) {
             if (l.level < MAX_LEVEL) {
                 poolShort = true; // flushed below, which empties the pool
             } else {
-                forceCharge(l, grown);
+                memory.forceCharge(l, grown);
             }
         }
         if (picked > 0) {
@@ -410,10 +370,10 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
     private void grow(TopKLocal l) {
         long more = GroupTable.bytesForGroups(partitionColumns.length, stride, 2L * l.capacity)
                 - GroupTable.bytesForGroups(partitionColumns.length, stride, l.capacity);
-        if (tryCharge(l, more)) {
+        if (memory.tryCharge(l, more)) {
             l.capacity *= 2;
         } else if (l.level >= MAX_LEVEL) {
-            forceCharge(l, more);
+            memory.forceCharge(l, more);
             l.capacity *= 2;
         } else {
             l.frozen = true;
@@ -429,11 +389,11 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         }
         int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(64, Math.max(need, 2L * l.tiedRef.length)));
         long bytes = 12L * (n - l.tiedRef.length);
-        if (!tryCharge(l, bytes)) {
+        if (!memory.tryCharge(l, bytes)) {
             if (l.level < MAX_LEVEL) {
                 return false;
             }
-            forceCharge(l, bytes);
+            memory.forceCharge(l, bytes);
         }
         l.tiedRef = Arrays.copyOf(l.tiedRef, n);
         l.tiedNext = Arrays.copyOf(l.tiedNext, n);
@@ -461,7 +421,7 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         l.frozen = false;
         long keep = GroupTable.bytesForGroups(partitionColumns.length, stride, 16) + l.bufferBytes;
         if (l.bytes > keep) {
-            uncharge(l, l.bytes - keep);
+            memory.uncharge(l, l.bytes - keep);
         }
     }
 
@@ -504,11 +464,11 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         }
         long range = max - min + 1;
         long size = range + range / 16 + 16;
-        long share = cap / Math.max(1, ctx.scheduler().parallelism());
+        long share = memory.cap() / Math.max(1, ctx.scheduler().parallelism());
         long states = size * stride * 8;
         long thresholds = size * 8;
-        boolean withThresholds = states + thresholds <= share && tryCharge(l, states + thresholds);
-        if (!withThresholds && (states > share || !tryCharge(l, states))) {
+        boolean withThresholds = states + thresholds <= share && memory.tryCharge(l, states + thresholds);
+        if (!withThresholds && (states > share || !memory.tryCharge(l, states))) {
             return; // no room: the table takes every key
         }
         l.directSize = (int) size;
@@ -517,71 +477,6 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         if (withThresholds) { // else every row takes the full path
             l.threshold = new long[(int) size];
             Arrays.fill(l.threshold, Long.MAX_VALUE);
-        }
-    }
-
-    /** Encodes the order keys of every row of {@code chunk} into {@code l.keys}, each a long in the window's order. */
-    private void encode(TopKLocal l, Chunk chunk) {
-        int rows = chunk.rows();
-        if (l.keys.length != w || l.keys.length > 0 && l.keys[0].length < rows) {
-            l.keys = new long[w][Math.max(rows, 1024)];
-        }
-        int at = 0;
-        for (int j = 0; j < orderColumns.length; j++) {
-            ColumnVector v = chunk.column(orderColumns[j]);
-            long flip = descending[j] ? -1L : 0L; // x ^ -1 = ~x reverses the signed order
-            if (widths[j] == 2) {
-                long[] rank = l.keys[at];
-                long[] out = l.keys[at + 1];
-                LongVector lv = (LongVector) v;
-                for (int i = 0; i < rows; i++) {
-                    out[i] = lv.get(i) ^ flip;
-                    rank[i] = 1;
-                }
-                if (v.hasNulls()) {
-                    long nullRank = nullsFirst[j] ? 0 : 2;
-                    for (int i = 0; i < rows; i++) {
-                        if (v.isNull(i)) {
-                            rank[i] = nullRank;
-                            out[i] = 0;
-                        }
-                    }
-                }
-                at += 2;
-                continue;
-            }
-            long[] out = l.keys[at];
-            switch (v) {
-                case IntVector iv -> {
-                    for (int i = 0; i < rows; i++) {
-                        out[i] = iv.get(i) ^ flip;
-                    }
-                }
-                case DoubleVector dv -> {
-                    for (int i = 0; i < rows; i++) {
-                        double d = dv.get(i);
-                        // -0.0 as 0.0 and one NaN (above every number); the sign flip makes the bits' signed order
-                        // the numbers' order, leaving Long.MIN_VALUE and Long.MAX_VALUE unused (they are NaN bits)
-                        long bits = Double.doubleToLongBits(d == 0.0 ? 0.0 : d);
-                        out[i] = (bits ^ ((bits >> 63) & Long.MAX_VALUE)) ^ flip;
-                    }
-                }
-                case BoolVector bv -> {
-                    for (int i = 0; i < rows; i++) {
-                        out[i] = (bv.get(i) ? 1L : 0L) ^ flip;
-                    }
-                }
-                default -> throw new IllegalStateException("order key of " + v.type());
-            }
-            if (v.hasNulls()) {
-                long nullKey = nullsFirst[j] ? Long.MIN_VALUE : Long.MAX_VALUE;
-                for (int i = 0; i < rows; i++) {
-                    if (v.isNull(i)) {
-                        out[i] = nullKey;
-                    }
-                }
-            }
-            at++;
         }
     }
 
@@ -662,49 +557,6 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
             builders.add(vb);
         }
         return Chunk.build(schema, builders, ctx.budget(), "window-top-k");
-    }
-
-    /** Reserves {@code bytes} more heap for {@code l} if that keeps every local within {@code cap} and the budget has room. */
-    private boolean tryCharge(TopKLocal l, long bytes) {
-        synchronized (reservation) {
-            if (held + bytes > cap || !reservation.growIfRoom(bytes)) {
-                return false;
-            }
-            held += bytes;
-            l.bytes += bytes;
-            return true;
-        }
-    }
-
-    /**
-     * Reserves {@code bytes} more heap for {@code l} that it cannot do without (a minimal table, the spilled
-     * partitions' buffers, the last level's table): room is made as the budget makes it, or the query fails with the
-     * budget's error naming this operator.
-     */
-    private void forceCharge(TopKLocal l, long bytes) {
-        reservation.grow(bytes);
-        synchronized (reservation) {
-            held += bytes;
-            l.bytes += bytes;
-        }
-    }
-
-    /** Reserves {@code bytes} of the spilled partitions' buffers for {@code l}, outside {@code cap}, as {@link #forceCharge}. */
-    void chargeBuffers(TopKLocal l, long bytes) {
-        reservation.grow(bytes);
-        synchronized (reservation) {
-            l.bytes += bytes;
-            l.bufferBytes += bytes;
-        }
-    }
-
-    /** Returns {@code bytes} of {@code l}'s heap to the budget. */
-    private void uncharge(TopKLocal l, long bytes) {
-        synchronized (reservation) {
-            reservation.shrink(bytes);
-            held -= bytes;
-            l.bytes -= bytes;
-        }
     }
 
     /**
@@ -816,13 +668,7 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         l.table = null;
         l.direct = null;
         l.threshold = null;
-        synchronized (reservation) {
-            reservation.shrink(l.bytes);
-            held -= l.bytes - l.bufferBytes;
-            l.bytes = 0;
-            l.bufferBytes = 0;
-        }
-        locals.remove(l);
+        memory.release(l);
     }
 
     @Override
@@ -834,7 +680,6 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         for (TopKLocal l : workers) {
             releaseLocal(l);
         }
-        reservation.close();
-        consumer.close();
+        memory.close();
     }
 }

@@ -37,6 +37,7 @@ final class TopKSpill {
 
     private final PartitionTopKTable table;
     private final TopKLiveRows liveRows;
+    private final TopKMemory memory;
     private final Schema schema;
     private final int[] partitionColumns;
     private final ExecContext ctx;
@@ -49,10 +50,11 @@ final class TopKSpill {
      * The spilled partitions of {@code table}, whose rows (of {@code schema}, {@code rowBytes} heap bytes each when
      * buffered) are hashed by {@code partitionColumns}, and whose kept rows {@code liveRows} gathers.
      */
-    TopKSpill(PartitionTopKTable table, TopKLiveRows liveRows, Schema schema, int[] partitionColumns, ExecContext ctx,
-              long rowBytes) {
+    TopKSpill(PartitionTopKTable table, TopKLiveRows liveRows, TopKMemory memory, Schema schema, int[] partitionColumns,
+              ExecContext ctx, long rowBytes) {
         this.table = table;
         this.liveRows = liveRows;
+        this.memory = memory;
         this.schema = schema;
         this.partitionColumns = partitionColumns;
         this.ctx = ctx;
@@ -86,7 +88,7 @@ final class TopKSpill {
             return l.spill;
         }
         long bytes = 2L * BUCKETS * bucketRows * rowBytes; // not part of the tables' cap
-        table.chargeBuffers(l, bytes);
+        memory.chargeBuffers(l, bytes);
         VectorBuilder[][] b = new VectorBuilder[BUCKETS][schema.size()];
         VectorBuilder[][] c = new VectorBuilder[schema.size()][BUCKETS];
         for (int p = 0; p < BUCKETS; p++) {
