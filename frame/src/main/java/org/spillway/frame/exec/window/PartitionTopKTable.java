@@ -47,10 +47,10 @@ import org.spillway.spill.vector.VectorBuilder;
  * <p><b>Out of core.</b> The top k of a set of rows is the top k of its parts' top k, and the window sorts and ranks
  * again whatever this terminal keeps, so any row may be handed to another part as long as it ends in exactly one.
  * When a worker's table cannot grow (past {@code cap}, or the budget has no room) it is <i>frozen</i>: its partitions
- * keep taking their rows, and a row of a partition not in it is <i>diverted</i> to one of {@link #BUCKETS} spilled
+ * keep taking their rows, and a row of a partition not in it is <i>diverted</i> to one of {@link TopKSpill#BUCKETS} spilled
  * hash partitions (by {@link PartitionLayout#BITS} bits of its partition key's hash; whole rows, buffered per bucket and written as
  * chunks to the store, which spills them). When the budget asks this operator to give memory back (a
- * {@link MemoryConsumer} revoke, honoured between chunks) or its string pool cannot grow, a worker <i>flushes</i>: its
+ * {@link org.spillway.spill.memory.MemoryConsumer} revoke, honoured between chunks) or its string pool cannot grow, a worker <i>flushes</i>: its
  * kept rows go to the spilled partitions too and its table starts empty. After the input, each worker's kept rows
  * are the result of its share, and each spilled partition (the same bucket of every worker) is run through a fresh
  * table of its own, in parallel, the next hash bits splitting what diverts again (down to the last bits, where the
@@ -65,6 +65,11 @@ import org.spillway.spill.vector.VectorBuilder;
  * again), {@code window.topKFlushes} (tables flushed to the spilled partitions), {@code window.topKMergedRows} (workers' kept
  * rows run through the first worker's table at the end), and the budget's
  * {@code memory.revokes.WindowTopK}.
+ *
+ * <p>The parts: this class takes the rows into the tables and makes the result; {@link TopKLocal} is a worker's
+ * state, {@link TopKOrderKeys} encodes the order keys as longs, {@link TopKLiveRows} gathers the live rows (compaction,
+ * the output in the window's order), {@link TopKSpill} holds the spilled partitions (diverting, flushing, and their
+ * runs after the input) and {@link TopKMemory} accounts the heap in the budget.
  */
 final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
     /** The largest k of this table: each partition's slot holds k entries up front. */

@@ -43,12 +43,12 @@ final class TopKMemory {
         locals.add(l);
     }
 
-    /** The budget's count of revoke requests to this operator so far. */
+    /** How many revocations the budget requested of this operator so far (a local that saw fewer flushes). */
     long revokeEpoch() {
         return consumer.revokeEpoch();
     }
 
-    /** Tells the budget that a revoke request was honoured, giving back {@code bytes}. */
+    /** Reports a flush made for a revoke request, which gave back {@code bytes}. */
     void revoked(long bytes) {
         consumer.revoked(bytes);
     }

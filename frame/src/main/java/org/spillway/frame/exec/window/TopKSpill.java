@@ -22,14 +22,17 @@ import org.spillway.spill.vector.VectorBuilder;
  * {@link PartitionLayout#BITS} bits of its partition key's hash; whole rows, buffered per bucket and written as chunks
  * to the store, which spills them). After the input, each spilled partition (the same bucket of every worker) is run
  * through a fresh table of its own, in parallel, the next hash bits splitting what diverts again (down to the last
- * bits, where the table grows as the budget allows or the query fails with the budget's error).
+ * bits, where the table grows as the budget allows or the query fails with the budget's error). A worker
+ * <i>flushes</i> (for a revoke, or a string pool that cannot grow): its kept rows go to the spilled partitions too and
+ * its table starts empty.
  *
  * <p>Memory: a local's buffers are reserved in the session budget, at twice their rows, when it first diverts a row
  * (outside the tables' {@code cap}); the written chunks are in the store, accounted there.
  *
  * <p>Counters: {@code window.topKSpilledRows} (rows written to the spilled partitions),
- * {@code window.topKSpilledPartitions} (spilled partitions run after the input, at every level) and
- * {@code window.topKRepartitions} (those that were split again).
+ * {@code window.topKSpilledPartitions} (spilled partitions run after the input, at every level),
+ * {@code window.topKRepartitions} (those that were split again) and {@code window.topKFlushes} (tables flushed to the
+ * spilled partitions).
  */
 final class TopKSpill {
     /** Spilled partitions per level: the hash aggregate's layout. */
