@@ -3,27 +3,19 @@ package org.spillway.frame.exec.window;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.spillway.frame.SortOrder;
 import org.spillway.frame.exec.hash.GroupTable;
 import org.spillway.frame.exec.hash.KeyBatch;
 import org.spillway.frame.exec.hash.PartitionLayout;
-import org.spillway.frame.exec.hash.StringPool;
 import org.spillway.frame.exec.pipeline.ExecContext;
 import org.spillway.frame.exec.pipeline.Terminal;
 import org.spillway.frame.plan.StoredFrame;
-import org.spillway.parallel.Morsel;
-import org.spillway.parallel.Sink;
 import org.spillway.spill.DataType;
 import org.spillway.spill.Schema;
 import org.spillway.spill.chunk.Chunk;
 import org.spillway.spill.chunk.ChunkHandle;
 import org.spillway.spill.chunk.PinnedChunk;
-import org.spillway.spill.memory.MemoryConsumer;
-import org.spillway.spill.memory.Reservation;
-import org.spillway.spill.vector.BoolVector;
 import org.spillway.spill.vector.ColumnVector;
-import org.spillway.spill.vector.DoubleVector;
 import org.spillway.spill.vector.IntVector;
 import org.spillway.spill.vector.LongVector;
 import org.spillway.spill.vector.VectorBuilder;
@@ -55,10 +47,10 @@ import org.spillway.spill.vector.VectorBuilder;
  * <p><b>Out of core.</b> The top k of a set of rows is the top k of its parts' top k, and the window sorts and ranks
  * again whatever this terminal keeps, so any row may be handed to another part as long as it ends in exactly one.
  * When a worker's table cannot grow (past {@code cap}, or the budget has no room) it is <i>frozen</i>: its partitions
- * keep taking their rows, and a row of a partition not in it is <i>diverted</i> to one of {@link #BUCKETS} spilled
+ * keep taking their rows, and a row of a partition not in it is <i>diverted</i> to one of {@link TopKSpill#BUCKETS} spilled
  * hash partitions (by {@link PartitionLayout#BITS} bits of its partition key's hash; whole rows, buffered per bucket and written as
  * chunks to the store, which spills them). When the budget asks this operator to give memory back (a
- * {@link MemoryConsumer} revoke, honoured between chunks) or its string pool cannot grow, a worker <i>flushes</i>: its
+ * {@link org.spillway.spill.memory.MemoryConsumer} revoke, honoured between chunks) or its string pool cannot grow, a worker <i>flushes</i>: its
  * kept rows go to the spilled partitions too and its table starts empty. After the input, each worker's kept rows
  * are the result of its share, and each spilled partition (the same bucket of every worker) is run through a fresh
  * table of its own, in parallel, the next hash bits splitting what diverts again (down to the last bits, where the
@@ -73,12 +65,15 @@ import org.spillway.spill.vector.VectorBuilder;
  * again), {@code window.topKFlushes} (tables flushed to the spilled partitions), {@code window.topKMergedRows} (workers' kept
  * rows run through the first worker's table at the end), and the budget's
  * {@code memory.revokes.WindowTopK}.
+ *
+ * <p>The parts: this class takes the rows into the tables and makes the result; {@link TopKLocal} is a worker's
+ * state, {@link TopKOrderKeys} encodes the order keys as longs, {@link TopKLiveRows} gathers the live rows (compaction,
+ * the output in the window's order), {@link TopKSpill} holds the spilled partitions (diverting, flushing, and their
+ * runs after the input) and {@link TopKMemory} accounts the heap in the budget.
  */
-final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, StoredFrame> {
+final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
     /** The largest k of this table: each partition's slot holds k entries up front. */
     static final long MAX_K = 128;
-    /** Spilled partitions per level: the hash aggregate's layout. */
-    static final int BUCKETS = PartitionLayout.PARTITIONS;
     /** The deepest level: its table grows as the budget allows instead of diverting rows. */
     static final int MAX_LEVEL = PartitionLayout.MAX_LEVEL;
     /**
@@ -89,11 +84,8 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
 
     private final Schema schema;
     private final int[] partitionColumns;
-    private final int[] orderColumns;
-    /** Per order column: its longs in an entry (1: nulls folded into the value; 2: a null rank, then the value). */
-    private final int[] widths;
-    private final boolean[] descending;
-    private final boolean[] nullsFirst;
+    /** The order keys' encoding as longs. */
+    private final TopKOrderKeys orderKeys;
     /** Order-key longs per entry. */
     private final int w;
     /** Longs per entry: the order-key longs, then the row reference. */
@@ -105,16 +97,14 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     private final int stride;
     private final ExecContext ctx;
     private final String name;
-    private final long cap;
-    private final MemoryConsumer consumer;
-    private final Reservation reservation;
-    private long held;
-    /** Every live local (the input's workers, then the spilled partitions' runs): what a revoke could free. */
-    private final List<Local> locals = new CopyOnWriteArrayList<>();
-    /** Rows a spilled partition's buffer collects before it is written as a chunk. */
-    private final int bucketRows;
+    /** The heap of the locals: reserved in the budget, the tables' part within the cap. */
+    private final TopKMemory memory;
     /** The heap bytes of a buffered row (an estimate: fixed widths, 24 per string). */
     private final long rowBytes;
+    /** Compaction and the ordered emission of the kept rows. */
+    private final TopKLiveRows liveRows;
+    /** The spilled hash partitions. */
+    private final TopKSpill spill;
     /** Set by {@link #finish}: the result is in the window's order. */
     private volatile boolean inWindowOrder;
 
@@ -129,18 +119,8 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
         this.schema = schema;
         this.partitionColumns = partitionKeys.stream().mapToInt(schema::indexOf).toArray();
-        this.orderColumns = orders.stream().mapToInt(o -> schema.indexOf(o.expr().name())).toArray();
-        this.widths = new int[orderColumns.length];
-        this.descending = new boolean[orderColumns.length];
-        this.nullsFirst = new boolean[orderColumns.length];
-        int longs = 0;
-        for (int j = 0; j < orderColumns.length; j++) {
-            widths[j] = vectorOf(schema.type(orderColumns[j])) == LongVector.class ? 2 : 1;
-            descending[j] = !orders.get(j).ascending();
-            nullsFirst[j] = orders.get(j).isNullsFirst();
-            longs += widths[j];
-        }
-        this.w = longs;
+        this.orderKeys = new TopKOrderKeys(schema, orders);
+        this.w = orderKeys.longs();
         this.e = w + 1;
         this.h = withTies ? 2 : 1;
         this.k = (int) k;
@@ -148,24 +128,15 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         this.stride = h + this.k * e;
         this.ctx = ctx;
         this.name = name;
-        this.cap = testCap > 0 ? Math.min(cap, testCap) : cap;
-        this.consumer = ctx.policy().register("WindowTopK", () -> {
-            long b = 0;
-            for (Local l : locals) {
-                b += l.bytes;
-            }
-            return b;
-        });
-        this.reservation = consumer.newReservation("top-k states");
+        this.memory = new TopKMemory(ctx, testCap > 0 ? Math.min(cap, testCap) : cap);
         long rb = 1;
         for (int j = 0; j < schema.size(); j++) {
             DataType t = schema.type(j);
-            rb += t.isVariableWidth() ? 24 : t.kind() == DataType.Kind.BOOL ? 1 : vectorOf(t) == IntVector.class ? 4 : 8;
+            rb += t.isVariableWidth() ? 24 : t.kind() == DataType.Kind.BOOL ? 1 : TopKOrderKeys.vectorOf(t) == IntVector.class ? 4 : 8;
         }
         this.rowBytes = rb;
-        // a worker's buffers (reserved at twice their rows) take at most a quarter of its share of the budget
-        long byShare = ctx.policy().workerShare() / (8L * BUCKETS * rb);
-        this.bucketRows = (int) Math.clamp(Math.min(2L * ctx.chunkRows() / BUCKETS, byShare), 16, 8192);
+        this.liveRows = new TopKLiveRows(schema, ctx, stride, h, e, w, withTies);
+        this.spill = new TopKSpill(this, liveRows, memory, schema, partitionColumns, ctx, rb);
     }
 
     /** True if the order keys are all of fixed-width types and {@code k} is at most {@link #MAX_K}. */
@@ -175,121 +146,49 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
         for (SortOrder o : orders) {
             int i = schema.indexOf(o.expr().name());
-            if (i < 0 || vectorOf(schema.type(i)) == null) {
+            if (i < 0 || TopKOrderKeys.vectorOf(schema.type(i)) == null) {
                 return false;
             }
         }
         return true;
     }
 
-    private static Class<?> vectorOf(DataType t) {
-        return switch (t.kind()) {
-            case INT32, DATE -> IntVector.class;
-            case INT64, TIMESTAMP, TIMESTAMP_NTZ, TIME, DECIMAL -> LongVector.class;
-            case FLOAT64 -> DoubleVector.class;
-            case BOOL -> BoolVector.class;
-            default -> null;
-        };
-    }
-
-    /** One worker's partitions, its copied rows and their garbage. */
-    static final class Local {
-        GroupTable table;
-        final StringPool pool = new StringPool();
-        final KeyBatch batch = new KeyBatch();
-        /** Group slots the table has now (it doubles when full). */
-        int capacity = 16;
-        /** Bytes charged for this local, and of them those of the spilled partitions' buffers (outside the cap). */
-        long bytes;
-        long bufferBytes;
-        /** The chunks of copied rows; a row reference is (index in this list) << 32 | row. */
-        List<ChunkHandle> handles = new ArrayList<>();
-        long copied;
-        long garbage;
-        /** Rows tied with a full partition's k-th (withTies): their references and the next in their list (+1, 0 ends). */
-        long[] tiedRef = new long[0];
-        int[] tiedNext = new int[0];
-        int tied;
-        /** The current chunk's encoded order keys, [order-key long][row]. */
-        long[][] keys = new long[0][];
-        int[] picks = new int[1024];
-        int[] zeros = new int[0];
-        /**
-         * One integer partition key: the states of the keys in {@code [directBase, directBase + directSize)}, indexed by
-         * the key's offset (no hashing; an empty slot has count 0); null when not (yet) chosen.
-         */
-        long[] direct;
-        /**
-         * Beside {@code direct}, per key offset: the first order-key long of its k-th entry when it has k, else
-         * {@code Long.MAX_VALUE}. A row whose first long is above it is worse than the k-th, so a dense pass over a
-         * chunk drops most rows on this small array alone (independent loads, so their cache misses overlap) before
-         * the rest take the full path.
-         */
-        long[] threshold;
-        /** Scratch: the rows of the chunk that pass the thresholds. */
-        int[] candidates = new int[0];
-        long directBase;
-        int directSize;
-        boolean directDecided;
-        /** The entry a better row pushed out. */
-        long[] moved;
-        /** The hash level this local diverts by: 0 for the input's workers, one more per spilled level. */
-        final int level;
-        /** The table is full and cannot grow: rows of partitions not in it are diverted. */
-        boolean frozen;
-        /** The last revoke request honoured. */
-        long revokeSeen;
-        /** Per spilled partition, its buffered rows (one builder per column), and by column ({@code [column][bucket]}). */
-        VectorBuilder[][] buckets;
-        VectorBuilder[][] byColumn;
-        /** Per spilled partition, its chunks written so far. */
-        List<List<ChunkHandle>> spilled;
-        /** Scratch: the rows of the chunk to divert, and each one's spilled partition. */
-        int[] divert = new int[0];
-        int[] part = new int[0];
-        int[] counts = new int[BUCKETS];
-
-        Local(int level) {
-            this.level = level;
-        }
-    }
-
     @Override
-    public Local newLocal() {
+    public TopKLocal newLocal() {
         return newLocal(0);
     }
 
-    private Local newLocal(int level) {
-        Local l = new Local(level);
+    TopKLocal newLocal(int level) {
+        TopKLocal l = new TopKLocal(level);
         l.moved = new long[e];
         l.table = new GroupTable(partitionColumns.length, stride);
-        forceCharge(l, GroupTable.bytesForGroups(partitionColumns.length, stride, 16));
-        l.revokeSeen = consumer.revokeEpoch();
-        locals.add(l);
+        memory.forceCharge(l, GroupTable.bytesForGroups(partitionColumns.length, stride, 16));
+        l.revokeSeen = memory.revokeEpoch();
+        memory.add(l);
         return l;
     }
 
     @Override
-    public boolean accept(Local l, int seq, int index, Chunk chunk, boolean independent) {
+    public boolean accept(TopKLocal l, int seq, int index, Chunk chunk, boolean independent) {
         process(l, chunk);
         return false;
     }
 
     /** Takes a chunk's rows into {@code l}: into its partitions' top k, or diverted to the spilled partitions. */
-    private void process(Local l, Chunk chunk) {
+    void process(TopKLocal l, Chunk chunk) {
         int rows = chunk.rows();
         if (rows == 0) {
             return;
         }
-        long epoch = consumer.revokeEpoch();
+        long epoch = memory.revokeEpoch();
         if (epoch != l.revokeSeen) { // a safe point: the budget asked this operator to give memory back
             l.revokeSeen = epoch;
             if (l.level < MAX_LEVEL && (l.table.size() > 0 || l.direct != null)) {
-                consumer.revoked(flush(l));
+                memory.revoked(spill.flush(l));
             }
         }
         if (withTies && !tieRoom(l, rows)) {
-            divertAll(l, chunk);
+            spill.divertAll(l, chunk);
             return;
         }
         long poolBytes = l.pool.bytes();
@@ -299,7 +198,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             batch.add(j, chunk.column(partitionColumns[j]), l.pool);
         }
         batch.finish();
-        encode(l, chunk);
+        orderKeys.encode(l, chunk);
         if (!l.directDecided) {
             decideDirect(l, chunk);
         }
@@ -392,11 +291,11 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
         long grown = l.pool.bytes() - poolBytes;
         boolean poolShort = false;
-        if (grown > 0 && !tryCharge(l, grown)) {
+        if (grown > 0 && !memory.tryCharge(l, grown)) {
             if (l.level < MAX_LEVEL) {
                 poolShort = true; // flushed below, which empties the pool
             } else {
-                forceCharge(l, grown);
+                memory.forceCharge(l, grown);
             }
         }
         if (picked > 0) {
@@ -405,7 +304,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             long live = l.copied - l.garbage;
             if (l.garbage > Math.max(live, 1 << 16)) {
                 List<ChunkHandle> old = l.handles;
-                l.handles = compact(l, old);
+                l.handles = liveRows.compact(l, old);
                 old.forEach(ChunkHandle::close);
                 l.copied = live;
                 l.garbage = 0;
@@ -413,10 +312,10 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             }
         }
         if (diverted > 0) {
-            divertRows(l, chunk, divert, diverted);
+            spill.divertRows(l, chunk, divert, diverted);
         }
         if (poolShort) {
-            flush(l);
+            spill.flush(l);
         }
     }
 
@@ -425,7 +324,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * states, every row but those of a direct key whose first order-key long is above its partition's threshold (a
      * threshold only falls during a chunk, so a row dropped here would be dropped by the full path too); else all.
      */
-    private int prefilter(Local l, ColumnVector key0, long[] first, int rows) {
+    private int prefilter(TopKLocal l, ColumnVector key0, long[] first, int rows) {
         if (l.candidates.length < rows) {
             l.candidates = new int[Math.max(rows, 1024)];
         }
@@ -473,13 +372,13 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * The table of {@code l} is full: doubles it if its reservation can grow (within {@code cap}), else freezes it
      * (at the last level it grows as the budget allows, or the query fails with the budget's error).
      */
-    private void grow(Local l) {
+    private void grow(TopKLocal l) {
         long more = GroupTable.bytesForGroups(partitionColumns.length, stride, 2L * l.capacity)
                 - GroupTable.bytesForGroups(partitionColumns.length, stride, l.capacity);
-        if (tryCharge(l, more)) {
+        if (memory.tryCharge(l, more)) {
             l.capacity *= 2;
         } else if (l.level >= MAX_LEVEL) {
-            forceCharge(l, more);
+            memory.forceCharge(l, more);
             l.capacity *= 2;
         } else {
             l.frozen = true;
@@ -488,158 +387,29 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     /** Makes room for {@code rows} more ties; false if the budget has none (the caller then diverts the chunk). */
-    private boolean tieRoom(Local l, int rows) {
+    private boolean tieRoom(TopKLocal l, int rows) {
         long need = (long) l.tied + rows;
         if (need <= l.tiedRef.length) {
             return true;
         }
         int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(64, Math.max(need, 2L * l.tiedRef.length)));
         long bytes = 12L * (n - l.tiedRef.length);
-        if (!tryCharge(l, bytes)) {
+        if (!memory.tryCharge(l, bytes)) {
             if (l.level < MAX_LEVEL) {
                 return false;
             }
-            forceCharge(l, bytes);
+            memory.forceCharge(l, bytes);
         }
         l.tiedRef = Arrays.copyOf(l.tiedRef, n);
         l.tiedNext = Arrays.copyOf(l.tiedNext, n);
         return true;
     }
 
-    /** Sets up {@code l}'s buffers of the spilled partitions (their heap reserved) unless it has them. */
-    private void ensureBuckets(Local l) {
-        if (l.buckets != null) {
-            return;
-        }
-        long bytes = 2L * BUCKETS * bucketRows * rowBytes; // not part of the tables' cap
-        reservation.grow(bytes);
-        synchronized (reservation) {
-            l.bytes += bytes;
-            l.bufferBytes += bytes;
-        }
-        VectorBuilder[][] b = new VectorBuilder[BUCKETS][schema.size()];
-        VectorBuilder[][] c = new VectorBuilder[schema.size()][BUCKETS];
-        for (int p = 0; p < BUCKETS; p++) {
-            for (int j = 0; j < schema.size(); j++) {
-                b[p][j] = VectorBuilder.forType(schema.type(j), bucketRows);
-                c[j][p] = b[p][j];
-            }
-        }
-        l.spilled = new ArrayList<>();
-        for (int p = 0; p < BUCKETS; p++) {
-            l.spilled.add(new ArrayList<>());
-        }
-        l.byColumn = c;
-        l.buckets = b;
-    }
-
-    /** Diverts rows {@code rows[0..n)} of {@code chunk} (whose key hashes are in {@code l.batch}) to the spilled partitions. */
-    private void divertRows(Local l, Chunk chunk, int[] rows, int n) {
-        ensureBuckets(l);
-        if (l.part.length < n) {
-            l.part = new int[Math.max(n, 1024)];
-        }
-        int[] part = l.part;
-        long[] hash = l.batch.hash;
-        for (int i = 0; i < n; i++) {
-            part[i] = PartitionLayout.partition(hash[rows[i]], l.level);
-        }
-        for (int j = 0; j < schema.size(); j++) {
-            ColumnVector v = chunk.column(j);
-            VectorBuilder[] outs = l.byColumn[j];
-            for (int i = 0; i < n; i++) {
-                outs[part[i]].appendFrom(v, rows[i]);
-            }
-        }
-        spillFull(l, n);
-    }
-
-    /** Diverts every row of {@code chunk} to the spilled partitions (one radix scatter per column). */
-    private void divertAll(Local l, Chunk chunk) {
-        ensureBuckets(l);
-        int rows = chunk.rows();
-        KeyBatch batch = l.batch;
-        batch.reset(partitionColumns.length, rows);
-        for (int j = 0; j < partitionColumns.length; j++) {
-            batch.add(j, chunk.column(partitionColumns[j]), null); // the hashes only
-        }
-        batch.finish();
-        if (l.part.length < rows) {
-            l.part = new int[Math.max(rows, 1024)];
-        }
-        int[] part = l.part;
-        int[] counts = l.counts;
-        Arrays.fill(counts, 0);
-        for (int r = 0; r < rows; r++) {
-            int p = PartitionLayout.partition(batch.hash[r], l.level);
-            part[r] = p;
-            counts[p]++;
-        }
-        for (int j = 0; j < schema.size(); j++) {
-            VectorBuilder.scatter(chunk.column(j), rows, part, counts, l.byColumn[j]);
-        }
-        spillFull(l, rows);
-    }
-
-    /** Writes the spilled partitions' buffers that are full, after {@code n} more rows were diverted. */
-    private void spillFull(Local l, int n) {
-        ctx.counters().add("window.topKSpilledRows", n);
-        for (int p = 0; p < BUCKETS; p++) {
-            if (l.buckets[p][0].size() >= bucketRows) {
-                spillBucket(l, p);
-            }
-        }
-    }
-
-    /** Writes spilled partition {@code p}'s buffered rows as a chunk to the store. */
-    private void spillBucket(Local l, int p) {
-        VectorBuilder[] b = l.buckets[p];
-        if (b[0].size() == 0) {
-            return;
-        }
-        l.spilled.get(p).add(ctx.store().putWithoutStats(Chunk.build(schema, Arrays.asList(b), ctx.budget(), "window-top-k spill")));
-        for (VectorBuilder x : b) {
-            x.reset();
-        }
-    }
-
-    /** Writes every spilled partition's buffered rows. */
-    private void spillAll(Local l) {
-        if (l.buckets != null) {
-            for (int p = 0; p < BUCKETS; p++) {
-                spillBucket(l, p);
-            }
-        }
-    }
-
-    /**
-     * Hands every row {@code l} keeps to the spilled partitions and empties its table (and string pool, direct states
-     * and ties), returning what that gave back to the budget: for a revoke request, or a string pool that cannot grow.
-     */
-    private long flush(Local l) {
-        long before = l.bytes;
-        List<ChunkHandle> live = compact(l, l.handles);
-        l.handles.forEach(ChunkHandle::close);
-        try {
-            clear(l);
-            for (ChunkHandle h : live) {
-                try (PinnedChunk pc = h.pin()) {
-                    divertAll(l, pc.chunk());
-                }
-                h.close();
-            }
-        } finally {
-            live.forEach(ChunkHandle::close);
-        }
-        ctx.counters().add("window.topKFlushes", 1);
-        return Math.max(0, before - l.bytes);
-    }
-
     /**
      * Empties the table of {@code l} (its copied rows already gathered elsewhere): a fresh table, no string pool, direct
      * states or ties, not frozen, and its memory but the spilled partitions' buffers back to the budget.
      */
-    private void clear(Local l) {
+    void clear(TopKLocal l) {
         l.handles = new ArrayList<>();
         l.copied = 0;
         l.garbage = 0;
@@ -656,7 +426,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         l.frozen = false;
         long keep = GroupTable.bytesForGroups(partitionColumns.length, stride, 16) + l.bufferBytes;
         if (l.bytes > keep) {
-            uncharge(l, l.bytes - keep);
+            memory.uncharge(l, l.bytes - keep);
         }
     }
 
@@ -666,10 +436,10 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * {@code cap} ({@code cap / parallelism}) and the budget has room; the keys outside it (and null) go through the
      * hash table. (The direct states take half the table's bytes per partition: at 1e8 rows of db-benchmark's q8,
      * a million partitions of {@code id6}, about 43 MB per worker, where the table would need 84 MB.) The thresholds
-     * of the dense pass ({@link Local#threshold}, 8 bytes per key) come with them when the share has room for both,
+     * of the dense pass ({@link TopKLocal#threshold}, 8 bytes per key) come with them when the share has room for both,
      * else the direct states come alone and every row takes the full path.
      */
-    private void decideDirect(Local l, Chunk chunk) {
+    private void decideDirect(TopKLocal l, Chunk chunk) {
         if (partitionColumns.length != 1) {
             l.directDecided = true;
             return;
@@ -699,11 +469,11 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
         long range = max - min + 1;
         long size = range + range / 16 + 16;
-        long share = cap / Math.max(1, ctx.scheduler().parallelism());
+        long share = memory.cap() / Math.max(1, ctx.scheduler().parallelism());
         long states = size * stride * 8;
         long thresholds = size * 8;
-        boolean withThresholds = states + thresholds <= share && tryCharge(l, states + thresholds);
-        if (!withThresholds && (states > share || !tryCharge(l, states))) {
+        boolean withThresholds = states + thresholds <= share && memory.tryCharge(l, states + thresholds);
+        if (!withThresholds && (states > share || !memory.tryCharge(l, states))) {
             return; // no room: the table takes every key
         }
         l.directSize = (int) size;
@@ -712,71 +482,6 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         if (withThresholds) { // else every row takes the full path
             l.threshold = new long[(int) size];
             Arrays.fill(l.threshold, Long.MAX_VALUE);
-        }
-    }
-
-    /** Encodes the order keys of every row of {@code chunk} into {@code l.keys}, each a long in the window's order. */
-    private void encode(Local l, Chunk chunk) {
-        int rows = chunk.rows();
-        if (l.keys.length != w || l.keys.length > 0 && l.keys[0].length < rows) {
-            l.keys = new long[w][Math.max(rows, 1024)];
-        }
-        int at = 0;
-        for (int j = 0; j < orderColumns.length; j++) {
-            ColumnVector v = chunk.column(orderColumns[j]);
-            long flip = descending[j] ? -1L : 0L; // x ^ -1 = ~x reverses the signed order
-            if (widths[j] == 2) {
-                long[] rank = l.keys[at];
-                long[] out = l.keys[at + 1];
-                LongVector lv = (LongVector) v;
-                for (int i = 0; i < rows; i++) {
-                    out[i] = lv.get(i) ^ flip;
-                    rank[i] = 1;
-                }
-                if (v.hasNulls()) {
-                    long nullRank = nullsFirst[j] ? 0 : 2;
-                    for (int i = 0; i < rows; i++) {
-                        if (v.isNull(i)) {
-                            rank[i] = nullRank;
-                            out[i] = 0;
-                        }
-                    }
-                }
-                at += 2;
-                continue;
-            }
-            long[] out = l.keys[at];
-            switch (v) {
-                case IntVector iv -> {
-                    for (int i = 0; i < rows; i++) {
-                        out[i] = iv.get(i) ^ flip;
-                    }
-                }
-                case DoubleVector dv -> {
-                    for (int i = 0; i < rows; i++) {
-                        double d = dv.get(i);
-                        // -0.0 as 0.0 and one NaN (above every number); the sign flip makes the bits' signed order
-                        // the numbers' order, leaving Long.MIN_VALUE and Long.MAX_VALUE unused (they are NaN bits)
-                        long bits = Double.doubleToLongBits(d == 0.0 ? 0.0 : d);
-                        out[i] = (bits ^ ((bits >> 63) & Long.MAX_VALUE)) ^ flip;
-                    }
-                }
-                case BoolVector bv -> {
-                    for (int i = 0; i < rows; i++) {
-                        out[i] = (bv.get(i) ? 1L : 0L) ^ flip;
-                    }
-                }
-                default -> throw new IllegalStateException("order key of " + v.type());
-            }
-            if (v.hasNulls()) {
-                long nullKey = nullsFirst[j] ? Long.MIN_VALUE : Long.MAX_VALUE;
-                for (int i = 0; i < rows; i++) {
-                    if (v.isNull(i)) {
-                        out[i] = nullKey;
-                    }
-                }
-            }
-            at++;
         }
     }
 
@@ -824,14 +529,14 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     /** Adds the row {@code ref} to the ties of the partition whose state starts at {@code b}. */
-    private static void pushTied(Local l, long[] st, int b, long ref) {
+    private static void pushTied(TopKLocal l, long[] st, int b, long ref) {
         l.tiedRef[l.tied] = ref; // room made by tieRoom before the chunk
         l.tiedNext[l.tied] = (int) st[b + 1];
         st[b + 1] = ++l.tied;
     }
 
     /** Forgets the ties of the partition whose state starts at {@code b}; how many there were. */
-    private int dropTied(Local l, long[] st, int b) {
+    private int dropTied(TopKLocal l, long[] st, int b) {
         if (!withTies) {
             return 0;
         }
@@ -844,7 +549,7 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     /** Copies rows {@code picks[0..n)} of {@code chunk} into a new chunk. */
-    private Chunk gather(Local l, Chunk chunk, int[] picks, int n) {
+    private Chunk gather(TopKLocal l, Chunk chunk, int[] picks, int n) {
         if (l.zeros.length < n) {
             l.zeros = new int[Math.max(n, 1024)];
         }
@@ -860,230 +565,36 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
     }
 
     /**
-     * Gathers the live rows of {@code l} (from {@code from}) into new chunks of at most the session's chunk rows,
-     * rewriting their references to point there (the new chunks' list). Rows are read chunk by chunk: one pinned at a
-     * time.
-     */
-    private List<ChunkHandle> compact(Local l, List<ChunkHandle> from) {
-        // every live reference's place: >= 0 an index into the table's states, < 0 -(tied index + 1)
-        long[] st = l.table.states();
-        int groups = l.table.size();
-        int live = countLive(l, st, groups * stride) + (l.direct == null ? 0 : countLive(l, l.direct, l.direct.length));
-        long[] places = new long[live];
-        int p = livePlaces(l, st, groups * stride, 0, places, 0);
-        if (l.direct != null) {
-            livePlaces(l, l.direct, l.direct.length, DIRECT, places, p);
-        }
-        // counting sort of the places by source chunk
-        int[] start = new int[from.size() + 1];
-        for (long place : places) {
-            start[(int) (ref(l, st, place) >>> 32) + 1]++;
-        }
-        for (int c = 0; c < from.size(); c++) {
-            start[c + 1] += start[c];
-        }
-        long[] sorted = new long[live];
-        int[] fill = Arrays.copyOf(start, from.size());
-        for (long place : places) {
-            sorted[fill[(int) (ref(l, st, place) >>> 32)]++] = place;
-        }
-        places = null;
-        List<ChunkHandle> out = new ArrayList<>();
-        try {
-            int chunkRows = Math.max(1, ctx.chunkRows());
-            List<VectorBuilder> builders = null;
-            int outRows = 0;
-            int[] rows = new int[Math.min(live, chunkRows)];
-            if (l.zeros.length < rows.length) {
-                l.zeros = new int[Math.max(rows.length, 1024)];
-            }
-            ColumnVector[] one = new ColumnVector[1];
-            for (int c = 0; c < from.size(); c++) {
-                int s = start[c];
-                int end = start[c + 1];
-                if (s == end) {
-                    continue;
-                }
-                try (PinnedChunk pc = from.get(c).pin()) {
-                    Chunk chunk = pc.chunk();
-                    while (s < end) {
-                        if (builders == null) {
-                            builders = new ArrayList<>(schema.size());
-                            for (int j = 0; j < schema.size(); j++) {
-                                builders.add(VectorBuilder.forType(schema.type(j), chunkRows));
-                            }
-                        }
-                        int take = Math.min(end - s, chunkRows - outRows);
-                        for (int i = 0; i < take; i++) {
-                            long place = sorted[s + i];
-                            rows[i] = (int) ref(l, st, place);
-                            setRef(l, st, place, (long) out.size() << 32 | (outRows + i));
-                        }
-                        for (int j = 0; j < schema.size(); j++) {
-                            one[0] = chunk.column(j);
-                            builders.get(j).gather(one, l.zeros, rows, 0, take);
-                        }
-                        outRows += take;
-                        s += take;
-                        if (outRows == chunkRows) {
-                            out.add(ctx.store().put(Chunk.build(schema, builders, ctx.budget(), "window-top-k")));
-                            builders = null;
-                            outRows = 0;
-                        }
-                    }
-                }
-            }
-            if (builders != null) {
-                out.add(ctx.store().put(Chunk.build(schema, builders, ctx.budget(), "window-top-k")));
-            }
-            return out;
-        } catch (RuntimeException | Error ex) {
-            out.forEach(ChunkHandle::close);
-            throw ex;
-        }
-    }
-
-    /** A live row's place in {@link #compact}: an index into the table's states, or this bit and one into the direct states. */
-    private static final long DIRECT = 1L << 40;
-
-    private int countLive(Local l, long[] st, int end) {
-        int live = 0;
-        for (int b = 0; b < end; b += stride) {
-            live += (int) st[b];
-            if (withTies) {
-                for (int t = (int) st[b + 1]; t != 0; t = l.tiedNext[t - 1]) {
-                    live++;
-                }
-            }
-        }
-        return live;
-    }
-
-    /** Writes the places of the live rows of the states {@code st[0..end)} (tagged {@code kind}) from {@code places[p]}. */
-    private int livePlaces(Local l, long[] st, int end, long kind, long[] places, int p) {
-        for (int b = 0; b < end; b += stride) {
-            for (int i = 0; i < (int) st[b]; i++) {
-                places[p++] = kind | (b + h + i * e + w);
-            }
-            if (withTies) {
-                for (int t = (int) st[b + 1]; t != 0; t = l.tiedNext[t - 1]) {
-                    places[p++] = -t;
-                }
-            }
-        }
-        return p;
-    }
-
-    private static long ref(Local l, long[] st, long place) {
-        if (place < 0) {
-            return l.tiedRef[(int) (-place - 1)];
-        }
-        return (place & DIRECT) != 0 ? l.direct[(int) (place & ~DIRECT)] : st[(int) place];
-    }
-
-    private static void setRef(Local l, long[] st, long place, long ref) {
-        if (place < 0) {
-            l.tiedRef[(int) (-place - 1)] = ref;
-        } else if ((place & DIRECT) != 0) {
-            l.direct[(int) (place & ~DIRECT)] = ref;
-        } else {
-            st[(int) place] = ref;
-        }
-    }
-
-    /** Reserves {@code bytes} more heap for {@code l} if that keeps every local within {@code cap} and the budget has room. */
-    private boolean tryCharge(Local l, long bytes) {
-        synchronized (reservation) {
-            if (held + bytes > cap || !reservation.growIfRoom(bytes)) {
-                return false;
-            }
-            held += bytes;
-            l.bytes += bytes;
-            return true;
-        }
-    }
-
-    /**
-     * Reserves {@code bytes} more heap for {@code l} that it cannot do without (a minimal table, the spilled
-     * partitions' buffers, the last level's table): room is made as the budget makes it, or the query fails with the
-     * budget's error naming this operator.
-     */
-    private void forceCharge(Local l, long bytes) {
-        reservation.grow(bytes);
-        synchronized (reservation) {
-            held += bytes;
-            l.bytes += bytes;
-        }
-    }
-
-    /** Returns {@code bytes} of {@code l}'s heap to the budget. */
-    private void uncharge(Local l, long bytes) {
-        synchronized (reservation) {
-            reservation.shrink(bytes);
-            held -= bytes;
-            l.bytes -= bytes;
-        }
-    }
-
-    /**
      * The result: the input workers' kept rows (merged into the first worker's table), then the top k of each spilled
      * partition (the same bucket of every worker together), run in parallel.
      */
     @Override
-    public StoredFrame finish(List<Local> workers) {
+    public StoredFrame finish(List<TopKLocal> workers) {
         List<ChunkHandle> out = java.util.Collections.synchronizedList(new ArrayList<>());
         List<List<ChunkHandle>> work = new ArrayList<>();
-        for (int p = 0; p < BUCKETS; p++) {
+        for (int p = 0; p < TopKSpill.BUCKETS; p++) {
             work.add(new ArrayList<>());
         }
         try {
             mergeInto(workers);
-            for (Local l : workers) {
-                spillAll(l);
+            for (TopKLocal l : workers) {
+                spill.spillAll(l);
             }
             if (canEmitInOrder(workers)) {
-                Local l = workers.getFirst();
-                out.addAll(inWindowOrder(l));
+                TopKLocal l = workers.getFirst();
+                out.addAll(liveRows.inWindowOrder(l));
                 releaseLocal(l);
                 inWindowOrder = true;
                 ctx.counters().add("window.topKRowsKept", out.stream().mapToLong(ChunkHandle::rows).sum());
                 return new StoredFrame(name, schema, List.copyOf(out));
             }
-            for (Local l : workers) {
-                List<ChunkHandle> kept = compact(l, l.handles);
+            for (TopKLocal l : workers) {
+                List<ChunkHandle> kept = liveRows.compact(l, l.handles);
                 out.addAll(kept);
-                if (l.spilled != null) {
-                    for (int p = 0; p < BUCKETS; p++) {
-                        work.get(p).addAll(l.spilled.get(p));
-                    }
-                    l.spilled = null;
-                }
+                spill.handOver(l, work);
                 releaseLocal(l); // its table's memory is free for the spilled partitions' runs
             }
-            List<List<ChunkHandle>> parts = new ArrayList<>();
-            for (List<ChunkHandle> w : work) {
-                if (!w.isEmpty()) {
-                    parts.add(w);
-                }
-            }
-            if (!parts.isEmpty()) {
-                ctx.scheduler().run(parts, List::size, new Sink<List<ChunkHandle>, Object, Object>() {
-                    @Override
-                    public Object newLocal() {
-                        return null;
-                    }
-
-                    @Override
-                    public void accept(Object local, Morsel<List<ChunkHandle>> m) {
-                        runSpilled(m.item(), 1, out);
-                    }
-
-                    @Override
-                    public Object finish(List<Object> ls) {
-                        return null;
-                    }
-                }, org.spillway.parallel.ProgressListener.NONE);
-            }
+            spill.runAll(work, out);
             ctx.counters().add("window.topKRowsKept", out.stream().mapToLong(ChunkHandle::rows).sum());
             return new StoredFrame(name, schema, List.copyOf(out));
         } catch (RuntimeException | Error ex) {
@@ -1101,18 +612,14 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * diverted or flushed to the spilled partitions), and the kept rows fit a quarter of a worker's share of the
      * budget (they are read at once).
      */
-    private boolean canEmitInOrder(List<Local> workers) {
-        Local first = workers.getFirst();
+    private boolean canEmitInOrder(List<TopKLocal> workers) {
+        TopKLocal first = workers.getFirst();
         if (first.direct == null || first.table.size() > 0) {
             return false;
         }
-        for (Local l : workers) {
-            if (l.spilled != null) {
-                for (List<ChunkHandle> part : l.spilled) {
-                    if (!part.isEmpty()) {
-                        return false;
-                    }
-                }
+        for (TopKLocal l : workers) {
+            if (spill.holdsRows(l)) {
+                return false;
             }
         }
         long rows = 0;
@@ -1120,55 +627,6 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
             rows += h.rows();
         }
         return rows * rowBytes <= ctx.policy().workerShare() / 4;
-    }
-
-    /**
-     * The live rows of {@code l} (all in its direct states) in the window's order: partitions by ascending key, each
-     * partition's rows best first (then its ties), which is the order the window's sort would give them.
-     */
-    private List<ChunkHandle> inWindowOrder(Local l) {
-        int live = countLive(l, l.direct, l.direct.length);
-        long[] places = new long[live];
-        livePlaces(l, l.direct, l.direct.length, DIRECT, places, 0);
-        List<PinnedChunk> pinned = new ArrayList<>();
-        List<ChunkHandle> out = new ArrayList<>();
-        try {
-            for (ChunkHandle h : l.handles) {
-                pinned.add(h.pin());
-            }
-            ColumnVector[][] sources = new ColumnVector[schema.size()][pinned.size()];
-            for (int c = 0; c < pinned.size(); c++) {
-                Chunk chunk = pinned.get(c).chunk();
-                for (int j = 0; j < schema.size(); j++) {
-                    sources[j][c] = chunk.column(j);
-                }
-            }
-            int chunkRows = Math.max(1, ctx.chunkRows());
-            int[] vectors = new int[Math.min(live, chunkRows)];
-            int[] rows = new int[vectors.length];
-            long[] st = l.table.states();
-            for (int from = 0; from < live; from += chunkRows) {
-                int take = Math.min(chunkRows, live - from);
-                for (int i = 0; i < take; i++) {
-                    long ref = ref(l, st, places[from + i]);
-                    vectors[i] = (int) (ref >>> 32);
-                    rows[i] = (int) ref;
-                }
-                List<VectorBuilder> builders = new ArrayList<>(schema.size());
-                for (int j = 0; j < schema.size(); j++) {
-                    VectorBuilder b = VectorBuilder.forType(schema.type(j), take);
-                    b.gather(sources[j], vectors, rows, 0, take);
-                    builders.add(b);
-                }
-                out.add(ctx.store().put(Chunk.build(schema, builders, ctx.budget(), "window-top-k")));
-            }
-            return out;
-        } catch (RuntimeException | Error ex) {
-            out.forEach(ChunkHandle::close);
-            throw ex;
-        } finally {
-            pinned.forEach(PinnedChunk::close);
-        }
     }
 
     /** True once {@link #finish} returned the kept rows in the window's order (see {@link #canEmitInOrder}). */
@@ -1182,14 +640,14 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
      * table is released before its rows go in, so the memory only moves; rows the first table diverts or flushes
      * reach its spilled partitions like any other. One thread: the kept rows are few against the input's.
      */
-    private void mergeInto(List<Local> workers) {
+    private void mergeInto(List<TopKLocal> workers) {
         if (workers.size() < 2) {
             return;
         }
-        Local into = workers.getFirst();
+        TopKLocal into = workers.getFirst();
         for (int i = 1; i < workers.size(); i++) {
-            Local l = workers.get(i);
-            List<ChunkHandle> kept = compact(l, l.handles);
+            TopKLocal l = workers.get(i);
+            List<ChunkHandle> kept = liveRows.compact(l, l.handles);
             long rows = kept.stream().mapToLong(ChunkHandle::rows).sum();
             try {
                 l.handles.forEach(ChunkHandle::close);
@@ -1207,78 +665,26 @@ final class PartitionTopKTable implements Terminal<PartitionTopKTable.Local, Sto
         }
     }
 
-    /**
-     * Runs the rows of one spilled partition ({@code chunks}, closed here as they are read) through a table of their
-     * own at hash {@code level}, adding its kept rows to {@code out}; what diverts again is run the same way, one level
-     * down.
-     */
-    private void runSpilled(List<ChunkHandle> chunks, int level, List<ChunkHandle> out) {
-        ctx.counters().add("window.topKSpilledPartitions", 1);
-        List<List<ChunkHandle>> sub = null;
-        try {
-            Local l = newLocal(level);
-            try {
-                for (ChunkHandle h : chunks) {
-                    try (PinnedChunk pc = h.pin()) {
-                        process(l, pc.chunk());
-                    }
-                    h.close();
-                }
-                spillAll(l);
-                out.addAll(compact(l, l.handles));
-                sub = l.spilled;
-                l.spilled = null;
-            } finally {
-                releaseLocal(l);
-            }
-            if (sub != null) {
-                for (List<ChunkHandle> s : sub) {
-                    if (!s.isEmpty()) {
-                        ctx.counters().add("window.topKRepartitions", 1);
-                        runSpilled(s, level + 1, out);
-                    }
-                }
-            }
-        } finally {
-            chunks.forEach(ChunkHandle::close);
-            if (sub != null) {
-                sub.forEach(s -> s.forEach(ChunkHandle::close));
-            }
-        }
-    }
-
     /** Closes what {@code l} holds (its copied rows, spilled chunks not handed on) and returns its memory. */
-    private void releaseLocal(Local l) {
+    void releaseLocal(TopKLocal l) {
         l.handles.forEach(ChunkHandle::close);
         l.handles = new ArrayList<>();
-        if (l.spilled != null) {
-            l.spilled.forEach(s -> s.forEach(ChunkHandle::close));
-            l.spilled = null;
-        }
+        spill.release(l);
         l.table = null;
         l.direct = null;
         l.threshold = null;
-        l.buckets = null;
-        l.byColumn = null;
-        synchronized (reservation) {
-            reservation.shrink(l.bytes);
-            held -= l.bytes - l.bufferBytes;
-            l.bytes = 0;
-            l.bufferBytes = 0;
-        }
-        locals.remove(l);
+        memory.release(l);
     }
 
     @Override
-    public void abort(List<Local> workers) {
+    public void abort(List<TopKLocal> workers) {
         release(workers);
     }
 
-    private void release(List<Local> workers) {
-        for (Local l : workers) {
+    private void release(List<TopKLocal> workers) {
+        for (TopKLocal l : workers) {
             releaseLocal(l);
         }
-        reservation.close();
-        consumer.close();
+        memory.close();
     }
 }
