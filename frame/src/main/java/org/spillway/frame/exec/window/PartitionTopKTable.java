@@ -646,23 +646,32 @@ final class PartitionTopKTable implements Terminal<TopKLocal, StoredFrame> {
         }
         TopKLocal into = workers.getFirst();
         for (int i = 1; i < workers.size(); i++) {
-            TopKLocal l = workers.get(i);
-            List<ChunkHandle> kept = liveRows.compact(l, l.handles);
-            long rows = kept.stream().mapToLong(ChunkHandle::rows).sum();
-            try {
-                l.handles.forEach(ChunkHandle::close);
-                clear(l);
-                for (ChunkHandle h : kept) {
-                    try (PinnedChunk pc = h.pin()) {
-                        process(into, pc.chunk());
-                    }
-                    h.close();
-                }
-            } finally {
-                kept.forEach(ChunkHandle::close);
-            }
+            long rows = drain(workers.get(i), c -> process(into, c));
             ctx.counters().add("window.topKMergedRows", rows);
         }
+    }
+
+    /**
+     * Empties {@code l} ({@link #clear}) after gathering its live rows, then hands them to {@code to} a chunk at a time
+     * (each pinned only while {@code to} runs, and closed after it); the number of rows handed on. Used to merge a
+     * worker into another and to flush a worker to the spilled partitions.
+     */
+    long drain(TopKLocal l, java.util.function.Consumer<Chunk> to) {
+        List<ChunkHandle> live = liveRows.compact(l, l.handles);
+        long rows = live.stream().mapToLong(ChunkHandle::rows).sum();
+        try {
+            l.handles.forEach(ChunkHandle::close);
+            clear(l);
+            for (ChunkHandle h : live) {
+                try (PinnedChunk pc = h.pin()) {
+                    to.accept(pc.chunk());
+                }
+                h.close();
+            }
+        } finally {
+            live.forEach(ChunkHandle::close);
+        }
+        return rows;
     }
 
     /** Closes what {@code l} holds (its copied rows, spilled chunks not handed on) and returns its memory. */

@@ -193,19 +193,7 @@ final class TopKSpill {
      */
     long flush(TopKLocal l) {
         long before = l.bytes;
-        List<ChunkHandle> live = liveRows.compact(l, l.handles);
-        l.handles.forEach(ChunkHandle::close);
-        try {
-            table.clear(l);
-            for (ChunkHandle h : live) {
-                try (PinnedChunk pc = h.pin()) {
-                    divertAll(l, pc.chunk());
-                }
-                h.close();
-            }
-        } finally {
-            live.forEach(ChunkHandle::close);
-        }
+        table.drain(l, c -> divertAll(l, c));
         ctx.counters().add("window.topKFlushes", 1);
         return Math.max(0, before - l.bytes);
     }
